@@ -1,0 +1,3 @@
+from cluster_sim.cli import main
+
+main()

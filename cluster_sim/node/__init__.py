@@ -1,0 +1,1 @@
+"""A sensor node: sensor -> ZooKeeper; election; when leader: aggregate -> outbox -> API."""

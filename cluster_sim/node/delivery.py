@@ -1,0 +1,167 @@
+"""The sender: delivers the outbox to the API in round order, exactly once.
+
+Runs beside the leader's round loop and never blocks it. Before every send it
+checks that the term may act and that its election znode still exists (a
+round trip to ZooKeeper, so a leader whose session expired while it was
+paused learns it before it sends). Network errors and 5xx answers back off
+exponentially with jitter, capped; a 409 from the API means a newer epoch has
+delivered: the term ends and the node steps down.
+
+    sender = Sender(client, term, outbox, api_url, node_id="1", cluster="ab12",
+                    report=print, retry_max=30.0)
+    sender.start(); ...; term.end("stepping down"); sender.join()
+"""
+
+import random
+import threading
+import time
+
+import requests
+from kazoo.exceptions import ConnectionLoss, NoNodeError, SessionExpiredError
+
+from cluster_sim import paths
+from cluster_sim.node.aggregate import Aggregate
+from cluster_sim.node.term import Fenced
+
+BASE_BACKOFF = 0.2
+
+
+def delivery_params(agg: Aggregate, epoch: int, node_id: str, cluster: str) -> dict:
+    params = {
+        "leader": node_id,
+        "epoch": epoch,
+        "round": agg.round,
+        "count": agg.count,
+        "cluster": cluster,
+    }
+    if agg.count:
+        params.update({"dato": agg.mean, "min": agg.min, "max": agg.max})
+    return params
+
+
+class Sender(threading.Thread):
+    def __init__(self, client, term, outbox, api_url, node_id, cluster, report,
+                 retry_max=30.0, clock=time.time, rng=None):
+        super().__init__(name=f"sender-{node_id}", daemon=True)
+        self.client = client
+        self.term = term
+        self.outbox = outbox
+        self.url = api_url.rstrip("/") + "/nuevo"
+        self.node_id = node_id
+        self.cluster = cluster
+        self.report = report
+        self.retry_max = retry_max
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.api_ok = None
+        self.down_since = None
+        self.delivered = 0
+        self.last_delivered = None  # (round, mean)
+        self._attempt = 0
+        self._recovered = None  # rounds delivered since the API came back
+        self._warned_plain_api = False
+
+    # -- the loop ---------------------------------------------------------
+    def run(self):
+        session = requests.Session()
+        try:
+            while not self.term.over():
+                if not self.term.acting():
+                    self.term.ended.wait(0.05)
+                    continue
+                round_no = self.outbox.wait_oldest(0.25)
+                if round_no is None:
+                    continue
+                try:
+                    self._deliver(session, round_no)
+                except Fenced:
+                    break
+                except (ConnectionLoss, SessionExpiredError):
+                    continue  # the term notices SUSPENDED / LOST by itself
+                except Exception as exc:  # never let the sender die silently
+                    self.report("error", text=f"sender: {exc!r}")
+                    self.term.ended.wait(0.5)
+        finally:
+            session.close()
+
+    def _deliver(self, session, round_no):
+        try:
+            data, _ = self.client.get(paths.outbox_entry(round_no))
+        except NoNodeError:
+            self.outbox.discard(round_no)
+            return
+        agg = Aggregate.from_bytes(data)
+        # The guard: our election znode must still be there, asked of the server.
+        if self.client.exists(self.term.election_node) is None:
+            self.term.end("our election znode is gone")
+            raise Fenced(self.term.reason)
+        params = delivery_params(agg, self.term.epoch, self.node_id, self.cluster)
+        try:
+            response = session.get(self.url, params=params, timeout=(2.0, 5.0))
+        except requests.RequestException as exc:
+            self._failed(f"{type(exc).__name__}")
+            return
+        if response.status_code == 409:
+            self._fenced(response)
+        if 200 <= response.status_code < 300:
+            self._confirmed(agg, response)
+        elif 400 <= response.status_code < 500:
+            # The API will never take this one: waiting would block every later round.
+            self.report("error", text=f"API refused round {round_no} ({response.status_code}): dropped")
+            self._remove(round_no)
+        else:
+            self._failed(f"HTTP {response.status_code}")
+
+    # -- outcomes ---------------------------------------------------------
+    def _fenced(self, response):
+        try:
+            detail = response.json().get("error") or ""
+        except ValueError:
+            detail = ""
+        text = detail if detail.startswith("fenced") else f"fenced: epoch {self.term.epoch} refused by the API"
+        self.report("fenced", text=text, epoch=self.term.epoch)
+        self.term.end(text)
+        raise Fenced(text)
+
+    def _remove(self, round_no):
+        txn = self.term.transaction()
+        txn.delete(paths.outbox_entry(round_no))
+        self.term.commit(txn)  # a NoNode on the delete (dropped meanwhile) is fine
+        self.outbox.discard(round_no)
+
+    def _confirmed(self, agg, response):
+        self._check_api_kind(response)
+        self._remove(agg.round)
+        self.delivered += 1
+        self.last_delivered = (agg.round, agg.mean)
+        self._attempt = 0
+        if self.api_ok is False:
+            self._recovered = 0
+        self.api_ok = True
+        if self._recovered is not None:
+            self._recovered += 1
+            if self.outbox.depth() == 0:
+                self.report("api_back", delivered=self._recovered, since=self.down_since)
+                self._recovered = None
+                self.down_since = None
+        self.report("delivered", round=agg.round, mean=agg.mean, count=agg.count, epoch=self.term.epoch)
+
+    def _check_api_kind(self, response):
+        try:
+            ok = isinstance(response.json(), dict) and "id" in response.json()
+        except ValueError:
+            ok = False
+        if not ok and not self._warned_plain_api:
+            self._warned_plain_api = True
+            self.report("warn", text="the API does not answer in clustersim's JSON: "
+                                     "re-sent rounds may be stored twice")
+
+    def _failed(self, why):
+        if self.api_ok is not False:
+            self.api_ok = False
+            self.down_since = self.down_since or self.clock()
+            self._recovered = None
+            self.report("api_down", since=self.down_since, error=why)
+        self._attempt += 1
+        delay = min(self.retry_max, BASE_BACKOFF * (2 ** min(self._attempt, 20)))
+        self.term.ended.wait(delay * self.rng.uniform(0.5, 1.0))

@@ -1,0 +1,192 @@
+"""The leader's round loop: aggregate each round, put it in the outbox.
+
+Round ``r`` holds the samples taken in ``[r*interval, (r+1)*interval)`` and is
+computed ``lag`` seconds after it closes. A new leader resumes from the
+watermark in /clustersim/last_round: it first fills every round missed since
+then from the nodes' histories (an empty round, count 0, where nobody had a
+reading), then goes on live. Every write is a fenced transaction of the term.
+
+    leadership = Leadership(client, settings, term, cluster="ab12", report=print)
+    leadership.run()        # blocks for the whole term; always raises StepDown
+"""
+
+import json
+import math
+import os
+import socket
+import time
+
+from kazoo.exceptions import NodeExistsError, NoNodeError
+
+from cluster_sim import paths
+from cluster_sim.node.aggregate import aggregate_round
+from cluster_sim.node.delivery import Sender
+from cluster_sim.node.outbox import Outbox
+from cluster_sim.node.readings import read_all
+from cluster_sim.node.term import StepDown
+
+
+def due_round(now, interval, lag):
+    """The newest round whose samples are all in (it closed `lag` ago)."""
+    return math.floor((now - lag) / interval) - 1
+
+
+def round_deadline(round_no, interval, lag):
+    return (round_no + 1) * interval + lag
+
+
+def read_watermark(client):
+    """(last round put in the outbox or None, outbox entries dropped so far)."""
+    try:
+        data, _ = client.get(paths.LAST_ROUND)
+    except NoNodeError:
+        return None, 0
+    try:
+        obj = json.loads(data.decode() or "null")
+    except ValueError:
+        return None, 0
+    if isinstance(obj, dict) and isinstance(obj.get("round"), int):
+        return obj["round"], int(obj.get("dropped") or 0)
+    return None, 0
+
+
+class Leadership:
+    def __init__(self, client, settings, term, cluster, report, elected_at=None, clock=time.time):
+        self.client = client
+        self.s = settings
+        self.term = term
+        self.cluster = cluster
+        self.report = report
+        self.clock = clock
+        self.elected_at = elected_at or clock()
+        self.since = None
+        self.last = None  # last aggregate put in the outbox
+        self.dropped = 0
+        self.warned_bad = set()
+        self.outbox = Outbox(client, settings.outbox_bound)
+        self.sender = None
+
+    # -- the term ---------------------------------------------------------
+    def run(self):
+        try:
+            adopted = self.outbox.load()
+            watermark, self.dropped = read_watermark(self.client)
+            self._announce()
+            self.report(
+                "leader", epoch=self.term.epoch, elected_at=self.elected_at,
+                since=self.since, adopted=adopted, watermark=watermark,
+            )
+            if adopted:
+                self.report("info", text=f"adopted {adopted} undelivered rounds from the outbox")
+            self.sender = Sender(
+                self.client, self.term, self.outbox, self.s.api_url, self.s.node_id,
+                self.cluster, self.report, retry_max=self.s.retry_max,
+            )
+            self.sender.start()
+            self._rounds(watermark)
+        finally:
+            self.term.end(self.term.reason or "stepped down")
+            self.outbox.wake()
+            if self.sender is not None:
+                self.sender.join(timeout=10)
+            self._retract()
+        raise StepDown(self.term.reason)
+
+    def _announce(self):
+        self.since = self.clock()
+        txn = self.term.transaction()
+        if self.client.exists(paths.LEADER) is not None:
+            txn.delete(paths.LEADER)
+        txn.create(paths.LEADER, self._info(), ephemeral=True)
+        self.term.commit(txn)
+
+    def _retract(self):
+        """Remove our leader znode, unless a newer epoch already owns it."""
+        if not self.client.connected or not self.term.same_session():
+            return
+        try:
+            txn = self.client.transaction()
+            txn.check(paths.EPOCH, self.term.epoch_version)
+            txn.delete(paths.LEADER)
+            txn.commit()
+        except Exception:
+            pass
+
+    def _info(self):
+        sender = self.sender
+        info = {
+            "id": self.s.node_id,
+            "epoch": self.term.epoch,
+            "elected_at": self.elected_at,
+            "since": self.since,
+            "host": socket.gethostname(),
+            "pid": os.getpid(),
+            "outbox_depth": self.outbox.depth(),
+            "outbox_oldest": self.outbox.oldest(),
+            "dropped": self.dropped,
+            "api_ok": None if sender is None else sender.api_ok,
+            "api_down_since": None if sender is None else sender.down_since,
+            "delivered": None if sender is None else sender.delivered,
+        }
+        if self.last is not None:
+            info.update(round=self.last.round, mean=self.last.mean, count=self.last.count)
+        if sender is not None and sender.last_delivered:
+            info.update(delivered_round=sender.last_delivered[0], delivered_mean=sender.last_delivered[1])
+        return json.dumps(info, separators=(",", ":")).encode()
+
+    # -- rounds -----------------------------------------------------------
+    def _first_round(self, watermark, due):
+        if watermark is None or watermark >= due:
+            return due if watermark is None else watermark + 1
+        first = watermark + 1
+        reach = due - self.s.history + 2  # the oldest round every history still covers
+        if first < reach:
+            self.report("warn", text=f"rounds {first}..{reach - 1} are beyond the readings' history: lost")
+            first = reach
+        return first
+
+    def _rounds(self, watermark):
+        interval, lag = self.s.interval, self.s.lag
+        next_round = self._first_round(watermark, due_round(self.clock(), interval, lag))
+        while not self.term.over():
+            if not self.term.acting():
+                self.term.ended.wait(0.05)  # SUSPENDED: hold still, ZooKeeper decides
+                continue
+            due = due_round(self.clock(), interval, lag)
+            if next_round <= due:
+                snapshot, bad = read_all(self.client)
+                self._warn_garbage(bad)
+                for round_no in range(next_round, due + 1):
+                    agg = aggregate_round(snapshot, round_no, interval, live=round_no == due,
+                                          computed_at=self.clock())
+                    self._commit(agg)
+                next_round = due + 1
+            self.term.ended.wait(max(0.0, round_deadline(next_round, interval, lag) - self.clock()))
+
+    def _warn_garbage(self, bad):
+        for node_id, why in bad.items():
+            if node_id not in self.warned_bad:
+                self.warned_bad.add(node_id)
+                self.report("warn", text=f"skipping node {node_id}'s reading: {why}")
+
+    def _commit(self, agg):
+        self.last = agg
+        txn = self.term.transaction()
+        dropped = self.outbox.add_to(txn, agg)
+        watermark = {"round": agg.round, "epoch": self.term.epoch, "dropped": self.dropped + len(dropped)}
+        txn.set_data(paths.LAST_ROUND, json.dumps(watermark).encode())
+        txn.set_data(paths.LEADER, self._info())
+        results = self.term.commit(txn)
+        failed = [r for r in results if isinstance(r, Exception)]
+        if failed:
+            if isinstance(results[2], NodeExistsError):
+                self.report("warn", text=f"round {agg.round} was already in the outbox")
+                return
+            raise failed[0]
+        if dropped:
+            self.dropped += len(dropped)
+            self.report("dropped", rounds=dropped, total=self.dropped,
+                        text=f"outbox full ({self.outbox.bound}): dropped round(s) "
+                             f"{dropped[0]}..{dropped[-1]}, {self.dropped} dropped in all")
+        self.outbox.added(agg.round, dropped)
+        self.report("round", round=agg.round, mean=agg.mean, count=agg.count, epoch=self.term.epoch)

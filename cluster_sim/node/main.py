@@ -1,0 +1,196 @@
+"""A node process: sensor, election, and the leader's work while it leads.
+
+Run by hand (``clustersim node 3 --zk HOST:PORT``) or by the supervisor, which
+passes an event queue (the node reports what happens on it) and the read end
+of a pipe it never writes: when the supervisor dies, however, the pipe closes
+and the node shuts down cleanly.
+
+    settings = NodeSettings(node_id="3", zk="127.0.0.1:2181", api_url="http://127.0.0.1:8080")
+    exit_code = Node(settings).run()     # until SIGINT / SIGTERM
+"""
+
+import os
+import signal
+import sys
+import threading
+import time
+
+from kazoo.exceptions import NodeExistsError
+from kazoo.protocol.states import KazooState
+
+from cluster_sim import paths, zkclient
+from cluster_sim.node.leader import Leadership
+from cluster_sim.node.sensor import Sensor, uniform_sampler
+from cluster_sim.node.settings import NodeSettings
+from cluster_sim.node.term import StepDown, Term, claim_epoch, cluster_id, ensure_layout
+
+
+class Node:
+    def __init__(self, settings: NodeSettings, events=None, alive=None, out=None):
+        self.s = settings
+        self.events = events
+        self.alive = alive
+        self.out = out or sys.stdout
+        self.stopping = threading.Event()
+        self.client = None
+        self.sensor = None
+        self.election = None
+        self.term = None
+        self.cluster = ""
+
+    # -- reporting --------------------------------------------------------
+    def report(self, kind, **fields):
+        event = {"node": self.s.node_id, "kind": kind, "ts": time.time(), "pid": os.getpid(), **fields}
+        if self.events is not None:
+            try:
+                self.events.put_nowait(event)
+            except Exception:
+                pass
+        self._print(kind, fields)
+
+    def _print(self, kind, f):
+        if kind == "round":
+            # the original design's lines, unchanged
+            lines = [f"I'm the leader: (id = {self.s.node_id})",
+                     f"Media: {f['mean']}" if f.get("count") else f"Media: - (round {f['round']}: no readings)"]
+        elif kind == "leader":
+            lines = [f"[node {self.s.node_id}] leader, epoch {f['epoch']}"]
+        elif kind in ("delivered", "connection_quiet"):
+            return
+        else:
+            detail = f.get("text") or " ".join(f"{k}={v}" for k, v in f.items())
+            lines = [f"[node {self.s.node_id}] {kind}: {detail}"]
+        try:
+            self.out.write("\n".join(lines) + "\n")
+            self.out.flush()
+        except (OSError, ValueError):
+            pass
+
+    # -- life cycle -------------------------------------------------------
+    def run(self) -> int:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, lambda *_: self.stop("SIGINT"))
+            signal.signal(signal.SIGTERM, lambda *_: self.stop("SIGTERM"))
+        if self.alive is not None:
+            threading.Thread(target=self._watch_parent, daemon=True, name="parent-watch").start()
+        try:
+            self.client = zkclient.connect(self.s.zk, self.s.session_timeout, self.s.connect_timeout)
+        except zkclient.ZkUnreachable as exc:
+            self._fail(str(exc))
+            return 2
+        try:
+            return self._run_connected()
+        finally:
+            self._shutdown()
+
+    def _run_connected(self) -> int:
+        ensure_layout(self.client)
+        self.cluster = cluster_id(self.client)
+        self.sensor = Sensor(
+            self.client, self.s.node_id, self.s.interval, self.s.history,
+            sample=uniform_sampler(self.s.low, self.s.high), report=self.report,
+        )
+        try:
+            self.sensor.claim()
+        except NodeExistsError:
+            self._fail(f"node {self.s.node_id} is already running in this cluster "
+                       f"({paths.reading_path(self.s.node_id)} exists); pick another id")
+            self.sensor = None
+            return 2
+        self.client.add_listener(self._on_state)
+        self.report("started", host=self.sensor.host, zk=self.s.zk)
+        self.sensor.start()
+        elector = threading.Thread(target=self._elect, daemon=True, name="election")
+        elector.start()
+        while not self.stopping.wait(0.5):
+            if self.sensor.taken_over:
+                self.stop("id taken over")
+        return 0
+
+    def _fail(self, line):
+        self.report("refused", text=line)
+        if self.events is None:
+            print(f"clustersim: {line}", file=sys.stderr)
+
+    def stop(self, why="stop"):
+        if not self.stopping.is_set():
+            self.stop_reason = why
+            self.stopping.set()
+            if self.term is not None:
+                self.term.end(f"shutting down ({why})")
+
+    def _watch_parent(self):
+        try:
+            self.alive.recv()
+        except (EOFError, OSError):
+            pass
+        self.stop("supervisor gone")
+
+    def _shutdown(self):
+        if self.term is not None:
+            self.term.end("shutting down")
+        if self.election is not None:
+            try:
+                self.election.cancel()
+            except Exception:
+                pass
+        if self.sensor is not None:
+            self.sensor.stop()
+        if self.client is not None:
+            # closing the session deletes our ephemeral znodes at once: the next
+            # candidate takes over without waiting for a session timeout
+            zkclient.close(self.client)
+        self.report("stopped", reason=getattr(self, "stop_reason", ""))
+
+    def _on_state(self, state):
+        name = {KazooState.CONNECTED: "CONNECTED", KazooState.SUSPENDED: "SUSPENDED",
+                KazooState.LOST: "LOST"}.get(state, str(state))
+        if not self.stopping.is_set():
+            self.report("connection", state=name)
+
+    # -- election ---------------------------------------------------------
+    def _elect(self):
+        while not self.stopping.is_set():
+            if not self.client.connected:
+                self.stopping.wait(0.1)
+                continue
+            self.election = self.client.Election(paths.ELECTION, self.s.node_id)
+            try:
+                self.election.run(self._lead, self.election)
+            except Exception as exc:
+                if self.stopping.is_set():
+                    break
+                self.report("warn", text=f"election interrupted: {type(exc).__name__}; rejoining")
+                self.stopping.wait(0.2)
+
+    def _lead(self, election):
+        elected_at = time.time()
+        if self.stopping.is_set():
+            return
+        node = f"{paths.ELECTION}/{election.lock.node}"
+        epoch, version = claim_epoch(self.client)
+        self.term = Term(self.client, node, epoch, version)
+        if self.stopping.is_set():
+            return
+        try:
+            Leadership(self.client, self.s, self.term, self.cluster, self.report,
+                       elected_at=elected_at).run()
+        except StepDown as exc:
+            if not self.stopping.is_set():
+                self.report("step_down", epoch=epoch, text=f"stepped down (epoch {epoch}): {exc}")
+        except Exception as exc:
+            if not self.stopping.is_set():
+                self.report("step_down", epoch=epoch, text=f"stepped down (epoch {epoch}): {exc!r}")
+        finally:
+            self.term.end(self.term.reason or "stepped down")
+
+
+def process_main(settings_dict, events, alive, log_path):
+    """Entry point of a node process started by the supervisor."""
+    os.setsid()  # Ctrl-C in the terminal goes to the supervisor, which stops us in order
+    log = open(log_path, "a", buffering=1)
+    os.dup2(log.fileno(), 1)
+    os.dup2(log.fileno(), 2)
+    sys.stdout = sys.stderr = log
+    code = Node(NodeSettings(**settings_dict), events=events, alive=alive, out=log).run()
+    sys.exit(code)

@@ -1,0 +1,38 @@
+"""A node's settings, with the defaults of the original design.
+
+    s = NodeSettings(node_id="3", zk="127.0.0.1:2181", interval=1.0)
+    s.history, s.lag, s.outbox_bound     # derived when left at 0
+"""
+
+import math
+from dataclasses import asdict, dataclass
+
+from cluster_sim.node.outbox import DEFAULT_BOUND_SECONDS
+
+
+@dataclass
+class NodeSettings:
+    node_id: str
+    zk: str = "127.0.0.1:2181"
+    api_url: str = "http://localhost:8080"
+    interval: float = 5.0
+    session_timeout: float = 10.0
+    connect_timeout: float = 10.0
+    history: int = 0          # readings kept per node; 0: enough for 60 s and 3 session timeouts
+    outbox_bound: int = 0     # 0: 24 hours of rounds
+    retry_max: float = 30.0   # cap of the sender's backoff
+    low: float = 75.0
+    high: float = 85.0
+    lag: float = 0.0          # how long after a round closes it is computed; 0: derived
+
+    def __post_init__(self):
+        if not self.history:
+            span = max(60.0, 3 * self.session_timeout + 2 * self.interval)
+            self.history = min(2000, math.ceil(span / self.interval) + 2)
+        if not self.outbox_bound:
+            self.outbox_bound = max(1, math.ceil(DEFAULT_BOUND_SECONDS / self.interval))
+        if not self.lag:
+            self.lag = min(0.5 * self.interval, 1.0)
+
+    def to_dict(self):
+        return asdict(self)

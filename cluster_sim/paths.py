@@ -1,0 +1,54 @@
+"""The znode layout, in one place.
+
+The first two paths are the original design's and must stay as they are, so
+that a node written to the original report can join and be counted::
+
+    /mediciones/app{ID}        ephemeral, one per live node: its readings
+    /election/...              kazoo Election (a Lock recipe) with the node id
+                               as identifier; lowest sequence number leads
+
+Everything clustersim adds lives under /clustersim::
+
+    /clustersim/cluster        persistent: this cluster's id (random hex), so an
+                               API shared by several clusters keeps them apart
+    /clustersim/epoch          persistent: the fencing token; each new
+                               leadership bumps it with a versioned set
+    /clustersim/leader         ephemeral: {id, epoch, since, host, pid} of the
+                               node that currently acts as leader
+    /clustersim/last_round     persistent: the last round the leader put in the
+                               outbox (the watermark a new leader resumes from)
+    /clustersim/outbox/r{ROUND:012d}
+                               persistent: an aggregate waiting for the API
+    /clustersim/stats          persistent: delivery counters kept by the leader
+"""
+
+READINGS = "/mediciones"
+ELECTION = "/election"
+ROOT = "/clustersim"
+CLUSTER_ID = ROOT + "/cluster"
+EPOCH = ROOT + "/epoch"
+LEADER = ROOT + "/leader"
+LAST_ROUND = ROOT + "/last_round"
+OUTBOX = ROOT + "/outbox"
+STATS = ROOT + "/stats"
+
+READING_PREFIX = "app"
+
+
+def reading_path(node_id: str) -> str:
+    return f"{READINGS}/{READING_PREFIX}{node_id}"
+
+
+def node_id_from_reading(child: str) -> str:
+    """`app7` -> `7`; a child that does not follow the pattern keeps its name."""
+    if child.startswith(READING_PREFIX) and len(child) > len(READING_PREFIX):
+        return child[len(READING_PREFIX):]
+    return child
+
+
+def outbox_entry(round_no: int) -> str:
+    return f"{OUTBOX}/r{round_no:012d}"
+
+
+def round_from_outbox_entry(child: str) -> int:
+    return int(child.lstrip("r"))

@@ -1,0 +1,146 @@
+"""A watchdog that cleans up after its parent, however the parent dies.
+
+The supervisor (or a test) starts one reaper and registers everything it
+creates: processes, temporary directories, sockets. The reaper sits in its
+own session (so Ctrl-C in the terminal does not reach it) and blocks reading
+its stdin. When the parent exits, by any means including SIGKILL, the pipe
+closes; the reaper then gives the registered processes a grace period to exit
+by themselves, terminates (then kills) the ones still running, and removes
+the registered paths. A clean shutdown unregisters everything first, so the
+reaper finds nothing left to do.
+
+    reaper = Reaper.start(grace=3.0)
+    reaper.watch_pid(proc.pid)
+    reaper.watch_path(tmpdir)
+    ...
+    reaper.forget_path(tmpdir)   # after removing it yourself
+    reaper.close()               # or just exit: the reaper notices either way
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+
+def _start_time(pid):
+    """The process's start time in clock ticks, to tell a pid from its reuse."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return None
+    # the command name may contain spaces and parentheses: split after the last ')'
+    fields = stat[stat.rfind(b")") + 2:].split()
+    return fields[19].decode()
+
+
+def _alive(pid, start):
+    current = _start_time(pid)
+    if current is None or current != start:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            state = f.read().rsplit(b")", 1)[1].split()[0]
+        return state != b"Z"
+    except OSError:
+        return False
+
+
+class Reaper:
+    def __init__(self, proc):
+        self._proc = proc
+
+    @classmethod
+    def start(cls, grace=3.0):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cluster_sim.reaper", str(grace)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            close_fds=True,
+        )
+        return cls(proc)
+
+    @property
+    def pid(self):
+        return self._proc.pid
+
+    def _send(self, line):
+        try:
+            self._proc.stdin.write((line + "\n").encode())
+            self._proc.stdin.flush()
+        except (BrokenPipeError, ValueError, OSError):
+            pass
+
+    def watch_pid(self, pid):
+        self._send(f"pid {pid} {_start_time(pid)}")
+
+    def forget_pid(self, pid):
+        self._send(f"unpid {pid}")
+
+    def watch_path(self, path):
+        self._send(f"path {os.path.abspath(path)}")
+
+    def forget_path(self, path):
+        self._send(f"unpath {os.path.abspath(path)}")
+
+    def close(self, wait=True):
+        """Let the reaper run its clean-up now (whatever is still registered)."""
+        try:
+            self._proc.stdin.close()
+        except OSError:
+            pass
+        if wait:
+            try:
+                self._proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+
+
+def _run(grace):
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    pids = {}
+    paths = []
+    for raw in sys.stdin.buffer:
+        kind, _, rest = raw.decode(errors="replace").strip().partition(" ")
+        if kind == "pid":
+            pid, _, start = rest.partition(" ")
+            pids[int(pid)] = start
+        elif kind == "unpid":
+            pids.pop(int(rest), None)
+        elif kind == "path":
+            paths.append(rest)
+        elif kind == "unpath" and rest in paths:
+            paths.remove(rest)
+    # The parent is gone. Processes that watch it exit by themselves first.
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and any(_alive(p, s) for p, s in pids.items()):
+        time.sleep(0.1)
+    for sig, wait in ((signal.SIGTERM, 3.0), (signal.SIGKILL, 1.0)):
+        living = [p for p, s in pids.items() if _alive(p, s)]
+        for pid in living:
+            try:
+                os.kill(pid, signal.SIGCONT)  # a paused process cannot exit
+                os.kill(pid, sig)
+            except OSError:
+                pass
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline and any(_alive(p, s) for p, s in pids.items()):
+            time.sleep(0.05)
+    for path in paths:
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+
+if __name__ == "__main__":
+    _run(float(sys.argv[1]) if len(sys.argv) > 1 else 3.0)

@@ -1,0 +1,1 @@
+"""The supervisor behind `clustersim up`: node processes, the live view, control."""

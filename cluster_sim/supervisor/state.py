@@ -1,0 +1,128 @@
+"""The supervisor's plain state: what the table shows and `status --json` returns.
+
+Only the manager's loop changes it; the view renders it; nothing here does I/O.
+
+    state = ClusterState(name="default", zk="127.0.0.1:2181", api_url="http://...")
+    state.nodes["1"] = NodeView(id="1", pid=1234, state="running")
+    status = state.to_json(now=time.time())
+"""
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Deque, Dict, List, Optional
+
+# process states
+RUNNING = "running"
+STARTING = "starting"
+PAUSED = "paused"
+STOPPED = "stopped"
+CRASHED = "crashed"
+REMOTE = "remote"
+
+LEADER = "LEADER"
+FOLLOWER = "follower"
+
+
+@dataclass
+class NodeView:
+    id: str
+    pid: Optional[int] = None
+    state: str = STARTING          # one of the process states above
+    role: str = ""                 # LEADER, follower, or "" when not in the election
+    value: Optional[float] = None  # last reading
+    reading_ts: Optional[float] = None  # wall-clock time of that reading
+    host: Optional[str] = None
+    remote: bool = False           # not started by this supervisor
+    connection: str = ""           # CONNECTED / SUSPENDED / LOST as the node reports it
+    exit_code: Optional[int] = None
+    garbage: int = 0               # readings of this node skipped as unreadable
+
+    def age(self, now: float) -> Optional[float]:
+        return None if self.reading_ts is None else max(0.0, now - self.reading_ts)
+
+
+@dataclass
+class ZkServerView:
+    index: int                     # 1-based
+    address: str                   # host:port
+    mode: str = "down"             # leader, follower, standalone, down
+    pid: Optional[int] = None
+
+
+@dataclass
+class Event:
+    ts: float
+    text: str
+    level: str = "info"            # info, leader, warn, error
+
+
+@dataclass
+class ClusterState:
+    name: str = "default"
+    zk: str = ""
+    api_url: str = ""
+    zk_connected: bool = False
+    leader: Optional[str] = None
+    epoch: Optional[int] = None
+    leader_since: Optional[float] = None
+    last_mean: Optional[float] = None
+    last_round: Optional[int] = None
+    last_count: Optional[int] = None
+    rounds_stored: Optional[int] = None
+    api_ok: Optional[bool] = None
+    api_down_since: Optional[float] = None
+    outbox_depth: int = 0
+    outbox_oldest: Optional[int] = None
+    outbox_dropped: int = 0
+    nodes: Dict[str, NodeView] = field(default_factory=dict)
+    zk_servers: List[ZkServerView] = field(default_factory=list)
+    events: Deque[Event] = field(default_factory=lambda: deque(maxlen=200))
+    started_at: float = 0.0
+    join_command: Optional[str] = None
+
+    def sorted_nodes(self) -> List[NodeView]:
+        def key(node):
+            return (0, int(node.id), node.id) if node.id.isdigit() else (1, 0, node.id)
+        return sorted(self.nodes.values(), key=key)
+
+    def to_json(self, now: float) -> dict:
+        return {
+            "name": self.name,
+            "zk": self.zk,
+            "zk_connected": self.zk_connected,
+            "api_url": self.api_url,
+            "leader": self.leader,
+            "epoch": self.epoch,
+            "last_mean": self.last_mean,
+            "last_round": self.last_round,
+            "rounds_stored": self.rounds_stored,
+            "api_ok": self.api_ok,
+            "api_down_since": self.api_down_since,
+            "outbox": {
+                "depth": self.outbox_depth,
+                "oldest_round": self.outbox_oldest,
+                "dropped": self.outbox_dropped,
+            },
+            "zk_servers": [
+                {"index": s.index, "address": s.address, "mode": s.mode, "pid": s.pid}
+                for s in self.zk_servers
+            ],
+            "nodes": [
+                {
+                    "id": n.id,
+                    "pid": n.pid,
+                    "state": n.state,
+                    "role": n.role,
+                    "value": n.value,
+                    "age_s": None if n.age(now) is None else round(n.age(now), 3),
+                    "host": n.host,
+                    "remote": n.remote,
+                    "connection": n.connection,
+                    "garbage": n.garbage,
+                }
+                for n in self.sorted_nodes()
+            ],
+            "events": [
+                {"ts": e.ts, "text": e.text, "level": e.level} for e in list(self.events)[-20:]
+            ],
+        }

@@ -1,0 +1,71 @@
+"""Connecting to ZooKeeper the way every clustersim process does.
+
+Short reconnect delays (a restored quorum is noticed within a second), an
+explicit session timeout, a chroot created if missing, and one clear line
+when the server cannot be reached.
+
+    client = connect("127.0.0.1:2181", session_timeout=4.0)
+    ...
+    close(client)
+"""
+
+from kazoo.client import KazooClient
+from kazoo.handlers.threading import KazooTimeoutError
+from kazoo.retry import KazooRetry
+
+
+class ZkUnreachable(RuntimeError):
+    """The ZooKeeper address did not answer; the message is one line."""
+
+
+def make_client(hosts: str, session_timeout: float = 10.0, read_only=False) -> KazooClient:
+    retry = {"max_tries": -1, "delay": 0.05, "backoff": 1.5, "max_delay": 1.0, "max_jitter": 0.2}
+    return KazooClient(
+        hosts=hosts,
+        timeout=session_timeout,
+        connection_retry=KazooRetry(**retry),
+        command_retry=KazooRetry(max_tries=3, delay=0.05, backoff=2, max_delay=0.5),
+        read_only=read_only,
+    )
+
+
+def ensure_chroot(hosts: str, connect_timeout: float) -> None:
+    """kazoo does not create the chroot of HOST:PORT/chroot; do it once here."""
+    servers, slash, chroot = hosts.partition("/")
+    if not slash or not chroot:
+        return
+    client = make_client(servers)
+    try:
+        client.start(timeout=connect_timeout)
+        client.ensure_path("/" + chroot)
+    except KazooTimeoutError:
+        raise ZkUnreachable(_unreachable(hosts, connect_timeout)) from None
+    finally:
+        close(client)
+
+
+def _unreachable(hosts, timeout):
+    return f"cannot reach ZooKeeper at {hosts} within {timeout:g} s (is it running? try: clustersim zk)"
+
+
+def connect(hosts: str, session_timeout: float = 10.0, connect_timeout: float = 10.0) -> KazooClient:
+    ensure_chroot(hosts, connect_timeout)
+    client = make_client(hosts, session_timeout)
+    try:
+        client.start(timeout=connect_timeout)
+    except KazooTimeoutError:
+        close(client)
+        raise ZkUnreachable(_unreachable(hosts, connect_timeout)) from None
+    return client
+
+
+def close(client: KazooClient) -> None:
+    """Close the session (its ephemeral znodes vanish at once) and free threads."""
+    try:
+        client.stop()
+    except Exception:
+        pass
+    try:
+        client.close()
+    except Exception:
+        pass
