@@ -112,8 +112,11 @@ class Leadership:
         except Exception:
             pass
 
-    def _info(self):
+    def _info(self, pending=None):
         sender = self.sender
+        oldest = self.outbox.oldest()
+        if pending is not None and (oldest is None or pending < oldest):
+            oldest = pending
         info = {
             "id": self.s.node_id,
             "epoch": self.term.epoch,
@@ -121,8 +124,8 @@ class Leadership:
             "since": self.since,
             "host": socket.gethostname(),
             "pid": os.getpid(),
-            "outbox_depth": self.outbox.depth(),
-            "outbox_oldest": self.outbox.oldest(),
+            "outbox_depth": self.outbox.depth() + (pending is not None),
+            "outbox_oldest": oldest,
             "dropped": self.dropped,
             "api_ok": None if sender is None else sender.api_ok,
             "api_down_since": None if sender is None else sender.down_since,
@@ -136,8 +139,10 @@ class Leadership:
 
     # -- rounds -----------------------------------------------------------
     def _first_round(self, watermark, due):
-        if watermark is None or watermark >= due:
-            return due if watermark is None else watermark + 1
+        if watermark is None:
+            return due + 1  # a new cluster: nothing was sampled before the current round
+        if watermark >= due:
+            return watermark + 1
         first = watermark + 1
         reach = due - self.s.history + 2  # the oldest round every history still covers
         if first < reach:
@@ -175,7 +180,7 @@ class Leadership:
         dropped = self.outbox.add_to(txn, agg)
         watermark = {"round": agg.round, "epoch": self.term.epoch, "dropped": self.dropped + len(dropped)}
         txn.set_data(paths.LAST_ROUND, json.dumps(watermark).encode())
-        txn.set_data(paths.LEADER, self._info())
+        txn.set_data(paths.LEADER, self._info(pending=agg.round))
         results = self.term.commit(txn)
         failed = [r for r in results if isinstance(r, Exception)]
         if failed:

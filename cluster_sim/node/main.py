@@ -90,9 +90,7 @@ class Node:
             self.client, self.s.node_id, self.s.interval, self.s.history,
             sample=uniform_sampler(self.s.low, self.s.high), report=self.report,
         )
-        try:
-            self.sensor.claim()
-        except NodeExistsError:
+        if not self._claim():
             self._fail(f"node {self.s.node_id} is already running in this cluster "
                        f"({paths.reading_path(self.s.node_id)} exists); pick another id")
             self.sensor = None
@@ -106,6 +104,24 @@ class Node:
             if self.sensor.taken_over:
                 self.stop("id taken over")
         return 0
+
+    def _claim(self):
+        """Take our id; on a restart, wait for a dead predecessor's znode to go."""
+        deadline = time.monotonic() + self.s.wait_for_id
+        told = False
+        while True:
+            try:
+                self.sensor.claim()
+                return True
+            except NodeExistsError:
+                if time.monotonic() >= deadline or self.stopping.is_set():
+                    return False
+                if not told:
+                    told = True
+                    self.report("info", text="waiting for the previous session of this id to expire")
+                gone = threading.Event()
+                if self.client.exists(paths.reading_path(self.s.node_id), watch=lambda e: gone.set()):
+                    gone.wait(min(1.0, max(0.0, deadline - time.monotonic())))
 
     def _fail(self, line):
         self.report("refused", text=line)
@@ -185,9 +201,21 @@ class Node:
             self.term.end(self.term.reason or "stepped down")
 
 
+def _name_process(name):
+    """Show `clustersim-n3` in ps/top instead of the fork server's command line."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None)
+        libc.prctl(15, name.encode()[:15], 0, 0, 0)  # PR_SET_NAME
+    except Exception:
+        pass
+
+
 def process_main(settings_dict, events, alive, log_path):
     """Entry point of a node process started by the supervisor."""
     os.setsid()  # Ctrl-C in the terminal goes to the supervisor, which stops us in order
+    _name_process(f"clustersim-n{settings_dict['node_id']}")
     log = open(log_path, "a", buffering=1)
     os.dup2(log.fileno(), 1)
     os.dup2(log.fileno(), 2)

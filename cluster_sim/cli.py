@@ -1,0 +1,303 @@
+"""The `clustersim` command line.
+
+Control commands (kill, pause, resume, start, status, stop, ...) import only
+click and the small control module: they must answer in a blink. Everything
+heavy (kazoo, rich, requests) is imported inside the commands that need it.
+
+    clustersim up -n 5                 # a live cluster on an embedded ZooKeeper
+    clustersim kill 2 [--hard]         # from another terminal
+    clustersim status --json
+"""
+
+import json
+import os
+import sys
+
+import click
+
+from cluster_sim.validate import BadInput, parse_node_id, parse_port, parse_zk_hosts
+
+MAX_NODES = int(os.environ.get("CLUSTERSIM_MAX_NODES", "200"))
+
+
+def fail(message, code=2):
+    click.echo(f"clustersim: {message}", err=True)
+    sys.exit(code)
+
+
+def _name_option(f):
+    return click.option("--name", default="default", show_default=True,
+                        help="Which cluster (several can run side by side).")(f)
+
+
+def _positive(what, value, low=0.01, high=3600.0):
+    if not (low <= value <= high):
+        fail(f"{what} must be between {low:g} and {high:g} seconds (got {value:g})")
+    return value
+
+
+def _checked_name(name):
+    try:
+        return parse_node_id(name)
+    except BadInput as exc:
+        fail(str(exc).replace("node id", "cluster name"))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="clustersim")
+def main():
+    """A live cluster of sensor nodes on real Apache ZooKeeper: leader election,
+    fencing and failover you can watch."""
+
+
+# -- the cluster --------------------------------------------------------------
+@main.command()
+@click.option("-n", "--nodes", default="5", show_default=True, help="How many nodes (ids 1..N).")
+@click.option("--interval", default=5.0, show_default=True, type=float, help="Seconds between readings and rounds.")
+@click.option("--session-timeout", default=4.0, show_default=True, type=float, help="ZooKeeper session timeout (s).")
+@click.option("--zk", default=None, help="Use this ZooKeeper (HOST:PORT[,HOST:PORT...]) instead of an embedded one.")
+@click.option("--zk-servers", default=1, show_default=True, type=int, help="Embedded ensemble size (1 or 3, 5...).")
+@click.option("--api-url", default=None, help="Deliver to this API instead of an embedded one.")
+@click.option("--api-db", default=None, type=click.Path(dir_okay=False), help="Keep the embedded API's rows in this file.")
+@click.option("--listen", default="127.0.0.1", show_default=True, help="Address the embedded ZooKeeper and API listen on (0.0.0.0: students can join).")
+@click.option("--history", default=0, type=int, help="Readings kept per node (0: enough for 60 s).")
+@click.option("--outbox-max", default=0, type=int, help="Outbox bound in rounds (0: 24 h of rounds).")
+@click.option("--retry-max", default=30.0, type=float, show_default=True, help="Cap of the sender's backoff (s).")
+@click.option("--tick-ms", default=200, show_default=True, type=int, help="tickTime of the embedded ZooKeeper.")
+@click.option("--plain", is_flag=True, help="Print events as plain lines even on a terminal.")
+@_name_option
+def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen, history, outbox_max,
+       retry_max, tick_ms, plain, name):
+    """Start ZooKeeper, the API and N nodes; show them live until Ctrl-C."""
+    name = _checked_name(name)
+    try:
+        count = int(nodes)
+    except ValueError:
+        fail(f"-n {nodes!r} is not a number")
+    if not 1 <= count <= MAX_NODES:
+        fail(f"-n must be between 1 and {MAX_NODES} (got {count}; raise CLUSTERSIM_MAX_NODES for more)")
+    _positive("--interval", interval, 0.05)
+    _positive("--session-timeout", session_timeout, 0.4, 60)
+    if zk_servers < 1 or zk_servers > 7 or (zk_servers > 1 and zk_servers % 2 == 0):
+        fail("--zk-servers must be 1, 3, 5 or 7")
+    if zk and zk_servers > 1:
+        fail("--zk and --zk-servers exclude each other")
+    try:
+        if zk:
+            parse_zk_hosts(zk)
+    except BadInput as exc:
+        fail(str(exc))
+    if api_url and not api_url.startswith(("http://", "https://")):
+        fail(f"--api-url {api_url!r} must start with http:// or https://")
+    from cluster_sim.supervisor.up import UpError, UpOptions, run_up
+    from cluster_sim.zkclient import ZkUnreachable
+    from cluster_sim.zkserver import ZooKeeperUnavailable
+
+    options = UpOptions(
+        nodes=count, name=name, interval=interval, session_timeout=session_timeout, zk=zk,
+        zk_servers=zk_servers, api_url=api_url, api_db=api_db, listen=listen, tick_ms=tick_ms,
+        history=history, outbox_bound=outbox_max, retry_max=retry_max, plain=plain or None,
+    )
+    try:
+        code = run_up(options)
+    except (UpError, ZooKeeperUnavailable, ZkUnreachable) as exc:
+        fail(str(exc))
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("node_id")
+@click.option("--zk", default="127.0.0.1:2181", show_default=True, help="ZooKeeper HOST:PORT[,HOST:PORT...].")
+@click.option("--api-url", default="http://localhost:8080", show_default=True)
+@click.option("--interval", default=5.0, show_default=True, type=float)
+@click.option("--session-timeout", default=4.0, show_default=True, type=float)
+@click.option("--connect-timeout", default=10.0, show_default=True, type=float)
+@click.option("--history", default=0, type=int, help="Readings kept (0: enough for 60 s).")
+@click.option("--outbox-max", default=0, type=int)
+@click.option("--retry-max", default=30.0, type=float, show_default=True)
+def node(node_id, zk, api_url, interval, session_timeout, connect_timeout, history, outbox_max, retry_max):
+    """Run one node in the foreground (join a cluster by hand)."""
+    try:
+        node_id = parse_node_id(node_id)
+        parse_zk_hosts(zk)
+    except BadInput as exc:
+        fail(str(exc))
+    _positive("--interval", interval, 0.05)
+    _positive("--session-timeout", session_timeout, 0.4, 60)
+    from cluster_sim.node.main import Node
+    from cluster_sim.node.settings import NodeSettings
+
+    settings = NodeSettings(node_id=node_id, zk=zk, api_url=api_url, interval=interval,
+                            session_timeout=session_timeout, connect_timeout=connect_timeout,
+                            history=history, outbox_bound=outbox_max, retry_max=retry_max)
+    sys.exit(Node(settings).run())
+
+
+@main.command()
+@click.option("--port", default="8080", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--db", default=None, type=click.Path(dir_okay=False), help="SQLite file (default: in memory).")
+def api(port, host, db):
+    """Run the API receiver (GET /nuevo?dato=..., GET /listar)."""
+    try:
+        port = parse_port(port, "--port")
+    except BadInput as exc:
+        fail(str(exc))
+    from cluster_sim.api.server import PortInUse, serve
+
+    try:
+        sys.exit(serve(host=host, port=port, db=db))
+    except PortInUse as exc:
+        fail(str(exc))
+
+
+@main.command()
+@click.option("--port", default="2181", show_default=True)
+@click.option("--listen", default="127.0.0.1", show_default=True)
+def zk(port, listen):
+    """Run a standalone ZooKeeper in the foreground, for nodes started by hand."""
+    try:
+        port = parse_port(port, "--port")
+    except BadInput as exc:
+        fail(str(exc))
+    from cluster_sim import zkserver
+
+    try:
+        sys.exit(zkserver.run_foreground(port=port, listen=listen))
+    except (zkserver.ZooKeeperUnavailable, zkserver.PortInUse) as exc:
+        fail(str(exc))
+
+
+@main.command()
+@click.option("--api-url", default=None, help="The API to check (default: the running cluster's, else http://localhost:8080).")
+@_name_option
+def check(api_url, name):
+    """Verify the API's history: one aggregate per round, no epoch going back, no gaps."""
+    if api_url is None:
+        from cluster_sim import control
+
+        try:
+            api_url = control.send(_checked_name(name), {"cmd": "status"}, timeout=3.0)["status"]["api_url"]
+        except (control.ControlError, OSError, KeyError):
+            api_url = "http://localhost:8080"
+    from cluster_sim.check import run_check
+
+    sys.exit(run_check(api_url))
+
+
+# -- control ------------------------------------------------------------------
+def _send(name, message):
+    from cluster_sim import control
+
+    try:
+        answer = control.send(name, message)
+    except control.ControlError as exc:
+        fail(str(exc), 1)
+    except OSError as exc:
+        fail(f"cannot talk to cluster {name!r}: {exc.strerror or exc}", 1)
+    if not answer.get("ok"):
+        fail(answer.get("error") or "refused", 1)
+    return answer
+
+
+def _status(name):
+    return _send(_checked_name(name), {"cmd": "status"})["status"]
+
+
+def _node_command(cmd, node_id, name, **extra):
+    try:
+        node_id = parse_node_id(node_id)
+    except BadInput as exc:
+        fail(str(exc))
+    answer = _send(_checked_name(name), {"cmd": cmd, "id": node_id, **extra})
+    click.echo(answer.get("message", "ok"))
+
+
+@main.command()
+@click.argument("node_id")
+@click.option("--hard", is_flag=True, help="SIGKILL: ZooKeeper notices only when the session times out.")
+@_name_option
+def kill(node_id, hard, name):
+    """Stop a node: gracefully (SIGTERM), or --hard (SIGKILL)."""
+    _node_command("kill", node_id, name, hard=hard)
+
+
+@main.command()
+@click.argument("node_id")
+@_name_option
+def pause(node_id, name):
+    """Freeze a node (SIGSTOP), like a long GC pause."""
+    _node_command("pause", node_id, name)
+
+
+@main.command()
+@click.argument("node_id")
+@_name_option
+def resume(node_id, name):
+    """Unfreeze a paused node (SIGCONT)."""
+    _node_command("resume", node_id, name)
+
+
+@main.command()
+@click.argument("node_id")
+@_name_option
+def start(node_id, name):
+    """Restart a stopped node, or add a node with a new id."""
+    _node_command("start", node_id, name)
+
+
+@main.command()
+@_name_option
+def stop(name):
+    """Stop the whole cluster (like Ctrl-C in its terminal)."""
+    click.echo(_send(_checked_name(name), {"cmd": "stop"}).get("message"))
+
+
+@main.command("api-stop")
+@_name_option
+def api_stop(name):
+    """Stop the embedded API (rounds wait in the outbox)."""
+    click.echo(_send(_checked_name(name), {"cmd": "api-stop"}).get("message"))
+
+
+@main.command("api-start")
+@_name_option
+def api_start(name):
+    """Start the embedded API again, on the same port and database."""
+    click.echo(_send(_checked_name(name), {"cmd": "api-start"}).get("message"))
+
+
+@main.command("zk-kill")
+@click.argument("index")
+@_name_option
+def zk_kill(index, name):
+    """Stop ZooKeeper server INDEX of an embedded ensemble."""
+    click.echo(_send(_checked_name(name), {"cmd": "zk-kill", "index": index}).get("message"))
+
+
+@main.command("zk-start")
+@click.argument("index")
+@_name_option
+def zk_start(index, name):
+    """Start ZooKeeper server INDEX of an embedded ensemble again."""
+    click.echo(_send(_checked_name(name), {"cmd": "zk-start", "index": index}).get("message"))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_name_option
+def status(as_json, name):
+    """The table's data, once."""
+    data = _status(name)
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    leader = data.get("leader")
+    click.echo(f"cluster {data['name']}: ZooKeeper {data['zk']}, API {data['api_url']}, "
+               f"leader {leader if leader is not None else 'none'}"
+               + (f" (epoch {data['epoch']})" if data.get("epoch") is not None else ""))
+    for n in data["nodes"]:
+        value = "-" if n["value"] is None else f"{n['value']:.2f}"
+        age = "" if n["age_s"] is None else f" ({n['age_s']:.1f}s ago)"
+        click.echo(f"  {n['id']:>4}  pid {n['pid'] or '-':>7}  {n['state']:<8} {n['role'] or '-':<8} {value}{age}"
+                   + ("  remote " + (n.get("host") or "") if n["remote"] else ""))

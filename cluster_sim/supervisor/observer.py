@@ -1,0 +1,121 @@
+"""Watches the cluster in ZooKeeper and posts snapshots to the manager.
+
+The table is built from ZooKeeper, not from the supervisor's own children,
+so a node started by hand on another laptop shows up like any other. Watches
+on the election and on the leader znode wake the observer at once (a failover
+is shown as soon as ZooKeeper knows it); readings are re-read a few times a
+second in one pipelined burst.
+
+    observer = Observer(client, post=manager_queue.put, period=0.25)
+    observer.start(); ...; observer.stop()
+"""
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+from kazoo.exceptions import KazooException, NoNodeError
+
+from cluster_sim import paths
+from cluster_sim.node.readings import Reading, read_all
+
+
+@dataclass
+class Snapshot:
+    ts: float
+    connected: bool
+    readings: Dict[str, Reading] = field(default_factory=dict)
+    bad: Dict[str, str] = field(default_factory=dict)
+    election: List[str] = field(default_factory=list)   # ids, first one leads
+    leader: Optional[dict] = None                        # /clustersim/leader data
+    outbox_depth: int = 0
+
+
+def _sequence(child: str) -> str:
+    return child[-10:]
+
+
+class Observer(threading.Thread):
+    def __init__(self, client, post, period=0.25, clock=time.time):
+        super().__init__(name="observer", daemon=True)
+        self.client = client
+        self.post = post
+        self.period = period
+        self.clock = clock
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._contender_ids = {}  # election child -> node id (its data never changes)
+
+    def run(self):
+        self._watch()
+        while not self._stop.is_set():
+            self._wake.wait(self.period)
+            self._wake.clear()
+            if self._stop.is_set():
+                break
+            try:
+                self.post(("zk", self.snapshot()))
+            except Exception:  # a connection hiccup: the next snapshot will tell
+                self.post(("zk", Snapshot(ts=self.clock(), connected=False)))
+                self._stop.wait(self.period)
+
+    def _watch(self):
+        wake = lambda *_: self._wake.set()  # noqa: E731 - kazoo threads must not block
+        try:
+            self.client.ChildrenWatch(paths.ELECTION, lambda children: wake())
+            self.client.DataWatch(paths.LEADER, lambda data, stat: wake())
+            self.client.add_listener(lambda state: wake())
+        except KazooException:
+            pass
+
+    def stop(self):
+        self._stop.set()
+        self._wake.set()
+
+    def snapshot(self) -> Snapshot:
+        ts = self.clock()
+        if not self.client.connected:
+            return Snapshot(ts=ts, connected=False)
+        readings, bad = read_all(self.client)
+        return Snapshot(
+            ts=ts,
+            connected=True,
+            readings=readings,
+            bad=bad,
+            election=self._election(),
+            leader=self._leader(),
+            outbox_depth=self._outbox_depth(),
+        )
+
+    def _election(self):
+        try:
+            children = sorted(self.client.get_children(paths.ELECTION), key=_sequence)
+        except NoNodeError:
+            return []
+        unknown = [c for c in children if c not in self._contender_ids]
+        pending = [(c, self.client.get_async(f"{paths.ELECTION}/{c}")) for c in unknown]
+        for child, result in pending:
+            try:
+                data, _ = result.get(timeout=5)
+                self._contender_ids[child] = data.decode(errors="replace")
+            except NoNodeError:
+                pass
+        alive = set(children)
+        for child in list(self._contender_ids):
+            if child not in alive:
+                del self._contender_ids[child]
+        return [self._contender_ids[c] for c in children if c in self._contender_ids]
+
+    def _leader(self):
+        try:
+            data, _ = self.client.get(paths.LEADER)
+            info = json.loads(data.decode())
+            return info if isinstance(info, dict) and "id" in info else None
+        except (NoNodeError, ValueError, UnicodeDecodeError):
+            return None
+
+    def _outbox_depth(self):
+        stat = self.client.exists(paths.OUTBOX)
+        return stat.numChildren if stat else 0

@@ -1,0 +1,96 @@
+"""Node processes as the supervisor sees them: start, signal, reap.
+
+Nodes are forked from a multiprocessing fork server that has already imported
+the node's code (kazoo, requests), so a node starts in milliseconds and shares
+most of its memory with its siblings. Each node gets the supervisor's event
+queue and the read end of a pipe the supervisor never writes: when the
+supervisor dies, that pipe closes and the node leaves the cluster by itself.
+
+    spawner = Spawner(events=queue, log_dir=tmp)
+    proc = spawner.spawn(settings)         # a NodeProcess
+    proc.pause(); proc.resume(); proc.terminate(); proc.kill()
+    proc.poll()                             # exit code, or None while running
+"""
+
+import multiprocessing
+import os
+import signal
+
+from cluster_sim.node import main as node_main
+
+
+class Spawner:
+    def __init__(self, log_dir, reaper=None):
+        self.ctx = multiprocessing.get_context("forkserver")
+        self.ctx.set_forkserver_preload(["cluster_sim.node.main"])
+        self.events = self.ctx.Queue()
+        self.alive_r, self.alive_w = self.ctx.Pipe(duplex=False)
+        self.log_dir = log_dir
+        self.reaper = reaper
+
+    def spawn(self, settings):
+        log_path = os.path.join(self.log_dir, f"node-{settings.node_id}.log")
+        process = self.ctx.Process(
+            target=node_main.process_main,
+            args=(settings.to_dict(), self.events, self.alive_r, log_path),
+            name=f"clustersim-node-{settings.node_id}",
+            daemon=True,
+        )
+        process.start()
+        if self.reaper is not None:
+            self.reaper.watch_pid(process.pid)
+        return NodeProcess(settings.node_id, process, log_path, self.reaper)
+
+    def close(self):
+        self.alive_w.close()
+        self.events.close()
+        self.events.join_thread()
+
+
+class NodeProcess:
+    def __init__(self, node_id, process, log_path, reaper=None):
+        self.node_id = node_id
+        self.process = process
+        self.log_path = log_path
+        self.reaper = reaper
+        self.paused = False
+        self.stop_requested = None  # "SIGTERM" / "SIGKILL" when we asked it to go
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+    def _signal(self, sig):
+        try:
+            os.kill(self.process.pid, sig)
+        except ProcessLookupError:
+            pass
+
+    def pause(self):
+        self._signal(signal.SIGSTOP)
+        self.paused = True
+
+    def resume(self):
+        self._signal(signal.SIGCONT)
+        self.paused = False
+
+    def terminate(self):
+        self.stop_requested = "SIGTERM"
+        if self.paused:
+            self.resume()  # a stopped process cannot run its SIGTERM handler
+        self._signal(signal.SIGTERM)
+
+    def kill(self):
+        self.stop_requested = "SIGKILL"
+        self._signal(signal.SIGKILL)
+
+    def poll(self):
+        code = self.process.exitcode
+        if code is not None and self.reaper is not None:
+            self.reaper.forget_pid(self.process.pid)
+            self.reaper = None
+        return code
+
+    def join(self, timeout):
+        self.process.join(timeout)
+        return self.poll()

@@ -1,0 +1,260 @@
+"""`clustersim up`: bring a whole cluster up, show it live, take it all down.
+
+Order of things: control socket first (a second `up` with the same name is
+refused before anything starts), a reaper that cleans up even if we are
+SIGKILLed, ZooKeeper (embedded unless --zk), the API (embedded unless
+--api-url), the observer and the node processes; then the manager's loop until
+Ctrl-C, SIGTERM or `clustersim stop`. Going down runs the same list backwards.
+
+    options = UpOptions(nodes=5, interval=1.0)
+    exit_code = run_up(options)
+"""
+
+import os
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from typing import Optional
+
+from cluster_sim import zkclient
+from cluster_sim.reaper import Reaper
+from cluster_sim.supervisor.state import ClusterState, ZkServerView
+
+
+@dataclass
+class UpOptions:
+    nodes: int = 5
+    name: str = "default"
+    interval: float = 5.0
+    session_timeout: float = 4.0
+    zk: Optional[str] = None
+    zk_servers: int = 1
+    api_url: Optional[str] = None
+    api_db: Optional[str] = None
+    listen: str = "127.0.0.1"
+    tick_ms: int = 200
+    history: int = 0
+    outbox_bound: int = 0
+    retry_max: float = 30.0
+    plain: Optional[bool] = None   # None: plain lines unless stdout is a terminal
+
+
+class UpError(RuntimeError):
+    """Start-up failed; the message is one line."""
+
+
+def _announce_address(listen):
+    if listen in ("0.0.0.0", "::"):
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+                probe.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outgoing interface
+                return probe.getsockname()[0]
+        except OSError:
+            return socket.gethostname()
+    return listen
+
+
+class Cluster:
+    """Everything `up` starts, so that it can all be stopped in reverse order."""
+
+    def __init__(self, options: UpOptions, out=None):
+        self.o = options
+        self.out = out or sys.stdout
+        self.reaper = None
+        self.workdir = None
+        self.control = None
+        self.zk = None
+        self.api = None
+        self.client = None
+        self.observer = None
+        self.probe = None
+        self.spawner = None
+        self.manager = None
+        self.printer = None
+        self.hosts = None
+        self.api_url = None
+        self._zk_poller = None
+        self._poll_stop = threading.Event()
+
+    # -- start ------------------------------------------------------------
+    def start(self):
+        from cluster_sim.supervisor.control_server import AlreadyRunning, ControlServer
+
+        o = self.o
+        self.reaper = Reaper.start(grace=max(3.0, o.session_timeout))
+        self.workdir = tempfile.mkdtemp(prefix=f"clustersim-{o.name}-")
+        self.reaper.watch_path(self.workdir)
+        self.control = ControlServer(o.name, submit=lambda req, reply: self.manager.submit_request(req, reply))
+        try:
+            self.control.start()
+        except AlreadyRunning as exc:
+            self.control = None
+            raise UpError(str(exc)) from None
+        self.reaper.watch_path(self.control.path)
+        self._start_zookeeper()
+        self._start_api()
+        self._start_supervision()
+
+    def _start_zookeeper(self):
+        from cluster_sim import zkserver
+
+        o = self.o
+        if o.zk:
+            self.hosts = o.zk
+        elif o.zk_servers > 1:
+            self.zk = zkserver.Ensemble(size=o.zk_servers, tick_ms=o.tick_ms, reaper=self.reaper,
+                                        listen=o.listen if o.listen != "127.0.0.1" else None)
+            self.zk.start()
+            self.hosts = self.zk.connect_string
+        else:
+            self.zk = zkserver.ZooKeeperServer(tick_ms=o.tick_ms, reaper=self.reaper,
+                                               listen=o.listen if o.listen != "127.0.0.1" else None)
+            self.zk.start()
+            self.hosts = self.zk.address
+        try:
+            self.client = zkclient.connect(self.hosts, session_timeout=max(4.0, o.session_timeout),
+                                           connect_timeout=10.0)
+        except zkclient.ZkUnreachable as exc:
+            raise UpError(str(exc)) from None
+        from cluster_sim.node.term import cluster_id, ensure_layout
+
+        ensure_layout(self.client)
+        cluster_id(self.client)
+
+    def _start_api(self):
+        o = self.o
+        if o.api_url:
+            self.api_url = o.api_url.rstrip("/")
+            return
+        from cluster_sim.api.service import ApiService
+
+        db = o.api_db or os.path.join(self.workdir, "api.db")
+        host = "0.0.0.0" if o.listen in ("0.0.0.0", "::") else "127.0.0.1"
+        self.api = ApiService(db, host=host)
+        self.api.start()
+        shown = _announce_address(o.listen) if host == "0.0.0.0" else "127.0.0.1"
+        self.api_url = f"http://{shown}:{self.api.port}"
+
+    def _start_supervision(self):
+        from cluster_sim.node.settings import NodeSettings
+        from cluster_sim.supervisor.api_probe import ApiProbe
+        from cluster_sim.supervisor.manager import Manager
+        from cluster_sim.supervisor.observer import Observer
+        from cluster_sim.supervisor.printer import PlainPrinter, choose_printer
+        from cluster_sim.supervisor.process import Spawner
+
+        o = self.o
+        state = ClusterState(name=o.name, zk=self.hosts, api_url=self.api_url, started_at=time.time())
+        if o.listen not in ("127.0.0.1", "localhost"):
+            address = _announce_address(o.listen)
+            port = self.hosts.rsplit(":", 1)[-1] if self.zk is not None and o.zk_servers == 1 else None
+            zk_for_students = f"{address}:{port}" if port else self.hosts
+            state.join_command = (f"clustersim node <ID> --zk {zk_for_students} --api-url {self.api_url} "
+                                  f"--interval {o.interval:g}")
+        if self.zk is not None and hasattr(self.zk, "servers"):
+            state.zk_servers = [ZkServerView(index=s.index, address=s.address, pid=s.pid)
+                                for s in self.zk.servers]
+        self.printer = PlainPrinter(self.out) if o.plain else choose_printer(self.out)
+        self.spawner = Spawner(log_dir=self.workdir, reaper=self.reaper)
+
+        def settings(node_id, wait_for_id=0.0):
+            return NodeSettings(
+                node_id=node_id, zk=self.hosts, api_url=self.api_url, interval=o.interval,
+                session_timeout=o.session_timeout, history=o.history, outbox_bound=o.outbox_bound,
+                retry_max=o.retry_max, wait_for_id=wait_for_id,
+            )
+
+        self.manager = Manager(state, self.spawner, settings, self.printer, api=self.api, zk=self.zk,
+                               session_timeout=o.session_timeout)
+        self.observer = Observer(self.client, post=self.manager.post)
+        self.observer.start()
+        self.probe = ApiProbe(self.api_url, post=self.manager.post)
+        self.probe.start()
+        if state.zk_servers:
+            self._zk_poller = threading.Thread(target=self._poll_zk_servers, daemon=True, name="zk-modes")
+            self._zk_poller.start()
+        self.manager.log(f"cluster {o.name!r}: ZooKeeper {self.hosts}, API {self.api_url}, "
+                         f"{o.nodes} nodes, interval {o.interval:g} s, session timeout {o.session_timeout:g} s")
+        if state.join_command:
+            self.manager.log(f"students join with: {state.join_command}")
+        for i in range(1, o.nodes + 1):
+            self.manager.start_node(str(i))
+
+    def _poll_zk_servers(self):
+        from cluster_sim.zkserver import server_mode
+
+        while not self._poll_stop.wait(0.5):
+            views = [ZkServerView(index=s.index, address=s.address, pid=s.pid if s.running else None,
+                                  mode=server_mode(s.host, s.port, timeout=0.3))
+                     for s in self.zk.servers]
+            self.manager.post(("zk-servers", views))
+
+    # -- run and stop -----------------------------------------------------
+    def run(self):
+        self.printer.start()
+        self.manager.loop()
+
+    def stop(self):
+        """Take everything down, in reverse order; safe after a partial start."""
+        steps = [
+            lambda: self.manager and self.manager.stop_all(),
+            lambda: self._poll_stop.set(),
+            lambda: self.observer and self.observer.stop(),
+            lambda: self.probe and self.probe.stop(),
+            lambda: self.printer and self.printer.stop(self._final_view()),
+            lambda: self.client and zkclient.close(self.client),
+            lambda: self.spawner and self.spawner.close(),
+            lambda: self.api and self.api.close(),
+            lambda: self.zk and self.zk.stop(),
+            lambda: self.control and self.control.stop(),
+            lambda: self.workdir and shutil.rmtree(self.workdir, ignore_errors=True),
+            lambda: self.reaper and self.reaper.close(),
+        ]
+        for step in steps:
+            try:
+                step()
+            except Exception as exc:  # keep going: the rest must still be cleaned up
+                print(f"clustersim: while stopping: {exc!r}", file=sys.stderr)
+
+    def _final_view(self):
+        if self.manager is None:
+            return None
+        from cluster_sim.timeline import Term, timeline_text
+
+        terms = [Term(node_id=t[0], epoch=t[1] or 0, start=t[2], end=t[3]) for t in self.manager.terms]
+        end = time.time()
+        start = self.manager.state.started_at
+        ids = [n.id for n in self.manager.state.sorted_nodes()]
+        return "Leadership timeline\n" + timeline_text(terms, ids, start, end, width=60)
+
+
+def run_up(options: UpOptions, out=None) -> int:
+    cluster = Cluster(options, out=out)
+    stop_now = threading.Event()
+
+    def on_signal(signum, _frame):
+        name = signal.Signals(signum).name
+        if cluster.manager is not None:
+            cluster.manager.stop(name)
+        else:
+            stop_now.set()
+            raise KeyboardInterrupt
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        cluster.start()
+        cluster.run()
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(s, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+        cluster.stop()
+        for s, handler in previous.items():
+            signal.signal(s, handler)

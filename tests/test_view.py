@@ -1,0 +1,425 @@
+"""The live view, the printers and the leadership timeline, rendered without a terminal."""
+
+import io
+import re
+
+import pytest
+from rich.console import Console
+from rich.table import Table
+
+from cluster_sim.supervisor.printer import LivePrinter, PlainPrinter, choose_printer
+from cluster_sim.supervisor.state import (
+    CRASHED,
+    FOLLOWER,
+    LEADER,
+    PAUSED,
+    REMOTE,
+    RUNNING,
+    STARTING,
+    STOPPED,
+    ClusterState,
+    Event,
+    NodeView,
+    ZkServerView,
+)
+from cluster_sim.supervisor.view import clock, format_event, render
+from cluster_sim.timeline import BLOCK, IDLE, NO_LEADER, Term, render_timeline, timeline_text
+
+NOW = 1_700_000_000.25
+ANSI = re.compile(r"\x1b\[")
+
+
+def text_of(renderable, width=120) -> str:
+    console = Console(record=True, width=width, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
+
+
+def row_of(text: str, node_id: str) -> str:
+    """The node table row whose first cell is node_id."""
+    for line in text.splitlines():
+        if line.split() and line.split()[0] == node_id:
+            return line
+    raise AssertionError("no row for node %r in:\n%s" % (node_id, text))
+
+
+def cluster(**kw) -> ClusterState:
+    state = ClusterState(
+        name=kw.pop("name", "default"),
+        zk="127.0.0.1:2181",
+        api_url="http://127.0.0.1:8000",
+        zk_connected=True,
+        leader="2",
+        epoch=7,
+        leader_since=NOW - 12,
+        last_mean=21.375,
+        last_round=42,
+        last_count=4,
+        rounds_stored=40,
+        api_ok=True,
+        started_at=NOW - 300,
+    )
+    for key, value in kw.items():
+        setattr(state, key, value)
+    nodes = [
+        NodeView("1", pid=101, state=RUNNING, role=FOLLOWER, value=20.123, reading_ts=NOW - 0.4),
+        NodeView("2", pid=102, state=RUNNING, role=LEADER, value=22.5, reading_ts=NOW - 0.2),
+        NodeView("3", pid=103, state=PAUSED, value=19.0, reading_ts=NOW - 40, connection="SUSPENDED"),
+        NodeView("4", pid=104, state=CRASHED, exit_code=-9),
+        NodeView("lab-pc", state=REMOTE, role=FOLLOWER, value=23.0, reading_ts=NOW - 1,
+                 host="lab-pc-07.school", remote=True, garbage=3),
+    ]
+    if "nodes" not in kw:
+        state.nodes = {n.id: n for n in nodes}
+    return state
+
+
+# --------------------------------------------------------------------------- view
+
+
+def test_header_shows_leader_and_epoch():
+    out = text_of(render(cluster(), NOW))
+    header = out.split("id ")[0]
+    assert re.search(r"node 2\s+epoch 7", header)
+    assert "21.38" in header and "round 42" in header
+    assert "40 rounds stored" in header
+    assert "127.0.0.1:2181" in header and "connected" in header
+
+
+def test_no_leader_says_election_in_progress():
+    out = text_of(render(cluster(leader=None, epoch=None), NOW))
+    assert "none — election in progress" in out
+
+
+def test_node_rows_show_state_role_reading_age():
+    out = text_of(render(cluster(), NOW))
+    assert "paused" in row_of(out, "3")
+    assert "SUSPENDED" in row_of(out, "3")
+    assert "40.0s" in row_of(out, "3")
+    assert "crashed" in row_of(out, "4")
+    assert "exit -9" in row_of(out, "4")
+    leader = row_of(out, "2")
+    assert "LEADER" in leader and "22.50" in leader and "0.2s" in leader
+    assert "follower" in row_of(out, "1") and "20.12" in row_of(out, "1")
+
+
+def test_remote_node_shows_remote_and_host():
+    row = row_of(text_of(render(cluster(), NOW)), "lab-pc")
+    assert "remote" in row
+    assert "lab-pc-07.school" in row
+    assert "3 bad" in row
+
+
+def test_stale_reading_is_red():
+    console = Console(record=True, width=120, file=io.StringIO(), force_terminal=True, color_system="truecolor")
+    console.print(render(cluster(), NOW, stale_after=15.0))
+    html = console.export_html(inline_styles=True)
+    # the 40 s old reading of node 3 is red, the fresh ones are not
+    assert re.search(r'<span style="color: #800000[^"]*">40\.0s</span>', html)
+    assert not re.search(r'<span style="color: #800000[^"]*">0\.4s</span>', html)
+
+
+def test_api_unreachable_since():
+    state = cluster(api_ok=False, api_down_since=NOW - 30)
+    out = text_of(render(state, NOW))
+    assert "UNREACHABLE since " + clock(NOW - 30, millis=False) in out
+    assert "OK" not in out.split("id ")[0].replace("lab-pc", "")
+
+
+def test_api_unknown_is_question_mark():
+    out = text_of(render(cluster(api_ok=None), NOW))
+    api_line = next(line for line in out.splitlines() if "API" in line)
+    assert "?" in api_line and "UNREACHABLE" not in api_line
+
+
+def test_outbox_only_when_something_pending_or_dropped():
+    assert "Outbox" not in text_of(render(cluster(), NOW))
+    out = text_of(render(cluster(outbox_depth=5, outbox_oldest=37), NOW))
+    assert "Outbox" in out and "5 pending" in out and "oldest round 37" in out
+    out = text_of(render(cluster(outbox_dropped=2), NOW))
+    assert "Outbox" in out and "2 dropped" in out
+
+
+def test_join_command_and_uptime():
+    out = text_of(render(cluster(join_command="clustersim join --zk 10.0.0.5:2181"), NOW))
+    assert "clustersim join --zk 10.0.0.5:2181" in out
+    assert "5m00s" in out
+
+
+def test_zk_ensemble_row_only_for_several_servers():
+    one = cluster(zk_servers=[ZkServerView(1, "127.0.0.1:2181", "standalone")])
+    assert "ensemble" not in text_of(render(one, NOW))
+    three = cluster(zk_servers=[
+        ZkServerView(1, "127.0.0.1:2181", "follower"),
+        ZkServerView(2, "127.0.0.1:2182", "leader"),
+        ZkServerView(3, "127.0.0.1:2183", "down"),
+    ])
+    out = text_of(render(three, NOW))
+    assert "ensemble" in out
+    assert "127.0.0.1:2182 leader" in out and "127.0.0.1:2183 down" in out
+
+
+def test_events_appear_with_text_and_time():
+    state = cluster()
+    events = [Event(NOW - 3 + i * 0.5, "event number %d [x]" % i, level) for i, level in
+              enumerate(["info", "leader", "warn", "error"])]
+    state.events.extend(events)
+    out = text_of(render(state, NOW))
+    for event in events:
+        assert format_event(event) in out
+    assert "event number 1 [x]" in out  # not eaten as markup
+
+
+def test_only_last_max_events_shown():
+    state = cluster()
+    state.events.extend(Event(NOW - 100 + i, "ev-%03d" % i) for i in range(30))
+    out = text_of(render(state, NOW, max_events=5))
+    assert "ev-029" in out and "ev-025" in out
+    assert "ev-024" not in out
+
+
+def test_format_event_is_clock_plus_text():
+    event = Event(NOW, "node 2 is the leader")
+    assert format_event(event) == clock(NOW) + " node 2 is the leader"
+    assert re.fullmatch(r"\d\d:\d\d:\d\d\.250 node 2 is the leader", format_event(event))
+
+
+def test_footer_hints_with_name():
+    out = text_of(render(cluster(), NOW))
+    assert "clustersim kill ID [--hard] · pause ID · resume ID · start ID · status" in out
+    assert "--name" not in out
+    assert "(--name classA)" in text_of(render(cluster(name="classA"), NOW))
+
+
+def test_empty_and_none_heavy_states_render():
+    text_of(render(ClusterState(), NOW))
+    text_of(render(ClusterState(), 0.0))
+    state = ClusterState(
+        name=None, zk=None, api_url=None, leader="9", epoch=None, leader_since=None,
+        last_mean=None, api_ok=False, api_down_since=None, outbox_depth=1, outbox_oldest=None,
+        started_at=0.0, join_command=None,
+    )
+    state.nodes["x"] = NodeView("x", pid=None, state="weird-state", role="odd", value=None,
+                                reading_ts=None, host=None, connection="LOST", exit_code=None)
+    state.nodes["y"] = NodeView("y", state=STOPPED, exit_code=0)
+    state.nodes["z"] = NodeView("z", state=STARTING, value=float("nan"), reading_ts=NOW + 5)
+    state.zk_servers = [ZkServerView(1, None, None), ZkServerView(2, "h:1", "weird")]
+    state.events.append(Event(None, None, None))
+    state.events.append(Event(NOW, "multi\nline", "unknown"))
+    out = text_of(render(state, NOW))
+    assert "weird-state" in out and "LOST" in out and "UNREACHABLE" in out
+    assert "multi line" in out
+
+
+@pytest.mark.parametrize("width", [40, 80, 120])
+def test_100_nodes_and_long_ids(width):
+    state = cluster(nodes={})
+    for i in range(100):
+        state.nodes[str(i)] = NodeView(str(i), pid=1000 + i, state=RUNNING, role=FOLLOWER,
+                                       value=float(i), reading_ts=NOW - 1)
+    out = text_of(render(state, NOW))
+    for i in range(100):
+        row_of(out, str(i))
+    long_id = "n" * 64
+    state.nodes[long_id] = NodeView(long_id, state=REMOTE, host="h" * 64, remote=True)
+    text_of(render(state, NOW), width=width)
+
+
+def test_max_nodes_keeps_the_leader():
+    state = cluster(nodes={}, leader="99")
+    for i in range(100):
+        state.nodes[str(i)] = NodeView(str(i), state=RUNNING, role=LEADER if i == 99 else FOLLOWER)
+    out = text_of(render(state, NOW, max_nodes=10))
+    row_of(out, "0")
+    row_of(out, "99")
+    assert "90 more" in out
+
+
+def test_render_returns_plain_rich_objects():
+    group = render(cluster(), NOW)
+    assert any(isinstance(r, Table) for r in group.renderables)
+
+
+# --------------------------------------------------------------------------- printers
+
+
+def test_plain_printer_prints_each_event_once_even_after_wrap():
+    out = io.StringIO()
+    printer = PlainPrinter(out)
+    state = ClusterState()
+    sent = []
+
+    def add(n):
+        for _ in range(n):
+            event = Event(NOW + len(sent) * 0.001, "event %d" % len(sent))
+            sent.append(event)
+            state.events.append(event)
+
+    printer.update(state, NOW)            # nothing yet
+    add(3)
+    printer.update(state, NOW)
+    printer.update(state, NOW)            # no new events: nothing printed
+    add(150)
+    printer.update(state, NOW)
+    add(120)                              # deque (maxlen 200) has wrapped by now
+    printer.update(state, NOW)
+    add(1)
+    printer.update(state, NOW)
+    add(250)                              # more than the deque holds between two updates
+    printer.update(state, NOW)
+    add(2)
+    printer.update(state, NOW)
+    printer.stop()
+
+    lines = out.getvalue().splitlines()
+    assert len(state.events) == 200
+    assert len(lines) == len(set(lines)) == len(sent) - 50   # 50 fell off unseen
+    assert lines[:274] == [format_event(e) for e in sent[:274]]
+    assert lines[274:] == [format_event(e) for e in sent[324:]]
+    assert not ANSI.search(out.getvalue())
+
+
+def test_plain_printer_same_timestamps_and_final_renderable():
+    out = io.StringIO()
+    printer = PlainPrinter(out)
+    state = ClusterState()
+    state.events.append(Event(NOW, "same time a", "leader"))
+    printer.update(state, NOW)
+    state.events.append(Event(NOW, "same time b", "error"))
+    state.events.append(Event(NOW, "same time a", "leader"))   # an equal but new event
+    printer.update(state, NOW)
+    printer.stop(final_renderable=render(cluster(), NOW))
+    printer.stop(final_renderable=render(cluster(), NOW))      # idempotent
+    text = out.getvalue()
+    lines = text.splitlines()
+    assert lines[:3] == [format_event(Event(NOW, t)) for t in ("same time a", "same time b", "same time a")]
+    assert "LEADER" in text and "election" not in text
+    assert text.count("clustersim kill ID") == 1
+    assert not ANSI.search(text)
+
+
+def test_plain_printer_default_stream_is_stdout(capsys):
+    state = ClusterState()
+    state.events.append(Event(NOW, "hello"))
+    PlainPrinter().update(state, NOW)
+    assert capsys.readouterr().out == format_event(Event(NOW, "hello")) + "\n"
+
+
+def test_live_printer_draws_frames_to_given_console():
+    buf = io.StringIO()
+    console = Console(file=buf, width=100, height=40, force_terminal=True)
+    state = cluster()
+    with LivePrinter(console=console) as printer:
+        printer.update(state, NOW)
+        state.leader, state.epoch = "1", 8
+        printer.update(state, NOW + 1)
+    out = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buf.getvalue())
+    assert "node 2  epoch 7" in out and "node 1  epoch 8" in out
+
+
+def test_live_printer_fits_many_nodes_on_the_screen():
+    console = Console(file=io.StringIO(), width=100, height=40, force_terminal=True)
+    state = cluster(nodes={}, leader="150")
+    for i in range(200):
+        state.nodes[str(i)] = NodeView(str(i), state=RUNNING, role=LEADER if i == 150 else FOLLOWER)
+    printer = LivePrinter(console=console)
+    lines = console.render_lines(printer.renderable(state, NOW), console.options, pad=False)
+    assert len(lines) <= 40
+    text = "\n".join("".join(seg.text for seg in line) for line in lines)
+    assert "more (clustersim status)" in text
+    row_of(text, "150")
+    assert "clustersim kill ID" in text
+
+
+def test_live_printer_stop_with_final_renderable():
+    buf = io.StringIO()
+    console = Console(file=buf, width=80, force_terminal=True)
+    printer = LivePrinter(console=console)
+    printer.start()
+    printer.stop(final_renderable="all nodes stopped")
+    printer.stop()
+    printer.update(cluster(), NOW)   # after stop: ignored, no error
+    assert "all nodes stopped" in buf.getvalue()
+
+
+class _Stream(io.StringIO):
+    def __init__(self, tty):
+        super().__init__()
+        self._tty = tty
+
+    def isatty(self):
+        return self._tty
+
+
+def test_choose_printer():
+    assert isinstance(choose_printer(_Stream(False)), PlainPrinter)
+    assert isinstance(choose_printer(_Stream(True)), LivePrinter)
+    assert isinstance(choose_printer(object()), PlainPrinter)   # no isatty at all
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+def bar(text: str, node_id: str) -> str:
+    for line in text.splitlines():
+        label, sep, cells = line.partition("│")
+        if sep and label.strip() == node_id:
+            return cells
+    raise AssertionError("no bar for %r in:\n%s" % (node_id, text))
+
+
+def test_timeline_halves_and_epochs():
+    terms = [Term("1", 3, start=100.0, end=130.0), Term("2", 4, start=130.0, end=160.0)]
+    text = timeline_text(terms, ["1", "2", "3"], start=100.0, end=160.0, width=60)
+    one, two, three = bar(text, "1"), bar(text, "2"), bar(text, "3")
+    assert len(one) == len(two) == len(three) == 60
+    assert one == "e3" + BLOCK * 28 + IDLE * 30
+    assert two == IDLE * 30 + "e4" + BLOCK * 28
+    assert three == IDLE * 60
+    axis = text.splitlines()[-1]
+    assert axis.strip().startswith("0s") and axis.strip().endswith("60s")
+    assert axis.index("0s") == text.splitlines()[0].index("│") + 1
+
+
+def test_timeline_running_term_extends_to_end():
+    terms = [Term("1", 1, start=0.0, end=10.0), Term("2", 2, start=10.0, end=None)]
+    text = timeline_text(terms, ["1", "2"], start=0.0, end=40.0, width=40)
+    assert bar(text, "2").endswith(BLOCK * 20)
+    assert bar(text, "2").startswith(IDLE * 10 + "e2")
+    assert bar(text, "1") == "e1" + BLOCK * 8 + IDLE * 30
+
+
+def test_timeline_clips_and_zero_length():
+    terms = [
+        Term("1", 1, start=-50.0, end=5.0),      # starts before the window
+        Term("2", 2, start=5.0, end=5.0),        # zero length: still one cell
+        Term("3", 3, start=15.0, end=500.0),     # ends after the window
+        Term("4", 4, start=-9.0, end=-1.0),      # entirely before: not drawn
+    ]
+    text = timeline_text(terms, ["1", "2", "3", "4"], start=0.0, end=20.0, width=20)
+    assert bar(text, "1") == "e1" + BLOCK * 3 + IDLE * 15
+    assert bar(text, "2").count(BLOCK) == 1 and bar(text, "2")[5] == BLOCK
+    assert bar(text, "3") == IDLE * 15 + "e3" + BLOCK * 3
+    assert bar(text, "4") == IDLE * 20
+
+
+def test_timeline_unknown_nodes_long_ids_and_odd_windows():
+    long_id = "x" * 64
+    terms = [Term(long_id, 1, start=0.0, end=None)]
+    text = timeline_text(terms, ["1"], start=0.0, end=10.0, width=10)
+    assert len(text.splitlines()) == 3              # node 1, the long id, axis
+    assert "xxxxxxxxxxx…" in text
+    timeline_text(terms, ["1"], start=10.0, end=10.0, width=0)   # empty window, no crash
+    timeline_text(terms, ["1"], start=10.0, end=0.0, width=3)
+
+
+def test_timeline_empty_says_no_leader_yet():
+    assert timeline_text([], ["1", "2"], 0.0, 10.0) == NO_LEADER
+    assert NO_LEADER in text_of(render_timeline([], ["1"], 0.0, 10.0))
+
+
+def test_render_timeline_matches_text():
+    terms = [Term("1", 3, start=100.0, end=130.0), Term("2", 4, start=130.0, end=None)]
+    plain = timeline_text(terms, ["1", "2"], 100.0, 160.0, width=60)
+    rendered = text_of(render_timeline(terms, ["1", "2"], 100.0, 160.0, width=60))
+    assert [line.rstrip() for line in rendered.splitlines()] == [line.rstrip() for line in plain.splitlines()]
