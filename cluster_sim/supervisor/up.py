@@ -89,7 +89,7 @@ class Cluster:
         self.reaper = Reaper.start(grace=max(3.0, o.session_timeout))
         self.workdir = tempfile.mkdtemp(prefix=f"clustersim-{o.name}-")
         self.reaper.watch_path(self.workdir)
-        self.control = ControlServer(o.name, submit=lambda req, reply: self.manager.submit_request(req, reply))
+        self.control = ControlServer(o.name, submit=self._submit)
         try:
             self.control.start()
         except AlreadyRunning as exc:
@@ -99,6 +99,12 @@ class Cluster:
         self._start_zookeeper()
         self._start_api()
         self._start_supervision()
+
+    def _submit(self, request, reply):
+        if self.manager is None:
+            reply.put({"ok": False, "error": f"cluster {self.o.name!r} is still starting; try again"})
+        else:
+            self.manager.submit_request(request, reply)
 
     def _start_zookeeper(self):
         from cluster_sim import zkserver
@@ -156,9 +162,9 @@ class Cluster:
             zk_for_students = f"{address}:{port}" if port else self.hosts
             state.join_command = (f"clustersim node <ID> --zk {zk_for_students} --api-url {self.api_url} "
                                   f"--interval {o.interval:g}")
-        if self.zk is not None and hasattr(self.zk, "servers"):
+        if self.zk is not None:
             state.zk_servers = [ZkServerView(index=s.index, address=s.address, pid=s.pid)
-                                for s in self.zk.servers]
+                                for s in self._zk_servers()]
         self.printer = PlainPrinter(self.out) if o.plain else choose_printer(self.out)
         self.spawner = Spawner(log_dir=self.workdir, reaper=self.reaper)
 
@@ -185,13 +191,20 @@ class Cluster:
         for i in range(1, o.nodes + 1):
             self.manager.start_node(str(i))
 
+    def _zk_servers(self):
+        """The embedded servers, an ensemble's or the single one (as index 1)."""
+        if hasattr(self.zk, "servers"):
+            return list(self.zk.servers)
+        self.zk.index = 1
+        return [self.zk]
+
     def _poll_zk_servers(self):
         from cluster_sim.zkserver import server_mode
 
         while not self._poll_stop.wait(0.5):
             views = [ZkServerView(index=s.index, address=s.address, pid=s.pid if s.running else None,
                                   mode=server_mode(s.host, s.port, timeout=0.3))
-                     for s in self.zk.servers]
+                     for s in self._zk_servers()]
             self.manager.post(("zk-servers", views))
 
     # -- run and stop -----------------------------------------------------

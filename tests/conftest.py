@@ -1,0 +1,159 @@
+"""Shared test fixtures: a real ZooKeeper server for the whole session (each
+test gets its own chroot on it, so tests never see each other's znodes),
+and a driver for `clustersim up` run as a real subprocess."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+import requests
+
+from cluster_sim import control, zkclient
+from cluster_sim.zkserver import ZooKeeperServer
+
+# Short everything: the suite must stay well under 10 minutes on 2 cores.
+INTERVAL = 0.5
+SESSION_TIMEOUT = 2.0
+
+
+def wait_until(predicate, timeout=20.0, what="condition", period=0.05):
+    """Poll `predicate` until it returns something truthy; fail after `timeout`."""
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception as exc:  # the thing we wait for may not exist yet
+            last_error = exc
+        time.sleep(period)
+    raise AssertionError(f"timed out after {timeout:g} s waiting for {what}"
+                         + (f" (last error: {last_error!r})" if last_error else ""))
+
+
+def pid_alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def zk_server():
+    server = ZooKeeperServer(tick_ms=100)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def zk_hosts(zk_server):
+    """A private chroot on the shared server: HOST:PORT/t-xxxx."""
+    return f"{zk_server.address}/t-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def zk_client(zk_hosts):
+    client = zkclient.connect(zk_hosts, session_timeout=10.0, connect_timeout=10.0)
+    yield client
+    zkclient.close(client)
+
+
+@pytest.fixture
+def runtime_dir(tmp_path, monkeypatch):
+    path = tmp_path / "run"
+    path.mkdir(mode=0o700)
+    monkeypatch.setenv("CLUSTERSIM_RUNTIME_DIR", str(path))
+    return path
+
+
+def clustersim(*args, timeout=30.0, check=False):
+    """Run the CLI as a user would; returns the CompletedProcess."""
+    result = subprocess.run([sys.executable, "-m", "cluster_sim", *args], capture_output=True,
+                            text=True, timeout=timeout)
+    if check and result.returncode != 0:
+        raise AssertionError(f"clustersim {' '.join(args)} failed: {result.stderr}")
+    return result
+
+
+class Up:
+    """`clustersim up --plain` in a subprocess, with helpers to watch it."""
+
+    def __init__(self, tmp_path, name, args):
+        self.name = name
+        self.log_path = tmp_path / f"up-{name}.log"
+        self._log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "cluster_sim", "up", "--plain", "--name", name, *args],
+            stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+        self.started = time.monotonic()
+
+    def output(self):
+        return self.log_path.read_text()
+
+    def status(self):
+        answer = control.send(self.name, {"cmd": "status"}, timeout=5.0)
+        assert answer["ok"], answer
+        return answer["status"]
+
+    def wait_ready(self, nodes, timeout=30.0):
+        def ready():
+            if self.proc.poll() is not None:
+                raise AssertionError(f"up exited early ({self.proc.returncode}):\n{self.output()}")
+            status = self.status()
+            running = [n for n in status["nodes"] if n["value"] is not None and n["state"] == "running"]
+            return status if len(running) >= nodes and status["leader"] else None
+        return wait_until(ready, timeout, f"{nodes} running nodes and a leader")
+
+    def cli(self, *args, **kw):
+        return clustersim(*args, "--name", self.name, **kw)
+
+    def rows(self):
+        url = self.status()["api_url"]
+        return requests.get(url + "/listar", timeout=5).json()
+
+    def leader(self):
+        return self.status()["leader"]
+
+    def stop(self, sig=signal.SIGINT, timeout=40.0):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+                raise AssertionError(f"up did not stop on {sig!r}:\n{self.output()}")
+        self._log.close()
+        return self.proc.returncode
+
+
+@pytest.fixture
+def start_up(tmp_path, runtime_dir):
+    """start_up(*args) -> Up; every cluster is stopped (and checked) at the end."""
+    started = []
+
+    def start(*args, name=None):
+        up = Up(tmp_path, name or f"t{uuid.uuid4().hex[:6]}", [str(a) for a in args])
+        started.append(up)
+        return up
+
+    yield start
+    for up in started:
+        up.stop()
+
+
+def stored_rounds(rows):
+    return [r for r in rows if r.get("round") is not None]
+
+
+def dump(obj):
+    return json.dumps(obj, indent=1, default=str)

@@ -1,0 +1,162 @@
+"""`clustersim up` end to end, against real ZooKeeper: what a teacher sees."""
+
+import re
+import signal
+
+from kazoo.exceptions import NoNodeError
+
+from cluster_sim import paths
+from cluster_sim.node.readings import decode
+
+from conftest import INTERVAL, SESSION_TIMEOUT, clustersim, dump, pid_alive, stored_rounds, wait_until
+
+
+def up_args(zk_hosts, n=3, *extra):
+    return ["-n", n, "--zk", zk_hosts, "--interval", INTERVAL, "--session-timeout", SESSION_TIMEOUT, *extra]
+
+
+def histories(zk_client):
+    """node id -> {round: value}, straight from the znodes."""
+    out = {}
+    for child in zk_client.get_children(paths.READINGS):
+        try:
+            data, stat = zk_client.get(f"{paths.READINGS}/{child}")
+        except NoNodeError:
+            continue
+        reading = decode(data, stat.mtime / 1000)
+        out[paths.node_id_from_reading(child)] = {int(ts // INTERVAL): v for _, ts, v in reading.history}
+    return out
+
+
+def test_up_elects_one_leader_and_stores_the_mean_of_what_it_read(start_up, zk_hosts, zk_client):
+    up = start_up(*up_args(zk_hosts, 3))
+    up.wait_ready(3)
+    seen_leaders = set()
+
+    def enough_rounds():
+        status = up.status()
+        leaders = [n["id"] for n in status["nodes"] if n["role"] == "LEADER"]
+        assert len(leaders) <= 1, dump(status)
+        seen_leaders.update(leaders)
+        full = [r for r in stored_rounds(up.rows()) if r.get("count") == 3]
+        return full if len(full) >= 4 else None
+
+    rows = wait_until(enough_rounds, 30, "four rounds with all three readings")
+    assert len(seen_leaders) == 1
+    hist = histories(zk_client)
+    for row in rows:
+        values = [hist[node][row["round"]] for node in ("1", "2", "3")]
+        assert abs(row["dato"] - sum(values) / 3) < 1e-6, (row, values)
+        assert row["leader"] in seen_leaders
+        assert row["min"] == min(values) and row["max"] == max(values)
+
+
+def test_kill_leader_shows_failover_and_a_new_leader(start_up, zk_hosts):
+    up = start_up(*up_args(zk_hosts, 3))
+    first = up.wait_ready(3)["leader"]
+    result = up.cli("kill", first)
+    assert result.returncode == 0, result.stderr
+    assert f"node {first}" in result.stdout
+    new = wait_until(lambda: (lambda s: s["leader"] if s["leader"] not in (None, first) else None)(up.status()),
+                     15, "a new leader")
+    line = wait_until(lambda: re.search(rf"leader elected: {new} \(epoch \d+, failover (\d+) ms after {first} left\)",
+                                        up.output()), 10, "the failover event")
+    assert int(line.group(1)) >= 0
+    status = up.status()
+    old = next(n for n in status["nodes"] if n["id"] == first)
+    assert old["state"] == "stopped" and old["role"] == ""
+
+
+def test_kill_hard_leader_is_replaced_after_the_session_times_out(start_up, zk_hosts):
+    up = start_up(*up_args(zk_hosts, 3))
+    first = up.wait_ready(3)["leader"]
+    assert up.cli("kill", first, "--hard").returncode == 0
+    wait_until(lambda: up.status()["leader"] not in (None, first), SESSION_TIMEOUT + 15, "a new leader")
+    wait_until(lambda: re.search(rf"failover \d+ ms after {first} crashed", up.output()), 10, "the failover event")
+    assert next(n for n in up.status()["nodes"] if n["id"] == first)["state"] == "crashed"
+
+
+def test_paused_leader_is_replaced_and_rejoins_as_follower(start_up, zk_hosts):
+    up = start_up(*up_args(zk_hosts, 3))
+    first = up.wait_ready(3)["leader"]
+    assert up.cli("pause", first).returncode == 0
+    assert next(n for n in up.status()["nodes"] if n["id"] == first)["state"] == "paused"
+    wait_until(lambda: up.status()["leader"] not in (None, first), SESSION_TIMEOUT + 15, "a new leader")
+    assert up.cli("resume", first).returncode == 0
+
+    def follower_again():
+        node = next(n for n in up.status()["nodes"] if n["id"] == first)
+        return node["state"] == "running" and node["role"] == "follower"
+    wait_until(follower_again, 20, f"node {first} back as a follower")
+
+
+def test_a_bare_number_from_an_original_node_is_counted(start_up, zk_hosts, zk_client):
+    up = start_up(*up_args(zk_hosts, 2))
+    up.wait_ready(2)
+    # what a node of the original design writes: str(float) in an ephemeral znode
+    zk_client.create(paths.reading_path("99"), b"1000.0", ephemeral=True, makepath=True)
+
+    def counted():
+        return [r for r in stored_rounds(up.rows()) if r.get("count") == 3]
+    row = wait_until(counted, 20, "a round that counts the original node")[0]
+    assert row["max"] == 1000.0 and row["dato"] > 300
+    node = wait_until(lambda: next((n for n in up.status()["nodes"] if n["id"] == "99"), None), 10, "node 99")
+    assert node["remote"] is True and node["state"] == "remote" and node["value"] == 1000.0
+
+
+def test_status_json_matches_and_bad_ids_fail_with_one_line(start_up, zk_hosts):
+    up = start_up(*up_args(zk_hosts, 2))
+    up.wait_ready(2)
+    result = up.cli("status", "--json")
+    assert result.returncode == 0
+    import json
+    status = json.loads(result.stdout)
+    for key in ("zk", "api_url", "leader", "nodes"):
+        assert key in status
+    assert status["zk"] == zk_hosts
+    assert {n["id"] for n in status["nodes"]} == {"1", "2"}
+    for n in status["nodes"]:
+        assert set(n) >= {"id", "pid", "state", "role", "value", "age_s", "remote"}
+        assert isinstance(n["id"], str) and n["remote"] is False
+    assert isinstance(status["leader"], str)
+    for args in (["kill", "99"], ["pause", "../x"], ["kill", ""]):
+        result = up.cli(*args)
+        assert result.returncode != 0
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_control_commands_without_a_cluster_fail_with_one_line(runtime_dir):
+    for args in (["kill", "1"], ["status"], ["status", "--json"], ["pause", "2", "--name", "nope"]):
+        result = clustersim(*args)
+        assert result.returncode == 1
+        assert "no cluster named" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _pids(status, up):
+    pids = [n["pid"] for n in status["nodes"] if n["pid"]]
+    pids += [s["pid"] for s in status["zk_servers"] if s["pid"]]
+    return pids + [up.proc.pid]
+
+
+def test_ctrl_c_stops_every_process_it_started(start_up):
+    up = start_up("-n", 3, "--interval", INTERVAL, "--session-timeout", SESSION_TIMEOUT)  # embedded ZooKeeper
+    status = up.wait_ready(3, timeout=60)
+    assert len(status["zk_servers"]) == 1 and status["zk_servers"][0]["pid"]
+    pids = _pids(status, up)
+    assert up.stop(signal.SIGINT) == 0
+    assert not [p for p in pids if pid_alive(p)]
+    assert "Leadership timeline" in up.output()
+
+
+def test_sigkill_of_the_supervisor_leaves_nothing_behind(start_up):
+    up = start_up("-n", 3, "--interval", INTERVAL, "--session-timeout", SESSION_TIMEOUT)
+    status = up.wait_ready(3, timeout=60)
+    pids = _pids(status, up)
+    up.proc.send_signal(signal.SIGKILL)
+    up.proc.wait(10)
+    wait_until(lambda: not [p for p in pids if pid_alive(p)], 30, "every node and ZooKeeper to exit")
+    # the control socket is gone too: a new cluster of the same name can start
+    result = clustersim("status", "--name", up.name)
+    assert result.returncode == 1 and "no cluster named" in result.stderr
