@@ -114,7 +114,7 @@ class Up:
         return wait_until(ready, timeout, f"{nodes} running nodes and a leader")
 
     def cli(self, *args, **kw):
-        return clustersim(*args, "--name", self.name, **kw)
+        return clustersim(*[str(a) for a in args], "--name", self.name, **kw)
 
     def rows(self):
         url = self.status()["api_url"]

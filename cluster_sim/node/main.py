@@ -161,6 +161,9 @@ class Node:
     def _on_state(self, state):
         name = {KazooState.CONNECTED: "CONNECTED", KazooState.SUSPENDED: "SUSPENDED",
                 KazooState.LOST: "LOST"}.get(state, str(state))
+        if state == KazooState.LOST and self.term is not None:
+            # the session is gone, and with it our election znode: stop acting now
+            self.term.end("ZooKeeper session expired")
         if not self.stopping.is_set():
             self.report("connection", state=name)
 
