@@ -36,6 +36,12 @@ def _positive(what, value, low=0.01, high=3600.0):
     return value
 
 
+def _checked_secret(secret):
+    if secret and (len(secret) > 256 or any(ord(c) < 33 or ord(c) == 127 for c in secret)):
+        fail("--secret must be at most 256 printable characters without spaces")
+    return secret
+
+
 def _checked_name(name):
     try:
         return parse_node_id(name)
@@ -65,9 +71,10 @@ def main():
 @click.option("--retry-max", default=30.0, type=float, show_default=True, help="Cap of the sender's backoff (s).")
 @click.option("--tick-ms", default=200, show_default=True, type=int, help="tickTime of the embedded ZooKeeper.")
 @click.option("--plain", is_flag=True, help="Print events as plain lines even on a terminal.")
+@click.option("--secret", envvar="CLUSTERSIM_SECRET", default="", help="Cluster secret (env CLUSTERSIM_SECRET): only members may change znodes or post to the API.")
 @_name_option
 def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen, history, outbox_max,
-       retry_max, tick_ms, plain, name):
+       retry_max, tick_ms, plain, secret, name):
     """Start ZooKeeper, the API and N nodes; show them live until Ctrl-C."""
     name = _checked_name(name)
     try:
@@ -97,6 +104,7 @@ def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen
         nodes=count, name=name, interval=interval, session_timeout=session_timeout, zk=zk,
         zk_servers=zk_servers, api_url=api_url, api_db=api_db, listen=listen, tick_ms=tick_ms,
         history=history, outbox_bound=outbox_max, retry_max=retry_max, plain=plain or None,
+        secret=_checked_secret(secret),
     )
     try:
         code = run_up(options)
@@ -115,7 +123,8 @@ def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen
 @click.option("--history", default=0, type=int, help="Readings kept (0: enough for 60 s).")
 @click.option("--outbox-max", default=0, type=int)
 @click.option("--retry-max", default=30.0, type=float, show_default=True)
-def node(node_id, zk, api_url, interval, session_timeout, connect_timeout, history, outbox_max, retry_max):
+@click.option("--secret", envvar="CLUSTERSIM_SECRET", default="", help="The cluster's secret (env CLUSTERSIM_SECRET).")
+def node(node_id, zk, api_url, interval, session_timeout, connect_timeout, history, outbox_max, retry_max, secret):
     """Run one node in the foreground (join a cluster by hand)."""
     try:
         node_id = parse_node_id(node_id)
@@ -129,7 +138,8 @@ def node(node_id, zk, api_url, interval, session_timeout, connect_timeout, histo
 
     settings = NodeSettings(node_id=node_id, zk=zk, api_url=api_url, interval=interval,
                             session_timeout=session_timeout, connect_timeout=connect_timeout,
-                            history=history, outbox_bound=outbox_max, retry_max=retry_max)
+                            history=history, outbox_bound=outbox_max, retry_max=retry_max,
+                            secret=_checked_secret(secret))
     sys.exit(Node(settings).run())
 
 

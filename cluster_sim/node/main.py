@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 
-from kazoo.exceptions import NodeExistsError
+from kazoo.exceptions import NoAuthError, NodeExistsError
 from kazoo.protocol.states import KazooState
 
 from cluster_sim import paths, zkclient
@@ -74,12 +74,17 @@ class Node:
         if self.alive is not None:
             threading.Thread(target=self._watch_parent, daemon=True, name="parent-watch").start()
         try:
-            self.client = zkclient.connect(self.s.zk, self.s.session_timeout, self.s.connect_timeout)
+            self.client = zkclient.connect(self.s.zk, self.s.session_timeout, self.s.connect_timeout,
+                                          secret=self.s.secret or None)
         except zkclient.ZkUnreachable as exc:
             self._fail(str(exc))
             return 2
         try:
             return self._run_connected()
+        except NoAuthError:
+            self._fail("ZooKeeper refused this node: the cluster is protected, "
+                       "pass its secret (--secret or CLUSTERSIM_SECRET)")
+            return 2
         finally:
             self._shutdown()
 
@@ -124,9 +129,10 @@ class Node:
                     gone.wait(min(1.0, max(0.0, deadline - time.monotonic())))
 
     def _fail(self, line):
-        self.report("refused", text=line)
         if self.events is None:
             print(f"clustersim: {line}", file=sys.stderr)
+        else:
+            self.report("refused", text=line)
 
     def stop(self, why="stop"):
         if not self.stopping.is_set():
@@ -156,7 +162,8 @@ class Node:
             # closing the session deletes our ephemeral znodes at once: the next
             # candidate takes over without waiting for a session timeout
             zkclient.close(self.client)
-        self.report("stopped", reason=getattr(self, "stop_reason", ""))
+        if self.sensor is not None:
+            self.report("stopped", reason=getattr(self, "stop_reason", ""))
 
     def _on_state(self, state):
         name = {KazooState.CONNECTED: "CONNECTED", KazooState.SUSPENDED: "SUSPENDED",
@@ -223,5 +230,11 @@ def process_main(settings_dict, events, alive, log_path):
     os.dup2(log.fileno(), 1)
     os.dup2(log.fileno(), 2)
     sys.stdout = sys.stderr = log
+    import logging
+
+    handler = logging.StreamHandler(log)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    handler.setLevel(logging.WARNING)
+    logging.getLogger("kazoo").addHandler(handler)
     code = Node(NodeSettings(**settings_dict), events=events, alive=alive, out=log).run()
     sys.exit(code)

@@ -42,6 +42,7 @@ class UpOptions:
     outbox_bound: int = 0
     retry_max: float = 30.0
     plain: Optional[bool] = None   # None: plain lines unless stdout is a terminal
+    secret: str = ""               # cluster secret; generated when listening beyond loopback
 
 
 class UpError(RuntimeError):
@@ -86,6 +87,10 @@ class Cluster:
         from cluster_sim.supervisor.control_server import AlreadyRunning, ControlServer
 
         o = self.o
+        if not o.secret and o.listen not in ("127.0.0.1", "localhost", "::1"):
+            import secrets
+
+            o.secret = secrets.token_urlsafe(12)  # reachable by a classroom: never open
         self.reaper = Reaper.start(grace=max(3.0, o.session_timeout))
         self.workdir = tempfile.mkdtemp(prefix=f"clustersim-{o.name}-")
         self.reaper.watch_path(self.workdir)
@@ -124,13 +129,19 @@ class Cluster:
             self.hosts = self.zk.address
         try:
             self.client = zkclient.connect(self.hosts, session_timeout=max(4.0, o.session_timeout),
-                                           connect_timeout=10.0)
+                                           connect_timeout=10.0, secret=o.secret or None)
         except zkclient.ZkUnreachable as exc:
             raise UpError(str(exc)) from None
         from cluster_sim.node.term import cluster_id, ensure_layout
 
-        ensure_layout(self.client)
-        cluster_id(self.client)
+        from kazoo.exceptions import NoAuthError
+
+        try:
+            ensure_layout(self.client)
+            cluster_id(self.client)
+        except NoAuthError:
+            raise UpError("ZooKeeper refused us: this cluster is protected by a secret "
+                          "(--secret or CLUSTERSIM_SECRET)") from None
 
     def _start_api(self):
         o = self.o
@@ -160,8 +171,8 @@ class Cluster:
             address = _announce_address(o.listen)
             port = self.hosts.rsplit(":", 1)[-1] if self.zk is not None and o.zk_servers == 1 else None
             zk_for_students = f"{address}:{port}" if port else self.hosts
-            state.join_command = (f"clustersim node <ID> --zk {zk_for_students} --api-url {self.api_url} "
-                                  f"--interval {o.interval:g}")
+            state.join_command = (f"CLUSTERSIM_SECRET={o.secret} clustersim node <ID> --zk {zk_for_students} "
+                                  f"--api-url {self.api_url} --interval {o.interval:g}")
         if self.zk is not None:
             state.zk_servers = [ZkServerView(index=s.index, address=s.address, pid=s.pid)
                                 for s in self._zk_servers()]
@@ -172,7 +183,7 @@ class Cluster:
             return NodeSettings(
                 node_id=node_id, zk=self.hosts, api_url=self.api_url, interval=o.interval,
                 session_timeout=o.session_timeout, history=o.history, outbox_bound=o.outbox_bound,
-                retry_max=o.retry_max, wait_for_id=wait_for_id,
+                retry_max=o.retry_max, wait_for_id=wait_for_id, secret=o.secret,
             )
 
         self.manager = Manager(state, self.spawner, settings, self.printer, api=self.api, zk=self.zk,
@@ -188,6 +199,9 @@ class Cluster:
                          f"{o.nodes} nodes, interval {o.interval:g} s, session timeout {o.session_timeout:g} s")
         if state.join_command:
             self.manager.log(f"students join with: {state.join_command}")
+        if not o.secret:
+            self.manager.log("no --secret: the cluster is open, as the original (anyone who reaches "
+                             "ZooKeeper can change it)", "warn")
         for i in range(1, o.nodes + 1):
             self.manager.start_node(str(i))
 
