@@ -42,6 +42,16 @@ def _checked_secret(secret):
     return secret
 
 
+def _checked_output(path):
+    """A file we will write at the end: fail now, not after an hour of class."""
+    if path is None:
+        return None
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory) or not os.access(directory, os.W_OK):
+        fail(f"cannot write {path}: {directory} is not a writable directory")
+    return path
+
+
 def _checked_name(name):
     try:
         return parse_node_id(name)
@@ -72,9 +82,10 @@ def main():
 @click.option("--tick-ms", default=200, show_default=True, type=int, help="tickTime of the embedded ZooKeeper.")
 @click.option("--plain", is_flag=True, help="Print events as plain lines even on a terminal.")
 @click.option("--secret", envvar="CLUSTERSIM_SECRET", default="", help="Cluster secret (env CLUSTERSIM_SECRET): only members may change znodes or post to the API.")
+@click.option("--record", default=None, type=click.Path(dir_okay=False), help="Save the session as a self-contained HTML file.")
 @_name_option
 def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen, history, outbox_max,
-       retry_max, tick_ms, plain, secret, name):
+       retry_max, tick_ms, plain, secret, record, name):
     """Start ZooKeeper, the API and N nodes; show them live until Ctrl-C."""
     name = _checked_name(name)
     try:
@@ -104,7 +115,7 @@ def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen
         nodes=count, name=name, interval=interval, session_timeout=session_timeout, zk=zk,
         zk_servers=zk_servers, api_url=api_url, api_db=api_db, listen=listen, tick_ms=tick_ms,
         history=history, outbox_bound=outbox_max, retry_max=retry_max, plain=plain or None,
-        secret=_checked_secret(secret),
+        secret=_checked_secret(secret), record=_checked_output(record),
     )
     try:
         code = run_up(options)
@@ -193,6 +204,56 @@ def check(api_url, name):
     from cluster_sim.check import run_check
 
     sys.exit(run_check(api_url))
+
+
+@main.command()
+@click.argument("scenario", type=click.Choice(["failover", "split-brain", "quorum", "api-outage"]))
+@click.option("--step", is_flag=True, help="Wait for Enter between steps.")
+@click.option("--yes", is_flag=True, help="Run straight through, no pauses (scripts, tests).")
+@click.option("--interval", default=1.0, show_default=True, type=float, help="Round interval; shortens everything.")
+@click.option("--session-timeout", default=3.0, show_default=True, type=float)
+@click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "es"]))
+@click.option("--unsafe", is_flag=True, help="split-brain: switch the guard and fencing off, to show why they exist.")
+@click.option("--record", default=None, type=click.Path(dir_okay=False), help="Save the demo as a self-contained HTML file.")
+@click.option("--plain", is_flag=True, help="Plain lines instead of the live table.")
+@_name_option
+def demo(scenario, step, yes, interval, session_timeout, lang, unsafe, record, plain, name):
+    """Narrated classroom scenarios on a real cluster."""
+    _positive("--interval", interval, 0.1, 60)
+    _positive("--session-timeout", session_timeout, 0.4, 60)
+    if step and yes:
+        fail("--step and --yes exclude each other")
+    from cluster_sim.demo import run_demo
+
+    sys.exit(run_demo(scenario, step=step, yes=yes, interval=interval, session_timeout=session_timeout,
+                      lang=lang, unsafe=unsafe, record=_checked_output(record), plain=plain,
+                      name=_checked_name(name)))
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--speed", default=1.0, show_default=True, type=float, help="Playback speed factor.")
+def replay(file, speed):
+    """Play a recording (from up --record or demo --record) back in the terminal."""
+    if not 0.01 <= speed <= 1000:
+        fail("--speed must be between 0.01 and 1000")
+    from cluster_sim.record import RecordingError, replay as play
+
+    try:
+        sys.exit(play(file, speed=speed))
+    except RecordingError as exc:
+        fail(str(exc))
+
+
+@main.command()
+@click.option("--quick", is_flag=True, help="Fewer trials and smaller sizes (a minute, not ten).")
+@click.option("--json", "json_path", default=None, type=click.Path(dir_okay=False), help="Write the results as JSON.")
+@click.option("--markdown", default=None, type=click.Path(dir_okay=False), help="Write the results table (e.g. docs/benchmarks.md).")
+def bench(quick, json_path, markdown):
+    """Measure clustersim against the original design on this machine."""
+    from cluster_sim.bench import main as bench_main
+
+    sys.exit(bench_main(quick=quick, json_path=_checked_output(json_path), markdown_path=_checked_output(markdown)))
 
 
 # -- control ------------------------------------------------------------------

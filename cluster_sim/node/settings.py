@@ -25,6 +25,7 @@ class NodeSettings:
     high: float = 85.0
     lag: float = 0.0          # how long after a round closes it is computed; 0: derived
     secret: str = ""          # cluster secret: ZooKeeper digest ACLs and the API token
+    unsafe: bool = False      # the original design's behaviour: no guard, no fencing (demo only)
     wait_for_id: float = 0.0  # on a restart: how long to wait for a dead predecessor's session to expire
 
     def __post_init__(self):

@@ -43,6 +43,8 @@ class Manager:
         self._leader_key = None
         self._last_leader = None
         self._seen_bad = {}
+        self.render_listeners = []  # called as f(state, now) after every refresh (recorder, demo)
+        self._renders = []          # recent refresh times, for refresh_hz
         self._bridge = threading.Thread(target=self._bridge_node_events, daemon=True, name="events")
 
     # -- inputs -----------------------------------------------------------
@@ -54,6 +56,10 @@ class Manager:
 
     def stop(self, why="stop"):
         self.queue.put(("stop", why))
+
+    def narrate(self, title, text=""):
+        """Show what a demo is doing now (a panel in the view, a line in the log)."""
+        self.queue.put(("narrate", title, text))
 
     def _bridge_node_events(self):
         while not self._stop.is_set():
@@ -82,8 +88,15 @@ class Manager:
             now = self.clock()
             if now - self._last_render >= RENDER_EVERY:
                 self._last_render = now
-                self.printer.update(self.state, now)
-        self.printer.update(self.state, self.clock())
+                self._refresh(now)
+        self._refresh(self.clock())
+
+    def _refresh(self, now):
+        self._renders = [t for t in self._renders if now - t < 2.0] + [now]
+        self.state.refresh_hz = round(len(self._renders) / 2.0, 1) if now - self.state.started_at > 2 else None
+        self.printer.update(self.state, now)
+        for listener in self.render_listeners:
+            listener(self.state, now)
 
     def handle(self, item):
         kind = item[0]
@@ -100,6 +113,11 @@ class Manager:
             self._stop.set()
         elif kind == "zk-servers":
             self.state.zk_servers = item[1]
+        elif kind == "narrate":
+            title, text = item[1], item[2]
+            self.state.narration = f"{title}\n{text}" if text else title
+            if title:
+                self.log(title, "narration")
 
     # -- node processes ---------------------------------------------------
     def start_node(self, node_id, wait_for_id=0.0):

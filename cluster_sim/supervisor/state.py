@@ -79,6 +79,8 @@ class ClusterState:
     events: Deque[Event] = field(default_factory=lambda: deque(maxlen=200))
     started_at: float = 0.0
     join_command: Optional[str] = None
+    narration: Optional[str] = None  # what a demo is showing right now (title, then explanation)
+    refresh_hz: Optional[float] = None  # how often the view was actually refreshed
 
     def sorted_nodes(self) -> List[NodeView]:
         def key(node):
@@ -103,6 +105,8 @@ class ClusterState:
                 "oldest_round": self.outbox_oldest,
                 "dropped": self.outbox_dropped,
             },
+            "refresh_hz": self.refresh_hz,
+            "narration": self.narration,
             "zk_servers": [
                 {"index": s.index, "address": s.address, "mode": s.mode, "pid": s.pid}
                 for s in self.zk_servers

@@ -43,6 +43,8 @@ class UpOptions:
     retry_max: float = 30.0
     plain: Optional[bool] = None   # None: plain lines unless stdout is a terminal
     secret: str = ""               # cluster secret; generated when listening beyond loopback
+    record: Optional[str] = None   # write the session as a self-contained HTML file here
+    unsafe: bool = False           # nodes without guard and fencing (the split-brain demo)
 
 
 class UpError(RuntimeError):
@@ -80,6 +82,7 @@ class Cluster:
         self.hosts = None
         self.api_url = None
         self._zk_poller = None
+        self.recorder = None
         self._poll_stop = threading.Event()
 
     # -- start ------------------------------------------------------------
@@ -183,11 +186,16 @@ class Cluster:
             return NodeSettings(
                 node_id=node_id, zk=self.hosts, api_url=self.api_url, interval=o.interval,
                 session_timeout=o.session_timeout, history=o.history, outbox_bound=o.outbox_bound,
-                retry_max=o.retry_max, wait_for_id=wait_for_id, secret=o.secret,
+                retry_max=o.retry_max, wait_for_id=wait_for_id, secret=o.secret, unsafe=o.unsafe,
             )
 
         self.manager = Manager(state, self.spawner, settings, self.printer, api=self.api, zk=self.zk,
                                session_timeout=o.session_timeout)
+        if o.record:
+            from cluster_sim.record import Recorder
+
+            self.recorder = Recorder(o.record, title=f"clustersim · {o.name}")
+            self.manager.render_listeners.append(self.recorder.frame)
         self.observer = Observer(self.client, post=self.manager.post)
         self.observer.start()
         self.probe = ApiProbe(self.api_url, post=self.manager.post)
@@ -234,6 +242,7 @@ class Cluster:
             lambda: self.observer and self.observer.stop(),
             lambda: self.probe and self.probe.stop(),
             lambda: self.printer and self.printer.stop(self._final_view()),
+            lambda: self.recorder and self.recorder.close(final_text=self._final_view()),
             lambda: self.client and zkclient.close(self.client),
             lambda: self.spawner and self.spawner.close(),
             lambda: self.api and self.api.close(),
