@@ -164,12 +164,18 @@ def api(port, host, db):
         port = parse_port(port, "--port")
     except BadInput as exc:
         fail(str(exc))
+    import sqlite3
+
     from cluster_sim.api.server import PortInUse, serve
 
     try:
         sys.exit(serve(host=host, port=port, db=db))
     except PortInUse as exc:
         fail(str(exc))
+    except sqlite3.Error as exc:
+        fail(f"cannot use the database {db}: {exc}")
+    except OSError as exc:
+        fail(f"cannot serve on {host}:{port}: {exc.strerror or exc}")
 
 
 @main.command()
