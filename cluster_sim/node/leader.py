@@ -78,6 +78,9 @@ class Leadership:
             )
             if adopted:
                 self.report("info", text=f"adopted {adopted} undelivered rounds from the outbox")
+            if self.s.unsafe:
+                self._unsafe_rounds()
+                return
             self.sender = Sender(
                 self.client, self.term, self.outbox, self.s.api_url, self.s.node_id,
                 self.cluster, self.report, retry_max=self.s.retry_max,
@@ -167,6 +170,34 @@ class Leadership:
                     self._commit(agg)
                 next_round = due + 1
             self.term.ended.wait(max(0.0, round_deadline(next_round, interval, lag) - self.clock()))
+
+    def _unsafe_rounds(self):
+        """The original design's loop, kept for the split-brain demo: no guard,
+        no fencing, no outbox. A leader that lost its session goes on sending."""
+        import requests
+
+        self.report("warn", text="UNSAFE: leading without guard or fencing, as the original design")
+        url = self.s.api_url.rstrip("/") + "/nuevo"
+        interval, lag = self.s.interval, self.s.lag
+        next_round = due_round(self.clock(), interval, lag) + 1
+        while not self.term.ended.is_set():
+            self.term.ended.wait(max(0.0, round_deadline(next_round, interval, lag) - self.clock()))
+            if self.term.ended.is_set():
+                break
+            due = due_round(self.clock(), interval, lag)
+            next_round = due + 1
+            try:
+                snapshot, _ = read_all(self.client)
+            except Exception:
+                continue  # disconnected: the original would print and go on
+            agg = aggregate_round(snapshot, due, interval, live=True, computed_at=self.clock())
+            if not agg.count:
+                continue
+            try:
+                requests.get(url, params={"dato": agg.mean, "leader": self.s.node_id}, timeout=2)
+            except requests.RequestException:
+                pass
+            self.report("round", round=due, mean=agg.mean, count=agg.count, epoch=self.term.epoch)
 
     def _warn_garbage(self, bad):
         for node_id, why in bad.items():

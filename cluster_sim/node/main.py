@@ -168,7 +168,7 @@ class Node:
     def _on_state(self, state):
         name = {KazooState.CONNECTED: "CONNECTED", KazooState.SUSPENDED: "SUSPENDED",
                 KazooState.LOST: "LOST"}.get(state, str(state))
-        if state == KazooState.LOST and self.term is not None:
+        if state == KazooState.LOST and self.term is not None and not self.s.unsafe:
             # the session is gone, and with it our election znode: stop acting now
             self.term.end("ZooKeeper session expired")
         if not self.stopping.is_set():
@@ -195,7 +195,7 @@ class Node:
             return
         node = f"{paths.ELECTION}/{election.lock.node}"
         epoch, version = claim_epoch(self.client)
-        self.term = Term(self.client, node, epoch, version)
+        self.term = Term(self.client, node, epoch, version, unsafe=self.s.unsafe)
         if self.stopping.is_set():
             return
         try:
@@ -206,7 +206,8 @@ class Node:
                 self.report("step_down", epoch=epoch, text=f"stepped down (epoch {epoch}): {exc}")
         except Exception as exc:
             if not self.stopping.is_set():
-                self.report("step_down", epoch=epoch, text=f"stepped down (epoch {epoch}): {exc!r}")
+                why = self.term.reason or f"{type(exc).__name__} talking to ZooKeeper"
+                self.report("step_down", epoch=epoch, text=f"stepped down (epoch {epoch}): {why}")
         finally:
             self.term.end(self.term.reason or "stepped down")
 

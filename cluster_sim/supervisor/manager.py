@@ -25,7 +25,7 @@ RENDER_EVERY = 0.25
 
 class Manager:
     def __init__(self, state, spawner, make_settings, printer, clock=time.time,
-                 api=None, zk=None, session_timeout=10.0):
+                 api=None, zk=None, session_timeout=10.0, interval=5.0, unsafe=False):
         self.state = state
         self.spawner = spawner
         self.make_settings = make_settings  # node id -> NodeSettings
@@ -34,6 +34,10 @@ class Manager:
         self.api = api          # object with stop()/start() or None (external API)
         self.zk = zk            # embedded ZooKeeper (server or ensemble) or None
         self.session_timeout = session_timeout
+        self.interval = interval
+        self.unsafe = unsafe    # nodes run without guard: show every node that acts as leader
+        self.acting = {}        # node id -> time of its last round (unsafe mode)
+        self._split_brain = False
         self.queue = queue.Queue()
         self.procs = {}
         self.left_at = {}       # node id -> (time, how) it was stopped or paused by us
@@ -314,6 +318,9 @@ class Manager:
             self.state.api_ok = True
             self.state.api_down_since = None
             self.log(f"API back: {event.get('delivered')} rounds delivered", "info", ts)
+        elif kind == "round" and self.unsafe:
+            self.acting[node_id] = ts
+            self._check_split_brain(ts)
         elif kind == "delivered":
             self.state.last_mean = event.get("mean")
             self.state.last_round = event.get("round")
@@ -324,6 +331,15 @@ class Manager:
         elif kind in ("warn", "error", "refused", "info"):
             self.log(f"node {node_id}: {text}", "error" if kind in ("error", "refused") else
                      ("warn" if kind == "warn" else "info"), ts)
+
+    def _acting_now(self, now):
+        return sorted(n for n, t in self.acting.items() if now - t <= 2.5 * self.interval)
+
+    def _check_split_brain(self, now):
+        acting = self._acting_now(now)
+        if len(acting) > 1 and not self._split_brain:
+            self.log(f"two leaders acting at once: {' and '.join(acting)}", "error", now)
+        self._split_brain = len(acting) > 1
 
     def _on_api(self, ok, rows, last):
         if ok:
@@ -406,6 +422,10 @@ class Manager:
         epoch = info.get("epoch") if info else None
         if leader is not None and leader in state.nodes:
             state.nodes[leader].role = LEADER
+        if self.unsafe:
+            for node_id in self._acting_now(snap.ts):
+                if node_id in state.nodes:
+                    state.nodes[node_id].role = LEADER
         key = (leader, epoch)
         if key == self._leader_key:
             return

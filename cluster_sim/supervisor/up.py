@@ -190,7 +190,7 @@ class Cluster:
             )
 
         self.manager = Manager(state, self.spawner, settings, self.printer, api=self.api, zk=self.zk,
-                               session_timeout=o.session_timeout)
+                               session_timeout=o.session_timeout, interval=o.interval, unsafe=o.unsafe)
         if o.record:
             from cluster_sim.record import Recorder
 

@@ -137,6 +137,25 @@ def _s(value) -> str:
     return "" if value is None else str(value)
 
 
+# --------------------------------------------------------------------------- narration
+
+def _narration(state: ClusterState) -> Optional[Panel]:
+    """What a demo is showing right now: first line the title, the rest the explanation."""
+    narration = getattr(state, "narration", None)
+    if narration is None:
+        return None
+    lines = str(narration).splitlines()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if not lines:
+        return None
+    # Text, never markup: a "[x]" in a demo's text is shown as it is
+    title = Text(lines[0].strip(), style="bold magenta")
+    body = "\n".join(lines[1:]).strip("\n")
+    content = Group(title, Text(body)) if body else title
+    return Panel(content, box=box.HEAVY, border_style="magenta", padding=(0, 1))
+
+
 # --------------------------------------------------------------------------- header
 
 def _leader_text(state: ClusterState, now: float) -> Text:
@@ -357,7 +376,11 @@ def render(
     max_nodes: show at most this many node rows (the leader's always among them)
         and a "… N more" row; None shows them all.
     """
-    parts = [_header(state, now)]
+    parts = []
+    narration = _narration(state)
+    if narration is not None:
+        parts.append(narration)
+    parts.append(_header(state, now))
     servers = _zk_servers(state)
     if servers is not None:
         parts.append(servers)
