@@ -20,6 +20,7 @@ from kazoo.exceptions import NodeExistsError, NoNodeError
 
 from cluster_sim import paths
 from cluster_sim.node.aggregate import aggregate_round
+from cluster_sim.node.cache import ReadingsCache
 from cluster_sim.node.delivery import Sender
 from cluster_sim.node.outbox import Outbox
 from cluster_sim.node.readings import read_all
@@ -65,10 +66,18 @@ class Leadership:
         self.warned_bad = set()
         self.outbox = Outbox(client, settings.outbox_bound)
         self.sender = None
+        self.cache = None
+
+    def _snapshot(self):
+        """The readings: from the watch-kept cache once it has loaded, else read now."""
+        if self.cache is not None and self.cache.loaded:
+            return self.cache.snapshot()
+        return read_all(self.client)
 
     # -- the term ---------------------------------------------------------
     def run(self):
         try:
+            self.cache = ReadingsCache(self.client).start(timeout=0)  # loads in the background
             adopted = self.outbox.load()
             watermark, self.dropped = read_watermark(self.client)
             self._announce()
@@ -89,6 +98,8 @@ class Leadership:
             self._rounds(watermark)
         finally:
             self.term.end(self.term.reason or "stepped down")
+            if self.cache is not None:
+                self.cache.stop()
             self.outbox.wake()
             if self.sender is not None:
                 self.sender.join(timeout=10)
@@ -162,7 +173,7 @@ class Leadership:
                 continue
             due = due_round(self.clock(), interval, lag)
             if next_round <= due:
-                snapshot, bad = read_all(self.client)
+                snapshot, bad = self._snapshot()
                 self._warn_garbage(bad)
                 for round_no in range(next_round, due + 1):
                     agg = aggregate_round(snapshot, round_no, interval, live=round_no == due,
