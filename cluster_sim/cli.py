@@ -158,18 +158,35 @@ def node(node_id, zk, api_url, interval, session_timeout, connect_timeout, histo
 @click.option("--port", default="8080", show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--db", default=None, type=click.Path(dir_okay=False), help="SQLite file (default: in memory).")
-def api(port, host, db):
+@click.option("--secret", envvar="CLUSTERSIM_SECRET", default="", help="Writes need the token derived from it (env CLUSTERSIM_SECRET).")
+@click.option("--legacy-auth", is_flag=True, help="Also accept the token as ?token= (the original GET /nuevo form).")
+@click.option("--min-value", default=-1e9, show_default=True, type=float, help="Smallest value accepted.")
+@click.option("--max-value", default=1e9, show_default=True, type=float, help="Largest value accepted.")
+def api(port, host, db, secret, legacy_auth, min_value, max_value):
     """Run the API receiver (GET /nuevo?dato=..., GET /listar)."""
+    import math
+
     try:
         port = parse_port(port, "--port")
     except BadInput as exc:
         fail(str(exc))
+    if not (math.isfinite(min_value) and math.isfinite(max_value) and min_value <= max_value):
+        fail("--min-value and --max-value must be finite, the first not above the second")
+    secret = _checked_secret(secret)
+    token = None
+    if secret:
+        from cluster_sim.secret import api_token
+
+        token = api_token(secret)
+    elif legacy_auth:
+        fail("--legacy-auth needs --secret")
     import sqlite3
 
     from cluster_sim.api.server import PortInUse, serve
 
     try:
-        sys.exit(serve(host=host, port=port, db=db))
+        sys.exit(serve(host=host, port=port, db=db, token=token, legacy_auth=legacy_auth,
+                       bounds=(min_value, max_value)))
     except PortInUse as exc:
         fail(str(exc))
     except sqlite3.Error as exc:

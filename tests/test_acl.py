@@ -43,3 +43,27 @@ def test_a_node_without_the_secret_is_refused_with_one_line(protected, zk_hosts)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "secret" in lines[0], result.stderr
+
+
+def test_a_protected_cluster_works_for_members_only(start_up, zk_hosts):
+    import requests
+
+    from conftest import INTERVAL, stored_rounds, wait_until
+
+    up = start_up("-n", 2, "--zk", zk_hosts, "--interval", INTERVAL, "--session-timeout", 2, "--secret", "s3cret")
+    status = up.wait_ready(2)
+    wait_until(lambda: len(stored_rounds(up.rows())) >= 2, 15, "rounds delivered with the token")
+    before = len(up.rows())
+    fake = requests.get(status["api_url"] + "/nuevo", params={"dato": 1000}, timeout=5)
+    assert fake.status_code == 401
+    assert all(r["dato"] != 1000 for r in up.rows()[before:])
+    stranger = zkclient.connect(zk_hosts)
+    try:
+        for child in stranger.get_children(paths.ELECTION):
+            with pytest.raises(NoAuthError):
+                stranger.delete(f"{paths.ELECTION}/{child}")
+        with pytest.raises(NoAuthError):
+            stranger.set(paths.reading_path("1"), b"1000")
+    finally:
+        zkclient.close(stranger)
+    assert "the cluster is open" not in up.output()

@@ -450,7 +450,7 @@ def test_any_dato_is_refused_or_stored_as_its_float(shared_api, text):
         assert row_count(shared_api) == before
     else:
         stored = answer.json()["row"]["dato"]
-        assert math.isfinite(stored) and stored == float(text)
+        assert math.isfinite(stored) and stored == float(text) and abs(stored) <= 1e9
         assert listed(shared_api, after=answer.json()["id"] - 1)[0]["dato"] == stored
 
 
@@ -459,7 +459,7 @@ def test_any_dato_is_refused_or_stored_as_its_float(shared_api, text):
 def test_any_json_float_is_stored_exactly_when_finite(shared_api, value):
     answer = requests.post(shared_api + "/nuevo", data=json.dumps({"dato": value}),
                            timeout=TIMEOUT, headers={"Content-Type": "application/json"})
-    if math.isfinite(value):
+    if math.isfinite(value) and abs(value) <= 1e9:  # the default accepted range
         assert answer.status_code == 200 and answer.json()["row"]["dato"] == value
     else:
         assert answer.status_code == 400
@@ -505,3 +505,44 @@ def test_an_empty_round_is_stored_without_a_value(api):
     r = requests.get(url + "/nuevo", params={"round": 6, "count": 2, "epoch": 1, "cluster": "c"}, timeout=5)
     assert r.status_code == 400
     assert len(requests.get(url + "/listar", timeout=5).json()) == len(rows)
+
+
+def test_with_a_secret_writes_need_the_token_and_values_their_bounds():
+    from cluster_sim.secret import TOKEN_HEADER, api_token
+
+    store = Store(":memory:")
+    server = make_server("127.0.0.1", 0, store, token=api_token("s3cret"), bounds=(0, 200))
+    import threading
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        assert requests.get(url + "/nuevo", params={"dato": 80}, timeout=5).status_code == 401
+        wrong = {TOKEN_HEADER: api_token("guess")}
+        assert requests.get(url + "/nuevo", params={"dato": 80}, headers=wrong, timeout=5).status_code == 401
+        # ?token= is only for --legacy-auth
+        r = requests.get(url + "/nuevo", params={"dato": 80, "token": api_token("s3cret")}, timeout=5)
+        assert r.status_code == 401 and "token" in r.json()["error"]
+        good = {TOKEN_HEADER: api_token("s3cret")}
+        assert requests.get(url + "/nuevo", params={"dato": 1e6}, headers=good, timeout=5).status_code == 400
+        assert requests.get(url + "/listar", timeout=5).json() == []  # reading stays open
+        assert requests.get(url + "/nuevo", params={"dato": 80}, headers=good, timeout=5).status_code == 200
+        assert [r["dato"] for r in requests.get(url + "/listar", timeout=5).json()] == [80.0]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_legacy_auth_takes_the_token_in_the_query():
+    from cluster_sim.secret import api_token
+
+    server = make_server("127.0.0.1", 0, Store(":memory:"), token=api_token("s3cret"), legacy_auth=True)
+    import threading
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        r = requests.get(url + "/nuevo", params={"dato": 80, "token": api_token("s3cret")}, timeout=5)
+        assert r.status_code == 200 and "token" not in r.json()["row"]
+        assert requests.get(url + "/nuevo", params={"dato": 81, "token": "x"}, timeout=5).status_code == 401
+    finally:
+        server.shutdown()
+        server.server_close()

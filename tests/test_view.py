@@ -235,6 +235,21 @@ def test_max_nodes_keeps_the_leader():
     assert "90 more" in out
 
 
+def test_narration_panel_on_top_with_title_and_text_as_is():
+    assert "Watch" not in text_of(render(cluster(), NOW))
+    state = cluster(narration="Watch the [bold]leader[/bold]\nIt will [red]die[/red] now.\nSecond line.")
+    out = text_of(render(state, NOW))
+    lines = out.splitlines()
+    title_at = next(i for i, line in enumerate(lines) if "Watch the [bold]leader[/bold]" in line)
+    assert title_at < next(i for i, line in enumerate(lines) if "Leader" in line and "node" in line)
+    assert "It will [red]die[/red] now." in out and "Second line." in out
+    assert "━" in lines[0]  # a heavy box: stands out from the rest of the screen
+    # a title alone, and blank narration, render too
+    assert "Only a title" in text_of(render(cluster(narration="Only a title"), NOW))
+    text_of(render(cluster(narration="\n"), NOW))
+    text_of(render(cluster(narration=""), NOW))
+
+
 def test_render_returns_plain_rich_objects():
     group = render(cluster(), NOW)
     assert any(isinstance(r, Table) for r in group.renderables)

@@ -37,6 +37,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
 from .. import __version__
+from ..secret import TOKEN_HEADER, token_matches
 from .store import Store
 
 MAX_QUERY = 4096          # characters of the raw query string
@@ -208,8 +209,28 @@ class _Handler(BaseHTTPRequestHandler):
         return self._deliver(pairs)
 
     def _deliver(self, pairs):
+        pairs = self._authorize(pairs)
         dato, fields = parse_delivery(pairs)
+        low, high = self.server.bounds
+        for name, value in (("dato", dato), ("min", fields.get("min")), ("max", fields.get("max"))):
+            if value is not None and not low <= value <= high:
+                raise BadRequest(f"{name} {value:g} is outside the accepted range [{low:g}, {high:g}]")
         return self.server.store.record(dato, fields)
+
+    def _authorize(self, pairs):
+        """With a secret, writes need its token: in a header, or with
+        --legacy-auth as ?token= (for the original design's GET /nuevo)."""
+        token = self.server.token
+        given = [v for k, v in pairs if k == "token"]
+        pairs = [(k, v) for k, v in pairs if k != "token"]
+        if token is None:
+            return pairs
+        header = self.headers.get(TOKEN_HEADER)
+        if header is None and self.server.legacy_auth and len(given) == 1:
+            header = given[0]
+        if not token_matches(token, header):
+            raise BadRequest("a valid token is required to write (header " + TOKEN_HEADER + ")", 401)
+        return pairs
 
     def _query_pairs(self, query):
         if len(query) > MAX_QUERY:
@@ -296,8 +317,11 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, store: Store):
+    def __init__(self, address, store: Store, token=None, legacy_auth=False, bounds=(-1e9, 1e9)):
         self.store = store
+        self.token = token
+        self.legacy_auth = legacy_auth
+        self.bounds = bounds
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
@@ -314,17 +338,22 @@ class _Server(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-def make_server(host: str, port: int, store: Store) -> ThreadingHTTPServer:
-    """Bind (and listen on) host:port; call serve_forever() on the result."""
+def make_server(host: str, port: int, store: Store, token=None, legacy_auth=False,
+                bounds=(-1e9, 1e9)) -> ThreadingHTTPServer:
+    """Bind (and listen on) host:port; call serve_forever() on the result.
+
+    token: writes must carry it (see cluster_sim.secret); bounds: the range a
+    value (dato, min, max) must lie in."""
     try:
-        return _Server((host, port), store)
+        return _Server((host, port), store, token=token, legacy_auth=legacy_auth, bounds=bounds)
     except OSError as e:
         if e.errno == errno.EADDRINUSE:
             raise PortInUse(f"port {port} on {host} is already in use") from None
         raise
 
 
-def serve(host: str = "127.0.0.1", port: int = 8080, db=None) -> int:
+def serve(host: str = "127.0.0.1", port: int = 8080, db=None, token=None, legacy_auth=False,
+          bounds=(-1e9, 1e9)) -> int:
     """Serve until SIGINT or SIGTERM, then close cleanly and return 0.
 
     db None keeps the rows in memory only: they are gone when the API stops.
@@ -332,7 +361,7 @@ def serve(host: str = "127.0.0.1", port: int = 8080, db=None) -> int:
     reach that one (elsewhere, use make_server and shut it down yourself)."""
     store = Store(str(db) if db else ":memory:")
     try:
-        server = make_server(host, port, store)
+        server = make_server(host, port, store, token=token, legacy_auth=legacy_auth, bounds=bounds)
     except BaseException:
         store.close()
         raise

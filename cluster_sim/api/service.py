@@ -19,8 +19,9 @@ def _free_port(host):
 
 
 class ApiService:
-    def __init__(self, db_path, host="127.0.0.1", port=None):
+    def __init__(self, db_path, host="127.0.0.1", port=None, token=None):
         self.store = Store(db_path)
+        self.token = token
         self.host = host
         self.port = port or _free_port(host)
         self.server = None
@@ -36,7 +37,7 @@ class ApiService:
 
     def start(self):
         if self.server is None:
-            self.server = make_server(self.host, self.port, self.store)
+            self.server = make_server(self.host, self.port, self.store, token=self.token)
             self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1},
                                            name="api", daemon=True)
             self.thread.start()

@@ -22,6 +22,7 @@ from kazoo.exceptions import ConnectionLoss, NoNodeError, SessionExpiredError
 from cluster_sim import paths
 from cluster_sim.node.aggregate import Aggregate
 from cluster_sim.node.term import Fenced
+from cluster_sim.secret import TOKEN_HEADER, api_token
 
 BASE_BACKOFF = 0.2
 
@@ -41,7 +42,7 @@ def delivery_params(agg: Aggregate, epoch: int, node_id: str, cluster: str) -> d
 
 class Sender(threading.Thread):
     def __init__(self, client, term, outbox, api_url, node_id, cluster, report,
-                 retry_max=30.0, clock=time.time, rng=None):
+                 retry_max=30.0, clock=time.time, rng=None, secret=""):
         super().__init__(name=f"sender-{node_id}", daemon=True)
         self.client = client
         self.term = term
@@ -60,6 +61,7 @@ class Sender(threading.Thread):
         self._attempt = 0
         self._recovered = None  # rounds delivered since the API came back
         self._warned_plain_api = False
+        self.headers = {TOKEN_HEADER: api_token(secret)} if secret else {}
 
     # -- the loop ---------------------------------------------------------
     def run(self):
@@ -97,7 +99,7 @@ class Sender(threading.Thread):
             raise Fenced(self.term.reason)
         params = delivery_params(agg, self.term.epoch, self.node_id, self.cluster)
         try:
-            response = session.get(self.url, params=params, timeout=(2.0, 5.0))
+            response = session.get(self.url, params=params, headers=self.headers, timeout=(2.0, 5.0))
         except requests.RequestException as exc:
             self._failed(f"{type(exc).__name__}")
             return
@@ -105,6 +107,11 @@ class Sender(threading.Thread):
             self._fenced(response)
         if 200 <= response.status_code < 300:
             self._confirmed(agg, response)
+        elif response.status_code == 401:
+            # a configuration problem, not this round's: keep it and retry
+            if self.api_ok is not False:
+                self.report("error", text="the API refused our token (401): is it the cluster's --secret?")
+            self._failed("HTTP 401")
         elif 400 <= response.status_code < 500:
             # The API will never take this one: waiting would block every later round.
             self.report("error", text=f"API refused round {round_no} ({response.status_code}): dropped")

@@ -92,7 +92,7 @@ class Leadership:
                 return
             self.sender = Sender(
                 self.client, self.term, self.outbox, self.s.api_url, self.s.node_id,
-                self.cluster, self.report, retry_max=self.s.retry_max,
+                self.cluster, self.report, retry_max=self.s.retry_max, secret=self.s.secret,
             )
             self.sender.start()
             self._rounds(watermark)
@@ -205,7 +205,10 @@ class Leadership:
             if not agg.count:
                 continue
             try:
-                requests.get(url, params={"dato": agg.mean, "leader": self.s.node_id}, timeout=2)
+                from cluster_sim.secret import TOKEN_HEADER, api_token
+
+                headers = {TOKEN_HEADER: api_token(self.s.secret)} if self.s.secret else {}
+                requests.get(url, params={"dato": agg.mean, "leader": self.s.node_id}, headers=headers, timeout=2)
             except requests.RequestException:
                 pass
             self.report("round", round=due, mean=agg.mean, count=agg.count, epoch=self.term.epoch)

@@ -155,7 +155,9 @@ class Cluster:
 
         db = o.api_db or os.path.join(self.workdir, "api.db")
         host = "0.0.0.0" if o.listen in ("0.0.0.0", "::") else "127.0.0.1"
-        self.api = ApiService(db, host=host)
+        from cluster_sim.secret import api_token
+
+        self.api = ApiService(db, host=host, token=api_token(o.secret) if o.secret else None)
         self.api.start()
         shown = _announce_address(o.listen) if host == "0.0.0.0" else "127.0.0.1"
         self.api_url = f"http://{shown}:{self.api.port}"

@@ -1,0 +1,524 @@
+"""The benchmark's plumbing: one ZooKeeper, processes that are always cleaned up,
+an API that timestamps every stored row, and watches on the election.
+
+    with BenchSession(tick_ms=200) as bench:
+        hosts = bench.chroot("handover")          # HOST:PORT/bench-handover-1a2b3c
+        api = bench.api()                         # ApiService in this process
+        proc = bench.spawn([...], "node-1")       # own session, log in the temp dir
+        client = bench.client(hosts)
+        watch = ElectionWatch(client)
+        ...
+    # every process, client, server and temp dir is gone here (also on Ctrl-C);
+    # a reaper process cleans up even if the benchmark itself is SIGKILLed
+"""
+
+import json
+import math
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+
+from cluster_sim import zkclient
+
+# -- statistics ------------------------------------------------------------
+
+
+def percentile(values, q):
+    """The q-th percentile (0..100), linear interpolation between closest ranks."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    if len(ordered) == 1:
+        return ordered[0]
+    rank = (len(ordered) - 1) * q / 100.0
+    low = math.floor(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def summary_ms(seconds):
+    """{"n", "p50", "p95", "min", "max", "mean", "samples"} in milliseconds."""
+    ms = [s * 1000.0 for s in seconds if s is not None]
+    if not ms:
+        return {"n": 0, "p50": None, "p95": None, "min": None, "max": None, "mean": None, "samples": []}
+    return {
+        "n": len(ms),
+        "p50": round(percentile(ms, 50), 2),
+        "p95": round(percentile(ms, 95), 2),
+        "min": round(min(ms), 2),
+        "max": round(max(ms), 2),
+        "mean": round(sum(ms) / len(ms), 2),
+        "samples": [round(v, 2) for v in ms],
+    }
+
+
+def wait_for(predicate, timeout, what, period=0.05):
+    """Poll ``predicate`` until it returns something truthy; TimeoutError after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while True:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception as exc:  # what we wait for may not exist yet
+            last_error = exc
+        if time.monotonic() >= deadline:
+            raise TimeoutError(f"timed out after {timeout:g} s waiting for {what}"
+                               + (f" (last error: {last_error!r})" if last_error else ""))
+        time.sleep(period)
+
+
+def clustersim_command():
+    """How a user types `clustersim`: the console script next to this python, if any."""
+    script = os.path.join(os.path.dirname(sys.executable), "clustersim")
+    if os.path.isfile(script) and os.access(script, os.X_OK):
+        return [script]
+    return [sys.executable, "-m", "cluster_sim"]
+
+
+def zookeeper_version(host, port, timeout=2.0):
+    """"3.8.0" from the server's srvr answer, or ""."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as s:
+            s.sendall(b"srvr")
+            chunks = []
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+    except OSError:
+        return ""
+    for line in b"".join(chunks).decode(errors="replace").splitlines():
+        if line.lower().startswith("zookeeper version:"):
+            return line.split(":", 1)[1].strip().split("-")[0].split(",")[0]
+    return ""
+
+
+# -- the API, timestamping arrivals -------------------------------------------
+
+
+class Api:
+    """An ApiService in this process whose store records when each row was stored.
+
+    ``rows`` is a list of ``(time.time(), row)`` taken right after the row was
+    committed (duplicates and refusals are not rows).
+    """
+
+    def __init__(self):
+        from cluster_sim.api.service import ApiService
+
+        self.service = ApiService(":memory:")
+        self.rows = []
+        self.cond = threading.Condition()
+        store = self.service.store
+        record = store.record
+
+        def timed_record(dato, fields=None):
+            status, body = record(dato, fields)
+            if status == 200 and isinstance(body, dict) and not body.get("duplicate"):
+                stored_at = time.time()
+                with self.cond:
+                    self.rows.append((stored_at, body.get("row") or {}))
+                    self.cond.notify_all()
+            return status, body
+
+        store.record = timed_record  # the server calls server.store.record(...)
+        self.service.start()
+
+    @property
+    def url(self):
+        return self.service.url
+
+    def mark(self):
+        with self.cond:
+            return len(self.rows)
+
+    def wait_row(self, start, predicate=None, timeout=10.0):
+        """The first (time, row) at index >= start that satisfies predicate(t, row), or None."""
+        deadline = time.monotonic() + timeout
+        index = start
+        with self.cond:
+            while True:
+                while index < len(self.rows):
+                    t, row = self.rows[index]
+                    if predicate is None or predicate(t, row):
+                        return t, row
+                    index += 1
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self.cond.wait(left)
+
+    def snapshot(self, start=0):
+        with self.cond:
+            return list(self.rows[start:])
+
+    def close(self):
+        self.service.close()
+
+
+# -- watches ------------------------------------------------------------------
+
+
+def _sequence(child):
+    return child[-10:]
+
+
+class ElectionWatch:
+    """Follows kazoo's Election: who leads (the lowest /election child's data).
+
+    ``changes`` is a list of ``(time.time(), leader id or None)``, taken when
+    the bench's watch saw the new children list.
+    """
+
+    def __init__(self, client, path="/election"):
+        self.client = client
+        self.path = path
+        self.cond = threading.Condition()
+        self.ids = {}        # child -> node id (a contender's data never changes)
+        self.order = []      # children, lowest sequence first
+        self.leader = None
+        self.changes = []
+        client.ensure_path(path)
+        client.ChildrenWatch(path, self._on_children)
+
+    def _on_children(self, children):
+        seen = time.time()
+        try:
+            ordered = sorted(children, key=_sequence)
+            unknown = [c for c in ordered if c not in self.ids]
+            pending = [(c, self.client.get_async(f"{self.path}/{c}")) for c in unknown]
+            found = {}
+            for child, result in pending:
+                try:
+                    data, _ = result.get(timeout=5)
+                    found[child] = data.decode(errors="replace")
+                except Exception:
+                    pass  # gone already
+            with self.cond:
+                self.ids.update(found)
+                alive = set(ordered)
+                for child in list(self.ids):
+                    if child not in alive:
+                        del self.ids[child]
+                self.order = [c for c in ordered if c in self.ids]
+                leader = self.ids.get(ordered[0]) if ordered else None
+                if leader != self.leader:
+                    self.leader = leader
+                    self.changes.append((seen, leader))
+                self.cond.notify_all()
+        except Exception:
+            pass  # never break kazoo's watch thread
+
+    def contenders(self):
+        with self.cond:
+            return [self.ids[c] for c in self.order]
+
+    def contender_path(self, node_id):
+        with self.cond:
+            for child in self.order:
+                if self.ids.get(child) == str(node_id):
+                    return f"{self.path}/{child}"
+        return None
+
+    def mark(self):
+        with self.cond:
+            return len(self.changes)
+
+    def wait_new_leader(self, start, old, timeout):
+        """The first change at index >= start to a leader other than ``old``: (t, id) or None."""
+        deadline = time.monotonic() + timeout
+        index = start
+        with self.cond:
+            while True:
+                while index < len(self.changes):
+                    t, leader = self.changes[index]
+                    if leader is not None and leader != old:
+                        return t, leader
+                    index += 1
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self.cond.wait(left)
+
+
+class LeaderZnodeWatch:
+    """Follows /clustersim/leader (JSON with "id"): ``changes`` as (time, id or None)."""
+
+    def __init__(self, client, path="/clustersim/leader"):
+        self.cond = threading.Condition()
+        self.leader = None
+        self.changes = []
+        client.DataWatch(path, self._on_data)
+
+    def _on_data(self, data, stat, event=None):
+        seen = time.time()
+        leader = None
+        if data:
+            try:
+                info = json.loads(data.decode())
+                leader = str(info["id"]) if isinstance(info, dict) and "id" in info else None
+            except (ValueError, UnicodeDecodeError):
+                leader = None
+        with self.cond:
+            if leader != self.leader:
+                self.leader = leader
+                self.changes.append((seen, leader))
+            self.cond.notify_all()
+
+    def mark(self):
+        with self.cond:
+            return len(self.changes)
+
+    def wait_new_leader(self, start, old, timeout):
+        deadline = time.monotonic() + timeout
+        index = start
+        with self.cond:
+            while True:
+                while index < len(self.changes):
+                    t, leader = self.changes[index]
+                    if leader is not None and leader != old:
+                        return t, leader
+                    index += 1
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self.cond.wait(left)
+
+
+class DeletionWatch:
+    """Time at which one znode was deleted (an exists() watch)."""
+
+    def __init__(self, client, path):
+        self.deleted_at = None
+        self.event = threading.Event()
+        self.client = client
+        self.path = path
+        if client.exists(path, watch=self._fired) is None:
+            self.deleted_at = time.time()
+            self.event.set()
+
+    def _fired(self, event):
+        seen = time.time()
+        if event.type == "DELETED":
+            self.deleted_at = seen
+            self.event.set()
+        else:
+            try:
+                if self.client.exists(self.path, watch=self._fired) is None:
+                    self.deleted_at = time.time()
+                    self.event.set()
+            except Exception:
+                pass
+
+    def wait(self, timeout):
+        return self.deleted_at if self.event.wait(timeout) else None
+
+
+# -- the session: everything started is stopped --------------------------------
+
+
+class BenchSession:
+    """One ZooKeeper for the whole run, and a registry of what must be cleaned up."""
+
+    def __init__(self, tick_ms=200, log=None):
+        self.tick_ms = tick_ms
+        self.log = log or (lambda text: None)
+        self.tmp = None
+        self.reaper = None
+        self.zk = None
+        self.root = None
+        self.zk_version = ""
+        self._procs = []      # (Popen, stop signal, log file)
+        self._clients = []
+        self._apis = []
+        self._lock = threading.Lock()
+
+    # -- life cycle
+    def start(self):
+        from cluster_sim.reaper import Reaper
+        from cluster_sim.zkserver import ZooKeeperServer
+
+        self.tmp = tempfile.mkdtemp(prefix="clustersim-bench-")
+        # cleans up after us even if this process is SIGKILLed
+        self.reaper = Reaper.start(grace=3.0)
+        self.reaper.watch_path(self.tmp)
+        self.zk = ZooKeeperServer(tick_ms=self.tick_ms, reaper=self.reaper)
+        self.zk.start()
+        self.zk_version = zookeeper_version(self.zk.host, self.zk.port)
+        self.root = zkclient.connect(self.zk.address, session_timeout=10.0, connect_timeout=10.0)
+        return self
+
+    def __enter__(self):
+        try:
+            return self.start()
+        except BaseException:
+            self.close()
+            raise
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        for proc, sig, _ in list(self._procs):
+            self._stop(proc, sig)
+        for client in list(self._clients):
+            zkclient.close(client)
+        self._clients.clear()
+        for api in list(self._apis):
+            try:
+                api.close()
+            except Exception:
+                pass
+        self._apis.clear()
+        if self.root is not None:
+            zkclient.close(self.root)
+            self.root = None
+        if self.zk is not None:
+            self.zk.stop()
+            self.zk = None
+        if self.tmp and os.path.isdir(self.tmp):
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.reaper is not None:
+            if self.tmp:
+                self.reaper.forget_path(self.tmp)
+            self.reaper.close()
+            self.reaper = None
+
+    # -- ZooKeeper
+    @property
+    def address(self):
+        return self.zk.address
+
+    def chroot(self, label):
+        """A fresh chroot on the shared server: HOST:PORT/bench-label-xxxxxx."""
+        name = f"bench-{label}-{uuid.uuid4().hex[:6]}"
+        self.root.ensure_path("/" + name)
+        return f"{self.zk.address}/{name}"
+
+    def client(self, hosts, session_timeout=10.0):
+        client = zkclient.connect(hosts, session_timeout=session_timeout, connect_timeout=10.0)
+        with self._lock:
+            self._clients.append(client)
+        return client
+
+    def close_client(self, client):
+        zkclient.close(client)
+        with self._lock:
+            if client in self._clients:
+                self._clients.remove(client)
+
+    # -- the API
+    def api(self):
+        api = Api()
+        with self._lock:
+            self._apis.append(api)
+        return api
+
+    def close_api(self, api):
+        api.close()
+        with self._lock:
+            if api in self._apis:
+                self._apis.remove(api)
+
+    # -- processes
+    def tempdir(self, prefix):
+        path = tempfile.mkdtemp(prefix=prefix, dir=self.tmp)
+        os.chmod(path, 0o700)
+        return path
+
+    def spawn(self, args, name, env=None, stop_signal=signal.SIGTERM, stdout=None):
+        """Start ``args`` in its own session (Ctrl-C reaches only us); output to a log."""
+        log_path = os.path.join(self.tmp, f"{name}.log")
+        log = open(log_path, "ab")
+        full_env = dict(os.environ, PYTHONUNBUFFERED="1")
+        if env:
+            full_env.update(env)
+        try:
+            proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
+                                    stdout=stdout if stdout is not None else log,
+                                    stderr=log, env=full_env, start_new_session=True)
+        except BaseException:
+            log.close()
+            raise
+        proc.log_path = log_path
+        with self._lock:
+            self._procs.append((proc, stop_signal, log))
+        self.reaper.watch_pid(proc.pid)
+        return proc
+
+    def stop(self, proc, sig=None, timeout=15.0):
+        """Signal ``proc`` (its registered stop signal by default), wait, SIGKILL if needed.
+
+        Returns the exit code, and whether it had to be killed."""
+        for entry in list(self._procs):
+            if entry[0] is proc:
+                return self._stop(proc, sig or entry[1], timeout)
+        return proc.poll(), False
+
+    def _stop(self, proc, sig, timeout=15.0):
+        killed = False
+        if proc.poll() is None:
+            try:
+                proc.send_signal(sig)
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                killed = True
+            except OSError:
+                pass
+        if proc.poll() is None or killed:
+            killed = True
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # its own session: the whole group
+            except OSError:
+                pass
+            try:
+                proc.kill()
+            except OSError:
+                pass
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                pass
+        self._forget(proc)
+        return proc.returncode, killed
+
+    def reap(self, proc, timeout=15.0):
+        """Wait for a process we killed ourselves (SIGKILL) and forget it."""
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return self._stop(proc, signal.SIGKILL)
+        self._forget(proc)
+        return proc.returncode, False
+
+    def _forget(self, proc):
+        with self._lock:
+            for entry in list(self._procs):
+                if entry[0] is proc:
+                    self._procs.remove(entry)
+                    try:
+                        entry[2].close()
+                    except OSError:
+                        pass
+        if self.reaper is not None:
+            self.reaper.forget_pid(proc.pid)
+
+    def log_tail(self, proc, lines=5):
+        try:
+            with open(proc.log_path, "rb") as f:
+                f.seek(0, os.SEEK_END)
+                f.seek(max(0, f.tell() - 4000))
+                text = f.read().decode(errors="replace")
+        except (OSError, AttributeError):
+            return ""
+        return " | ".join(text.strip().splitlines()[-lines:])

@@ -1,0 +1,482 @@
+"""Recordings: a session saved as one self-contained HTML file, and played back.
+
+`clustersim up --record FILE` and `clustersim demo ... --record FILE` hang a
+Recorder on the manager's render listeners; when the cluster stops, the
+recorder writes a single HTML file: the frames (what the screen showed, as
+text, plus the status data), the event log with times and the final text (the
+leadership timeline). It opens in any browser, offline: inline CSS and a small
+inline player (play/pause, a slider, speed), no external resource at all.
+`clustersim replay FILE` plays the same frames back in the terminal.
+
+    recorder = Recorder("class.html", title="clustersim · default")
+    manager.render_listeners.append(recorder.frame)   # called ~4 times a second
+    ...
+    recorder.close(final_text="Leadership timeline\\n...")
+
+    replay("class.html", speed=2.0)                   # 0; RecordingError if unreadable
+    data = load("class.html")                          # {"frames": [...], "events": [...], ...}
+"""
+
+import html
+import io
+import json
+import os
+import re
+import sys
+import tempfile
+import threading
+import time
+from typing import Callable, List, Optional
+
+__all__ = ["Recorder", "RecordingError", "replay", "load", "FORMAT", "MIN_SPACING"]
+
+FORMAT = "clustersim-recording/1"
+MIN_SPACING = 0.45   # seconds between stored frames: at most ~2 frames a second
+WIDTH = 110          # columns of the recorded screen
+BLOCK_ID = "clustersim-recording"
+_BLOCK = re.compile(
+    r'<script type="application/json" id="' + BLOCK_ID + r'">(.*?)</script>', re.DOTALL)
+
+
+class RecordingError(Exception):
+    """A recording cannot be read or written; the message is one line."""
+
+
+# --------------------------------------------------------------------------- recording
+
+class Recorder:
+    """Collects frames while a cluster runs; close() writes the HTML file.
+
+    frame() runs on the manager's loop: it never raises (a recording problem
+    must not take the cluster down); the first error is kept in `error` and
+    reported by close().
+    """
+
+    def __init__(self, path: str, title: str = "clustersim", clock: Callable[[], float] = time.time):
+        self.path = str(path)
+        self.title = str(title)
+        self.clock = clock
+        self.frames: List[dict] = []
+        self.events: List[dict] = []
+        self.terms = None            # optional: the manager's [[node, epoch, start, end], ...]
+        self.meta: dict = {}         # optional extra facts (a demo's name, language, ...)
+        self.error: Optional[str] = None
+        self.created = clock()
+        self._last_event = None
+        self._skipped = None         # (state, now) of the newest frame not stored
+        self._lock = threading.Lock()
+        self._closed = False
+
+    # -- frames -----------------------------------------------------------
+    def frame(self, state, now: float) -> None:
+        """Offer the screen at `now`; stored when MIN_SPACING has passed since the last one."""
+        try:
+            with self._lock:
+                if self._closed:
+                    return
+                self._take_events(state)
+                if self.frames and now - self.frames[-1]["t"] < MIN_SPACING:
+                    self._skipped = (state, now)
+                    return
+                self._store(state, now)
+        except Exception as exc:  # never let the recorder break the manager's loop
+            if self.error is None:
+                self.error = f"{type(exc).__name__}: {exc}"
+
+    def _store(self, state, now):
+        data = state.to_json(now)
+        data.pop("events", None)   # the event log is kept once, below
+        self.frames.append({"t": float(now), "state": data, "text": screen_text(state, now),
+                            "events": len(self.events)})
+        self._skipped = None
+
+    def _take_events(self, state):
+        events = list(getattr(state, "events", None) or [])
+        new = events
+        if self._last_event is not None:
+            new = None
+            for i in range(len(events) - 1, -1, -1):
+                if events[i] is self._last_event:
+                    new = events[i + 1:]
+                    break
+            if new is None:  # fell off the bounded log: whatever is newer than the last one kept
+                last_ts = _float(self._last_event.ts)
+                new = [e for e in events if _float(e.ts) > last_ts]
+        for event in new:
+            self.events.append({"ts": _float(event.ts), "text": "" if event.text is None else str(event.text),
+                                "level": str(event.level or "info")})
+        if new:
+            self._last_event = new[-1]
+
+    # -- the file ---------------------------------------------------------
+    def close(self, final_text: Optional[str] = None) -> str:
+        """Write the HTML file (atomically) and return its path. Idempotent."""
+        with self._lock:
+            if self._closed:
+                return self.path
+            self._closed = True
+            if self._skipped is not None:
+                try:
+                    state, now = self._skipped
+                    self._take_events(state)
+                    self._store(state, now)
+                except Exception as exc:
+                    self.error = self.error or f"{type(exc).__name__}: {exc}"
+        data = {
+            "format": FORMAT,
+            "title": self.title,
+            "created": self.created,
+            "width": WIDTH,
+            "frames": self.frames,
+            "events": self.events,
+            "final_text": final_text,
+            "terms": [list(t) for t in self.terms] if self.terms else [],
+            "meta": self.meta,
+        }
+        try:
+            write_atomically(self.path, to_html(data))
+        except OSError as exc:
+            raise RecordingError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+        return self.path
+
+
+def screen_text(state, now: float, width: int = WIDTH) -> str:
+    """The live view of `state` as plain text, `width` columns wide."""
+    from rich.console import Console
+
+    from cluster_sim.supervisor.view import render
+
+    console = Console(record=True, width=width, file=io.StringIO(), color_system=None,
+                      force_terminal=False, force_jupyter=False, legacy_windows=False)
+    console.print(render(state, now))
+    return console.export_text().rstrip("\n")
+
+
+def write_atomically(path: str, text: str) -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".clustersim-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _float(x) -> float:
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+# --------------------------------------------------------------------------- HTML
+
+def _json_for_script(data) -> str:
+    """JSON that cannot end the <script> block, and has no literal URL in it.
+
+    "/" is written "\\/" (valid JSON): "</script>" cannot appear, and neither
+    can "http://", so the file never looks like it links anywhere.
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=str)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("/", "\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _h(text) -> str:
+    """Text for the HTML body: escaped, and "/" as an entity (no literal URLs either)."""
+    return html.escape("" if text is None else str(text), quote=True).replace("/", "&#47;")
+
+
+def _clock(ts: float) -> str:
+    seconds, ms = divmod(int(round(ts * 1000)), 1000)
+    return time.strftime("%H:%M:%S", time.localtime(seconds)) + ".%03d" % ms
+
+
+_CSS = """
+:root { color-scheme: dark; }
+body { background: #15171c; color: #d8dbe2; margin: 0; padding: 1.2em 2em;
+       font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
+h1 { font-size: 1.3em; margin: 0 0 .2em; }
+h2 { font-size: 1.05em; margin: 1.6em 0 .5em; color: #9aa3b5; }
+.sub { color: #8a92a3; margin-bottom: 1em; }
+pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; line-height: 1.25;
+      background: #0d0e11; border: 1px solid #2b2f38; border-radius: 6px; padding: .8em 1em;
+      overflow-x: auto; white-space: pre; margin: 0; }
+#screen { min-height: 30em; }
+.controls { display: flex; gap: .8em; align-items: center; margin: .6em 0; flex-wrap: wrap; }
+button, select { background: #262a33; color: #e8eaf0; border: 1px solid #3a404c; border-radius: 4px;
+                 padding: .3em .9em; font-size: 1em; cursor: pointer; }
+input[type=range] { flex: 1; min-width: 14em; }
+#pos { font-variant-numeric: tabular-nums; color: #9aa3b5; min-width: 12em; }
+table.events { border-collapse: collapse; font-family: monospace; font-size: 13px; }
+table.events td { padding: .1em .8em .1em 0; vertical-align: top; }
+table.events td.t { color: #8a92a3; white-space: nowrap; }
+tr.leader td.x { color: #f2c94c; font-weight: bold; }
+tr.warn td.x { color: #e5b567; }
+tr.error td.x { color: #ef6b6b; }
+tr.narration td.x { color: #d48cf0; font-weight: bold; }
+.lead { color: #f2c94c; font-weight: bold; }
+.bad { color: #ef6b6b; }
+.note { color: #d48cf0; }
+noscript p { color: #e5b567; }
+"""
+
+_JS = r"""
+(function () {
+  var data = JSON.parse(document.getElementById("clustersim-recording").textContent);
+  var frames = data.frames || [];
+  var screen = document.getElementById("screen");
+  var slider = document.getElementById("slider");
+  var play = document.getElementById("play");
+  var speed = document.getElementById("speed");
+  var pos = document.getElementById("pos");
+  var i = 0, timer = null;
+  function esc(s) {
+    return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+  function paint(text) {
+    return text.split("\n").map(function (line) {
+      var e = esc(line);
+      if (line.indexOf("\u2605 LEADER") >= 0) return '<span class="lead">' + e + "</span>";
+      if (/crashed|UNREACHABLE|SUSPENDED|LOST|fenced|two leaders/.test(line)) return '<span class="bad">' + e + "</span>";
+      if (line.indexOf("\u2503") >= 0 || line.indexOf("\u250f") >= 0 || line.indexOf("\u2517") >= 0)
+        return '<span class="note">' + e + "</span>";
+      return e;
+    }).join("\n");
+  }
+  function show(k) {
+    if (!frames.length) { screen.textContent = "(no frames recorded)"; return; }
+    i = Math.max(0, Math.min(frames.length - 1, k));
+    screen.innerHTML = paint(frames[i].text || "");
+    slider.value = i;
+    var t = frames[i].t - frames[0].t;
+    pos.textContent = "frame " + (i + 1) + "/" + frames.length + "  +" + t.toFixed(1) + " s";
+  }
+  function stop() { if (timer) { clearTimeout(timer); timer = null; } play.textContent = "\u25b6 play"; }
+  function tick() {
+    if (i >= frames.length - 1) { stop(); return; }
+    var gap = (frames[i + 1].t - frames[i].t) / parseFloat(speed.value);
+    timer = setTimeout(function () { show(i + 1); tick(); }, Math.max(0, gap * 1000));
+  }
+  play.addEventListener("click", function () {
+    if (timer) { stop(); return; }
+    if (i >= frames.length - 1) show(0);
+    play.textContent = "\u275a\u275a pause";
+    tick();
+  });
+  slider.max = Math.max(0, frames.length - 1);
+  slider.addEventListener("input", function () { var was = !!timer; stop(); show(parseInt(slider.value, 10));
+                                                 if (was) { play.textContent = "\u275a\u275a pause"; tick(); } });
+  speed.addEventListener("change", function () { if (timer) { clearTimeout(timer); tick(); } });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.target && ev.target.tagName === "SELECT") return;
+    if (ev.key === " ") { ev.preventDefault(); play.click(); }
+    else if (ev.key === "ArrowRight") { stop(); show(i + 1); }
+    else if (ev.key === "ArrowLeft") { stop(); show(i - 1); }
+  });
+  show(0);
+})();
+"""
+
+
+def to_html(data: dict) -> str:
+    frames = data.get("frames") or []
+    events = data.get("events") or []
+    start = frames[0]["t"] if frames else data.get("created") or 0.0
+    end = frames[-1]["t"] if frames else start
+    first_text = frames[0]["text"] if frames else "(no frames recorded)"
+    rows = "\n".join(
+        '<tr class="%s"><td class="t">%s</td><td class="t">+%.1f s</td><td class="x">%s</td></tr>'
+        % (_h(e.get("level")), _clock(e["ts"]), max(0.0, e["ts"] - start), _h(e.get("text")))
+        for e in events
+    ) or '<tr><td class="x">no events</td></tr>'
+    final = data.get("final_text")
+    final_html = "<h2>At the end</h2>\n<pre>%s</pre>" % _h(final) if final else ""
+    created = time.strftime("%Y-%m-%d %H:%M", time.localtime(data.get("created") or start))
+    return """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>{css}</style>
+</head>
+<body>
+<h1>{title}</h1>
+<div class="sub">recorded {created} · {n} frames over {span:.0f} s · replay in a terminal with
+<code>clustersim replay FILE</code></div>
+<div class="controls">
+<button id="play" type="button">&#9654; play</button>
+<input id="slider" type="range" min="0" max="0" value="0" aria-label="position">
+<label>speed <select id="speed">
+<option value="0.5">0.5×</option><option value="1" selected>1×</option><option value="2">2×</option>
+<option value="4">4×</option><option value="8">8×</option><option value="16">16×</option>
+</select></label>
+<span id="pos"></span>
+</div>
+<pre id="screen">{first}</pre>
+<noscript><p>The player needs JavaScript; the event log and the final text below do not.</p></noscript>
+{final}
+<h2>Events</h2>
+<table class="events">
+{rows}
+</table>
+<script type="application/json" id="{block}">{json}</script>
+<script>{js}</script>
+</body>
+</html>
+""".format(title=_h(data.get("title") or "clustersim"), css=_CSS, created=_h(created), n=len(frames),
+           span=max(0.0, end - start), first=_h(first_text), final=final_html, rows=rows, block=BLOCK_ID,
+           json=_json_for_script(data), js=_JS)
+
+
+# --------------------------------------------------------------------------- reading back
+
+def load(path: str) -> dict:
+    """The recording's data from an HTML file written by Recorder.close()."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(512 * 1024 * 1024 + 1)
+    except FileNotFoundError:
+        raise RecordingError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise RecordingError(f"{path} is a directory, not a recording") from None
+    except OSError as exc:
+        raise RecordingError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RecordingError(f"{path} is not a clustersim recording (not a text file)") from None
+    if "<html" not in text[:4096].lower():
+        raise RecordingError(f"{path} is not a clustersim recording (not an HTML file)")
+    found = _BLOCK.search(text)
+    if found is None:
+        raise RecordingError(f"{path} is not a clustersim recording (no recording data in it)")
+    try:
+        data = json.loads(found.group(1))
+    except ValueError as exc:
+        raise RecordingError(f"{path}: the recording is corrupt ({str(exc).splitlines()[0]})") from None
+    problem = _invalid(data)
+    if problem:
+        raise RecordingError(f"{path}: the recording is corrupt ({problem})")
+    return data
+
+
+def _invalid(data) -> Optional[str]:
+    if not isinstance(data, dict):
+        return "not an object"
+    if data.get("format") != FORMAT:
+        return f"unknown format {str(data.get('format'))[:40]!r}"
+    frames = data.get("frames")
+    if not isinstance(frames, list):
+        return "no frame list"
+    last = None
+    for n, frame in enumerate(frames):
+        if not isinstance(frame, dict) or not isinstance(frame.get("text"), str):
+            return f"frame {n + 1} has no text"
+        t = frame.get("t")
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or t != t:
+            return f"frame {n + 1} has no time"
+        if last is not None and t < last:
+            return f"frame {n + 1} goes back in time"
+        last = t
+    if not isinstance(data.get("events", []), list):
+        return "no event list"
+    final = data.get("final_text")
+    if final is not None and not isinstance(final, str):
+        return "the final text is not text"
+    return None
+
+
+# --------------------------------------------------------------------------- replay
+
+def replay(path: str, speed: float = 1.0, *, out=None, sleep: Callable[[float], None] = time.sleep,
+           live: Optional[bool] = None) -> int:
+    """Play a recording in the terminal, with its original spacing divided by `speed`.
+
+    A live screen on a terminal; elsewhere each frame's text, separated by a
+    rule. `sleep` is the timing function (tests pass one that does not sleep);
+    `live` forces one mode or the other. Returns 0 (130 on Ctrl-C).
+    """
+    if not speed or speed <= 0:
+        raise RecordingError(f"speed must be positive (got {speed!r})")
+    data = load(path)
+    out = out if out is not None else sys.stdout
+    if live is None:
+        try:
+            live = bool(out.isatty())
+        except Exception:
+            live = False
+    frames = data["frames"]
+    try:
+        if live:
+            _play_live(frames, speed, out, sleep, data.get("width") or WIDTH)
+        else:
+            _play_plain(frames, speed, out, sleep)
+    except KeyboardInterrupt:
+        out.write("\nreplay interrupted\n")
+        out.flush()
+        return 130
+    if not frames:
+        out.write("(no frames recorded)\n")
+    final = data.get("final_text")
+    if final:
+        out.write(final.rstrip("\n") + "\n")
+    out.flush()
+    return 0
+
+
+def _gaps(frames, speed):
+    previous = None
+    for frame in frames:
+        yield frame, (0.0 if previous is None else max(0.0, (frame["t"] - previous) / speed))
+        previous = frame["t"]
+
+
+def _play_plain(frames, speed, out, sleep):
+    total = len(frames)
+    start = frames[0]["t"] if frames else 0.0
+    for n, (frame, gap) in enumerate(_gaps(frames, speed), 1):
+        if gap:
+            sleep(gap)
+        out.write(f"──── frame {n}/{total}  +{frame['t'] - start:.1f} s " + "─" * 40 + "\n")
+        out.write(frame["text"].rstrip("\n") + "\n")
+        out.flush()
+
+
+def _styled(text):
+    from rich.text import Text
+
+    styled = Text()
+    for line in text.split("\n"):
+        style = ""
+        if "★ LEADER" in line:
+            style = "bold yellow"
+        elif any(word in line for word in ("crashed", "UNREACHABLE", "SUSPENDED", "LOST", "fenced",
+                                           "two leaders")):
+            style = "red"
+        elif line[:1] in ("┏", "┃", "┗"):
+            style = "magenta"
+        styled.append(line + "\n", style=style)
+    styled.rstrip()
+    return styled
+
+
+def _play_live(frames, speed, out, sleep, width):
+    from rich.console import Console
+    from rich.live import Live
+
+    console = Console(file=out)
+    with Live(console=console, auto_refresh=False, transient=False) as screen:
+        for frame, gap in _gaps(frames, speed):
+            if gap:
+                sleep(gap)
+            screen.update(_styled(frame["text"]), refresh=True)
