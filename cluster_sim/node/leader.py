@@ -154,7 +154,8 @@ class Leadership:
     # -- rounds -----------------------------------------------------------
     def _first_round(self, watermark, due):
         if watermark is None:
-            return due + 1  # a new cluster: nothing was sampled before the current round
+            # a new cluster: start with the round under way, the first one sampled
+            return max(due + 1, math.floor(self.clock() / self.s.interval))
         if watermark >= due:
             return watermark + 1
         first = watermark + 1
