@@ -160,3 +160,29 @@ def test_sigkill_of_the_supervisor_leaves_nothing_behind(start_up):
     # the control socket is gone too: a new cluster of the same name can start
     result = clustersim("status", "--name", up.name)
     assert result.returncode == 1 and "no cluster named" in result.stderr
+
+
+def test_a_node_started_by_hand_shows_as_remote(start_up, zk_hosts, tmp_path):
+    import subprocess
+    import sys
+
+    up = start_up(*up_args(zk_hosts, 2))
+    status = up.wait_ready(2)
+    log = open(tmp_path / "node7.log", "w")
+    student = subprocess.Popen([sys.executable, "-m", "cluster_sim", "node", "7", "--zk", zk_hosts,
+                                "--api-url", status["api_url"], "--interval", str(INTERVAL),
+                                "--session-timeout", str(SESSION_TIMEOUT)], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        node = wait_until(lambda: next((n for n in up.status()["nodes"] if n["id"] == "7" and n["value"]), None),
+                          20, "node 7 in the table")
+        assert node["remote"] is True and node["state"] == "remote" and node["pid"] == student.pid
+        assert node["host"] and node["role"] in ("follower", "LEADER")
+        wait_until(lambda: re.search(r"remote node 7 joined from \S+", up.output()), 10, "the join event")
+        # the supervisor cannot signal it: it runs elsewhere
+        result = up.cli("kill", "7")
+        assert result.returncode == 1 and "remote" in result.stderr
+    finally:
+        student.send_signal(signal.SIGINT)
+        assert student.wait(15) == 0
+        log.close()
+    wait_until(lambda: "7" not in {n["id"] for n in up.status()["nodes"]}, 10, "node 7 gone from the table")
