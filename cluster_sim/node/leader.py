@@ -16,7 +16,7 @@ import os
 import socket
 import time
 
-from kazoo.exceptions import NodeExistsError, NoNodeError
+from kazoo.exceptions import ConnectionLoss, NodeExistsError, NoNodeError, OperationTimeoutError
 
 from cluster_sim import paths
 from cluster_sim.node.aggregate import aggregate_round
@@ -173,14 +173,20 @@ class Leadership:
                 self.term.ended.wait(0.05)  # SUSPENDED: hold still, ZooKeeper decides
                 continue
             due = due_round(self.clock(), interval, lag)
-            if next_round <= due:
-                snapshot, bad = self._snapshot()
-                self._warn_garbage(bad)
-                for round_no in range(next_round, due + 1):
-                    agg = aggregate_round(snapshot, round_no, interval, live=round_no == due,
-                                          computed_at=self.clock())
-                    self._commit(agg)
-                next_round = due + 1
+            try:
+                if next_round <= due:
+                    snapshot, bad = self._snapshot()
+                    self._warn_garbage(bad)
+                    for round_no in range(next_round, due + 1):
+                        agg = aggregate_round(snapshot, round_no, interval, live=round_no == due,
+                                              computed_at=self.clock())
+                        self._commit(agg)
+                        next_round = round_no + 1
+            except (ConnectionLoss, OperationTimeoutError):
+                # The connection dropped mid-round; the session may well live on
+                # (SUSPENDED). Retry the same round once connected: a commit that
+                # did land shows up as "already in the outbox".
+                continue
             self.term.ended.wait(max(0.0, round_deadline(next_round, interval, lag) - self.clock()))
 
     def _unsafe_rounds(self):
@@ -231,7 +237,8 @@ class Leadership:
         failed = [r for r in results if isinstance(r, Exception)]
         if failed:
             if isinstance(results[2], NodeExistsError):
-                self.report("warn", text=f"round {agg.round} was already in the outbox")
+                # our own earlier commit landed though its answer was lost
+                self.outbox.added(agg.round)
                 return
             raise failed[0]
         if dropped:
