@@ -316,65 +316,38 @@ def kill(node_id, hard, name):
     _node_command("kill", node_id, name, hard=hard)
 
 
-@main.command()
-@click.argument("node_id")
-@_name_option
-def pause(node_id, name):
-    """Freeze a node (SIGSTOP), like a long GC pause."""
-    _node_command("pause", node_id, name)
+def _add_node_command(cmd, doc):
+    def command(node_id, name):
+        _node_command(cmd, node_id, name)
+    command.__doc__ = doc
+    main.command(cmd)(click.argument("node_id")(_name_option(command)))
 
 
-@main.command()
-@click.argument("node_id")
-@_name_option
-def resume(node_id, name):
-    """Unfreeze a paused node (SIGCONT)."""
-    _node_command("resume", node_id, name)
+def _add_cluster_command(cmd, doc, argument=None):
+    def command(name, **args):
+        click.echo(_send(_checked_name(name), {"cmd": cmd, **args}).get("message"))
+    command.__doc__ = doc
+    command = _name_option(command)
+    if argument:
+        command = click.argument(argument)(command)
+    main.command(cmd)(command)
 
 
-@main.command()
-@click.argument("node_id")
-@_name_option
-def start(node_id, name):
-    """Restart a stopped node, or add a node with a new id."""
-    _node_command("start", node_id, name)
+for _cmd, _doc in (
+    ("pause", "Freeze a node (SIGSTOP), like a long GC pause."),
+    ("resume", "Unfreeze a paused node (SIGCONT)."),
+    ("start", "Restart a stopped node, or add a node with a new id."),
+):
+    _add_node_command(_cmd, _doc)
 
-
-@main.command()
-@_name_option
-def stop(name):
-    """Stop the whole cluster (like Ctrl-C in its terminal)."""
-    click.echo(_send(_checked_name(name), {"cmd": "stop"}).get("message"))
-
-
-@main.command("api-stop")
-@_name_option
-def api_stop(name):
-    """Stop the embedded API (rounds wait in the outbox)."""
-    click.echo(_send(_checked_name(name), {"cmd": "api-stop"}).get("message"))
-
-
-@main.command("api-start")
-@_name_option
-def api_start(name):
-    """Start the embedded API again, on the same port and database."""
-    click.echo(_send(_checked_name(name), {"cmd": "api-start"}).get("message"))
-
-
-@main.command("zk-kill")
-@click.argument("index")
-@_name_option
-def zk_kill(index, name):
-    """Stop ZooKeeper server INDEX of an embedded ensemble."""
-    click.echo(_send(_checked_name(name), {"cmd": "zk-kill", "index": index}).get("message"))
-
-
-@main.command("zk-start")
-@click.argument("index")
-@_name_option
-def zk_start(index, name):
-    """Start ZooKeeper server INDEX of an embedded ensemble again."""
-    click.echo(_send(_checked_name(name), {"cmd": "zk-start", "index": index}).get("message"))
+for _cmd, _doc, _arg in (
+    ("stop", "Stop the whole cluster (like Ctrl-C in its terminal).", None),
+    ("api-stop", "Stop the embedded API (rounds wait in the outbox).", None),
+    ("api-start", "Start the embedded API again, on the same port and database.", None),
+    ("zk-kill", "Stop ZooKeeper server INDEX of an embedded ensemble.", "index"),
+    ("zk-start", "Start ZooKeeper server INDEX of an embedded ensemble again.", "index"),
+):
+    _add_cluster_command(_cmd, _doc, _arg)
 
 
 @main.command()

@@ -4,6 +4,8 @@ and a driver for `clustersim up` run as a real subprocess."""
 
 import json
 import os
+import threading
+from contextlib import contextmanager
 import signal
 import subprocess
 import sys
@@ -14,6 +16,8 @@ import pytest
 import requests
 
 from cluster_sim import control, zkclient
+from cluster_sim.api.server import make_server
+from cluster_sim.api.store import Store
 from cluster_sim.zkserver import ZooKeeperServer
 
 # Short everything: the suite must stay well under 10 minutes on 2 cores.
@@ -157,3 +161,27 @@ def stored_rounds(rows):
 
 def dump(obj):
     return json.dumps(obj, indent=1, default=str)
+
+
+@contextmanager
+def running(store, **server_options):
+    """A real API server on a free loopback port, in a thread."""
+    server = make_server("127.0.0.1", 0, store, **server_options)
+    # a short poll interval only makes shutdown() return sooner
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+        assert not thread.is_alive()
+
+
+@pytest.fixture
+def api():
+    store = Store(":memory:")
+    with running(store) as url:
+        yield url
+    store.close()

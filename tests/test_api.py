@@ -24,31 +24,12 @@ from hypothesis import strategies as st
 from cluster_sim.api import PortInUse, Store, make_server
 from cluster_sim.api.store import COLUMNS
 
+from conftest import running
+
 TIMEOUT = 10  # seconds: a deadline for any single wait, never a sleep
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@contextmanager
-def running(store):
-    server = make_server("127.0.0.1", 0, store)
-    # a short poll interval only makes shutdown() return sooner
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(TIMEOUT)
-        assert not thread.is_alive()
-
-
-@pytest.fixture
-def api():
-    store = Store(":memory:")
-    with running(store) as url:
-        yield url
-    store.close()
 
 
 @pytest.fixture(scope="module")
@@ -510,12 +491,7 @@ def test_an_empty_round_is_stored_without_a_value(api):
 def test_with_a_secret_writes_need_the_token_and_values_their_bounds():
     from cluster_sim.secret import TOKEN_HEADER, api_token
 
-    store = Store(":memory:")
-    server = make_server("127.0.0.1", 0, store, token=api_token("s3cret"), bounds=(0, 200))
-    import threading
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with running(Store(":memory:"), token=api_token("s3cret"), bounds=(0, 200)) as url:
         assert requests.get(url + "/nuevo", params={"dato": 80}, timeout=5).status_code == 401
         wrong = {TOKEN_HEADER: api_token("guess")}
         assert requests.get(url + "/nuevo", params={"dato": 80}, headers=wrong, timeout=5).status_code == 401
@@ -527,22 +503,12 @@ def test_with_a_secret_writes_need_the_token_and_values_their_bounds():
         assert requests.get(url + "/listar", timeout=5).json() == []  # reading stays open
         assert requests.get(url + "/nuevo", params={"dato": 80}, headers=good, timeout=5).status_code == 200
         assert [r["dato"] for r in requests.get(url + "/listar", timeout=5).json()] == [80.0]
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_legacy_auth_takes_the_token_in_the_query():
     from cluster_sim.secret import api_token
 
-    server = make_server("127.0.0.1", 0, Store(":memory:"), token=api_token("s3cret"), legacy_auth=True)
-    import threading
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with running(Store(":memory:"), token=api_token("s3cret"), legacy_auth=True) as url:
         r = requests.get(url + "/nuevo", params={"dato": 80, "token": api_token("s3cret")}, timeout=5)
         assert r.status_code == 200 and "token" not in r.json()["row"]
         assert requests.get(url + "/nuevo", params={"dato": 81, "token": "x"}, timeout=5).status_code == 401
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from cluster_sim.api import Store, make_server
 from cluster_sim.check import CheckError, fetch_rows, render, run_check, verify
 
+
 TIMEOUT = 10
 
 
@@ -145,26 +146,6 @@ def test_gaps_are_exactly_the_missing_rounds(rounds):
 
 # --- against a real API ---------------------------------------------------------------
 
-@contextmanager
-def running(store):
-    server = make_server("127.0.0.1", 0, store)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(TIMEOUT)
-        assert not thread.is_alive()
-
-
-@pytest.fixture
-def api():
-    store = Store(":memory:")
-    with running(store) as url:
-        yield url
-    store.close()
 
 
 def deliver(url, **params):
