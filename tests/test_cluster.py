@@ -186,3 +186,23 @@ def test_a_node_started_by_hand_shows_as_remote(start_up, zk_hosts, tmp_path):
         assert student.wait(15) == 0
         log.close()
     wait_until(lambda: "7" not in {n["id"] for n in up.status()["nodes"]}, 10, "node 7 gone from the table")
+
+
+def test_a_node_killed_hard_can_be_started_again(start_up, zk_hosts):
+    up = start_up(*up_args(zk_hosts, 3))
+    leader = up.wait_ready(3)["leader"]
+    victim = next(n["id"] for n in up.status()["nodes"] if n["id"] != leader)
+    old_pid = next(n["pid"] for n in up.status()["nodes"] if n["id"] == victim)
+    assert up.cli("kill", victim, "--hard").returncode == 0
+    wait_until(lambda: next(n for n in up.status()["nodes"] if n["id"] == victim)["state"] == "crashed", 10,
+               "the node shown crashed")
+    # its znode lives until the session expires: start waits for that, then takes the id
+    result = up.cli("start", victim)
+    assert result.returncode == 0, result.stderr
+
+    def back():
+        node = next(n for n in up.status()["nodes"] if n["id"] == victim)
+        return node["state"] == "running" and node["pid"] != old_pid and node["age_s"] is not None \
+            and node["age_s"] < 2 * INTERVAL + 1
+    wait_until(back, SESSION_TIMEOUT * 3 + 10, "the node running again with fresh readings")
+    assert up.cli("start", victim).returncode == 1  # already running: one line, refused
