@@ -169,6 +169,7 @@ class Manager:
                 proc.join(2.0)
         self._reap()
         self._stop.set()
+        self._refresh(self.clock())  # the last frame shows everything stopped
 
     # -- control requests -------------------------------------------------
     def _on_request(self, request, reply):

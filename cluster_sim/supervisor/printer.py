@@ -62,16 +62,14 @@ class LivePrinter:
         return self
 
     def stop(self, final_renderable: Any = None) -> None:
-        """Leave the last frame (or `final_renderable`) on screen and stop. Idempotent."""
+        """Leave the last frame on screen, print `final_renderable` below it, stop. Idempotent."""
         if self._stopped:
             return
-        if final_renderable is not None:
-            if not self._started:
-                self.start()
-            self._live.update(final_renderable, refresh=True)
         self._stopped = True
         if self._started:
             self._live.stop()
+        if final_renderable is not None:
+            self.console.print(final_renderable)
 
     def __enter__(self) -> "LivePrinter":
         return self.start()
