@@ -13,7 +13,7 @@ so computing a round reads memory, not the network.
 import threading
 
 from kazoo.exceptions import NoNodeError
-from kazoo.protocol.states import EventType
+from kazoo.protocol.states import EventType, KazooState
 
 from cluster_sim import paths
 from cluster_sim.node.readings import BadReading, decode
@@ -32,6 +32,7 @@ class ReadingsCache:
         self._stopped = False
 
     def start(self, timeout=10.0):
+        self.client.add_listener(self._on_state)
         self.client.ensure_path(self.path)
         self.client.ChildrenWatch(self.path, self._on_children)
         self._loaded.wait(timeout)
@@ -43,6 +44,17 @@ class ReadingsCache:
 
     def stop(self):
         self._stopped = True
+        try:
+            self.client.remove_listener(self._on_state)
+        except Exception:
+            pass
+
+    def _on_state(self, state):
+        # A new session has none of our data watches: forget what we know, so
+        # the children watch (re-armed by kazoo on reconnect) fetches it all again.
+        if state == KazooState.LOST:
+            with self._lock:
+                self._children = set()
 
     def snapshot(self):
         with self._lock:

@@ -3,8 +3,8 @@
 The table is built from ZooKeeper, not from the supervisor's own children,
 so a node started by hand on another laptop shows up like any other. Watches
 on the election and on the leader znode wake the observer at once (a failover
-is shown as soon as ZooKeeper knows it); readings are re-read a few times a
-second in one pipelined burst.
+is shown as soon as ZooKeeper knows it); readings come from a watch-kept
+cache, so a snapshot costs memory reads, not one request per node.
 
     observer = Observer(client, post=manager_queue.put, period=0.25)
     observer.start(); ...; observer.stop()
@@ -19,6 +19,7 @@ from typing import Dict, List, Optional
 from kazoo.exceptions import KazooException, NoNodeError
 
 from cluster_sim import paths
+from cluster_sim.node.cache import ReadingsCache
 from cluster_sim.node.readings import Reading, read_all
 
 
@@ -47,9 +48,14 @@ class Observer(threading.Thread):
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._contender_ids = {}  # election child -> node id (its data never changes)
+        self.cache = None
 
     def run(self):
         self._watch()
+        try:
+            self.cache = ReadingsCache(self.client).start(timeout=5)
+        except KazooException:
+            self.cache = None
         while not self._stop.is_set():
             self._wake.wait(self.period)
             self._wake.clear()
@@ -73,12 +79,17 @@ class Observer(threading.Thread):
     def stop(self):
         self._stop.set()
         self._wake.set()
+        if self.cache is not None:
+            self.cache.stop()
 
     def snapshot(self) -> Snapshot:
         ts = self.clock()
         if not self.client.connected:
             return Snapshot(ts=ts, connected=False)
-        readings, bad = read_all(self.client)
+        if self.cache is not None and self.cache.loaded:
+            readings, bad = self.cache.snapshot()
+        else:
+            readings, bad = read_all(self.client)
         return Snapshot(
             ts=ts,
             connected=True,
