@@ -18,6 +18,7 @@ import requests
 from cluster_sim import control, zkclient
 from cluster_sim.api.server import make_server
 from cluster_sim.api.store import Store
+from cluster_sim.reaper import Reaper
 from cluster_sim.zkserver import ZooKeeperServer
 
 # Short everything: the suite must stay well under 10 minutes on 2 cores.
@@ -51,10 +52,13 @@ def pid_alive(pid):
 
 @pytest.fixture(scope="session")
 def zk_server():
-    server = ZooKeeperServer(tick_ms=100)
+    # the reaper stops this server even if pytest itself is killed
+    reaper = Reaper.start(grace=0.5)
+    server = ZooKeeperServer(tick_ms=100, reaper=reaper)
     server.start()
     yield server
     server.stop()
+    reaper.close()
 
 
 @pytest.fixture
