@@ -109,5 +109,9 @@ def test_ensemble_survives_one_server_and_resumes_after_quorum_loss(start_up):
     pids = {n["id"]: n["pid"] for n in up.status()["nodes"]}
     assert up.cli("zk-start", other).returncode == 0
     wait_until(lambda: rounds() >= stalled + 6, 60, "rounds after quorum is back")
+    # and they are real rounds: the leader sees every node's readings again
+    back = max(r["round"] for r in stored_rounds(up.rows()))
+    wait_until(lambda: [r for r in stored_rounds(up.rows()) if r["round"] > back and r["count"] == 3], 30,
+               "live rounds with all three readings")
     assert {n["id"]: n["pid"] for n in up.status()["nodes"]} == pids
     check_passes(up)

@@ -30,6 +30,7 @@ class ReadingsCache:
         self._pending = set()     # children whose first read has not come back yet
         self._loaded = threading.Event()
         self._stopped = False
+        self._disconnected = False
 
     def start(self, timeout=10.0):
         self.client.add_listener(self._on_state)
@@ -50,11 +51,21 @@ class ReadingsCache:
             pass
 
     def _on_state(self, state):
-        # A new session has none of our data watches: forget what we know, so
-        # the children watch (re-armed by kazoo on reconnect) fetches it all again.
-        if state == KazooState.LOST:
-            with self._lock:
-                self._children = set()
+        # kazoo does not re-register raw watches when it reconnects, and a
+        # fetch may have failed while the connection was down: once connected
+        # again, read (and watch) every reading anew.
+        if state == KazooState.CONNECTED:
+            if self._disconnected and not self._stopped:
+                self._disconnected = False
+                self.client.handler.spawn(self._refetch_all)
+        else:
+            self._disconnected = True
+
+    def _refetch_all(self):
+        with self._lock:
+            children = list(self._children)
+        for child in children:
+            self._fetch(child)
 
     def snapshot(self):
         with self._lock:
