@@ -179,13 +179,24 @@ def _float(x) -> float:
 
 # --------------------------------------------------------------------------- HTML
 
+def _clean(obj):
+    """JSON-safe: NaN and infinities become null (JSON has no word for them)."""
+    if isinstance(obj, float):
+        return obj if obj == obj and obj not in (float("inf"), float("-inf")) else None
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    return obj
+
+
 def _json_for_script(data) -> str:
     """JSON that cannot end the <script> block, and has no literal URL in it.
 
     "/" is written "\\/" (valid JSON): "</script>" cannot appear, and neither
     can "http://", so the file never looks like it links anywhere.
     """
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=str)
+    text = json.dumps(_clean(data), ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=str)
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("/", "\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
@@ -455,7 +466,7 @@ def _play_plain(frames, speed, out, sleep):
 def _styled(text):
     from rich.text import Text
 
-    styled = Text()
+    styled = Text(no_wrap=True, overflow="crop")   # a narrower terminal crops, never re-wraps the screen
     for line in text.split("\n"):
         style = ""
         if "★ LEADER" in line:

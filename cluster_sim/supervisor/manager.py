@@ -61,9 +61,9 @@ class Manager:
     def stop(self, why="stop"):
         self.queue.put(("stop", why))
 
-    def narrate(self, title, text=""):
-        """Show what a demo is doing now (a panel in the view, a line in the log)."""
-        self.queue.put(("narrate", title, text))
+    def narrate(self, title, text="", log=True):
+        """Show what a demo is doing now (a panel in the view and, with log, a line in the log)."""
+        self.queue.put(("narrate", title, text, log))
 
     def _bridge_node_events(self):
         while not self._stop.is_set():
@@ -100,7 +100,10 @@ class Manager:
         self.state.refresh_hz = round(len(self._renders) / 2.0, 1) if now - self.state.started_at > 2 else None
         self.printer.update(self.state, now)
         for listener in self.render_listeners:
-            listener(self.state, now)
+            try:
+                listener(self.state, now)
+            except Exception as exc:  # a recorder's bug must not stop the cluster
+                self.log(f"render listener failed: {exc!r}", "error", now)
 
     def handle(self, item):
         kind = item[0]
@@ -118,9 +121,9 @@ class Manager:
         elif kind == "zk-servers":
             self.state.zk_servers = item[1]
         elif kind == "narrate":
-            title, text = item[1], item[2]
+            title, text, log = item[1], item[2], item[3] if len(item) > 3 else True
             self.state.narration = f"{title}\n{text}" if text else title
-            if title:
+            if title and log:
                 self.log(title, "narration")
 
     # -- node processes ---------------------------------------------------

@@ -197,6 +197,7 @@ class Cluster:
             from cluster_sim.record import Recorder
 
             self.recorder = Recorder(o.record, title=f"clustersim · {o.name}")
+            self.recorder.terms = self.manager.terms  # the recording carries the leadership timeline
             self.manager.render_listeners.append(self.recorder.frame)
         self.observer = Observer(self.client, post=self.manager.post)
         self.observer.start()

@@ -1,0 +1,12 @@
+"""Narrated classroom scenarios on a real cluster: `clustersim demo SCENARIO`.
+
+    from cluster_sim.demo import run_demo
+    exit_code = run_demo("failover", yes=True, interval=0.5, plain=True)
+
+Scenarios: failover, split-brain, quorum, api-outage (one module each; the
+runner in runner.py, the English and Spanish texts in narration.py).
+"""
+
+from cluster_sim.demo.runner import SCENARIOS, run_demo
+
+__all__ = ["run_demo", "SCENARIOS"]

@@ -1,0 +1,44 @@
+"""api-outage: stop the API, watch the outbox in ZooKeeper grow, start it, watch it drain."""
+
+NODES = 3
+ZK_SERVERS = 1
+MIN_DEPTH = 3     # rounds in the outbox before the API comes back
+
+
+def run(demo, summary):
+    say = demo.say
+    demo.narrate("start", nodes=NODES)
+    status = demo.wait_ready(NODES, rounds=2)
+    demo.narrate("leader_up", leader=status["leader"], epoch=status["epoch"], interval=demo.interval)
+    demo.pause()
+
+    # 1. the API goes away: rounds wait in the outbox
+    demo.narrate("api_stop")
+    demo.pause()
+    demo.request("api-stop")
+    down_at = demo.clock()
+    status = demo.wait_for(lambda s: s if s["outbox"]["depth"] >= MIN_DEPTH else None,
+                           (MIN_DEPTH + 6) * demo.interval + 20, f"{MIN_DEPTH} rounds in the outbox")
+    demo.narrate("api_growing", depth=status["outbox"]["depth"])
+    demo.pause()
+    demo.status()
+
+    # 2. the API comes back: the outbox drains, oldest first
+    demo.narrate("api_start")
+    since = len(demo.events)
+    demo.request("api-start")
+    up_at = demo.clock()
+    depth = demo.max_outbox
+    demo.wait_for(lambda s: s["outbox"]["depth"] == 0, 40, "the outbox to drain")
+    drained_at = demo.clock()
+    pattern = r"API back: (\d+) rounds delivered"
+    found = demo.try_wait_for(lambda s: demo.find_event(pattern, since), 10 + 4 * demo.interval)
+    delivered = int(found.group(1)) if found else depth
+    summary.add(say("api_outage"), say("seconds", secs=up_at - down_at))
+    summary.add(say("api_depth"), depth)
+    summary.add(say("api_drained"), say("api_drained_v", delivered=delivered, secs=drained_at - up_at))
+    summary.measured.update(outage_s=up_at - down_at, max_depth=depth, delivered_after=delivered,
+                            drain_s=drained_at - up_at)
+    demo.narrate("api_back", delivered=delivered, secs=drained_at - up_at)
+    demo.wait_stored(2, timeout=10 * demo.interval + 15)
+    demo.pause()

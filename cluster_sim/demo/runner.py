@@ -1,0 +1,505 @@
+"""Runs a classroom scenario on a real cluster and prints what it measured.
+
+The main thread runs the cluster exactly as `clustersim up` does (the
+manager's loop and the live table); the scenario runs on a thread of its own
+and talks to the manager only through its request queue (the JSON requests of
+the control socket) and narrate(). At the end the scenario fetches the API's
+rows, stops the cluster, and the results are printed after the leadership
+timeline.
+
+    code = run_demo("failover", yes=True, interval=0.5, plain=True)
+"""
+
+import os
+import queue
+import re
+import select
+import signal
+import sys
+import textwrap
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Callable, List, Optional, Tuple
+
+from cluster_sim.demo import narration
+
+SCENARIOS = ("failover", "split-brain", "quorum", "api-outage")
+REQUEST_TIMEOUT = 20.0     # zk-kill waits for a JVM to stop: give it time
+POLL = 0.1                 # seconds between status polls while waiting on a condition
+ROOM_PAUSE = 4.0           # "let the room see" without --yes
+
+
+class DemoFailed(Exception):
+    """The scenario could not go on; the message is one line."""
+
+
+class Aborted(Exception):
+    """The cluster is stopping (Ctrl-C, `clustersim stop`): the scenario ends quietly."""
+
+
+@dataclass
+class Summary:
+    """What a scenario measured: (label, value) rows and notes, printed at the end."""
+
+    title: str
+    rows: List[Tuple[str, str]] = field(default_factory=list)
+    notes: List[str] = field(default_factory=list)
+    measured: dict = field(default_factory=dict)   # raw numbers (ms, counts) for tests and recordings
+
+    def add(self, label: str, value) -> None:
+        self.rows.append((label, str(value)))
+
+
+class Demo:
+    """What a scenario sees: requests, narration, waits on conditions, pauses."""
+
+    def __init__(self, manager, *, api_url: str, interval: float, session_timeout: float, lang: str = "en",
+                 step: bool = False, yes: bool = False, unsafe: bool = False, stdin=None,
+                 clock: Callable[[], float] = time.time):
+        self.manager = manager
+        self.api_url = api_url
+        self.interval = interval
+        self.session_timeout = session_timeout
+        self.lang = lang
+        self.step = step
+        self.yes = yes
+        self.unsafe = unsafe
+        self.stdin = stdin
+        self.clock = clock
+        self.stopped = threading.Event()   # set when the cluster is going down
+        self.events: List[dict] = []       # every event seen in status polls, in order
+        self._seen = set()
+        self.last_status: Optional[dict] = None
+        self.plain_narration = None        # set in plain mode: prints the explanations
+        self.max_outbox = 0                # deepest outbox seen in a status poll
+        self._current = ("", "")           # the narration on screen: (title, explanation)
+
+    # -- talking to the manager --------------------------------------------
+    def request(self, cmd: str, check: bool = True, timeout: float = REQUEST_TIMEOUT, **fields) -> dict:
+        """Send one control request and wait for its answer."""
+        if self.stopped.is_set():
+            raise Aborted()
+        reply = queue.Queue(maxsize=1)
+        self.manager.submit_request({"cmd": cmd, **fields}, reply)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                answer = reply.get(timeout=POLL)
+                break
+            except queue.Empty:
+                if self.stopped.is_set():
+                    raise Aborted() from None
+                if time.monotonic() > deadline:
+                    raise DemoFailed(f"the cluster did not answer {cmd!r} within {timeout:g} s") from None
+        if check and not answer.get("ok"):
+            raise DemoFailed(f"{cmd} refused: {answer.get('error') or 'no reason given'}")
+        return answer
+
+    def status(self) -> dict:
+        status = self.request("status")["status"]
+        for event in status.get("events") or []:
+            key = (event.get("ts"), event.get("text"))
+            if key not in self._seen:
+                self._seen.add(key)
+                self.events.append(event)
+        self.last_status = status
+        depth = (status.get("outbox") or {}).get("depth") or 0
+        self.max_outbox = max(self.max_outbox, depth)
+        return status
+
+    def say(self, key: str, **values) -> str:
+        return narration.say(self.lang, key, **values)
+
+    def narrate(self, key: str, **values) -> str:
+        text = self.say(key, **values)
+        title, body = narration.split(text)
+        self._current = (title, body)
+        if self.plain_narration is not None:
+            self.plain_narration.add(title, body)
+        self.manager.narrate(title, body)
+        return title
+
+    def _show_step_hint(self):
+        """Add "press Enter" to the narration on screen (without a new line in the log)."""
+        title, body = self._current
+        hint = self.say("step_hint")
+        self.manager.narrate(title, f"{body}\n\n{hint}" if body else hint, log=False)
+        if self.plain_narration is not None:
+            self.plain_narration.add("", hint)
+
+    # -- waiting -------------------------------------------------------------
+    def sleep(self, seconds: float) -> None:
+        """Wait `seconds`, or less if the cluster stops (then Aborted)."""
+        if self.stopped.wait(max(0.0, seconds)):
+            raise Aborted()
+
+    def wait_for(self, predicate: Callable[[dict], object], timeout: float, what: str):
+        """Poll the status until predicate(status) is truthy; DemoFailed after `timeout`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = predicate(self.status())
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise DemoFailed(f"timed out after {timeout:g} s waiting for {what}")
+            self.sleep(POLL)
+
+    def try_wait_for(self, predicate: Callable[[dict], object], timeout: float):
+        """wait_for() that returns None instead of failing."""
+        try:
+            return self.wait_for(predicate, timeout, "")
+        except DemoFailed:
+            return None
+
+    def wait_rounds(self, n: float) -> None:
+        """Let `n` round intervals pass (rounds are on wall-clock time)."""
+        self.sleep(n * self.interval)
+
+    def pause(self, seconds: float = ROOM_PAUSE) -> None:
+        """Let the room see: Enter with --step, about one interval with --yes, else `seconds`."""
+        if self.step:
+            self._show_step_hint()
+            self._wait_enter()
+        elif self.yes:
+            self.sleep(self.interval)
+        else:
+            self.sleep(max(seconds, self.interval))
+
+    def _wait_enter(self) -> None:
+        """Wait for a line on stdin (read on this thread, raw, so select() sees every byte)."""
+        stream = self.stdin if self.stdin is not None else sys.stdin
+        try:
+            fd = stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            fd = None
+        if fd is None:                  # no real input (e.g. captured by a test): run through
+            self.step, self.yes = False, True
+            return
+        try:
+            if os.isatty(fd):
+                import termios
+
+                termios.tcflush(fd, termios.TCIFLUSH)   # an Enter pressed early does not skip a step
+        except (ImportError, OSError):
+            pass
+        while not self.stopped.is_set():
+            try:
+                ready, _, _ = select.select([fd], [], [], 0.2)
+            except (OSError, ValueError):
+                ready = [fd]
+            if not ready:
+                continue
+            try:
+                data = os.read(fd, 4096)
+            except OSError:
+                data = b""
+            if not data:                # end of input: run straight through from here
+                self.step, self.yes = False, True
+            return
+        raise Aborted()
+
+    # -- common conditions ---------------------------------------------------
+    def wait_ready(self, nodes: int, rounds: int = 2, timeout: float = 90.0) -> dict:
+        """A leader, `nodes` running nodes with readings, and `rounds` rounds stored."""
+        def ready(status):
+            running = [n for n in status["nodes"] if n["state"] == "running" and n["value"] is not None]
+            return (status if status["leader"] and status["epoch"] and len(running) >= nodes
+                    and (status.get("rounds_stored") or 0) >= rounds else None)
+        return self.wait_for(ready, timeout, f"{nodes} running nodes, a leader and {rounds} rounds in the API")
+
+    def wait_new_leader(self, old: str, timeout: float) -> dict:
+        return self.wait_for(lambda s: s if s["leader"] not in (None, old) and s["epoch"] else None,
+                             timeout, f"a leader other than node {old}")
+
+    def wait_stored(self, more: int, timeout: float) -> dict:
+        """`more` rounds stored in the API beyond what it holds now."""
+        base = self.status().get("rounds_stored") or 0
+        return self.wait_for(lambda s: s if (s.get("rounds_stored") or 0) >= base + more else None,
+                             timeout, f"{more} more rounds in the API")
+
+    def find_event(self, pattern: str, since: int = 0):
+        """The last event from index `since` whose text matches `pattern`, as a re.Match."""
+        regex = re.compile(pattern)
+        found = None
+        for event in self.events[since:]:
+            match = regex.search(event.get("text") or "")
+            if match:
+                found = match
+        return found
+
+    def handover(self, old: str, sent_at: float, timeout: float, since: int) -> Tuple[dict, int]:
+        """Wait for a leader other than `old`; (status, failover in ms).
+
+        The time is the manager's own measure, from its "leader elected: X
+        (epoch E, failover N ms after Y left)" event: from our request to the
+        new leader's election in ZooKeeper. When that event is missing, it is
+        the time until the status showed the new leader.
+        """
+        status = self.wait_new_leader(old, timeout)
+        seen_at = self.clock()
+        new = re.escape(str(status["leader"]))
+        match = self.find_event(rf"leader elected: {new} \(epoch \d+, failover (\d+) ms after {re.escape(old)} ",
+                                since)
+        ms = int(match.group(1)) if match else int(round((seen_at - sent_at) * 1000))
+        return status, ms
+
+    # -- the API -------------------------------------------------------------
+    def rows(self) -> List[dict]:
+        from cluster_sim.check import CheckError, fetch_rows
+
+        try:
+            return fetch_rows(self.api_url, timeout=5)
+        except CheckError as exc:
+            raise DemoFailed(str(exc)) from None
+
+    def max_row_id(self) -> int:
+        return max((r.get("id") or 0 for r in self.rows()), default=0)
+
+
+# --------------------------------------------------------------------------- results
+
+def add_check(demo: Demo, summary: Summary, rows: Optional[List[dict]], error: Optional[str] = None) -> None:
+    """Rounds delivered and missed, and the verdict of `clustersim check`, on `rows`."""
+    from cluster_sim.check import verify
+
+    lang = demo.lang
+    say = lambda key, **kw: narration.say(lang, key, **kw)  # noqa: E731
+    if rows is None:
+        summary.add(say("check"), say("check_unreachable", error=error or "?"))
+        return
+    report = verify(rows)
+    clusters = list(report.clusters.values())
+    rounds = sum(c.rounds for c in clusters)
+    missed = sum(b - a + 1 for c in clusters for a, b in c.gaps)
+    empty = sum(len(c.empty_rounds) for c in clusters)
+    if clusters:
+        first = min(c.first for c in clusters)
+        last = max(c.last for c in clusters)
+        summary.add(say("rounds"), say("rounds_v", rounds=rounds, first=first, last=last, missed=missed,
+                                       empty=empty))
+    else:
+        summary.add(say("rounds"), say("rounds_none"))
+    if report.unrounded:
+        summary.add(say("unrounded"), say("unrounded_v", n=report.unrounded))
+    violations = report.violations()
+    if report.ok and not clusters and report.unrounded:
+        summary.add(say("check"), say("check_nothing"))
+    elif report.ok:
+        summary.add(say("check"), say("check_ok"))
+    else:
+        summary.add(say("check"), say("check_failed", n=len(violations)))
+        summary.notes.extend("  " + v for v in violations[:5])
+        if len(violations) > 5:
+            summary.notes.append(f"  ... (+{len(violations) - 5})")
+    summary.measured.update(rounds=rounds, missed=missed, empty=empty, unrounded=report.unrounded,
+                            check_ok=report.ok, violations=len(violations))
+
+
+def render_summary(summary: Summary, plain: bool):
+    """A rich Panel, or plain text when `plain`."""
+    if plain:
+        width = max((len(label) for label, _ in summary.rows), default=0)
+        lines = [summary.title, "=" * len(summary.title)]
+        for label, value in summary.rows:
+            value_lines = value.splitlines() or [""]
+            lines.append(f"{label.ljust(width)}  {value_lines[0]}")
+            lines += [" " * (width + 2) + v for v in value_lines[1:]]
+        if summary.notes:
+            lines.append("")
+            for note in summary.notes:
+                lines += [textwrap.fill(part, 100, subsequent_indent="  " if note.startswith("  ") else "")
+                          if part.strip() else "" for part in note.split("\n")]
+        return "\n".join(lines)
+    from rich import box
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in summary.rows:
+        style = "bold red" if value.startswith(("FAILED", "FALLA")) else (
+            "bold green" if value.startswith("OK") else "")
+        grid.add_row(Text(label), Text(value, style=style))
+    parts = [grid]
+    if summary.notes:
+        parts.append(Text(""))
+        parts += [Text(note) for note in summary.notes]
+    return Panel(Group(*parts), title=Text(summary.title, style="bold"), title_align="left",
+                 box=box.ROUNDED, border_style="cyan", expand=False)
+
+
+# --------------------------------------------------------------------------- running
+
+def _scenario_module(scenario: str):
+    import importlib
+
+    return importlib.import_module("cluster_sim.demo." + scenario.replace("-", "_"))
+
+
+class _PlainNarration:
+    """Prints a narration's explanation under its title line, in plain mode.
+
+    Demo.narrate() queues (title, explanation); this render listener (on the
+    manager's loop, right after the printer wrote the new event lines) prints
+    each explanation once its title is in the event log, in order.
+    """
+
+    def __init__(self, out):
+        self.out = out
+        self.pending = deque()
+        self._lock = threading.Lock()
+
+    def add(self, title, body):
+        with self._lock:
+            self.pending.append((title, body))
+
+    def __call__(self, state, now):
+        try:
+            recent = [e.text for e in list(state.events)[-60:] if e.level == "narration"]
+            with self._lock:
+                while self.pending and (not self.pending[0][0] or self.pending[0][0] in recent):
+                    title, body = self.pending.popleft()
+                    if title:
+                        recent = recent[recent.index(title) + 1:]
+                    if body:
+                        self.out.write("".join(textwrap.fill(line, 100, initial_indent="    ",
+                                                             subsequent_indent="    ") + "\n"
+                                               if line.strip() else "\n" for line in body.splitlines()))
+                        self.out.flush()
+        except Exception:
+            pass  # never break the manager's loop
+
+
+def run_demo(scenario, step=False, yes=False, interval=1.0, session_timeout=3.0, lang="en", unsafe=False,
+             record=None, plain=False, name="default", out=None) -> int:
+    """Run one narrated scenario; 0 when it ran, 1 on a failure (one line on stderr), 130 on Ctrl-C."""
+    out = out if out is not None else sys.stdout
+    if scenario not in SCENARIOS:
+        print(f"clustersim demo: unknown scenario {scenario!r} (one of {', '.join(SCENARIOS)})", file=sys.stderr)
+        return 1
+    if lang not in narration.LANGUAGES:
+        lang = "en"
+    try:
+        module = _scenario_module(scenario)
+        return _run(module, scenario, step=step, yes=yes, interval=interval, session_timeout=session_timeout,
+                    lang=lang, unsafe=unsafe, record=record, plain=plain, name=name, out=out)
+    except KeyboardInterrupt:
+        print("clustersim demo: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # one line, never a traceback
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"clustersim demo: {message}", file=sys.stderr)
+        return 1
+
+
+def _run(module, scenario, *, step, yes, interval, session_timeout, lang, unsafe, record, plain, name, out):
+    from cluster_sim.supervisor.up import Cluster, UpOptions
+
+    options = UpOptions(nodes=module.NODES, interval=interval, session_timeout=session_timeout,
+                        zk_servers=getattr(module, "ZK_SERVERS", 1), name=name, record=record,
+                        plain=plain or None, unsafe=unsafe and scenario == "split-brain", retry_max=1.0)
+    cluster = Cluster(options, out=out)
+    state = {"interrupted": False, "summary": None, "error": None}
+    demo_box = []
+
+    def on_signal(signum, _frame):
+        state["interrupted"] = True
+        if demo_box:
+            demo_box[0].stopped.set()
+        if cluster.manager is not None:
+            cluster.manager.stop(signal.Signals(signum).name)
+        else:
+            raise KeyboardInterrupt
+
+    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    on_main = threading.current_thread() is threading.main_thread()
+    previous = {s: signal.signal(s, on_signal) for s in signals} if on_main else {}
+    thread = None
+    try:
+        cluster.start()
+        demo = Demo(cluster.manager, api_url=cluster.api_url, interval=interval, session_timeout=session_timeout,
+                    lang=lang, step=step, yes=yes, unsafe=options.unsafe)
+        demo_box.append(demo)
+        if cluster.recorder is not None:
+            cluster.recorder.terms = cluster.manager.terms   # the same list, filled while it runs
+            cluster.recorder.meta.update(scenario=scenario, lang=lang, unsafe=options.unsafe)
+        if cluster.printer is not None and type(cluster.printer).__name__ == "PlainPrinter":
+            demo.plain_narration = _PlainNarration(out)
+            cluster.manager.render_listeners.append(demo.plain_narration)
+
+        def scenario_main():
+            why = "demo finished"
+            try:
+                summary = Summary(title=narration.say(lang, "results", scenario=scenario))
+                module.run(demo, summary)
+                rows, error = None, None
+                try:
+                    rows = demo.rows()                 # before the cluster stops
+                except DemoFailed as exc:
+                    error = str(exc)
+                add_check(demo, summary, rows, error)
+                state["summary"] = summary
+                demo.narrate("finished")
+            except Aborted:
+                why = "demo interrupted"
+            except DemoFailed as exc:
+                state["error"] = str(exc)
+                why = "demo failed"
+            except Exception as exc:  # a bug must still stop the cluster, and say one line
+                state["error"] = f"{type(exc).__name__}: {exc}"
+                why = "demo failed"
+            finally:
+                if state["error"]:
+                    try:
+                        demo.narrate("failed", error=state["error"])
+                    except Exception:
+                        pass
+                cluster.manager.stop(why)
+
+        thread = threading.Thread(target=scenario_main, name=f"demo-{scenario}", daemon=True)
+        thread.start()
+        cluster.run()
+    finally:
+        if demo_box:
+            demo_box[0].stopped.set()
+        if thread is not None:
+            thread.join(10.0)
+        if on_main:
+            for s in signals:
+                signal.signal(s, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+        try:
+            cluster.stop()
+        finally:
+            for s, handler in previous.items():
+                signal.signal(s, handler)
+    if state["error"]:
+        print(f"clustersim demo: {scenario}: {state['error']}", file=sys.stderr)
+        return 1
+    if state["summary"] is None:
+        print(f"clustersim demo: {scenario}: {narration.say(lang, 'interrupted')}", file=sys.stderr)
+        return 130
+    _print_summary(state["summary"], plain=bool(plain) or not _isatty(out), out=out)
+    return 0
+
+
+def _isatty(out) -> bool:
+    try:
+        return bool(out.isatty())
+    except Exception:
+        return False
+
+
+def _print_summary(summary: Summary, plain: bool, out) -> None:
+    rendered = render_summary(summary, plain)
+    if isinstance(rendered, str):
+        out.write("\n" + rendered + "\n")
+        out.flush()
+        return
+    from rich.console import Console
+
+    Console(file=out).print(rendered)

@@ -1,0 +1,181 @@
+"""`clustersim demo`: every scenario runs straight through on a real cluster and
+prints what it measured. Each run starts (and stops) its own embedded
+ZooKeeper, API and nodes, like `clustersim up`."""
+
+import io
+import re
+import signal
+import string
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from cluster_sim.demo import SCENARIOS, run_demo
+from cluster_sim.demo.narration import LABELS, LANGUAGES, TEXTS
+from cluster_sim.record import load, replay
+from cluster_sim.timeline import BLOCK, Term, timeline_text
+
+from conftest import INTERVAL, SESSION_TIMEOUT, wait_until
+
+FAST = dict(yes=True, interval=INTERVAL, session_timeout=SESSION_TIMEOUT, plain=True)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def stop_the_fork_server():
+    """run_demo in this process starts multiprocessing's fork server: stop it at the end."""
+    yield
+    server = getattr(sys.modules.get("multiprocessing.forkserver"), "_forkserver", None)
+    stop = getattr(server, "_stop", None)
+    if stop is not None:
+        stop()
+
+
+def name():
+    return f"d{uuid.uuid4().hex[:6]}"
+
+
+def summary_of(out):
+    """The lines after the results heading: "label   value" rows, then notes."""
+    assert "Results · " in out, out[-3000:]
+    return out[out.index("Results · "):]
+
+
+def value(summary, label):
+    match = re.search(rf"^{re.escape(label)}\s+(.+)$", summary, re.M)
+    assert match, f"no {label!r} row in:\n{summary}"
+    return match.group(1)
+
+
+def test_failover_measures_both_handovers_and_records_them(runtime_dir, tmp_path, capsys):
+    recording = tmp_path / "failover.html"
+    assert run_demo("failover", name=name(), record=str(recording), **FAST) == 0
+    out = capsys.readouterr().out
+    summary = summary_of(out)
+    graceful = re.match(r"([\d,]+) ms: (\S+) → (\S+) \(epoch (\d+)\)", value(summary, "graceful kill (SIGTERM)"))
+    hard = re.match(r"([\d,]+) ms: (\S+) → (\S+) \(epoch (\d+)\)", value(summary, "hard kill (SIGKILL)"))
+    assert graceful and hard, summary
+    assert graceful.group(3) == hard.group(2)                   # the second kill hit the new leader
+    assert int(graceful.group(4)) < int(hard.group(4))          # every leadership a higher epoch
+    assert "ZooKeeper waited for the session timeout" in summary
+    assert "0 missed" in value(summary, "rounds in the API")
+    assert value(summary, "check").startswith("OK")
+    # the narration explains as it goes, the leadership timeline comes before the results
+    assert "Step 1: stop the leader" in out and "Step 2: kill the new leader" in out
+    assert "ephemeral znodes" in " ".join(out.split())
+    assert out.index("Leadership timeline") < out.index("Results · failover")
+
+    # the recording: frames, the final text, and the terms to draw the timeline again
+    data = load(str(recording))
+    assert len(data["frames"]) > 0 and "Leadership timeline" in data["final_text"]
+    assert any("Step 2" in f["text"] for f in data["frames"])           # the narration panel was on screen
+    html = recording.read_text()
+    assert "http://" not in html and "https://" not in html
+    played = io.StringIO()
+    assert replay(str(recording), speed=50, out=played, sleep=lambda s: None) == 0
+    assert played.getvalue().count("──── frame ") == len(data["frames"])
+    assert "Leadership timeline" in played.getvalue()
+
+    terms = [Term(node_id=t[0], epoch=t[1], start=t[2], end=t[3]) for t in data["terms"]]
+    assert len(terms) >= 3 and [t.epoch for t in terms] == sorted({t.epoch for t in terms})
+    start, end = data["frames"][0]["t"], data["frames"][-1]["t"]
+    chart = timeline_text(terms, [str(i) for i in range(1, 6)], start, end, width=60)
+    rows = chart.splitlines()
+    assert len(rows) == 6                                     # five nodes and the axis
+    leaders = {t.node_id for t in terms}
+    for row in rows[:5]:
+        assert (BLOCK in row) == (row.split("│")[0].strip() in leaders), chart
+
+
+def test_split_brain_fences_the_paused_leader(runtime_dir, capsys):
+    assert run_demo("split-brain", name=name(), **FAST) == 0
+    out = capsys.readouterr().out
+    summary = summary_of(out)
+    handover = re.match(r"[\d,]+ ms: (\S+) → (\S+) \(epoch (\d+)\)", value(summary, "leader paused → new leader"))
+    assert handover, summary
+    old, new = handover.group(1), handover.group(2)
+    assert re.search(r"stepped down|fenced", value(summary, f"old leader {old}"))
+    assert value(summary, "two leaders acting at once") == "no"
+    assert value(summary, "rows of an older epoch after the new one") == "0"
+    assert re.search(rf"node {old}: 0\s*$", summary, re.M)       # nothing from the old leader after it woke up
+    assert not re.search(rf"node {new}: 0\s*$", summary, re.M)
+    assert value(summary, "check").startswith("OK")
+
+
+def test_split_brain_unsafe_shows_two_leaders_storing_rows(runtime_dir, capsys):
+    assert run_demo("split-brain", name=name(), unsafe=True, **FAST) == 0
+    out = capsys.readouterr().out
+    summary = summary_of(out)
+    old, new = re.match(r"[\d,]+ ms: (\S+) → (\S+)", value(summary, "leader paused → new leader")).groups()
+    assert value(summary, "two leaders acting at once") == "yes"
+    assert "two leaders acting at once" in out.split("Results · ")[0]       # the manager's event
+    counts = {m.group(1): int(m.group(2)) for m in re.finditer(r"node (\S+): (\d+)\s*$", summary, re.M)}
+    assert counts.get(old, 0) > 0 and counts.get(new, 0) > 0, summary
+    assert "That is why the guard exists" in " ".join(summary.split())
+
+
+def test_quorum_loss_stops_the_rounds_and_they_resume(runtime_dir, capsys):
+    assert run_demo("quorum", name=name(), **FAST) == 0
+    out = capsys.readouterr().out
+    summary = summary_of(out)
+    assert re.search(r"^with server #\d down\s+\d+ rounds stored", summary, re.M), summary
+    assert re.search(r"^without quorum \(#\d and #\d down\)\s+[\d.]+ s", summary, re.M), summary
+    assert "every node SUSPENDED" in " ".join(out.split())
+    assert re.search(r"rounds filled from the histories\s+\d+", summary)
+    assert "0 missed" in value(summary, "rounds in the API")
+    assert value(summary, "check").startswith("OK")
+
+
+def test_api_outage_in_spanish_from_the_command_line(runtime_dir):
+    done = subprocess.run(
+        [sys.executable, "-m", "cluster_sim", "demo", "api-outage", "--yes", "--interval", str(INTERVAL),
+         "--session-timeout", str(SESSION_TIMEOUT), "--plain", "--lang", "es", "--name", name()],
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr
+    summary = done.stdout[done.stdout.index("Resultados · api-outage"):]
+    words = " ".join(done.stdout.split())
+    assert re.search(r"rondas esperan en la bandeja de salida", words)
+    assert re.search(r"La API ha vuelto: \d+ rondas entregadas", words)
+    assert re.search(r"API back: \d+ rounds delivered", done.stdout)       # the manager's own event
+    assert re.search(r"^entregadas a su vuelta\s+\d+ rondas en", summary, re.M)
+    assert re.search(r"^check\s+OK", summary, re.M)
+    assert done.stderr == ""
+
+
+def test_ctrl_c_stops_the_demo_cleanly(runtime_dir, tmp_path):
+    log = tmp_path / "demo.log"
+    with open(log, "w") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cluster_sim", "demo", "failover", "--interval", str(INTERVAL),
+             "--session-timeout", str(SESSION_TIMEOUT), "--plain", "--name", name()],
+            stdout=sink, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+        try:
+            wait_until(lambda: "Node " in log.read_text() and "is the leader" in log.read_text(), 60,
+                       "the demo to get going")
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(10)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "shutting down (SIGINT)" in log.read_text()
+    assert "Leadership timeline" in log.read_text()
+
+
+def test_unknown_scenario_is_one_line(capsys):
+    assert run_demo("meltdown") == 1
+    err = capsys.readouterr().err
+    assert "unknown scenario" in err and len(err.strip().splitlines()) == 1
+
+
+def test_every_text_in_both_languages_with_the_same_fields():
+    fields = lambda text: {f for _, f, _, _ in string.Formatter().parse(text) if f}  # noqa: E731
+    assert set(SCENARIOS) == {"failover", "split-brain", "quorum", "api-outage"}
+    for table in (TEXTS, LABELS):
+        for key, entry in table.items():
+            assert set(entry) == set(LANGUAGES), key
+            assert fields(entry["en"]) == fields(entry["es"]), key
+            assert entry["en"] != entry["es"] or key in ("check", "seconds", "no"), key
