@@ -75,6 +75,15 @@ def mem_total():
     return None
 
 
+def loadavg():
+    """The 1, 5 and 15 minute load averages, or None."""
+    try:
+        with open("/proc/loadavg") as f:
+            return [float(x) for x in f.read().split()[:3]]
+    except (OSError, ValueError):
+        return None
+
+
 def machine():
     return {
         "machine": platform.machine(),

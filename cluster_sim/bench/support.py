@@ -118,6 +118,7 @@ class Api:
 
         self.service = ApiService(":memory:")
         self.rows = []
+        self.duplicates = 0  # re-sent rounds the store answered with the stored row
         self.cond = threading.Condition()
         store = self.service.store
         record = store.record
@@ -129,6 +130,9 @@ class Api:
                 with self.cond:
                     self.rows.append((stored_at, body.get("row") or {}))
                     self.cond.notify_all()
+            elif status == 200 and isinstance(body, dict):
+                with self.cond:
+                    self.duplicates += 1
             return status, body
 
         store.record = timed_record  # the server calls server.store.record(...)

@@ -118,6 +118,15 @@ class Manager:
         elif kind == "stop":
             self.log(f"shutting down ({item[1]})", "warn")
             self._stop.set()
+        elif kind == "spawn":
+            # a few at a time, so control requests and the view stay live
+            # while a class of 100 nodes starts
+            ids = item[1]
+            for node_id in ids[:4]:
+                if node_id not in self.procs:
+                    self.start_node(node_id)
+            if ids[4:]:
+                self.queue.put(("spawn", ids[4:]))
         elif kind == "zk-servers":
             self.state.zk_servers = item[1]
         elif kind == "narrate":

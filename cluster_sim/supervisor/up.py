@@ -213,8 +213,7 @@ class Cluster:
         if not o.secret:
             self.manager.log("no --secret: the cluster is open, as the original (anyone who reaches "
                              "ZooKeeper can change it)", "warn")
-        for i in range(1, o.nodes + 1):
-            self.manager.start_node(str(i))
+        self.manager.post(("spawn", [str(i) for i in range(1, o.nodes + 1)]))
 
     def _zk_servers(self):
         """The embedded servers, an ensemble's or the single one (as index 1)."""

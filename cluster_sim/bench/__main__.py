@@ -1,0 +1,32 @@
+"""python -m cluster_sim.bench [--quick | --tiny] [--only NAME ...] [--json FILE] [--markdown FILE]
+python -m cluster_sim.bench --from-json FILE [--markdown FILE]"""
+
+import argparse
+import sys
+
+from cluster_sim.bench import main
+from cluster_sim.bench.config import Config
+
+
+def cli(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m cluster_sim.bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--tiny", action="store_true", help="the test suite's sizes: checks the code, not the numbers")
+    parser.add_argument("--only", nargs="+", metavar="NAME",
+                        help="handover crash kill first_mean round scale")
+    parser.add_argument("--json", dest="json_path")
+    parser.add_argument("--markdown", dest="markdown_path")
+    parser.add_argument("--from-json", metavar="FILE",
+                        help="measure nothing: rebuild the table (and --markdown) from an earlier run's JSON")
+    args = parser.parse_args(argv)
+    if args.from_json:
+        from cluster_sim.bench.runner import render
+
+        return render(args.from_json, args.markdown_path)
+    config = Config.tiny() if args.tiny else None
+    return main(quick=args.quick, json_path=args.json_path, markdown_path=args.markdown_path, only=args.only,
+                config=config)
+
+
+if __name__ == "__main__":
+    sys.exit(cli())

@@ -1,0 +1,60 @@
+"""How much the benchmark does: the full run, --quick, and a tiny one for the tests."""
+
+from dataclasses import asdict, dataclass, field
+from typing import Tuple
+
+SYSTEMS = ("clustersim", "original")
+
+
+@dataclass
+class Config:
+    name: str = "full"
+    systems: Tuple[str, ...] = SYSTEMS
+    nodes: int = 3                       # nodes per cluster in handover and crash
+    # 1. graceful handover
+    handover_trials: int = 20
+    handover_interval: float = 1.0
+    handover_session_timeout: float = 4.0
+    # 2. crash detection
+    crash_timeouts: Tuple[float, ...] = (2.0, 4.0, 6.0)
+    crash_trials: int = 5
+    crash_interval: float = 1.0
+    # 3. `clustersim kill` typed
+    kill_trials: int = 10
+    status_runs: int = 10
+    # 4. `up -n 5` to the first mean
+    first_mean_trials: int = 3
+    first_mean_nodes: int = 5
+    # 5. a leader round
+    round_sizes: Tuple[int, ...] = (100, 1000, 10000)
+    round_reps: int = 15                 # repetitions of the fast paths (fewer at 10,000)
+    round_sequential_reps: int = 7       # repetitions of the sequential reads (fewer at 10,000)
+    round_history: int = 12
+    # 6. `up -n 100`
+    scale_nodes: int = 100
+    scale_cpu_window: float = 10.0
+    scale_settle: float = 3.0
+    scale_publish_timeout: float = 180.0
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def full(cls):
+        return cls()
+
+    @classmethod
+    def quick(cls):
+        return cls(name="quick", handover_trials=5, handover_interval=0.5, crash_timeouts=(2.0, 4.0),
+                   crash_trials=2, crash_interval=0.5, kill_trials=3, status_runs=5, first_mean_trials=1,
+                   round_sizes=(100, 1000), round_reps=7, round_sequential_reps=3, scale_nodes=20)
+
+    @classmethod
+    def tiny(cls):
+        """For the test suite: every code path, a few seconds each, no meaningful numbers."""
+        return cls(name="tiny", handover_trials=2, handover_interval=0.5, handover_session_timeout=2.0,
+                   crash_timeouts=(2.0,), crash_trials=1, crash_interval=0.5, kill_trials=2, status_runs=2,
+                   first_mean_trials=1, first_mean_nodes=2, round_sizes=(50,), round_reps=3,
+                   round_sequential_reps=2, scale_nodes=3, scale_cpu_window=1.0, scale_settle=0.5,
+                   scale_publish_timeout=60.0)
+
+    def to_dict(self):
+        return asdict(self)

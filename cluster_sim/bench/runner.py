@@ -1,0 +1,170 @@
+"""Run the measurements on one ZooKeeper, then write JSON, Markdown and a table.
+
+Everything started is stopped, also on failure, Ctrl-C or SIGTERM (and a
+reaper process cleans up if this process is SIGKILLed). A measurement that
+fails records its error in its row; the others still run.
+"""
+
+import json
+import os
+import shlex
+import signal
+import sys
+import threading
+import time
+import traceback
+from datetime import datetime, timezone
+
+from cluster_sim.bench import procfs
+from cluster_sim.bench.config import Config
+from cluster_sim.bench.measure import MEASUREMENTS
+from cluster_sim.bench.report import markdown, notes, print_table, table_rows
+from cluster_sim.bench.support import BenchSession
+
+TICK_MS = 200
+
+
+def _version(package):
+    try:
+        from importlib.metadata import version
+
+        return version(package)
+    except Exception:
+        return "?"
+
+
+def _command(argv):
+    args = list(argv)
+    if args:
+        head = args[0]
+        try:
+            rel = os.path.relpath(head)
+            if not rel.startswith(".."):
+                head = rel if os.sep in rel else os.path.join(".", rel)
+        except ValueError:
+            pass
+        args[0] = head
+        if os.path.basename(args[0]) == "__main__.py":
+            package = os.path.basename(os.path.dirname(os.path.abspath(argv[0])))
+            module = "cluster_sim.bench" if package == "bench" else "cluster_sim"
+            args[0:1] = [os.path.basename(sys.executable), "-m", module]
+    return shlex.join(args)
+
+
+def run(quick=False, json_path=None, markdown_path=None, only=None, config=None, command=None, console=None):
+    from rich.console import Console
+
+    console = console or Console()
+    cfg = config or (Config.quick() if quick else Config.full())
+    names = [name for name, _, _ in MEASUREMENTS]
+    if only:
+        unknown = sorted(set(only) - set(names))
+        if unknown:
+            console.print(f"clustersim bench: unknown measurement(s) {', '.join(unknown)}; "
+                          f"choose from {', '.join(names)}")
+            return 2
+    selected = [m for m in MEASUREMENTS if not only or m[0] in only]
+    began = time.time()
+    began_mono = time.monotonic()
+
+    def log(text):
+        console.print(f"{time.monotonic() - began_mono:7.1f}s  {text}", highlight=False, markup=False,
+                      soft_wrap=True)
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        def on_term(signum, frame):
+            raise KeyboardInterrupt
+
+        previous = signal.signal(signal.SIGTERM, on_term)
+    results = {}
+    meta = {
+        "command": command or _command(sys.argv),
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": procfs.machine(),
+        "python": sys.version.split()[0],
+        "kazoo": _version("kazoo"),
+        "clustersim": _version("clustersim"),
+        "tick_ms": TICK_MS,
+        "config": cfg.name,
+        "loadavg_start": procfs.loadavg(),
+        "only": list(only) if only else None,
+    }
+    session = BenchSession(tick_ms=TICK_MS, log=log)
+    try:
+        log(f"starting ZooKeeper (tickTime {TICK_MS} ms)")
+        session.start()
+        meta["zookeeper"] = session.zk_version
+        log(f"ZooKeeper {session.zk_version} on {session.address}; logs in {session.tmp}")
+        for i, (name, title, fn) in enumerate(selected, 1):
+            log(f"[{i}/{len(selected)}] {title}")
+            t = time.monotonic()
+            try:
+                result = fn(session, cfg, log)
+                if result.get("error"):
+                    result["partial"] = True
+            except Exception as exc:
+                result = {"error": f"{type(exc).__name__}: {exc}",
+                          "traceback": traceback.format_exc(limit=6)}
+                log(f"{title}: failed: {result['error']}")
+            result["duration_s"] = round(time.monotonic() - t, 1)
+            results[name] = result
+    except KeyboardInterrupt:
+        console.print("clustersim bench: interrupted; cleaning up (nothing written)")
+        _cleanup(session)
+        return 130
+    except Exception as exc:
+        console.print(f"clustersim bench: {type(exc).__name__}: {exc}")
+        _cleanup(session)
+        return 2
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    _cleanup(session)
+    meta["duration_s"] = round(time.time() - began, 1)
+    meta["loadavg_end"] = procfs.loadavg()
+    meta.setdefault("zookeeper", "")
+    rows = table_rows(results)
+    report = {"meta": meta, "config": cfg.to_dict(), "results": results, "table": rows}
+    if json_path:
+        with open(json_path, "w") as f:
+            json.dump(report, f, indent=1, default=str)
+            f.write("\n")
+    if markdown_path:
+        with open(markdown_path, "w") as f:
+            f.write(markdown(meta, rows, notes(results)))
+    print_table(console, meta, rows)
+    failed = [name for name, res in results.items() if res.get("error")]
+    if json_path:
+        console.print(f"JSON: {json_path}", highlight=False)
+    if markdown_path:
+        console.print(f"Markdown: {markdown_path}", highlight=False)
+    if failed:
+        console.print(f"failed measurements: {', '.join(failed)}", highlight=False)
+    return 1 if failed else 0
+
+
+def render(json_path, markdown_path=None, console=None):
+    """Rebuild the table (and the Markdown) from a JSON written by an earlier run."""
+    from rich.console import Console
+
+    console = console or Console()
+    with open(json_path) as f:
+        report = json.load(f)
+    rows = table_rows(report["results"])
+    if markdown_path:
+        with open(markdown_path, "w") as f:
+            f.write(markdown(report["meta"], rows, notes(report["results"])))
+    print_table(console, report["meta"], rows)
+    return 0
+
+
+def _cleanup(session):
+    """Stop everything; a second Ctrl-C must not cut the clean-up short."""
+    main_thread = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
+    try:
+        session.close()
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGINT, old)

@@ -1,0 +1,127 @@
+"""`clustersim bench` with the tiny configuration: every measurement runs end to
+end on real ZooKeeper, the JSON and the Markdown have what they must have,
+and the numbers are sane. Timings are never held against the targets here:
+that is what the real run (docs/benchmarks.md) is for."""
+
+import io
+import json
+
+import pytest
+from rich.console import Console
+
+from cluster_sim.bench import main, measure, runner
+from cluster_sim.bench.config import Config
+from cluster_sim.bench.support import percentile, summary_ms
+
+ALL = ["handover", "crash", "kill", "first_mean", "round", "scale"]
+
+
+def _quiet():
+    return Console(file=io.StringIO(), width=200)
+
+
+def _sane(summary, n=None):
+    assert summary["n"] > 0 if n is None else summary["n"] == n, summary
+    assert 0 < summary["min"] <= summary["p50"] <= summary["p95"] <= summary["max"], summary
+    assert len(summary["samples"]) == summary["n"]
+
+
+def test_percentiles():
+    assert percentile([3, 1, 2], 50) == 2
+    assert percentile([1, 2, 3, 4], 50) == 2.5
+    assert percentile([5], 95) == 5
+    assert percentile([], 50) is None
+    s = summary_ms([0.001, 0.002, 0.003, None])
+    assert s["n"] == 3 and s["p50"] == 2.0 and s["min"] == 1.0 and s["max"] == 3.0
+    assert summary_ms([])["n"] == 0
+
+
+@pytest.mark.slow
+def test_tiny_run_of_every_measurement(tmp_path):
+    js, md = tmp_path / "bench.json", tmp_path / "bench.md"
+    code = main(config=Config.tiny(), json_path=str(js), markdown_path=str(md),
+                command="clustersim bench --tiny (test)", console=_quiet())
+    report = json.loads(js.read_text())
+    results = report["results"]
+    errors = {k: v.get("error") for k, v in results.items() if v.get("error")}
+    assert code == 0 and not errors, errors
+
+    meta = report["meta"]
+    for key in ("command", "date", "machine", "python", "zookeeper", "tick_ms", "duration_s"):
+        assert meta.get(key), key
+    assert meta["machine"]["cores"] >= 1 and meta["machine"]["machine"]
+    assert meta["zookeeper"].count(".") >= 1 and meta["tick_ms"] == 200
+    assert sorted(results) == sorted(ALL)
+
+    for system in ("clustersim", "original"):
+        h = results["handover"][system]
+        assert not h["errors"], h["errors"]
+        _sane(h["elected"], 2)
+        _sane(h["first_row"], 2)
+        assert all(m["uss"] > 0 and m["rss"] >= m["uss"] for m in h["memory"].values())
+        c = results["crash"][system]["2"]
+        assert not c["errors"], c["errors"]
+        _sane(c["gone"], 1)
+        _sane(c["elected"], 1)
+        assert c["gone"]["p50"] <= c["elected"]["p50"] + 5  # the same ZooKeeper event, seen twice
+    assert results["handover"]["clustersim"]["rounds"]["lost"] == 0
+    assert results["handover"]["clustersim"]["rounds"]["rounds"] > 0
+
+    k = results["kill"]
+    assert not k["errors"], k["errors"]
+    _sane(k["to_new_leader"])
+    _sane(k["status_command"], 2)
+    assert k["up_exit"]["killed"] is False and k["up_exit"]["nodes_left_running"] == []
+
+    for system in ("clustersim", "original"):
+        f = results["first_mean"][system]
+        assert not f["errors"], f["errors"]
+        _sane(f["first_row"], 1)
+        _sane(f["shutdown"], 1)
+
+    r = results["round"]["sizes"]["50"]
+    for key in ("original", "sequential_json", "pipelined", "read_all_only"):
+        _sane(r[key])
+    assert r["pipelined"]["speedup"] > 0
+    if results["round"]["cache_available"]:
+        assert r["cached"]["count_ok"] is True
+        assert r["cached"]["p50"] > 0 and r["cached"]["update_latency_ms"] > 0
+
+    s = results["scale"]
+    assert not s.get("error"), s.get("error")
+    assert s["all_publishing_s"] > 0
+    assert s["cpu_pct"]["supervisor"] >= 0 and s["cpu_pct"]["window_s"] > 0
+    assert 0 < s["node_memory_mb"]["uss_median"] <= s["node_memory_mb"]["uss_max"]
+    assert s["node_memory_mb"]["processes"] == 3
+    assert s["shutdown"]["killed"] is False and s["shutdown"]["nodes_left_running"] == []
+
+    rows = report["table"]
+    assert {r["id"] for r in rows} >= {"1a", "1b", "1c", "2a", "3a", "3b", "4", "5a", "6a", "6b", "6c", "6d"}
+    for row in rows:
+        assert set(row) == {"id", "measurement", "clustersim", "original", "target", "met", "note"}
+        assert row["met"] in (True, False, None)
+        assert not row["clustersim"].startswith("error"), row
+    text = md.read_text()
+    assert "clustersim bench --tiny (test)" in text
+    assert "| # | measurement | clustersim | original design | target | met |" in text
+    assert text.count("\n| ") >= len(rows) + 1
+
+
+def test_a_failing_measurement_is_recorded_and_the_rest_runs(tmp_path, monkeypatch):
+    def broken(bench, cfg, log):
+        raise RuntimeError("boom")
+
+    rounds = [m for m in measure.MEASUREMENTS if m[0] == "round"]
+    monkeypatch.setattr(runner, "MEASUREMENTS", [("handover", "broken", broken)] + rounds)
+    js = tmp_path / "bench.json"
+    code = main(config=Config.tiny(), json_path=str(js), console=_quiet(), command="test")
+    report = json.loads(js.read_text())
+    assert code == 1
+    assert report["results"]["handover"]["error"] == "RuntimeError: boom"
+    assert not report["results"]["round"].get("error")
+    assert report["table"][0]["clustersim"] == "error: RuntimeError: boom"
+    assert any(row["id"] == "5a" for row in report["table"])
+
+
+def test_unknown_measurement_is_refused():
+    assert main(only=["nope"], console=_quiet()) == 2
