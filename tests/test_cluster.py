@@ -206,3 +206,29 @@ def test_a_node_killed_hard_can_be_started_again(start_up, zk_hosts):
             and node["age_s"] < 2 * INTERVAL + 1
     wait_until(back, SESSION_TIMEOUT * 3 + 10, "the node running again with fresh readings")
     assert up.cli("start", victim).returncode == 1  # already running: one line, refused
+
+
+def test_a_second_node_with_a_live_id_is_refused(start_up, zk_hosts):
+    up = start_up(*up_args(zk_hosts, 2))
+    up.wait_ready(2)
+    result = clustersim("node", "1", "--zk", zk_hosts, "--interval", str(INTERVAL))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "already running" in lines[0], result.stderr
+    assert next(n for n in up.status()["nodes"] if n["id"] == "1")["state"] == "running"
+
+
+def test_two_clusters_run_side_by_side(start_up, zk_server):
+    import uuid
+
+    a = start_up(*up_args(f"{zk_server.address}/a-{uuid.uuid4().hex[:6]}", 2), name="alpha")
+    b = start_up(*up_args(f"{zk_server.address}/b-{uuid.uuid4().hex[:6]}", 3), name="beta")
+    assert len(a.wait_ready(2)["nodes"]) == 2
+    assert len(b.wait_ready(3)["nodes"]) == 3
+    assert a.cli("kill", "1").returncode == 0
+    wait_until(lambda: next(n for n in a.status()["nodes"] if n["id"] == "1")["state"] == "stopped", 10,
+               "node 1 of alpha stopped")
+    assert next(n for n in b.status()["nodes"] if n["id"] == "1")["state"] == "running"
+    # a second up with a name in use is refused before it starts anything
+    again = clustersim("up", "--name", "alpha", "-n", "1", "--zk", zk_server.address)
+    assert again.returncode == 2 and "already running" in again.stderr

@@ -355,21 +355,16 @@ class Manager:
         self._split_brain = len(acting) > 1
 
     def _on_api(self, ok, rows, last):
+        state = self.state
         if ok:
-            if self.state.api_ok is False and self.state.api_down_since and not self.procs:
-                self.state.api_down_since = None
-            if self.state.api_ok is None:
-                self.state.api_ok = True
-            if self.state.api_ok is False and self.state.outbox_depth == 0:
-                self.state.api_ok, self.state.api_down_since = True, None
-            self.state.rounds_stored = rows
-            if isinstance(last, dict) and self.state.last_mean is None:
-                self.state.last_mean = last.get("dato")
-                self.state.last_round = last.get("round")
+            state.api_ok, state.api_down_since = True, None
+            state.rounds_stored = rows
+            if isinstance(last, dict) and state.last_mean is None:
+                state.last_mean, state.last_round = last.get("dato"), last.get("round")
         else:
-            if self.state.api_ok is not False:
-                self.state.api_down_since = self.clock()
-            self.state.api_ok = False
+            if state.api_ok is not False:
+                state.api_down_since = self.clock()
+            state.api_ok = False
 
     # -- what ZooKeeper shows ---------------------------------------------
     def _on_snapshot(self, snap):
