@@ -84,6 +84,17 @@ def connect(hosts: str, session_timeout: float = 10.0, connect_timeout: float = 
     return client
 
 
+def connected_server(client: KazooClient):
+    """The "host:port" of the ZooKeeper server this client talks to now, or None.
+
+    kazoo keeps no public record of it; this is for showing, never for deciding."""
+    try:
+        host, port = client._connection._socket.getpeername()[:2]
+        return f"{host}:{port}"
+    except Exception:
+        return None
+
+
 def close(client: KazooClient) -> None:
     """Close the session (its ephemeral znodes vanish at once) and free threads."""
     try:

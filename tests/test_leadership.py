@@ -80,14 +80,16 @@ def test_ensemble_survives_one_server_and_resumes_after_quorum_loss(start_up):
     up = start_up("-n", 3, "--zk-servers", 3, "--interval", INTERVAL, "--session-timeout", 4)
     status = up.wait_ready(3, timeout=90)
     assert len(status["zk_servers"]) == 3
-    modes = wait_until(lambda: sorted(s["mode"] for s in up.status()["zk_servers"]) == ["follower", "follower", "leader"]
-                       and up.status()["zk_servers"], 20, "one ZooKeeper leader, two followers")
-    leader_server = next(s["index"] for s in modes if s["mode"] == "leader")
+    servers = wait_until(lambda: sorted(s["mode"] for s in up.status()["zk_servers"]) == ["follower", "follower", "leader"]
+                         and up.status()["zk_servers"], 20, "one ZooKeeper leader, two followers")
+    # the server the leading node's session talks to: the hardest one to lose
+    via = wait_until(lambda: up.status()["leader_zk"], 20, "the leader's ZooKeeper server")
+    leader_server = next(s["index"] for s in servers if s["address"] == via)
 
     def rounds():
         return len(stored_rounds(up.rows()))
 
-    # one server down (the ZooKeeper leader): rounds go on
+    # one server down (the one the leading node is connected to): rounds go on
     assert up.cli("zk-kill", leader_server).returncode == 0
     wait_until(lambda: next(s for s in up.status()["zk_servers"] if s["index"] == leader_server)["mode"] == "down",
                10, "the server shown down")

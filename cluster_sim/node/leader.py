@@ -19,6 +19,7 @@ import time
 from kazoo.exceptions import ConnectionLoss, NodeExistsError, NoNodeError, OperationTimeoutError
 
 from cluster_sim import paths
+from cluster_sim.zkclient import connected_server
 from cluster_sim.node.aggregate import aggregate_round
 from cluster_sim.node.cache import ReadingsCache
 from cluster_sim.node.delivery import Sender
@@ -144,6 +145,7 @@ class Leadership:
             "api_ok": None if sender is None else sender.api_ok,
             "api_down_since": None if sender is None else sender.down_since,
             "delivered": None if sender is None else sender.delivered,
+            "zk_server": connected_server(self.client),
         }
         if self.last is not None:
             info.update(round=self.last.round, mean=self.last.mean, count=self.last.count)

@@ -380,6 +380,7 @@ class Manager:
         self._merge_leader(snap)
         state.outbox_depth = snap.outbox_depth
         info = snap.leader or {}
+        state.leader_zk = info.get("zk_server")
         state.outbox_oldest = info.get("outbox_oldest") if snap.outbox_depth else None
         if info.get("dropped") is not None:
             state.outbox_dropped = max(state.outbox_dropped, int(info["dropped"]))

@@ -65,6 +65,7 @@ class ClusterState:
     leader: Optional[str] = None
     epoch: Optional[int] = None
     leader_since: Optional[float] = None
+    leader_zk: Optional[str] = None  # the ZooKeeper server the leader's session talks to
     last_mean: Optional[float] = None
     last_round: Optional[int] = None
     last_count: Optional[int] = None
@@ -95,6 +96,7 @@ class ClusterState:
             "api_url": self.api_url,
             "leader": self.leader,
             "epoch": self.epoch,
+            "leader_zk": self.leader_zk,
             "last_mean": self.last_mean,
             "last_round": self.last_round,
             "rounds_stored": self.rounds_stored,

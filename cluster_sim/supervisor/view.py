@@ -260,6 +260,8 @@ def _zk_servers(state: ClusterState) -> Optional[Text]:
         text.append("#%s " % server.index, style="dim")
         text.append(_s(server.address) + " ")
         text.append(mode, style=style)
+        if state.leader_zk and state.leader_zk == server.address:
+            text.append(" ← leader's session", style="yellow")
     return text
 
 
