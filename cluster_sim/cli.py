@@ -351,6 +351,24 @@ for _cmd, _doc, _arg in (
 
 
 @main.command()
+@click.argument("node_id")
+@click.option("-n", "--lines", default="20", show_default=True, help="How many lines.")
+@_name_option
+def logs(node_id, lines, name):
+    """The end of a node's log (what it printed, kazoo's warnings)."""
+    try:
+        node_id = parse_node_id(node_id)
+    except BadInput as exc:
+        fail(str(exc))
+    if not lines.isdigit():
+        fail(f"--lines {lines!r} is not a number")
+    answer = _send(_checked_name(name), {"cmd": "logs", "id": node_id, "lines": int(lines)})
+    click.echo(f"==> {answer['path']} <==")
+    for line in answer["lines"]:
+        click.echo(line)
+
+
+@main.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @_name_option
 def status(as_json, name):

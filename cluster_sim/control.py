@@ -8,8 +8,8 @@ JSON object on one line, the supervisor answers one JSON object on one line.
               {"ok": false, "error": "no node 99 in cluster 'default'"}
 
 Commands: status, kill (id, hard), pause (id), resume (id), start (id),
-stop (shut the whole cluster down), api-stop, api-start, zk-kill (index),
-zk-start (index). The socket lives in ``$CLUSTERSIM_RUNTIME_DIR``, else
+logs (id, lines), stop (shut the whole cluster down), api-stop, api-start,
+zk-kill (index), zk-start (index). The socket lives in ``$CLUSTERSIM_RUNTIME_DIR``, else
 ``$XDG_RUNTIME_DIR/clustersim``, else a private 0700 directory under the temp
 dir, named ``<cluster name>.sock`` and only usable by its owner (0600).
 
@@ -24,7 +24,7 @@ import socket
 import tempfile
 
 MAX_MESSAGE = 1 << 20
-COMMANDS = {"status", "kill", "pause", "resume", "start", "stop",
+COMMANDS = {"status", "kill", "pause", "resume", "start", "stop", "logs",
             "api-stop", "api-start", "zk-kill", "zk-start"}
 
 

