@@ -24,29 +24,12 @@ import subprocess
 import sys
 import time
 
-
-def _start_time(pid):
-    """The process's start time in clock ticks, to tell a pid from its reuse."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            stat = f.read()
-    except OSError:
-        return None
-    # the command name may contain spaces and parentheses: split after the last ')'
-    fields = stat[stat.rfind(b")") + 2:].split()
-    return fields[19].decode()
+from cluster_sim import procfs
 
 
 def _alive(pid, start):
-    current = _start_time(pid)
-    if current is None or current != start:
-        return False
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            state = f.read().rsplit(b")", 1)[1].split()[0]
-        return state != b"Z"
-    except OSError:
-        return False
+    """Still the process we registered (same start time), and not a zombie."""
+    return procfs.start_time(pid) == start and procfs.alive(pid)
 
 
 class Reaper:
@@ -77,7 +60,7 @@ class Reaper:
             pass
 
     def watch_pid(self, pid):
-        self._send(f"pid {pid} {_start_time(pid)}")
+        self._send(f"pid {pid} {procfs.start_time(pid)}")
 
     def forget_pid(self, pid):
         self._send(f"unpid {pid}")

@@ -245,10 +245,15 @@ def server_mode(host, port, timeout=0.5):
     return fields["mode"].lower() if fields else "down"
 
 
+def server_version(host, port, timeout=0.5):
+    """"3.8.0" from "Zookeeper version: 3.8.0-${mvngit.commit.id}, built on ...", or ""."""
+    fields = _srvr(host, port, timeout) or {}
+    return fields.get("zookeeper version", "").split("-")[0].split(",")[0]
+
+
 def _short_version(host, port):
-    """"3.8" from "Zookeeper version: 3.8.0-${mvngit.commit.id}, built on ..."."""
-    fields = _srvr(host, port) or {}
-    version = fields.get("zookeeper version", "").split("-")[0].split(",")[0]
+    """"3.8" (what `clustersim zk` prints)."""
+    version = server_version(host, port)
     return ".".join(version.split(".")[:2]) if version else ""
 
 

@@ -15,7 +15,7 @@ import uuid
 import pytest
 import requests
 
-from cluster_sim import control, zkclient
+from cluster_sim import control, procfs, zkclient
 from cluster_sim.api.server import make_server
 from cluster_sim.api.store import Store
 from cluster_sim.reaper import Reaper
@@ -43,11 +43,7 @@ def wait_until(predicate, timeout=20.0, what="condition", period=0.05):
 
 
 def pid_alive(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+    return procfs.alive(pid)
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,7 @@ import threading
 import time
 
 from cluster_sim import control
-from cluster_sim.bench import procfs
+from cluster_sim import procfs
 from cluster_sim.bench.original_app import read_mean
 from cluster_sim.node.aggregate import aggregate_round
 from cluster_sim.node.readings import BadReading, Reading, decode, encode, read_all, round_of

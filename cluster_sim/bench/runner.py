@@ -15,7 +15,7 @@ import time
 import traceback
 from datetime import datetime, timezone
 
-from cluster_sim.bench import procfs
+from cluster_sim import procfs
 from cluster_sim.bench.config import Config
 from cluster_sim.bench.measure import MEASUREMENTS
 from cluster_sim.bench.report import markdown, notes, print_table, table_rows

@@ -17,7 +17,6 @@ import math
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -82,25 +81,6 @@ def clustersim_command():
     if os.path.isfile(script) and os.access(script, os.X_OK):
         return [script]
     return [sys.executable, "-m", "cluster_sim"]
-
-
-def zookeeper_version(host, port, timeout=2.0):
-    """"3.8.0" from the server's srvr answer, or ""."""
-    try:
-        with socket.create_connection((host, port), timeout=timeout) as s:
-            s.sendall(b"srvr")
-            chunks = []
-            while True:
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-    except OSError:
-        return ""
-    for line in b"".join(chunks).decode(errors="replace").splitlines():
-        if line.lower().startswith("zookeeper version:"):
-            return line.split(":", 1)[1].strip().split("-")[0].split(",")[0]
-    return ""
 
 
 # -- the API, timestamping arrivals -------------------------------------------
@@ -177,7 +157,31 @@ def _sequence(child):
     return child[-10:]
 
 
-class ElectionWatch:
+class _LeaderChanges:
+    """What both leader watches share: ``changes``, a list of (time, leader id or None)."""
+
+    def mark(self):
+        with self.cond:
+            return len(self.changes)
+
+    def wait_new_leader(self, start, old, timeout):
+        """The first change at index >= start to a leader other than ``old``: (t, id) or None."""
+        deadline = time.monotonic() + timeout
+        index = start
+        with self.cond:
+            while True:
+                while index < len(self.changes):
+                    t, leader = self.changes[index]
+                    if leader is not None and leader != old:
+                        return t, leader
+                    index += 1
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self.cond.wait(left)
+
+
+class ElectionWatch(_LeaderChanges):
     """Follows kazoo's Election: who leads (the lowest /election child's data).
 
     ``changes`` is a list of ``(time.time(), leader id or None)``, taken when
@@ -234,28 +238,9 @@ class ElectionWatch:
                     return f"{self.path}/{child}"
         return None
 
-    def mark(self):
-        with self.cond:
-            return len(self.changes)
-
-    def wait_new_leader(self, start, old, timeout):
-        """The first change at index >= start to a leader other than ``old``: (t, id) or None."""
-        deadline = time.monotonic() + timeout
-        index = start
-        with self.cond:
-            while True:
-                while index < len(self.changes):
-                    t, leader = self.changes[index]
-                    if leader is not None and leader != old:
-                        return t, leader
-                    index += 1
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return None
-                self.cond.wait(left)
 
 
-class LeaderZnodeWatch:
+class LeaderZnodeWatch(_LeaderChanges):
     """Follows /clustersim/leader (JSON with "id"): ``changes`` as (time, id or None)."""
 
     def __init__(self, client, path="/clustersim/leader"):
@@ -279,24 +264,6 @@ class LeaderZnodeWatch:
                 self.changes.append((seen, leader))
             self.cond.notify_all()
 
-    def mark(self):
-        with self.cond:
-            return len(self.changes)
-
-    def wait_new_leader(self, start, old, timeout):
-        deadline = time.monotonic() + timeout
-        index = start
-        with self.cond:
-            while True:
-                while index < len(self.changes):
-                    t, leader = self.changes[index]
-                    if leader is not None and leader != old:
-                        return t, leader
-                    index += 1
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return None
-                self.cond.wait(left)
 
 
 class DeletionWatch:
@@ -350,7 +317,7 @@ class BenchSession:
     # -- life cycle
     def start(self):
         from cluster_sim.reaper import Reaper
-        from cluster_sim.zkserver import ZooKeeperServer
+        from cluster_sim.zkserver import ZooKeeperServer, server_version
 
         self.tmp = tempfile.mkdtemp(prefix="clustersim-bench-")
         # cleans up after us even if this process is SIGKILLed
@@ -358,7 +325,7 @@ class BenchSession:
         self.reaper.watch_path(self.tmp)
         self.zk = ZooKeeperServer(tick_ms=self.tick_ms, reaper=self.reaper)
         self.zk.start()
-        self.zk_version = zookeeper_version(self.zk.host, self.zk.port)
+        self.zk_version = server_version(self.zk.host, self.zk.port, timeout=2.0)
         self.root = zkclient.connect(self.zk.address, session_timeout=10.0, connect_timeout=10.0)
         return self
 

@@ -1,5 +1,7 @@
-"""What the benchmark reads about processes and the machine, straight from /proc.
+"""What clustersim reads about processes and the machine, straight from /proc
+(standard library only: the reaper and the benchmark both use it).
 
+    stat_fields(pid)          # the fields of /proc/PID/stat after the command name
     cpu_seconds(pid)          # utime + stime so far, in seconds (all threads)
     memory(pid)               # {"rss": bytes, "pss": bytes, "uss": bytes}
     machine()                 # {"machine": "x86_64", "cores": 2, ...}
@@ -11,15 +13,28 @@ import platform
 CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def cpu_seconds(pid):
-    """User plus system CPU time of ``pid`` (every thread), or None if it is gone."""
+def stat_fields(pid):
+    """/proc/PID/stat after the command name (field 3 on), or None if it is gone."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
             stat = f.read()
     except OSError:
         return None
     # the command name may contain spaces and parentheses: split after the last ')'
-    fields = stat[stat.rfind(b")") + 2:].split()
+    return stat[stat.rfind(b")") + 2:].split()
+
+
+def start_time(pid):
+    """When the process started (clock ticks after boot): tells a pid from its reuse."""
+    fields = stat_fields(pid)
+    return None if fields is None else fields[19].decode()
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time of ``pid`` (every thread), or None if it is gone."""
+    fields = stat_fields(pid)
+    if fields is None:
+        return None
     utime, stime = int(fields[11]), int(fields[12])
     return (utime + stime) / CLK_TCK
 
@@ -46,11 +61,9 @@ def memory(pid):
 
 
 def alive(pid):
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
-    except OSError:
-        return False
+    """Running (a zombie is not)."""
+    fields = stat_fields(pid)
+    return fields is not None and fields[0] != b"Z"
 
 
 def cpu_model():
