@@ -7,10 +7,7 @@ MIN_DEPTH = 3     # rounds in the outbox before the API comes back
 
 def run(demo, summary):
     say = demo.say
-    demo.narrate("start", nodes=NODES)
-    status = demo.wait_ready(NODES, rounds=2)
-    demo.narrate("leader_up", leader=status["leader"], epoch=status["epoch"], interval=demo.interval)
-    demo.pause()
+    status = demo.opening(NODES)
 
     # 1. the API goes away: rounds wait in the outbox
     demo.narrate("api_stop")

@@ -11,39 +11,11 @@ ZK_SERVERS = 1
 
 def run(demo, summary):
     say = demo.say
-    demo.narrate("start", nodes=NODES)
-    status = demo.wait_ready(NODES, rounds=2)
-    first, epoch = status["leader"], status["epoch"]
-    demo.narrate("leader_up", leader=first, epoch=epoch, interval=demo.interval)
-    demo.pause()
-
+    first = demo.opening(NODES)["leader"]
     # 1. graceful: SIGTERM, the session is closed on the way out
-    demo.narrate("fo_kill_soft", leader=first)
-    demo.pause()
-    since = len(demo.events)
-    sent = demo.clock()
-    demo.request("kill", id=first, hard=False)
-    status, soft_ms = demo.handover(first, sent, timeout=demo.session_timeout + 20, since=since)
-    second, second_epoch = status["leader"], status["epoch"]
-    summary.add(say("graceful"), say("handover", ms=soft_ms, old=first, new=second, epoch=second_epoch))
-    summary.measured.update(graceful_ms=soft_ms)
-    demo.narrate("fo_soft_result", new=second, old=first, ms=soft_ms, epoch=second_epoch)
-    demo.wait_stored(2, timeout=10 * demo.interval + 15)
-    demo.pause()
-
+    second, soft_ms = _kill_and_measure(demo, summary, first, hard=False)
     # 2. hard: SIGKILL, ZooKeeper finds out when the session times out
-    demo.narrate("fo_kill_hard", leader=second, timeout=demo.session_timeout)
-    demo.pause()
-    since = len(demo.events)
-    sent = demo.clock()
-    demo.request("kill", id=second, hard=True)
-    status, hard_ms = demo.handover(second, sent, timeout=2 * demo.session_timeout + 20, since=since)
-    third, third_epoch = status["leader"], status["epoch"]
-    summary.add(say("hard"), say("handover", ms=hard_ms, old=second, new=third, epoch=third_epoch))
-    summary.measured.update(hard_ms=hard_ms)
-    demo.narrate("fo_hard_result", new=third, old=second, ms=hard_ms, epoch=third_epoch)
-    demo.wait_stored(2, timeout=10 * demo.interval + 15)
-    demo.pause()
+    _, hard_ms = _kill_and_measure(demo, summary, second, hard=True)
 
     demo.narrate("fo_compare", soft=f"{soft_ms:,}", hard=f"{hard_ms:,}")
     summary.notes.append(say("graceful_why", ms=soft_ms))
@@ -51,3 +23,23 @@ def run(demo, summary):
     if soft_ms > 0 and hard_ms > soft_ms:
         summary.notes.append(say("ratio", ratio=hard_ms / soft_ms))
     demo.pause()
+
+
+def _kill_and_measure(demo, summary, leader, hard):
+    """Kill the leader, wait for the next one; returns (new leader, handover in ms)."""
+    kind = "hard" if hard else "soft"
+    demo.narrate(f"fo_kill_{kind}", leader=leader, timeout=demo.session_timeout)
+    demo.pause()
+    since = len(demo.events)
+    sent = demo.clock()
+    demo.request("kill", id=leader, hard=hard)
+    wait = (2 if hard else 1) * demo.session_timeout + 20
+    status, took_ms = demo.handover(leader, sent, timeout=wait, since=since)
+    new, epoch = status["leader"], status["epoch"]
+    label = "hard" if hard else "graceful"
+    summary.add(demo.say(label), demo.say("handover", ms=took_ms, old=leader, new=new, epoch=epoch))
+    summary.measured[f"{label}_ms"] = took_ms
+    demo.narrate(f"fo_{kind}_result", new=new, old=leader, ms=took_ms, epoch=epoch)
+    demo.wait_stored(2, timeout=10 * demo.interval + 15)
+    demo.pause()
+    return new, took_ms

@@ -201,6 +201,14 @@ class Demo:
         raise Aborted()
 
     # -- common conditions ---------------------------------------------------
+    def opening(self, nodes: int) -> dict:
+        """Every scenario's first step: the cluster comes up, a leader delivers."""
+        self.narrate("start", nodes=nodes)
+        status = self.wait_ready(nodes, rounds=2)
+        self.narrate("leader_up", leader=status["leader"], epoch=status["epoch"], interval=self.interval)
+        self.pause()
+        return status
+
     def wait_ready(self, nodes: int, rounds: int = 2, timeout: float = 90.0) -> dict:
         """A leader, `nodes` running nodes with readings, and `rounds` rounds stored."""
         def ready(status):

@@ -18,11 +18,8 @@ def _leaders(status):
 
 def run(demo, summary):
     say = demo.say
-    demo.narrate("start", nodes=NODES)
-    status = demo.wait_ready(NODES, rounds=2)
+    status = demo.opening(NODES)
     old, old_epoch = status["leader"], status["epoch"]
-    demo.narrate("leader_up", leader=old, epoch=old_epoch, interval=demo.interval)
-    demo.pause()
 
     # 1. freeze the leader: no heartbeats, its session expires
     demo.narrate("sb_pause", leader=old, timeout=demo.session_timeout)
