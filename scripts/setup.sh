@@ -1,23 +1,26 @@
 #!/usr/bin/env bash
 # One-time set-up on a fresh Debian/Ubuntu machine: Apache ZooKeeper (Debian's
-# package, needs Java) and a virtual environment in .venv with clustersim in it.
-# Safe to run again: it only installs what is missing.
+# package, which brings Java) and a virtual environment in .venv with clustersim
+# in it. Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+PYTHON="${PYTHON:-python3}"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-need_zk=0
-command -v java >/dev/null 2>&1 || need_zk=1
-if [ -z "${ZOOKEEPER_HOME:-}" ] && [ ! -e /usr/share/java/zookeeper.jar ]; then need_zk=1; fi
-if [ "$need_zk" = 1 ]; then
-    echo "clustersim setup: installing Apache ZooKeeper (apt-get install zookeeper)" >&2
+packages=()
+if ! command -v java >/dev/null 2>&1; then packages+=(zookeeper); fi
+if [ -z "${ZOOKEEPER_HOME:-}" ] && [ ! -e /usr/share/java/zookeeper.jar ]; then packages+=(zookeeper); fi
+if ! "$PYTHON" -c "import ensurepip, venv" >/dev/null 2>&1; then packages+=(python3-venv); fi
+if [ "${#packages[@]}" -gt 0 ]; then
+    # shellcheck disable=SC2207
+    packages=($(printf '%s\n' "${packages[@]}" | sort -u))
+    echo "clustersim setup: apt-get install ${packages[*]}" >&2
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq zookeeper python3-venv >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${packages[@]}" >/dev/null
 fi
 
-PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
