@@ -69,7 +69,7 @@ CONNECTION_STYLES = {
 LEADER_MARK = "★"
 NONE = "—"
 
-CONTROL_HINTS = "clustersim kill ID [--hard] · pause ID · resume ID · start ID · status"
+CONTROL_HINTS = "clustersim kill ID [--hard] · pause ID · resume ID · start ID · logs ID · status"
 
 
 # --------------------------------------------------------------------------- helpers
