@@ -3,7 +3,6 @@ test gets its own chroot on it, so tests never see each other's znodes),
 and a driver for `clustersim up` run as a real subprocess."""
 
 import json
-import os
 import threading
 from contextlib import contextmanager
 import signal

@@ -12,7 +12,6 @@ import socket
 import subprocess
 import sys
 import threading
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 

@@ -5,15 +5,12 @@
 
 import io
 import socket
-import threading
-from contextlib import contextmanager
 
 import pytest
 import requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cluster_sim.api import Store, make_server
 from cluster_sim.check import CheckError, fetch_rows, render, run_check, verify
 
 

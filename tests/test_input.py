@@ -1,6 +1,5 @@
 """Hostile and mistaken input: one clear line, a non-zero exit, nothing broken."""
 
-import json
 import os
 import socket
 import subprocess

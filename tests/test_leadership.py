@@ -2,7 +2,7 @@
 
 import re
 
-from conftest import INTERVAL, SESSION_TIMEOUT, clustersim, dump, stored_rounds, wait_until
+from conftest import INTERVAL, SESSION_TIMEOUT, dump, stored_rounds, wait_until
 from test_cluster import up_args
 
 

@@ -55,7 +55,7 @@ class Node:
                      f"Media: {f['mean']}" if f.get("count") else f"Media: - (round {f['round']}: no readings)"]
         elif kind == "leader":
             lines = [f"[node {self.s.node_id}] leader, epoch {f['epoch']}"]
-        elif kind in ("delivered", "connection_quiet"):
+        elif kind == "delivered":
             return
         else:
             detail = f.get("text") or " ".join(f"{k}={v}" for k, v in f.items())

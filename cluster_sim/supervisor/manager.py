@@ -442,9 +442,7 @@ class Manager:
                 del state.nodes[node_id]
                 self.log(f"remote node {node_id} left", "info", snap.ts)
             else:
-                view.role = ""
-                if node_id not in self.procs:
-                    view.value = view.value  # keep the last reading on a stopped node's row
+                view.role = ""  # out of the election; its row keeps the last reading
 
     def _merge_leader(self, snap):
         state = self.state
