@@ -409,7 +409,33 @@ def _stop_leftovers():
 # Standalone server
 
 
-class ZooKeeperServer:
+class _ServerProcess:
+    """What a standalone server and an ensemble member share: a java process
+    serving clients on host:port (subclasses provide host, port, proc, index)."""
+
+    index = 1  # a standalone server is server 1 of 1
+
+    @property
+    def address(self):
+        return f"{self.host}:{self.port}"
+
+    @property
+    def pid(self):
+        return self.proc.pid if self.proc else None
+
+    @property
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def mode(self):
+        return server_mode(self.host, self.port)
+
+    def __repr__(self):
+        state = "running" if self.running else "stopped"
+        return f"<{type(self).__name__} {self.index} {self.address} pid={self.pid} {state}>"
+
+
+class ZooKeeperServer(_ServerProcess):
     """One standalone ZooKeeper server (``ZooKeeperServerMain``)."""
 
     def __init__(self, port=None, host="127.0.0.1", tick_ms=200, data_dir=None,
@@ -431,8 +457,8 @@ class ZooKeeperServer:
 
     # -- properties
     @property
-    def pid(self):
-        return self._proc.pid if self._proc else None
+    def proc(self):
+        return self._proc
 
     @property
     def port(self):
@@ -443,27 +469,12 @@ class ZooKeeperServer:
         return self._host
 
     @property
-    def address(self):
-        return f"{self._host}:{self._port}"
-
-    @property
     def data_dir(self):
         return self._data_dir
 
     @property
     def log_path(self):
         return os.path.join(self._data_dir, "zookeeper.log") if self._data_dir else None
-
-    @property
-    def running(self):
-        return self._proc is not None and self._proc.poll() is None
-
-    def mode(self):
-        return server_mode(self._host, self._port)
-
-    def __repr__(self):
-        state = "running" if self.running else "stopped"
-        return f"<ZooKeeperServer {self.address} pid={self.pid} {state}>"
 
     # -- life cycle
     def start(self, timeout=30.0):
@@ -563,7 +574,7 @@ class ZooKeeperServer:
 # Ensemble
 
 
-class EnsembleServer:
+class EnsembleServer(_ServerProcess):
     """One member of an ``Ensemble`` (1-based ``index``)."""
 
     def __init__(self, index, host, port, peer_port, election_port, data_dir):
@@ -576,24 +587,6 @@ class EnsembleServer:
         self.proc = None
         self.log_since = 0
 
-    @property
-    def address(self):
-        return f"{self.host}:{self.port}"
-
-    @property
-    def pid(self):
-        return self.proc.pid if self.proc else None
-
-    @property
-    def running(self):
-        return self.proc is not None and self.proc.poll() is None
-
-    def mode(self):
-        return server_mode(self.host, self.port)
-
-    def __repr__(self):
-        state = "running" if self.running else "stopped"
-        return f"<EnsembleServer {self.index} {self.address} pid={self.pid} {state}>"
 
 
 class Ensemble:

@@ -83,6 +83,23 @@ def clustersim_command():
     return [sys.executable, "-m", "cluster_sim"]
 
 
+def wait_for_item(cond, items, start, predicate, timeout):
+    """The first of ``items[start:]`` (a list that grows under ``cond``) that
+    satisfies ``predicate``, waiting up to ``timeout`` seconds; or None."""
+    deadline = time.monotonic() + timeout
+    index = start
+    with cond:
+        while True:
+            while index < len(items):
+                if predicate(items[index]):
+                    return items[index]
+                index += 1
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            cond.wait(left)
+
+
 # -- the API, timestamping arrivals -------------------------------------------
 
 
@@ -128,19 +145,8 @@ class Api:
 
     def wait_row(self, start, predicate=None, timeout=10.0):
         """The first (time, row) at index >= start that satisfies predicate(t, row), or None."""
-        deadline = time.monotonic() + timeout
-        index = start
-        with self.cond:
-            while True:
-                while index < len(self.rows):
-                    t, row = self.rows[index]
-                    if predicate is None or predicate(t, row):
-                        return t, row
-                    index += 1
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return None
-                self.cond.wait(left)
+        return wait_for_item(self.cond, self.rows, start, lambda item: predicate is None or predicate(*item),
+                             timeout)
 
     def snapshot(self, start=0):
         with self.cond:
@@ -166,19 +172,7 @@ class _LeaderChanges:
 
     def wait_new_leader(self, start, old, timeout):
         """The first change at index >= start to a leader other than ``old``: (t, id) or None."""
-        deadline = time.monotonic() + timeout
-        index = start
-        with self.cond:
-            while True:
-                while index < len(self.changes):
-                    t, leader = self.changes[index]
-                    if leader is not None and leader != old:
-                        return t, leader
-                    index += 1
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return None
-                self.cond.wait(left)
+        return wait_for_item(self.cond, self.changes, start, lambda item: item[1] not in (None, old), timeout)
 
 
 class ElectionWatch(_LeaderChanges):

@@ -217,10 +217,7 @@ class Cluster:
 
     def _zk_servers(self):
         """The embedded servers, an ensemble's or the single one (as index 1)."""
-        if hasattr(self.zk, "servers"):
-            return list(self.zk.servers)
-        self.zk.index = 1
-        return [self.zk]
+        return list(self.zk.servers) if hasattr(self.zk, "servers") else [self.zk]
 
     def _poll_zk_servers(self):
         from cluster_sim.zkserver import server_mode

@@ -92,13 +92,19 @@ def format_event(event: Event) -> str:
     return "%s %s" % (clock(getattr(event, "ts", None)), text)
 
 
+def _finite(value) -> Optional[float]:
+    """`value` as a finite float, or None."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
 def format_duration(seconds) -> str:
     """12s, 3m05s, 2h07m."""
-    try:
-        seconds = float(seconds)
-    except (TypeError, ValueError):
-        return "?"
-    if math.isnan(seconds) or math.isinf(seconds):
+    seconds = _finite(seconds)
+    if seconds is None:
         return "?"
     seconds = int(max(0.0, seconds))
     if seconds < 60:
@@ -113,11 +119,8 @@ def format_age(age) -> str:
     """0.4s, 12.0s, 3m05s."""
     if age is None:
         return NONE
-    try:
-        age = float(age)
-    except (TypeError, ValueError):
-        return "?"
-    if math.isnan(age) or math.isinf(age):
+    age = _finite(age)
+    if age is None:
         return "?"
     if age < 60:
         return "%.1fs" % max(0.0, age)
