@@ -20,6 +20,14 @@ Everything clustersim adds lives under /clustersim::
     /clustersim/outbox/r{ROUND:012d}
                                persistent: an aggregate waiting for the API
     /clustersim/stats          persistent: delivery counters kept by the leader
+    /clustersim/history/app{ID}
+                               persistent: a clustersim node's recent samples
+                               {"session", "seq", "history": [[seq, ts, value], ...]},
+                               written in the same transaction as its
+                               /mediciones/app{ID} (which holds only the latest
+                               value as a bare number, what the original reads).
+                               Persistent so a node that left leaves its last
+                               samples readable; the leader prunes old ones.
 """
 
 READINGS = "/mediciones"
@@ -31,12 +39,17 @@ LEADER = ROOT + "/leader"
 LAST_ROUND = ROOT + "/last_round"
 OUTBOX = ROOT + "/outbox"
 STATS = ROOT + "/stats"
+HISTORY = ROOT + "/history"
 
 READING_PREFIX = "app"
 
 
 def reading_path(node_id: str) -> str:
     return f"{READINGS}/{READING_PREFIX}{node_id}"
+
+
+def history_path(node_id: str) -> str:
+    return f"{HISTORY}/{READING_PREFIX}{node_id}"
 
 
 def node_id_from_reading(child: str) -> str:
