@@ -880,8 +880,9 @@ def _frame_cost(n, cols, rows, frames=40):
 
     from rich.console import Console
 
-    from cluster_sim.supervisor.printer import LivePrinter
-    from cluster_sim.supervisor.state import ClusterState, Event, NodeView
+    from cluster_sim.supervisor.events import Notice
+    from cluster_sim.supervisor.listeners.printers import LivePrinter
+    from cluster_sim.supervisor.state import ClusterState, NodeView
 
     now = time.time()
     state = ClusterState(name="bench", zk="127.0.0.1:2181", api_url="http://127.0.0.1:8080",
@@ -890,14 +891,14 @@ def _frame_cost(n, cols, rows, frames=40):
         state.nodes[str(i)] = NodeView(id=str(i), pid=10000 + i, state="running",
                                        role="LEADER" if i == 1 else "follower", value=80 + i / 100, reading_ts=now)
     for i in range(30):
-        state.events.append(Event(ts=now, text=f"event {i}"))
+        state.events.append(Notice(ts=now, text=f"event {i}"))
     printer = LivePrinter(Console(file=io.StringIO(), width=cols, height=rows, force_terminal=True))
     printer.start()
     try:
-        printer.update(state, now)
+        printer.frame(state, now)
         began = time.perf_counter()
         for _ in range(frames):
-            printer.update(state, time.time())
+            printer.frame(state, time.time())
         return (time.perf_counter() - began) / frames * 1000
     finally:
         printer.stop()

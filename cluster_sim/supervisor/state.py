@@ -1,6 +1,8 @@
 """The supervisor's plain state: what the table shows and `status --json` returns.
 
-Only the manager's loop changes it; the view renders it; nothing here does I/O.
+Only `model.apply` changes it (on the manager's loop); the view renders it;
+nothing here does I/O. Its event log holds the typed events a person reads
+(events.py), worded by `wording.describe` only when shown.
 
     state = ClusterState(name="default", zk="127.0.0.1:2181", api_url="http://...")
     state.nodes["1"] = NodeView(id="1", pid=1234, state="running")
@@ -9,7 +11,10 @@ Only the manager's loop changes it; the view renders it; nothing here does I/O.
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Deque, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Deque, Dict, List, Optional
+
+if TYPE_CHECKING:
+    from cluster_sim.supervisor.events import Event
 
 # process states
 RUNNING = "running"
@@ -27,7 +32,7 @@ FOLLOWER = "follower"
 class NodeView:
     id: str
     pid: Optional[int] = None
-    state: str = STARTING          # one of the process states above
+    state: Optional[str] = STARTING  # one of the process states above (None: not yet)
     role: str = ""                 # LEADER, follower, or "" when not in the election
     value: Optional[float] = None  # last reading
     reading_ts: Optional[float] = None  # wall-clock time of that reading
@@ -50,13 +55,6 @@ class ZkServerView:
 
 
 @dataclass
-class Event:
-    ts: float
-    text: str
-    level: str = "info"            # info, leader, warn, error
-
-
-@dataclass
 class ClusterState:
     name: str = "default"
     zk: str = ""
@@ -65,6 +63,7 @@ class ClusterState:
     leader: Optional[str] = None
     epoch: Optional[int] = None
     leader_since: Optional[float] = None
+    leader_original: bool = False    # the leader is a node of the original design (no epoch)
     leader_zk: Optional[str] = None  # the ZooKeeper server the leader's session talks to
     last_mean: Optional[float] = None
     last_round: Optional[int] = None
@@ -77,18 +76,21 @@ class ClusterState:
     outbox_dropped: int = 0
     nodes: Dict[str, NodeView] = field(default_factory=dict)
     zk_servers: List[ZkServerView] = field(default_factory=list)
-    events: Deque[Event] = field(default_factory=lambda: deque(maxlen=200))
+    events: Deque["Event"] = field(default_factory=lambda: deque(maxlen=200))  # the log a person reads
     started_at: float = 0.0
     join_command: Optional[str] = None
     narration: Optional[str] = None  # what a demo is showing right now (title, then explanation)
     refresh_hz: Optional[float] = None  # how often the view was actually refreshed
+    lang: str = "en"                    # the language events are worded in
 
     def sorted_nodes(self) -> List[NodeView]:
         def key(node):
             return (0, int(node.id), node.id) if node.id.isdigit() else (1, 0, node.id)
         return sorted(self.nodes.values(), key=key)
 
-    def to_json(self, now: float) -> dict:
+    def to_json(self, now: float) -> Dict[str, Any]:
+        from cluster_sim.supervisor.wording import describe, level
+
         return {
             "name": self.name,
             "zk": self.zk,
@@ -96,6 +98,7 @@ class ClusterState:
             "api_url": self.api_url,
             "leader": self.leader,
             "epoch": self.epoch,
+            "leader_original": self.leader_original,
             "leader_zk": self.leader_zk,
             "last_mean": self.last_mean,
             "last_round": self.last_round,
@@ -129,6 +132,7 @@ class ClusterState:
                 for n in self.sorted_nodes()
             ],
             "events": [
-                {"ts": e.ts, "text": e.text, "level": e.level} for e in list(self.events)[-20:]
+                {"ts": e.ts, "kind": e.kind, "text": describe(e, self.lang), "level": level(e)}
+                for e in list(self.events)[-20:]
             ],
         }

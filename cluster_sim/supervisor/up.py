@@ -44,7 +44,10 @@ class UpOptions:
     plain: Optional[bool] = None   # None: plain lines unless stdout is a terminal
     secret: str = ""               # cluster secret; generated when listening beyond loopback
     record: Optional[str] = None   # write the session as a self-contained HTML file here
+    events: Optional[str] = None   # export every event to this file as it happens
+    events_format: str = "jsonl"   # jsonl or csv
     unsafe: bool = False           # nodes without guard and fencing (the split-brain demo)
+    lang: str = "en"               # the language events are worded in
 
 
 class UpError(RuntimeError):
@@ -83,6 +86,7 @@ class Cluster:
         self.api_url = None
         self._zk_poller = None
         self.recorder = None
+        self.exporter = None
         self._poll_stop = threading.Event()
 
     # -- start ------------------------------------------------------------
@@ -164,24 +168,38 @@ class Cluster:
 
     def _start_supervision(self):
         from cluster_sim.node.settings import NodeSettings
+        from cluster_sim.supervisor import events as ev
         from cluster_sim.supervisor.api_probe import ApiProbe
+        from cluster_sim.supervisor.listeners.printers import PlainPrinter, choose_printer
         from cluster_sim.supervisor.manager import Manager
+        from cluster_sim.supervisor.messages import SpawnNodes
+        from cluster_sim.supervisor.model import Model
         from cluster_sim.supervisor.observer import Observer
-        from cluster_sim.supervisor.printer import PlainPrinter, choose_printer
         from cluster_sim.supervisor.process import Spawner
 
         o = self.o
-        state = ClusterState(name=o.name, zk=self.hosts, api_url=self.api_url, started_at=time.time())
+        now = time.time()
+        state = ClusterState(name=o.name, zk=self.hosts, api_url=self.api_url, started_at=now, lang=o.lang)
+        join = None
         if o.listen not in ("127.0.0.1", "localhost"):
             address = _announce_address(o.listen)
             port = self.hosts.rsplit(":", 1)[-1] if self.zk is not None and o.zk_servers == 1 else None
             zk_for_students = f"{address}:{port}" if port else self.hosts
-            state.join_command = (f"CLUSTERSIM_SECRET={o.secret} clustersim node <ID> --zk {zk_for_students} "
-                                  f"--api-url {self.api_url} --interval {o.interval:g}")
+            join = (f"CLUSTERSIM_SECRET={o.secret} clustersim node <ID> --zk {zk_for_students} "
+                    f"--api-url {self.api_url} --interval {o.interval:g}")
         if self.zk is not None:
             state.zk_servers = [ZkServerView(index=s.index, address=s.address, pid=s.pid)
                                 for s in self._zk_servers()]
-        self.printer = PlainPrinter(self.out) if o.plain else choose_printer(self.out)
+        listeners = []
+        if o.events:
+            from cluster_sim.supervisor.listeners.exporter import EventExporter
+
+            try:
+                self.exporter = EventExporter(o.events, fmt=o.events_format, lang=o.lang)
+            except OSError as exc:
+                raise UpError(f"cannot write {o.events}: {exc.strerror or exc}") from None
+        self.printer = PlainPrinter(self.out, lang=o.lang) if o.plain else choose_printer(self.out)
+        listeners.append(self.printer)
         self.spawner = Spawner(log_dir=self.workdir, reaper=self.reaper)
 
         def settings(node_id, wait_for_id=0.0):
@@ -191,14 +209,16 @@ class Cluster:
                 retry_max=o.retry_max, wait_for_id=wait_for_id, secret=o.secret, unsafe=o.unsafe,
             )
 
-        self.manager = Manager(state, self.spawner, settings, self.printer, api=self.api, zk=self.zk,
-                               session_timeout=o.session_timeout, interval=o.interval, unsafe=o.unsafe)
+        model = Model(state, interval=o.interval, session_timeout=o.session_timeout, unsafe=o.unsafe)
         if o.record:
-            from cluster_sim.record import Recorder
+            from cluster_sim.supervisor.listeners.recorder import Recorder
 
-            self.recorder = Recorder(o.record, title=f"clustersim · {o.name}")
-            self.recorder.terms = self.manager.terms  # the recording carries the leadership timeline
-            self.manager.render_listeners.append(self.recorder.frame)
+            self.recorder = Recorder(o.record, title=f"clustersim · {o.name}", lang=o.lang)
+            self.recorder.terms = model.terms  # the recording carries the leadership timeline
+            listeners.append(self.recorder)
+        if self.exporter is not None:
+            listeners.append(self.exporter)
+        self.manager = Manager(model, self.spawner, settings, listeners, api=self.api, zk=self.zk)
         self.observer = Observer(self.client, post=self.manager.post)
         self.observer.start()
         self.probe = ApiProbe(self.api_url, post=self.manager.post)
@@ -206,27 +226,28 @@ class Cluster:
         if state.zk_servers:
             self._zk_poller = threading.Thread(target=self._poll_zk_servers, daemon=True, name="zk-modes")
             self._zk_poller.start()
-        self.manager.log(f"cluster {o.name!r}: ZooKeeper {self.hosts}, API {self.api_url}, "
-                         f"{o.nodes} nodes, interval {o.interval:g} s, session timeout {o.session_timeout:g} s")
-        if state.join_command:
-            self.manager.log(f"students join with: {state.join_command}")
+        self.manager.announce(ev.ClusterStarted(now, name=o.name, zk=self.hosts, api_url=self.api_url,
+                                                nodes=o.nodes, interval=o.interval,
+                                                session_timeout=o.session_timeout))
+        if join:
+            self.manager.announce(ev.JoinCommand(now, command=join))
         if not o.secret:
-            self.manager.log("no --secret: the cluster is open, as the original (anyone who reaches "
-                             "ZooKeeper can change it)", "warn")
-        self.manager.post(("spawn", [str(i) for i in range(1, o.nodes + 1)]))
+            self.manager.announce(ev.ClusterOpen(now))
+        self.manager.post(SpawnNodes(tuple(str(i) for i in range(1, o.nodes + 1))))
 
     def _zk_servers(self):
         """The embedded servers, an ensemble's or the single one (as index 1)."""
         return list(self.zk.servers) if hasattr(self.zk, "servers") else [self.zk]
 
     def _poll_zk_servers(self):
+        from cluster_sim.supervisor.messages import ZkServerMode, ZkServerModes
         from cluster_sim.zkserver import server_mode
 
         while not self._poll_stop.wait(0.5):
-            views = [ZkServerView(index=s.index, address=s.address, pid=s.pid if s.running else None,
-                                  mode=server_mode(s.host, s.port, timeout=0.3))
-                     for s in self._zk_servers()]
-            self.manager.post(("zk-servers", views))
+            modes = tuple(ZkServerMode(index=s.index, address=s.address, pid=s.pid if s.running else None,
+                                       mode=server_mode(s.host, s.port, timeout=0.3))
+                          for s in self._zk_servers())
+            self.manager.post(ZkServerModes(modes))
 
     # -- run and stop -----------------------------------------------------
     def run(self):
@@ -242,6 +263,7 @@ class Cluster:
             lambda: self.probe and self.probe.stop(),
             lambda: self.printer and self.printer.stop(self._final_view()),
             lambda: self.recorder and self.recorder.close(final_text=self._final_view()),
+            lambda: self.exporter and self._close_exporter(),
             lambda: self.client and zkclient.close(self.client),
             lambda: self.spawner and self.spawner.close(),
             lambda: self.api and self.api.close(),
@@ -256,12 +278,17 @@ class Cluster:
             except Exception as exc:  # keep going: the rest must still be cleaned up
                 print(f"clustersim: while stopping: {exc!r}", file=sys.stderr)
 
+    def _close_exporter(self):
+        self.exporter.close()
+        if self.exporter.error:
+            print(f"clustersim: --events: {self.exporter.error}", file=sys.stderr)
+
     def _final_view(self):
         if self.manager is None:
             return None
-        from cluster_sim.timeline import Term, timeline_text
+        from cluster_sim.timeline import timeline_text
 
-        terms = [Term(node_id=t[0], epoch=t[1] or 0, start=t[2], end=t[3]) for t in self.manager.terms]
+        terms = list(self.manager.terms)
         end = time.time()
         start = self.manager.state.started_at
         ids = [n.id for n in self.manager.state.sorted_nodes()]
