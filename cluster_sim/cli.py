@@ -36,6 +36,18 @@ def _positive(what, value, low=0.01, high=3600.0):
     return value
 
 
+def _deadline(seconds):
+    if seconds != 0:
+        _positive("--round-deadline", seconds, 0.01, 3600)
+    return seconds
+
+
+def _default_truth_dir():
+    from cluster_sim.truth import truth_dir
+
+    return truth_dir("default")
+
+
 def _checked_secret(secret):
     if secret and (len(secret) > 256 or any(ord(c) < 33 or ord(c) == 127 for c in secret)):
         fail("--secret must be at most 256 printable characters without spaces")
@@ -80,12 +92,13 @@ def main():
 @click.option("--outbox-max", default=0, type=int, help="Outbox bound in rounds (0: 24 h of rounds).")
 @click.option("--retry-max", default=30.0, type=float, show_default=True, help="Cap of the sender's backoff (s).")
 @click.option("--tick-ms", default=200, show_default=True, type=int, help="tickTime of the embedded ZooKeeper.")
+@click.option("--round-deadline", default=0.0, type=float, help="Longest wait (s) for every member's readings before a round is stored partial (0: session timeout + 2 intervals).")
 @click.option("--plain", is_flag=True, help="Print events as plain lines even on a terminal.")
 @click.option("--secret", envvar="CLUSTERSIM_SECRET", default="", help="Cluster secret (env CLUSTERSIM_SECRET): only members may change znodes or post to the API.")
 @click.option("--record", default=None, type=click.Path(dir_okay=False), help="Save the session as a self-contained HTML file.")
 @_name_option
 def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen, history, outbox_max,
-       retry_max, tick_ms, plain, secret, record, name):
+       retry_max, tick_ms, round_deadline, plain, secret, record, name):
     """Start ZooKeeper, the API and N nodes; show them live until Ctrl-C."""
     name = _checked_name(name)
     try:
@@ -116,6 +129,7 @@ def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen
         zk_servers=zk_servers, api_url=api_url, api_db=api_db, listen=listen, tick_ms=tick_ms,
         history=history, outbox_bound=outbox_max, retry_max=retry_max, plain=plain or None,
         secret=_checked_secret(secret), record=_checked_output(record),
+        round_deadline=_deadline(round_deadline),
     )
     try:
         code = run_up(options)
@@ -135,7 +149,10 @@ def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen
 @click.option("--outbox-max", default=0, type=int)
 @click.option("--retry-max", default=30.0, type=float, show_default=True)
 @click.option("--secret", envvar="CLUSTERSIM_SECRET", default="", help="The cluster's secret (env CLUSTERSIM_SECRET).")
-def node(node_id, zk, api_url, interval, session_timeout, connect_timeout, history, outbox_max, retry_max, secret):
+@click.option("--round-deadline", default=0.0, type=float, help="Longest wait (s) for every member's readings before a round is stored partial (0: session timeout + 2 intervals).")
+@click.option("--truth-dir", default=None, type=click.Path(file_okay=False), help="Log every sample taken here (ground truth for `clustersim check`; default: the runtime dir's default.truth).")
+def node(node_id, zk, api_url, interval, session_timeout, connect_timeout, history, outbox_max, retry_max, secret,
+         round_deadline, truth_dir):
     """Run one node in the foreground (join a cluster by hand)."""
     try:
         node_id = parse_node_id(node_id)
@@ -150,7 +167,8 @@ def node(node_id, zk, api_url, interval, session_timeout, connect_timeout, histo
     settings = NodeSettings(node_id=node_id, zk=zk, api_url=api_url, interval=interval,
                             session_timeout=session_timeout, connect_timeout=connect_timeout,
                             history=history, outbox_bound=outbox_max, retry_max=retry_max,
-                            secret=_checked_secret(secret))
+                            secret=_checked_secret(secret), round_deadline=_deadline(round_deadline),
+                            truth_dir=truth_dir or _default_truth_dir())
     sys.exit(Node(settings).run())
 
 

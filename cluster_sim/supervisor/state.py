@@ -82,6 +82,7 @@ class ClusterState:
     join_command: Optional[str] = None
     narration: Optional[str] = None  # what a demo is showing right now (title, then explanation)
     refresh_hz: Optional[float] = None  # how often the view was actually refreshed
+    truth_dir: str = ""            # where the local nodes log every sample (clustersim check --truth)
 
     def sorted_nodes(self) -> List[NodeView]:
         def key(node):
@@ -108,6 +109,7 @@ class ClusterState:
                 "dropped": self.outbox_dropped,
             },
             "refresh_hz": self.refresh_hz,
+            "truth_dir": self.truth_dir,
             "narration": self.narration,
             "zk_servers": [
                 {"index": s.index, "address": s.address, "mode": s.mode, "pid": s.pid}
