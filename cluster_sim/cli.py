@@ -10,6 +10,7 @@ heavy (kazoo, rich, requests) is imported inside the commands that need it.
 """
 
 import json
+import math
 import os
 import sys
 
@@ -151,8 +152,10 @@ def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen
 @click.option("--secret", envvar="CLUSTERSIM_SECRET", default="", help="The cluster's secret (env CLUSTERSIM_SECRET).")
 @click.option("--round-deadline", default=0.0, type=float, help="Longest wait (s) for every member's readings before a round is stored partial (0: session timeout + 2 intervals).")
 @click.option("--truth-dir", default=None, type=click.Path(file_okay=False), help="Log every sample taken here (ground truth for `clustersim check`; default: the runtime dir's default.truth).")
+@click.option("--low", default=75.0, show_default=True, type=float, help="Lowest value the sensor reads.")
+@click.option("--high", default=85.0, show_default=True, type=float, help="Highest value the sensor reads (a hot sensor: --low 95 --high 99).")
 def node(node_id, zk, api_url, interval, session_timeout, connect_timeout, history, outbox_max, retry_max, secret,
-         round_deadline, truth_dir):
+         round_deadline, truth_dir, low, high):
     """Run one node in the foreground (join a cluster by hand)."""
     try:
         node_id = parse_node_id(node_id)
@@ -161,6 +164,8 @@ def node(node_id, zk, api_url, interval, session_timeout, connect_timeout, histo
         fail(str(exc))
     _positive("--interval", interval, 0.05)
     _positive("--session-timeout", session_timeout, 0.4, 60)
+    if not (math.isfinite(low) and math.isfinite(high) and low <= high):
+        fail(f"--low {low:g} and --high {high:g} must be finite numbers with low <= high")
     from cluster_sim.node.main import Node
     from cluster_sim.node.settings import NodeSettings
 
@@ -168,7 +173,7 @@ def node(node_id, zk, api_url, interval, session_timeout, connect_timeout, histo
                             session_timeout=session_timeout, connect_timeout=connect_timeout,
                             history=history, outbox_bound=outbox_max, retry_max=retry_max,
                             secret=_checked_secret(secret), round_deadline=_deadline(round_deadline),
-                            truth_dir=truth_dir or _default_truth_dir())
+                            truth_dir=truth_dir or _default_truth_dir(), low=low, high=high)
     sys.exit(Node(settings).run())
 
 

@@ -66,6 +66,7 @@ class ClusterState:
     epoch: Optional[int] = None
     leader_since: Optional[float] = None
     leader_zk: Optional[str] = None  # the ZooKeeper server the leader's session talks to
+    leader_original: bool = False  # the leader is a node of the original design (unfenced, no rounds)
     last_mean: Optional[float] = None
     last_round: Optional[int] = None
     last_count: Optional[int] = None
@@ -97,6 +98,7 @@ class ClusterState:
             "api_url": self.api_url,
             "leader": self.leader,
             "epoch": self.epoch,
+            "leader_original": self.leader_original,
             "leader_zk": self.leader_zk,
             "last_mean": self.last_mean,
             "last_round": self.last_round,
