@@ -37,7 +37,7 @@ from cluster_sim.truth import ClusterTruth, Truth, TruthSample
 # in a sum taken in another order
 TOLERANCE = 1e-6
 FAILURES = ("short", "wrong", "lost")
-MAX_SUBSETS = 20000  # beyond this many candidate subsets, do not try to name nodes
+MAX_SUBSETS = 5000  # beyond this many candidate subsets, do not try to name nodes
 
 
 @dataclass
@@ -276,9 +276,18 @@ def _left_out(considered: Dict[str, float], count: int, mean, low, high) -> Opti
     drop = len(names) - count
     if math.comb(len(names), drop) > MAX_SUBSETS:
         return None
-    found = [set(gone) for gone in combinations(names, drop)
-             if _fits([considered[n] for n in names if n not in gone], mean, low, high)]
-    return sorted(found[0]) if len(found) == 1 else None
+    total = sum(considered.values())
+    found = []
+    for gone in combinations(names, drop):
+        # the sum first (cheap), the whole fit only for a candidate
+        if count and mean is not None and not _same(mean, round((total - sum(considered[n] for n in gone))
+                                                                 / count, 6)):
+            continue
+        if _fits([considered[n] for n in names if n not in gone], mean, low, high):
+            found.append(list(gone))
+            if len(found) > 1:
+                return None
+    return found[0] if found else None
 
 
 def _explaining(considered: Dict[str, float], others: Dict[str, float], extra: int,
@@ -286,7 +295,13 @@ def _explaining(considered: Dict[str, float], others: Dict[str, float], extra: i
     """The unmarked samples that, added, give the row's mean (one choice only)."""
     if extra > len(others) or math.comb(len(others), extra) > MAX_SUBSETS:
         return None
-    names = sorted(others)
-    found = [list(chosen) for chosen in combinations(names, extra)
-             if _fits([*considered.values(), *(others[n] for n in chosen)], mean, low, high)]
-    return found[0] if len(found) == 1 else None
+    names, total, count = sorted(others), sum(considered.values()), len(considered) + extra
+    found = []
+    for chosen in combinations(names, extra):
+        if mean is not None and not _same(mean, round((total + sum(others[n] for n in chosen)) / count, 6)):
+            continue
+        if _fits([*considered.values(), *(others[n] for n in chosen)], mean, low, high):
+            found.append(list(chosen))
+            if len(found) > 1:
+                return None
+    return found[0] if found else None

@@ -11,7 +11,7 @@ import os
 import requests
 
 from cluster_sim.check import verify
-from cluster_sim.check_truth import verify_truth
+from cluster_sim.check_truth import describe, judge, verify_truth
 from cluster_sim.check_view import as_json, exit_code, render
 from cluster_sim.truth import TruthLog, log_path, read_truth, truth_dir
 
@@ -187,6 +187,14 @@ def test_an_empty_row_while_nodes_had_readings_is_short(tmp_path):
     report, checked = judged(rows, tmp_path)
     [r] = [r for r in checked.clusters[CLUSTER].rounds if r.failed]
     assert (r.round, r.verdict, r.absent) == (1001, "short", ["1", "2", "3"])
+
+
+def test_a_short_row_whose_values_cannot_tell_names_every_candidate():
+    # nodes 1 and 2 read the same value: either could be the one left out
+    row = {"id": 1, "round": 7, "count": 2, "dato": 80.5, "min": 80.0, "max": 81.0}
+    r = judge(row, {"1": 80.0, "2": 80.0, "3": 81.0}, {})
+    assert (r.verdict, r.absent) == ("short", [])
+    assert "the values do not tell; node(s) 1, 2, 3 had samples" in describe(r)
 
 
 def test_a_wrong_mean_fails(tmp_path):
