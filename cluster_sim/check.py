@@ -305,6 +305,8 @@ def run_check(api_url: str, truth_dir: Optional[str] = None, truth_given: bool =
     report = verify(rows)
     truth_report = None
     if truth_dir is not None:
+        # the logs are read after the rows: every sample and publish mark a
+        # stored row could have counted is in them by now
         from cluster_sim.check_truth import verify_truth
         from cluster_sim.truth import read_truth
 
