@@ -242,17 +242,23 @@ def check(api_url, name, truth, as_json):
     from cluster_sim import control
 
     name = _checked_name(name)
-    if api_url is None:
+    status = {}
+    if api_url is None or truth is None:
         try:
-            api_url = control.send(name, {"cmd": "status"}, timeout=3.0)["status"]["api_url"]
-        except (control.ControlError, OSError, KeyError):
-            api_url = "http://localhost:8080"
+            status = control.send(name, {"cmd": "status"}, timeout=3.0)["status"]
+        except (control.ControlError, OSError, KeyError, TypeError):
+            pass  # no cluster running under that name
+    if not isinstance(status, dict):
+        status = {}
+    if api_url is None:
+        api_url = status.get("api_url") or "http://localhost:8080"
     given = truth is not None
     if not given:
         from cluster_sim.truth import truth_dir
 
         try:
-            truth = truth_dir(name)
+            # where the running cluster's nodes log; else where they would
+            truth = status.get("truth_dir") or truth_dir(name)
         except (control.ControlError, OSError):
             truth = None  # no usable runtime directory: no truth either
     from cluster_sim.check import run_check
