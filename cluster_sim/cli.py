@@ -238,18 +238,37 @@ def zk(port, listen):
 @main.command()
 @click.option("--api-url", default=None, help="The API to check (default: the running cluster's, else http://localhost:8080).")
 @_name_option
-def check(api_url, name):
-    """Verify the API's history: one aggregate per round, no epoch going back, no gaps."""
+@click.option("--truth", "truth", default=None, metavar="DIR",
+              help="The nodes' truth logs to recompute every round from (default: the cluster's own, if any).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def check(api_url, name, truth, as_json):
+    """Verify the API's history: one aggregate per round, no epoch going back,
+    no gaps, and (with the nodes' truth logs) every reading counted."""
+    from cluster_sim import control
+
+    name = _checked_name(name)
+    status = {}
+    if api_url is None or truth is None:
+        try:
+            status = control.send(name, {"cmd": "status"}, timeout=3.0)["status"]
+        except (control.ControlError, OSError, KeyError, TypeError):
+            pass  # no cluster running under that name
+    if not isinstance(status, dict):
+        status = {}
     if api_url is None:
-        from cluster_sim import control
+        api_url = status.get("api_url") or "http://localhost:8080"
+    given = truth is not None
+    if not given:
+        from cluster_sim.truth import truth_dir
 
         try:
-            api_url = control.send(_checked_name(name), {"cmd": "status"}, timeout=3.0)["status"]["api_url"]
-        except (control.ControlError, OSError, KeyError):
-            api_url = "http://localhost:8080"
+            # where the running cluster's nodes log; else where they would
+            truth = status.get("truth_dir") or truth_dir(name)
+        except (control.ControlError, OSError):
+            truth = None  # no usable runtime directory: no truth either
     from cluster_sim.check import run_check
 
-    sys.exit(run_check(api_url))
+    sys.exit(run_check(api_url, truth_dir=truth, truth_given=given, as_json=as_json))
 
 
 @main.command()
