@@ -14,8 +14,8 @@ from pathlib import Path
 
 class GroundTruth:
     def __init__(self):
-        self.samples = {}     # node -> {round: (ts, value, seq)}: its last sample in each round
-        self.published = {}   # node -> highest seq confirmed in ZooKeeper
+        self.samples = {}     # node -> {round: (ts, value, seq, pid)}: its last sample in each round
+        self.published = {}   # (node, pid) -> highest seq that process had confirmed in ZooKeeper
 
     @classmethod
     def load(cls, directory):
@@ -26,19 +26,19 @@ class GroundTruth:
                     obj = json.loads(line)
                 except ValueError:
                     continue  # a line cut by a kill
-                node = obj["node"]
+                key = (obj["node"], obj["pid"])  # a restarted node may reuse a dead process's seqs
                 if obj["k"] == "p":
-                    truth.published[node] = max(truth.published.get(node, 0), obj["seq"])
+                    truth.published[key] = max(truth.published.get(key, 0), obj["seq"])
                 else:
-                    rounds = truth.samples.setdefault(node, {})
+                    rounds = truth.samples.setdefault(obj["node"], {})
                     if obj["round"] not in rounds or rounds[obj["round"]][0] <= obj["ts"]:
-                        rounds[obj["round"]] = (obj["ts"], obj["value"], obj["seq"])
+                        rounds[obj["round"]] = (obj["ts"], obj["value"], obj["seq"], obj["pid"])
         return truth
 
     def values(self, round_no):
         out = {}
         for node, rounds in self.samples.items():
-            if round_no in rounds and rounds[round_no][2] <= self.published.get(node, 0):
+            if round_no in rounds and rounds[round_no][2] <= self.published.get((node, rounds[round_no][3]), 0):
                 out[node] = rounds[round_no][1]
         return out
 
