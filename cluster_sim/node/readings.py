@@ -46,13 +46,16 @@ class Reading:
 
     def value_in_round(self, round_no: int, interval: float) -> Optional[float]:
         """This node's reading for `round_no` (its last sample in that round)."""
-        found = None
-        for _, ts, value in self.history:
-            if round_of(ts, interval) == round_no:
-                found = value
-        if found is None and round_of(self.ts, interval) == round_no:
-            found = self.value
-        return found
+        # newest first: the rounds a leader asks about are the latest ones
+        for _, ts, value in reversed(self.history):
+            sample_round = round_of(ts, interval)
+            if sample_round == round_no:
+                return value
+            if sample_round < round_no:
+                break
+        if not self.history and round_of(self.ts, interval) == round_no:
+            return self.value
+        return None
 
 
 def round_of(ts: float, interval: float) -> int:
