@@ -316,7 +316,8 @@ class Cluster:
             return
         if not outbox.rounds:
             return
-        terms = self.manager.terms
+        # rounds come from clustersim leaders only: an original-design leader has no epoch
+        terms = [t for t in self.manager.terms if t[1] is not None]
         header = SavedHeader(name=self.o.name, cluster=outbox.cluster, epoch=outbox.epoch,
                              leader=str(terms[-1][0]) if terms else "", api_url=self.api_url,
                              zk=self.hosts, zk_embedded=embedded, secret=bool(self.o.secret))
