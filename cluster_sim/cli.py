@@ -97,9 +97,10 @@ def main():
 @click.option("--plain", is_flag=True, help="Print events as plain lines even on a terminal.")
 @click.option("--secret", envvar="CLUSTERSIM_SECRET", default="", help="Cluster secret (env CLUSTERSIM_SECRET): only members may change znodes or post to the API.")
 @click.option("--record", default=None, type=click.Path(dir_okay=False), help="Save the session as a self-contained HTML file.")
+@click.option("--drain-timeout", default=5.0, show_default=True, type=float, help="At shutdown, seconds the leader gets to empty the outbox (0: none); what is left is saved for clustersim deliver.")
 @_name_option
 def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen, history, outbox_max,
-       retry_max, tick_ms, round_deadline, plain, secret, record, name):
+       retry_max, tick_ms, round_deadline, plain, secret, record, drain_timeout, name):
     """Start ZooKeeper, the API and N nodes; show them live until Ctrl-C."""
     name = _checked_name(name)
     try:
@@ -110,6 +111,8 @@ def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen
         fail(f"-n must be between 1 and {MAX_NODES} (got {count}; raise CLUSTERSIM_MAX_NODES for more)")
     _positive("--interval", interval, 0.05)
     _positive("--session-timeout", session_timeout, 0.4, 60)
+    if not 0 <= drain_timeout <= 600:  # also refuses nan
+        fail(f"--drain-timeout must be between 0 and 600 seconds (got {drain_timeout:g})")
     if zk_servers < 1 or zk_servers > 7 or (zk_servers > 1 and zk_servers % 2 == 0):
         fail("--zk-servers must be 1, 3, 5 or 7")
     if zk and zk_servers > 1:
@@ -130,7 +133,7 @@ def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen
         zk_servers=zk_servers, api_url=api_url, api_db=api_db, listen=listen, tick_ms=tick_ms,
         history=history, outbox_bound=outbox_max, retry_max=retry_max, plain=plain or None,
         secret=_checked_secret(secret), record=_checked_output(record),
-        round_deadline=_deadline(round_deadline),
+        round_deadline=_deadline(round_deadline), drain_timeout=drain_timeout,
     )
     try:
         code = run_up(options)
@@ -269,6 +272,19 @@ def check(api_url, name, truth, as_json):
     from cluster_sim.check import run_check
 
     sys.exit(run_check(api_url, truth_dir=truth, truth_given=given, as_json=as_json))
+
+
+@main.command()
+@click.argument("file")
+@click.option("--api-url", default=None, help="Send to this API (default: the one saved in FILE).")
+@click.option("--secret", envvar="CLUSTERSIM_SECRET", default="", help="The cluster's secret, if its API wants the token (env CLUSTERSIM_SECRET).")
+def deliver(file, api_url, secret):
+    """Send rounds saved at shutdown (FILE, named by `up`) to the API; each is stored once."""
+    if api_url and not api_url.startswith(("http://", "https://")):
+        fail(f"--api-url {api_url!r} must start with http:// or https://")
+    from cluster_sim.deliver import run_deliver
+
+    sys.exit(run_deliver(file, api_url=api_url, secret=_checked_secret(secret)))
 
 
 @main.command()

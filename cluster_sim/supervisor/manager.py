@@ -43,7 +43,8 @@ class Manager:
         self.log_paths = {}     # node id -> its log file (kept after the process ends)
         self.left_at = {}       # node id -> (time, how) it was stopped or paused by us
         self.terms = []         # leadership timeline: [node id, epoch, start, end]
-        self._stop = threading.Event()
+        self._stop = threading.Event()      # the loop ends (a stop request, a signal)
+        self._closed = threading.Event()    # the nodes are stopped: no more node events
         self._last_render = 0.0
         self._leader_key = None
         self._last_leader = None
@@ -67,7 +68,9 @@ class Manager:
         self.queue.put(("narrate", title, text, log))
 
     def _bridge_node_events(self):
-        while not self._stop.is_set():
+        # runs until the nodes are stopped, not just until the loop ends: the
+        # shutdown drain still wants the leader's "delivered" events
+        while not self._closed.is_set():
             try:
                 event = self.spawner.events.get(timeout=0.2)
             except queue.Empty:
@@ -183,7 +186,55 @@ class Manager:
                 proc.join(2.0)
         self._reap()
         self._stop.set()
+        self._closed.set()
         self._refresh(self.clock())  # the last frame shows everything stopped
+
+    def drain(self, depth, timeout, skip=None):
+        """Before the nodes stop: give the leader up to `timeout` seconds to
+        deliver what is in the outbox, ending as soon as it is empty. The view
+        stays live meanwhile. `depth()` counts the outbox (it may raise);
+        `skip` (an Event) or another stop request cuts the wait short.
+        Returns the rounds left (None: the outbox could not be counted)."""
+        try:
+            left = depth()
+        except Exception as exc:
+            self.log(f"cannot count the outbox ({_why(exc)}): not waiting for deliveries", "warn")
+            return None
+        if not left or timeout <= 0:
+            return left
+        self.log(f"delivering {_rounds(left)} left in the outbox (up to {timeout:g} s; "
+                 "Ctrl-C again to skip)...", "warn")
+        self._refresh(self.clock())
+        deadline = time.monotonic() + timeout  # not self.clock: tests may freeze it
+        skipped = False
+        while left and not skipped and time.monotonic() < deadline:
+            try:
+                item = self.queue.get(timeout=0.1)
+            except queue.Empty:
+                item = None
+            if item is not None and item[0] == "stop":
+                skipped = True  # `clustersim stop` again: as impatient as a second Ctrl-C
+            elif item is not None:
+                self.handle(item)
+            skipped = skipped or bool(skip is not None and skip.is_set())
+            self._reap()
+            try:
+                left = depth()
+            except Exception as exc:
+                self.log(f"cannot count the outbox ({_why(exc)}): not waiting any longer", "warn")
+                return None
+            now = self.clock()
+            if now - self._last_render >= RENDER_EVERY:
+                self._last_render = now
+                self._refresh(now)
+        if not left:
+            self.log("outbox empty: every round delivered")
+        elif skipped:
+            self.log(f"not waiting any longer: {_rounds(left)} still in the outbox", "warn")
+        else:
+            self.log(f"{_rounds(left)} still in the outbox after {timeout:g} s", "warn")
+        self._refresh(self.clock())
+        return left
 
     # -- control requests -------------------------------------------------
     def _on_request(self, request, reply):
@@ -495,3 +546,11 @@ class Manager:
         self._last_leader = leader
         self.log(text + ")", "leader", snap.ts)
         self.left_at.pop(leader, None)
+
+
+def _rounds(n):
+    return f"{n} round" if n == 1 else f"{n} rounds"
+
+
+def _why(exc):
+    return str(exc) or type(exc).__name__
