@@ -12,6 +12,7 @@ need it.
 """
 
 import json
+import math
 import os
 import sys
 
@@ -37,6 +38,18 @@ def _positive(what, value, low=0.01, high=3600.0):
     if not (low <= value <= high):
         fail(f"{what} must be between {low:g} and {high:g} seconds (got {value:g})")
     return value
+
+
+def _deadline(seconds):
+    if seconds != 0:
+        _positive("--round-deadline", seconds, 0.01, 3600)
+    return seconds
+
+
+def _default_truth_dir():
+    from cluster_sim.truth import truth_dir
+
+    return truth_dir("default")
 
 
 def _checked_secret(secret):
@@ -99,13 +112,15 @@ def main():
 @click.option("--outbox-max", default=0, type=int, help="Outbox bound in rounds (0: 24 h of rounds).")
 @click.option("--retry-max", default=30.0, type=float, show_default=True, help="Cap of the sender's backoff (s).")
 @click.option("--tick-ms", default=200, show_default=True, type=int, help="tickTime of the embedded ZooKeeper.")
+@click.option("--round-deadline", default=0.0, type=float, help="Longest wait (s) for every member's readings before a round is stored partial (0: session timeout + 2 intervals).")
 @click.option("--plain", is_flag=True, help="Print events as plain lines even on a terminal.")
 @click.option("--secret", envvar="CLUSTERSIM_SECRET", default="", help="Cluster secret (env CLUSTERSIM_SECRET): only members may change znodes or post to the API.")
 @click.option("--record", default=None, type=click.Path(dir_okay=False), help="Save the session as a self-contained HTML file.")
+@click.option("--drain-timeout", default=5.0, show_default=True, type=float, help="At shutdown, seconds the leader gets to empty the outbox (0: none); what is left is saved for clustersim deliver.")
 @_events_options
 @_name_option
 def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen, history, outbox_max,
-       retry_max, tick_ms, plain, secret, record, events, events_format, name):
+       retry_max, tick_ms, round_deadline, plain, secret, record, drain_timeout, events, events_format, name):
     """Start ZooKeeper, the API and N nodes; show them live until Ctrl-C."""
     name = _checked_name(name)
     try:
@@ -116,6 +131,8 @@ def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen
         fail(f"-n must be between 1 and {MAX_NODES} (got {count}; raise CLUSTERSIM_MAX_NODES for more)")
     _positive("--interval", interval, 0.05)
     _positive("--session-timeout", session_timeout, 0.4, 60)
+    if not 0 <= drain_timeout <= 600:  # also refuses nan
+        fail(f"--drain-timeout must be between 0 and 600 seconds (got {drain_timeout:g})")
     if zk_servers < 1 or zk_servers > 7 or (zk_servers > 1 and zk_servers % 2 == 0):
         fail("--zk-servers must be 1, 3, 5 or 7")
     if zk and zk_servers > 1:
@@ -137,6 +154,7 @@ def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen
         history=history, outbox_bound=outbox_max, retry_max=retry_max, plain=plain or None,
         secret=_checked_secret(secret), record=_checked_output(record), events=_checked_output(events),
         events_format=_events_format(events, events_format),
+        round_deadline=_deadline(round_deadline), drain_timeout=drain_timeout,
     )
     try:
         code = run_up(options)
@@ -156,7 +174,12 @@ def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen
 @click.option("--outbox-max", default=0, type=int)
 @click.option("--retry-max", default=30.0, type=float, show_default=True)
 @click.option("--secret", envvar="CLUSTERSIM_SECRET", default="", help="The cluster's secret (env CLUSTERSIM_SECRET).")
-def node(node_id, zk, api_url, interval, session_timeout, connect_timeout, history, outbox_max, retry_max, secret):
+@click.option("--round-deadline", default=0.0, type=float, help="Longest wait (s) for every member's readings before a round is stored partial (0: session timeout + 2 intervals).")
+@click.option("--truth-dir", default=None, type=click.Path(file_okay=False), help="Log every sample taken here (ground truth for `clustersim check`; default: the runtime dir's default.truth).")
+@click.option("--low", default=75.0, show_default=True, type=float, help="Lowest value the sensor reads.")
+@click.option("--high", default=85.0, show_default=True, type=float, help="Highest value the sensor reads (a hot sensor: --low 95 --high 99).")
+def node(node_id, zk, api_url, interval, session_timeout, connect_timeout, history, outbox_max, retry_max, secret,
+         round_deadline, truth_dir, low, high):
     """Run one node in the foreground (join a cluster by hand)."""
     try:
         node_id = parse_node_id(node_id)
@@ -165,13 +188,16 @@ def node(node_id, zk, api_url, interval, session_timeout, connect_timeout, histo
         fail(str(exc))
     _positive("--interval", interval, 0.05)
     _positive("--session-timeout", session_timeout, 0.4, 60)
+    if not (math.isfinite(low) and math.isfinite(high) and low <= high):
+        fail(f"--low {low:g} and --high {high:g} must be finite numbers with low <= high")
     from cluster_sim.node.main import Node
     from cluster_sim.node.settings import NodeSettings
 
     settings = NodeSettings(node_id=node_id, zk=zk, api_url=api_url, interval=interval,
                             session_timeout=session_timeout, connect_timeout=connect_timeout,
                             history=history, outbox_bound=outbox_max, retry_max=retry_max,
-                            secret=_checked_secret(secret))
+                            secret=_checked_secret(secret), round_deadline=_deadline(round_deadline),
+                            truth_dir=truth_dir or _default_truth_dir(), low=low, high=high)
     sys.exit(Node(settings).run())
 
 
@@ -236,18 +262,50 @@ def zk(port, listen):
 @main.command()
 @click.option("--api-url", default=None, help="The API to check (default: the running cluster's, else http://localhost:8080).")
 @_name_option
-def check(api_url, name):
-    """Verify the API's history: one aggregate per round, no epoch going back, no gaps."""
+@click.option("--truth", "truth", default=None, metavar="DIR",
+              help="The nodes' truth logs to recompute every round from (default: the cluster's own, if any).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def check(api_url, name, truth, as_json):
+    """Verify the API's history: one aggregate per round, no epoch going back,
+    no gaps, and (with the nodes' truth logs) every reading counted."""
+    from cluster_sim import control
+
+    name = _checked_name(name)
+    status = {}
+    if api_url is None or truth is None:
+        try:
+            status = control.send(name, {"cmd": "status"}, timeout=3.0)["status"]
+        except (control.ControlError, OSError, KeyError, TypeError):
+            pass  # no cluster running under that name
+    if not isinstance(status, dict):
+        status = {}
     if api_url is None:
-        from cluster_sim import control
+        api_url = status.get("api_url") or "http://localhost:8080"
+    given = truth is not None
+    if not given:
+        from cluster_sim.truth import truth_dir
 
         try:
-            api_url = control.send(_checked_name(name), {"cmd": "status"}, timeout=3.0)["status"]["api_url"]
-        except (control.ControlError, OSError, KeyError):
-            api_url = "http://localhost:8080"
+            # where the running cluster's nodes log; else where they would
+            truth = status.get("truth_dir") or truth_dir(name)
+        except (control.ControlError, OSError):
+            truth = None  # no usable runtime directory: no truth either
     from cluster_sim.check import run_check
 
-    sys.exit(run_check(api_url))
+    sys.exit(run_check(api_url, truth_dir=truth, truth_given=given, as_json=as_json))
+
+
+@main.command()
+@click.argument("file")
+@click.option("--api-url", default=None, help="Send to this API (default: the one saved in FILE).")
+@click.option("--secret", envvar="CLUSTERSIM_SECRET", default="", help="The cluster's secret, if its API wants the token (env CLUSTERSIM_SECRET).")
+def deliver(file, api_url, secret):
+    """Send rounds saved at shutdown (FILE, named by `up`) to the API; each is stored once."""
+    if api_url and not api_url.startswith(("http://", "https://")):
+        fail(f"--api-url {api_url!r} must start with http:// or https://")
+    from cluster_sim.deliver import run_deliver
+
+    sys.exit(run_deliver(file, api_url=api_url, secret=_checked_secret(secret)))
 
 
 @main.command()

@@ -69,6 +69,15 @@ def zk_client(zk_hosts):
     zkclient.close(client)
 
 
+@pytest.fixture(autouse=True)
+def state_dir(tmp_path, monkeypatch):
+    """Where `up` saves rounds it could not deliver: never the user's own
+    ~/.local/state during tests (every `up` subprocess inherits this)."""
+    path = tmp_path / "state"
+    monkeypatch.setenv("CLUSTERSIM_STATE_DIR", str(path))
+    return path
+
+
 @pytest.fixture
 def runtime_dir(tmp_path, monkeypatch):
     path = tmp_path / "run"
@@ -174,9 +183,10 @@ def dump(obj):
 
 
 @contextmanager
-def running(store, **server_options):
-    """A real API server on a free loopback port, in a thread."""
-    server = make_server("127.0.0.1", 0, store, **server_options)
+def running(store, port=0, **server_options):
+    """A real API server on a free loopback port (or on `port`: the same API
+    back after an outage), in a thread."""
+    server = make_server("127.0.0.1", port, store, **server_options)
     # a short poll interval only makes shutdown() return sooner
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()

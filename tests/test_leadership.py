@@ -1,6 +1,7 @@
 """No two leaders, ever: fenced terms, gap-free failover, ensemble faults."""
 
 from conftest import INTERVAL, SESSION_TIMEOUT, dump, stored_rounds, wait_until
+from ground_truth import GroundTruth
 from test_cluster import up_args
 
 
@@ -116,3 +117,5 @@ def test_ensemble_survives_one_server_and_resumes_after_quorum_loss(start_up):
                "live rounds with all three readings")
     assert {n["id"]: n["pid"] for n in up.status()["nodes"]} == pids
     check_passes(up)
+    # against what the nodes really sampled: every round, the outage's too, whole
+    GroundTruth.load(up.status()["truth_dir"]).assert_rows_match(stored_rounds(up.rows()))

@@ -302,7 +302,7 @@ def test_events_are_worded_when_shown():
 def test_original_design_leader_is_shown_as_leader_without_epoch():
     state = cluster(leader="2", epoch=None, leader_original=True)
     out = text_of(render(state, NOW))
-    assert "original design: no epoch" in out.split("id ")[0]
+    assert "original design: unfenced, no rounds" in out.split("id ")[0]
     assert "LEADER" in row_of(out, "2") and "original design" in row_of(out, "2")
     assert "original design" not in row_of(out, "1")
 

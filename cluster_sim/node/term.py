@@ -30,7 +30,7 @@ class Fenced(StepDown):
 
 
 def ensure_layout(client):
-    for path in (paths.READINGS, paths.ELECTION, paths.OUTBOX):
+    for path in (paths.READINGS, paths.ELECTION, paths.OUTBOX, paths.HISTORY):
         client.ensure_path(path)
     for path, initial in ((paths.EPOCH, b"0"), (paths.LAST_ROUND, b"")):
         if client.exists(path) is None:

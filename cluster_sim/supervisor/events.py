@@ -374,6 +374,26 @@ class ShuttingDown(Event):
 
 
 @dataclass(frozen=True)
+class DrainStarted(Event):
+    """At shutdown, the leader gets up to `timeout` s to deliver what the outbox holds."""
+    rounds: int = 0
+    timeout: float = 0.0
+
+
+@dataclass(frozen=True)
+class DrainEnded(Event):
+    rounds: int = 0                    # still in the outbox
+    timeout: float = 0.0
+    skipped: bool = False              # cut short (a second Ctrl-C, another stop)
+
+
+@dataclass(frozen=True)
+class OutboxUncounted(Event):
+    why: str = ""
+    draining: bool = False             # the drain had started
+
+
+@dataclass(frozen=True)
 class Narration(Event):
     """What a demo shows now: a title (logged) and its explanation (the panel)."""
     title: str = ""

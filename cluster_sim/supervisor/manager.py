@@ -47,7 +47,8 @@ class Manager:
         self.queue: "queue.Queue[Message]" = queue.Queue()
         self.procs: Dict[str, Any] = {}
         self.log_paths: Dict[str, str] = {}   # node id -> its log file (kept after the process ends)
-        self._stop = threading.Event()
+        self._stop = threading.Event()        # the loop ends (a stop request, a signal)
+        self._closed = threading.Event()      # the nodes are stopped: no more node reports
         self._last_render = 0.0
         self._renders: List[float] = []       # recent refresh times, for refresh_hz
         self._failed: set = set()             # listeners that raised (reported once)
@@ -76,7 +77,9 @@ class Manager:
         self.post(Announce(event))
 
     def _bridge_node_events(self) -> None:
-        while not self._stop.is_set():
+        # runs until the nodes are stopped, not just until the loop ends: the
+        # shutdown drain still wants the leader's "delivered" reports
+        while not self._closed.is_set():
             try:
                 raw = self.spawner.events.get(timeout=0.2)
             except queue.Empty:
@@ -182,7 +185,49 @@ class Manager:
                 proc.join(2.0)
         self._reap()
         self._stop.set()
+        self._closed.set()
         self._refresh(self.clock())  # the last frame shows everything stopped
+
+    def drain(self, depth: Callable[[], int], timeout: float, skip: Optional[threading.Event] = None) -> Optional[int]:
+        """Before the nodes stop: give the leader up to `timeout` seconds to
+        deliver what is in the outbox, ending as soon as it is empty. The view
+        stays live meanwhile. `depth()` counts the outbox (it may raise);
+        `skip` (an Event) or another stop request cuts the wait short.
+        Returns the rounds left (None: the outbox could not be counted)."""
+        try:
+            left = depth()
+        except Exception as exc:  # depth() asks ZooKeeper, which may fail in many ways: shutdown goes on
+            self.emit(ev.OutboxUncounted(self.clock(), why=_why(exc), draining=False))
+            return None
+        if not left or timeout <= 0:
+            return left
+        self.emit(ev.DrainStarted(self.clock(), rounds=left, timeout=timeout))
+        self._refresh(self.clock())
+        deadline = time.monotonic() + timeout  # not self.clock: tests may freeze it
+        skipped = False
+        while left and not skipped and time.monotonic() < deadline:
+            try:
+                message: Optional[Message] = self.queue.get(timeout=0.1)
+            except queue.Empty:
+                message = None
+            if isinstance(message, StopRequested):
+                skipped = True  # `clustersim stop` again: as impatient as a second Ctrl-C
+            elif message is not None:
+                self.handle(message)
+            skipped = skipped or bool(skip is not None and skip.is_set())
+            self._reap()
+            try:
+                left = depth()
+            except Exception as exc:  # as above
+                self.emit(ev.OutboxUncounted(self.clock(), why=_why(exc), draining=True))
+                return None
+            now = self.clock()
+            if now - self._last_render >= RENDER_EVERY:
+                self._last_render = now
+                self._refresh(now)
+        self.emit(ev.DrainEnded(self.clock(), rounds=left, timeout=timeout, skipped=skipped))
+        self._refresh(self.clock())
+        return left
 
     # -- control requests -------------------------------------------------
     def _answer(self, message: ControlRequest) -> None:
@@ -202,3 +247,7 @@ class Manager:
 
     def status(self) -> Dict[str, Any]:
         return self.state.to_json(self.clock())
+
+
+def _why(exc: Exception) -> str:
+    return str(exc) or type(exc).__name__

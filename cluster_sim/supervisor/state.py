@@ -63,8 +63,8 @@ class ClusterState:
     leader: Optional[str] = None
     epoch: Optional[int] = None
     leader_since: Optional[float] = None
-    leader_original: bool = False    # the leader is a node of the original design (no epoch)
     leader_zk: Optional[str] = None  # the ZooKeeper server the leader's session talks to
+    leader_original: bool = False  # the leader is a node of the original design (unfenced, no rounds)
     last_mean: Optional[float] = None
     last_round: Optional[int] = None
     last_count: Optional[int] = None
@@ -81,6 +81,7 @@ class ClusterState:
     join_command: Optional[str] = None
     narration: Optional[str] = None  # what a demo is showing right now (title, then explanation)
     refresh_hz: Optional[float] = None  # how often the view was actually refreshed
+    truth_dir: str = ""            # where the local nodes log every sample (clustersim check --truth)
     lang: str = "en"                    # the language events are worded in
 
     def sorted_nodes(self) -> List[NodeView]:
@@ -111,6 +112,7 @@ class ClusterState:
                 "dropped": self.outbox_dropped,
             },
             "refresh_hz": self.refresh_hz,
+            "truth_dir": self.truth_dir,
             "narration": self.narration,
             "zk_servers": [
                 {"index": s.index, "address": s.address, "mode": s.mode, "pid": s.pid}

@@ -4,7 +4,9 @@ Order of things: control socket first (a second `up` with the same name is
 refused before anything starts), a reaper that cleans up even if we are
 SIGKILLed, ZooKeeper (embedded unless --zk), the API (embedded unless
 --api-url), the observer and the node processes; then the manager's loop until
-Ctrl-C, SIGTERM or `clustersim stop`. Going down runs the same list backwards.
+Ctrl-C, SIGTERM or `clustersim stop`. Going down runs the same list backwards,
+after a short drain: the leader gets a few seconds to empty the outbox, and
+what is still in it is saved to a file (`clustersim deliver FILE` sends it).
 
     options = UpOptions(nodes=5, interval=1.0)
     exit_code = run_up(options)
@@ -48,6 +50,8 @@ class UpOptions:
     events_format: str = "jsonl"   # jsonl or csv
     unsafe: bool = False           # nodes without guard and fencing (the split-brain demo)
     lang: str = "en"               # the language events are worded in
+    round_deadline: float = 0.0    # 0: derived by NodeSettings
+    drain_timeout: float = 5.0     # at shutdown, seconds the leader gets to empty the outbox (0: none)
 
 
 class UpError(RuntimeError):
@@ -73,6 +77,7 @@ class Cluster:
         self.out = out or sys.stdout
         self.reaper = None
         self.workdir = None
+        self.truth_dir = ""
         self.control = None
         self.zk = None
         self.api = None
@@ -88,6 +93,8 @@ class Cluster:
         self.recorder = None
         self.exporter = None
         self._poll_stop = threading.Event()
+        self.skip_drain = threading.Event()   # a second Ctrl-C during the shutdown drain
+        self.leftover_line = None             # what we say about rounds left undelivered
 
     # -- start ------------------------------------------------------------
     def start(self):
@@ -108,6 +115,12 @@ class Cluster:
             self.control = None
             raise UpError(str(exc)) from None
         self.reaper.watch_path(self.control.path)
+        from cluster_sim.truth import truth_dir
+
+        self.truth_dir = truth_dir(o.name)
+        if not o.zk:
+            # a new embedded ZooKeeper is a new cluster: old logs speak of another one
+            shutil.rmtree(self.truth_dir, ignore_errors=True)
         self._start_zookeeper()
         self._start_api()
         self._start_supervision()
@@ -179,7 +192,8 @@ class Cluster:
 
         o = self.o
         now = time.time()
-        state = ClusterState(name=o.name, zk=self.hosts, api_url=self.api_url, started_at=now, lang=o.lang)
+        state = ClusterState(name=o.name, zk=self.hosts, api_url=self.api_url, started_at=now, lang=o.lang,
+                             truth_dir=self.truth_dir)
         join = None
         if o.listen not in ("127.0.0.1", "localhost"):
             address = _announce_address(o.listen)
@@ -207,6 +221,7 @@ class Cluster:
                 node_id=node_id, zk=self.hosts, api_url=self.api_url, interval=o.interval,
                 session_timeout=o.session_timeout, history=o.history, outbox_bound=o.outbox_bound,
                 retry_max=o.retry_max, wait_for_id=wait_for_id, secret=o.secret, unsafe=o.unsafe,
+                round_deadline=o.round_deadline, truth_dir=self.truth_dir,
             )
 
         model = Model(state, interval=o.interval, session_timeout=o.session_timeout, unsafe=o.unsafe)
@@ -257,12 +272,15 @@ class Cluster:
     def stop(self):
         """Take everything down, in reverse order; safe after a partial start."""
         steps = [
+            self._drain,                # while the nodes, the API and ZooKeeper still run
             lambda: self.manager and self.manager.stop_all(),
+            self._save_leftover,        # nothing writes the outbox now; ZooKeeper still runs
             lambda: self._poll_stop.set(),
             lambda: self.observer and self.observer.stop(),
             lambda: self.probe and self.probe.stop(),
             lambda: self.printer and self.printer.stop(self._final_view()),
-            lambda: self.recorder and self.recorder.close(final_text=self._final_view()),
+            self._print_leftover,       # below the timeline: the last thing on screen
+            lambda: self.recorder and self.recorder.close(final_text=self._final_view(leftover=True)),
             lambda: self.exporter and self._close_exporter(),
             lambda: self.client and zkclient.close(self.client),
             lambda: self.spawner and self.spawner.close(),
@@ -283,7 +301,7 @@ class Cluster:
         if self.exporter.error:
             print(f"clustersim: --events: {self.exporter.error}", file=sys.stderr)
 
-    def _final_view(self):
+    def _final_view(self, leftover=False):
         if self.manager is None:
             return None
         from cluster_sim.timeline import timeline_text
@@ -292,7 +310,56 @@ class Cluster:
         end = time.time()
         start = self.manager.state.started_at
         ids = [n.id for n in self.manager.state.sorted_nodes()]
-        return "Leadership timeline\n" + timeline_text(terms, ids, start, end, width=60)
+        text = "Leadership timeline\n" + timeline_text(terms, ids, start, end, width=60)
+        if leftover and self.leftover_line:
+            text += "\n\n" + self.leftover_line
+        return text
+
+    # -- rounds left in the outbox at shutdown ---------------------------
+    def _outbox_depth(self):
+        from cluster_sim.supervisor.leftover import outbox_depth
+
+        return outbox_depth(self.client)
+
+    def _drain(self):
+        if self.manager is not None and self.client is not None and self.o.drain_timeout > 0:
+            self.manager.drain(self._outbox_depth, self.o.drain_timeout, skip=self.skip_drain)
+
+    def _save_leftover(self):
+        """Read what the outbox still holds and write it to a file, with what
+        `clustersim deliver` needs to send it later."""
+        if self.manager is None or self.client is None:
+            return  # start-up failed before any node ran: no round was made
+        from cluster_sim.saved_rounds import SavedHeader
+        from cluster_sim.supervisor.leftover import LeftoverError, read_outbox, save, saved_line
+
+        embedded = self.zk is not None
+        try:
+            outbox = read_outbox(self.client)
+        except LeftoverError as exc:
+            self.leftover_line = (f"could not read the outbox to save undelivered rounds: {exc}"
+                                  + ("; any rounds in it are lost with the embedded ZooKeeper" if embedded
+                                     else f"; any rounds in it stay at {self.hosts} for the next leader"))
+            return
+        if not outbox.rounds:
+            return
+        # rounds come from clustersim leaders only: an original-design leader has no epoch (0 here)
+        terms = [t for t in self.manager.terms if t.epoch]
+        header = SavedHeader(name=self.o.name, cluster=outbox.cluster, epoch=outbox.epoch,
+                             leader=str(terms[-1].node_id) if terms else "", api_url=self.api_url,
+                             zk=self.hosts, zk_embedded=embedded, secret=bool(self.o.secret))
+        path, error = save(header, outbox.rounds)
+        state = self.manager.state
+        reason = ("API down" if state.api_ok is False else "no leader" if not terms
+                  else "not delivered in time")
+        self.leftover_line = saved_line(len(outbox.rounds), path, reason, header, error)
+
+    def _print_leftover(self):
+        # a plain line of its own, not an event in the view's panel, which
+        # would wrap the file name: the user copies it from here
+        if self.leftover_line:
+            self.out.write(self.leftover_line + "\n")
+            self.out.flush()
 
 
 def run_up(options: UpOptions, out=None) -> int:
@@ -316,7 +383,8 @@ def run_up(options: UpOptions, out=None) -> int:
         return 130
     finally:
         for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(s, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+            # a second Ctrl-C must not cut the clean-up short; it only ends the wait for deliveries
+            signal.signal(s, lambda *_: cluster.skip_drain.set())
         cluster.stop()
         for s, handler in previous.items():
             signal.signal(s, handler)

@@ -168,9 +168,9 @@ def _narration(state: ClusterState) -> Optional[Panel]:
 def _leader_text(state: ClusterState, now: float) -> Text:
     if state.leader is None:
         return Text("none — election in progress", style="bold red")
-    if getattr(state, "leader_original", False):
+    if state.leader_original:
         text = Text.assemble(("node ", "bold"), (_s(state.leader), "bold yellow"),
-                             ("  original design: no epoch, no fencing", "yellow"))
+                             ("  original design: unfenced, no rounds", "yellow"))
     else:
         epoch = "?" if state.epoch is None else str(state.epoch)
         text = Text.assemble(
@@ -342,7 +342,7 @@ def _node_table(state: ClusterState, now: float, stale_after: float, max_nodes: 
     table.add_column("age", justify="right", no_wrap=True)
     table.add_column("host / notes", overflow="fold")
     for node in shown:
-        original = bool(getattr(state, "leader_original", False)) and node.id == state.leader
+        original = state.leader_original and node.id == state.leader
         table.add_row(*_node_row(node, now, stale_after, original))
     if not nodes:
         table.add_row(Text("no nodes", style="dim"), "", "", "", "", "", "")

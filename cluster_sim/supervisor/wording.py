@@ -48,11 +48,23 @@ def _stopped(e: ev.NodeStopped) -> str:
 
 def _elected(e: ev.LeaderElected) -> str:
     if e.original:
-        return f"leader elected: {e.node} (a node of the original design: no epoch, no fencing)"
+        return f"leader elected: {e.node} (a node of the original design: no fencing, no rounds)"
     text = f"leader elected: {e.node} (epoch {e.epoch}"
     if e.failover_ms is not None and e.after is not None:
         text += f", failover {e.failover_ms} ms after {e.after} {e.how or 'left'}"
     return text + ")"
+
+
+def _rounds(n: int) -> str:
+    return f"{n} round" if n == 1 else f"{n} rounds"
+
+
+def _drain_ended(e: ev.DrainEnded) -> str:
+    if not e.rounds:
+        return "outbox empty: every round delivered"
+    if e.skipped:
+        return f"not waiting any longer: {_rounds(e.rounds)} still in the outbox"
+    return f"{_rounds(e.rounds)} still in the outbox after {e.timeout:g} s"
 
 
 def _narration(e: ev.Narration) -> str:
@@ -98,6 +110,11 @@ _EN: Dict[type, Callable] = {
                                "ZooKeeper can change it)"),
     ev.JoinCommand: lambda e: f"students join with: {e.command}",
     ev.ShuttingDown: lambda e: f"shutting down ({e.why})",
+    ev.DrainStarted: lambda e: (f"delivering {_rounds(e.rounds)} left in the outbox (up to {e.timeout:g} s; "
+                                "Ctrl-C again to skip)..."),
+    ev.DrainEnded: _drain_ended,
+    ev.OutboxUncounted: lambda e: (f"cannot count the outbox ({e.why}): "
+                                   + ("not waiting any longer" if e.draining else "not waiting for deliveries")),
     ev.Narration: _narration,
     ev.ListenerFailed: lambda e: f"{e.listener} failed: {e.error}",
     ev.Notice: lambda e: "" if e.text is None else str(e.text),
@@ -110,7 +127,8 @@ _LEVELS: Dict[type, str] = {
     ev.SteppedDown: "warn", ev.Fenced: "error", ev.OutboxDropped: "warn", ev.ApiDown: "warn",
     ev.UnreadableReading: "warn", ev.LeaderElected: "leader", ev.LeaderLost: "warn", ev.SplitBrain: "error",
     ev.Partitioned: "warn", ev.ApiStopped: "warn", ev.ZkServerStopped: "warn", ev.ClusterOpen: "warn",
-    ev.ShuttingDown: "warn", ev.Narration: "narration", ev.ListenerFailed: "error",
+    ev.ShuttingDown: "warn", ev.Narration: "narration", ev.ListenerFailed: "error", ev.DrainStarted: "warn",
+    ev.OutboxUncounted: "warn",
 }
 
 
@@ -131,4 +149,6 @@ def level(event: ev.Event) -> str:
         return "error" if event.crashed else "info"
     if isinstance(event, ev.ZkConnection):
         return "info" if event.connected else "warn"
+    if isinstance(event, ev.DrainEnded):
+        return "info" if not event.rounds else "warn"
     return _LEVELS.get(type(event), "info")
