@@ -391,8 +391,8 @@ def test_the_loop_hands_each_event_to_each_listener_once():
 def test_apply_keeps_only_what_a_person_reads_in_the_log():
     m = model()
     apply(m, ev.ReadingPublished(T0, "1", value=80.0))
-    apply(m, ev.Narration(T0, title="", text="only a hint", log=True))
-    apply(m, ev.Narration(T0, title="Step 1", text="explained", hint="press Enter", log=False))
+    apply(m, ev.Narration(T0, title="", body="only a hint", log=True))
+    apply(m, ev.Narration(T0, title="Step 1", body="explained", hint="press Enter", log=False))
     assert list(m.state.events) == [] and m.state.narration == "Step 1\nexplained\n\npress Enter"
-    apply(m, ev.Narration(T0, title="Step 2", text="more"))
+    apply(m, ev.Narration(T0, title="Step 2", body="more"))
     assert [e.title for e in m.state.events] == ["Step 2"]

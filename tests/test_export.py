@@ -95,3 +95,29 @@ def test_clustersim_events_on_a_bad_file_is_one_line(tmp_path):
         assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
     done = clustersim("events", str(half))
     assert done.returncode == 0 and "whole" in done.stdout and len(done.stdout.splitlines()) == 2
+
+
+def test_every_kind_is_written_and_read_back(tmp_path):
+    from cluster_sim.eventlog import read_events
+    from cluster_sim.supervisor.events import KINDS, from_record, typed_from
+    from cluster_sim.supervisor.listeners.exporter import COLUMNS, EventExporter
+
+    samples = {"node": "7", "nodes": ["1", "2"], "missing": ["3"], "rounds": [4, 5], "epoch": 3, "round": 12,
+               "mean": 80.25, "value": float("nan"), "failover_ms": 9, "after": "6", "message": "hi, \"you\"\nthere"}
+    events = [typed_from(cls, samples, ts=1_700_000_000.5 + i) for i, cls in enumerate(KINDS.values())]
+    assert len(COLUMNS) == len(set(COLUMNS)) and COLUMNS[-1] == "text"   # no field is called "text"
+    for fmt in ("jsonl", "csv"):
+        path = tmp_path / f"all.{fmt}"
+        exporter = EventExporter(str(path), fmt=fmt)
+        for event in events:
+            exporter.event(event)
+        exporter.close()
+        assert exporter.error is None and exporter.written == len(events)
+        records = read_events(str(path))
+        assert [r["kind"] for r in records] == [e.kind for e in events]
+        assert all((r["text"] is None) == (not e.logged) for r, e in zip(records, events))
+        if fmt == "jsonl":   # the JSON lines are the whole event (NaN, which JSON lacks, as null)
+            back = [from_record(r) for r in records]
+            for event, again in zip(events, back):
+                assert again == (event if getattr(event, "value", 0) == getattr(event, "value", 0)
+                                 else type(event)(**{**event.__dict__, "value": None})), event.kind

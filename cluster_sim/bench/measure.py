@@ -891,7 +891,7 @@ def _frame_cost(n, cols, rows, frames=40):
         state.nodes[str(i)] = NodeView(id=str(i), pid=10000 + i, state="running",
                                        role="LEADER" if i == 1 else "follower", value=80 + i / 100, reading_ts=now)
     for i in range(30):
-        state.events.append(Notice(ts=now, text=f"event {i}"))
+        state.events.append(Notice(ts=now, message=f"event {i}"))
     printer = LivePrinter(Console(file=io.StringIO(), width=cols, height=rows, force_terminal=True))
     printer.start()
     try:

@@ -365,7 +365,7 @@ class _PlainNarration:
     def event(self, event: Event) -> None:
         if not isinstance(event, Narration):
             return
-        body = event.text if event.logged else (event.hint or "")
+        body = event.body if event.logged else (event.hint or "")
         if body:
             self.out.write("".join(textwrap.fill(line, 100, initial_indent="    ", subsequent_indent="    ") + "\n"
                                    if line.strip() else "\n" for line in body.splitlines()))

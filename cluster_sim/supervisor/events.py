@@ -177,7 +177,7 @@ class OutboxDropped(Event):
     node: str
     rounds: Tuple[int, ...] = ()
     total: Optional[int] = None
-    text: str = ""
+    message: str = ""                 # as the node put it
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ class NodeSaid(Event):
     """A warning or note a node wrote in its own words."""
     node: str
     level: str = "info"
-    text: str = ""
+    message: str = ""
 
 
 # --------------------------------------------------------------------------- the cluster in ZooKeeper
@@ -397,7 +397,7 @@ class OutboxUncounted(Event):
 class Narration(Event):
     """What a demo shows now: a title (logged) and its explanation (the panel)."""
     title: str = ""
-    text: str = ""
+    body: str = ""
     hint: Optional[str] = None         # e.g. "press Enter", shown under the text
     log: bool = True
 
@@ -415,7 +415,7 @@ class ListenerFailed(Event):
 @dataclass(frozen=True)
 class Notice(Event):
     """Free text with no structure behind it (tests and tools)."""
-    text: Optional[str] = None
+    message: Optional[str] = None
     level: Optional[str] = "info"
 
 
@@ -490,8 +490,8 @@ def typed_from(cls: Type[T], data: Mapping[str, Any], **fixed: Any) -> T:
         except (KeyError, ValueError, TypeError, OverflowError):
             if f.default is not dataclasses.MISSING:
                 values[f.name] = f.default
-            elif f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
-                values[f.name] = f.default_factory()  # type: ignore[misc]
+            elif f.default_factory is not dataclasses.MISSING:
+                values[f.name] = f.default_factory()
             else:
                 values[f.name] = None
     return cls(**values)

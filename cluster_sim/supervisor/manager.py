@@ -26,6 +26,7 @@ from cluster_sim.supervisor.messages import (
     Announce, ControlRequest, Message, Narrate, ProcessExited, SpawnNodes, StopRequested, parse_report,
 )
 from cluster_sim.supervisor.model import Model, apply
+from cluster_sim.timeline import Term
 
 RENDER_EVERY = 0.25
 SPAWN_BATCH = 4      # nodes started per loop turn: control requests and the view stay live meanwhile
@@ -55,7 +56,7 @@ class Manager:
         self._bridge = threading.Thread(target=self._bridge_node_events, daemon=True, name="events")
 
     @property
-    def terms(self):
+    def terms(self) -> List[Term]:
         """The leadership timeline so far (timeline.Term, the last one open while it lasts)."""
         return self.model.terms
 
@@ -244,9 +245,6 @@ class Manager:
             message.reply.put_nowait(answer)
         except queue.Full:
             pass
-
-    def status(self) -> Dict[str, Any]:
-        return self.state.to_json(self.clock())
 
 
 def _why(exc: Exception) -> str:

@@ -75,7 +75,7 @@ def _node(m: Model, node: str) -> Optional[NodeView]:
 
 
 def _started(m: Model, e: ev.NodeStarted) -> None:
-    view = m.state.nodes.get(e.node) or NodeView(id=e.node, state=None)  # type: ignore[arg-type]
+    view = m.state.nodes.get(e.node) or NodeView(id=e.node, state=None)
     move(view, STARTING)
     view.pid, view.remote, view.exit_code, view.connection = e.pid, False, None, ""
     m.state.nodes[e.node] = view
@@ -167,7 +167,7 @@ def _zk_connection(m: Model, e: ev.ZkConnection) -> None:
 
 
 def _joined(m: Model, e: ev.RemoteJoined) -> None:
-    view = NodeView(id=e.node, state=None, remote=True, host=e.host, pid=e.pid)  # type: ignore[arg-type]
+    view = NodeView(id=e.node, state=None, remote=True, host=e.host, pid=e.pid)
     move(view, REMOTE)
     m.state.nodes[e.node] = view
 
@@ -246,7 +246,7 @@ def _zk_server(m: Model, e: ev.ZkServerChanged) -> None:
 
 
 def _narration(m: Model, e: ev.Narration) -> None:
-    text = e.text
+    text = e.body
     if e.hint:
         text = f"{text}\n\n{e.hint}" if text else e.hint
     m.state.narration = f"{e.title}\n{text}" if text else e.title

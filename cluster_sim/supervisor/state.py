@@ -11,7 +11,7 @@ nothing here does I/O. Its event log holds the typed events a person reads
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Deque, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Deque, Dict, List, Optional, Tuple
 
 if TYPE_CHECKING:
     from cluster_sim.supervisor.events import Event
@@ -54,6 +54,10 @@ class ZkServerView:
     pid: Optional[int] = None
 
 
+def _rounded(age: Optional[float]) -> Optional[float]:
+    return None if age is None else round(age, 3)
+
+
 @dataclass
 class ClusterState:
     name: str = "default"
@@ -85,7 +89,7 @@ class ClusterState:
     lang: str = "en"                    # the language events are worded in
 
     def sorted_nodes(self) -> List[NodeView]:
-        def key(node):
+        def key(node: NodeView) -> Tuple[int, int, str]:
             return (0, int(node.id), node.id) if node.id.isdigit() else (1, 0, node.id)
         return sorted(self.nodes.values(), key=key)
 
@@ -125,7 +129,7 @@ class ClusterState:
                     "state": n.state,
                     "role": n.role,
                     "value": n.value,
-                    "age_s": None if n.age(now) is None else round(n.age(now), 3),
+                    "age_s": _rounded(n.age(now)),
                     "host": n.host,
                     "remote": n.remote,
                     "connection": n.connection,

@@ -10,6 +10,10 @@ what is still in it is saved to a file (`clustersim deliver FILE` sends it).
 
     options = UpOptions(nodes=5, interval=1.0)
     exit_code = run_up(options)
+
+Longer than 300 lines because it is the one list of everything a cluster
+starts and, read backwards, stops; each step is a short method, and the
+shutdown's outbox work itself lives in leftover.py.
 """
 
 import os

@@ -10,7 +10,9 @@ No I/O and no terminal needed; the printer puts the result on screen.
     print(format_event(state.events[-1]))      # "14:02:07.315 leader elected: 3 (epoch 2)"
 
 Events are worded by `wording.describe` in the state's language and coloured
-by `wording.level`. Every piece of text that comes from the cluster (ids,
+by `wording.level`. Longer than 300 lines because it is the whole screen as
+one pure function: its parts (narration, header, ensemble, nodes, events,
+footer) are small functions, read top to bottom. Every piece of text that comes from the cluster (ids,
 hosts, event text) is put in `Text` objects, never parsed as rich markup, so
 "[x]" in an id is harmless.
 """

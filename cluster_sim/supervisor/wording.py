@@ -85,11 +85,11 @@ _EN: Dict[type, Callable] = {
                                + ("" if e.same_session else " (a new session)")),
     ev.SteppedDown: lambda e: f"node {e.node} {e.reason}",
     ev.Fenced: lambda e: f"node {e.node} {e.reason}; stepping down",
-    ev.OutboxDropped: lambda e: f"node {e.node}: {e.text}",
+    ev.OutboxDropped: lambda e: f"node {e.node}: {e.message}",
     ev.ApiDown: lambda e: (f"API unreachable since {_clock(e.since or e.ts)} ({e.error}): "
                            "rounds wait in the outbox"),
     ev.ApiBack: lambda e: f"API back: {e.delivered} rounds delivered",
-    ev.NodeSaid: lambda e: f"node {e.node}: {e.text}",
+    ev.NodeSaid: lambda e: f"node {e.node}: {e.message}",
     ev.ZkConnection: lambda e: ("supervisor connected to ZooKeeper" if e.connected
                                 else "supervisor lost its ZooKeeper connection"),
     ev.RemoteJoined: lambda e: f"remote node {e.node} joined" + (f" from {e.host}" if e.host else ""),
@@ -117,7 +117,7 @@ _EN: Dict[type, Callable] = {
                                    + ("not waiting any longer" if e.draining else "not waiting for deliveries")),
     ev.Narration: _narration,
     ev.ListenerFailed: lambda e: f"{e.listener} failed: {e.error}",
-    ev.Notice: lambda e: "" if e.text is None else str(e.text),
+    ev.Notice: lambda e: "" if e.message is None else str(e.message),
 }
 
 _TABLES = {"en": _EN}
