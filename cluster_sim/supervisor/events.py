@@ -394,6 +394,25 @@ class OutboxUncounted(Event):
 
 
 @dataclass(frozen=True)
+class RoundsSaved(Event):
+    """At shutdown, what the outbox still held was written to `path` (None: it could not be)."""
+    count: int = 0
+    path: Optional[str] = None
+    reason: str = ""                   # "API down", "no leader", "not delivered in time"
+    error: Optional[str] = None        # why no file could be written
+    zk: str = ""
+    zk_embedded: bool = True           # then the file is all that is left of them
+
+
+@dataclass(frozen=True)
+class OutboxUnread(Event):
+    """At shutdown, the outbox could not be read to save what it held."""
+    why: str = ""
+    zk: str = ""
+    zk_embedded: bool = True
+
+
+@dataclass(frozen=True)
 class Narration(Event):
     """What a demo shows now: a title (logged) and its explanation (the panel)."""
     title: str = ""

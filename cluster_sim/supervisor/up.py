@@ -30,6 +30,7 @@ from typing import Optional
 from cluster_sim import zkclient
 from cluster_sim.reaper import Reaper
 from cluster_sim.supervisor.state import ClusterState, ZkServerView
+from cluster_sim.supervisor.wording import describe
 
 
 @dataclass
@@ -98,7 +99,7 @@ class Cluster:
         self.exporter = None
         self._poll_stop = threading.Event()
         self.skip_drain = threading.Event()   # a second Ctrl-C during the shutdown drain
-        self.leftover_line = None             # what we say about rounds left undelivered
+        self.leftover = None                  # RoundsSaved / OutboxUnread: rounds left undelivered
 
     # -- start ------------------------------------------------------------
     def start(self):
@@ -315,8 +316,8 @@ class Cluster:
         start = self.manager.state.started_at
         ids = [n.id for n in self.manager.state.sorted_nodes()]
         text = "Leadership timeline\n" + timeline_text(terms, ids, start, end, width=60)
-        if leftover and self.leftover_line:
-            text += "\n\n" + self.leftover_line
+        if leftover and self.leftover is not None:
+            text += "\n\n" + (describe(self.leftover) or "")
         return text
 
     # -- rounds left in the outbox at shutdown ---------------------------
@@ -335,15 +336,14 @@ class Cluster:
         if self.manager is None or self.client is None:
             return  # start-up failed before any node ran: no round was made
         from cluster_sim.saved_rounds import SavedHeader
-        from cluster_sim.supervisor.leftover import LeftoverError, read_outbox, save, saved_line
+        from cluster_sim.supervisor.events import OutboxUnread, RoundsSaved
+        from cluster_sim.supervisor.leftover import LeftoverError, read_outbox, save
 
         embedded = self.zk is not None
         try:
             outbox = read_outbox(self.client)
         except LeftoverError as exc:
-            self.leftover_line = (f"could not read the outbox to save undelivered rounds: {exc}"
-                                  + ("; any rounds in it are lost with the embedded ZooKeeper" if embedded
-                                     else f"; any rounds in it stay at {self.hosts} for the next leader"))
+            self.leftover = OutboxUnread(time.time(), why=str(exc), zk=self.hosts, zk_embedded=embedded)
             return
         if not outbox.rounds:
             return
@@ -356,13 +356,17 @@ class Cluster:
         state = self.manager.state
         reason = ("API down" if state.api_ok is False else "no leader" if not terms
                   else "not delivered in time")
-        self.leftover_line = saved_line(len(outbox.rounds), path, reason, header, error)
+        self.leftover = RoundsSaved(time.time(), count=len(outbox.rounds), path=path, reason=reason,
+                                    error=error, zk=self.hosts, zk_embedded=embedded)
 
     def _print_leftover(self):
-        # a plain line of its own, not an event in the view's panel, which
-        # would wrap the file name: the user copies it from here
-        if self.leftover_line:
-            self.out.write(self.leftover_line + "\n")
+        # a plain line of its own below the timeline, not a line in the view's
+        # panel, which would wrap the file name: the user copies it from here.
+        # The event itself goes to the recorder and the export (the printer has
+        # stopped: it does not print it twice).
+        if self.leftover is not None:
+            self.manager.emit(self.leftover)
+            self.out.write(describe(self.leftover) + "\n")
             self.out.flush()
 
 

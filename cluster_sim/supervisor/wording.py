@@ -67,6 +67,19 @@ def _drain_ended(e: ev.DrainEnded) -> str:
     return f"{_rounds(e.rounds)} still in the outbox after {e.timeout:g} s"
 
 
+def _saved(e: ev.RoundsSaved) -> str:
+    what = f"{_rounds(e.count)} left undelivered ({e.reason})"
+    if e.path is None:
+        return (f"{what}: could not save them ({e.error})"
+                + ("; they are lost with the embedded ZooKeeper" if e.zk_embedded
+                   else f"; they stay in the outbox at {e.zk} for the next leader"))
+    line = f"{what}: saved to {e.path}; send them later with: clustersim deliver {e.path}"
+    if not e.zk_embedded:
+        line += (f" (they also stay in the outbox at {e.zk}, so the next leader delivers them too: "
+                 "the API stores each round once, a double send is harmless)")
+    return line
+
+
 def _narration(e: ev.Narration) -> str:
     return e.title
 
@@ -115,6 +128,10 @@ _EN: Dict[type, Callable] = {
     ev.DrainEnded: _drain_ended,
     ev.OutboxUncounted: lambda e: (f"cannot count the outbox ({e.why}): "
                                    + ("not waiting any longer" if e.draining else "not waiting for deliveries")),
+    ev.RoundsSaved: _saved,
+    ev.OutboxUnread: lambda e: (f"could not read the outbox to save undelivered rounds: {e.why}"
+                                + ("; any rounds in it are lost with the embedded ZooKeeper" if e.zk_embedded
+                                   else f"; any rounds in it stay at {e.zk} for the next leader")),
     ev.Narration: _narration,
     ev.ListenerFailed: lambda e: f"{e.listener} failed: {e.error}",
     ev.Notice: lambda e: "" if e.message is None else str(e.message),
@@ -128,7 +145,7 @@ _LEVELS: Dict[type, str] = {
     ev.UnreadableReading: "warn", ev.LeaderElected: "leader", ev.LeaderLost: "warn", ev.SplitBrain: "error",
     ev.Partitioned: "warn", ev.ApiStopped: "warn", ev.ZkServerStopped: "warn", ev.ClusterOpen: "warn",
     ev.ShuttingDown: "warn", ev.Narration: "narration", ev.ListenerFailed: "error", ev.DrainStarted: "warn",
-    ev.OutboxUncounted: "warn",
+    ev.OutboxUncounted: "warn", ev.OutboxUnread: "error",
 }
 
 
@@ -151,4 +168,6 @@ def level(event: ev.Event) -> str:
         return "info" if event.connected else "warn"
     if isinstance(event, ev.DrainEnded):
         return "info" if not event.rounds else "warn"
+    if isinstance(event, ev.RoundsSaved):
+        return "warn" if event.path else "error"
     return _LEVELS.get(type(event), "info")
