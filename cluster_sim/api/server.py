@@ -37,6 +37,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
 from .. import __version__
+from ..ports import PortInUse
 from ..secret import TOKEN_HEADER, token_matches
 from .store import Store
 
@@ -53,10 +54,6 @@ MAX_INT = 2 ** 63 - 1     # sqlite's INTEGER
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _INTEGER = re.compile(r"\d{1,19}", re.ASCII)
 _HANG_UPS = (ConnectionError, TimeoutError, socket.timeout)
-
-
-class PortInUse(OSError):
-    """The API's port is taken; the message is one line."""
 
 
 class BadRequest(Exception):
