@@ -129,6 +129,7 @@ class Cluster:
                                            connect_timeout=10.0, secret=o.secret or None)
         except zkclient.ZkUnreachable as exc:
             raise UpError(str(exc)) from None
+        from cluster_sim.acl import LayoutLocked
         from cluster_sim.node.term import cluster_id, ensure_layout
 
         from kazoo.exceptions import NoAuthError
@@ -139,6 +140,8 @@ class Cluster:
         except NoAuthError:
             raise UpError("ZooKeeper refused us: this cluster is protected by a secret "
                           "(--secret or CLUSTERSIM_SECRET)") from None
+        except LayoutLocked as exc:
+            raise UpError(str(exc)) from None
 
     def _start_api(self):
         o = self.o
