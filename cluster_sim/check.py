@@ -5,17 +5,29 @@
     report.ok, report.violations()               # True, []
     run_check("http://127.0.0.1:8080")           # all of it, printed; 0 ok, 1 not, 2 unreachable
 
-Only rows with a `round` are checked, per `cluster`; rows without one (what an
-original leader sends) are just counted as `unrounded`. Violations:
+Only rows with a `round` are checked, per `cluster`; rows without one (what a
+leader of the original design sends) are counted, with their time span.
+Violations:
 
     duplicate    a round stored more than once
     regression   a round whose epoch is lower than an earlier round's: a
                  deposed leader delivered after its successor
-    gap          rounds missing between the first and the last
+    gap          rounds missing between the first and the last, unless rows
+                 of an original-design leader were stored in that time (then
+                 the gap is listed as explained, not a violation)
+    undeclared   a row with fewer readings (`count`) than members it expected
+                 (`expected`) that does not say who was missing (`missing`)
+
+A partial row (one that lists `missing` members: finalized at its deadline)
+is reported, not a violation. With the nodes' truth logs, check_truth.py
+recomputes every round and finds losses no row admits to.
 """
 
+import json
+import os
 import sys
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Dict, List, Optional, Tuple
 
 import requests
@@ -54,15 +66,23 @@ class ClusterReport:
     duplicates: List[int] = field(default_factory=list)                    # rounds
     regressions: List[Tuple[int, int, int]] = field(default_factory=list)  # (round, epoch, earlier epoch)
     gaps: List[Tuple[int, int]] = field(default_factory=list)              # (first, last) missing
+    explained: List[Tuple[int, int, int]] = field(default_factory=list)    # (first, last, original rows)
     empty_rounds: List[int] = field(default_factory=list)                  # rounds with count == 0
+    partial: List[Tuple[int, List[str]]] = field(default_factory=list)     # (round, missing ids)
+    undeclared: List[Tuple[int, int, int]] = field(default_factory=list)   # (round, count, expected)
 
     @property
     def label(self) -> str:
         return f"cluster {self.cluster}" if self.cluster else "no cluster"
 
     @property
+    def unexplained_gaps(self) -> List[Tuple[int, int]]:
+        covered = {(a, b) for a, b, _ in self.explained}
+        return [g for g in self.gaps if g not in covered]
+
+    @property
     def ok(self) -> bool:
-        return not (self.duplicates or self.regressions or self.gaps)
+        return not (self.duplicates or self.regressions or self.unexplained_gaps or self.undeclared)
 
     def violations(self) -> List[str]:
         lines = [f"{self.label}: round {r} stored more than once" for r in self.duplicates]
@@ -70,7 +90,22 @@ class ClusterReport:
             f"{self.label}: round {r} has epoch {e}, lower than epoch {high} of an earlier round"
             for r, e, high in self.regressions
         ]
-        lines += [f"{self.label}: {_span('round', a, b)} missing" for a, b in self.gaps]
+        lines += [f"{self.label}: {_span('round', a, b)} missing" for a, b in self.unexplained_gaps]
+        lines += [
+            f"{self.label}: round {r} stored {count} of {expected} readings without saying who is missing"
+            for r, count, expected in self.undeclared
+        ]
+        return lines
+
+    def notes(self) -> List[str]:
+        """What is reported but is no violation: explained gaps, partial rows."""
+        lines = [
+            f"{self.label}: {_span('round', a, b)} missing, covered by {n} rows of an original-design leader"
+            for a, b, n in self.explained
+        ]
+        lines += [
+            f"{self.label}: round {r} partial: missing {', '.join(ids)} (declared)" for r, ids in self.partial
+        ]
         return lines
 
 
@@ -78,8 +113,9 @@ class ClusterReport:
 class Report:
     clusters: Dict[str, ClusterReport] = field(default_factory=dict)
     total: int = 0                    # rows looked at
-    unrounded: int = 0                # original-style rows: no round, not checked
-    malformed: int = 0                # rows whose round or epoch is not an integer
+    unrounded: int = 0                # an original-design leader's rows: no round
+    unrounded_span: Optional[Tuple[str, str]] = None   # their first and last `at`
+    malformed: int = 0                # rows with a field that does not parse
 
     @property
     def ok(self) -> bool:
@@ -88,22 +124,66 @@ class Report:
     def violations(self) -> List[str]:
         lines = [v for c in self.clusters.values() for v in c.violations()]
         if self.malformed:
-            lines.append(f"{self.malformed} rows with a round or epoch that is not an integer")
+            lines.append(f"{self.malformed} rows with a round, epoch, count, expected or missing "
+                         "that does not parse")
         return lines
+
+    def notes(self) -> List[str]:
+        lines = []
+        if self.unrounded:
+            first, last = self.unrounded_span or ("?", "?")
+            lines.append(f"{self.unrounded} rows without a round (an original-design leader's), "
+                         f"stored {first} .. {last}")
+        return lines + [n for c in self.clusters.values() for n in c.notes()]
+
+
+def declared(row: dict) -> Tuple[Optional[int], List[str]]:
+    """A row's (expected, missing ids). The API keeps extra fields as the text
+    it was given, so both may come back as strings. ValueError if unparsable."""
+    expected, missing = row.get("expected"), row.get("missing")
+    if expected is not None:
+        if isinstance(expected, bool) or not isinstance(expected, (int, str)):
+            raise ValueError("expected")
+        expected = int(expected)
+        if expected < 0:
+            raise ValueError("expected")
+    if missing is None:
+        return expected, []
+    if isinstance(missing, str):
+        return expected, [m.strip() for m in missing.split(",") if m.strip()]
+    if isinstance(missing, list) and all(isinstance(m, (str, int)) for m in missing):
+        return expected, [str(m) for m in missing]
+    raise ValueError("missing")
+
+
+def well_formed(row) -> bool:
+    """A row the check can read: integer round, epoch and count (or none), parsable extras."""
+    if not isinstance(row, dict) or not _integer_or_none(row, "round", "epoch", "count"):
+        return False
+    try:
+        declared(row)
+    except ValueError:
+        return False
+    return True
 
 
 def verify(rows: List[dict]) -> Report:
     report = Report(total=len(rows))
     by_cluster: Dict[str, List[dict]] = {}
+    unrounded: List[dict] = []
     for row in rows:
-        if not isinstance(row, dict) or not _integer_or_none(row, "round", "epoch"):
+        if not well_formed(row):
             report.malformed += 1
         elif row.get("round") is None:
-            report.unrounded += 1
+            unrounded.append(row)
         else:
             by_cluster.setdefault(str(row.get("cluster") or ""), []).append(row)
+    report.unrounded = len(unrounded)
+    times = sorted(str(r.get("at")) for r in unrounded if r.get("at") is not None)
+    if times:
+        report.unrounded_span = (times[0], times[-1])
     for name in sorted(by_cluster):
-        report.clusters[name] = _verify_cluster(name, by_cluster[name])
+        report.clusters[name] = _verify_cluster(name, by_cluster[name], unrounded)
     return report
 
 
@@ -112,7 +192,7 @@ def _integer_or_none(row: dict, *names) -> bool:
     return all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in values)
 
 
-def _verify_cluster(name: str, rows: List[dict]) -> ClusterReport:
+def _verify_cluster(name: str, rows: List[dict], unrounded: List[dict]) -> ClusterReport:
     # delivery order does not matter: the promise is about round order
     rows = sorted(rows, key=lambda r: (r["round"], r.get("id") or 0))
     rounds = sorted({r["round"] for r in rows})
@@ -131,8 +211,45 @@ def _verify_cluster(name: str, rows: List[dict]) -> ClusterReport:
             leaders = out.leaders.setdefault(r.get("epoch"), [])
             if str(r["leader"]) not in leaders:
                 leaders.append(str(r["leader"]))
+        expected, missing = declared(r)
+        if missing:
+            out.partial.append((r["round"], missing))
+        elif expected is not None and r.get("count") is not None and r["count"] < expected:
+            out.undeclared.append((r["round"], r["count"], expected))
     out.regressions = _regressions(rows)
+    out.explained = _explained(name, rows, out.gaps, unrounded)
     return out
+
+
+def _explained(cluster: str, rows: List[dict], gaps, unrounded: List[dict]) -> List[Tuple[int, int, int]]:
+    """Gaps during which an original-design leader stored rows (it sends no
+    round): stored after the round before the gap, before the round after it."""
+    times = sorted(t for t in (_time(r) for r in unrounded if str(r.get("cluster") or cluster) == cluster)
+                   if t is not None)
+    if not times:
+        return []
+    stored = {}
+    for r in rows:  # sorted by (round, id): the first delivery of each round
+        stored.setdefault(r["round"], _time(r))
+    found = []
+    for a, b in gaps:
+        before, after = stored.get(a - 1), stored.get(b + 1)
+        if before is None or after is None:
+            continue
+        n = sum(1 for t in times if before < t < after)
+        if n:
+            found.append((a, b, n))
+    return found
+
+
+def _time(row: dict) -> Optional[datetime]:
+    try:
+        moment = datetime.fromisoformat(str(row.get("at")))
+    except ValueError:
+        return None
+    # clustersim's API writes UTC with an offset; take a bare time as UTC too
+    # (naive and aware times do not compare)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 def _regressions(rows: List[dict]) -> List[Tuple[int, int, int]]:
@@ -159,77 +276,57 @@ def _span(word: str, first: int, last: int) -> str:
     return f"{word} {first}" if first == last else f"{word}s {first}-{last}"
 
 
-def _ranges(numbers, limit: int = 6) -> str:
-    """[1, 2, 3, 5] -> '1-3, 5', cut after `limit` ranges."""
-    spans: List[List[int]] = []
-    for n in sorted(set(numbers)):
-        if spans and n == spans[-1][1] + 1:
-            spans[-1][1] = n
-        else:
-            spans.append([n, n])
-    text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans[:limit])
-    return text + (f", ... (+{len(spans) - limit})" if len(spans) > limit else "")
+def render(report: Report, truth=None, note: str = ""):
+    """The report as a rich renderable; see cluster_sim.check_view (pure)."""
+    from cluster_sim.check_view import render as render_view
+
+    return render_view(report, truth, note)
 
 
-def _gaps(gaps: List[Tuple[int, int]], limit: int = 6) -> str:
-    text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in gaps[:limit])
-    return text + (f", ... (+{len(gaps) - limit})" if len(gaps) > limit else "")
+def run_check(api_url: str, truth_dir: Optional[str] = None, truth_given: bool = False,
+              as_json: bool = False) -> int:
+    """Fetch, verify, print; 0 when the history is sound, 1 when not, 2 when
+    unreachable or when --truth names no directory.
 
-
-def _leaders(leaders: Dict[Optional[int], List[str]], limit: int = 6) -> str:
-    """One line per epoch, the latest `limit` epochs: 'e3: 2' (two names = two leaders)."""
-    parts = [
-        f"e{'?' if epoch is None else epoch}: {', '.join(names)}"
-        for epoch, names in sorted(leaders.items(), key=lambda kv: (kv[0] is not None, kv[0] or 0))
-    ]
-    cut = [f"... (+{len(parts) - limit} epochs)"] if len(parts) > limit else []
-    return "\n".join(cut + parts[-limit:]) or "-"
-
-
-def render(report: Report):
-    """A rich renderable of the report (a Panel); pure: prints nothing."""
-    from rich.console import Group
-    from rich.panel import Panel
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(expand=False)
-    for title in ("cluster", "rows", "rounds", "epochs", "leaders", "gaps", "dup", "regr", "empty"):
-        table.add_column(title, justify="right" if title in ("rows", "dup", "regr", "empty") else "left")
-    for c in report.clusters.values():
-        # Text(), not str: ids and leader names come from the network, never markup
-        table.add_row(
-            Text(c.cluster or "(none)"), Text(str(c.rows)),
-            Text(f"{c.rounds} ({c.first}-{c.last})"), Text(_ranges(c.epochs) or "-"),
-            Text(_leaders(c.leaders)),
-            Text(_gaps(c.gaps) or "-", style="red" if c.gaps else ""),
-            Text(str(len(c.duplicates)), style="red" if c.duplicates else ""),
-            Text(str(len(c.regressions)), style="red" if c.regressions else ""),
-            Text(str(len(c.empty_rounds))),
-        )
-    parts = [table] if report.clusters else [Text("no rounds delivered yet")]
-    parts.append(Text(f"{report.total} rows, {report.unrounded} without a round (not checked)", style="dim"))
-    violations = report.violations()
-    if report.ok:
-        parts.append(Text("OK: every round once, no gaps, epochs never go back", style="bold green"))
-    else:
-        parts.append(Text(f"FAILED: {len(violations)} violations", style="bold red"))
-        parts += [Text("  " + v) for v in violations[:20]]
-        if len(violations) > 20:
-            parts.append(Text(f"  ... and {len(violations) - 20} more"))
-    return Panel(Group(*parts), title="clustersim check", expand=False,
-                 border_style="green" if report.ok else "red")
-
-
-def run_check(api_url: str) -> int:
-    """Fetch, verify, print; 0 when the history is sound, 1 when not, 2 when unreachable."""
+    truth_dir: the nodes' truth logs; truth_given: the user named it (so it
+    must exist), else it is the running cluster's, used when it exists."""
+    note = ""
+    if truth_dir is not None and not os.path.isdir(truth_dir):
+        if truth_given:
+            print(f"clustersim check: --truth {truth_dir}: no such directory", file=sys.stderr)
+            return 2
+        note = f"no ground truth: {truth_dir} does not exist (checking the API's rows only)"
+        truth_dir = None
     try:
         rows = fetch_rows(api_url)
     except CheckError as e:
         print(f"clustersim check: {e}", file=sys.stderr)
         return 2
+    report = verify(rows)
+    truth_report = None
+    if truth_dir is not None:
+        # the logs are read after the rows: every sample and publish mark a
+        # stored row could have counted is in them by now
+        from cluster_sim.check_truth import verify_truth
+        from cluster_sim.truth import read_truth
+
+        try:
+            truth = read_truth(truth_dir)
+        except OSError as e:  # removed or unreadable between the test above and now
+            print(f"clustersim check: cannot read {truth_dir}: {e.strerror or e}", file=sys.stderr)
+            return 2
+        truth_report = verify_truth(rows, truth, plain=report)
+    from cluster_sim import check_view
+
+    code = check_view.exit_code(report, truth_report)
+    if as_json:
+        print(json.dumps(check_view.as_json(report, truth_report, note), indent=1))
+        return code
     from rich.console import Console
 
-    report = verify(rows)
-    Console().print(render(report))
-    return 0 if report.ok else 1
+    console = Console()
+    if not console.is_terminal:
+        # piped into a file or a pager: rich would cut lines at 80 columns
+        console = Console(width=200)
+    console.print(check_view.render(report, truth_report, note))
+    return code

@@ -10,6 +10,7 @@ heavy (kazoo, rich, requests) is imported inside the commands that need it.
 """
 
 import json
+import math
 import os
 import sys
 
@@ -34,6 +35,18 @@ def _positive(what, value, low=0.01, high=3600.0):
     if not (low <= value <= high):
         fail(f"{what} must be between {low:g} and {high:g} seconds (got {value:g})")
     return value
+
+
+def _deadline(seconds):
+    if seconds != 0:
+        _positive("--round-deadline", seconds, 0.01, 3600)
+    return seconds
+
+
+def _default_truth_dir():
+    from cluster_sim.truth import truth_dir
+
+    return truth_dir("default")
 
 
 def _checked_secret(secret):
@@ -80,12 +93,13 @@ def main():
 @click.option("--outbox-max", default=0, type=int, help="Outbox bound in rounds (0: 24 h of rounds).")
 @click.option("--retry-max", default=30.0, type=float, show_default=True, help="Cap of the sender's backoff (s).")
 @click.option("--tick-ms", default=200, show_default=True, type=int, help="tickTime of the embedded ZooKeeper.")
+@click.option("--round-deadline", default=0.0, type=float, help="Longest wait (s) for every member's readings before a round is stored partial (0: session timeout + 2 intervals).")
 @click.option("--plain", is_flag=True, help="Print events as plain lines even on a terminal.")
 @click.option("--secret", envvar="CLUSTERSIM_SECRET", default="", help="Cluster secret (env CLUSTERSIM_SECRET): only members may change znodes or post to the API.")
 @click.option("--record", default=None, type=click.Path(dir_okay=False), help="Save the session as a self-contained HTML file.")
 @_name_option
 def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen, history, outbox_max,
-       retry_max, tick_ms, plain, secret, record, name):
+       retry_max, tick_ms, round_deadline, plain, secret, record, name):
     """Start ZooKeeper, the API and N nodes; show them live until Ctrl-C."""
     name = _checked_name(name)
     try:
@@ -116,6 +130,7 @@ def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen
         zk_servers=zk_servers, api_url=api_url, api_db=api_db, listen=listen, tick_ms=tick_ms,
         history=history, outbox_bound=outbox_max, retry_max=retry_max, plain=plain or None,
         secret=_checked_secret(secret), record=_checked_output(record),
+        round_deadline=_deadline(round_deadline),
     )
     try:
         code = run_up(options)
@@ -135,7 +150,12 @@ def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen
 @click.option("--outbox-max", default=0, type=int)
 @click.option("--retry-max", default=30.0, type=float, show_default=True)
 @click.option("--secret", envvar="CLUSTERSIM_SECRET", default="", help="The cluster's secret (env CLUSTERSIM_SECRET).")
-def node(node_id, zk, api_url, interval, session_timeout, connect_timeout, history, outbox_max, retry_max, secret):
+@click.option("--round-deadline", default=0.0, type=float, help="Longest wait (s) for every member's readings before a round is stored partial (0: session timeout + 2 intervals).")
+@click.option("--truth-dir", default=None, type=click.Path(file_okay=False), help="Log every sample taken here (ground truth for `clustersim check`; default: the runtime dir's default.truth).")
+@click.option("--low", default=75.0, show_default=True, type=float, help="Lowest value the sensor reads.")
+@click.option("--high", default=85.0, show_default=True, type=float, help="Highest value the sensor reads (a hot sensor: --low 95 --high 99).")
+def node(node_id, zk, api_url, interval, session_timeout, connect_timeout, history, outbox_max, retry_max, secret,
+         round_deadline, truth_dir, low, high):
     """Run one node in the foreground (join a cluster by hand)."""
     try:
         node_id = parse_node_id(node_id)
@@ -144,13 +164,16 @@ def node(node_id, zk, api_url, interval, session_timeout, connect_timeout, histo
         fail(str(exc))
     _positive("--interval", interval, 0.05)
     _positive("--session-timeout", session_timeout, 0.4, 60)
+    if not (math.isfinite(low) and math.isfinite(high) and low <= high):
+        fail(f"--low {low:g} and --high {high:g} must be finite numbers with low <= high")
     from cluster_sim.node.main import Node
     from cluster_sim.node.settings import NodeSettings
 
     settings = NodeSettings(node_id=node_id, zk=zk, api_url=api_url, interval=interval,
                             session_timeout=session_timeout, connect_timeout=connect_timeout,
                             history=history, outbox_bound=outbox_max, retry_max=retry_max,
-                            secret=_checked_secret(secret))
+                            secret=_checked_secret(secret), round_deadline=_deadline(round_deadline),
+                            truth_dir=truth_dir or _default_truth_dir(), low=low, high=high)
     sys.exit(Node(settings).run())
 
 
@@ -217,18 +240,37 @@ def zk(port, listen):
 @main.command()
 @click.option("--api-url", default=None, help="The API to check (default: the running cluster's, else http://localhost:8080).")
 @_name_option
-def check(api_url, name):
-    """Verify the API's history: one aggregate per round, no epoch going back, no gaps."""
+@click.option("--truth", "truth", default=None, metavar="DIR",
+              help="The nodes' truth logs to recompute every round from (default: the cluster's own, if any).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def check(api_url, name, truth, as_json):
+    """Verify the API's history: one aggregate per round, no epoch going back,
+    no gaps, and (with the nodes' truth logs) every reading counted."""
+    from cluster_sim import control
+
+    name = _checked_name(name)
+    status = {}
+    if api_url is None or truth is None:
+        try:
+            status = control.send(name, {"cmd": "status"}, timeout=3.0)["status"]
+        except (control.ControlError, OSError, KeyError, TypeError):
+            pass  # no cluster running under that name
+    if not isinstance(status, dict):
+        status = {}
     if api_url is None:
-        from cluster_sim import control
+        api_url = status.get("api_url") or "http://localhost:8080"
+    given = truth is not None
+    if not given:
+        from cluster_sim.truth import truth_dir
 
         try:
-            api_url = control.send(_checked_name(name), {"cmd": "status"}, timeout=3.0)["status"]["api_url"]
-        except (control.ControlError, OSError, KeyError):
-            api_url = "http://localhost:8080"
+            # where the running cluster's nodes log; else where they would
+            truth = status.get("truth_dir") or truth_dir(name)
+        except (control.ControlError, OSError):
+            truth = None  # no usable runtime directory: no truth either
     from cluster_sim.check import run_check
 
-    sys.exit(run_check(api_url))
+    sys.exit(run_check(api_url, truth_dir=truth, truth_given=given, as_json=as_json))
 
 
 @main.command()

@@ -105,6 +105,59 @@ def test_original_rows_are_counted_not_checked():
     assert list(report.clusters) == ["c"]
 
 
+def test_an_undeclared_short_row_is_a_violation():
+    # count below expected with no `missing`: the leader's view was short and it did not say so
+    report = verify([row(1, expected="3"), row(2, count=2, expected="3"), row(3, expected=3)])
+    assert not report.ok
+    assert report.clusters["c"].undeclared == [(2, 2, 3)]
+    assert report.violations() == ["cluster c: round 2 stored 2 of 3 readings without saying who is missing"]
+    assert "FAILED" in rendered(report)
+
+
+def test_a_declared_partial_row_is_reported_not_a_violation():
+    report = verify([row(1), row(2, count=3, expected="5", missing="4, 5"), row(3)])
+    assert report.ok and report.violations() == []
+    assert report.clusters["c"].partial == [(2, ["4", "5"])]
+    assert report.notes() == ["cluster c: round 2 partial: missing 4, 5 (declared)"]
+    text = rendered(report)
+    assert "round 2 partial: missing 4, 5 (declared)" in text and "OK" in text
+
+
+def test_unparsable_expected_or_missing_makes_a_row_malformed():
+    report = verify([row(1, expected="three"), row(2, missing=["4", None]), row(3, expected="-1")])
+    assert not report.ok and report.malformed == 3
+
+
+AT = "2024-01-01T10:00:{:02d}.000+00:00".format
+
+
+def test_original_design_rows_explain_the_gap_they_cover_in_time():
+    rows = [row(1, at=AT(1), id=1), row(2, at=AT(2), id=2),
+            {"id": 3, "dato": 80.5, "at": AT(3)}, {"id": 4, "dato": 80.7, "at": AT(4)},
+            {"id": 5, "dato": 80.6, "at": AT(5)},
+            row(6, at=AT(6), id=6), row(7, at=AT(7), id=7)]
+    report = verify(rows)
+    assert report.ok and report.violations() == []
+    c = report.clusters["c"]
+    assert c.gaps == [(3, 5)] and c.explained == [(3, 5, 3)]
+    assert report.unrounded == 3 and report.unrounded_span == (AT(3), AT(5))
+    assert report.notes() == [
+        f"3 rows without a round (an original-design leader's), stored {AT(3)} .. {AT(5)}",
+        "cluster c: rounds 3-5 missing, covered by 3 rows of an original-design leader",
+    ]
+    assert "covered by 3 rows of an original-design leader" in rendered(report)
+
+
+def test_original_design_rows_stored_at_another_time_explain_nothing():
+    rows = [row(1, at=AT(1), id=1), row(2, at=AT(2), id=2), row(6, at=AT(6), id=6),
+            {"id": 7, "dato": 80.5, "at": AT(7)},           # after the gap
+            {"id": 8, "dato": 80.5, "at": AT(4), "cluster": "other"}]  # in it, but another cluster's
+    report = verify(rows)
+    assert not report.ok
+    assert report.clusters["c"].explained == []
+    assert report.violations() == ["cluster c: rounds 3-5 missing"]
+
+
 def test_no_cluster_and_empty_cluster_are_one_group():
     report = verify([row(1, cluster=None), row(2, cluster="")])
     assert list(report.clusters) == [""] and report.clusters[""].rounds == 2

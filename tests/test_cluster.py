@@ -16,11 +16,11 @@ def up_args(zk_hosts, n=3, *extra):
 
 
 def histories(zk_client):
-    """node id -> {round: value}, straight from the znodes."""
+    """node id -> {round: value}, straight from the history znodes."""
     out = {}
-    for child in zk_client.get_children(paths.READINGS):
+    for child in zk_client.get_children(paths.HISTORY):
         try:
-            data, stat = zk_client.get(f"{paths.READINGS}/{child}")
+            data, stat = zk_client.get(f"{paths.HISTORY}/{child}")
         except NoNodeError:
             continue
         reading = decode(data, stat.mtime / 1000)

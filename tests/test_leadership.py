@@ -3,6 +3,7 @@
 import re
 
 from conftest import INTERVAL, SESSION_TIMEOUT, dump, stored_rounds, wait_until
+from ground_truth import GroundTruth
 from test_cluster import up_args
 
 
@@ -119,4 +120,6 @@ def test_ensemble_survives_one_server_and_resumes_after_quorum_loss(start_up):
                "live rounds with all three readings")
     assert {n["id"]: n["pid"] for n in up.status()["nodes"]} == pids
     check_passes(up)
+    # against what the nodes really sampled: every round, the outage's too, whole
+    GroundTruth.load(up.status()["truth_dir"]).assert_rows_match(stored_rounds(up.rows()))
     assert up.output().count(f"ZooKeeper server {other} starting") == 1, up.output()

@@ -10,13 +10,15 @@
 
 Endpoints (every answer is JSON):
 
-    GET  /nuevo?dato=N[&cluster=&epoch=&round=&leader=&count=&min=&max=&...]
+    GET  /nuevo?dato=N[&cluster=&epoch=&round=&leader=&count=&min=&max=&expected=&missing=&...]
     POST /nuevo            the same fields as a JSON object or a form body
     GET  /listar[?after=ID]  every stored row, in id order
     GET  /health           {"ok": true, "rows": N, "last": row or null}
 
-`dato` must be a plain finite decimal number; `epoch`, `round` and `count`
-non-negative integers; `min`/`max` finite numbers. Other parameters (at most
+`dato` must be a plain finite decimal number; `epoch`, `round`, `count` and
+`expected` non-negative integers; `min`/`max` finite numbers; `missing` a
+comma-separated list of node ids (a partial round: members that had not
+caught up when the round was finalized). Other parameters (at most
 20, names and values up to 128 characters) are stored as extra fields. An
 epoch lower than one already accepted for the cluster answers 409; a round
 already stored answers 200 with the stored row and "duplicate": true.
@@ -49,10 +51,12 @@ MAX_TEXT = 128            # characters of cluster, leader, extra names and value
 MAX_EXTRA = 20            # extra parameters
 MAX_FIELDS = 40           # parameters of any kind, checked while parsing
 MAX_INT = 2 ** 63 - 1     # sqlite's INTEGER
+MAX_MISSING = 1024        # characters of the missing list (the leader cuts it to fit)
 
 # plain decimals only: float() would also take "1_0", " 5", "nan", "٣" or "inf"
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _INTEGER = re.compile(r"\d{1,19}", re.ASCII)
+_NODE_IDS = re.compile(r"[A-Za-z0-9_.-]{1,64}(?:,[A-Za-z0-9_.-]{1,64})*", re.ASCII)
 _HANG_UPS = (ConnectionError, TimeoutError, socket.timeout)
 
 
@@ -83,9 +87,11 @@ def parse_delivery(pairs):
     else:
         dato = _number("dato", given.pop("dato"))
     fields = {}
-    for name in ("epoch", "round", "count"):
+    for name in ("epoch", "round", "count", "expected"):
         if name in given:
             fields[name] = _integer(name, given.pop(name))
+    if "missing" in given:
+        fields["missing"] = _node_ids("missing", given.pop("missing"))
     for name in ("min", "max"):
         if name in given:
             fields[name] = _number(name, given.pop(name))
@@ -119,6 +125,14 @@ def _integer(name, text):
     if not _INTEGER.fullmatch(text) or int(text) > MAX_INT:
         raise BadRequest(f"{name} {_short(text)} is not a non-negative integer")
     return int(text)
+
+
+def _node_ids(name, text):
+    if len(text) > MAX_MISSING:
+        raise BadRequest(f"{name} is longer than {MAX_MISSING} characters")
+    if text and not _NODE_IDS.fullmatch(text):
+        raise BadRequest(f"{name} must be comma-separated node ids")
+    return text
 
 
 def _text(name, text):

@@ -256,11 +256,11 @@ def _handover_system(bench, cfg, system, log):
 
 def _round_due(round_no, interval):
     """When a round is computed (node/leader.py): `lag` after it closes."""
-    from cluster_sim.node.leader import round_deadline
+    from cluster_sim.node.leader import due_at
     from cluster_sim.node.settings import NodeSettings
 
     lag = NodeSettings(node_id="x", interval=interval).lag
-    return round_deadline(round_no, interval, lag)
+    return due_at(round_no, interval, lag)
 
 
 # ---------------------------------------------------------------------------

@@ -1,41 +1,89 @@
-"""Every reading, kept fresh in memory by ZooKeeper watches.
+"""Every node's readings, kept fresh in memory by ZooKeeper watches, and
+whether that view can be trusted right now.
 
 The original leader read each reading znode one by one, every round: 0.7 s
 for 1,000 readings, most of a round at 10,000. The leader keeps this cache
-instead: a children watch on /mediciones and a data watch on every reading,
-so computing a round reads memory, not the network.
+instead: children watches on /mediciones (who is a member now) and on
+/clustersim/history (the samples, also of nodes that left), and a data watch
+on every child, so computing a round reads memory, not the network.
+
+A view is only as good as its watches. kazoo drops every raw watch when the
+connection drops (it fires them with ``path=None``); a fetch in flight may
+fail. So the cache tracks its own freshness: after any disconnect it is
+*stale* until it has listed both folders and read every child again, and each
+node with a read in flight is marked *pending*. The leader never finalizes a
+round from a stale view or on a pending node's word (see completeness.py).
 
     cache = ReadingsCache(client).start(timeout=10)
-    readings, bad = cache.snapshot()     # like readings.read_all(client)
+    readings, bad = cache.snapshot()     # members only, like readings.read_all(client)
+    view = cache.view()                  # members, histories, freshness, pending nodes
     cache.stop()
 """
 
 import threading
+import time
+from dataclasses import dataclass, field
+from typing import Dict, Optional, Set, Tuple
 
-from kazoo.exceptions import NoNodeError
+from kazoo.exceptions import KazooException, NoNodeError
 from kazoo.protocol.states import EventType, KazooState
 
 from cluster_sim import paths
-from cluster_sim.node.readings import BadReading, decode
+from cluster_sim.node.readings import BadReading, Reading, decode, merge
+
+
+@dataclass(frozen=True)
+class Member:
+    """A node present in /mediciones now."""
+    owner: int                        # the session holding its ephemeral znode
+    reading: Optional[Reading]        # its znode decoded (a bare value), None if garbage
+    bad: Optional[str] = None         # why its znode is garbage
+
+
+@dataclass
+class View:
+    """The cache at one instant; plain data, safe to use without locks."""
+    members: Dict[str, Member] = field(default_factory=dict)
+    histories: Dict[str, Reading] = field(default_factory=dict)   # present and departed nodes
+    pending: Set[str] = field(default_factory=set)                # node ids with a read in flight
+    fresh: bool = False               # connected, and re-read in full since the last disconnect
+    fresh_since: Optional[float] = None
+
+    def reading(self, node_id: str) -> Optional[Reading]:
+        member = self.members.get(node_id)
+        return merge(member.reading if member else None, member.owner if member else None,
+                     self.histories.get(node_id))
+
+    def speaks_for(self, node_id: str) -> bool:
+        """True when the node's history was written by its current member's session."""
+        member, history = self.members.get(node_id), self.histories.get(node_id)
+        return member is not None and history is not None and history.session == member.owner
 
 
 class ReadingsCache:
-    def __init__(self, client, path=paths.READINGS):
+    def __init__(self, client, clock=time.time):
         self.client = client
-        self.path = path
+        self.clock = clock
         self._lock = threading.Lock()
-        self._readings = {}
-        self._bad = {}
-        self._children = set()
-        self._pending = set()     # children whose first read has not come back yet
+        self._members: Dict[str, Member] = {}
+        self._histories: Dict[str, Reading] = {}
+        self._bad_history: Set[str] = set()
+        self._children: Dict[str, Set[str]] = {paths.READINGS: set(), paths.HISTORY: set()}
+        self._in_flight: Dict[Tuple[str, str], int] = {}   # (folder, child) -> reads in flight
+        self._generation = 0          # bumped by every resync; older answers are ignored
+        self._resyncing: Set[str] = set()  # folders the current resync has not listed yet
+        self._resync_reads: Set[Tuple[str, str]] = set()  # children it has not read yet
+        self._fresh_since: Optional[float] = None
         self._loaded = threading.Event()
+        self._changed = threading.Condition(self._lock)
         self._stopped = False
-        self._disconnected = False
 
+    # -- life cycle -------------------------------------------------------
     def start(self, timeout=10.0):
         self.client.add_listener(self._on_state)
-        self.client.ensure_path(self.path)
-        self.client.ChildrenWatch(self.path, self._on_children)
+        for folder in self._children:
+            self.client.ensure_path(folder)
+        self._resync()
         self._loaded.wait(timeout)
         return self
 
@@ -45,100 +93,174 @@ class ReadingsCache:
 
     def stop(self):
         self._stopped = True
-        try:
-            self.client.remove_listener(self._on_state)
-        except Exception:
-            pass
+        self.client.remove_listener(self._on_state)
+        with self._changed:
+            self._changed.notify_all()
+
+    def wait_change(self, timeout):
+        """Block until the cache changes (or `timeout`): the leader waits on this
+        instead of polling while a round is incomplete."""
+        with self._changed:
+            self._changed.wait(timeout)
 
     def _on_state(self, state):
-        # kazoo does not re-register raw watches when it reconnects, and a
-        # fetch may have failed while the connection was down: once connected
-        # again, read (and watch) every reading anew.
+        # kazoo's thread: never block here
         if state == KazooState.CONNECTED:
-            if self._disconnected and not self._stopped:
-                self._disconnected = False
-                self.client.handler.spawn(self._refetch_all)
+            if not self._stopped:
+                self.client.handler.spawn(self._resync)
         else:
-            self._disconnected = True
+            with self._changed:
+                self._fresh_since = None   # stale until the resync completes
+                self._changed.notify_all()
 
-    def _refetch_all(self):
+    # -- reads ------------------------------------------------------------
+    def _resync(self):
+        """List both folders (re-arming the children watches) and read every child."""
         with self._lock:
-            children = list(self._children)
-        for child in children:
-            self._fetch(child)
+            if self._stopped:
+                return
+            self._generation += 1
+            generation = self._generation
+            self._fresh_since = None
+            self._resyncing = set(self._children)
+            self._resync_reads = set()
+        for folder in list(self._children):
+            self._list(folder, generation, resync=True)
 
-    def snapshot(self):
+    def _list(self, folder, generation, resync=False):
+        try:
+            result = self.client.get_children_async(folder, watch=self._on_children)
+        except KazooException:
+            return  # disconnected: the next CONNECTED resyncs
+        result.rawlink(lambda res: self._listed(folder, generation, resync, res))
+
+    def _on_children(self, event):
+        if self._stopped or event.path is None:
+            return  # path None: the connection dropped; the resync after it re-reads all
         with self._lock:
-            return dict(self._readings), dict(self._bad)
+            generation = self._generation
+        self._list(event.path, generation)
 
-    # -- watches (kazoo's threads: never block here) ----------------------
-    def _on_children(self, children):
-        if self._stopped:
-            return False  # removes the children watch
-        children = set(children)
-        with self._lock:
-            new = children - self._children
-            gone = self._children - children
-            self._children = children
-            for child in gone:
-                self._forget(child)
-            self._pending |= new
-            if not self._pending:
-                self._loaded.set()
-        for child in new:
-            self._fetch(child)
-        return True
+    def _listed(self, folder, generation, resync, result):
+        try:
+            children = set(result.get_nowait())
+        except NoNodeError:
+            children = set()
+        except KazooException:
+            return  # disconnected meanwhile: the next CONNECTED resyncs
+        with self._changed:
+            if generation != self._generation or self._stopped:
+                return
+            old = self._children[folder]
+            self._children[folder] = children
+            for child in old - children:
+                self._forget(folder, child)
+            to_read = children if resync else children - old
+            for child in to_read:
+                self._in_flight[(folder, child)] = self._in_flight.get((folder, child), 0) + 1
+            if resync:
+                self._resyncing.discard(folder)
+                self._resync_reads |= {(folder, child) for child in to_read}
+            self._settle()
+        for child in to_read:
+            self._read(folder, child, generation)
 
-    def _fetch(self, child):
-        if self._stopped:
+    def _read(self, folder, child, generation):
+        try:
+            result = self.client.get_async(f"{folder}/{child}", watch=self._on_data)
+        except KazooException:
+            self._done(folder, child)
             return
-        result = self.client.get_async(f"{self.path}/{child}", watch=self._on_data)
-        result.rawlink(lambda res, child=child: self._stored(child, res))
+        result.rawlink(lambda res: self._stored(folder, child, generation, res))
 
     def _on_data(self, event):
-        child = event.path.rsplit("/", 1)[-1]
-        if self._stopped or event.type == EventType.DELETED:
-            with self._lock:
-                self._forget(child)
-            return
-        with self._lock:
-            watched = child in self._children
-        if watched:
-            self._fetch(child)
+        if self._stopped or event.path is None:
+            return  # path None: the connection dropped; the resync after it re-reads all
+        folder, child = event.path.rsplit("/", 1)
+        with self._changed:
+            if folder not in self._children or child not in self._children[folder]:
+                return
+            if event.type == EventType.DELETED:
+                self._forget(folder, child)
+                self._changed.notify_all()
+                return
+            generation = self._generation
+            self._in_flight[(folder, child)] = self._in_flight.get((folder, child), 0) + 1
+        self._read(folder, child, generation)
 
-    def _stored(self, child, result):
-        node_id = paths.node_id_from_reading(child)
+    def _stored(self, folder, child, generation, result):
         try:
             data, stat = result.get_nowait()
         except NoNodeError:
-            with self._lock:
-                self._forget(child)
-                self._done(child)
+            with self._changed:
+                self._forget(folder, child)
+            self._done(folder, child)
             return
-        except Exception:
-            with self._lock:
-                self._done(child)
+        except KazooException:
+            self._done(folder, child)  # disconnected: the resync after it re-reads
             return
+        node_id = paths.node_id_from_reading(child)
         try:
             reading, why = decode(data, mtime=stat.mtime / 1000.0), None
         except BadReading as exc:
             reading, why = None, str(exc)
-        with self._lock:
-            if child in self._children:
-                if reading is not None:
-                    self._readings[node_id] = reading
-                    self._bad.pop(node_id, None)
+        with self._changed:
+            if generation == self._generation and child in self._children[folder]:
+                if folder == paths.READINGS:
+                    self._members[node_id] = Member(owner=stat.ephemeralOwner, reading=reading, bad=why)
+                elif reading is not None:
+                    self._histories[node_id] = reading
+                    self._bad_history.discard(node_id)
                 else:
-                    self._bad[node_id] = why
-                    self._readings.pop(node_id, None)
-            self._done(child)
+                    self._histories.pop(node_id, None)
+                    self._bad_history.add(node_id)
+        self._done(folder, child)
 
-    def _forget(self, child):
+    def _done(self, folder, child):
+        with self._changed:
+            left = self._in_flight.get((folder, child), 0) - 1
+            if left > 0:
+                self._in_flight[(folder, child)] = left
+            else:
+                self._in_flight.pop((folder, child), None)
+            self._resync_reads.discard((folder, child))
+            self._settle()
+
+    def _forget(self, folder, child):
         node_id = paths.node_id_from_reading(child)
-        self._readings.pop(node_id, None)
-        self._bad.pop(node_id, None)
+        if folder == paths.READINGS:
+            self._members.pop(node_id, None)
+        else:
+            self._histories.pop(node_id, None)
+            self._bad_history.discard(node_id)
 
-    def _done(self, child):
-        self._pending.discard(child)
-        if not self._pending:
-            self._loaded.set()
+    def _settle(self):
+        """Called under the lock after every answer: fresh once a resync is all in."""
+        if not self._resyncing and not self._resync_reads and self._fresh_since is None:
+            if self.client.connected:
+                self._fresh_since = self.clock()
+                self._loaded.set()
+        self._changed.notify_all()
+
+    # -- what callers see -------------------------------------------------
+    def view(self) -> View:
+        with self._lock:
+            return View(
+                members=dict(self._members),
+                histories=dict(self._histories),
+                pending={paths.node_id_from_reading(child) for _, child in self._in_flight},
+                fresh=self._fresh_since is not None,
+                fresh_since=self._fresh_since,
+            )
+
+    def snapshot(self):
+        """(node id -> Reading, node id -> why it is garbage), members only."""
+        view = self.view()
+        readings, bad = {}, {}
+        for node_id, member in view.members.items():
+            reading = view.reading(node_id)
+            if reading is not None:
+                readings[node_id] = reading
+            else:
+                bad[node_id] = member.bad or "unreadable"
+        return readings, bad

@@ -25,6 +25,17 @@ from cluster_sim.node.term import Fenced
 from cluster_sim.secret import TOKEN_HEADER, api_token
 
 BASE_BACKOFF = 0.2
+MAX_MISSING = 1024  # the API's limit for the missing list; `expected` keeps the true number
+
+
+def _fit(ids, limit):
+    text = ""
+    for node_id in ids:
+        candidate = f"{text},{node_id}" if text else node_id
+        if len(candidate) > limit:
+            break
+        text = candidate
+    return text
 
 
 def delivery_params(agg: Aggregate, epoch: int, node_id: str, cluster: str) -> dict:
@@ -35,6 +46,10 @@ def delivery_params(agg: Aggregate, epoch: int, node_id: str, cluster: str) -> d
         "count": agg.count,
         "cluster": cluster,
     }
+    if agg.expected is not None:
+        params["expected"] = agg.expected
+    if agg.missing:
+        params["missing"] = _fit(agg.missing, MAX_MISSING)
     if agg.count:
         params.update({"dato": agg.mean, "min": agg.min, "max": agg.max})
     return params

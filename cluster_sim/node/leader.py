@@ -1,10 +1,18 @@
 """The leader's round loop: aggregate each round, put it in the outbox.
 
-Round ``r`` holds the samples taken in ``[r*interval, (r+1)*interval)`` and is
-computed ``lag`` seconds after it closes. A new leader resumes from the
-watermark in /clustersim/last_round: it first fills every round missed since
-then from the nodes' histories (an empty round, count 0, where nobody had a
-reading), then goes on live. Every write is a fenced transaction of the term.
+Round ``r`` holds the samples taken in ``[r*interval, (r+1)*interval)`` and
+becomes due ``lag`` seconds after it closes. It is finalized only when it is
+complete (completeness.py): every member has published up to it, as seen in
+a fresh view of the readings. Rounds are finalized in order; an incomplete
+round holds back the ones after it. The wait is bounded: ``round_deadline``
+seconds after the round became due *and* the leader could see the cluster
+(after a reconnect, a resume from a pause, a new term), a round is stored as
+partial, naming the members still owed.
+
+A new leader resumes from the watermark in /clustersim/last_round: it fills
+every round missed since then from the nodes' histories (an empty round,
+count 0, where nobody had a reading), then goes on live. Every write is a
+fenced transaction of the term.
 
     leadership = Leadership(client, settings, term, cluster="ab12", report=print)
     leadership.run()        # blocks for the whole term; always raises StepDown
@@ -20,8 +28,9 @@ from kazoo.exceptions import ConnectionLoss, NodeExistsError, NoNodeError, Opera
 
 from cluster_sim import paths
 from cluster_sim.zkclient import connected_server
-from cluster_sim.node.aggregate import aggregate_round
+from cluster_sim.node.aggregate import aggregate_round, aggregate_values
 from cluster_sim.node.cache import ReadingsCache
+from cluster_sim.node.completeness import assess
 from cluster_sim.node.delivery import Sender
 from cluster_sim.node.outbox import Outbox
 from cluster_sim.node.readings import read_all
@@ -33,7 +42,8 @@ def due_round(now, interval, lag):
     return math.floor((now - lag) / interval) - 1
 
 
-def round_deadline(round_no, interval, lag):
+def due_at(round_no, interval, lag):
+    """When round `round_no` becomes due: `lag` after it closes."""
     return (round_no + 1) * interval + lag
 
 
@@ -68,12 +78,7 @@ class Leadership:
         self.outbox = Outbox(client, settings.outbox_bound)
         self.sender = None
         self.cache = None
-
-    def _snapshot(self):
-        """The readings: from the watch-kept cache once it has loaded, else read now."""
-        if self.cache is not None and self.cache.loaded:
-            return self.cache.snapshot()
-        return read_all(self.client)
+        self._next_prune = 0.0
 
     # -- the term ---------------------------------------------------------
     def run(self):
@@ -170,26 +175,74 @@ class Leadership:
     def _rounds(self, watermark):
         interval, lag = self.s.interval, self.s.lag
         next_round = self._first_round(watermark, due_round(self.clock(), interval, lag))
+        seeing_since = self.clock()  # since when this leader has seen the cluster without a break
+        last_tick = self.clock()
         while not self.term.over():
+            now = self.clock()
+            if now - last_tick > interval + 1.0:
+                # we were frozen (SIGSTOP, a long GC): the others' catch-up starts now
+                seeing_since = now
+            last_tick = now
             if not self.term.acting():
+                seeing_since = None
                 self.term.ended.wait(0.05)  # SUSPENDED: hold still, ZooKeeper decides
                 continue
-            due = due_round(self.clock(), interval, lag)
+            seeing_since = seeing_since or now
+            due = due_round(now, interval, lag)
+            if next_round > due:
+                self.term.ended.wait(max(0.0, due_at(next_round, interval, lag) - now))
+                continue
+            view = self.cache.view()
+            if not view.fresh:
+                self.cache.wait_change(0.05)  # re-reading after a reconnect: nothing is final yet
+                continue
+            self._warn_garbage(view)
             try:
-                if next_round <= due:
-                    snapshot, bad = self._snapshot()
-                    self._warn_garbage(bad)
-                    for round_no in range(next_round, due + 1):
-                        agg = aggregate_round(snapshot, round_no, interval, live=round_no == due,
-                                              computed_at=self.clock())
-                        self._commit(agg)
-                        next_round = round_no + 1
+                next_round = self._finalize(next_round, due, view, max(seeing_since, view.fresh_since))
             except (ConnectionLoss, OperationTimeoutError):
                 # The connection dropped mid-round; the session may well live on
                 # (SUSPENDED). Retry the same round once connected: a commit that
                 # did land shows up as "already in the outbox".
                 continue
-            self.term.ended.wait(max(0.0, round_deadline(next_round, interval, lag) - self.clock()))
+            if next_round <= due:
+                self.cache.wait_change(0.05)  # someone is not caught up: wait for their publish
+            else:
+                self._prune_histories(view)
+
+    def _finalize(self, next_round, due, view, seeing_since):
+        """Store rounds next_round..due in order while each is complete or past its
+        deadline; returns the first round not stored."""
+        interval, lag = self.s.interval, self.s.lag
+        while next_round <= due:
+            now = self.clock()
+            verdict = assess(view, next_round, interval, live=next_round == due)
+            if not verdict.complete:
+                since = max(due_at(next_round, interval, lag), seeing_since)
+                if now < since + self.s.round_deadline:
+                    return next_round
+            self._commit(aggregate_values(verdict.values, next_round, missing=verdict.owed, computed_at=now))
+            next_round += 1
+        return next_round
+
+    def _prune_histories(self, view):
+        """Delete the history znodes of nodes long gone (they are persistent, so that
+        a node's last samples outlive it; nothing can need them after this long)."""
+        now = self.clock()
+        if now < self._next_prune:
+            return
+        self._next_prune = now + 10.0
+        keep = 2 * self.s.history * self.s.interval
+        for node_id, history in view.histories.items():
+            newest = history.history[-1][1] if history.history else history.ts
+            if node_id in view.members or now - newest < keep:
+                continue
+            path = paths.history_path(node_id)
+            stat = self.client.exists(path)
+            if stat is None:
+                continue
+            txn = self.term.transaction()
+            txn.delete(path, version=stat.version)  # a node that wrote meanwhile keeps it
+            self.term.commit(txn)
 
     def _unsafe_rounds(self):
         """The original design's loop, kept for the split-brain demo: no guard,
@@ -201,7 +254,7 @@ class Leadership:
         interval, lag = self.s.interval, self.s.lag
         next_round = due_round(self.clock(), interval, lag) + 1
         while not self.term.ended.is_set():
-            self.term.ended.wait(max(0.0, round_deadline(next_round, interval, lag) - self.clock()))
+            self.term.ended.wait(max(0.0, due_at(next_round, interval, lag) - self.clock()))
             if self.term.ended.is_set():
                 break
             due = due_round(self.clock(), interval, lag)
@@ -222,11 +275,11 @@ class Leadership:
                 pass
             self.report("round", round=due, mean=agg.mean, count=agg.count, epoch=self.term.epoch)
 
-    def _warn_garbage(self, bad):
-        for node_id, why in bad.items():
-            if node_id not in self.warned_bad:
+    def _warn_garbage(self, view):
+        for node_id, member in view.members.items():
+            if member.reading is None and node_id not in self.warned_bad:
                 self.warned_bad.add(node_id)
-                self.report("warn", text=f"skipping node {node_id}'s reading: {why}")
+                self.report("warn", text=f"skipping node {node_id}'s reading: {member.bad}")
 
     def _commit(self, agg):
         self.last = agg
@@ -249,4 +302,8 @@ class Leadership:
                         text=f"outbox full ({self.outbox.bound}): dropped round(s) "
                              f"{dropped[0]}..{dropped[-1]}, {self.dropped} dropped in all")
         self.outbox.added(agg.round, dropped)
-        self.report("round", round=agg.round, mean=agg.mean, count=agg.count, epoch=self.term.epoch)
+        self.report("round", round=agg.round, mean=agg.mean, count=agg.count, epoch=self.term.epoch,
+                    expected=agg.expected, missing=agg.missing)
+        if agg.missing:
+            self.report("warn", text=f"round {agg.round} stored partial: {len(agg.missing)} member(s) "
+                                     f"had not caught up by its deadline ({', '.join(agg.missing[:10])})")

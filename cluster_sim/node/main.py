@@ -15,12 +15,13 @@ import sys
 import threading
 import time
 
-from kazoo.exceptions import NoAuthError, NodeExistsError
+from kazoo.exceptions import NoAuthError
 from kazoo.protocol.states import KazooState
 
 from cluster_sim import paths, zkclient
 from cluster_sim.acl import LayoutLocked
 from cluster_sim.node.leader import Leadership
+from cluster_sim.node.publisher import IdTaken, Publisher
 from cluster_sim.node.sensor import Sensor, uniform_sampler
 from cluster_sim.node.settings import NodeSettings
 from cluster_sim.node.term import StepDown, Term, claim_epoch, cluster_id, ensure_layout
@@ -35,6 +36,8 @@ class Node:
         self.stopping = threading.Event()
         self.client = None
         self.sensor = None
+        self.publisher = None
+        self.truth = None
         self.election = None
         self.term = None
         self.cluster = ""
@@ -95,34 +98,49 @@ class Node:
     def _run_connected(self) -> int:
         ensure_layout(self.client)
         self.cluster = cluster_id(self.client)
-        self.sensor = Sensor(
-            self.client, self.s.node_id, self.s.interval, self.s.history,
-            sample=uniform_sampler(self.s.low, self.s.high), report=self.report,
-        )
-        if not self._claim():
+        sensor = Sensor(self.s.node_id, self.s.interval, self.s.history,
+                        sample=uniform_sampler(self.s.low, self.s.high))
+        self.publisher = Publisher(self.client, self.s.node_id, sensor, report=self.report)
+        sensor.on_sample = self.publisher.kick
+        if not self._claim(sensor):
             self._fail(f"node {self.s.node_id} is already running in this cluster "
                        f"({paths.reading_path(self.s.node_id)} exists); pick another id")
-            self.sensor = None
+            self.publisher.stop()
+            self.publisher = None
             return 2
+        if self.s.truth_dir:
+            # only once the id is ours: a refused process must not write into the
+            # truth of the node that holds it
+            from cluster_sim.truth import TruthLog
+
+            self.truth = TruthLog(self.s.truth_dir, self.s.node_id, self.cluster)
+            sensor.attach_truth(self.truth)
+            self.publisher.truth = self.truth
+            self.truth.published(self.publisher.published_seq)
+        self.sensor = sensor
         self.client.add_listener(self._on_state)
-        self.report("started", host=self.sensor.host, zk=self.s.zk)
+        self.report("started", host=self.publisher.host, zk=self.s.zk)
         self.sensor.start()
+        self.publisher.start()
         elector = threading.Thread(target=self._elect, daemon=True, name="election")
         elector.start()
         while not self.stopping.wait(0.5):
-            if self.sensor.taken_over:
+            if self.publisher.taken_over:
                 self.stop("id taken over")
         return 0
 
-    def _claim(self):
-        """Take our id; on a restart, wait for a dead predecessor's znode to go."""
+    def _claim(self, sensor):
+        """Take our id; on a restart, wait for a dead predecessor's znode to go.
+        The history goes on from what a predecessor with this id published."""
         deadline = time.monotonic() + self.s.wait_for_id
         told = False
+        sensor.seed(self.publisher.previous_history())
+        sensor.take()
         while True:
             try:
-                self.sensor.claim()
+                self.publisher.claim()
                 return True
-            except NodeExistsError:
+            except IdTaken:
                 if time.monotonic() >= deadline or self.stopping.is_set():
                     return False
                 if not told:
@@ -162,10 +180,16 @@ class Node:
                 pass
         if self.sensor is not None:
             self.sensor.stop()
+        if self.publisher is not None:
+            # every sample taken, in ZooKeeper before our session closes: the
+            # leader counts them even though we are leaving
+            self.publisher.stop(final=True)
         if self.client is not None:
             # closing the session deletes our ephemeral znodes at once: the next
             # candidate takes over without waiting for a session timeout
             zkclient.close(self.client)
+        if self.truth is not None:
+            self.truth.close()
         if self.sensor is not None:
             self.report("stopped", reason=getattr(self, "stop_reason", ""))
 

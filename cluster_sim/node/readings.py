@@ -1,13 +1,17 @@
-"""What a node writes under /mediciones, and how anyone reads it back.
+"""What a node writes to ZooKeeper, and how anyone reads it back.
 
-clustersim nodes write JSON with their latest reading and a short history
-(so a new leader can fill the rounds it missed); nodes of the original design
-write a bare number. Both are accepted. Anything else is garbage: it raises
-``BadReading`` and never enters a mean.
+Every node writes its latest value as a bare number to /mediciones/app{ID},
+as the original design did, so an original leader can average it. clustersim
+nodes also write JSON with a short history of their samples to
+/clustersim/history/app{ID} (in the same transaction), so a leader can fill
+the rounds it missed and know when a node's readings for a round are all in.
+JSON in /mediciones (what older clustersim nodes wrote) is still accepted.
+Anything else is garbage: it raises ``BadReading`` and never enters a mean.
 
-    data = encode(Reading(value=80.2, ts=1700000000.0, seq=7, history=[...]))
+    data = encode(Reading(value=80.2, ts=1700000000.0, seq=7, history=[...], session=0x1234))
     reading = decode(data, mtime=stat.mtime / 1000)
     reading.value_in_round(round_no, interval)
+    encode_bare(80.2)        # b"80.2": what /mediciones/app{ID} holds
 """
 
 import json
@@ -32,16 +36,26 @@ class Reading:
     host: Optional[str] = None
     bare: bool = False              # written by a node of the original design
     history: List[Tuple[int, float, float]] = field(default_factory=list)  # (seq, ts, value)
+    session: Optional[int] = None   # the ZooKeeper session that wrote this history
+
+    def last_round(self, interval: float) -> Optional[int]:
+        """The newest round this reading has a sample for: every sample of this
+        node up to that round is in it (a history is published whole, in order)."""
+        newest = self.history[-1][1] if self.history else (None if self.bare else self.ts)
+        return None if newest is None else round_of(newest, interval)
 
     def value_in_round(self, round_no: int, interval: float) -> Optional[float]:
         """This node's reading for `round_no` (its last sample in that round)."""
-        found = None
-        for _, ts, value in self.history:
-            if round_of(ts, interval) == round_no:
-                found = value
-        if found is None and round_of(self.ts, interval) == round_no:
-            found = self.value
-        return found
+        # newest first: the rounds a leader asks about are the latest ones
+        for _, ts, value in reversed(self.history):
+            sample_round = round_of(ts, interval)
+            if sample_round == round_no:
+                return value
+            if sample_round < round_no:
+                break
+        if not self.history and round_of(self.ts, interval) == round_no:
+            return self.value
+        return None
 
 
 def round_of(ts: float, interval: float) -> int:
@@ -68,17 +82,22 @@ def _finite(value, what, bounds=VALUE_BOUNDS) -> float:
 
 
 def encode(reading: Reading) -> bytes:
-    return json.dumps(
-        {
-            "value": reading.value,
-            "ts": reading.ts,
-            "seq": reading.seq,
-            "pid": reading.pid,
-            "host": reading.host,
-            "history": [[s, round(t, 3), v] for s, t, v in reading.history],
-        },
-        separators=(",", ":"),
-    ).encode()
+    obj = {
+        "value": reading.value,
+        "ts": reading.ts,
+        "seq": reading.seq,
+        "pid": reading.pid,
+        "host": reading.host,
+        "history": [[s, round(t, 3), v] for s, t, v in reading.history],
+    }
+    if reading.session is not None:
+        obj["session"] = reading.session
+    return json.dumps(obj, separators=(",", ":")).encode()
+
+
+def encode_bare(value: float) -> bytes:
+    """The original design's format: what `float(data.decode())` reads back."""
+    return repr(float(value)).encode()
 
 
 def decode(data: Optional[bytes], mtime: Optional[float] = None) -> Reading:
@@ -113,6 +132,7 @@ def decode(data: Optional[bytes], mtime: Optional[float] = None) -> Reading:
         history.append((int(_finite(seq, "seq", SEQ_BOUNDS)), _finite(t, "ts", TS_BOUNDS), _finite(v, "value")))
     pid = obj.get("pid")
     host = obj.get("host")
+    session = obj.get("session")
     return Reading(
         value=value,
         ts=ts,
@@ -120,7 +140,22 @@ def decode(data: Optional[bytes], mtime: Optional[float] = None) -> Reading:
         pid=pid if isinstance(pid, int) and not isinstance(pid, bool) else None,
         host=str(host)[:255] if isinstance(host, str) else None,
         history=history,
+        session=session if isinstance(session, int) and not isinstance(session, bool) else None,
     )
+
+
+def merge(member: Optional[Reading], owner: Optional[int], history: Optional[Reading]) -> Optional[Reading]:
+    """One node's reading from its two znodes.
+
+    `member` is /mediciones/app{ID} decoded (None if absent), `owner` that
+    znode's ephemeral owner, `history` /clustersim/history/app{ID} decoded.
+    The history speaks for the member when the same session wrote both;
+    otherwise the member is a node of the original design (or a history left
+    by an earlier process with this id) and its bare value stands.
+    """
+    if history is not None and (member is None or (owner is not None and history.session == owner)):
+        return history
+    return member
 
 
 def read_all(client, timeout: float = 10.0):
@@ -138,16 +173,27 @@ def read_all(client, timeout: float = 10.0):
         children = client.get_children(paths.READINGS)
     except NoNodeError:
         return {}, {}
-    pending = [(c, client.get_async(f"{paths.READINGS}/{c}")) for c in children]
+    pending = [(c, client.get_async(f"{paths.READINGS}/{c}"), client.get_async(f"{paths.HISTORY}/{c}"))
+               for c in children]
     readings, bad = {}, {}
-    for child, result in pending:
+    for child, result, history_result in pending:
         try:
             data, stat = result.get(timeout=timeout)
         except NoNodeError:
             continue
         node_id = paths.node_id_from_reading(child)
         try:
-            readings[node_id] = decode(data, mtime=stat.mtime / 1000.0)
+            member = decode(data, mtime=stat.mtime / 1000.0)
         except BadReading as exc:
-            bad[node_id] = str(exc)
+            member, why = None, str(exc)
+        try:
+            history_data, _ = history_result.get(timeout=timeout)
+            history = decode(history_data)
+        except (NoNodeError, BadReading):
+            history = None
+        reading = merge(member, stat.ephemeralOwner, history)
+        if reading is not None:
+            readings[node_id] = reading
+        else:
+            bad[node_id] = why
     return readings, bad

@@ -1,29 +1,26 @@
-"""The sensor thread: a reading every interval into /mediciones/app{ID}.
+"""The sensor: a sample every interval, into memory, whatever ZooKeeper does.
 
 Samples fall on a grid (``k * interval + offset``) so each node has exactly one
-reading per round. The last ``history`` samples travel with every write, and
-sampling goes on while ZooKeeper is unreachable: once the node reconnects,
-its history covers the outage and a leader can still fill those rounds.
+reading per round. Sampling never touches the network: a sample goes into the
+in-memory history and the node's truth log, and the publisher (a thread of its
+own, see publisher.py) sends the latest history when it can. A ZooKeeper
+server that hangs, a lost connection, a slow network: the history keeps every
+sample, and once published again it covers the outage.
 
-    sensor = Sensor(client, "3", interval=5.0, history=24, report=print)
-    sensor.claim()      # creates the ephemeral znode; NodeExistsError if taken
-    sensor.start()
-    ...
-    sensor.stop()
+    sensor = Sensor("3", interval=5.0, history=24, on_sample=publisher.kick)
+    sensor.seed(previous)      # continue the history an earlier process published
+    sensor.take()              # the first sample, taken at once
+    sensor.attach_truth(log)   # once the id is ours: every sample from now on is logged
+    sensor.start(); ...; sensor.stop()
+    seq, history = sensor.latest()
 """
 
-import os
 import random
-import socket
 import threading
 import time
 from collections import deque
 
-from kazoo.exceptions import ConnectionLoss, NodeExistsError, NoNodeError, SessionExpiredError
-from kazoo.protocol.states import KazooState
-
-from cluster_sim import paths
-from cluster_sim.node import readings
+from cluster_sim.node.readings import round_of
 
 
 def uniform_sampler(low=75.0, high=85.0, rng=None):
@@ -32,66 +29,51 @@ def uniform_sampler(low=75.0, high=85.0, rng=None):
 
 
 class Sensor(threading.Thread):
-    def __init__(self, client, node_id, interval, history, sample=None, clock=time.time, report=None):
+    def __init__(self, node_id, interval, history, sample=None, clock=time.time, truth=None,
+                 on_sample=None):
         super().__init__(name=f"sensor-{node_id}", daemon=True)
-        self.client = client
         self.node_id = node_id
-        self.path = paths.reading_path(node_id)
         self.interval = interval
         self.offset = min(0.1 * interval, 0.25)
         self.sample = sample or uniform_sampler()
         self.clock = clock
-        self.report = report or (lambda kind, **kw: None)
+        self.truth = truth
+        self.on_sample = on_sample or (lambda: None)
         self.history = deque(maxlen=max(1, history))
         self.seq = 0
-        self.host = socket.gethostname()
         self._stop = threading.Event()
-        self._wake = threading.Event()
         self._lock = threading.Lock()
-        self.taken_over = False
-        client.add_listener(self._on_state)
 
-    def _on_state(self, state):
-        # kazoo calls this on its own thread, which must not block: just wake.
-        if state == KazooState.CONNECTED:
-            self._wake.set()
-
-    def _take_sample(self):
-        self.seq += 1
-        self.history.append((self.seq, round(self.clock(), 3), float(self.sample())))
-
-    def _data(self):
-        seq, ts, value = self.history[-1]
-        return readings.encode(
-            readings.Reading(
-                value=value, ts=ts, seq=seq, pid=os.getpid(), host=self.host,
-                history=list(self.history),
-            )
-        )
-
-    def claim(self):
-        """Take the node id: create the ephemeral znode with a first reading."""
+    def seed(self, previous):
+        """Continue from what an earlier process with this id published (its
+        samples may still be needed for rounds not yet stored)."""
         with self._lock:
-            self._take_sample()
-            self.client.create(self.path, self._data(), ephemeral=True, makepath=True)
+            for seq, ts, value in previous:
+                self.history.append((seq, ts, value))
+                self.seq = max(self.seq, seq)
 
-    def publish(self):
+    def attach_truth(self, truth):
+        """Log from now on, starting with the newest sample (the one the claim published)."""
         with self._lock:
-            data = self._data()
-            try:
-                try:
-                    self.client.set(self.path, data)
-                except NoNodeError:
-                    # our session was lost and a new one started: the znode is gone
-                    self.client.create(self.path, data, ephemeral=True, makepath=True)
-                    self.report("republished", seq=self.seq)
-            except NodeExistsError:
-                self.taken_over = True
-                self.report("error", text=f"node id {self.node_id} was taken by another process")
-            except (ConnectionLoss, SessionExpiredError):
-                pass  # published again on reconnect; the history keeps the gap covered
-            except Exception as exc:  # never let a sensor die silently
-                self.report("error", text=f"sensor write failed: {exc!r}")
+            self.truth = truth
+            seq, ts, value = self.history[-1]
+        truth.sample(seq, ts, value, round_of(ts, self.interval), self.interval)
+
+    def take(self):
+        with self._lock:
+            self.seq += 1
+            ts = round(self.clock(), 3)
+            value = float(self.sample())
+            self.history.append((self.seq, ts, value))
+            seq = self.seq
+        if self.truth is not None:
+            self.truth.sample(seq, ts, value, round_of(ts, self.interval), self.interval)
+        self.on_sample()
+
+    def latest(self):
+        """(seq of the newest sample, a copy of the history), for the publisher."""
+        with self._lock:
+            return self.seq, list(self.history)
 
     def next_sample_time(self, now):
         k = int((now - self.offset) // self.interval) + 1
@@ -104,21 +86,10 @@ class Sensor(threading.Thread):
                 left = due - self.clock()
                 if left <= 0:
                     break
-                if self._wake.wait(left):
-                    self._wake.clear()
-                    if self.client.connected and not self._stop.is_set():
-                        self.publish()
+                self._stop.wait(left)
             if self._stop.is_set():
                 break
-            with self._lock:
-                self._take_sample()
-            if self.client.connected:
-                self.publish()
+            self.take()
 
     def stop(self):
         self._stop.set()
-        self._wake.set()
-        try:
-            self.client.remove_listener(self._on_state)
-        except Exception:
-            pass

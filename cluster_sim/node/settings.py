@@ -1,7 +1,7 @@
 """A node's settings, with the defaults of the original design.
 
     s = NodeSettings(node_id="3", zk="127.0.0.1:2181", interval=1.0)
-    s.history, s.lag, s.outbox_bound     # derived when left at 0
+    s.history, s.lag, s.outbox_bound, s.round_deadline     # derived when left at 0
 """
 
 import math
@@ -27,6 +27,8 @@ class NodeSettings:
     secret: str = ""          # cluster secret: ZooKeeper digest ACLs and the API token
     unsafe: bool = False      # the original design's behaviour: no guard, no fencing (demo only)
     wait_for_id: float = 0.0  # on a restart: how long to wait for a dead predecessor's session to expire
+    round_deadline: float = 0.0  # longest wait for members to catch up before a round is stored partial; 0: derived
+    truth_dir: str = ""       # where this node logs every sample it takes (ground truth); "": none
 
     def __post_init__(self):
         if not self.history:
@@ -36,6 +38,10 @@ class NodeSettings:
             self.outbox_bound = max(1, math.ceil(DEFAULT_BOUND_SECONDS / self.interval))
         if not self.lag:
             self.lag = min(0.5 * self.interval, 1.0)
+        if not self.round_deadline:
+            # a member that is owed a round is paused, suspended or reconnecting: within
+            # a session timeout it is back (and publishes) or gone (and is not waited for)
+            self.round_deadline = self.session_timeout + 2 * self.interval
 
     def to_dict(self):
         return asdict(self)

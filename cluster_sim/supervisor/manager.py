@@ -444,11 +444,25 @@ class Manager:
             else:
                 view.role = ""  # out of the election; its row keeps the last reading
 
+    @staticmethod
+    def _original_leader(snap):
+        """The election's first contender when it is a node of the original design:
+        it leads (kazoo's Election) but writes no /clustersim/leader, no rounds."""
+        if not snap.election:
+            return None
+        first = snap.election[0]
+        reading = snap.readings.get(first)
+        return first if reading is not None and reading.bare else None
+
     def _merge_leader(self, snap):
         state = self.state
         info = snap.leader
         leader = str(info["id"]) if info else None
         epoch = info.get("epoch") if info else None
+        original = self._original_leader(snap) if info is None else None
+        state.leader_original = original is not None
+        if original is not None:
+            leader, info = original, {}
         if leader is not None and leader in state.nodes:
             state.nodes[leader].role = LEADER
         if self.unsafe:
@@ -471,7 +485,8 @@ class Manager:
         elected_at = info.get("elected_at") or snap.ts
         state.leader_since = elected_at
         self.terms.append([leader, epoch, elected_at, None])
-        text = f"leader elected: {leader} (epoch {epoch}"
+        text = (f"leader elected: {leader} (a node of the original design: no fencing, no rounds"
+                if original is not None else f"leader elected: {leader} (epoch {epoch}")
         before = self._last_leader
         if before is not None and before != leader:
             gone_at, how = self.left_at.get(before, (None, "left"))

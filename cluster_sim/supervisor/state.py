@@ -66,6 +66,7 @@ class ClusterState:
     epoch: Optional[int] = None
     leader_since: Optional[float] = None
     leader_zk: Optional[str] = None  # the ZooKeeper server the leader's session talks to
+    leader_original: bool = False  # the leader is a node of the original design (unfenced, no rounds)
     last_mean: Optional[float] = None
     last_round: Optional[int] = None
     last_count: Optional[int] = None
@@ -82,6 +83,7 @@ class ClusterState:
     join_command: Optional[str] = None
     narration: Optional[str] = None  # what a demo is showing right now (title, then explanation)
     refresh_hz: Optional[float] = None  # how often the view was actually refreshed
+    truth_dir: str = ""            # where the local nodes log every sample (clustersim check --truth)
 
     def sorted_nodes(self) -> List[NodeView]:
         def key(node):
@@ -96,6 +98,7 @@ class ClusterState:
             "api_url": self.api_url,
             "leader": self.leader,
             "epoch": self.epoch,
+            "leader_original": self.leader_original,
             "leader_zk": self.leader_zk,
             "last_mean": self.last_mean,
             "last_round": self.last_round,
@@ -108,6 +111,7 @@ class ClusterState:
                 "dropped": self.outbox_dropped,
             },
             "refresh_hz": self.refresh_hz,
+            "truth_dir": self.truth_dir,
             "narration": self.narration,
             "zk_servers": [
                 {"index": s.index, "address": s.address, "mode": s.mode, "pid": s.pid}

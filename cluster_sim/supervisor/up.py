@@ -45,6 +45,7 @@ class UpOptions:
     secret: str = ""               # cluster secret; generated when listening beyond loopback
     record: Optional[str] = None   # write the session as a self-contained HTML file here
     unsafe: bool = False           # nodes without guard and fencing (the split-brain demo)
+    round_deadline: float = 0.0    # 0: derived by NodeSettings
 
 
 class UpError(RuntimeError):
@@ -70,6 +71,7 @@ class Cluster:
         self.out = out or sys.stdout
         self.reaper = None
         self.workdir = None
+        self.truth_dir = ""
         self.control = None
         self.zk = None
         self.api = None
@@ -104,6 +106,12 @@ class Cluster:
             self.control = None
             raise UpError(str(exc)) from None
         self.reaper.watch_path(self.control.path)
+        from cluster_sim.truth import truth_dir
+
+        self.truth_dir = truth_dir(o.name)
+        if not o.zk:
+            # a new embedded ZooKeeper is a new cluster: old logs speak of another one
+            shutil.rmtree(self.truth_dir, ignore_errors=True)
         self._start_zookeeper()
         self._start_api()
         self._start_supervision()
@@ -168,7 +176,8 @@ class Cluster:
         from cluster_sim.supervisor.process import Spawner
 
         o = self.o
-        state = ClusterState(name=o.name, zk=self.hosts, api_url=self.api_url, started_at=time.time())
+        state = ClusterState(name=o.name, zk=self.hosts, api_url=self.api_url, started_at=time.time(),
+                             truth_dir=self.truth_dir)
         if o.listen not in ("127.0.0.1", "localhost"):
             address = _announce_address(o.listen)
             port = self.hosts.rsplit(":", 1)[-1] if self.zk is not None and o.zk_servers == 1 else None
@@ -186,6 +195,7 @@ class Cluster:
                 node_id=node_id, zk=self.hosts, api_url=self.api_url, interval=o.interval,
                 session_timeout=o.session_timeout, history=o.history, outbox_bound=o.outbox_bound,
                 retry_max=o.retry_max, wait_for_id=wait_for_id, secret=o.secret, unsafe=o.unsafe,
+                round_deadline=o.round_deadline, truth_dir=self.truth_dir,
             )
 
         # zk-kill/zk-start act on an ensemble; for a lone server the manager answers "no embedded ensemble"

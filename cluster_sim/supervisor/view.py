@@ -164,10 +164,14 @@ def _narration(state: ClusterState) -> Optional[Panel]:
 def _leader_text(state: ClusterState, now: float) -> Text:
     if state.leader is None:
         return Text("none — election in progress", style="bold red")
-    epoch = "?" if state.epoch is None else str(state.epoch)
-    text = Text.assemble(
-        ("node ", "bold"), (_s(state.leader), "bold yellow"), ("  epoch ", "bold"), (epoch, "bold")
-    )
+    if state.leader_original:
+        text = Text.assemble(("node ", "bold"), (_s(state.leader), "bold yellow"),
+                             ("  original design: unfenced, no rounds", "yellow"))
+    else:
+        epoch = "?" if state.epoch is None else str(state.epoch)
+        text = Text.assemble(
+            ("node ", "bold"), (_s(state.leader), "bold yellow"), ("  epoch ", "bold"), (epoch, "bold")
+        )
     if state.leader_since is not None:
         text.append("  (for %s)" % format_duration(now - state.leader_since), style="dim")
     return text

@@ -1,0 +1,170 @@
+"""What `clustersim check` shows: a rich panel, or JSON for scripts. Pure functions.
+
+    report = verify(rows); truth = verify_truth(rows, read_truth(d), plain=report)
+    Console().print(render(report, truth))       # or render(report, None, note="no truth ...")
+    json.dumps(as_json(report, truth))           # the same figures, per cluster
+    exit_code(report, truth)                     # 0 sound, 1 a violation or a loss
+"""
+
+from dataclasses import asdict
+from typing import Dict, List, Optional, Tuple
+
+from cluster_sim.check import Report
+from cluster_sim.check_truth import FAILURES, TruthReport
+
+LIMIT = 20  # lines of failures / notes shown; --json has them all
+
+
+def exit_code(report: Report, truth: Optional[TruthReport]) -> int:
+    return 0 if report.ok and (truth is None or truth.ok) else 1
+
+
+def as_json(report: Report, truth: Optional[TruthReport], note: str = "") -> dict:
+    clusters = {}
+    for name, c in report.clusters.items():
+        t = truth.clusters.get(name) if truth is not None else None
+        clusters[name] = {
+            "ok": c.ok and (t is None or t.ok),
+            "rows": c.rows, "rounds": c.rounds, "first": c.first, "last": c.last,
+            "epochs": c.epochs,
+            "leaders": {("?" if e is None else str(e)): names for e, names in c.leaders.items()},
+            "duplicates": c.duplicates,
+            "regressions": [{"round": r, "epoch": e, "earlier_epoch": h} for r, e, h in c.regressions],
+            "gaps": [[a, b] for a, b in c.unexplained_gaps],
+            "explained_gaps": [{"first": a, "last": b, "original_rows": n} for a, b, n in c.explained],
+            "empty_rounds": c.empty_rounds,
+            "partial": [{"round": r, "missing": ids} for r, ids in c.partial],
+            "undeclared_short": [{"round": r, "count": n, "expected": e} for r, n, e in c.undeclared],
+            "truth": None if t is None else {
+                "ok": t.ok, "first": t.first, "last": t.last,
+                "nodes": {n: asdict(cov) for n, cov in t.nodes.items()},
+                "verdicts": {v: t.count(v) for v in
+                             ("ok", "partial", "uncovered", "explained", *FAILURES)},
+                "rounds_before_first": t.earlier, "rounds_after_last": t.later,
+                "rounds": [asdict(r) for r in t.rounds],
+            },
+        }
+    out = {
+        "ok": exit_code(report, truth) == 0,
+        "rows": report.total,
+        "malformed": report.malformed,
+        "unrounded": {"rows": report.unrounded,
+                      "first_at": report.unrounded_span[0] if report.unrounded_span else None,
+                      "last_at": report.unrounded_span[1] if report.unrounded_span else None},
+        "clusters": clusters,
+        "truth": None,
+        "violations": report.violations() + (truth.failures() if truth is not None else []),
+        "notes": report.notes() + (truth.notes() if truth is not None else []),
+    }
+    if truth is not None:
+        out["truth"] = {"dir": truth.directory, "bad_lines": truth.bad_lines,
+                        "partial_lines": truth.partial_lines, "unreadable": truth.unreadable,
+                        "clusters_without_rows": truth.without_rows,
+                        "clusters_without_truth": truth.without_truth}
+    elif note:
+        out["truth_note"] = note
+    return out
+
+
+def _ranges(numbers, limit: int = 6) -> str:
+    """[1, 2, 3, 5] -> '1-3, 5', cut after `limit` ranges."""
+    spans: List[List[int]] = []
+    for n in sorted(set(numbers)):
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans[:limit])
+    return text + (f", ... (+{len(spans) - limit})" if len(spans) > limit else "")
+
+
+def _gaps(gaps: List[Tuple[int, int]], limit: int = 6) -> str:
+    text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in gaps[:limit])
+    return text + (f", ... (+{len(gaps) - limit})" if len(gaps) > limit else "")
+
+
+def _leaders(leaders: Dict[Optional[int], List[str]], limit: int = 6) -> str:
+    """One line per epoch, the latest `limit` epochs: 'e3: 2' (two names = two leaders)."""
+    parts = [
+        f"e{'?' if epoch is None else epoch}: {', '.join(names)}"
+        for epoch, names in sorted(leaders.items(), key=lambda kv: (kv[0] is not None, kv[0] or 0))
+    ]
+    cut = [f"... (+{len(parts) - limit} epochs)"] if len(parts) > limit else []
+    return "\n".join(cut + parts[-limit:]) or "-"
+
+
+def _lines(title: str, lines: List[str], style: str):
+    from rich.text import Text
+
+    out = [Text(title, style=style)] if lines else []
+    out += [Text("  " + line) for line in lines[:LIMIT]]
+    if len(lines) > LIMIT:
+        out.append(Text(f"  ... and {len(lines) - LIMIT} more (--json has them all)"))
+    return out
+
+
+def _truth_table(truth: TruthReport):
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(expand=False, title="ground truth: " + truth.directory, title_justify="left")
+    columns = ("cluster", "nodes covered", "judged", "ok", "partial", "uncovered", "explained",
+               "short", "wrong", "lost", "unpublished")
+    for title in columns:
+        table.add_column(title, justify="left" if title in columns[:3] else "right")
+    for c in truth.clusters.values():
+        cells = [Text(c.cluster or "(none)"), Text(", ".join(c.nodes) or "-"),
+                 Text(f"{c.first}-{c.last}")]
+        for verdict in columns[3:10]:
+            n = c.count(verdict)
+            cells.append(Text(str(n), style="red" if n and verdict in FAILURES else ""))
+        cells.append(Text(str(sum(len(n.unpublished) for n in c.nodes.values()))))
+        table.add_row(*cells)
+    return table
+
+
+def render(report: Report, truth: Optional[TruthReport] = None, note: str = ""):
+    """A rich renderable of the report (a Panel); pure: prints nothing."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(expand=False)
+    for title in ("cluster", "rows", "rounds", "epochs", "leaders", "gaps", "dup", "regr", "empty",
+                  "partial", "undeclared"):
+        table.add_column(title, justify="left" if title in ("cluster", "rounds", "epochs", "leaders", "gaps")
+                         else "right")
+    for c in report.clusters.values():
+        # Text(), not str: ids and leader names come from the network, never markup
+        gaps = _gaps(c.gaps) or "-"
+        if c.explained:
+            gaps += f" ({len(c.explained)} explained)"
+        table.add_row(
+            Text(c.cluster or "(none)"), Text(str(c.rows)),
+            Text(f"{c.rounds} ({c.first}-{c.last})"), Text(_ranges(c.epochs) or "-"),
+            Text(_leaders(c.leaders)),
+            Text(gaps, style="red" if c.unexplained_gaps else ""),
+            Text(str(len(c.duplicates)), style="red" if c.duplicates else ""),
+            Text(str(len(c.regressions)), style="red" if c.regressions else ""),
+            Text(str(len(c.empty_rounds))),
+            Text(str(len(c.partial)), style="yellow" if c.partial else ""),
+            Text(str(len(c.undeclared)), style="red" if c.undeclared else ""),
+        )
+    parts = [table] if report.clusters else [Text("no rounds delivered yet")]
+    parts.append(Text(f"{report.total} rows, {report.unrounded} without a round", style="dim"))
+    if truth is not None:
+        parts.append(_truth_table(truth) if truth.clusters else
+                     Text(f"ground truth: {truth.directory} covers none of these clusters"))
+    elif note:
+        parts.append(Text(note, style="dim"))
+    failures = report.violations() + (truth.failures() if truth is not None else [])
+    notes = report.notes() + (truth.notes() if truth is not None else [])
+    parts += _lines("reported (not failures):", notes, "yellow")
+    ok = exit_code(report, truth) == 0
+    if ok:
+        checked = "; every stored round matches the nodes' logs" if truth is not None and truth.clusters else ""
+        parts.append(Text("OK: every round once, no gaps, epochs never go back" + checked, style="bold green"))
+    else:
+        parts += _lines(f"FAILED: {len(failures)} violations", failures, "bold red")
+    return Panel(Group(*parts), title="clustersim check", expand=False, border_style="green" if ok else "red")

@@ -1,0 +1,72 @@
+"""When a round may be finalized: every member's readings for it are in.
+
+A round's row is final (the API stores it once), so it must not be written
+from a view that is merely behind. The rule, per node known to the leader's
+cache (see cache.py):
+
+- a member whose history was written by its current session (a clustersim
+  node) is *caught up* for round r once its published history reaches r: it
+  has a sample in r, or samples after it (a history is published whole and in
+  order, so nothing for r can still arrive). Not caught up: it is owed;
+- a member whose history is not its session's is a node of the original
+  design: it keeps no history, its bare value counts in the live round only,
+  and it is never waited for (unless a read of it is in flight: then it
+  might be a clustersim node we have not seen whole yet);
+- a node that left (no member znode) is never waited for, but its published
+  history still counts, unless a read of it is in flight;
+- a member whose znode is garbage is skipped (the leader warns once).
+
+The round is complete when nobody is owed. The leader waits for that, up to
+a deadline; a round finalized at its deadline with members still owed is
+stored as partial, naming them. A view that is not fresh (reconnecting,
+re-reading) is never assessed at all.
+
+    verdict = assess(cache.view(), round_no=4242, interval=1.0, live=True)
+    verdict.complete, verdict.values, verdict.owed      # True, {"1": 80.2, ...}, []
+"""
+
+from dataclasses import dataclass, field
+from typing import Dict, List
+
+from cluster_sim.node.cache import View
+
+
+@dataclass(frozen=True)
+class Verdict:
+    round: int
+    values: Dict[str, float] = field(default_factory=dict)   # node id -> its reading for the round
+    owed: List[str] = field(default_factory=list)            # members not caught up yet
+
+    @property
+    def complete(self) -> bool:
+        return not self.owed
+
+
+def assess(view: View, round_no: int, interval: float, live: bool) -> Verdict:
+    values: Dict[str, float] = {}
+    owed: List[str] = []
+    for node_id in sorted(set(view.members) | set(view.histories)):
+        member = view.members.get(node_id)
+        history = view.histories.get(node_id)
+        in_flight = node_id in view.pending
+        if member is not None and member.reading is None:
+            continue  # garbage in its znode: never enters a mean, never waited for
+        if view.speaks_for(node_id):
+            value = history.value_in_round(round_no, interval)
+            newest = history.last_round(interval)
+            if value is not None:
+                values[node_id] = value
+            if newest is None or newest < round_no:
+                owed.append(node_id)
+        elif member is not None:
+            if in_flight:
+                owed.append(node_id)  # its history may be on its way: cannot tell yet
+            elif live:
+                values[node_id] = member.reading.value  # the original design: its current value
+        else:
+            value = history.value_in_round(round_no, interval)
+            if value is not None:
+                values[node_id] = value
+            elif in_flight:
+                owed.append(node_id)  # its last publish before leaving may be on its way
+    return Verdict(round=round_no, values=values, owed=owed)

@@ -1,0 +1,157 @@
+"""The publisher: the sensor's latest history, into ZooKeeper, off the sampling path.
+
+One transaction per publish writes both znodes of the node: the bare latest
+value in /mediciones/app{ID} (what a node of the original design reads) and
+the history in /clustersim/history/app{ID}, stamped with the session that
+wrote it. A write may block while ZooKeeper hangs; only this thread waits.
+After a reconnect, or a new session, it publishes at once.
+
+    publisher = Publisher(client, "3", sensor, report=print, truth=log)
+    publisher.claim()          # create the znodes; False if the id is taken
+    publisher.start(); publisher.kick(); ...; publisher.stop(final=True)
+"""
+
+import os
+import socket
+import threading
+
+from kazoo.exceptions import (BadVersionError, KazooException, ConnectionLoss, NodeExistsError, NoNodeError,
+                              OperationTimeoutError, SessionExpiredError)
+from kazoo.protocol.states import KazooState
+
+from cluster_sim import paths
+from cluster_sim.node import readings
+
+_DISCONNECTED = (ConnectionLoss, SessionExpiredError, OperationTimeoutError)
+
+
+class IdTaken(Exception):
+    """Another live process holds /mediciones/app{ID}."""
+
+
+class Publisher(threading.Thread):
+    def __init__(self, client, node_id, sensor, report=None, truth=None):
+        super().__init__(name=f"publisher-{node_id}", daemon=True)
+        self.client = client
+        self.node_id = node_id
+        self.sensor = sensor
+        self.report = report or (lambda kind, **kw: None)
+        self.truth = truth
+        self.member = paths.reading_path(node_id)
+        self.history_path = paths.history_path(node_id)
+        self.host = socket.gethostname()
+        self.taken_over = False
+        self.published_seq = 0
+        self._history_version = None  # known version of our history znode; None: ask
+        self._force = True            # publish at the next wake even without a new sample
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._write_lock = threading.Lock()  # the thread and a final publish never interleave
+        client.add_listener(self._on_state)
+
+    # -- what is written ----------------------------------------------------
+    def _payload(self):
+        seq, history = self.sensor.latest()
+        _, ts, value = history[-1]
+        client_id = self.client.client_id
+        reading = readings.Reading(value=value, ts=ts, seq=seq, pid=os.getpid(), host=self.host,
+                                   history=history, session=client_id[0] if client_id else None)
+        return seq, readings.encode_bare(value), readings.encode(reading)
+
+    def previous_history(self):
+        """What an earlier process with this id published: samples to carry on."""
+        try:
+            data, _ = self.client.get(self.history_path)
+            return readings.decode(data).history
+        except (NoNodeError, readings.BadReading):
+            return []
+
+    def claim(self):
+        """Create our member znode and write the history, in one transaction.
+        Raises IdTaken if another live process holds the id."""
+        self._write(create_member=True)
+
+    def _write(self, create_member):
+        with self._write_lock:
+            seq, bare, history = self._payload()
+            while True:
+                if self._history_version is None:
+                    stat = self.client.exists(self.history_path)
+                    self._history_version = -1 if stat is None else stat.version
+                txn = self.client.transaction()
+                if create_member:
+                    txn.create(self.member, bare, ephemeral=True)
+                else:
+                    txn.set_data(self.member, bare)
+                if self._history_version < 0:
+                    txn.create(self.history_path, history)
+                else:
+                    txn.set_data(self.history_path, history, version=self._history_version)
+                results = txn.commit()
+                failed = [r for r in results if isinstance(r, Exception)]
+                if not failed:
+                    last = results[-1]
+                    self._history_version = last.version if hasattr(last, "version") else 0
+                    break
+                self._history_version = None
+                if isinstance(results[0], NodeExistsError):
+                    raise IdTaken(self.member)
+                if isinstance(results[0], NoNodeError):
+                    create_member = True  # a new session: our ephemeral znode is gone
+                    continue
+                if isinstance(results[-1], NoNodeError) and self.client.exists(paths.HISTORY) is None:
+                    self.client.ensure_path(paths.HISTORY)
+                    continue
+                if isinstance(results[-1], (BadVersionError, NodeExistsError, NoNodeError)):
+                    continue  # the history changed under us (our own lost answer, or a pruning)
+                raise failed[0]
+        self.published_seq = seq
+        if self.truth is not None:
+            self.truth.published(seq)
+        return create_member
+
+    # -- the thread -------------------------------------------------------
+    def _on_state(self, state):
+        # kazoo calls this on its own thread, which must not block: just wake.
+        if state == KazooState.CONNECTED:
+            self._force = True  # after a new session our member znode is gone: recreate it now
+            self._wake.set()
+
+    def kick(self):
+        self._wake.set()
+
+    def publish(self):
+        try:
+            if self._write(create_member=False) and not self._stop.is_set():
+                self.report("republished", seq=self.published_seq)
+        except IdTaken:
+            self.taken_over = True
+            self.report("error", text=f"node id {self.node_id} was taken by another process")
+        except _DISCONNECTED:
+            pass  # published again on reconnect; the history keeps the gap covered
+        except KazooException as exc:
+            # any other refusal (an ACL, a server error): say it and go on sampling;
+            # the next sample tries again
+            self.report("error", text=f"publishing failed: {exc!r}")
+
+    def run(self):
+        while not self._stop.is_set():
+            self._wake.wait()
+            self._wake.clear()
+            if self._stop.is_set():
+                break
+            if self.client.connected and (self._force or self.sensor.seq > self.published_seq):
+                self._force = False
+                self.publish()
+
+    def stop(self, final=False):
+        """Stop; with `final`, publish what is unpublished first (a graceful
+        exit leaves every sample it took readable by the leader)."""
+        self._stop.set()
+        self._wake.set()
+        if final and self.client.connected and self.sensor.seq > self.published_seq and not self.taken_over:
+            try:
+                self._write(create_member=False)
+            except (IdTaken, *_DISCONNECTED):
+                pass
+        self.client.remove_listener(self._on_state)

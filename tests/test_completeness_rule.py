@@ -1,0 +1,84 @@
+"""The completeness rule on plain data: who counts in a round, who is waited for."""
+
+from cluster_sim.node.aggregate import aggregate_values
+from cluster_sim.node.cache import Member, View
+from cluster_sim.node.completeness import assess
+from cluster_sim.node.delivery import delivery_params
+from cluster_sim.node.readings import Reading
+
+I = 1.0  # interval
+
+
+def history(session, *samples):
+    """samples: (round, value) pairs, one sample 0.1 s into each round."""
+    entries = [(i + 1, r * I + 0.1, v) for i, (r, v) in enumerate(samples)]
+    return Reading(value=entries[-1][2], ts=entries[-1][1], history=entries, session=session)
+
+
+def member(owner, value=80.0):
+    return Member(owner=owner, reading=Reading(value=value, ts=0.0, bare=True))
+
+
+def view(members=None, histories=None, pending=()):
+    return View(members=members or {}, histories=histories or {}, pending=set(pending), fresh=True, fresh_since=0.0)
+
+
+def test_caught_up_members_count_and_the_round_is_complete():
+    v = view({"1": member(11), "2": member(12)},
+             {"1": history(11, (9, 80.0), (10, 81.0)), "2": history(12, (10, 79.0), (11, 78.0))})
+    verdict = assess(v, 10, I, live=False)
+    assert verdict.complete and verdict.values == {"1": 81.0, "2": 79.0}
+
+
+def test_a_member_whose_history_ends_before_the_round_is_owed():
+    v = view({"1": member(11), "2": member(12)},
+             {"1": history(11, (10, 81.0)), "2": history(12, (8, 79.0), (9, 78.0))})
+    verdict = assess(v, 10, I, live=True)
+    assert not verdict.complete and verdict.owed == ["2"] and verdict.values == {"1": 81.0}
+
+
+def test_a_member_that_skipped_the_round_but_published_past_it_is_not_owed():
+    # paused during round 10, sampling again in 11: its missing sample is its own
+    v = view({"1": member(11)}, {"1": history(11, (9, 80.0), (11, 82.0))})
+    verdict = assess(v, 10, I, live=False)
+    assert verdict.complete and verdict.values == {}
+
+
+def test_an_original_design_member_counts_in_the_live_round_only_and_is_never_waited_for():
+    v = view({"7": member(77, value=83.5)})
+    assert assess(v, 10, I, live=True).values == {"7": 83.5}
+    assert assess(v, 10, I, live=False).values == {}
+    assert assess(v, 10, I, live=False).complete
+
+
+def test_a_history_from_another_session_does_not_speak_for_the_member():
+    # an original node took an id a clustersim process used before: not waited for
+    v = view({"7": member(77, value=83.5)}, {"7": history(55, (3, 80.0))})
+    assert assess(v, 10, I, live=True).values == {"7": 83.5}
+    # ...unless a read is in flight: it may be a restarted clustersim node whose history is on its way
+    assert assess(view({"7": member(77)}, {"7": history(55, (3, 80.0))}, pending=["7"]), 10, I, live=True).owed == ["7"]
+
+
+def test_a_node_that_left_still_counts_with_what_it_published_and_blocks_only_while_read():
+    v = view({}, {"3": history(33, (9, 80.0), (10, 84.0))})
+    assert assess(v, 10, I, live=False).values == {"3": 84.0}
+    gone_unread = view({}, {"3": history(33, (9, 80.0))}, pending=["3"])
+    assert assess(gone_unread, 10, I, live=False).owed == ["3"]
+    assert assess(view({}, {"3": history(33, (9, 80.0))}), 10, I, live=False).complete
+
+
+def test_garbage_is_skipped_and_not_waited_for():
+    bad = Member(owner=5, reading=None, bad="broken JSON")
+    v = view({"5": bad, "1": member(11)}, {"1": history(11, (10, 80.0))})
+    verdict = assess(v, 10, I, live=True)
+    assert verdict.complete and verdict.values == {"1": 80.0}
+
+
+def test_a_partial_aggregate_says_who_is_missing_and_how_many_were_expected():
+    agg = aggregate_values({"1": 80.0, "2": 82.0}, 10, missing=["3"])
+    assert (agg.mean, agg.count, agg.expected, agg.missing, agg.partial) == (81.0, 2, 3, ["3"], True)
+    params = delivery_params(agg, epoch=4, node_id="1", cluster="c")
+    assert params["expected"] == 3 and params["missing"] == "3"
+    silence = aggregate_values({}, 11)
+    assert (silence.count, silence.expected, silence.partial) == (0, 0, False)
+    assert "missing" not in delivery_params(silence, epoch=4, node_id="1", cluster="c")
