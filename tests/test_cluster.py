@@ -144,6 +144,8 @@ def test_ctrl_c_stops_every_process_it_started(start_up):
     up = start_up("-n", 3, "--interval", INTERVAL, "--session-timeout", SESSION_TIMEOUT)  # embedded ZooKeeper
     status = up.wait_ready(3, timeout=60)
     assert len(status["zk_servers"]) == 1 and status["zk_servers"][0]["pid"]
+    lone = up.cli("zk-kill", 1)  # fault injection is for an ensemble: the lone server is out of reach
+    assert lone.returncode == 1 and "no embedded ensemble" in lone.stderr, lone.stderr
     pids = _pids(status, up)
     assert up.stop(signal.SIGINT) == 0
     assert not [p for p in pids if pid_alive(p)]

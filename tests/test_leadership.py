@@ -111,6 +111,8 @@ def test_ensemble_survives_one_server_and_resumes_after_quorum_loss(start_up):
     # quorum back: rounds resume, the outage is filled from the histories, no node restarted
     pids = {n["id"]: n["pid"] for n in up.status()["nodes"]}
     assert up.cli("zk-start", other).returncode == 0
+    again = up.cli("zk-start", other)  # a second time: refused in one line, and not logged again
+    assert again.returncode == 1 and f"ZooKeeper server {other} is already running" in again.stderr, again.stderr
     wait_until(lambda: rounds() >= stalled + 6, 60, "rounds after quorum is back")
     # and they are real rounds: the leader sees every node's readings again
     back = max(r["round"] for r in stored_rounds(up.rows()))
@@ -120,3 +122,4 @@ def test_ensemble_survives_one_server_and_resumes_after_quorum_loss(start_up):
     check_passes(up)
     # against what the nodes really sampled: every round, the outage's too, whole
     GroundTruth.load(up.status()["truth_dir"]).assert_rows_match(stored_rounds(up.rows()))
+    assert up.output().count(f"ZooKeeper server {other} starting") == 1, up.output()

@@ -573,11 +573,11 @@ def _first_mean_clustersim(bench, cfg, api, trial, part):
 
 def _first_mean_original(bench, cfg, api, trial, part):
     """The original's set-up, scripted: a ZooKeeper server, then N app processes at once."""
-    from cluster_sim.zkserver import ZooKeeperServer
+    from cluster_sim.zk import ZooKeeperCluster
 
     mark = api.mark()
     t0 = time.time()
-    zk = ZooKeeperServer(tick_ms=bench.tick_ms, reaper=bench.reaper)
+    zk = ZooKeeperCluster(tick_ms=bench.tick_ms, reaper=bench.reaper)
     procs = []
     try:
         zk.start()
@@ -933,7 +933,7 @@ def _scale_run(bench, cfg, up, runtime, name, n, t0, drained, out, log):
     status = control_status(runtime, name)
     node_pids = [node["pid"] for node in status["nodes"] if node["pid"]]
     helpers = [pid for pid in _children_of(up.pid) if pid not in node_pids]
-    zk_pid = bench.zk.pid
+    zk_pid = bench.zk.server(1).pid
     watched = [up.pid, zk_pid, *node_pids, *helpers]
     before = {pid: procfs.cpu_seconds(pid) for pid in watched}
     bytes_before, began = drained["bytes"], time.monotonic()

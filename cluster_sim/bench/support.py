@@ -311,15 +311,15 @@ class BenchSession:
     # -- life cycle
     def start(self):
         from cluster_sim.reaper import Reaper
-        from cluster_sim.zkserver import ZooKeeperServer, server_version
+        from cluster_sim.zk import ZooKeeperCluster, server_version
 
         self.tmp = tempfile.mkdtemp(prefix="clustersim-bench-")
         # cleans up after us even if this process is SIGKILLed
         self.reaper = Reaper.start(grace=3.0)
         self.reaper.watch_path(self.tmp)
-        self.zk = ZooKeeperServer(tick_ms=self.tick_ms, reaper=self.reaper)
+        self.zk = ZooKeeperCluster(tick_ms=self.tick_ms, reaper=self.reaper)
         self.zk.start()
-        self.zk_version = server_version(self.zk.host, self.zk.port, timeout=2.0)
+        self.zk_version = server_version(self.zk.host, self.zk.server(1).port, timeout=2.0)
         self.root = zkclient.connect(self.zk.address, session_timeout=10.0, connect_timeout=10.0)
         return self
 

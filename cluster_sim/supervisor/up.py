@@ -128,19 +128,13 @@ class Cluster:
             self.manager.submit_request(request, reply)
 
     def _start_zookeeper(self):
-        from cluster_sim import zkserver
+        from cluster_sim.zk import ZooKeeperCluster
 
         o = self.o
         if o.zk:
             self.hosts = o.zk
-        elif o.zk_servers > 1:
-            self.zk = zkserver.Ensemble(size=o.zk_servers, tick_ms=o.tick_ms, reaper=self.reaper,
-                                        listen=o.listen if o.listen != "127.0.0.1" else None)
-            self.zk.start()
-            self.hosts = self.zk.connect_string
         else:
-            self.zk = zkserver.ZooKeeperServer(tick_ms=o.tick_ms, reaper=self.reaper,
-                                               listen=o.listen if o.listen != "127.0.0.1" else None)
+            self.zk = ZooKeeperCluster(size=o.zk_servers, listen=o.listen, tick_ms=o.tick_ms, reaper=self.reaper)
             self.zk.start()
             self.hosts = self.zk.address
         try:
@@ -148,6 +142,7 @@ class Cluster:
                                            connect_timeout=10.0, secret=o.secret or None)
         except zkclient.ZkUnreachable as exc:
             raise UpError(str(exc)) from None
+        from cluster_sim.acl import LayoutLocked
         from cluster_sim.node.term import cluster_id, ensure_layout
 
         from kazoo.exceptions import NoAuthError
@@ -158,6 +153,8 @@ class Cluster:
         except NoAuthError:
             raise UpError("ZooKeeper refused us: this cluster is protected by a secret "
                           "(--secret or CLUSTERSIM_SECRET)") from None
+        except LayoutLocked as exc:
+            raise UpError(str(exc)) from None
 
     def _start_api(self):
         o = self.o
@@ -194,7 +191,7 @@ class Cluster:
                                   f"--api-url {self.api_url} --interval {o.interval:g}")
         if self.zk is not None:
             state.zk_servers = [ZkServerView(index=s.index, address=s.address, pid=s.pid)
-                                for s in self._zk_servers()]
+                                for s in self.zk.servers]
         self.printer = PlainPrinter(self.out) if o.plain else choose_printer(self.out)
         self.spawner = Spawner(log_dir=self.workdir, reaper=self.reaper)
 
@@ -206,7 +203,9 @@ class Cluster:
                 round_deadline=o.round_deadline, truth_dir=self.truth_dir,
             )
 
-        self.manager = Manager(state, self.spawner, settings, self.printer, api=self.api, zk=self.zk,
+        # zk-kill/zk-start act on an ensemble; for a lone server the manager answers "no embedded ensemble"
+        ensemble = self.zk if self.zk is not None and self.zk.size > 1 else None
+        self.manager = Manager(state, self.spawner, settings, self.printer, api=self.api, zk=ensemble,
                                session_timeout=o.session_timeout, interval=o.interval, unsafe=o.unsafe)
         if o.record:
             from cluster_sim.record import Recorder
@@ -230,17 +229,11 @@ class Cluster:
                              "ZooKeeper can change it)", "warn")
         self.manager.post(("spawn", [str(i) for i in range(1, o.nodes + 1)]))
 
-    def _zk_servers(self):
-        """The embedded servers, an ensemble's or the single one (as index 1)."""
-        return list(self.zk.servers) if hasattr(self.zk, "servers") else [self.zk]
-
     def _poll_zk_servers(self):
-        from cluster_sim.zkserver import server_mode
-
         while not self._poll_stop.wait(0.5):
             views = [ZkServerView(index=s.index, address=s.address, pid=s.pid if s.running else None,
-                                  mode=server_mode(s.host, s.port, timeout=0.3))
-                     for s in self._zk_servers()]
+                                  mode=s.mode(timeout=0.3))
+                     for s in self.zk.servers]
             self.manager.post(("zk-servers", views))
 
     # -- run and stop -----------------------------------------------------
