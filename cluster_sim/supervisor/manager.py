@@ -352,7 +352,7 @@ class Manager:
         return {"ok": True, "message": "API started"}
 
     def _zk_command(self, cmd, index):
-        ensemble = self.zk if hasattr(self.zk, "stop_server") else None
+        ensemble = self.zk
         if ensemble is None:
             return {"ok": False, "error": "no embedded ensemble: start one with clustersim up --zk-servers 3"}
         try:
@@ -366,7 +366,12 @@ class Manager:
             text = f"ZooKeeper server {index} stopped"
             self.log(text, "warn")
         else:
-            ensemble.start_server(index, wait=False)
+            from cluster_sim.zk.cluster import AlreadyRunning
+
+            try:
+                ensemble.start_server(index, wait=False)
+            except AlreadyRunning as exc:
+                return {"ok": False, "error": str(exc)}
             text = f"ZooKeeper server {index} starting"
             self.log(text)
         return {"ok": True, "message": text}
