@@ -104,6 +104,9 @@ def test_ensemble_survives_one_server_and_resumes_after_quorum_loss(start_up):
         nodes = up.status()["nodes"]
         return all(n["connection"] in ("SUSPENDED", "LOST") for n in nodes)
     wait_until(suspended, 30, "every node SUSPENDED")
+    survivor = next(i for i in (1, 2, 3) if i not in (leader_server, other))
+    wait_until(lambda: next(s for s in up.status()["zk_servers"] if s["index"] == survivor)["mode"] == "no quorum",
+               15, "the surviving server shown running without quorum, not down")
     stalled = rounds()
     # nothing is delivered while quorum is lost
     wait_until(lambda: all(n["connection"] == "SUSPENDED" for n in up.status()["nodes"]), 10, "still suspended")
