@@ -193,6 +193,8 @@ class Cluster:
             state.zk_servers = [ZkServerView(index=s.index, address=s.address, pid=s.pid)
                                 for s in self.zk.servers]
         self.printer = PlainPrinter(self.out) if o.plain else choose_printer(self.out)
+        if not isinstance(self.printer, PlainPrinter):
+            self._hand_terminal_to_reaper()
         self.spawner = Spawner(log_dir=self.workdir, reaper=self.reaper)
 
         def settings(node_id, wait_for_id=0.0):
@@ -229,6 +231,13 @@ class Cluster:
                              "ZooKeeper can change it)", "warn")
         self.manager.post(("spawn", [str(i) for i in range(1, o.nodes + 1)]))
 
+    def _hand_terminal_to_reaper(self):
+        """The live view hides the cursor; should we be SIGKILLed, the reaper shows it."""
+        try:
+            self.reaper.watch_terminal(os.ttyname(self.out.fileno()))
+        except (AttributeError, OSError, ValueError):
+            pass  # not a real terminal (a test's stream): nothing to restore
+
     def _poll_zk_servers(self):
         while not self._poll_stop.wait(0.5):
             views = [ZkServerView(index=s.index, address=s.address, pid=s.pid if s.running else None,
@@ -251,6 +260,7 @@ class Cluster:
             lambda: self.observer and self.observer.stop(),
             lambda: self.probe and self.probe.stop(),
             lambda: self.printer and self.printer.stop(self._final_view()),
+            lambda: self.reaper and self.reaper.forget_terminal(),  # the view showed the cursor itself
             self._print_leftover,       # below the timeline: the last thing on screen
             lambda: self.recorder and self.recorder.close(final_text=self._final_view(leftover=True)),
             lambda: self.client and zkclient.close(self.client),
