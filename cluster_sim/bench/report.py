@@ -222,7 +222,9 @@ def _round_rows(res, _):
         parts = [f"read_all (pipelined) {ms(size['pipelined']['p50'])} ({size['pipelined'].get('speedup')}×)"]
         cached = size.get("cached")
         if isinstance(cached, dict) and cached.get("p50") is not None:
-            parts.append(f"cache: view + assess {ms(cached['p50'])} ({cached.get('speedup')}×)")
+            # a JSON from before the history moved to /clustersim/history timed snapshot() alone
+            label = "cache: view + assess" if res["params"].get("layout") else "cache"
+            parts.append(f"{label} {ms(cached['p50'])} ({cached.get('speedup')}×)")
         elif not res.get("cache_available"):
             parts.append("cache: not available")
         target, met = DASH, None
@@ -402,7 +404,9 @@ def notes(results):
     r = results.get("round")
     if r and not r.get("error"):
         path = leader_path(r)
-        text = ("**5. A leader round.** N nodes in clustersim's layout, as the publisher writes it: the "
+        if r["params"].get("layout"):
+            text = (
+                "**5. A leader round.** N nodes in clustersim's layout, as the publisher writes it: the "
                 "latest value as a bare number in an ephemeral `/mediciones/app{ID}` and the history ("
                 f"{r['params']['history']} samples) in a persistent `/clustersim/history/app{{ID}}` stamped "
                 "with the writer's session, from 4 sessions, each the owner of the member znodes whose "
@@ -413,6 +417,8 @@ def notes(results):
                 "of every node in one pipelined burst, plus `aggregate_round`; the cache is the leader's "
                 "path: `ReadingsCache.view()` + `completeness.assess()` (is every member caught up for the "
                 "round?) + `aggregate_values()`. Medians after one untimed warm-up.")
+        else:
+            text = _OLD_ROUND_NOTE.format(history=r["params"]["history"])
         if not r.get("cache_available"):
             text += f" `ReadingsCache` was not available in this run ({r.get('cache_error')})."
         elif not r.get("leader_uses_cache"):
@@ -428,7 +434,8 @@ def notes(results):
                       f"`read_all` alone {ms(size['read_all_only']['p50'])} ({per:.0f} µs per reading)")
             cached = size.get("cached")
             if isinstance(cached, dict) and cached.get("load_s") is not None:
-                detail += (f", cache initial load {cached['load_s']:.2f} s, a new sample seen by the cache "
+                change = "a new sample" if r["params"].get("layout") else "a change"
+                detail += (f", cache initial load {cached['load_s']:.2f} s, {change} seen by the cache "
                            f"after {ms(cached.get('update_latency_ms'))}")
                 if cached.get("complete") is False:
                     detail += f" (**{cached.get('owed')} node(s) owed:** the round was not complete)"
@@ -494,6 +501,15 @@ def notes(results):
     if lt and isinstance(lt.get("latency"), dict) and lt["latency"].get("n"):
         out.append(_latency_note(lt))
     return out
+
+
+# how measurement 5 was taken before the history moved out of /mediciones (a JSON of then renders with it)
+_OLD_ROUND_NOTE = (
+    "**5. A leader round.** N ephemeral reading znodes in clustersim's JSON format (history of {history} "
+    "samples) created from 4 shared sessions; the original's round runs on its own format (a bare number per "
+    "znode, same N) with `get_children` and one `get` at a time, as the report describes; clustersim's with "
+    "`read_all` (one pipelined burst) plus `aggregate_round`; the cache with `snapshot()` plus "
+    "`aggregate_round`. Medians after one untimed warm-up.")
 
 
 def _latency_note(res):
