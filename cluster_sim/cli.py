@@ -146,7 +146,7 @@ def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen
         fail(f"--api-url {api_url!r} must start with http:// or https://")
     from cluster_sim.supervisor.up import UpError, UpOptions, run_up
     from cluster_sim.zkclient import ZkUnreachable
-    from cluster_sim.zkserver import ZooKeeperUnavailable
+    from cluster_sim.zk.install import ZooKeeperUnavailable
 
     options = UpOptions(
         nodes=count, name=name, interval=interval, session_timeout=session_timeout, zk=zk,
@@ -251,11 +251,13 @@ def zk(port, listen):
         port = parse_port(port, "--port")
     except BadInput as exc:
         fail(str(exc))
-    from cluster_sim import zkserver
+    from cluster_sim.ports import PortInUse
+    from cluster_sim.zk.foreground import run_foreground
+    from cluster_sim.zk.install import ZooKeeperUnavailable
 
     try:
-        sys.exit(zkserver.run_foreground(port=port, listen=listen))
-    except (zkserver.ZooKeeperUnavailable, zkserver.PortInUse) as exc:
+        sys.exit(run_foreground(port=port, listen=listen))
+    except (ZooKeeperUnavailable, PortInUse) as exc:
         fail(str(exc))
 
 

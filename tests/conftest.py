@@ -18,7 +18,7 @@ from cluster_sim import control, procfs, zkclient
 from cluster_sim.api.server import make_server
 from cluster_sim.api.store import Store
 from cluster_sim.reaper import Reaper
-from cluster_sim.zkserver import ZooKeeperServer
+from cluster_sim.zk import ZooKeeperCluster
 
 # Short everything: the suite must stay well under 10 minutes on 2 cores.
 INTERVAL = 0.5
@@ -49,7 +49,7 @@ def pid_alive(pid):
 def zk_server():
     # the reaper stops this server even if pytest itself is killed
     reaper = Reaper.start(grace=0.5)
-    server = ZooKeeperServer(tick_ms=100, reaper=reaper)
+    server = ZooKeeperCluster(tick_ms=100, reaper=reaper)
     server.start()
     yield server
     server.stop()

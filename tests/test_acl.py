@@ -67,3 +67,57 @@ def test_a_protected_cluster_works_for_members_only(start_up, zk_hosts):
     finally:
         zkclient.close(stranger)
     assert "the cluster is open" not in up.output()
+
+
+def test_a_secret_closes_the_layout_an_open_cluster_left(start_up, zk_hosts):
+    """An open cluster ran on this ZooKeeper before: its parents were made
+    world-writable. Started with a secret, the cluster closes them, and what
+    the open one left under them: a stranger can add and remove nothing."""
+    from cluster_sim.node.aggregate import Aggregate
+    from cluster_sim.ports import free_port
+
+    from conftest import INTERVAL, wait_until
+
+    before = zkclient.connect(zk_hosts)
+    ensure_layout(before)
+    before.create(paths.history_path("9"), b'{"session": 1, "seq": 1, "history": [[1, 1.0, 50.0]]}')
+    before.create(paths.outbox_entry(1), Aggregate(round=1, mean=50.0, count=1).to_bytes())
+    zkclient.close(before)
+    # no API answers, so the outbox keeps what it holds while we look
+    up = start_up("-n", 1, "--zk", zk_hosts, "--secret", "s3cret", "--interval", INTERVAL,
+                  "--session-timeout", 2, "--api-url", f"http://127.0.0.1:{free_port()}")
+    up.wait_ready(1)
+    stranger = zkclient.connect(zk_hosts)
+    try:
+        for parent in (paths.READINGS, paths.ELECTION, paths.HISTORY, paths.OUTBOX):
+            children = wait_until(lambda: stranger.get_children(parent), 15, f"a child of {parent}")
+            with pytest.raises(NoAuthError):
+                stranger.create(parent + "/app66", b"1000")
+            for child in children:
+                with pytest.raises(NoAuthError):
+                    stranger.delete(f"{parent}/{child}")
+        for leftover in (paths.history_path("9"), paths.outbox_entry(1), paths.EPOCH):
+            with pytest.raises(NoAuthError):
+                stranger.set(leftover, b"1000")
+    finally:
+        zkclient.close(stranger)
+
+
+def test_a_layout_under_another_secret_is_refused_untouched(zk_hosts, runtime_dir):
+    """A cluster under secret A holds /clustersim; /mediciones was left open.
+    Started with secret B, `up` refuses in one line and changes nothing (no
+    half taken-over cluster): /mediciones is still as it was."""
+    stranger = zkclient.connect(zk_hosts)
+    stranger.ensure_path(paths.READINGS)
+    member_a = zkclient.connect(zk_hosts, secret="a-secret")
+    member_a.ensure_path(paths.OUTBOX)
+    zkclient.close(member_a)
+    try:
+        acl_before, _ = stranger.get_acls(paths.READINGS)
+        result = clustersim("up", "-n", "1", "--zk", zk_hosts, "--secret", "b-secret", "--plain", timeout=60)
+        assert result.returncode == 2
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "another secret" in lines[0] and "/clustersim" in lines[0], result.stderr
+        assert stranger.get_acls(paths.READINGS)[0] == acl_before
+    finally:
+        zkclient.close(stranger)

@@ -149,6 +149,8 @@ def test_ctrl_c_stops_every_process_it_started(start_up):
     up = start_up("-n", 3, "--interval", INTERVAL, "--session-timeout", SESSION_TIMEOUT)  # embedded ZooKeeper
     status = up.wait_ready(3, timeout=60)
     assert len(status["zk_servers"]) == 1 and status["zk_servers"][0]["pid"]
+    lone = up.cli("zk-kill", 1)  # fault injection is for an ensemble: the lone server is out of reach
+    assert lone.returncode == 1 and "no embedded ensemble" in lone.stderr, lone.stderr
     pids = _pids(status, up)
     assert up.stop(signal.SIGINT) == 0
     assert not [p for p in pids if pid_alive(p)]
@@ -249,3 +251,43 @@ def test_logs_shows_what_a_node_printed(start_up, zk_hosts):
     assert result.stdout.splitlines()[0].startswith("==> ") and len(result.stdout.splitlines()) <= 5
     assert f"I'm the leader: (id = {leader})" in up.cli("logs", leader, "-n", "50").stdout
     assert up.cli("logs", "99").returncode == 1
+
+
+def test_sigkill_of_the_supervisor_gives_the_terminal_back(runtime_dir):
+    """A live view hides the cursor; killed with SIGKILL it cannot show it again,
+    so the reaper does. And multiprocessing's "leaked semaphore" warning stays out."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "cluster_sim", "up", "-n", "1", "--interval", str(INTERVAL),
+                             "--session-timeout", str(SESSION_TIMEOUT), "--name", "ptykill"],
+                            stdin=slave, stdout=slave, stderr=slave, close_fds=True)
+    os.close(slave)
+    screen = bytearray()
+
+    def read_some(timeout=0.2):
+        if select.select([master], [], [], timeout)[0]:
+            try:
+                screen.extend(os.read(master, 65536))
+            except OSError:  # EIO: every writer closed the terminal
+                return False
+        return True
+
+    try:
+        wait_until(lambda: read_some() and b"LEADER" in screen, 60, "the live view on the terminal")
+        assert b"\x1b[?25l" in screen  # the live view hid the cursor
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        hidden_at = screen.rfind(b"\x1b[?25l")
+        wait_until(lambda: read_some() is not None and screen.rfind(b"\x1b[?25h") > hidden_at, 30,
+                   "the cursor shown again")
+        wait_until(lambda: not read_some(0.5), 30, "every process gone from the terminal")
+        assert b"leaked semaphore" not in screen and b"resource_tracker" not in screen, screen[-500:]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)

@@ -103,6 +103,9 @@ def test_ensemble_survives_one_server_and_resumes_after_quorum_loss(start_up):
         nodes = up.status()["nodes"]
         return all(n["connection"] in ("SUSPENDED", "LOST") for n in nodes)
     wait_until(suspended, 30, "every node SUSPENDED")
+    survivor = next(i for i in (1, 2, 3) if i not in (leader_server, other))
+    wait_until(lambda: next(s for s in up.status()["zk_servers"] if s["index"] == survivor)["mode"] == "no quorum",
+               15, "the surviving server shown running without quorum, not down")
     stalled = rounds()
     # nothing is delivered while quorum is lost
     wait_until(lambda: all(n["connection"] == "SUSPENDED" for n in up.status()["nodes"]), 10, "still suspended")
@@ -110,6 +113,8 @@ def test_ensemble_survives_one_server_and_resumes_after_quorum_loss(start_up):
     # quorum back: rounds resume, the outage is filled from the histories, no node restarted
     pids = {n["id"]: n["pid"] for n in up.status()["nodes"]}
     assert up.cli("zk-start", other).returncode == 0
+    again = up.cli("zk-start", other)  # a second time: refused in one line, and not logged again
+    assert again.returncode == 1 and again.stderr.startswith(f"clustersim: ZooKeeper server {other} is already running"), again.stderr
     wait_until(lambda: rounds() >= stalled + 6, 60, "rounds after quorum is back")
     # and they are real rounds: the leader sees every node's readings again
     back = max(r["round"] for r in stored_rounds(up.rows()))
@@ -119,3 +124,4 @@ def test_ensemble_survives_one_server_and_resumes_after_quorum_loss(start_up):
     check_passes(up)
     # against what the nodes really sampled: every round, the outage's too, whole
     GroundTruth.load(up.status()["truth_dir"]).assert_rows_match(stored_rounds(up.rows()))
+    assert up.output().count(f"ZooKeeper server {other} starting") == 1, up.output()

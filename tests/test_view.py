@@ -159,6 +159,21 @@ def test_zk_ensemble_row_only_for_several_servers():
     assert "127.0.0.1:2182 leader" in out and "127.0.0.1:2183 down" in out
 
 
+def test_a_running_server_without_quorum_is_not_shown_down():
+    lost = cluster(zk_servers=[
+        ZkServerView(1, "127.0.0.1:2181", "down"),
+        ZkServerView(2, "127.0.0.1:2182", "no quorum"),
+        ZkServerView(3, "127.0.0.1:2183", "down"),
+    ])
+    out = " ".join(text_of(render(lost, NOW)).split())
+    assert "127.0.0.1:2182 no quorum" in out and "127.0.0.1:2182 down" not in out
+    assert "no quorum: nobody can read or write" in out
+    healthy = cluster(zk_servers=[ZkServerView(1, "127.0.0.1:2181", "follower"),
+                                  ZkServerView(2, "127.0.0.1:2182", "leader"),
+                                  ZkServerView(3, "127.0.0.1:2183", "down")])
+    assert "nobody can read" not in text_of(render(healthy, NOW))
+
+
 def test_events_appear_with_text_and_time():
     state = cluster()
     events = [Notice(NOW - 3 + i * 0.5, "event number %d [x]" % i, level) for i, level in

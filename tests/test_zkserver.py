@@ -1,4 +1,5 @@
-"""cluster_sim.zkserver against the real ZooKeeper installed on this machine.
+"""cluster_sim.zk (the ZooKeeper server model) against the real ZooKeeper
+installed on this machine.
 
 No mocks: every test starts real Java servers and talks to them with kazoo,
 then checks what a user would see (znodes, modes, processes, directories).
@@ -19,17 +20,19 @@ import pytest
 from kazoo.client import KazooClient
 from kazoo.exceptions import KazooException
 
-from cluster_sim import zkserver
-from cluster_sim.zkserver import (
-    Ensemble,
-    PortInUse,
-    ZooKeeperServer,
+import cluster_sim
+from cluster_sim.ports import PortInUse, free_port, free_ports
+from cluster_sim.zk import (
+    AlreadyRunning,
+    ZooKeeperCluster,
     ZooKeeperUnavailable,
     find_distribution,
-    free_port,
-    run_foreground,
+    install,
     server_mode,
 )
+from cluster_sim.zk.foreground import run_foreground
+
+PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(cluster_sim.__file__)))
 
 try:
     find_distribution()
@@ -89,7 +92,7 @@ def test_missing_zookeeper_is_one_line_with_the_fix(monkeypatch, tmp_path):
     monkeypatch.setenv("ZOOKEEPER_HOME", str(tmp_path / "no-such-zookeeper"))
     monkeypatch.setenv("PATH", str(empty_bin))
     monkeypatch.delenv("JAVA_HOME", raising=False)
-    monkeypatch.setattr(zkserver, "DEBIAN_JAR", str(tmp_path / "missing.jar"))
+    monkeypatch.setattr(install, "DEBIAN_JAR", str(tmp_path / "missing.jar"))
 
     with pytest.raises(ZooKeeperUnavailable) as err:
         find_distribution()
@@ -101,7 +104,7 @@ def test_missing_zookeeper_is_one_line_with_the_fix(monkeypatch, tmp_path):
         find_distribution(debian_jar=str(tmp_path / "also-missing.jar"))
 
 
-@pytest.mark.skipif(not os.path.isfile(zkserver.DEBIAN_JAR), reason="needs Debian's zookeeper")
+@pytest.mark.skipif(not os.path.isfile(install.DEBIAN_JAR), reason="needs Debian's zookeeper")
 def test_missing_java_is_one_line_with_the_fix(monkeypatch, tmp_path):
     monkeypatch.delenv("ZOOKEEPER_HOME", raising=False)
     monkeypatch.delenv("JAVA_HOME", raising=False)
@@ -114,7 +117,7 @@ def test_missing_java_is_one_line_with_the_fix(monkeypatch, tmp_path):
 
 
 @needs_zk
-@pytest.mark.skipif(not os.path.isfile(zkserver.DEBIAN_JAR), reason="needs Debian's zookeeper")
+@pytest.mark.skipif(not os.path.isfile(install.DEBIAN_JAR), reason="needs Debian's zookeeper")
 def test_zkserver_sh_on_path_and_zookeeper_home_are_found(monkeypatch, tmp_path):
     java = find_distribution().java
     bin_dir = tmp_path / "bin"
@@ -127,19 +130,19 @@ def test_zkserver_sh_on_path_and_zookeeper_home_are_found(monkeypatch, tmp_path)
         (bin_dir / "zkServer.sh").symlink_to("/usr/share/zookeeper/bin/zkServer.sh")
     dist = find_distribution()
     assert dist.java == str(bin_dir / "java")
-    assert dist.classpath.split(os.pathsep)[0] == zkserver.DEBIAN_JAR
+    assert dist.classpath.split(os.pathsep)[0] == install.DEBIAN_JAR
 
     # An Apache-style install: $ZOOKEEPER_HOME/lib/*.jar
     home = tmp_path / "apache-zookeeper"
     (home / "lib").mkdir(parents=True)
-    (home / "lib" / "zookeeper-3.8.0.jar").symlink_to(zkserver.DEBIAN_JAR)
+    (home / "lib" / "zookeeper-3.8.0.jar").symlink_to(install.DEBIAN_JAR)
     monkeypatch.setenv("ZOOKEEPER_HOME", str(home))
-    monkeypatch.setattr(zkserver, "DEBIAN_JAR", str(tmp_path / "missing.jar"))
+    monkeypatch.setattr(install, "DEBIAN_JAR", str(tmp_path / "missing.jar"))
     dist = find_distribution()
     assert dist.classpath == str(home / "lib" / "zookeeper-3.8.0.jar")
     # ...and it really runs (the jar's manifest pulls in its dependencies)
-    with ZooKeeperServer() as zk:
-        assert server_mode(zk.host, zk.port) == "standalone"
+    with ZooKeeperCluster() as zk:
+        assert zk.mode(1) == "standalone"
 
 
 # --------------------------------------------------------------------------
@@ -152,12 +155,13 @@ def test_server_mode_of_a_closed_port_is_down():
 
 @needs_zk
 def test_standalone_serves_kazoo_and_cleans_up():
-    zk = ZooKeeperServer()
+    zk = ZooKeeperCluster()                  # a cluster of one
     with zk:
-        pid, data_dir = zk.pid, zk.data_dir
-        assert zk.running and pid_exists(pid)
-        assert zk.address == f"127.0.0.1:{zk.port}"
-        assert server_mode(zk.host, zk.port) == "standalone"
+        [server] = zk.servers
+        pid, data_dir = server.pid, server.data_dir
+        assert server.running and pid_exists(pid)
+        assert zk.address == server.address == f"127.0.0.1:{server.port}"
+        assert server_mode(server.host, server.port) == "standalone"
         with kazoo(zk.address) as client:
             client.create("/sensors/s1", b"21.5", makepath=True)
             value, _ = client.get("/sensors/s1")
@@ -165,30 +169,33 @@ def test_standalone_serves_kazoo_and_cleans_up():
         with open(os.path.join(data_dir, "zoo.cfg")) as f:
             cfg = f.read()
         assert "maxClientCnxns=0" in cfg and "admin.enableServer=false" in cfg
+        with pytest.raises(AlreadyRunning) as err:
+            zk.start_server(1)
+        assert "already running" in str(err.value) and server.pid == pid
 
-    assert not zk.running
+    assert not server.running
     assert not pid_exists(pid)
     assert not os.path.exists(data_dir)
-    assert server_mode("127.0.0.1", zk.port) == "down"
+    assert server_mode("127.0.0.1", server.port) == "down"
     zk.stop()  # stopping twice is harmless
 
 
 @needs_zk
 def test_kill_then_restart_keeps_the_data(tmp_path):
     data_dir = tmp_path / "zkdata"
-    zk = ZooKeeperServer(data_dir=str(data_dir), listen="0.0.0.0")
+    zk = ZooKeeperCluster(data_dir=str(data_dir), listen="0.0.0.0")
     pids = []
     try:
         zk.start()
-        pids.append(zk.pid)
+        pids.append(zk.server(1).pid)
         with kazoo(zk.address) as client:
             client.create("/kept", b"yes")
-        zk.kill()
+        zk.kill_server(1)
         assert not pid_exists(pids[0])
-        assert server_mode(zk.host, zk.port) == "down"
+        assert zk.mode(1) == "down"
 
-        zk.start()
-        pids.append(zk.pid)
+        zk.start()                           # what is not running starts again, same port
+        pids.append(zk.server(1).pid)
         with kazoo(zk.address) as client:
             assert client.get("/kept")[0] == b"yes"
     finally:
@@ -203,13 +210,33 @@ def test_explicit_port_in_use_is_refused_before_java_starts():
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        zk = ZooKeeperServer(port=port)
+        zk = ZooKeeperCluster(port=port)
         with pytest.raises(PortInUse) as err:
             zk.start()
-        assert zk.pid is None
+        assert all(s.pid is None for s in zk.servers)
         assert "\n" not in str(err.value)
         with pytest.raises(PortInUse):
             run_foreground(port=port)
+
+
+@needs_zk
+def test_a_picked_port_taken_before_java_binds_it_is_retried_on_another(monkeypatch):
+    from cluster_sim.zk import cluster
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        picks = []
+
+        def pick(host, count):  # the first pick loses the race to another program
+            picks.append(count)
+            return [port] * count if len(picks) == 1 else free_ports(host, count)
+
+        monkeypatch.setattr(cluster, "free_ports", pick)
+        with ZooKeeperCluster() as zk:
+            assert len(picks) == 2
+            assert zk.server(1).port != port and zk.mode(1) == "standalone"
 
 
 @needs_zk
@@ -218,13 +245,13 @@ def test_reaper_removes_server_when_owner_is_killed():
         [sys.executable, "-c", textwrap.dedent("""
             import sys, time
             from cluster_sim.reaper import Reaper
-            from cluster_sim.zkserver import ZooKeeperServer
-            zk = ZooKeeperServer(reaper=Reaper.start(grace=0.5)).start()
-            print(zk.pid, zk.data_dir, flush=True)
+            from cluster_sim.zk import ZooKeeperCluster
+            zk = ZooKeeperCluster(reaper=Reaper.start(grace=0.5)).start()
+            print(zk.server(1).pid, zk.base_dir, flush=True)
             time.sleep(60)
         """)],
         stdout=subprocess.PIPE, text=True,
-        cwd=os.path.dirname(os.path.dirname(os.path.abspath(zkserver.__file__))),
+        cwd=PROJECT,
     )
     try:
         ready, _, _ = select.select([owner.stdout], [], [], 30)
@@ -245,10 +272,10 @@ def test_run_foreground_serves_until_sigint():
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-c",
-         f"import sys; from cluster_sim.zkserver import run_foreground; "
+         f"import sys; from cluster_sim.zk.foreground import run_foreground; "
          f"sys.exit(run_foreground(port={port}, tick_ms=200))"],
         stdout=subprocess.PIPE, text=True,
-        cwd=os.path.dirname(os.path.dirname(os.path.abspath(zkserver.__file__))),
+        cwd=PROJECT,
     )
     try:
         ready, _, _ = select.select([proc.stdout], [], [], 30)
@@ -284,14 +311,14 @@ def _ppid(pid):
 
 @needs_zk
 def test_ensemble_quorum_failover_and_cleanup():
-    ens = Ensemble(size=3)
+    ens = ZooKeeperCluster(size=3)
     pids = set()
     try:
         ens.start()
         base = ens.base_dir
         assert len(ens.servers) == 3
         assert [s.index for s in ens.servers] == [1, 2, 3]
-        assert ens.connect_string == ",".join(s.address for s in ens.servers)
+        assert ens.address == ",".join(s.address for s in ens.servers)
         assert len({s.port for s in ens.servers}) == 3
         pids.update(s.pid for s in ens.servers)
 
@@ -299,7 +326,7 @@ def test_ensemble_quorum_failover_and_cleanup():
         assert sorted(modes) == ["follower", "follower", "leader"], modes
         leader = modes.index("leader") + 1
 
-        with kazoo(ens.connect_string) as client:
+        with kazoo(ens.address) as client:
             client.create("/before", b"kept")
 
             # Losing the leader: the other two elect a new one and keep writing.
@@ -327,6 +354,10 @@ def test_ensemble_quorum_failover_and_cleanup():
 
             ens.start_server(leader, wait=False)
             pids.add(ens.server(leader).pid)
+            # starting it twice answers "already running" and starts no second java
+            with pytest.raises(AlreadyRunning) as err:
+                ens.start_server(leader, wait=False)
+            assert str(err.value) == f"ZooKeeper server {leader} is already running (pid {ens.server(leader).pid})"
             wait_until(lambda: all(ens.mode(i) in ("leader", "follower") for i in (1, 2, 3)),
                        timeout=30)
     finally:

@@ -39,6 +39,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
 from .. import __version__
+from ..ports import PortInUse
 from ..secret import TOKEN_HEADER, token_matches
 from .store import Store
 
@@ -57,10 +58,6 @@ _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _INTEGER = re.compile(r"\d{1,19}", re.ASCII)
 _NODE_IDS = re.compile(r"[A-Za-z0-9_.-]{1,64}(?:,[A-Za-z0-9_.-]{1,64})*", re.ASCII)
 _HANG_UPS = (ConnectionError, TimeoutError, socket.timeout)
-
-
-class PortInUse(OSError):
-    """The API's port is taken; the message is one line."""
 
 
 class BadRequest(Exception):

@@ -5,17 +5,11 @@ started again on the same port and database (the api-outage demo).
     api.start(); api.url; api.stop(); api.start(); api.close()
 """
 
-import socket
 import threading
 
 from cluster_sim.api.server import make_server
 from cluster_sim.api.store import Store
-
-
-def _free_port(host):
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
+from cluster_sim.ports import free_port
 
 
 class ApiService:
@@ -23,7 +17,7 @@ class ApiService:
         self.store = Store(db_path)
         self.token = token
         self.host = host
-        self.port = port or _free_port(host)
+        self.port = port or free_port(host)
         self.server = None
         self.thread = None
 

@@ -42,12 +42,15 @@ def percentile(values, q):
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
-def summary_ms(seconds):
-    """{"n", "p50", "p95", "min", "max", "mean", "samples"} in milliseconds."""
+def summary_ms(seconds, also=()):
+    """{"n", "p50", "p95", "min", "max", "mean", "samples"} in milliseconds,
+    plus "pQ" for every percentile Q in ``also`` (e.g. ``also=(90, 99)``)."""
     ms = [s * 1000.0 for s in seconds if s is not None]
+    keys = [f"p{q:g}" for q in also]
     if not ms:
-        return {"n": 0, "p50": None, "p95": None, "min": None, "max": None, "mean": None, "samples": []}
-    return {
+        return dict({"n": 0, "p50": None, "p95": None, "min": None, "max": None, "mean": None, "samples": []},
+                    **{k: None for k in keys})
+    out = {
         "n": len(ms),
         "p50": round(percentile(ms, 50), 2),
         "p95": round(percentile(ms, 95), 2),
@@ -56,6 +59,9 @@ def summary_ms(seconds):
         "mean": round(sum(ms) / len(ms), 2),
         "samples": [round(v, 2) for v in ms],
     }
+    for key, q in zip(keys, also):
+        out[key] = round(percentile(ms, q), 2)
+    return out
 
 
 def wait_for(predicate, timeout, what, period=0.05):
@@ -311,15 +317,15 @@ class BenchSession:
     # -- life cycle
     def start(self):
         from cluster_sim.reaper import Reaper
-        from cluster_sim.zkserver import ZooKeeperServer, server_version
+        from cluster_sim.zk import ZooKeeperCluster, server_version
 
         self.tmp = tempfile.mkdtemp(prefix="clustersim-bench-")
         # cleans up after us even if this process is SIGKILLed
         self.reaper = Reaper.start(grace=3.0)
         self.reaper.watch_path(self.tmp)
-        self.zk = ZooKeeperServer(tick_ms=self.tick_ms, reaper=self.reaper)
+        self.zk = ZooKeeperCluster(tick_ms=self.tick_ms, reaper=self.reaper)
         self.zk.start()
-        self.zk_version = server_version(self.zk.host, self.zk.port, timeout=2.0)
+        self.zk_version = server_version(self.zk.host, self.zk.server(1).port, timeout=2.0)
         self.root = zkclient.connect(self.zk.address, session_timeout=10.0, connect_timeout=10.0)
         return self
 

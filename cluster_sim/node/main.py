@@ -19,6 +19,7 @@ from kazoo.exceptions import NoAuthError
 from kazoo.protocol.states import KazooState
 
 from cluster_sim import paths, zkclient
+from cluster_sim.acl import LayoutLocked
 from cluster_sim.node.leader import Leadership
 from cluster_sim.node.publisher import IdTaken, Publisher
 from cluster_sim.node.sensor import Sensor, uniform_sampler
@@ -87,6 +88,9 @@ class Node:
         except NoAuthError:
             self._fail("ZooKeeper refused this node: the cluster is protected, "
                        "pass its secret (--secret or CLUSTERSIM_SECRET)")
+            return 2
+        except LayoutLocked as exc:
+            self._fail(str(exc))
             return 2
         finally:
             self._shutdown()

@@ -19,6 +19,7 @@ import threading
 from kazoo.exceptions import BadVersionError, NoNodeError
 
 from cluster_sim import paths
+from cluster_sim.acl import secure_layout
 
 
 class StepDown(Exception):
@@ -30,6 +31,9 @@ class Fenced(StepDown):
 
 
 def ensure_layout(client):
+    """Create the znodes every node relies on. With a secret, first give the
+    existing ones the cluster ACL (acl.LayoutLocked, one line, if one cannot)."""
+    secure_layout(client)
     for path in (paths.READINGS, paths.ELECTION, paths.OUTBOX, paths.HISTORY):
         client.ensure_path(path)
     for path, initial in ((paths.EPOCH, b"0"), (paths.LAST_ROUND, b"")):

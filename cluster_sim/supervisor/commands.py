@@ -210,7 +210,7 @@ def _zk(start: bool) -> Callable[[Supervisor, Mapping[str, Any]], Answer]:
     def handler(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
         from cluster_sim.supervisor import events as ev
 
-        ensemble = ctx.zk if hasattr(ctx.zk, "stop_server") else None
+        ensemble = ctx.zk     # an embedded ensemble; None for a lone or external server
         if ensemble is None:
             return _error("no embedded ensemble: start one with clustersim up --zk-servers 3")
         raw = request.get("index")
@@ -221,7 +221,12 @@ def _zk(start: bool) -> Callable[[Supervisor, Mapping[str, Any]], Answer]:
         if not 1 <= index <= len(ensemble.servers):
             return _error(f"no ZooKeeper server {index} (1-{len(ensemble.servers)})")
         if start:
-            ensemble.start_server(index, wait=False)
+            from cluster_sim.zk.cluster import AlreadyRunning
+
+            try:
+                ensemble.start_server(index, wait=False)
+            except AlreadyRunning as exc:
+                return _error(str(exc))
             return _ok(ctx, ev.ZkServerStarting(ctx.clock(), index=index))
         ensemble.stop_server(index)
         return _ok(ctx, ev.ZkServerStopped(ctx.clock(), index=index))

@@ -50,7 +50,7 @@ class NodeView:
 class ZkServerView:
     index: int                     # 1-based
     address: str                   # host:port
-    mode: str = "down"             # leader, follower, standalone, down
+    mode: str = "down"             # leader, follower, standalone, "no quorum" (runs, not serving), down
     pid: Optional[int] = None
 
 

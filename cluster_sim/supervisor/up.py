@@ -137,19 +137,13 @@ class Cluster:
             self.manager.submit_request(request, reply)
 
     def _start_zookeeper(self):
-        from cluster_sim import zkserver
+        from cluster_sim.zk import ZooKeeperCluster
 
         o = self.o
         if o.zk:
             self.hosts = o.zk
-        elif o.zk_servers > 1:
-            self.zk = zkserver.Ensemble(size=o.zk_servers, tick_ms=o.tick_ms, reaper=self.reaper,
-                                        listen=o.listen if o.listen != "127.0.0.1" else None)
-            self.zk.start()
-            self.hosts = self.zk.connect_string
         else:
-            self.zk = zkserver.ZooKeeperServer(tick_ms=o.tick_ms, reaper=self.reaper,
-                                               listen=o.listen if o.listen != "127.0.0.1" else None)
+            self.zk = ZooKeeperCluster(size=o.zk_servers, listen=o.listen, tick_ms=o.tick_ms, reaper=self.reaper)
             self.zk.start()
             self.hosts = self.zk.address
         try:
@@ -157,6 +151,7 @@ class Cluster:
                                            connect_timeout=10.0, secret=o.secret or None)
         except zkclient.ZkUnreachable as exc:
             raise UpError(str(exc)) from None
+        from cluster_sim.acl import LayoutLocked
         from cluster_sim.node.term import cluster_id, ensure_layout
 
         from kazoo.exceptions import NoAuthError
@@ -167,6 +162,8 @@ class Cluster:
         except NoAuthError:
             raise UpError("ZooKeeper refused us: this cluster is protected by a secret "
                           "(--secret or CLUSTERSIM_SECRET)") from None
+        except LayoutLocked as exc:
+            raise UpError(str(exc)) from None
 
     def _start_api(self):
         o = self.o
@@ -208,7 +205,7 @@ class Cluster:
                     f"--api-url {self.api_url} --interval {o.interval:g}")
         if self.zk is not None:
             state.zk_servers = [ZkServerView(index=s.index, address=s.address, pid=s.pid)
-                                for s in self._zk_servers()]
+                                for s in self.zk.servers]
         listeners = []
         if o.events:
             from cluster_sim.supervisor.listeners.exporter import EventExporter
@@ -218,6 +215,8 @@ class Cluster:
             except OSError as exc:
                 raise UpError(f"cannot write {o.events}: {exc.strerror or exc}") from None
         self.printer = PlainPrinter(self.out, lang=o.lang) if o.plain else choose_printer(self.out)
+        if not isinstance(self.printer, PlainPrinter):
+            self._hand_terminal_to_reaper()
         listeners.append(self.printer)
         self.spawner = Spawner(log_dir=self.workdir, reaper=self.reaper)
 
@@ -238,7 +237,9 @@ class Cluster:
             listeners.append(self.recorder)
         if self.exporter is not None:
             listeners.append(self.exporter)
-        self.manager = Manager(model, self.spawner, settings, listeners, api=self.api, zk=self.zk)
+        # zk-kill/zk-start act on an ensemble; for a lone server they answer "no embedded ensemble"
+        ensemble = self.zk if self.zk is not None and self.zk.size > 1 else None
+        self.manager = Manager(model, self.spawner, settings, listeners, api=self.api, zk=ensemble)
         self.observer = Observer(self.client, post=self.manager.post)
         self.observer.start()
         self.probe = ApiProbe(self.api_url, post=self.manager.post)
@@ -255,18 +256,20 @@ class Cluster:
             self.manager.announce(ev.ClusterOpen(now))
         self.manager.post(SpawnNodes(tuple(str(i) for i in range(1, o.nodes + 1))))
 
-    def _zk_servers(self):
-        """The embedded servers, an ensemble's or the single one (as index 1)."""
-        return list(self.zk.servers) if hasattr(self.zk, "servers") else [self.zk]
+    def _hand_terminal_to_reaper(self):
+        """The live view hides the cursor; should we be SIGKILLed, the reaper shows it."""
+        try:
+            self.reaper.watch_terminal(os.ttyname(self.out.fileno()))
+        except (AttributeError, OSError, ValueError):
+            pass  # not a real terminal (a test's stream): nothing to restore
 
     def _poll_zk_servers(self):
         from cluster_sim.supervisor.messages import ZkServerMode, ZkServerModes
-        from cluster_sim.zkserver import server_mode
 
         while not self._poll_stop.wait(0.5):
             modes = tuple(ZkServerMode(index=s.index, address=s.address, pid=s.pid if s.running else None,
-                                       mode=server_mode(s.host, s.port, timeout=0.3))
-                          for s in self._zk_servers())
+                                       mode=s.mode(timeout=0.3))
+                          for s in self.zk.servers)
             self.manager.post(ZkServerModes(modes))
 
     # -- run and stop -----------------------------------------------------
@@ -284,6 +287,7 @@ class Cluster:
             lambda: self.observer and self.observer.stop(),
             lambda: self.probe and self.probe.stop(),
             lambda: self.printer and self.printer.stop(self._final_view()),
+            lambda: self.reaper and self.reaper.forget_terminal(),  # the view showed the cursor itself
             self._print_leftover,       # below the timeline: the last thing on screen
             lambda: self.recorder and self.recorder.close(final_text=self._final_view(leftover=True)),
             lambda: self.exporter and self._close_exporter(),

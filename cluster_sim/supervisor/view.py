@@ -268,13 +268,16 @@ def _zk_servers(state: ClusterState) -> Optional[Text]:
     text.append("ZooKeeper ensemble:", style="bold")
     for server in servers:
         mode = _s(server.mode) or "?"
-        style = {"leader": "bold", "follower": "", "standalone": "", "down": "bold red"}.get(mode, "")
+        style = {"leader": "bold", "follower": "", "standalone": "", "down": "bold red",
+                 "no quorum": "bold yellow"}.get(mode, "")
         text.append("   ")
         text.append("#%s " % server.index, style="dim")
         text.append(_s(server.address) + " ")
         text.append(mode, style=style)
         if state.leader_zk and state.leader_zk == server.address:
             text.append(" ← leader's session", style="yellow")
+    if not any(s.mode in ("leader", "follower", "observer", "standalone") for s in servers):
+        text.append("   → no quorum: nobody can read or write, every session waits", style="bold red")
     return text
 
 
