@@ -50,7 +50,7 @@ def started(m, *ids, ts=T0):
 def snap(ts, election=(), leader=None, readings=None, bad=None, outbox=0):
     """A ZooKeeper snapshot: every contender publishes a reading unless `readings` says otherwise."""
     if readings is None:
-        readings = {node: Reading(value=80.0, ts=ts - 0.1, pid=100) for node in election}
+        readings = {node: Reading(value=80.0, ts=ts - 0.1) for node in election}
     return ZkSnapshot(ts=ts, connected=True, readings=readings, bad=bad or {}, election=tuple(election),
                       leader=leader, outbox_depth=outbox)
 

@@ -9,6 +9,7 @@ nothing here does I/O. Its event log holds the typed events a person reads
     status = state.to_json(now=time.time())
 """
 
+import math
 from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Deque, Dict, List, Optional, Tuple
@@ -72,16 +73,26 @@ class ClusterState:
     last_mean: Optional[float] = None
     last_round: Optional[int] = None
     last_count: Optional[int] = None
-    rounds_stored: Optional[int] = None
+    last_row: Optional[int] = None   # the API row id of that mean, when it came from the API
+    waiting_round: Optional[int] = None   # a round the leader holds back for members to catch up
+    waiting_for: Tuple[str, ...] = ()     # ... and the members it waits for
+    waiting_since: Optional[float] = None # since when that round waits
+    rounds_stored: Optional[int] = None   # rows in the API (with or without a round)
+    rows_unrounded: Optional[int] = None  # of those, rows without a round (an original or unsafe leader)
     api_ok: Optional[bool] = None
     api_down_since: Optional[float] = None
     outbox_depth: int = 0
     outbox_oldest: Optional[int] = None
     outbox_dropped: int = 0
+    outbox_since: Optional[float] = None  # when the outbox last went from empty to not empty
     nodes: Dict[str, NodeView] = field(default_factory=dict)
+    # local processes whose id another process holds in ZooKeeper (its row is in `nodes`):
+    # one row is one process, so these are rows of their own
+    shadowed: Dict[str, NodeView] = field(default_factory=dict)
     zk_servers: List[ZkServerView] = field(default_factory=list)
     events: Deque["Event"] = field(default_factory=lambda: deque(maxlen=200))  # the log a person reads
     started_at: float = 0.0
+    interval: float = 0.0               # the cluster's round interval (s)
     join_command: Optional[str] = None
     narration: Optional[str] = None  # what a demo is showing right now (title, then explanation)
     refresh_hz: Optional[float] = None  # how often the view was actually refreshed
@@ -89,9 +100,17 @@ class ClusterState:
     lang: str = "en"                    # the language events are worded in
 
     def sorted_nodes(self) -> List[NodeView]:
-        def key(node: NodeView) -> Tuple[int, int, str]:
-            return (0, int(node.id), node.id) if node.id.isdigit() else (1, 0, node.id)
-        return sorted(self.nodes.values(), key=key)
+        """Every row, by id; a local process waiting for an id another one holds comes after it."""
+        def key(node: NodeView) -> Tuple[int, int, str, bool]:
+            shadow = node is self.shadowed.get(node.id)
+            return (0, int(node.id), node.id, shadow) if node.id.isdigit() else (1, 0, node.id, shadow)
+        return sorted(list(self.nodes.values()) + list(self.shadowed.values()), key=key)
+
+    def round_base(self) -> Optional[int]:
+        """The round running when this session started: rounds are shown counted from it."""
+        if not self.interval or not self.started_at or self.interval <= 0:
+            return None
+        return int(math.floor(self.started_at / self.interval))
 
     def to_json(self, now: float) -> Dict[str, Any]:
         from cluster_sim.supervisor.wording import describe, level
@@ -107,13 +126,23 @@ class ClusterState:
             "leader_zk": self.leader_zk,
             "last_mean": self.last_mean,
             "last_round": self.last_round,
+            "last_count": self.last_count,
+            "waiting": ({"round": self.waiting_round, "for": list(self.waiting_for), "since": self.waiting_since}
+                        if self.waiting_round is not None else None),
             "rounds_stored": self.rounds_stored,
+            "rows_unrounded": self.rows_unrounded,
+            "started_at": self.started_at,
+            "interval": self.interval,
+            "leader_since": self.leader_since,
+            "join_command": self.join_command,
+            "lang": self.lang,
             "api_ok": self.api_ok,
             "api_down_since": self.api_down_since,
             "outbox": {
                 "depth": self.outbox_depth,
                 "oldest_round": self.outbox_oldest,
                 "dropped": self.outbox_dropped,
+                "since": self.outbox_since,
             },
             "refresh_hz": self.refresh_hz,
             "truth_dir": self.truth_dir,
@@ -134,6 +163,8 @@ class ClusterState:
                     "remote": n.remote,
                     "connection": n.connection,
                     "garbage": n.garbage,
+                    "exit_code": n.exit_code,
+                    "waiting": n is self.shadowed.get(n.id),
                 }
                 for n in self.sorted_nodes()
             ],

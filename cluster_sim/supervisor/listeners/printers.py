@@ -81,32 +81,22 @@ class LivePrinter(Listener):
 
     # -- frames
 
-    def _max_nodes(self, state: ClusterState, now: float) -> Optional[int]:
-        """How many node rows fit on the terminal (None: all of them)."""
+    def _size(self):
+        """The terminal's (columns, lines), or (None, None): then every part is drawn whole."""
         if not self.fit_height:
-            return None
+            return None, None
         try:
-            height = self.console.size.height
-        except (OSError, ValueError, ConsoleError):  # no terminal size to be had: show every row
-            return None
-        if len(state.nodes) + 24 <= height:
-            return None
-        # measure everything but the node rows once, then give the rows what is left
-        bare = render(state, now, max_events=self.max_events, stale_after=self.stale_after, max_nodes=0)
-        overhead = len(self.console.render_lines(bare, self.console.options, pad=False))
-        room = height - overhead - 1
-        return None if room >= len(state.nodes) else max(3, room)
+            size = self.console.size
+        except (OSError, ValueError, ConsoleError):  # no terminal size to be had: show everything
+            return None, None
+        return size.width, size.height
 
     def renderable(self, state: ClusterState, now: float):
         """What frame() would draw (the view, or a red error line if rendering failed)."""
+        width, height = self._size()
         try:
-            return render(
-                state,
-                now,
-                max_events=self.max_events,
-                stale_after=self.stale_after,
-                max_nodes=self._max_nodes(state, now),
-            )
+            return render(state, now, max_events=self.max_events, stale_after=self.stale_after,
+                          width=width, height=height)
         except Exception as exc:  # a view bug must not take the supervisor down
             return Text("view error: %r" % (exc,), style="bold red")
 
