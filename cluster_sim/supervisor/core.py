@@ -182,10 +182,11 @@ def _outbox(m: Model, snap: msg.ZkSnapshot) -> Events:
         out.append(ev.LeaderZkServer(ts, server=server))
     out += _latest_round(m, ts, _int(info.get("delivered_round")), _float(info.get("delivered_mean")),
                          _int(info.get("delivered_count")), None, "zookeeper")
-    waiting = info.get("waiting") if isinstance(info.get("waiting"), Mapping) else {}
+    raw = info.get("waiting")
+    waiting: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
     round_no = _int(waiting.get("round")) if snap.leader else None
-    members = waiting.get("for") if round_no is not None and isinstance(waiting.get("for"), list) else []
-    nodes = tuple(str(n) for n in members)
+    members = waiting.get("for")
+    nodes = tuple(str(n) for n in members) if round_no is not None and isinstance(members, list) else ()
     if (round_no, nodes) != (s.waiting_round, s.waiting_for):
         out.append(ev.RoundWaiting(ts, round=round_no, nodes=nodes))
     return out

@@ -64,10 +64,13 @@ def screen(state, now: float, width: int = WIDTH) -> Tuple[str, List[Span]]:
             cls = _span_class(segment.style)
             end = at + len(segment.text)
             if cls and segment.text.strip():
+                # a column's padding is not part of the word: the span covers the word only
+                start = at + len(segment.text) - len(segment.text.lstrip())
+                stop = at + len(segment.text.rstrip())
                 if spans and spans[-1][0] == n and spans[-1][2] == at and spans[-1][3] == cls:
-                    spans[-1] = (n, spans[-1][1], end, cls)
+                    spans[-1] = (n, spans[-1][1], stop, cls)
                 else:
-                    spans.append((n, at, end, cls))
+                    spans.append((n, start, stop, cls))
             text += segment.text
             at = end
         lines.append(text.rstrip())
