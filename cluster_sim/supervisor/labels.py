@@ -74,7 +74,7 @@ LABELS: Dict[str, str] = {
     "remote": "remote",
     "bad_readings": "{n} bad",
     "exit": "exit {code}",
-    "session_open": "session open until ZooKeeper times it out",
+    "session_open": "session still open",
     "waits_for_id": "waits for id {id} (held by {holder})",
     "holder": "pid {pid} on {host}",
     "another_process": "another process",

@@ -139,9 +139,12 @@ def _stopped(m: Model, e: ev.NodeStopped) -> None:
     view = local_view(m, e.node)
     if view is not None:
         move(view, CRASHED if e.crashed else STOPPED)
-        # the role stays as ZooKeeper has it: a node killed hard still holds its
-        # place (and may still lead) until its session expires; the snapshots say when
         view.exit_code = e.exit
+        if e.exit is None or e.exit >= 0:
+            view.role = ""   # it closed its session on the way out: out of the election at once
+        # killed by a signal, it could not: it still holds its place (and may still
+        # lead) until ZooKeeper expires its session; the snapshots say when, so the
+        # role does not go blank now and come back with the next snapshot
 
 
 def _connection(state: str) -> Callable[[Model, ev.Event], None]:

@@ -25,7 +25,7 @@ import math
 import re
 import time
 from dataclasses import dataclass, replace
-from typing import Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -579,21 +579,23 @@ def _height(renderable: RenderableType, width: int) -> int:
     return len(console.render_lines(renderable, console.options.update_width(max(1, width)), pad=False))
 
 
-def _compose(state: ClusterState, now: float, stale_after: float, layout: Layout,
-             events: bool = True) -> List[RenderableType]:
-    parts: List[RenderableType] = []
+def _parts(state: ClusterState, now: float, stale_after: float, layout: Layout):
+    """The parts of the screen top to bottom, as (key, renderable): a key names what a part's
+    height depends on, so _fit measures each variant once."""
     narration = _narration(state, layout)
     if narration is not None:
-        parts.append(narration)
-    parts.append(_header(state, now, layout))
+        yield ("narration", layout.boxed_narration, layout.narration_lines), narration
+    yield ("header", layout.compact_header), _header(state, now, layout)
     servers = _zk_servers(state)
     if servers is not None:
-        parts.append(servers)
-    parts.append(_node_table(state, now, stale_after, layout))
-    if events:
-        parts.append(_events(state, layout))
-    parts.append(_footer(state))
-    return parts
+        yield ("servers",), servers
+    yield ("nodes", layout.table_rule, layout.max_nodes), _node_table(state, now, stale_after, layout)
+    yield ("events",), _events(state, layout)
+    yield ("footer",), _footer(state)
+
+
+def _compose(state: ClusterState, now: float, stale_after: float, layout: Layout) -> List[RenderableType]:
+    return [part for _, part in _parts(state, now, stale_after, layout)]
 
 
 def _fit(state: ClusterState, now: float, stale_after: float, width: int, height: int,
@@ -602,39 +604,42 @@ def _fit(state: ClusterState, now: float, stale_after: float, width: int, height
     what matters: the footer, the header, every node of a small cluster, the narration, the newest
     events (at least two lines of them). Failing that, the narration is cut, then the node rows."""
     event_need = 2 if len(state.events) > 1 else 1
+    measured: Dict[tuple, int] = {}
+
+    def room(layout: Layout) -> int:
+        """Screen lines left for event lines once everything else is laid out."""
+        fixed = 0
+        for key, part in _parts(state, now, stale_after, replace(layout, event_lines=0)):
+            if key[0] == "events":
+                continue
+            if key not in measured:
+                measured[key] = _height(part, width)
+            fixed += measured[key]
+        return height - fixed - (2 if layout.boxed_events else 1)
+
     base = Layout(max_events=max_events, width=width)
     steps = [base,
              replace(base, compact_header=True),
              replace(base, compact_header=True, boxed_events=False, boxed_narration=False),
              replace(base, compact_header=True, boxed_events=False, boxed_narration=False, table_rule=False)]
-    layout = steps[-1]
     for step in steps:
-        room = _events_room(state, now, stale_after, width, height, step)
-        if room >= event_need:
-            return replace(step, event_lines=min(room, _lines_wanted(state, step)))
+        left = room(step)
+        if left >= event_need:
+            return replace(step, event_lines=min(left, _lines_wanted(state, step)))
     # still too tall: cut the narration down, then the node rows
+    layout = steps[-1]
     narration = state.narration is not None
     for lines in ((6, 4, 2, 1) if narration else ()):
-        cut = replace(layout, narration_lines=lines)
-        room = _events_room(state, now, stale_after, width, height, cut)
-        if room >= event_need:
-            return replace(cut, event_lines=room)
+        left = room(replace(layout, narration_lines=lines))
+        if left >= event_need:
+            return replace(layout, narration_lines=lines, event_lines=left)
     layout = replace(layout, narration_lines=1 if narration else None)
     nodes = len(state.nodes) + len(state.shadowed)
     for rows in range(nodes - 1, 2, -1):
-        cut = replace(layout, max_nodes=rows)
-        room = _events_room(state, now, stale_after, width, height, cut)
-        if room >= event_need:
-            return replace(cut, event_lines=room)
+        left = room(replace(layout, max_nodes=rows))
+        if left >= event_need:
+            return replace(layout, max_nodes=rows, event_lines=left)
     return replace(layout, max_nodes=min(nodes, 3), event_lines=1)
-
-
-def _events_room(state: ClusterState, now: float, stale_after: float, width: int, height: int,
-                 layout: Layout) -> int:
-    """Screen lines left for event lines once everything else is laid out."""
-    fixed = sum(_height(part, width) for part in _compose(state, now, stale_after, layout, events=False))
-    frame = 2 if layout.boxed_events else 1
-    return height - fixed - frame
 
 
 def _lines_wanted(state: ClusterState, layout: Layout) -> int:
