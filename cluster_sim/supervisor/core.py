@@ -19,7 +19,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Set, Tuple
 from cluster_sim.supervisor import events as ev
 from cluster_sim.supervisor import messages as msg
 from cluster_sim.supervisor.model import Model, apply, can_move, local_view
-from cluster_sim.supervisor.state import CRASHED, FOLLOWER, LEADER, PAUSED, STARTING, STOPPED, NodeView
+from cluster_sim.supervisor.state import CRASHED, FOLLOWER, LEADER, PAUSED, RUNNING, STARTING, STOPPED, NodeView
 
 __all__ = ["decide", "step"]
 
@@ -103,7 +103,9 @@ def _foreign(m: Model, view: NodeView, reading: Any) -> bool:
     if reading is None:
         return False
     if getattr(reading, "bare", False):
-        return True                    # a node of the original design: never one of ours
+        # a node of the original design, never one of ours; unless ours is alive: then it is its
+        # first publish, seen before the history written with it (the cache watches both apart)
+        return view.state not in (STARTING, RUNNING, PAUSED)
     pid = getattr(reading, "pid", None)
     return pid is not None and pid not in m.local_pids.get(view.id, ())
 

@@ -26,6 +26,7 @@ LABELS: Dict[str, str] = {
     "outbox": "Outbox",
     "uptime": "Uptime",
     "join": "Join",
+    "join_line": "Students join with:",
     "title": "clustersim",
     "up_for": "up {duration}",
     # the leader

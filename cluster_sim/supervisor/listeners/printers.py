@@ -25,7 +25,8 @@ from rich.errors import ConsoleError
 from rich.live import Live
 from rich.text import Text
 
-from cluster_sim.supervisor.events import Event
+from cluster_sim.supervisor.events import Event, JoinCommand
+from cluster_sim.supervisor.labels import label
 from cluster_sim.supervisor.listeners import Listener
 from cluster_sim.supervisor.state import ClusterState
 from cluster_sim.supervisor.view import format_event, render
@@ -161,6 +162,13 @@ class LivePrinter(Listener):
                           width=width, height=height)
         except Exception as exc:  # a view bug must not take the supervisor down
             return Text("view error: %r" % (exc,), style="bold red")
+
+    def event(self, event: Event) -> None:
+        """The join command also goes above the live view, once, as one plain line a teacher can
+        copy (in the view's header it is boxed and wrapped)."""
+        if isinstance(event, JoinCommand) and event.command and not self._stopped:
+            self.console.print(label("join_line"), style="bold", highlight=False)
+            self.console.print(Text(event.command), soft_wrap=True, highlight=False)
 
     def frame(self, state: ClusterState, now: float) -> None:
         if self._stopped:
