@@ -73,10 +73,12 @@ def stop(proc):
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_a_small_cluster_the_newest_events_and_the_footer_fit(size, runtime_dir):
+def test_a_small_cluster_the_newest_events_and_the_footer_fit(size, runtime_dir, tmp_path):
     cols, rows_ = size
     name = "scr%d" % cols
-    with Terminal.clustersim("up", "-n", 5, *FAST, "--name", name, cols=cols, rows=rows_) as term:
+    recording = tmp_path / "session.html"
+    with Terminal.clustersim("up", "-n", 5, *FAST, "--name", name, "--record", recording,
+                             cols=cols, rows=rows_) as term:
         first = term.wait_for(lambda s: leader_of(s) and all(state_of(s, n) == ["running"] for n in "12345") and s,
                               what="5 running nodes and a leader")
         old = leader_of(first)
@@ -103,6 +105,14 @@ def test_a_small_cluster_the_newest_events_and_the_footer_fit(size, runtime_dir)
         assert term.wait_exit() == 0
         final = term.text()
         assert "Leadership timeline" in final
+    # the recording (drawn 110 columns wide) plays back laid out for this terminal, nothing cropped
+    with Terminal.clustersim("replay", recording, "--speed", 1000, cols=cols, rows=rows_) as term:
+        assert term.wait_exit() == 0
+        replayed = term.text()
+    frame = replayed.split("Leadership timeline")[0]
+    assert sorted(rows(frame)) == list("12345") and FOOTER in frame, replayed
+    boxed = [line for line in frame.splitlines() if line.startswith(("│", "╭", "╰"))]
+    assert all(line.endswith(("│", "╮", "╯")) for line in boxed), replayed     # no box cut at the edge
 
 
 @pytest.mark.parametrize("size", SIZES)
