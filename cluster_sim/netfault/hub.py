@@ -191,7 +191,7 @@ class Hub:
                     self._connect(conn)
                     if conn.state == CLOSED:
                         continue
-            self._pump(conn, now)
+            self._guarded(conn, self._pump, now)
 
     # -- the loop ----------------------------------------------------------
     def _run(self) -> None:
@@ -231,7 +231,7 @@ class Hub:
             self._timed.discard(pipe)
             conn = self._pipe_conn.get(id(pipe))
             if conn is not None and conn.state != CLOSED:
-                self._pump(conn, now)
+                self._guarded(conn, self._pump, now)
         for relay, when in list(self._paused_listeners.items()):
             if when <= now:
                 del self._paused_listeners[relay]
@@ -283,7 +283,7 @@ class Hub:
             if not relay.partitioned:
                 self._connect(conn)
             if conn.state != CLOSED:
-                self._pump(conn, now)
+                self._guarded(conn, self._pump, now)
 
     def _connect(self, conn: _Conn) -> None:
         relay = conn.relay
@@ -312,31 +312,36 @@ class Hub:
 
     # -- moving bytes --------------------------------------------------------
     def _on_socket(self, conn: _Conn, side: str, mask: int, now: float) -> None:
-        if conn.state == CLOSED:
-            return
+        if conn.state != CLOSED:
+            self._guarded(conn, self._move, side, mask, now)
+
+    def _guarded(self, conn: _Conn, fn: Callable[..., None], *args: Any) -> None:
         try:
-            if side == "upstream" and conn.state == CONNECTING and mask & _W:
-                code = conn.upstream.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)  # type: ignore[union-attr]
-                if code:
-                    self._close_conn(conn, reset=True)
-                    return
-                conn.state = OPEN
-            if mask & _R:
-                pipe = conn.up if side == "client" else conn.down
-                if pipe is not None:
-                    self._read(conn, pipe, now)
-            if conn.state != CLOSED and mask & _W:
-                pipe = conn.up if side == "upstream" else conn.down
-                if pipe is not None:
-                    pipe.stalled = False
-            if conn.state != CLOSED:
-                self._pump(conn, now)
+            fn(conn, *args)
         except (ConnectionError, OSError):
-            # a peer reset its end: pass the reset on, as the network would
+            # a peer reset its end (or went away while we wrote): pass the reset on, as the network would
             self._close_conn(conn, reset=True)
         except Exception as exc:  # a bug here must not stop every other relay: drop this connection
             self._note(f"{conn.relay.name}: {type(exc).__name__}: {exc}")
             self._close_conn(conn, reset=True)
+
+    def _move(self, conn: _Conn, side: str, mask: int, now: float) -> None:
+        if side == "upstream" and conn.state == CONNECTING and mask & _W:
+            code = conn.upstream.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)  # type: ignore[union-attr]
+            if code:
+                self._close_conn(conn, reset=True)
+                return
+            conn.state = OPEN
+        if mask & _R:
+            pipe = conn.up if side == "client" else conn.down
+            if pipe is not None:
+                self._read(conn, pipe, now)
+        if conn.state != CLOSED and mask & _W:
+            pipe = conn.up if side == "upstream" else conn.down
+            if pipe is not None:
+                pipe.stalled = False
+        if conn.state != CLOSED:
+            self._pump(conn, now)
 
     def _read(self, conn: _Conn, pipe: _Pipe, now: float) -> None:
         data = pipe.src.recv(CHUNK)
