@@ -4,6 +4,7 @@ executor only ever talks to the supervisor); the end-to-end run is in
 test_chaos_live.py."""
 
 import threading
+import time
 
 from cluster_sim.chaos.plan import KINDS, LEADER, plan
 from cluster_sim.chaos.run import ChaosRun, node_ids
@@ -37,6 +38,7 @@ class Supervisor:
         if cmd == "status":
             self.stored += 1
             return {"ok": True, "status": {
+                "last_round": int(time.time() // 0.1) - 1,  # rounds of 0.1 s, stored as they close
                 "leader": self.leader, "epoch": 1, "api_ok": self.api_ok, "api_url": self.api_url,
                 "rounds_stored": self.stored, "outbox": {"depth": 0}, "truth_dir": "",
                 "zk_servers": [{"index": i, "mode": "down" if i in self.zk_down else "follower", "pid": None}

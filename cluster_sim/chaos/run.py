@@ -38,11 +38,11 @@ from cluster_sim import control
 from cluster_sim.chaos.plan import LEADER, NODE_KINDS, Plan, Step
 from cluster_sim.chaos.verdict import Executed, Verdict, build_verdict, row_time
 
-__all__ = ["ChaosRun", "RunResult", "node_ids"]
+__all__ = ["ChaosRun", "RunResult", "node_ids", "unsettled"]
 
 POLL = 0.2                # seconds between status polls
 REQUEST_TIMEOUT = 20.0    # zk-kill waits for a JVM to stop
-SETTLE_ROUNDS = 3         # rounds stored after the last heal before the cluster counts as settled
+SETTLE_ROUNDS = 3         # rounds closed after the last heal that must be stored before it counts as settled
 
 # TODO(issue 12, after the supervisor redesign): these become control commands
 # answered from the supervisor's NetFaults; until then the supervisor refuses them
@@ -120,6 +120,7 @@ class ChaosRun:
         self.open: Dict[int, List[Step]] = {}        # fault id -> injections not undone yet
         self.frozen: Dict[int, int] = {}             # ZooKeeper server index -> pid we SIGSTOPped
         self.executed: List[Executed] = []
+        self.unsettled: Optional[str] = None         # why the cluster did not settle, if it did not
         self.watch = _Watch(lambda: self._request({"cmd": "status"})["status"], clock)
 
     # -- talking to the supervisor -----------------------------------------
@@ -159,7 +160,8 @@ class ChaosRun:
         terms = [list(t) for t in self.watch.terms]
         window = (start_wall, end_wall)
         verdict = build_verdict(self.plan, self.executed, check, terms, rows, window, settled,
-                                cluster=_cluster_of(rows, window))
+                                cluster=_cluster_of(rows, window),
+                                unsettled=self.unsettled or ("stopped early" if self.stop.is_set() else ""))
         return RunResult(self.executed, terms, window, settled, rows, check, verdict)
 
     def _play(self, step: Step) -> None:
@@ -246,22 +248,27 @@ class ChaosRun:
 
     # -- after the last step ---------------------------------------------------
     def _settle(self) -> bool:
-        """Wait until the cluster has recovered; False after settle_timeout."""
+        """Wait until the cluster has recovered and stored rounds that closed after the last
+        heal (a catch-up of old rounds is not recovery); False after settle_timeout."""
         deadline = time.monotonic() + self.settle_timeout
-        baseline = None
+        interval = float(self.plan.settings.get("interval", 1.0))
+        wanted = int(self.clock() // interval) + SETTLE_ROUNDS
+        why = "no status"
         while time.monotonic() < deadline and not self.stop.is_set():
             try:
                 status = self._status()
-            except control.ControlError:
-                status = None
+            except control.ControlError as exc:
+                status, why = None, str(exc)
             if status is not None:
-                stored = status.get("rounds_stored") or 0
-                baseline = stored if baseline is None else baseline
-                if _healthy(status) and stored - baseline >= SETTLE_ROUNDS:
+                last = status.get("last_round")
+                why = unsettled(status) or (None if isinstance(last, int) and last >= wanted
+                                            else f"round {wanted} not stored yet")
+                if why is None:
                     self.log("settled: a leader, every node back, rounds flowing")
                     return True
             self.stop.wait(POLL)
-        self.log(f"not settled within {self.settle_timeout:g} s")
+        self.log(f"not settled within {self.settle_timeout:g} s: {why}")
+        self.unsettled = why
         return False
 
     def _check(self, status: dict) -> Tuple[List[dict], dict]:
@@ -286,12 +293,25 @@ class ChaosRun:
         return rows, as_json(report, truth_report)
 
 
-def _healthy(status: dict) -> bool:
-    nodes = [n for n in status.get("nodes") or [] if not n.get("remote")]
-    return (status.get("leader") is not None and status.get("api_ok") is True
-            and not (status.get("outbox") or {}).get("depth")
-            and all(n.get("state") == "running" and n.get("connection") == "CONNECTED" for n in nodes)
-            and all(s.get("mode") != "down" for s in status.get("zk_servers") or []))
+def unsettled(status: dict) -> Optional[str]:
+    """Why the cluster has not recovered yet, or None when it has."""
+    if status.get("leader") is None:
+        return "no leader"
+    if status.get("api_ok") is not True:
+        return "the API is not answering"
+    depth = (status.get("outbox") or {}).get("depth")
+    if depth:
+        return f"{depth} rounds in the outbox"
+    for n in status.get("nodes") or []:
+        if n.get("remote"):
+            continue
+        # "": the node has not reported a change since it connected (nodes report changes only)
+        if n.get("state") != "running" or n.get("connection") not in ("CONNECTED", ""):
+            return f"node {n.get('id')} is {n.get('state')} ({n.get('connection') or 'not connected'})"
+    down = [str(s.get("index")) for s in status.get("zk_servers") or [] if s.get("mode") == "down"]
+    if down:
+        return f"ZooKeeper server {', '.join(down)} down"
+    return None
 
 
 def _signal(pid: int, sig: int, message: str) -> Tuple[bool, str]:

@@ -189,8 +189,9 @@ def _rounds(check: dict, cluster: Optional[str]) -> Tuple[RoundFigures, int, boo
 
 def build_verdict(plan: Plan, executed: Sequence[Executed], check: dict, terms: Sequence[Sequence],
                   rows: Sequence[dict], window: Tuple[float, float], settled: bool,
-                  cluster: Optional[str] = None) -> Verdict:
-    """The verdict (see the module docstring). `cluster` limits it to one cluster id's rows."""
+                  cluster: Optional[str] = None, unsettled: str = "") -> Verdict:
+    """The verdict (see the module docstring). `cluster` limits it to one cluster id's rows;
+    `unsettled` says why the cluster did not settle."""
     mine = [r for r in rows if cluster is None or str(r.get("cluster") or "") == cluster]
     figures, regressions, truth = _rounds(check, cluster)
     stale = stale_rows(mine)
@@ -222,8 +223,8 @@ def build_verdict(plan: Plan, executed: Sequence[Executed], check: dict, terms: 
     if figures.stored == 0:
         problems.append("no round was stored")
     if not settled:
-        problems.append("the cluster did not settle after the last heal "
-                        "(no leader, a node not back, or rounds not flowing)")
+        problems.append("the cluster did not settle after the last heal: "
+                        + (unsettled or "no leader, a node not back, or rounds not flowing"))
     if not truth:
         notes.append("no truth logs: readings missing inside a row cannot be seen, "
                      "only rounds missing and rows that admit it")
