@@ -223,7 +223,8 @@ def plan(seed: int, duration: float, faults: Sequence[str], nodes: Sequence[str]
                 faults=tuple(made), steps=tuple(steps), settings=settings)
 
 
-def _validate(kinds, nodes, zk_servers, api_embedded, duration, session_timeout, interval, max_concurrent):
+def _validate(kinds: Tuple[str, ...], nodes: Tuple[str, ...], zk_servers: int, api_embedded: bool,
+              duration: float, session_timeout: float, interval: float, max_concurrent: int) -> None:
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         raise PlanError(f"unknown fault {unknown[0]!r}: choose from {','.join(KINDS)}")
@@ -254,7 +255,8 @@ def _fits(kind: str, active: List[Fault], nodes: Tuple[str, ...], zk_servers: in
     return not any(f.kind == kind for f in active)
 
 
-def _make(fid, kind, start, end, rng, active, nodes, zk_servers, leader_share, s) -> Fault:
+def _make(fid: int, kind: str, start: float, end: float, rng: random.Random, active: List[Fault],
+          nodes: Tuple[str, ...], zk_servers: int, leader_share: float, s: float) -> Fault:
     if kind in NODE_KINDS:
         busy = {f.node for f in active if f.node is not None}
         free = [n for n in nodes if n not in busy]
@@ -278,12 +280,12 @@ def _make(fid, kind, start, end, rng, active, nodes, zk_servers, leader_share, s
 
 
 def _steps(f: Fault) -> List[Step]:
-    base = dict(fault=f.id, kind=f.kind)
+    do, undo = _DO[f.kind], _UNDO[f.kind]
     if f.kind in NODE_KINDS:
-        do = Step(f.start, action=_DO[f.kind], node=f.node, hard=f.kind == "hard-kill", target=f.target,
-                  latency_ms=f.latency_ms, jitter_ms=f.jitter_ms, **base)
-        return [do, Step(f.end, action=_UNDO[f.kind], node=f.node, **base)]
+        return [Step(f.start, f.id, f.kind, do, node=f.node, hard=f.kind == "hard-kill", target=f.target,
+                     latency_ms=f.latency_ms, jitter_ms=f.jitter_ms),
+                Step(f.end, f.id, f.kind, undo, node=f.node)]
     if f.servers:
-        return ([Step(f.start, action=_DO[f.kind], index=x, **base) for x in f.servers]
-                + [Step(f.end, action=_UNDO[f.kind], index=x, **base) for x in f.servers])
-    return [Step(f.start, action=_DO[f.kind], **base), Step(f.end, action=_UNDO[f.kind], **base)]
+        return ([Step(f.start, f.id, f.kind, do, index=x) for x in f.servers]
+                + [Step(f.end, f.id, f.kind, undo, index=x) for x in f.servers])
+    return [Step(f.start, f.id, f.kind, do), Step(f.end, f.id, f.kind, undo)]

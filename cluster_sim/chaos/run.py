@@ -197,7 +197,7 @@ class ChaosRun:
         """Whether the injection this step undoes was made (and not undone yet)."""
         return any(s.index == undo.index for s in self.open.get(undo.fault, []))
 
-    def _record(self, step: Step, node, ok: bool, message: str, sent: bool = True) -> None:
+    def _record(self, step: Step, node: Optional[str], ok: bool, message: str, sent: bool = True) -> None:
         self.executed.append(Executed(at=self.clock(), step=step, node=node, ok=ok, message=message, sent=sent))
         who = f" node {node}" if node else (f" server {step.index}" if step.index else "")
         self.log(f"{step.action}{who}: {'ok' if ok else 'refused'}{': ' + message if message else ''}")
@@ -253,7 +253,7 @@ class ChaosRun:
         deadline = time.monotonic() + self.settle_timeout
         interval = float(self.plan.settings.get("interval", 1.0))
         wanted = int(self.clock() // interval) + SETTLE_ROUNDS
-        why = "no status"
+        why: Optional[str] = "no status"
         while time.monotonic() < deadline and not self.stop.is_set():
             try:
                 status = self._status()

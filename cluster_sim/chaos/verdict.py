@@ -115,7 +115,7 @@ def row_time(row: dict) -> Optional[float]:
 
 def stale_rows(rows: Sequence[dict]) -> List[dict]:
     """Rows stored after a row of a higher epoch of the same cluster (store order: id, else time)."""
-    def order(row):
+    def order(row: dict) -> Tuple[int, int, float]:
         rid = row.get("id")
         return (0, rid, 0.0) if isinstance(rid, int) else (1, 0, row_time(row) or 0.0)
 

@@ -6,9 +6,12 @@
 Everything shown comes from the Verdict's fields; nothing here computes a figure.
 """
 
-from typing import List, Optional, Tuple
+from typing import TYPE_CHECKING, List, Optional, Tuple
 
 from cluster_sim.chaos.verdict import Span, Verdict
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 __all__ = ["render", "lines"]
 
@@ -54,7 +57,7 @@ def lines(verdict: Verdict) -> List[Tuple[str, str, bool]]:
     return rows
 
 
-def render(verdict: Verdict):
+def render(verdict: Verdict) -> "RenderableType":
     """A rich Panel; prints nothing."""
     from rich.console import Group
     from rich.panel import Panel
@@ -66,7 +69,7 @@ def render(verdict: Verdict):
     table.add_column(justify="left")
     for label, value, bad in lines(verdict):
         table.add_row(Text(label), Text(value, style="red" if bad else ""))
-    parts = [table]
+    parts: List["RenderableType"] = [table]
     if verdict.notes:
         parts.append(Text("reported (not failures):", style="yellow"))
         parts += [Text("  " + n) for n in verdict.notes[:LIMIT]]

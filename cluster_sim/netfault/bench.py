@@ -10,6 +10,7 @@ two paths are measured in alternating blocks over the same connections'
 lifetime, so a burst of load on a shared machine hits both alike.
 """
 
+import socket
 import statistics
 import subprocess
 import sys
@@ -85,7 +86,7 @@ class RelayBench:
                 "overhead_median_us": self.overhead_median_us, "overhead_p99_us": self.overhead_p99_us}
 
 
-def _round_trip(sock, message: bytes) -> float:
+def _round_trip(sock: socket.socket, message: bytes) -> float:
     start = time.perf_counter()
     sock.sendall(message)
     got = 0
@@ -99,8 +100,6 @@ def _round_trip(sock, message: bytes) -> float:
 
 def bench_relay(round_trips: int = 2000, payload: int = 64, block: int = 50, warmup: int = 50) -> RelayBench:
     """Median and tail of `round_trips` echo round trips each way (direct, through a relay)."""
-    import socket
-
     server = subprocess.Popen([sys.executable, "-c", _ECHO], stdout=subprocess.PIPE, text=True)
     relay = None
     socks = []

@@ -23,7 +23,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 from urllib.parse import urlsplit, urlunsplit
 
 from cluster_sim.netfault.hub import Hub
@@ -146,7 +146,8 @@ class _NodeRelays:
 class NetFaults:
     """Relays for every node a supervisor starts, and the faults set on them."""
 
-    def __init__(self, zk: str, api_url: str, listen: str = "127.0.0.1", clock=time.time):
+    def __init__(self, zk: str, api_url: str, listen: str = "127.0.0.1",
+                 clock: Callable[[], float] = time.time):
         self.servers, self.chroot = split_connect_string(zk)
         self.api_url = api_url
         parts = urlsplit(api_url)

@@ -30,7 +30,7 @@ import random
 import socket
 import time
 from dataclasses import dataclass, replace
-from typing import Optional, Tuple, Union
+from typing import Callable, Optional, Tuple, Union
 
 from cluster_sim.netfault.hub import Hub, HubClosed
 
@@ -71,21 +71,20 @@ class RelayStats:
 
 def parse_target(target: Union[str, Tuple[str, int]], default_port: int = 2181) -> Tuple[str, int]:
     """'host:port', '[::1]:port', 'host' or (host, port) -> (host, port); ValueError if malformed."""
+    given: Union[str, int]
     if isinstance(target, tuple):
-        host, port = target
+        host, given = target
     else:
         text = target.strip()
         if text.startswith("["):
             host, _, rest = text[1:].partition("]")
-            port = rest[1:] if rest.startswith(":") else default_port
+            given = rest[1:] if rest.startswith(":") else default_port
         elif text.count(":") == 1:
-            host, port = text.split(":")
-        elif ":" in text:
-            host, port = text, default_port  # a bare IPv6 address
+            host, given = text.split(":")
         else:
-            host, port = text, default_port
+            host, given = text, default_port  # a bare name, or a bare IPv6 address
     try:
-        port = int(port)
+        port = int(given)
     except (TypeError, ValueError):
         raise ValueError(f"{target!r}: the port is not a number") from None
     if not host or not 0 < port < 65536:
@@ -101,7 +100,7 @@ class Relay:
     """One listening socket forwarding to one target (see the module docstring)."""
 
     def __init__(self, target: Union[str, Tuple[str, int]], hub: Optional[Hub] = None,
-                 listen: str = "127.0.0.1", name: str = "", clock=time.time):
+                 listen: str = "127.0.0.1", name: str = "", clock: Callable[[], float] = time.time):
         host, port = parse_target(target)
         # resolved once, here: the hub's thread must never block on a name lookup
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -159,7 +158,7 @@ class Relay:
     def heal(self) -> LinkFault:
         return self._change(lambda f: LinkFault())
 
-    def _change(self, how) -> LinkFault:
+    def _change(self, how: Callable[[LinkFault], LinkFault]) -> LinkFault:
         # read-modify-write on the hub's thread: two callers cannot lose each other's change
         def apply() -> LinkFault:
             fault = how(self._fault)
@@ -208,7 +207,7 @@ class Relay:
     def __enter__(self) -> "Relay":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def __repr__(self) -> str:
