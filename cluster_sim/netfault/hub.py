@@ -16,6 +16,10 @@ link) and its destination can take them. Reading stops while a pipe holds
 more than LIMIT bytes, so a stalled side pushes back through TCP exactly as a
 slow network would, and while the relay is partitioned nothing is read or
 written at all: no RST, no FIN, the peers' own timeouts decide.
+
+Longer than most modules on purpose: accepting, connecting, reading,
+delivering and closing are one state machine per connection, and read best
+in one place.
 """
 
 import errno
