@@ -588,3 +588,10 @@ def test_the_join_command_is_printed_once_as_one_plain_line():
     printer.event(JoinCommand(NOW, command=command))
     plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buf.getvalue())
     assert command in plain.splitlines() and "│" not in plain
+
+
+def test_a_term_that_continues_a_bar_is_not_labelled_again():
+    terms = [Term("1", 1, start=0.0, end=5.0), Term("1", 1, start=3.0, end=8.0),     # znode term, acting
+             Term("1", 1, start=15.0, end=19.0)]                                     # acting again, later
+    line = bar(timeline_text(terms, ["1"], 0.0, 20.0, width=20), "1")
+    assert line == "e1" + BLOCK * 6 + IDLE * 7 + "e1" + BLOCK * 2 + IDLE, line
