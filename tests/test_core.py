@@ -535,3 +535,27 @@ def test_rows_without_a_round_are_counted_apart():
     m = model()
     step(m, ApiHealth(ok=True, rows=18, rounds=0, last_mean=80.0, last_id=18), T0)
     assert (m.state.rounds_stored, m.state.rows_unrounded) == (18, 18)
+
+
+def test_start_says_when_the_id_is_still_held():
+    clock = Clock()
+    manager = Manager(model(), FakeSpawner(), lambda node_id, wait: node_id, [Tally()], clock=clock)
+    manager.handle(SpawnNodes(("1", "2")))
+    manager.handle(snap(clock.advance(1), ("1", "2"), {"id": "1", "epoch": 1}))
+
+    def ask(request):
+        reply = queue.Queue(maxsize=1)
+        manager.submit_request(request, reply)
+        manager.handle(manager.queue.get_nowait())
+        return reply.get_nowait()
+
+    assert ask({"cmd": "kill", "id": "2", "hard": True})["ok"]
+    manager._reap()
+    # its old session still holds id 2 in ZooKeeper: the new process waits for it, and says so
+    answer = ask({"cmd": "start", "id": "2"})
+    assert answer["ok"] and "waits up to 10 s for the old session of id 2 to end" in answer["message"]
+    # another process holds the id: refused, naming it
+    manager.handle(snap(clock.advance(1), ("1", "3"), {"id": "1", "epoch": 1},
+                        readings={"3": Reading(80.0, clock(), pid=4242, host="lab")}))
+    answer = ask({"cmd": "start", "id": "3"})
+    assert not answer["ok"] and answer["error"] == "node 3 is held by another process (pid 4242 on lab): stop that one first"
