@@ -2,15 +2,16 @@
 
     python -m cluster_sim.web --name default --port 8080 [--host 0.0.0.0] [--lang es]
 
-    follower = Follower("default", period=0.25)
-    view = WebView(port=8080, snapshot=follower.latest, title="clustersim · default").start()
-    follower.start(view)       # polls `status` over the control socket, publishes what changed
+    view = WebView(port=8080, title="clustersim · default").start()
+    recorder = WebRecorder("class.html", title="clustersim · default")   # if wanted
+    follower = Follower("default", period=0.25).start(view, recorder)
     ...
-    follower.close(); view.close()
+    follower.close(); view.close(); recorder.close()
 
-Each poll's status is the snapshot, and the changes between two polls are
-the events (derive.py): the same picture as the supervisor's own feed, timed
-to within a polling period. It needs nothing from the supervisor but its
+It polls `status` over the control socket; each poll's status is the
+snapshot offered to every sink that wants one, and the changes between two
+polls are the events published to them (derive.py): the same picture as the
+supervisor's own feed, timed to within a polling period. It needs nothing from the supervisor but its
 control socket (the user's own), so it works with any `clustersim up` or
 `demo` of this version, before `up --web` exists.
 """
@@ -66,6 +67,8 @@ class Follower:
         for sink in self._sinks:
             for record in records:
                 sink.publish(record)
+            if sink.wants_snapshot(now):
+                sink.offer_snapshot(status, now)
         return status
 
     def start(self, *sinks: Any) -> "Follower":
@@ -106,8 +109,7 @@ def main(argv=None) -> int:
     if follower.poll() is None:
         print(f"clustersim web: {follower.error}", file=sys.stderr)
         return 2
-    view = WebView(args.host, args.port, snapshot=follower.latest, title=f"clustersim · {args.name}",
-                   lang=args.lang)
+    view = WebView(args.host, args.port, title=f"clustersim · {args.name}", lang=args.lang)
     try:
         view.start()
     except (PortInUse, WebViewError) as exc:
