@@ -216,3 +216,16 @@ def test_bad_addresses_say_so_in_one_line():
     with pytest.raises(WebViewError) as err:
         WebView("999.1.1.1", 0).start()
     assert "\n" not in str(err.value) and "999.1.1.1" in str(err.value)
+
+
+def test_web_addresses_as_up_web_takes_them():
+    from cluster_sim.web import parse_address
+
+    assert parse_address("8080") == ("127.0.0.1", 8080)
+    assert parse_address("8080", default_host="0.0.0.0") == ("0.0.0.0", 8080)     # --listen implies the host
+    assert parse_address("0.0.0.0:0") == ("0.0.0.0", 0)
+    assert parse_address("[::1]:80") == ("::1", 80)
+    for bad in ("x", "h:99999", ":80", "h:-1", ""):
+        with pytest.raises(ValueError) as err:
+            parse_address(bad)
+        assert "\n" not in str(err.value)

@@ -13,13 +13,14 @@
 Modules: server.py (WebView: the HTTP server and the stream), hub.py (the
 fan-out: encode once, bounded), adapt.py (the one tolerant adapter from
 events and status dicts to what the page reads), page.py with page.html,
-page.css and page.js (the picture), recording.py (WebRecorder: the same page
+page.css and the scripts words.js, model.js, picture.js, panels.js,
+play.js (the picture), recording.py (WebRecorder: the same page
 with the session inline), feed.py (the listener), follow.py (a web view of a
 running cluster through its control socket, from outside the supervisor).
 """
 
 from cluster_sim.web.feed import Feed
 from cluster_sim.web.recording import RecordingError, WebRecorder
-from cluster_sim.web.server import PortInUse, WebView, WebViewError
+from cluster_sim.web.server import PortInUse, WebView, WebViewError, parse_address
 
-__all__ = ["WebView", "WebViewError", "PortInUse", "WebRecorder", "RecordingError", "Feed"]
+__all__ = ["WebView", "WebViewError", "PortInUse", "WebRecorder", "RecordingError", "Feed", "parse_address"]

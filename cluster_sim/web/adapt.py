@@ -14,7 +14,7 @@ events that are data only: readings, rounds, role changes). The adapter is
 tolerant: it takes such a dict, a typed event (a dataclass with a `kind`),
 or today's `state.Event` (ts, text, level: kind "log"); it drops what JSON
 cannot carry (NaN, infinities, objects) and returns None for something that
-is not an event at all. The page (page.js, `normEvent`) is tolerant the same
+is not an event at all. The page (words.js, `normEvent`) is tolerant the same
 way: unknown kinds and unknown fields are shown plainly, never fatal.
 """
 

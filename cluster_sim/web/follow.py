@@ -90,10 +90,16 @@ class Follower:
             self._thread = None
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, as every clustersim command, not a usage block
+        print(f"clustersim web: {message} (--help for the options)", file=sys.stderr)
+        raise SystemExit(2)
+
+
 def main(argv=None) -> int:
     from cluster_sim.web.server import PortInUse, WebView, WebViewError
 
-    parser = argparse.ArgumentParser(prog="python -m cluster_sim.web",
+    parser = _Parser(prog="python -m cluster_sim.web",
                                      description="A read-only web view of a running clustersim cluster.")
     parser.add_argument("--name", default="default", help="the cluster's name (as given to up --name)")
     parser.add_argument("--host", default="127.0.0.1", help="address to serve on (0.0.0.0: the whole network)")

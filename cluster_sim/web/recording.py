@@ -92,7 +92,7 @@ class _Model:
 
 
 def apply_patch(model: _Model, patch: Dict[str, Any], t: float) -> None:
-    """The player's rule (page.js applyPatch does the same)."""
+    """The player's rule (play.js applyPatch does the same)."""
     for key, value in patch.items():
         if key not in _SPECIAL:
             model.top[key] = value

@@ -36,7 +36,7 @@ import time
 from collections import deque
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Deque, Dict, Optional
+from typing import Any, Callable, Deque, Dict, Optional, Tuple
 from urllib.parse import urlsplit
 
 from cluster_sim.ports import PortInUse
@@ -44,7 +44,7 @@ from cluster_sim.web.adapt import DATA_KINDS, event_record, snapshot_record
 from cluster_sim.web.hub import Behind, Closed, Hub, sse
 from cluster_sim.web.page import render_page
 
-__all__ = ["WebView", "WebViewError", "PortInUse", "STICKY_KINDS"]
+__all__ = ["WebView", "WebViewError", "PortInUse", "STICKY_KINDS", "parse_address"]
 
 # The latest event of these kinds reaches every late joiner, however old.
 STICKY_KINDS = frozenset({"cluster_started", "join_command", "cluster_open"})
@@ -64,6 +64,18 @@ _SECURITY = (
 
 class WebViewError(Exception):
     """The web view cannot serve where it was asked to; the message is one line."""
+
+
+def parse_address(text: str, default_host: str = "127.0.0.1") -> Tuple[str, int]:
+    """`[HOST:]PORT` (as `up --web` takes it) -> (host, port); ValueError with one line if it is none."""
+    text = str(text).strip()
+    host, sep, port = text.rpartition(":")
+    host = host.strip("[]") if sep else default_host
+    if not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise ValueError(f"{text!r} is not [HOST:]PORT with a port 0..65535")
+    if sep and not host:
+        raise ValueError(f"{text!r} has no host before the ':'")
+    return host, int(port)
 
 
 def _wildcard(host: str) -> bool:
