@@ -82,7 +82,7 @@ function drawTimeline(now) {
   M.marks.forEach(function (x) {
     var y = laneY[x.node === null ? "\u0000" : x.node];
     if (y === undefined) return;
-    var m = svg("text", { x: X(x.t), y: y + rowH / 2, fill: x.colour, "class": "mark" }, g);
+    var m = svg("text", { x: X(x.t), y: y + rowH / 2, style: "fill:" + x.colour, "class": "mark" }, g);
     m.textContent = x.glyph;
   });
   var ax = top + lanes.length * rowH + 18;

@@ -89,18 +89,22 @@ function drawNode(id, n, now) {
   }
   d.pause.style.display = paused ? "" : "none";
   if (paused) {
-    var bw = r * 0.22, bh = r * 0.9;
-    attr(d.p1, "x", p.x + r * 0.75); attr(d.p1, "y", p.y - r - bh * 0.2); attr(d.p1, "width", bw); attr(d.p1, "height", bh);
-    attr(d.p2, "x", p.x + r * 0.75 + bw * 1.6); attr(d.p2, "y", p.y - r - bh * 0.2); attr(d.p2, "width", bw); attr(d.p2, "height", bh);
+    // beside the node along the ring, clear of its labels (outward) and of the leader's pill (inward)
+    var bw = Math.max(5, r * 0.22), bh = Math.max(16, r * 0.9), gap = r + 6 + bw * 1.3;
+    var bx = p.x - p.dy * gap, by = p.y + p.dx * gap;
+    attr(d.p1, "x", bx - bw * 1.3); attr(d.p1, "y", by - bh / 2); attr(d.p1, "width", bw); attr(d.p1, "height", bh);
+    attr(d.p2, "x", bx + bw * 0.3); attr(d.p2, "y", by - bh / 2); attr(d.p2, "width", bw); attr(d.p2, "height", bh);
   }
   // the leader's epoch, on the side facing ZooKeeper
   d.pill.style.display = lead ? "" : "none";
   if (lead) {
     var ep = id === M.leader && M.epoch != null ? "★ " + L.epoch + " " + M.epoch : "★ " + L.leader;
-    var fs = Math.max(18, Math.min(26, r * 0.6)), pw = ep.length * fs * 0.58 + 22;
-    var px = p.x - p.dx * (r + fs * 1.3), py = p.y - p.dy * (r + fs * 1.1);
+    var fs = Math.max(18, Math.min(26, r * 0.6)), pw = ep.length * fs * 0.58 + 22, ph = fs * 1.5;
+    // far enough along the line to ZooKeeper that the pill clears the circle whatever the angle
+    var off = r + 16 + Math.abs(p.dx) * pw / 2 + Math.abs(p.dy) * ph / 2;
+    var px = p.x - p.dx * off, py = p.y - p.dy * off;
     attr(d.pillRect, "x", px - pw / 2); attr(d.pillRect, "y", py - fs * 0.75);
-    attr(d.pillRect, "width", pw); attr(d.pillRect, "height", fs * 1.5);
+    attr(d.pillRect, "width", pw); attr(d.pillRect, "height", ph);
     attr(d.pillText, "x", px); attr(d.pillText, "y", py); attr(d.pillText, "font-size", fs);
     setText(d.pillText, ep);
   }
@@ -187,7 +191,7 @@ function drawApi(state) {
   attr(apiRect, "class", "apibox" + (ok === false ? " down" : "") + (flash ? " flash" : ""));
   var stored = state && typeof state.rounds_stored === "number" ? state.rounds_stored : null;
   setText(apiNote, ok === false ? L.down : stored !== null ? stored + " " + L.rounds : "");
-  attr(apiNote, "fill", ok === false ? "#ff5c5c" : "#b3bccb");
+  attr(apiNote, "style", "fill:" + (ok === false ? "#ff5c5c" : "#b3bccb"));   // a style: the class's fill would win
   var depth = state && state.outbox && typeof state.outbox.depth === "number" ? state.outbox.depth : 0;
   setText(apiNote2, depth > 1 ? L.outbox + ": " + depth : "");
 }
