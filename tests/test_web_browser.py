@@ -170,7 +170,7 @@ def test_the_page_tolerates_what_it_does_not_know(browser):
                        {"id": "2", "state": "running", "role": "LEADER", "value": None, "age_s": None},
                        {"id": "x<y>", "state": "levitating", "remote": True, "host": "laptop",
                         "faults": ["slow", {"kind": "gamma-rays", "target": "api"}]}],
-             "something_new": {"a": [1, 2]}}
+             "something_new": {"a": [1, 2]}, "narration": "Step 1: stop the leader\nWatch the timeline."}
     view = WebView("127.0.0.1", 0, snapshot=lambda: state, lang="en").start()
     try:
         for record in ({"kind": "leader_elected", "ts": 1.0, "node": "2", "epoch": 7},
@@ -185,6 +185,8 @@ def test_the_page_tolerates_what_it_does_not_know(browser):
         assert node_attr(browser, "x<y>", "data-faults") == "slow gamma-rays"
         picture = by_id(browser, "picture").text
         assert "cut off (zk)" in picture and "martian" in picture and "gamma-rays api" in picture
+        assert by_id(browser, "n-title").text == "Step 1: stop the leader"
+        assert by_id(browser, "n-text").text == "Watch the timeline."
         assert "quantum fluctuation 1" in log_text(browser)
         assert "<b>not bold</b>" in log_text(browser)            # shown as text, never as markup
         assert by_id(browser, "api").text == "DOWN"

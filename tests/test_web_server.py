@@ -229,3 +229,44 @@ def test_web_addresses_as_up_web_takes_them():
         with pytest.raises(ValueError) as err:
             parse_address(bad)
         assert "\n" not in str(err.value)
+
+
+def test_the_feed_hands_each_event_to_every_sink_and_the_state_only_to_those_that_want_it(view, tmp_path):
+    import dataclasses
+    from typing import ClassVar
+
+    from cluster_sim.web import Feed, WebRecorder
+    from cluster_sim.web.recording import expand
+
+    @dataclasses.dataclass(frozen=True)
+    class NodePaused:                    # the shape of the event spine's typed events
+        ts: float
+        node: str
+        kind: ClassVar[str] = "node_paused"
+
+    class State:                         # counts the status dicts made
+        made = 0
+
+        def to_json(self, now):
+            State.made += 1
+            return status()
+
+    v = view()
+    recorder = WebRecorder(str(tmp_path / "r.html"), clock=lambda: 5.0)
+    feed = Feed(v, recorder, describe=lambda e: f"node {e.node} paused")
+    feed.frame(State(), 1.0)             # nobody watches the view: only the recorder wants it
+    assert State.made == 1 and not v.wants_snapshot(1.0)
+    client = SSE(v.url)
+    try:
+        client.until(lambda name, data: name == "ready")
+        wait_until(lambda: v.wants_snapshot(2.0), 5, "the view to want a snapshot")
+        feed.frame(State(), 2.0)
+        feed.event(NodePaused(ts=2.5, node="3"))
+        assert State.made == 2          # once for both sinks
+        seen = client.until(lambda name, data: name == "event")
+        assert seen[-1][1] == {"ts": 2.5, "kind": "node_paused", "node": "3", "text": "node 3 paused"}
+        assert any(name == "snapshot" for name, _ in seen)
+    finally:
+        client.close()
+    data = expand(recorder.data())
+    assert [e["kind"] for e in data["events"]] == ["node_paused"] and len(data["frames"]) == 2

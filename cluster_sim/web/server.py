@@ -228,8 +228,8 @@ class WebView:
         self.page = render_page({"title": self.title, "lang": self.lang, "mode": "live"}).encode("utf-8")
         self.errors = 0                  # snapshot() calls that raised (the view goes on)
         self.last_error: Optional[str] = None
-        self._pending: Deque[dict] = deque(maxlen=100_000)
-        self._offered: Optional[dict] = None
+        # events and offered snapshots, in the order they came: a snapshot never overtakes an event
+        self._pending: Deque[Tuple[bool, Any]] = deque(maxlen=100_000)
         self._offered_at = float("-inf")
         self._last_state: Optional[bytes] = None
         self._server: Optional[_Server] = None
@@ -292,7 +292,7 @@ class WebView:
         """One event (a dict with kind and ts, a typed event, or a text event): queued, never blocks."""
         record = event_record(event, self.describe, self.clock)
         if record is not None:
-            self._pending.append(record)
+            self._pending.append((False, record))
 
     def wants_snapshot(self, now: Optional[float] = None) -> bool:
         """Whether offer_snapshot() would be used now: someone watches and the last one is old enough."""
@@ -302,7 +302,7 @@ class WebView:
     def offer_snapshot(self, snapshot: dict, now: Optional[float] = None) -> None:
         """The current status dict (ClusterState.to_json), from the thread that owns the state."""
         self._offered_at = self.clock() if now is None else now
-        self._offered = snapshot
+        self._pending.append((True, snapshot))
 
     def latest_snapshot(self) -> Optional[bytes]:
         """The latest snapshot sent, as JSON: {"ts", "state"}."""
@@ -320,11 +320,8 @@ class WebView:
     def _pump(self) -> None:
         next_snapshot = 0.0
         while not self._stop.wait(self.flush_period):
-            self._send_pending()
-            offered, self._offered = self._offered, None
-            if offered is not None:
-                self._send_snapshot(offered)
-            elif self.snapshot is not None and self.hub.clients and time.monotonic() >= next_snapshot:
+            offered = self._send_pending()
+            if not offered and self.snapshot is not None and self.hub.clients and time.monotonic() >= next_snapshot:
                 next_snapshot = time.monotonic() + self.snapshot_period
                 try:
                     taken = self.snapshot()
@@ -335,16 +332,23 @@ class WebView:
                     self._send_snapshot(taken)
             self.hub.flush()
 
-    def _send_pending(self) -> None:
+    def _send_pending(self) -> bool:
+        """Encode what was queued, in order; whether a snapshot was among it."""
         watched = self.hub.clients > 0
+        offered = False
         while self._pending:
-            record = self._pending.popleft()
+            is_snapshot, record = self._pending.popleft()
+            if is_snapshot:
+                offered = True
+                self._send_snapshot(record)
+                continue
             kind = record["kind"]
             data = kind in DATA_KINDS
             if data and not watched:
                 continue                 # nobody to animate it for, and late joiners get the snapshot
             self.hub.put(sse("event", record), keep=not data,
                          sticky=kind if kind in STICKY_KINDS else None)
+        return offered
 
     def _send_snapshot(self, snapshot: Any) -> None:
         state = snapshot_record(snapshot)

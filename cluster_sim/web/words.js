@@ -171,14 +171,16 @@ function normEvent(rec) {
 }
 function isLogged(e) {
   if (e.logged === false) return false;
-  if ("text" in e) return e.text !== null && e.text !== "" || e.kind === "narration" && !!e.title;
+  // a narration's own "text" is its explanation (the panel's); its title is the log line
+  if (e.kind === "narration") return e.log !== false && !!(e.title || e.text);
+  if ("text" in e) return e.text !== null && e.text !== "";
   return DATA_KINDS.indexOf(e.kind) < 0;
 }
 function wording(e) {
   var phrase = PHRASES[LANG][e.kind];
+  if (e.kind === "narration") return str(e.title || e.text);
   // English text comes from the supervisor's own wording; other languages use the page's where it has one
   if (typeof e.text === "string" && e.text && (LANG === "en" || !phrase)) return e.text;
-  if (e.kind === "narration") return str(e.title || e.text);
   if (phrase) { try { return phrase(e); } catch (err) { /* a field of an unexpected type: say it plainly */ } }
   if (typeof e.text === "string" && e.text) return e.text;
   return e.kind.replace(/_/g, " ") + (e.node != null ? " " + e.node : "");
