@@ -1,8 +1,10 @@
 """The `clustersim` command line.
 
-Control commands (kill, pause, resume, start, status, stop, ...) import only
-click and the small control module: they must answer in a blink. Everything
-heavy (kazoo, rich, requests) is imported inside the commands that need it.
+Control commands (kill, pause, resume, start, status, stop, ...) are built
+from their one declaration in cluster_sim.supervisor.commands and import only
+click, that list and the small control module: they must answer in a blink.
+Everything heavy (kazoo, rich, requests) is imported inside the commands that
+need it.
 
     clustersim up -n 5                 # a live cluster on an embedded ZooKeeper
     clustersim kill 2 [--hard]         # from another terminal
@@ -16,6 +18,7 @@ import sys
 
 import click
 
+from cluster_sim.supervisor.commands import COMMANDS, COUNT, FLAG, INDEX, NODE
 from cluster_sim.validate import BadInput, parse_node_id, parse_port, parse_zk_hosts
 
 MAX_NODES = int(os.environ.get("CLUSTERSIM_MAX_NODES", "200"))
@@ -65,6 +68,22 @@ def _checked_output(path):
     return path
 
 
+def _events_format(events, events_format):
+    """--events-format, or what the file's name says (.csv), or JSON lines."""
+    if events_format and not events:
+        fail("--events-format needs --events FILE")
+    if events_format:
+        return events_format
+    return "csv" if events and events.lower().endswith(".csv") else "jsonl"
+
+
+def _events_options(f):
+    f = click.option("--events-format", type=click.Choice(["jsonl", "csv"]), default=None,
+                     help="Format of --events (default: csv for a .csv file, else JSON lines).")(f)
+    return click.option("--events", default=None, metavar="FILE",
+                        help="Write every event to FILE as it happens (see clustersim events).")(f)
+
+
 def _checked_name(name):
     try:
         return parse_node_id(name)
@@ -98,9 +117,10 @@ def main():
 @click.option("--secret", envvar="CLUSTERSIM_SECRET", default="", help="Cluster secret (env CLUSTERSIM_SECRET): only members may change znodes or post to the API.")
 @click.option("--record", default=None, type=click.Path(dir_okay=False), help="Save the session as a self-contained HTML file.")
 @click.option("--drain-timeout", default=5.0, show_default=True, type=float, help="At shutdown, seconds the leader gets to empty the outbox (0: none); what is left is saved for clustersim deliver.")
+@_events_options
 @_name_option
 def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen, history, outbox_max,
-       retry_max, tick_ms, round_deadline, plain, secret, record, drain_timeout, name):
+       retry_max, tick_ms, round_deadline, plain, secret, record, drain_timeout, events, events_format, name):
     """Start ZooKeeper, the API and N nodes; show them live until Ctrl-C."""
     name = _checked_name(name)
     try:
@@ -132,7 +152,8 @@ def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen
         nodes=count, name=name, interval=interval, session_timeout=session_timeout, zk=zk,
         zk_servers=zk_servers, api_url=api_url, api_db=api_db, listen=listen, tick_ms=tick_ms,
         history=history, outbox_bound=outbox_max, retry_max=retry_max, plain=plain or None,
-        secret=_checked_secret(secret), record=_checked_output(record),
+        secret=_checked_secret(secret), record=_checked_output(record), events=_checked_output(events),
+        events_format=_events_format(events, events_format),
         round_deadline=_deadline(round_deadline), drain_timeout=drain_timeout,
     )
     try:
@@ -299,8 +320,9 @@ def deliver(file, api_url, secret):
 @click.option("--unsafe", is_flag=True, help="split-brain: switch the guard and fencing off, to show why they exist.")
 @click.option("--record", default=None, type=click.Path(dir_okay=False), help="Save the demo as a self-contained HTML file.")
 @click.option("--plain", is_flag=True, help="Plain lines instead of the live table.")
+@_events_options
 @_name_option
-def demo(scenario, step, yes, interval, session_timeout, lang, unsafe, record, plain, name):
+def demo(scenario, step, yes, interval, session_timeout, lang, unsafe, record, plain, events, events_format, name):
     """Narrated classroom scenarios on a real cluster."""
     _positive("--interval", interval, 0.1, 60)
     _positive("--session-timeout", session_timeout, 0.4, 60)
@@ -310,6 +332,7 @@ def demo(scenario, step, yes, interval, session_timeout, lang, unsafe, record, p
 
     sys.exit(run_demo(scenario, step=step, yes=yes, interval=interval, session_timeout=session_timeout,
                       lang=lang, unsafe=unsafe, record=_checked_output(record), plain=plain,
+                      events=_checked_output(events), events_format=_events_format(events, events_format),
                       name=_checked_name(name)))
 
 
@@ -339,7 +362,27 @@ def bench(quick, json_path, markdown):
     sys.exit(bench_main(quick=quick, json_path=_checked_output(json_path), markdown_path=_checked_output(markdown)))
 
 
-# -- control ------------------------------------------------------------------
+@main.command()
+@click.argument("file")
+@click.option("--kind", "kinds", multiple=True, help="Only events of this kind (e.g. leader_elected); repeatable.")
+@click.option("--node", default=None, help="Only events about this node.")
+def events(file, kinds, node):
+    """Print an event export (up/demo --events FILE) as a table."""
+    from cluster_sim.eventlog import EventsFileError, read_events, table
+    from cluster_sim.supervisor.events import KINDS
+
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        fail(f"unknown kind {unknown[0]!r} (one of: {', '.join(sorted(KINDS))})")
+    try:
+        records = read_events(file)
+    except EventsFileError as exc:
+        fail(str(exc))
+    for line in table(records, kinds or None, node):
+        click.echo(line)
+
+
+# -- control: one subcommand per declared command ------------------------------
 def _send(name, message):
     from cluster_sim import control
 
@@ -354,87 +397,32 @@ def _send(name, message):
     return answer
 
 
-def _status(name):
-    return _send(_checked_name(name), {"cmd": "status"})["status"]
+_PARAM = {NODE: "node_id", INDEX: "index"}   # click's name for a positional argument
 
 
-def _node_command(cmd, node_id, name, **extra):
-    try:
-        node_id = parse_node_id(node_id)
-    except BadInput as exc:
-        fail(str(exc))
-    answer = _send(_checked_name(name), {"cmd": cmd, "id": node_id, **extra})
-    click.echo(answer.get("message", "ok"))
+def _request(command, values):
+    """The control request for `command` from what was typed; one line and exit 2 on bad input."""
+    request = {"cmd": command.name}
+    for arg in command.args:
+        value = values[_PARAM.get(arg.kind, arg.name)]
+        if arg.local:
+            continue
+        if arg.kind == NODE:
+            try:
+                value = parse_node_id(value)
+            except BadInput as exc:
+                fail(str(exc))
+        elif arg.kind == COUNT:
+            if not str(value).isdigit():
+                fail(f"--{arg.name} {value!r} is not a number")
+            value = int(value)
+        request[arg.name] = value
+    return request
 
 
-@main.command()
-@click.argument("node_id")
-@click.option("--hard", is_flag=True, help="SIGKILL: ZooKeeper notices only when the session times out.")
-@_name_option
-def kill(node_id, hard, name):
-    """Stop a node: gracefully (SIGTERM), or --hard (SIGKILL)."""
-    _node_command("kill", node_id, name, hard=hard)
-
-
-def _add_node_command(cmd, doc):
-    def command(node_id, name):
-        _node_command(cmd, node_id, name)
-    command.__doc__ = doc
-    main.command(cmd)(click.argument("node_id")(_name_option(command)))
-
-
-def _add_cluster_command(cmd, doc, argument=None):
-    def command(name, **args):
-        click.echo(_send(_checked_name(name), {"cmd": cmd, **args}).get("message"))
-    command.__doc__ = doc
-    command = _name_option(command)
-    if argument:
-        command = click.argument(argument)(command)
-    main.command(cmd)(command)
-
-
-for _cmd, _doc in (
-    ("pause", "Freeze a node (SIGSTOP), like a long GC pause."),
-    ("resume", "Unfreeze a paused node (SIGCONT)."),
-    ("start", "Restart a stopped node, or add a node with a new id."),
-):
-    _add_node_command(_cmd, _doc)
-
-for _cmd, _doc, _arg in (
-    ("stop", "Stop the whole cluster (like Ctrl-C in its terminal).", None),
-    ("api-stop", "Stop the embedded API (rounds wait in the outbox).", None),
-    ("api-start", "Start the embedded API again, on the same port and database.", None),
-    ("zk-kill", "Stop ZooKeeper server INDEX of an embedded ensemble.", "index"),
-    ("zk-start", "Start ZooKeeper server INDEX of an embedded ensemble again.", "index"),
-):
-    _add_cluster_command(_cmd, _doc, _arg)
-
-
-@main.command()
-@click.argument("node_id")
-@click.option("-n", "--lines", default="20", show_default=True, help="How many lines.")
-@_name_option
-def logs(node_id, lines, name):
-    """The end of a node's log (what it printed, kazoo's warnings)."""
-    try:
-        node_id = parse_node_id(node_id)
-    except BadInput as exc:
-        fail(str(exc))
-    if not lines.isdigit():
-        fail(f"--lines {lines!r} is not a number")
-    answer = _send(_checked_name(name), {"cmd": "logs", "id": node_id, "lines": int(lines)})
-    click.echo(f"==> {answer['path']} <==")
-    for line in answer["lines"]:
-        click.echo(line)
-
-
-@main.command()
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@_name_option
-def status(as_json, name):
-    """The table's data, once."""
-    data = _status(name)
-    if as_json:
+def _show_status(answer, values):
+    data = answer["status"]
+    if values.get("json"):
         click.echo(json.dumps(data, indent=2))
         return
     leader = data.get("leader")
@@ -446,3 +434,37 @@ def status(as_json, name):
         age = "" if n["age_s"] is None else f" ({n['age_s']:.1f}s ago)"
         click.echo(f"  {n['id']:>4}  pid {n['pid'] or '-':>7}  {n['state']:<8} {n['role'] or '-':<8} {value}{age}"
                    + ("  remote " + (n.get("host") or "") if n["remote"] else ""))
+
+
+def _show_logs(answer, values):
+    click.echo(f"==> {answer['path']} <==")
+    for line in answer["lines"]:
+        click.echo(line)
+
+
+_SHOW = {"status": _show_status, "logs": _show_logs}
+
+
+def _control_command(command):
+    params = []
+    for arg in command.args:
+        if arg.kind in _PARAM:
+            params.append(click.Argument([_PARAM[arg.kind]]))
+        elif arg.kind == FLAG:
+            params.append(click.Option([f"--{arg.name}"], is_flag=True, help=arg.help))
+        else:
+            params.append(click.Option(list(arg.option) + [arg.name], default=str(arg.default),
+                                       show_default=True, help=arg.help))
+    params.append(click.Option(["--name"], default="default", show_default=True,
+                               help="Which cluster (several can run side by side)."))
+
+    def callback(name, **values):
+        request = _request(command, values)
+        answer = _send(_checked_name(name), request)
+        _SHOW.get(command.name, lambda a, v: click.echo(a.get("message") or "ok"))(answer, values)
+
+    return click.Command(command.name, callback=callback, params=params, help=command.help)
+
+
+for _command in COMMANDS:
+    main.add_command(_control_command(_command))

@@ -7,13 +7,13 @@ JSON object on one line, the supervisor answers one JSON object on one line.
     answer:   {"ok": true, "message": "node 3 killed (SIGTERM)"}
               {"ok": false, "error": "no node 99 in cluster 'default'"}
 
-Commands: status, kill (id, hard), pause (id), resume (id), start (id),
-logs (id, lines), stop (shut the whole cluster down), api-stop, api-start,
-zk-kill (index), zk-start (index). The socket lives in ``$CLUSTERSIM_RUNTIME_DIR``, else
+The commands and their fields are declared once, in
+cluster_sim.supervisor.commands (COMMANDS here is their names). The socket
+lives in ``$CLUSTERSIM_RUNTIME_DIR``, else
 ``$XDG_RUNTIME_DIR/clustersim``, else a private 0700 directory under the temp
 dir, named ``<cluster name>.sock`` and only usable by its owner (0600).
 
-Kept to the standard library: `clustersim kill` must answer in a blink.
+Kept to the standard library (and that light list): `clustersim kill` must answer in a blink.
 
     answer = send("default", {"cmd": "status"})
 """
@@ -23,9 +23,10 @@ import os
 import socket
 import tempfile
 
+from cluster_sim.supervisor.commands import NAMES
+
 MAX_MESSAGE = 1 << 20
-COMMANDS = {"status", "kill", "pause", "resume", "start", "stop", "logs",
-            "api-stop", "api-start", "zk-kill", "zk-start"}
+COMMANDS = NAMES   # what the socket accepts: the declared commands, nothing else
 
 
 class ControlError(RuntimeError):

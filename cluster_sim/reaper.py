@@ -14,6 +14,7 @@ reaper finds nothing left to do.
     reaper.watch_path(tmpdir)
     ...
     reaper.forget_path(tmpdir)   # after removing it yourself
+    reaper.watch_terminal(os.ttyname(1))   # a live view hid the cursor: show it again
     reaper.close()               # or just exit: the reaper notices either way
 """
 
@@ -71,6 +72,14 @@ class Reaper:
     def forget_path(self, path):
         self._send(f"unpath {os.path.abspath(path)}")
 
+    def watch_terminal(self, tty_path):
+        """A live view hides the cursor on this terminal; if we die without
+        restoring it, the reaper shows it again (a teacher's shell stays usable)."""
+        self._send(f"tty {tty_path}")
+
+    def forget_terminal(self):
+        self._send("untty")
+
     def close(self, wait=True):
         """Let the reaper run its clean-up now (whatever is still registered)."""
         try:
@@ -89,6 +98,7 @@ def _run(grace):
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     pids = {}
     paths = []
+    tty = None
     for raw in sys.stdin.buffer:
         kind, _, rest = raw.decode(errors="replace").strip().partition(" ")
         if kind == "pid":
@@ -100,6 +110,12 @@ def _run(grace):
             paths.append(rest)
         elif kind == "unpath" and rest in paths:
             paths.remove(rest)
+        elif kind == "tty":
+            tty = rest
+        elif kind == "untty":
+            tty = None
+    if tty:
+        _restore_terminal(tty)
     # The parent is gone. Processes that watch it exit by themselves first.
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline and any(_alive(p, s) for p, s in pids.items()):
@@ -123,6 +139,15 @@ def _run(grace):
                 os.unlink(path)
             except OSError:
                 pass
+
+
+def _restore_terminal(tty):
+    """Show the cursor and reset colours, on a fresh line."""
+    try:
+        with open(tty, "w") as out:
+            out.write("\x1b[0m\x1b[?25h\n")
+    except OSError:
+        pass  # the terminal is gone too: nothing to restore
 
 
 if __name__ == "__main__":

@@ -1,39 +1,44 @@
 """Recordings: a session saved as one self-contained HTML file, and played back.
 
-`clustersim up --record FILE` and `clustersim demo ... --record FILE` hang a
-Recorder on the manager's render listeners; when the cluster stops, the
-recorder writes a single HTML file: the frames (what the screen showed, as
-text, plus the status data), the event log with times and the final text (the
-leadership timeline). It opens in any browser, offline: inline CSS and a small
-inline player (play/pause, a slider, speed), no external resource at all.
-`clustersim replay FILE` plays the same frames back in the terminal.
+`clustersim up --record FILE` and `clustersim demo ... --record FILE` put a
+recorder (cluster_sim.supervisor.listeners.recorder) on the event stream;
+when the cluster stops, it writes a single HTML file with `to_html`: the
+frames (what the screen showed, as text with the view's own colours as
+spans, plus the status data), the event log with times and the final text
+(the leadership timeline). It opens in any browser, offline: inline CSS and a
+small inline player (play/pause, a slider, speed), no external resource at
+all. `clustersim replay FILE` plays the same frames back in the terminal.
+This module is the file format only: it knows nothing of the supervisor.
 
-    recorder = Recorder("class.html", title="clustersim · default")
-    manager.render_listeners.append(recorder.frame)   # called ~4 times a second
-    ...
-    recorder.close(final_text="Leadership timeline\\n...")
-
+    write_atomically("class.html", to_html(data))
     replay("class.html", speed=2.0)                   # 0; RecordingError if unreadable
     data = load("class.html")                          # {"frames": [...], "events": [...], ...}
+
+A frame's spans are [line, start, end, class] (character offsets in that
+line), class one of SPAN_STYLES: the player and replay colour with them and
+never look at the words on screen.
 """
 
 import html
-import io
 import json
 import os
 import re
 import sys
 import tempfile
-import threading
 import time
-from typing import Callable, List, Optional
+from typing import Callable, Optional
 
-__all__ = ["Recorder", "RecordingError", "replay", "load", "FORMAT", "MIN_SPACING"]
+from cluster_sim.userfile import read_text
+
+__all__ = ["RecordingError", "replay", "load", "to_html", "write_atomically", "FORMAT", "MIN_SPACING",
+           "SPAN_STYLES"]
 
 FORMAT = "clustersim-recording/1"
 MIN_SPACING = 0.45   # seconds between stored frames: at most ~2 frames a second
 WIDTH = 110          # columns of the recorded screen
 BLOCK_ID = "clustersim-recording"
+# span class -> the rich style replay draws it with (the player's CSS has the same classes)
+SPAN_STYLES = {"lead": "bold yellow", "bad": "red", "note": "magenta", "ok": "green", "info": "cyan", "dim": "dim"}
 _BLOCK = re.compile(
     r'<script type="application/json" id="' + BLOCK_ID + r'">(.*?)</script>', re.DOTALL)
 
@@ -42,115 +47,7 @@ class RecordingError(Exception):
     """A recording cannot be read or written; the message is one line."""
 
 
-# --------------------------------------------------------------------------- recording
-
-class Recorder:
-    """Collects frames while a cluster runs; close() writes the HTML file.
-
-    frame() runs on the manager's loop: it never raises (a recording problem
-    must not take the cluster down); the first error is kept in `error` and
-    reported by close().
-    """
-
-    def __init__(self, path: str, title: str = "clustersim", clock: Callable[[], float] = time.time):
-        self.path = str(path)
-        self.title = str(title)
-        self.clock = clock
-        self.frames: List[dict] = []
-        self.events: List[dict] = []
-        self.terms = None            # optional: the manager's [[node, epoch, start, end], ...]
-        self.meta: dict = {}         # optional extra facts (a demo's name, language, ...)
-        self.error: Optional[str] = None
-        self.created = clock()
-        self._last_event = None
-        self._skipped = None         # (state, now) of the newest frame not stored
-        self._lock = threading.Lock()
-        self._closed = False
-
-    # -- frames -----------------------------------------------------------
-    def frame(self, state, now: float) -> None:
-        """Offer the screen at `now`; stored when MIN_SPACING has passed since the last one."""
-        try:
-            with self._lock:
-                if self._closed:
-                    return
-                self._take_events(state)
-                if self.frames and now - self.frames[-1]["t"] < MIN_SPACING:
-                    self._skipped = (state, now)
-                    return
-                self._store(state, now)
-        except Exception as exc:  # never let the recorder break the manager's loop
-            if self.error is None:
-                self.error = f"{type(exc).__name__}: {exc}"
-
-    def _store(self, state, now):
-        data = state.to_json(now)
-        data.pop("events", None)   # the event log is kept once, below
-        self.frames.append({"t": float(now), "state": data, "text": screen_text(state, now),
-                            "events": len(self.events)})
-        self._skipped = None
-
-    def _take_events(self, state):
-        events = list(getattr(state, "events", None) or [])
-        new = events
-        if self._last_event is not None:
-            new = None
-            for i in range(len(events) - 1, -1, -1):
-                if events[i] is self._last_event:
-                    new = events[i + 1:]
-                    break
-            if new is None:  # fell off the bounded log: whatever is newer than the last one kept
-                last_ts = _float(self._last_event.ts)
-                new = [e for e in events if _float(e.ts) > last_ts]
-        for event in new:
-            self.events.append({"ts": _float(event.ts), "text": "" if event.text is None else str(event.text),
-                                "level": str(event.level or "info")})
-        if new:
-            self._last_event = new[-1]
-
-    # -- the file ---------------------------------------------------------
-    def close(self, final_text: Optional[str] = None) -> str:
-        """Write the HTML file (atomically) and return its path. Idempotent."""
-        with self._lock:
-            if self._closed:
-                return self.path
-            self._closed = True
-            if self._skipped is not None:
-                try:
-                    state, now = self._skipped
-                    self._take_events(state)
-                    self._store(state, now)
-                except Exception as exc:
-                    self.error = self.error or f"{type(exc).__name__}: {exc}"
-        data = {
-            "format": FORMAT,
-            "title": self.title,
-            "created": self.created,
-            "width": WIDTH,
-            "frames": self.frames,
-            "events": self.events,
-            "final_text": final_text,
-            "terms": [list(t) for t in self.terms] if self.terms else [],
-            "meta": self.meta,
-        }
-        try:
-            write_atomically(self.path, to_html(data))
-        except OSError as exc:
-            raise RecordingError(f"cannot write {self.path}: {exc.strerror or exc}") from None
-        return self.path
-
-
-def screen_text(state, now: float, width: int = WIDTH) -> str:
-    """The live view of `state` as plain text, `width` columns wide."""
-    from rich.console import Console
-
-    from cluster_sim.supervisor.view import render
-
-    console = Console(record=True, width=width, file=io.StringIO(), color_system=None,
-                      force_terminal=False, force_jupyter=False, legacy_windows=False)
-    console.print(render(state, now))
-    return console.export_text().rstrip("\n")
-
+# --------------------------------------------------------------------------- the file
 
 def write_atomically(path: str, text: str) -> None:
     directory = os.path.dirname(os.path.abspath(path))
@@ -168,13 +65,6 @@ def write_atomically(path: str, text: str) -> None:
         except OSError:
             pass
         raise
-
-
-def _float(x) -> float:
-    try:
-        return float(x)
-    except (TypeError, ValueError):
-        return 0.0
 
 
 # --------------------------------------------------------------------------- HTML
@@ -237,6 +127,9 @@ tr.narration td.x { color: #d48cf0; font-weight: bold; }
 .lead { color: #f2c94c; font-weight: bold; }
 .bad { color: #ef6b6b; }
 .note { color: #d48cf0; }
+.ok { color: #6fcf97; }
+.info { color: #56ccf2; }
+.dim { color: #8a92a3; }
 noscript p { color: #e5b567; }
 """
 
@@ -253,20 +146,22 @@ _JS = r"""
   function esc(s) {
     return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   }
-  function paint(text) {
-    return text.split("\n").map(function (line) {
-      var e = esc(line);
-      if (line.indexOf("\u2605 LEADER") >= 0) return '<span class="lead">' + e + "</span>";
-      if (/crashed|UNREACHABLE|SUSPENDED|LOST|fenced|two leaders/.test(line)) return '<span class="bad">' + e + "</span>";
-      if (line.indexOf("\u2503") >= 0 || line.indexOf("\u250f") >= 0 || line.indexOf("\u2517") >= 0)
-        return '<span class="note">' + e + "</span>";
-      return e;
+  function paint(frame) {
+    var lines = (frame.text || "").split("\n"), byLine = {};
+    (frame.spans || []).forEach(function (s) { (byLine[s[0]] = byLine[s[0]] || []).push(s); });
+    return lines.map(function (line, n) {
+      var out = "", at = 0;
+      (byLine[n] || []).forEach(function (s) {
+        out += esc(line.slice(at, s[1])) + '<span class="' + s[3] + '">' + esc(line.slice(s[1], s[2])) + "</span>";
+        at = s[2];
+      });
+      return out + esc(line.slice(at));
     }).join("\n");
   }
   function show(k) {
     if (!frames.length) { screen.textContent = "(no frames recorded)"; return; }
     i = Math.max(0, Math.min(frames.length - 1, k));
-    screen.innerHTML = paint(frames[i].text || "");
+    screen.innerHTML = paint(frames[i]);
     slider.value = i;
     var t = frames[i].t - frames[0].t;
     pos.textContent = "frame " + (i + 1) + "/" + frames.length + "  +" + t.toFixed(1) + " s";
@@ -353,19 +248,7 @@ def to_html(data: dict) -> str:
 
 def load(path: str) -> dict:
     """The recording's data from an HTML file written by Recorder.close()."""
-    try:
-        with open(path, "rb") as f:
-            raw = f.read(512 * 1024 * 1024 + 1)
-    except FileNotFoundError:
-        raise RecordingError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise RecordingError(f"{path} is a directory, not a recording") from None
-    except OSError as exc:
-        raise RecordingError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise RecordingError(f"{path} is not a clustersim recording (not a text file)") from None
+    text = read_text(path, "a clustersim recording", RecordingError, max_bytes=512 * 1024 * 1024)
     if "<html" not in text[:4096].lower():
         raise RecordingError(f"{path} is not a clustersim recording (not an HTML file)")
     found = _BLOCK.search(text)
@@ -398,6 +281,8 @@ def _invalid(data) -> Optional[str]:
             return f"frame {n + 1} has no time"
         if last is not None and t < last:
             return f"frame {n + 1} goes back in time"
+        if not isinstance(frame.get("spans", []), list):
+            return f"frame {n + 1} has a bad colour list"
         last = t
     if not isinstance(data.get("events", []), list):
         return "no event list"
@@ -424,7 +309,7 @@ def replay(path: str, speed: float = 1.0, *, out=None, sleep: Callable[[float], 
     if live is None:
         try:
             live = bool(out.isatty())
-        except Exception:
+        except (AttributeError, OSError, ValueError):  # no isatty, or a closed stream: not a terminal
             live = False
     frames = data["frames"]
     try:
@@ -463,21 +348,22 @@ def _play_plain(frames, speed, out, sleep):
         out.flush()
 
 
-def _styled(text):
+def _styled(frame):
+    """A frame's text with its recorded colours (spans), as a rich Text."""
     from rich.text import Text
 
-    styled = Text(no_wrap=True, overflow="crop")   # a narrower terminal crops, never re-wraps the screen
-    for line in text.split("\n"):
-        style = ""
-        if "★ LEADER" in line:
-            style = "bold yellow"
-        elif any(word in line for word in ("crashed", "UNREACHABLE", "SUSPENDED", "LOST", "fenced",
-                                           "two leaders")):
-            style = "red"
-        elif line[:1] in ("┏", "┃", "┗"):
-            style = "magenta"
-        styled.append(line + "\n", style=style)
-    styled.rstrip()
+    lines = frame["text"].split("\n")
+    starts, at = [], 0
+    for line in lines:
+        starts.append(at)
+        at += len(line) + 1
+    styled = Text("\n".join(lines), no_wrap=True, overflow="crop")  # a narrower terminal crops, never re-wraps
+    for span in frame.get("spans") or []:
+        try:
+            line, start, end, cls = span
+            styled.stylize(SPAN_STYLES.get(cls, ""), starts[line] + start, starts[line] + end)
+        except (TypeError, ValueError, IndexError):
+            continue  # a damaged span loses its colour, not the frame
     return styled
 
 
@@ -490,4 +376,4 @@ def _play_live(frames, speed, out, sleep, width):
         for frame, gap in _gaps(frames, speed):
             if gap:
                 sleep(gap)
-            screen.update(_styled(frame["text"]), refresh=True)
+            screen.update(_styled(frame), refresh=True)

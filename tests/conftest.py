@@ -96,20 +96,31 @@ def clustersim(*args, timeout=30.0, check=False):
 
 
 class Up:
-    """`clustersim up --plain` in a subprocess, with helpers to watch it."""
+    """`clustersim up --plain --events FILE` in a subprocess, with helpers to watch it."""
 
     def __init__(self, tmp_path, name, args):
         self.name = name
         self.log_path = tmp_path / f"up-{name}.log"
+        self.events_path = tmp_path / f"up-{name}.events.jsonl"
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "cluster_sim", "up", "--plain", "--name", name, *args],
+            [sys.executable, "-m", "cluster_sim", "up", "--plain", "--name", name,
+             "--events", str(self.events_path), *args],
             stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )
         self.started = time.monotonic()
 
     def output(self):
         return self.log_path.read_text()
+
+    def events(self, kind=None, **fields):
+        """The events exported so far (typed), of `kind` and with these field values."""
+        from cluster_sim.eventlog import read_events
+        from cluster_sim.supervisor.events import from_record
+
+        found = [from_record(r) for r in read_events(str(self.events_path))] if self.events_path.exists() else []
+        return [e for e in found if (kind is None or e.kind == kind)
+                and all(getattr(e, k, None) == v for k, v in fields.items())]
 
     def status(self):
         answer = control.send(self.name, {"cmd": "status"}, timeout=5.0)

@@ -13,7 +13,7 @@ from cluster_sim.bench import main, measure, runner
 from cluster_sim.bench.config import Config
 from cluster_sim.bench.support import percentile, summary_ms
 
-ALL = ["handover", "crash", "kill", "first_mean", "round", "scale"]
+ALL = ["handover", "crash", "kill", "first_mean", "round", "scale", "latency"]
 
 
 def _quiet():
@@ -34,6 +34,9 @@ def test_percentiles():
     s = summary_ms([0.001, 0.002, 0.003, None])
     assert s["n"] == 3 and s["p50"] == 2.0 and s["min"] == 1.0 and s["max"] == 3.0
     assert summary_ms([])["n"] == 0
+    s = summary_ms([i / 1000 for i in range(1, 101)], also=(90, 99))
+    assert s["p90"] == 90.1 and s["p99"] == 99.01 and s["p50"] == 50.5
+    assert summary_ms([], also=(99,))["p99"] is None
 
 
 @pytest.mark.slow
@@ -83,8 +86,10 @@ def test_tiny_run_of_every_measurement(tmp_path):
     for key in ("original", "sequential_json", "pipelined", "read_all_only"):
         _sane(r[key])
     assert r["pipelined"]["speedup"] > 0
+    assert r["znode_bytes"]["member"] > 0 and r["znode_bytes"]["history"] > r["znode_bytes"]["member"]
     if results["round"]["cache_available"]:
-        assert r["cached"]["count_ok"] is True
+        # the histories carry their writer's session: the leader's path counts every node, owes none
+        assert r["cached"]["count_ok"] is True and r["cached"]["complete"] is True, r["cached"]
         assert r["cached"]["p50"] > 0 and r["cached"]["update_latency_ms"] > 0
 
     s = results["scale"]
@@ -95,8 +100,11 @@ def test_tiny_run_of_every_measurement(tmp_path):
     assert s["node_memory_mb"]["processes"] == 3
     assert s["shutdown"]["killed"] is False and s["shutdown"]["nodes_left_running"] == []
 
+    _latency_ok(results["latency"], Config.tiny())
+
     rows = report["table"]
-    assert {r["id"] for r in rows} >= {"1a", "1b", "1c", "2a", "3a", "3b", "4", "5a", "6a", "6b", "6c", "6d"}
+    assert {r["id"] for r in rows} >= {"1a", "1b", "1c", "2a", "3a", "3b", "4", "5a", "6a", "6b", "6c", "6d",
+                                       "7a", "7b"}
     for row in rows:
         assert set(row) == {"id", "measurement", "clustersim", "original", "target", "met", "note"}
         assert row["met"] in (True, False, None)
@@ -105,6 +113,80 @@ def test_tiny_run_of_every_measurement(tmp_path):
     assert "clustersim bench --tiny (test)" in text
     assert "| # | measurement | clustersim | original design | target | met |" in text
     assert text.count("\n| ") >= len(rows) + 1
+
+
+def _latency_ok(res, cfg):
+    """The steady-state latency result: its shape, and that it found its rounds whole."""
+    assert not res.get("error"), res.get("error")
+    p = res["params"]
+    assert p["nodes"] == cfg.latency_nodes and p["rounds"] == cfg.latency_rounds
+    assert p["lag_s"] == 0.5 and p["target_p99_ms"] == 600.0  # interval 1 s: lag min(0.5 s, 1 s)
+    lat = res["latency"]
+    assert lat["n"] == res["rounds"]["stored"] > 0
+    assert set(lat) >= {"p50", "p90", "p99", "max", "samples"} and len(lat["samples"]) == lat["n"]
+    assert lat["p50"] <= lat["p90"] <= lat["p99"] <= lat["max"]
+    rounds = res["rounds"]
+    assert rounds["expected"] == cfg.latency_rounds and rounds["last"] - rounds["first"] + 1 == cfg.latency_rounds
+    # steady state: every round stored, each with every node's reading
+    assert rounds["lost"] == 0 and rounds["partial"] == [] and rounds["short"] == [], rounds
+    assert res["met"] in (True, False)
+    assert res["nodes_running_at_end"] == cfg.latency_nodes
+    assert res["shutdown"]["killed"] is False and res["shutdown"]["nodes_left_running"] == []
+
+
+@pytest.mark.slow
+def test_quick_round_latency_alone(tmp_path):
+    js, md = tmp_path / "bench.json", tmp_path / "bench.md"
+    code = main(quick=True, only=["latency"], json_path=str(js), markdown_path=str(md),
+                command="clustersim bench --quick --only latency (test)", console=_quiet())
+    report = json.loads(js.read_text())
+    assert code == 0 and sorted(report["results"]) == ["latency"]
+    assert report["meta"]["only"] == ["latency"] and report["meta"]["config"] == "quick"
+    _latency_ok(report["results"]["latency"], Config.quick())
+    rows = {row["id"]: row for row in report["table"]}
+    assert sorted(rows) == ["7a", "7b"]
+    assert rows["7a"]["clustersim"].startswith("p50 ") and "p99" in rows["7a"]["clustersim"]
+    assert rows["7a"]["met"] == report["results"]["latency"]["met"]
+    assert rows["7b"]["met"] is True
+    text = md.read_text()
+    assert "| 7a | Steady state, `clustersim up -n 5 --interval 1`" in text
+    assert "**7. Steady state, round close to row.**" in text
+
+
+def _fake_report(names, command, date):
+    results = {name: {"params": {}, "error": f"{name} from {command}"} for name in names}
+    meta = {"command": command, "date": date, "duration_s": 60.0, "python": "3", "zookeeper": "3.8.0",
+            "tick_ms": 200, "config": "full", "only": None,
+            "machine": {"machine": "x86_64", "cores": 2}}
+    return {"meta": meta, "config": {"name": "full"}, "results": results}
+
+
+def test_merge_keeps_each_figure_with_its_own_run(tmp_path):
+    earlier = _fake_report(["handover", "round", "scale"], "bench all", "2026-01-01 00:00 UTC")
+    first = runner.merge(earlier, _fake_report(["round", "latency"], "bench again", "2026-02-02 00:00 UTC"))
+    assert first["meta"]["command"] == "bench all"
+    assert first["results"]["handover"]["error"] == "handover from bench all"
+    assert first["results"]["round"]["error"] == "round from bench again"
+    assert sorted(first["results"]) == ["handover", "latency", "round", "scale"]
+    assert [r["meta"]["only"] for r in first["reruns"]] == [["round", "latency"]]
+    # a third run re-measures round: the second run keeps only latency
+    second = runner.merge(first, _fake_report(["round"], "bench third", "2026-03-03 00:00 UTC"))
+    assert [r["meta"]["only"] for r in second["reruns"]] == [["latency"], ["round"]]
+    assert second["results"]["latency"]["error"] == "latency from bench again"
+
+    js, md = tmp_path / "earlier.json", tmp_path / "bench.md"
+    js.write_text(json.dumps(second))
+    assert runner.render(str(js), str(md), console=_quiet()) == 0
+    text = md.read_text()
+    assert "`bench all`" in text and "`bench again`" in text and "`bench third`" in text
+    assert "Rows 7 (latency)" in text and "Rows 5 (round)" in text
+
+
+def test_merge_into_a_bad_file_is_refused_before_measuring(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]")
+    assert main(only=["latency"], merge_path=str(bad), console=_quiet()) == 2
+    assert main(only=["latency"], merge_path=str(tmp_path / "missing.json"), console=_quiet()) == 2
 
 
 def test_a_failing_measurement_is_recorded_and_the_rest_runs(tmp_path, monkeypatch):

@@ -12,18 +12,23 @@ from cluster_sim import paths
 from cluster_sim.api.store import Store
 from cluster_sim.saved_rounds import SavedHeader, write_rounds
 from cluster_sim.secret import api_token
+from cluster_sim.supervisor.wording import describe
 from conftest import INTERVAL, SESSION_TIMEOUT, clustersim, running, stored_rounds, wait_until
 from test_cluster import up_args
 
-SAVED = re.compile(r"(\d+) rounds? left undelivered \(API down\): saved to (\S+); "
-                   r"send them later with: clustersim deliver (\S+)")
 
 
-def saved_line(output):
-    found = SAVED.search(output)
-    assert found, f"no 'saved to FILE' line in:\n{output}"
-    assert found.group(2) == found.group(3)
-    return int(found.group(1)), found.group(2), found
+def saved_line(up, reason="API down"):
+    """What `up` saved at shutdown (its RoundsSaved event), and the line it printed about it."""
+    saved = up.events("rounds_saved")
+    assert saved, f"no rounds saved:\n{up.output()}"
+    event = saved[-1]
+    assert event.reason == reason and event.path, event
+    line = next((line for line in up.output().splitlines() if line == describe(event)), None)
+    assert line is not None, f"no line {describe(event)!r} in:\n{up.output()}"
+    assert f"left undelivered ({reason}): saved to {event.path}; send them later with: " \
+           f"clustersim deliver {event.path}" in line
+    return event.count, event.path, line
 
 
 def read_saved(path):
@@ -64,10 +69,10 @@ def test_rounds_left_at_shutdown_are_saved_and_delivered_once(start_up, zk_hosts
     output = up.output()
     assert re.search(r"delivering \d+ rounds? left in the outbox \(up to 1 s", output), output
     assert re.search(r"\d+ rounds? still in the outbox after 1 s", output), output
-    count, path, found = saved_line(output)
+    count, path, line = saved_line(up)
     assert path.startswith(str(state_dir) + "/")
     # an external ZooKeeper keeps them too, for the next leader: the line says so
-    assert "also stay in the outbox" in output[found.end():].splitlines()[0]
+    assert "also stay in the outbox" in line
 
     header, saved = read_saved(path)
     assert saved == outbox_entries(zk_client)  # exactly what the outbox held, as the leader wrote it
@@ -119,8 +124,8 @@ def test_with_the_embedded_zookeeper_the_file_is_what_survives(start_up, state_d
     assert up.stop(signal.SIGINT) == 0  # the impatient user: no ten minutes' wait
     output = up.output()
     assert re.search(r"not waiting any longer: \d+ rounds still in the outbox", output), output
-    count, path, found = saved_line(output)
-    assert "also stay" not in output[found.end():].splitlines()[0]
+    count, path, line = saved_line(up)
+    assert "also stay" not in line
     header, saved = read_saved(path)
     assert header["zk_embedded"] is True and len(saved) == count >= 2
 
@@ -154,9 +159,9 @@ def test_the_leader_delivers_before_the_nodes_stop(start_up, zk_hosts, zk_client
     # a round the leader made in the instant between the drain and its stop
     # is saved, never lost: stored and saved are every round, once
     saved = []
-    if "left undelivered" in output:
-        _, path, _ = saved_line(output.replace("(not delivered in time)", "(API down)"))
-        saved = read_saved(path)[1]
+    for event in up.events("rounds_saved"):
+        assert f"saved to {event.path};" in output
+        saved = read_saved(event.path)[1]
     assert [e["round"] for e in saved] == [e["round"] for e in outbox_entries(zk_client)]
     assert_each_round_once(store.rows() + saved)
     store.close()

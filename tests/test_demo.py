@@ -1,6 +1,7 @@
 """`clustersim demo`: every scenario runs straight through on a real cluster and
 prints what it measured. Each run starts (and stops) its own embedded
-ZooKeeper, API and nodes, like `clustersim up`."""
+ZooKeeper, API and nodes, like `clustersim up`. What happened is read from
+the demo's event export (`--events`); the printed results must show it."""
 
 import io
 import re
@@ -14,7 +15,9 @@ import pytest
 
 from cluster_sim.demo import SCENARIOS, run_demo
 from cluster_sim.demo.narration import LABELS, LANGUAGES, TEXTS
+from cluster_sim.eventlog import read_events
 from cluster_sim.record import load, replay
+from cluster_sim.supervisor.events import from_record
 from cluster_sim.timeline import BLOCK, Term, timeline_text
 
 from conftest import INTERVAL, SESSION_TIMEOUT, wait_until
@@ -36,6 +39,16 @@ def name():
     return f"d{uuid.uuid4().hex[:6]}"
 
 
+def events_of(path, kind=None):
+    found = [from_record(r) for r in read_events(str(path))]
+    return [e for e in found if kind is None or e.kind == kind]
+
+
+def handover_shown(event):
+    """How the results show a handover measured by a LeaderElected event."""
+    return f"{event.failover_ms:,} ms: {event.after} → {event.node} (epoch {event.epoch})"
+
+
 def summary_of(out):
     """The lines after the results heading: "label   value" rows, then notes."""
     assert "Results · " in out, out[-3000:]
@@ -50,14 +63,19 @@ def value(summary, label):
 
 def test_failover_measures_both_handovers_and_records_them(runtime_dir, tmp_path, capsys):
     recording = tmp_path / "failover.html"
-    assert run_demo("failover", name=name(), record=str(recording), **FAST) == 0
+    exported = tmp_path / "failover.jsonl"
+    assert run_demo("failover", name=name(), record=str(recording), events=str(exported), **FAST) == 0
     out = capsys.readouterr().out
     summary = summary_of(out)
-    graceful = re.match(r"([\d,]+) ms: (\S+) → (\S+) \(epoch (\d+)\)", value(summary, "graceful kill (SIGTERM)"))
-    hard = re.match(r"([\d,]+) ms: (\S+) → (\S+) \(epoch (\d+)\)", value(summary, "hard kill (SIGKILL)"))
-    assert graceful and hard, summary
-    assert graceful.group(3) == hard.group(2)                   # the second kill hit the new leader
-    assert int(graceful.group(4)) < int(hard.group(4))          # every leadership a higher epoch
+    soft_kill, hard_kill = events_of(exported, "node_killed")
+    assert (soft_kill.hard, hard_kill.hard) == (False, True)
+    graceful, hard = (next(e for e in events_of(exported, "leader_elected") if e.after == k.node and e.ts > k.ts)
+                      for k in (soft_kill, hard_kill))
+    assert (graceful.how, hard.how) == ("left", "crashed")
+    assert value(summary, "graceful kill (SIGTERM)") == handover_shown(graceful)
+    assert value(summary, "hard kill (SIGKILL)") == handover_shown(hard)
+    assert graceful.node == hard_kill.node                      # the second kill hit the new leader
+    assert graceful.epoch < hard.epoch                          # every leadership a higher epoch
     assert "ZooKeeper waited for the session timeout" in summary
     assert "0 missed" in value(summary, "rounds in the API")
     assert value(summary, "check").startswith("OK")
@@ -88,14 +106,17 @@ def test_failover_measures_both_handovers_and_records_them(runtime_dir, tmp_path
         assert (BLOCK in row) == (row.split("│")[0].strip() in leaders), chart
 
 
-def test_split_brain_fences_the_paused_leader(runtime_dir, capsys):
-    assert run_demo("split-brain", name=name(), **FAST) == 0
+def test_split_brain_fences_the_paused_leader(runtime_dir, tmp_path, capsys):
+    exported = tmp_path / "split.jsonl"
+    assert run_demo("split-brain", name=name(), events=str(exported), **FAST) == 0
     out = capsys.readouterr().out
     summary = summary_of(out)
-    handover = re.match(r"[\d,]+ ms: (\S+) → (\S+) \(epoch (\d+)\)", value(summary, "leader paused → new leader"))
-    assert handover, summary
-    old, new = handover.group(1), handover.group(2)
-    assert re.search(r"stepped down|fenced", value(summary, f"old leader {old}"))
+    (paused,) = events_of(exported, "node_paused")
+    elected = next(e for e in events_of(exported, "leader_elected") if e.after == paused.node)
+    assert value(summary, "leader paused → new leader") == handover_shown(elected)
+    old, new = paused.node, elected.node
+    gone = [e for e in events_of(exported) if e.kind in ("stepped_down", "fenced") and e.node == old]
+    assert gone and gone[0].reason in value(summary, f"old leader {old}")
     assert value(summary, "two leaders acting at once") == "no"
     assert value(summary, "rows of an older epoch after the new one") == "0"
     assert re.search(rf"node {old}: 0\s*$", summary, re.M)       # nothing from the old leader after it woke up
@@ -103,15 +124,21 @@ def test_split_brain_fences_the_paused_leader(runtime_dir, capsys):
     assert value(summary, "check").startswith("OK")
 
 
-def test_split_brain_unsafe_shows_two_leaders_storing_rows(runtime_dir, capsys):
-    assert run_demo("split-brain", name=name(), unsafe=True, **FAST) == 0
+def test_split_brain_unsafe_shows_two_leaders_storing_rows(runtime_dir, tmp_path, capsys):
+    exported = tmp_path / "unsafe.jsonl"
+    assert run_demo("split-brain", name=name(), unsafe=True, events=str(exported), **FAST) == 0
     out = capsys.readouterr().out
     summary = summary_of(out)
-    old, new = re.match(r"[\d,]+ ms: (\S+) → (\S+)", value(summary, "leader paused → new leader")).groups()
+    (paused,) = events_of(exported, "node_paused")
+    old = paused.node
+    new = next(e for e in events_of(exported, "leader_elected") if e.after == old).node
     assert value(summary, "two leaders acting at once") == "yes"
-    assert "two leaders acting at once" in out.split("Results · ")[0]       # the manager's event
-    counts = {m.group(1): int(m.group(2)) for m in re.finditer(r"node (\S+): (\d+)\s*$", summary, re.M)}
-    assert counts.get(old, 0) > 0 and counts.get(new, 0) > 0, summary
+    split = events_of(exported, "split_brain")
+    assert split and {old, new} <= set(split[0].nodes)
+    assert "two leaders acting at once" in out.split("Results · ")[0]       # the manager's event, as worded
+    # rows each of them stored after the old one woke up, as the results show them
+    assert re.search(rf"node {re.escape(old)}: [1-9]\d*\s*$", summary, re.M), summary
+    assert re.search(rf"node {re.escape(new)}: [1-9]\d*\s*$", summary, re.M), summary
     assert "That is why the guard exists" in " ".join(summary.split())
 
 
@@ -127,17 +154,21 @@ def test_quorum_loss_stops_the_rounds_and_they_resume(runtime_dir, capsys):
     assert value(summary, "check").startswith("OK")
 
 
-def test_api_outage_in_spanish_from_the_command_line(runtime_dir):
+def test_api_outage_in_spanish_from_the_command_line(runtime_dir, tmp_path):
+    exported = tmp_path / "outage.csv"
     done = subprocess.run(
         [sys.executable, "-m", "cluster_sim", "demo", "api-outage", "--yes", "--interval", str(INTERVAL),
-         "--session-timeout", str(SESSION_TIMEOUT), "--plain", "--lang", "es", "--name", name()],
+         "--session-timeout", str(SESSION_TIMEOUT), "--plain", "--lang", "es", "--name", name(),
+         "--events", str(exported)],
         capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr
     summary = done.stdout[done.stdout.index("Resultados · api-outage"):]
     words = " ".join(done.stdout.split())
     assert re.search(r"rondas esperan en la bandeja de salida", words)
     assert re.search(r"La API ha vuelto: \d+ rondas entregadas", words)
-    assert re.search(r"API back: \d+ rounds delivered", done.stdout)       # the manager's own event
+    back = events_of(exported, "api_back")                                 # the CSV export, read back
+    assert back and f"API back: {back[-1].delivered} rounds delivered" in done.stdout   # the manager's event
+    assert events_of(exported, "api_stopped") and events_of(exported, "api_started")
     assert re.search(r"^entregadas a su vuelta\s+\d+ rondas en", summary, re.M)
     assert re.search(r"^check\s+OK", summary, re.M)
     assert done.stderr == ""

@@ -120,5 +120,7 @@ def test_a_garbage_writing_node_changes_neither_mean_nor_leader(start_up, zk_hos
     assert status["leader"] == leader
     bad = {n["id"]: n["garbage"] for n in status["nodes"] if n["id"].startswith("g")}
     assert bad == {f"g{i}": 1 for i in range(len(garbage))}
+    warned = up.events("unreadable_reading")
+    assert sorted(e.node for e in warned) == sorted(f"g{i}" for i in range(len(garbage)))  # once per node
     warnings = [line for line in up.output().splitlines() if "unreadable reading" in line]
-    assert len(warnings) == len(garbage)  # one warning per node, not one per round
+    assert len(warnings) == len(garbage)

@@ -1,7 +1,7 @@
 """Recordings: frames at most twice a second, one self-contained HTML file, replay.
 
-No cluster here: the recorder is fed a ClusterState by hand (a demo writes a
-real recording in test_demo.py).
+No cluster here: the recorder is fed events and a ClusterState by hand (a
+demo writes a real recording in test_demo.py).
 """
 
 import io
@@ -13,19 +13,19 @@ import sys
 
 import pytest
 
-from cluster_sim.record import FORMAT, MIN_SPACING, Recorder, RecordingError, load, replay
-from cluster_sim.supervisor.state import FOLLOWER, LEADER, RUNNING, ClusterState, Event, NodeView
+from cluster_sim.record import FORMAT, MIN_SPACING, RecordingError, load, replay
+from cluster_sim.supervisor.events import Notice, ReadingPublished
+from cluster_sim.supervisor.listeners.recorder import Recorder
+from cluster_sim.supervisor.state import CRASHED, FOLLOWER, LEADER, RUNNING, ClusterState, NodeView
 
 T0 = 1_700_000_000.0
 
 
-def state_at(n_events=0, **kw):
+def state_at(**kw):
     state = ClusterState(name="rec", zk="127.0.0.1:2181", api_url="http://127.0.0.1:8000", zk_connected=True,
                          leader="1", epoch=2, leader_since=T0, started_at=T0, api_ok=True, **kw)
     state.nodes["1"] = NodeView("1", pid=11, state=RUNNING, role=LEADER, value=80.5, reading_ts=T0)
     state.nodes["2"] = NodeView("2", pid=12, state=RUNNING, role=FOLLOWER, value=79.5, reading_ts=T0)
-    for i in range(n_events):
-        state.events.append(Event(T0 + i, f"event {i}"))
     return state
 
 
@@ -36,7 +36,10 @@ def record(tmp_path, calls=20, period=0.25, final="Leadership timeline\n1 │e1�
     state = state_at()
     for i in range(calls):
         if i % 4 == 0:
-            state.events.append(Event(T0 + i * period, f"event {i // 4} </script><b>x</b>", "warn"))
+            event = Notice(T0 + i * period, f"event {i // 4} </script><b>x</b>", "warn")
+            state.events.append(event)
+            recorder.event(event)
+        recorder.event(ReadingPublished(T0 + i * period, "1", value=80.0))   # data only: not in the log
         recorder.frame(state, T0 + i * period)
     recorder.close(final_text=final)
     return path, recorder
@@ -49,6 +52,7 @@ def test_frames_at_most_twice_a_second_and_events_once(tmp_path):
     assert all(b - a >= MIN_SPACING for a, b in zip(times[:-1], times[1:-1]))
     assert times[-1] == T0 + 19 * 0.25          # the last refresh is stored on close, though it came early
     assert [e["text"].split()[1] for e in recorder.events] == ["0", "1", "2", "3", "4"]
+    assert {e["kind"] for e in recorder.events} == {"notice"}
     frame = recorder.frames[0]
     assert "events" not in frame["state"] and frame["state"]["leader"] == "1"
     assert "LEADER" in frame["text"] and "rec" in frame["text"]
@@ -171,3 +175,29 @@ def test_recorded_state_is_json(tmp_path):
     block = re.search(r'id="clustersim-recording">(.*?)</script>', path.read_text(), re.S).group(1)
     assert "http://" not in block and "<" not in block
     assert json.loads(block)["title"] == "clustersim · rec"
+
+
+def _spans(frame, cls):
+    lines = frame["text"].split("\n")
+    return [lines[n][a:b] for n, a, b, c in frame["spans"] if c == cls]
+
+
+def test_colours_come_from_the_view_not_from_the_words(tmp_path):
+    state = state_at()
+    state.nodes["3"] = NodeView("3", pid=13, state=CRASHED, exit_code=-9)
+    recorder = Recorder(str(tmp_path / "c.html"))
+    recorder.frame(state, T0)
+    recorder.close()
+    frame = load(str(tmp_path / "c.html"))["frames"][0]
+    assert "★ LEADER" in _spans(frame, "lead") and "crashed" in _spans(frame, "bad")
+    # a node whose id is a word the old player looked for is not coloured for it
+    state = state_at()
+    state.nodes["LEADER"] = NodeView("LEADER", pid=14, state=RUNNING, role=FOLLOWER)
+    recorder = Recorder(str(tmp_path / "d.html"))
+    recorder.frame(state, T0)
+    recorder.close()
+    frame = load(str(tmp_path / "d.html"))["frames"][0]
+    row = next(line for line in frame["text"].split("\n") if line.startswith("LEADER"))
+    assert "★" not in row and "LEADER" not in _spans(frame, "lead")
+    out = io.StringIO()
+    assert replay(str(tmp_path / "c.html"), out=out, sleep=lambda s: None, live=True) == 0

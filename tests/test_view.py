@@ -7,7 +7,8 @@ import pytest
 from rich.console import Console
 from rich.table import Table
 
-from cluster_sim.supervisor.printer import LivePrinter, PlainPrinter, choose_printer
+from cluster_sim.supervisor.events import LeaderElected, Notice, RoundStored
+from cluster_sim.supervisor.listeners.printers import LivePrinter, PlainPrinter, choose_printer
 from cluster_sim.supervisor.state import (
     CRASHED,
     FOLLOWER,
@@ -18,7 +19,6 @@ from cluster_sim.supervisor.state import (
     STARTING,
     STOPPED,
     ClusterState,
-    Event,
     NodeView,
     ZkServerView,
 )
@@ -159,9 +159,24 @@ def test_zk_ensemble_row_only_for_several_servers():
     assert "127.0.0.1:2182 leader" in out and "127.0.0.1:2183 down" in out
 
 
+def test_a_running_server_without_quorum_is_not_shown_down():
+    lost = cluster(zk_servers=[
+        ZkServerView(1, "127.0.0.1:2181", "down"),
+        ZkServerView(2, "127.0.0.1:2182", "no quorum"),
+        ZkServerView(3, "127.0.0.1:2183", "down"),
+    ])
+    out = " ".join(text_of(render(lost, NOW)).split())
+    assert "127.0.0.1:2182 no quorum" in out and "127.0.0.1:2182 down" not in out
+    assert "no quorum: nobody can read or write" in out
+    healthy = cluster(zk_servers=[ZkServerView(1, "127.0.0.1:2181", "follower"),
+                                  ZkServerView(2, "127.0.0.1:2182", "leader"),
+                                  ZkServerView(3, "127.0.0.1:2183", "down")])
+    assert "nobody can read" not in text_of(render(healthy, NOW))
+
+
 def test_events_appear_with_text_and_time():
     state = cluster()
-    events = [Event(NOW - 3 + i * 0.5, "event number %d [x]" % i, level) for i, level in
+    events = [Notice(NOW - 3 + i * 0.5, "event number %d [x]" % i, level) for i, level in
               enumerate(["info", "leader", "warn", "error"])]
     state.events.extend(events)
     out = text_of(render(state, NOW))
@@ -172,14 +187,14 @@ def test_events_appear_with_text_and_time():
 
 def test_only_last_max_events_shown():
     state = cluster()
-    state.events.extend(Event(NOW - 100 + i, "ev-%03d" % i) for i in range(30))
+    state.events.extend(Notice(NOW - 100 + i, "ev-%03d" % i) for i in range(30))
     out = text_of(render(state, NOW, max_events=5))
     assert "ev-029" in out and "ev-025" in out
     assert "ev-024" not in out
 
 
 def test_format_event_is_clock_plus_text():
-    event = Event(NOW, "node 2 is the leader")
+    event = Notice(NOW, "node 2 is the leader")
     assert format_event(event) == clock(NOW) + " node 2 is the leader"
     assert re.fullmatch(r"\d\d:\d\d:\d\d\.250 node 2 is the leader", format_event(event))
 
@@ -204,8 +219,8 @@ def test_empty_and_none_heavy_states_render():
     state.nodes["y"] = NodeView("y", state=STOPPED, exit_code=0)
     state.nodes["z"] = NodeView("z", state=STARTING, value=float("nan"), reading_ts=NOW + 5)
     state.zk_servers = [ZkServerView(1, None, None), ZkServerView(2, "h:1", "weird")]
-    state.events.append(Event(None, None, None))
-    state.events.append(Event(NOW, "multi\nline", "unknown"))
+    state.events.append(Notice(None, None, None))
+    state.events.append(Notice(NOW, "multi\nline", "unknown"))
     out = text_of(render(state, NOW))
     assert "weird-state" in out and "LOST" in out and "UNREACHABLE" in out
     assert "multi line" in out
@@ -258,66 +273,58 @@ def test_render_returns_plain_rich_objects():
 # --------------------------------------------------------------------------- printers
 
 
-def test_plain_printer_prints_each_event_once_even_after_wrap():
+def test_plain_printer_prints_each_event_once_as_it_comes():
     out = io.StringIO()
     printer = PlainPrinter(out)
-    state = ClusterState()
-    sent = []
-
-    def add(n):
-        for _ in range(n):
-            event = Event(NOW + len(sent) * 0.001, "event %d" % len(sent))
-            sent.append(event)
-            state.events.append(event)
-
-    printer.update(state, NOW)            # nothing yet
-    add(3)
-    printer.update(state, NOW)
-    printer.update(state, NOW)            # no new events: nothing printed
-    add(150)
-    printer.update(state, NOW)
-    add(120)                              # deque (maxlen 200) has wrapped by now
-    printer.update(state, NOW)
-    add(1)
-    printer.update(state, NOW)
-    add(250)                              # more than the deque holds between two updates
-    printer.update(state, NOW)
-    add(2)
-    printer.update(state, NOW)
+    sent = [Notice(NOW + i * 0.001, "event %d" % i) for i in range(500)]
+    for event in sent:
+        printer.event(event)
+        printer.frame(ClusterState(), NOW)        # frames print nothing
+    printer.event(RoundStored(NOW, "1", round=7, mean=1.5, count=3, epoch=2))   # data only: not a line
     printer.stop()
-
     lines = out.getvalue().splitlines()
-    assert len(state.events) == 200
-    assert len(lines) == len(set(lines)) == len(sent) - 50   # 50 fell off unseen
-    assert lines[:274] == [format_event(e) for e in sent[:274]]
-    assert lines[274:] == [format_event(e) for e in sent[324:]]
+    assert lines == [format_event(e) for e in sent]
     assert not ANSI.search(out.getvalue())
 
 
 def test_plain_printer_same_timestamps_and_final_renderable():
     out = io.StringIO()
     printer = PlainPrinter(out)
-    state = ClusterState()
-    state.events.append(Event(NOW, "same time a", "leader"))
-    printer.update(state, NOW)
-    state.events.append(Event(NOW, "same time b", "error"))
-    state.events.append(Event(NOW, "same time a", "leader"))   # an equal but new event
-    printer.update(state, NOW)
+    printer.event(Notice(NOW, "same time a", "leader"))
+    printer.event(Notice(NOW, "same time b", "error"))
+    printer.event(Notice(NOW, "same time a", "leader"))   # an equal but new event
     printer.stop(final_renderable=render(cluster(), NOW))
     printer.stop(final_renderable=render(cluster(), NOW))      # idempotent
+    printer.event(Notice(NOW, "after the end"))               # after stop: ignored
     text = out.getvalue()
     lines = text.splitlines()
-    assert lines[:3] == [format_event(Event(NOW, t)) for t in ("same time a", "same time b", "same time a")]
+    assert lines[:3] == [format_event(Notice(NOW, t)) for t in ("same time a", "same time b", "same time a")]
     assert "LEADER" in text and "election" not in text
     assert text.count("clustersim kill ID") == 1
+    assert "after the end" not in text
     assert not ANSI.search(text)
 
 
+def test_events_are_worded_when_shown():
+    state = cluster()
+    elected = LeaderElected(NOW, "3", epoch=8, elected_at=NOW, failover_ms=12, after="2", how="left")
+    state.events.append(elected)
+    out = text_of(render(state, NOW))
+    assert "leader elected: 3 (epoch 8, failover 12 ms after 2 left)" in out
+    assert format_event(elected) == clock(NOW) + " leader elected: 3 (epoch 8, failover 12 ms after 2 left)"
+
+
+def test_original_design_leader_is_shown_as_leader_without_epoch():
+    state = cluster(leader="2", epoch=None, leader_original=True)
+    out = text_of(render(state, NOW))
+    assert "original design: unfenced, no rounds" in out.split("id ")[0]
+    assert "LEADER" in row_of(out, "2") and "original design" in row_of(out, "2")
+    assert "original design" not in row_of(out, "1")
+
+
 def test_plain_printer_default_stream_is_stdout(capsys):
-    state = ClusterState()
-    state.events.append(Event(NOW, "hello"))
-    PlainPrinter().update(state, NOW)
-    assert capsys.readouterr().out == format_event(Event(NOW, "hello")) + "\n"
+    PlainPrinter().event(Notice(NOW, "hello"))
+    assert capsys.readouterr().out == format_event(Notice(NOW, "hello")) + "\n"
 
 
 def test_live_printer_draws_frames_to_given_console():
@@ -325,9 +332,9 @@ def test_live_printer_draws_frames_to_given_console():
     console = Console(file=buf, width=100, height=40, force_terminal=True)
     state = cluster()
     with LivePrinter(console=console) as printer:
-        printer.update(state, NOW)
+        printer.frame(state, NOW)
         state.leader, state.epoch = "1", 8
-        printer.update(state, NOW + 1)
+        printer.frame(state, NOW + 1)
     out = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buf.getvalue())
     assert "node 2  epoch 7" in out and "node 1  epoch 8" in out
 
@@ -353,7 +360,7 @@ def test_live_printer_stop_with_final_renderable():
     printer.start()
     printer.stop(final_renderable="all nodes stopped")
     printer.stop()
-    printer.update(cluster(), NOW)   # after stop: ignored, no error
+    printer.frame(cluster(), NOW)   # after stop: ignored, no error
     assert "all nodes stopped" in buf.getvalue()
 
 

@@ -7,18 +7,25 @@
     from cluster_sim.bench.config import Config
     main(only=["round", "handover"], config=Config.tiny(), json_path="out.json")
 
+    # measure two again and put them in the recorded run, each figure with its own command and date
+    main(only=["round", "latency"], merge_path="docs/benchmarks.json",
+         json_path="docs/benchmarks.json", markdown_path="docs/benchmarks.md")
+
 Measurements (names for ``only``): handover, crash, kill, first_mean, round,
-scale. See ``cluster_sim/bench/measure.py``; the baseline is
+scale, latency. See ``cluster_sim/bench/measure.py``; the baseline is
 ``cluster_sim/bench/original_app.py``. Also runnable as
-``python -m cluster_sim.bench [--quick] [--only NAME ...]``.
+``python -m cluster_sim.bench [--quick] [--only NAME ...] [--merge FILE]``.
 """
 
 __all__ = ["main"]
 
 
-def main(quick=False, json_path=None, markdown_path=None, only=None, config=None, command=None, console=None):
-    """Run the benchmark; returns an exit code (0, 1 if a measurement failed, 130 on Ctrl-C)."""
+def main(quick=False, json_path=None, markdown_path=None, only=None, config=None, command=None, console=None,
+         merge_path=None):
+    """Run the benchmark; returns an exit code (0, 1 if a measurement failed, 2 on bad
+    arguments, 130 on Ctrl-C). With ``merge_path``, the results replace those
+    measurements in that earlier JSON, and the JSON and Markdown written are the merge."""
     from cluster_sim.bench.runner import run
 
     return run(quick=quick, json_path=json_path, markdown_path=markdown_path, only=only, config=config,
-               command=command, console=console)
+               command=command, console=console, merge_path=merge_path)

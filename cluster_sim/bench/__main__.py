@@ -1,4 +1,4 @@
-"""python -m cluster_sim.bench [--quick | --tiny] [--only NAME ...] [--json FILE] [--markdown FILE]
+"""python -m cluster_sim.bench [--quick | --tiny] [--only NAME ...] [--merge FILE] [--json FILE] [--markdown FILE]
 python -m cluster_sim.bench --from-json FILE [--markdown FILE]"""
 
 import argparse
@@ -13,9 +13,12 @@ def cli(argv=None):
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--tiny", action="store_true", help="the test suite's sizes: checks the code, not the numbers")
     parser.add_argument("--only", nargs="+", metavar="NAME",
-                        help="handover crash kill first_mean round scale")
+                        help="handover crash kill first_mean round scale latency")
     parser.add_argument("--json", dest="json_path")
     parser.add_argument("--markdown", dest="markdown_path")
+    parser.add_argument("--merge", metavar="FILE", dest="merge_path",
+                        help="put the results into this earlier run's JSON in place of the same measurements "
+                             "(each keeps its own command and date); --json/--markdown then write the merge")
     parser.add_argument("--from-json", metavar="FILE",
                         help="measure nothing: rebuild the table (and --markdown) from an earlier run's JSON")
     args = parser.parse_args(argv)
@@ -25,7 +28,7 @@ def cli(argv=None):
         return render(args.from_json, args.markdown_path)
     config = Config.tiny() if args.tiny else None
     return main(quick=args.quick, json_path=args.json_path, markdown_path=args.markdown_path, only=args.only,
-                config=config)
+                config=config, merge_path=args.merge_path)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,10 @@ class Config:
     scale_cpu_window: float = 10.0
     scale_settle: float = 3.0
     scale_publish_timeout: float = 180.0
+    # 7. steady state: a round's close -> its row in the API (`up -n 5 --interval 1`, all embedded)
+    latency_nodes: int = 5
+    latency_interval: float = 1.0
+    latency_rounds: int = 120            # rounds measured after the cluster is steady (p99 needs ~100)
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -45,7 +49,8 @@ class Config:
     def quick(cls):
         return cls(name="quick", handover_trials=5, handover_interval=0.5, crash_timeouts=(2.0, 4.0),
                    crash_trials=2, crash_interval=0.5, kill_trials=3, status_runs=5, first_mean_trials=1,
-                   round_sizes=(100, 1000), round_reps=7, round_sequential_reps=3, scale_nodes=20)
+                   round_sizes=(100, 1000), round_reps=7, round_sequential_reps=3, scale_nodes=20,
+                   latency_rounds=8)
 
     @classmethod
     def tiny(cls):
@@ -54,7 +59,7 @@ class Config:
                    crash_timeouts=(2.0,), crash_trials=1, crash_interval=0.5, kill_trials=2, status_runs=2,
                    first_mean_trials=1, first_mean_nodes=2, round_sizes=(50,), round_reps=3,
                    round_sequential_reps=2, scale_nodes=3, scale_cpu_window=1.0, scale_settle=0.5,
-                   scale_publish_timeout=60.0)
+                   scale_publish_timeout=60.0, latency_nodes=3, latency_rounds=3)
 
     def to_dict(self):
         return asdict(self)

@@ -1,4 +1,4 @@
-"""The six measurements. Each takes (bench, config, log) and returns a plain dict.
+"""The seven measurements. Each takes (bench, config, log) and returns a plain dict.
 
 A measurement never raises for a failed trial: the trial's error goes into
 the result and the next trial runs. A measurement that cannot run at all
@@ -10,9 +10,11 @@ raises, and the runner records the error in its row.
     first_mean(bench, cfg, log)    4. `clustersim up -n 5` -> first mean stored (original: scripted)
     leader_round(bench, cfg, log)  5. one leader round at 100 / 1,000 / 10,000 readings
     scale(bench, cfg, log)         6. `clustersim up -n 100` on this machine
+    round_latency(bench, cfg, log) 7. steady state: a round's close -> its row in the API (`up -n 5`)
 """
 
 import json
+import math
 import os
 import random
 import signal
@@ -24,10 +26,13 @@ import threading
 import time
 
 from cluster_sim import control
+from cluster_sim import paths
 from cluster_sim import procfs
 from cluster_sim.bench.original_app import read_mean
 from cluster_sim.node.aggregate import aggregate_round
-from cluster_sim.node.readings import BadReading, Reading, decode, encode, read_all, round_of
+from cluster_sim.node.readings import (
+    BadReading, Reading, decode, encode, encode_bare, merge, read_all, round_of,
+)
 from cluster_sim.bench.support import (
     DeletionWatch, ElectionWatch, LeaderZnodeWatch, clustersim_command, summary_ms, wait_for,
 )
@@ -186,7 +191,7 @@ def handover(bench, cfg, log):
     for system in cfg.systems:
         try:
             result[system] = _handover_system(bench, cfg, system, log)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a failed trial is recorded in the report; the bench goes on
             result[system] = {"error": _error(exc)}
             log(f"handover {system}: failed: {_error(exc)}")
     return result
@@ -231,7 +236,7 @@ def _handover_system(bench, cfg, system, log):
                     f"elected {1000 * (t_new - t0):.0f} ms, first row {1000 * (row[0] - t0):.0f} ms")
                 bench.reap(proc, timeout=15)
                 nodes.start(leader)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - a failed trial is recorded in the report; the bench goes on
                 out["errors"].append(f"trial {trial}: {_error(exc)}")
                 log(f"handover {system} {trial}: {_error(exc)}")
                 nodes.ensure_running()
@@ -257,10 +262,9 @@ def _handover_system(bench, cfg, system, log):
 def _round_due(round_no, interval):
     """When a round is computed (node/leader.py): `lag` after it closes."""
     from cluster_sim.node.leader import due_at
-    from cluster_sim.node.settings import NodeSettings
+    from cluster_sim.node.settings import default_lag
 
-    lag = NodeSettings(node_id="x", interval=interval).lag
-    return due_at(round_no, interval, lag)
+    return due_at(round_no, interval, default_lag(interval))
 
 
 # ---------------------------------------------------------------------------
@@ -276,7 +280,7 @@ def crash(bench, cfg, log):
             key = f"{timeout:g}"
             try:
                 result[system][key] = _crash_one(bench, cfg, system, timeout, log)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - a failed trial is recorded in the report; the bench goes on
                 result[system][key] = {"error": _error(exc)}
                 log(f"crash {system} timeout {key} s: failed: {_error(exc)}")
     return result
@@ -318,7 +322,7 @@ def _crash_one(bench, cfg, system, timeout, log):
                     + (f", first row {1000 * (row[0] - t0):.0f} ms" if row else ", no row"))
                 bench.reap(proc)
                 nodes.start(leader)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - a failed trial is recorded in the report; the bench goes on
                 out["errors"].append(f"trial {trial}: {_error(exc)}")
                 log(f"crash {system} {trial}: {_error(exc)}")
                 nodes.ensure_running()
@@ -362,7 +366,7 @@ def _node_pids(runtime, name):
     """The pids of a running `up`'s nodes (to check they are gone after it stopped)."""
     try:
         return [node["pid"] for node in control_status(runtime, name)["nodes"] if node["pid"]]
-    except Exception:
+    except Exception:  # noqa: BLE001 - no status (it stopped already): nothing to check
         return []
 
 
@@ -394,7 +398,7 @@ def _restart_stopped(cs, env, runtime, name):
         for node in control_status(runtime, name)["nodes"]:
             if node["state"] in ("stopped", "crashed"):
                 _run_cli(cs, ["start", node["id"], "--name", name], env)
-    except Exception:
+    except Exception:  # noqa: BLE001 - best effort between trials; the next trial checks its own start
         pass
 
 
@@ -465,7 +469,7 @@ def kill_command(bench, cfg, log):
                 if started.returncode != 0:
                     raise RuntimeError(f"clustersim start failed: {started.stderr.strip()}")
                 wait_for(lambda: str(leader) in election.contenders(), 30, f"node {leader} back in the election")
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - a failed trial is recorded in the report; the bench goes on
                 out["errors"].append(f"trial {trial}: {_error(exc)}")
                 log(f"kill typed {trial}: {_error(exc)}")
                 _restart_stopped(cs, env, runtime, name)
@@ -514,7 +518,7 @@ def first_mean(bench, cfg, log):
                     part["shutdown"].append(stop_s)
                     log(f"first mean {system} (-n {cfg.first_mean_nodes}) {trial}/{cfg.first_mean_trials}: "
                         f"stored after {first:.2f} s; stopped in {stop_s:.2f} s")
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 - a failed trial is recorded in the report; the bench goes on
                     part["errors"].append(f"trial {trial}: {_error(exc)}")
                     log(f"first mean {system} {trial}: {_error(exc)}")
             part["first_row"] = summary_ms(part["first_row"])
@@ -604,34 +608,69 @@ def _first_mean_original(bench, cfg, api, trial, part):
 # 5. one leader round at N readings
 
 
+def _flush(pending, limit):
+    if len(pending) >= limit:
+        for result in pending:
+            result.get(timeout=60)
+        pending.clear()
+
+
 def _populate(clients, base, count, payload):
     """Create ``count`` ephemeral znodes base/app{i}, spread over ``clients``, pipelined."""
     pending = []
     for i in range(count):
         client = clients[i % len(clients)]
         pending.append(client.create_async(f"{base}/app{i}", payload(i), ephemeral=True))
-        if len(pending) >= 2000:
-            for result in pending:
-                result.get(timeout=60)
-            pending = []
-    for result in pending:
-        result.get(timeout=60)
+        _flush(pending, 2000)
+    _flush(pending, 1)
+
+
+def _populate_nodes(writers, root, count, samples):
+    """``count`` nodes in clustersim's layout under the chroot ``root``, as the publisher
+    writes them: the bare latest value in an ephemeral /mediciones/app{i} and the
+    history in a persistent /clustersim/history/app{i}, stamped with the session of
+    the writer that owns the member znode (else the cache takes the node for one of
+    the original design). Node i is written by ``writers[i % len(writers)]``."""
+    pending = []
+    for i in range(count):
+        client = writers[i % len(writers)]
+        member, history = _node_payloads(client, i, samples(i))
+        pending.append(client.create_async(root + paths.history_path(str(i)), history))
+        pending.append(client.create_async(root + paths.reading_path(str(i)), member, ephemeral=True))
+        _flush(pending, 4000)
+    _flush(pending, 1)
+
+
+def _node_payloads(client, i, history):
+    """(what /mediciones/app{i} holds, what /clustersim/history/app{i} holds) for ``history``."""
+    seq, ts, value = history[-1]
+    reading = Reading(value=value, ts=ts, seq=seq, pid=100000 + i, host="bench", history=history,
+                      session=client.client_id[0])
+    return encode_bare(value), encode(reading)
 
 
 def _sequential_json_round(client, round_no, interval):
-    """The original's access pattern on clustersim's data: one get at a time."""
+    """The original's access pattern on clustersim's data: one get at a time, two per node
+    (its value and its history)."""
     from kazoo.exceptions import NoNodeError
 
     readings = {}
-    for child in client.get_children(READINGS):
+    for child in client.get_children(paths.READINGS):
         try:
-            data, stat = client.get(f"{READINGS}/{child}")
+            data, stat = client.get(f"{paths.READINGS}/{child}")
         except NoNodeError:
             continue
         try:
-            readings[child[3:]] = decode(data, mtime=stat.mtime / 1000.0)
+            history = decode(client.get(f"{paths.HISTORY}/{child}")[0])
+        except (NoNodeError, BadReading):
+            history = None
+        try:
+            member = decode(data, mtime=stat.mtime / 1000.0)
         except BadReading:
-            pass
+            member = None
+        reading = merge(member, stat.ephemeralOwner, history)
+        if reading is not None:
+            readings[paths.node_id_from_reading(child)] = reading
     return aggregate_round(readings, round_no, interval, live=True)
 
 
@@ -652,7 +691,7 @@ def _uses_cache(module_name):
         import inspect
 
         return "ReadingsCache" in inspect.getsource(importlib.import_module(module_name))
-    except Exception:
+    except (ImportError, OSError, TypeError):
         return None
 
 
@@ -663,20 +702,24 @@ def _leader_uses_cache():
 def leader_round(bench, cfg, log):
     try:
         from cluster_sim.node.cache import ReadingsCache
+        from cluster_sim.node.completeness import assess  # noqa: F401 (the cached round needs both)
     except ImportError as exc:
         ReadingsCache, cache_missing = None, _error(exc)
     else:
         cache_missing = None
     interval = 1.0
     out = {"params": {"sizes": list(cfg.round_sizes), "history": cfg.round_history, "interval_s": interval,
-                      "writer_sessions": 4},
+                      "writer_sessions": 4,
+                      "layout": "bare value in ephemeral /mediciones/app{ID}, history with the writer's "
+                                "session in persistent /clustersim/history/app{ID}",
+                      "cached_path": "ReadingsCache.view() + completeness.assess() + aggregate_values()"},
            "cache_available": ReadingsCache is not None, "cache_error": cache_missing,
            "leader_uses_cache": _leader_uses_cache(), "sizes": {}}
     for count in cfg.round_sizes:
         key = str(count)
         try:
             out["sizes"][key] = _round_size(bench, cfg, count, interval, ReadingsCache, log)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a failed trial is recorded in the report; the bench goes on
             out["sizes"][key] = {"error": _error(exc)}
             log(f"round {count}: failed: {_error(exc)}")
     return out
@@ -688,8 +731,9 @@ def _round_size(bench, cfg, count, interval, ReadingsCache, log):
     seq_reps = max(2, cfg.round_sequential_reps // 2) if big else cfg.round_sequential_reps
     hosts = bench.chroot(f"round{count}")
     hosts_orig = bench.chroot(f"round{count}-orig")
-    base = "/" + hosts.split("/", 1)[1] + READINGS
+    root = "/" + hosts.split("/", 1)[1]
     base_orig = "/" + hosts_orig.split("/", 1)[1] + READINGS
+    # one session per batch of nodes: its ephemeral members and the histories naming it
     writers = [bench.client(bench.address) for _ in range(4)]
     readers = []
     rng = random.Random(count)
@@ -697,25 +741,25 @@ def _round_size(bench, cfg, count, interval, ReadingsCache, log):
     round_no = round_of(now, interval)
     history_len = cfg.round_history
 
-    def payload(i):
-        history = [(k + 1, now - (history_len - 1 - k) * interval, round(rng.uniform(75, 85), 2))
-                   for k in range(history_len)]
-        seq, ts, value = history[-1]
-        return encode(Reading(value=value, ts=ts, seq=seq, pid=100000 + i, host="bench", history=history))
+    def samples(i):
+        return [(k + 1, now - (history_len - 1 - k) * interval, round(rng.uniform(75, 85), 2))
+                for k in range(history_len)]
 
     res = {"reps": reps, "sequential_reps": seq_reps}
     try:
-        for path in (base, base_orig):
+        for path in (root + paths.READINGS, root + paths.HISTORY, base_orig):
             bench.root.ensure_path(path)
         began = time.perf_counter()
-        _populate(writers, base, count, payload)
+        _populate_nodes(writers, root, count, samples)
         _populate(writers, base_orig, count, lambda i: str(rng.uniform(75, 85)).encode())
         res["populate_s"] = round(time.perf_counter() - began, 2)
-        res["znode_bytes"] = len(payload(0))
+        member, history = _node_payloads(writers[0], 0, samples(0))
+        res["znode_bytes"] = {"member": len(member), "history": len(history)}
         reader = bench.client(hosts)
         reader_orig = bench.client(hosts_orig)
         readers += [reader, reader_orig]
-        if len(reader.get_children(READINGS)) != count or len(reader_orig.get_children(READINGS)) != count:
+        if (len(reader.get_children(paths.READINGS)) != count or len(reader.get_children(paths.HISTORY)) != count
+                or len(reader_orig.get_children(READINGS)) != count):
             raise RuntimeError("populating the readings failed")
 
         # (a) the original's round, on its own data (a bare number per znode)
@@ -727,7 +771,7 @@ def _round_size(bench, cfg, count, interval, ReadingsCache, log):
         if agg.count != count:
             raise RuntimeError(f"sequential round counted {agg.count} of {count}")
 
-        # (b) clustersim: read_all (pipelined) + aggregate_round
+        # (b) clustersim without the cache: read_all (pipelined, both znodes of every node) + aggregate_round
         def pipelined():
             readings, bad = read_all(reader)
             return aggregate_round(readings, round_no, interval, live=True)
@@ -740,9 +784,10 @@ def _round_size(bench, cfg, count, interval, ReadingsCache, log):
         times, _ = _time(lambda: read_all(reader), reps)
         res["read_all_only"] = summary_ms(times)
 
-        # (c) the cached round
+        # (c) the leader's round: the cache's view, the completeness rule, the aggregate
         if ReadingsCache is not None:
-            res["cached"] = _cached_round(ReadingsCache, reader, bench, base, count, round_no, interval, reps, now)
+            res["cached"] = _cached_round(ReadingsCache, reader, writers[0], root, count, round_no, interval,
+                                          reps, now, samples(0))
         base_ms = res["original"]["p50"]
         for key in ("sequential_json", "pipelined", "cached"):
             entry = res.get(key)
@@ -757,38 +802,50 @@ def _round_size(bench, cfg, count, interval, ReadingsCache, log):
     return res
 
 
-def _cached_round(ReadingsCache, reader, bench, base, count, round_no, interval, reps, now):
+def _cached_round(ReadingsCache, reader, owner, root, count, round_no, interval, reps, now, history):
+    """The leader's path on a loaded cache; ``owner`` is the session that wrote node 0."""
+    from cluster_sim.node.aggregate import aggregate_values
+    from cluster_sim.node.completeness import assess
+
     out = {}
     began = time.perf_counter()
     cache = ReadingsCache(reader)
     try:
         cache.start(timeout=120)
         out["load_s"] = round(time.perf_counter() - began, 3)
+        if not cache.view().fresh:
+            raise RuntimeError("the cache did not load within 120 s")
 
         def cached():
-            readings, bad = cache.snapshot()
-            return aggregate_round(readings, round_no, interval, live=True)
+            verdict = assess(cache.view(), round_no, interval, live=True)
+            return verdict, aggregate_values(verdict.values, round_no, missing=verdict.owed)
 
-        times, agg = _time(cached, reps)
+        times, (verdict, agg) = _time(cached, reps)
         out.update(summary_ms(times))
         out["count_ok"] = agg.count == count
-        # freshness: a change must reach the snapshot through the watches
-        writer = bench.client(bench.address)
+        out["complete"] = verdict.complete
+        out["owed"] = len(verdict.owed)
+        # freshness: node 0 publishes a new sample in the round (both znodes, one transaction,
+        # its own session, as the publisher does); the leader's path must see it through the watches
         try:
-            data = encode(Reading(value=99.5, ts=now, seq=999, host="bench", history=[(999, now, 99.5)]))
+            seq, ts, _ = history[-1]
+            changed = history + [(seq + 1, ts + 0.001, 99.5)]
+            member, data = _node_payloads(owner, 0, changed)
+            txn = owner.transaction()
+            txn.set_data(root + paths.reading_path("0"), member)
+            txn.set_data(root + paths.history_path("0"), data)
             began = time.perf_counter()
-            writer.set(f"{base}/app0", data)
-            wait_for(lambda: cache.snapshot()[0].get("0") is not None and cache.snapshot()[0]["0"].value == 99.5,
+            txn.commit()
+            # the history is what the leader's path reads (assess would add its own cost per poll)
+            wait_for(lambda: getattr(cache.view().histories.get("0"), "value", None) == 99.5,
                      10, "the cache to see a changed reading", period=0.001)
             out["update_latency_ms"] = round((time.perf_counter() - began) * 1000, 2)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a failed trial is recorded in the report; the bench goes on
             out["update_error"] = _error(exc)
-        finally:
-            bench.close_client(writer)
     finally:
         try:
             cache.stop()
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a failed trial is recorded in the report; the bench goes on
             out["stop_error"] = _error(exc)
     return out
 
@@ -880,8 +937,9 @@ def _frame_cost(n, cols, rows, frames=40):
 
     from rich.console import Console
 
-    from cluster_sim.supervisor.printer import LivePrinter
-    from cluster_sim.supervisor.state import ClusterState, Event, NodeView
+    from cluster_sim.supervisor.events import Notice
+    from cluster_sim.supervisor.listeners.printers import LivePrinter
+    from cluster_sim.supervisor.state import ClusterState, NodeView
 
     now = time.time()
     state = ClusterState(name="bench", zk="127.0.0.1:2181", api_url="http://127.0.0.1:8080",
@@ -890,14 +948,14 @@ def _frame_cost(n, cols, rows, frames=40):
         state.nodes[str(i)] = NodeView(id=str(i), pid=10000 + i, state="running",
                                        role="LEADER" if i == 1 else "follower", value=80 + i / 100, reading_ts=now)
     for i in range(30):
-        state.events.append(Event(ts=now, text=f"event {i}"))
+        state.events.append(Notice(ts=now, message=f"event {i}"))
     printer = LivePrinter(Console(file=io.StringIO(), width=cols, height=rows, force_terminal=True))
     printer.start()
     try:
-        printer.update(state, now)
+        printer.frame(state, now)
         began = time.perf_counter()
         for _ in range(frames):
-            printer.update(state, time.time())
+            printer.frame(state, time.time())
         return (time.perf_counter() - began) / frames * 1000
     finally:
         printer.stop()
@@ -988,6 +1046,132 @@ def _scale_run(bench, cfg, up, runtime, name, n, t0, drained, out, log):
         f"{out['refresh_hz']} Hz, node USS median {out.get('node_memory_mb', {}).get('uss_median')} MB")
 
 
+# ---------------------------------------------------------------------------
+# 7. steady state: a round's close -> its row in the API
+
+
+def _listar(api_url, after=0, timeout=5.0):
+    """The API's rows with id > ``after`` (GET /listar, as `clustersim check` reads them)."""
+    import requests
+
+    answer = requests.get(api_url.rstrip("/") + "/listar", params={"after": after}, timeout=timeout)
+    answer.raise_for_status()
+    rows = answer.json()
+    if not isinstance(rows, list):
+        raise RuntimeError(f"{api_url}/listar did not answer a list")
+    return rows
+
+
+def _stored_at(row):
+    """The row's `at` (ISO time the API stored it) as seconds since the epoch."""
+    from datetime import datetime
+
+    return datetime.fromisoformat(row["at"]).timestamp()
+
+
+def round_latency(bench, cfg, log):
+    """`clustersim up -n 5 --interval 1` as a user runs it (embedded ZooKeeper and API):
+    for each round of a steady run, the row's `at` minus the round's close."""
+    from cluster_sim.node.settings import NodeSettings
+
+    cs = clustersim_command()
+    n, interval, rounds = cfg.latency_nodes, cfg.latency_interval, cfg.latency_rounds
+    settings = NodeSettings(node_id="x", interval=interval, session_timeout=4.0)  # `up`'s default timeout
+    runtime = bench.tempdir("run-")
+    name = "benchL"
+    args = ["up", "-n", str(n), "--interval", f"{interval:g}", "--plain", "--name", name]
+    out = {"params": {"nodes": n, "interval_s": interval, "rounds": rounds, "lag_s": settings.lag,
+                      "round_deadline_s": settings.round_deadline,
+                      "target_p99_ms": round((settings.lag + 0.1) * 1000, 1),
+                      "command": "clustersim " + " ".join(args),
+                      "zookeeper": "embedded (a fresh server started by `up`)", "api": "embedded"}}
+    t0 = time.time()
+    up = bench.spawn(cs + args, "latency-up", env={"CLUSTERSIM_RUNTIME_DIR": runtime}, stop_signal=signal.SIGINT)
+    pids = []
+    try:
+        api_url = _latency_steady(bench, up, runtime, name, n, log)
+        out["steady_after_s"] = round(time.time() - t0, 2)
+        pids = _node_pids(runtime, name)
+        # from the first round that opens after the cluster is steady
+        first = math.floor(time.time() / interval) + 1
+        last = first + rounds - 1
+        rows = _latency_collect(bench, up, api_url, first, last, interval, settings, log)
+        status = control_status(runtime, name)
+        out["nodes_running_at_end"] = len(_running_with_values(status))
+        out.update(_latency_report(rows, first, last, interval, n))
+    finally:
+        began = time.time()
+        code, killed = bench.stop(up, signal.SIGINT, timeout=40)
+        out["shutdown"] = {"code": code, "killed": killed, "seconds": round(time.time() - began, 2),
+                           "nodes_left_running": _leftovers(pids)}
+    lat = out["latency"]
+    out["met"] = lat["n"] > 0 and lat["p99"] <= out["params"]["target_p99_ms"]
+    log(f"round latency: {lat['n']} rounds, p50 {lat['p50']} ms, p99 {lat['p99']} ms, max {lat['max']} ms "
+        f"(target p99 <= {out['params']['target_p99_ms']:g} ms: {'met' if out['met'] else 'NOT met'}); "
+        f"partial {len(out['rounds']['partial'])}, short {len(out['rounds']['short'])}, "
+        f"lost {out['rounds']['lost']}")
+    return out
+
+
+def _latency_steady(bench, up, runtime, name, n, log):
+    """Wait until all ``n`` nodes are publishing and a full round was stored; the API's URL."""
+    seen = {}
+
+    def steady():
+        if up.poll() is not None:
+            raise RuntimeError(f"up exited ({up.returncode}): {bench.log_tail(up)}")
+        status = control_status(runtime, name, timeout=2.0)
+        if not status.get("api_url") or status["leader"] is None or len(_running_with_values(status)) < n:
+            return False
+        rows = _listar(status["api_url"], seen.get("after", 0))
+        if rows:
+            seen["after"] = rows[-1]["id"]
+        return status["api_url"] if any(row.get("count") == n for row in rows) else False
+
+    api_url = wait_for(steady, 120, f"{n} nodes publishing and a round of {n} readings stored", period=0.2)
+    log(f"round latency: {n} nodes steady, API {api_url}")
+    return api_url
+
+
+def _latency_collect(bench, up, api_url, first, last, interval, settings, log):
+    """The rows of rounds ``first``..``last`` (polled from /listar until the last one is in)."""
+    # the last round is due `lag` after it closes; past its deadline it is stored partial at the latest
+    deadline = time.monotonic() + (last + 1) * interval - time.time() + settings.lag + settings.round_deadline + 15
+    rows, after, logged = {}, 0, first
+    while True:
+        if up.poll() is not None:
+            raise RuntimeError(f"up exited ({up.returncode}): {bench.log_tail(up)}")
+        for row in _listar(api_url, after):
+            after = row["id"]
+            if isinstance(row.get("round"), int) and first <= row["round"] <= last:
+                rows[row["round"]] = row
+        newest = max(rows, default=first - 1)
+        if newest >= last or time.monotonic() >= deadline:
+            return [rows[r] for r in sorted(rows)]
+        if newest - logged >= 30:
+            logged = newest
+            log(f"round latency: {newest - first + 1}/{last - first + 1} rounds stored")
+        time.sleep(min(2.0, max(0.2, interval)))
+
+
+def _latency_report(rows, first, last, interval, n):
+    latencies = [_stored_at(row) - (row["round"] + 1) * interval for row in rows]
+    stored = {row["round"] for row in rows}
+    missing = [r for r in range(first, last + 1) if r not in stored]
+    partial = [[row["round"], row["missing"]] for row in rows if row.get("missing")]
+    # short: fewer readings than nodes running (all of them ran throughout) or than the row expected
+    short = [[row["round"], row.get("count"), row.get("expected")] for row in rows
+             if (row.get("count") or 0) < n or (row.get("count") or 0) < (row.get("expected") or 0)]
+    epochs = sorted({row.get("epoch") for row in rows if row.get("epoch") is not None})
+    return {
+        "latency": summary_ms(latencies, also=(90, 99)),
+        "rounds": {"expected": last - first + 1, "stored": len(rows), "first": first, "last": last,
+                   "lost": len(missing), "missing": missing[:50], "partial": partial[:50],
+                   "short": short[:50], "empty": sum(1 for row in rows if not row.get("count")),
+                   "epochs": epochs, "leaders": sorted({str(row.get("leader")) for row in rows})},
+    }
+
+
 MEASUREMENTS = [
     ("handover", "graceful handover", handover),
     ("crash", "crash detection", crash),
@@ -995,4 +1179,5 @@ MEASUREMENTS = [
     ("first_mean", "up -n 5 to the first mean", first_mean),
     ("round", "a leader round", leader_round),
     ("scale", "up -n 100", scale),
+    ("latency", "round close to row stored, steady state", round_latency),
 ]

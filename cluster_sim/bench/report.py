@@ -70,7 +70,8 @@ def _memory_pair(memory):
 def table_rows(results):
     rows = []
     for name, builder in (("handover", _handover_rows), ("crash", _crash_rows), ("kill", _kill_rows),
-                          ("first_mean", _first_mean_rows), ("round", _round_rows), ("scale", _scale_rows)):
+                          ("first_mean", _first_mean_rows), ("round", _round_rows), ("scale", _scale_rows),
+                          ("latency", _latency_rows)):
         if name not in results:
             continue
         res = results[name]
@@ -84,6 +85,10 @@ def table_rows(results):
     return rows
 
 
+# the table's section number of each measurement
+_SECTIONS = {"handover": "1", "crash": "2", "kill": "3", "first_mean": "4", "round": "5", "scale": "6",
+             "latency": "7"}
+
 _TITLES = {
     "handover": "graceful handover",
     "crash": "crash detection",
@@ -91,6 +96,7 @@ _TITLES = {
     "first_mean": "`clustersim up -n 5` to the first mean",
     "round": "a leader round",
     "scale": "`clustersim up -n 100`",
+    "latency": "steady state: a round's close → its row in the API",
 }
 
 
@@ -216,7 +222,9 @@ def _round_rows(res, _):
         parts = [f"read_all (pipelined) {ms(size['pipelined']['p50'])} ({size['pipelined'].get('speedup')}×)"]
         cached = size.get("cached")
         if isinstance(cached, dict) and cached.get("p50") is not None:
-            parts.append(f"cache {ms(cached['p50'])} ({cached.get('speedup')}×)")
+            # a JSON from before the history moved to /clustersim/history timed snapshot() alone
+            label = "cache: view + assess" if res["params"].get("layout") else "cache"
+            parts.append(f"{label} {ms(cached['p50'])} ({cached.get('speedup')}×)")
         elif not res.get("cache_available"):
             parts.append("cache: not available")
         target, met = DASH, None
@@ -265,6 +273,36 @@ def _scale_rows(res, results):
                      f"{res['refresh_hz']:g} Hz" if res.get("refresh_hz") is not None else DASH, DASH))
     rows.append(_row("6e", "One node started on its own (`clustersim node` / original app): memory",
                      _memory_pair(cs_mem), _memory_pair(orig_mem)))
+    return rows
+
+
+def p50_p99(summary):
+    if not isinstance(summary, dict) or not summary.get("n") or summary.get("p99") is None:
+        return DASH
+    return (f"p50 {ms(summary['p50'])} · p90 {ms(summary['p90'])} · p99 {ms(summary['p99'])} · "
+            f"max {ms(summary['max'])} (n={summary['n']})")
+
+
+def _latency_rows(res, _):
+    p = res["params"]
+    lat = res.get("latency") or {}
+    rounds = res.get("rounds") or {}
+    err = f" (error: {res['error']})" if res.get("error") else ""
+    met = None
+    if lat.get("n") and lat.get("p99") is not None:
+        met = lat["p99"] <= p["target_p99_ms"]
+    rows = [_row("7a", f"Steady state, `clustersim up -n {p['nodes']} --interval {p['interval_s']:g}` (embedded "
+                       "ZooKeeper and API): "
+                       f"a round's close → its row stored by the API (`at`), {p['rounds']} rounds",
+                 p50_p99(lat) + err, "no rounds",
+                 f"p99 ≤ lag {ms(p['lag_s'] * 1000)} + 100 ms = {ms(p['target_p99_ms'])}", met)]
+    if rounds:
+        bad = len(rounds.get("partial") or []) + len(rounds.get("short") or []) + (rounds.get("lost") or 0)
+        rows.append(_row("7b", f"… rows partial (`missing`) or short (count < {p['nodes']} or < `expected`), and "
+                               "rounds never stored, over those rounds",
+                         f"{len(rounds.get('partial') or [])} partial · {len(rounds.get('short') or [])} short · "
+                         f"{rounds.get('lost')} lost of {rounds.get('expected')} rounds", DASH, "0",
+                         bad == 0 and rounds.get("stored", 0) > 0))
     return rows
 
 
@@ -366,12 +404,21 @@ def notes(results):
     r = results.get("round")
     if r and not r.get("error"):
         path = leader_path(r)
-        text = ("**5. A leader round.** N ephemeral reading znodes in clustersim's JSON format (history of "
-                f"{r['params']['history']} samples) created from 4 shared sessions; the original's round runs "
-                "on its own format (a bare number per znode, same N) with `get_children` and one `get` at a "
-                "time, as the report describes; clustersim's with `read_all` (one pipelined burst) plus "
-                "`aggregate_round`; the cache with `snapshot()` plus `aggregate_round`. Medians after one "
-                "untimed warm-up.")
+        if r["params"].get("layout"):
+            text = (
+                "**5. A leader round.** N nodes in clustersim's layout, as the publisher writes it: the "
+                "latest value as a bare number in an ephemeral `/mediciones/app{ID}` and the history ("
+                f"{r['params']['history']} samples) in a persistent `/clustersim/history/app{{ID}}` stamped "
+                "with the writer's session, from 4 sessions, each the owner of the member znodes whose "
+                "histories name it (so the leader counts them as clustersim nodes, not original ones). The "
+                "original's round runs on its own format (a bare number per znode, same N) with "
+                "`get_children` and one `get` at a time, as the report describes; \"sequential JSON\" is that "
+                "access pattern on clustersim's layout (two `get`s per node); `read_all` reads both znodes "
+                "of every node in one pipelined burst, plus `aggregate_round`; the cache is the leader's "
+                "path: `ReadingsCache.view()` + `completeness.assess()` (is every member caught up for the "
+                "round?) + `aggregate_values()`. Medians after one untimed warm-up.")
+        else:
+            text = _OLD_ROUND_NOTE.format(history=r["params"]["history"])
         if not r.get("cache_available"):
             text += f" `ReadingsCache` was not available in this run ({r.get('cache_error')})."
         elif not r.get("leader_uses_cache"):
@@ -387,8 +434,11 @@ def notes(results):
                       f"`read_all` alone {ms(size['read_all_only']['p50'])} ({per:.0f} µs per reading)")
             cached = size.get("cached")
             if isinstance(cached, dict) and cached.get("load_s") is not None:
-                detail += (f", cache initial load {cached['load_s']:.2f} s, a change seen by the cache after "
-                           f"{ms(cached.get('update_latency_ms'))}")
+                change = "a new sample" if r["params"].get("layout") else "a change"
+                detail += (f", cache initial load {cached['load_s']:.2f} s, {change} seen by the cache "
+                           f"after {ms(cached.get('update_latency_ms'))}")
+                if cached.get("complete") is False:
+                    detail += f" (**{cached.get('owed')} node(s) owed:** the round was not complete)"
             detail += "."
             if count == 1000 and (chosen.get("speedup") or 0) < 20:
                 detail += (f" **Target missed (≥ 20×):** {chosen.get('speedup')}×. Pipelining removes the "
@@ -447,7 +497,56 @@ def notes(results):
         if misses:
             text += " **Target missed:** " + "; ".join(misses) + "."
         out.append(text)
+    lt = results.get("latency")
+    if lt and isinstance(lt.get("latency"), dict) and lt["latency"].get("n"):
+        out.append(_latency_note(lt))
     return out
+
+
+# how measurement 5 was taken before the history moved out of /mediciones (a JSON of then renders with it)
+_OLD_ROUND_NOTE = (
+    "**5. A leader round.** N ephemeral reading znodes in clustersim's JSON format (history of {history} "
+    "samples) created from 4 shared sessions; the original's round runs on its own format (a bare number per "
+    "znode, same N) with `get_children` and one `get` at a time, as the report describes; clustersim's with "
+    "`read_all` (one pipelined burst) plus `aggregate_round`; the cache with `snapshot()` plus "
+    "`aggregate_round`. Medians after one untimed warm-up.")
+
+
+def _latency_note(res):
+    p, lat, rounds = res["params"], res["latency"], res.get("rounds") or {}
+    over = [v - p["lag_s"] * 1000 for v in lat["samples"]]
+    from cluster_sim.bench.support import percentile
+
+    text = (f"**7. Steady state, round close to row.** `{p['command']}` launched as a user would (no `--zk`, "
+            "no `--api-url`: the embedded ZooKeeper and API), stdout to a file. Once every node was "
+            f"publishing and a row of {p['nodes']} readings was stored ({res.get('steady_after_s')} s after "
+            f"the launch), the {p['rounds']} rounds from the next one to open were read back from the "
+            "API's `GET /listar`. Per row: latency = `at` (the time the API stored it, ISO with "
+            f"milliseconds) − the round's close, (round + 1) × {p['interval_s']:g} s; the nodes, the leader "
+            "and the API share one clock (one machine). A round is due `lag` = min(interval/2, 1 s) = "
+            f"{ms(p['lag_s'] * 1000)} after it closes (the sensors sample early in the round, so every "
+            "node's sample is in by then); the rest is the leader's completeness check on its cache, one "
+            "fenced ZooKeeper transaction (outbox and watermark) and the sender's HTTP delivery. Above "
+            f"the lag: p50 {ms(percentile(over, 50))}, p99 {ms(percentile(over, 99))}, max "
+            f"{ms(max(over))}.")
+    if lat.get("p99") is not None and lat["p99"] > p["target_p99_ms"]:
+        slow = sorted(lat["samples"])[-3:]
+        text += (f" **Target missed (p99 ≤ {ms(p['target_p99_ms'])}):** p99 {ms(lat['p99'])}; slowest rows "
+                 + ", ".join(ms(v) for v in slow) + ".")
+    problems = []
+    if rounds.get("partial"):
+        problems.append(f"{len(rounds['partial'])} partial row(s) (round, missing): {rounds['partial'][:5]}")
+    if rounds.get("short"):
+        problems.append(f"{len(rounds['short'])} short row(s) (round, count, expected): {rounds['short'][:5]}")
+    if rounds.get("lost"):
+        problems.append(f"{rounds['lost']} round(s) never stored: {rounds.get('missing', [])[:10]}")
+    if problems:
+        text += " **Not steady:** " + "; ".join(problems) + "."
+    if len(rounds.get("epochs") or []) > 1:
+        text += f" The leadership changed during the run (epochs {rounds['epochs']})."
+    if res.get("nodes_running_at_end") is not None and res["nodes_running_at_end"] < p["nodes"]:
+        text += f" Only {res['nodes_running_at_end']} of {p['nodes']} nodes were running at the end."
+    return text
 
 
 # -- output ----------------------------------------------------------------------
@@ -461,14 +560,9 @@ def _cell(text):
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def markdown(meta, rows, paragraphs):
-    lines = [
-        "# Benchmarks",
-        "",
-        "Generated by `clustersim bench`: clustersim against a faithful rebuild of the original design "
-        "(`cluster_sim/bench/original_app.py`), in one run, on one ZooKeeper. Run it again to refresh "
-        "this file; the raw numbers (every trial) are in the JSON it writes with `--json`.",
-        "",
+def _run_lines(meta):
+    """The command / date / machine / software / run lines of one run."""
+    return [
         f"- **Command:** `{meta['command']}`",
         f"- **Date:** {meta['date']} (run took {meta['duration_s'] / 60:.1f} min)",
         f"- **Machine:** {meta['machine']['machine']}, {meta['machine']['cores']} cores"
@@ -481,6 +575,28 @@ def markdown(meta, rows, paragraphs):
         + (f"; load average (1 min) {meta['loadavg_start'][0]:.2f} at the start, "
            f"{meta['loadavg_end'][0]:.2f} at the end" if meta.get("loadavg_start") and meta.get("loadavg_end")
            else ""),
+    ]
+
+
+def markdown(meta, rows, paragraphs, reruns=()):
+    """``reruns``: later runs of some measurements merged into this report
+    (``{"meta": ..., ...}`` with ``meta["only"]`` naming them), each with its own lines."""
+    lines = [
+        "# Benchmarks",
+        "",
+        "Generated by `clustersim bench`: clustersim against a faithful rebuild of the original design "
+        "(`cluster_sim/bench/original_app.py`), in one run, on one ZooKeeper. Run it again to refresh "
+        "this file; the raw numbers (every trial) are in the JSON it writes with `--json`.",
+        "",
+        *_run_lines(meta),
+    ]
+    for rerun in reruns:
+        names = rerun["meta"].get("only") or []
+        ids = ", ".join(_SECTIONS.get(name, name) for name in names)
+        lines += ["", f"Rows {ids} ({', '.join(names)}) come from a later run of their own, merged into "
+                      "this one's JSON (`python -m cluster_sim.bench --only ... --merge FILE`):",
+                  "", *_run_lines(rerun["meta"])]
+    lines += [
         "",
         "| # | measurement | clustersim | original design | target | met |",
         "|---|---|---|---|---|---|",

@@ -29,8 +29,17 @@ def _version(package):
         from importlib.metadata import version
 
         return version(package)
-    except Exception:
+    except Exception:  # noqa: BLE001 - a version we cannot read is shown as '?'
         return "?"
+
+
+def _short_path(path):
+    """``path`` relative to the working directory when it is below it (.venv/bin/python), else its name."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return os.path.basename(path)
+    return os.path.basename(path) if rel.startswith("..") else rel
 
 
 def _command(argv):
@@ -47,11 +56,12 @@ def _command(argv):
         if os.path.basename(args[0]) == "__main__.py":
             package = os.path.basename(os.path.dirname(os.path.abspath(argv[0])))
             module = "cluster_sim.bench" if package == "bench" else "cluster_sim"
-            args[0:1] = [os.path.basename(sys.executable), "-m", module]
+            args[0:1] = [_short_path(sys.executable), "-m", module]
     return shlex.join(args)
 
 
-def run(quick=False, json_path=None, markdown_path=None, only=None, config=None, command=None, console=None):
+def run(quick=False, json_path=None, markdown_path=None, only=None, config=None, command=None, console=None,
+        merge_path=None):
     from rich.console import Console
 
     console = console or Console()
@@ -62,6 +72,14 @@ def run(quick=False, json_path=None, markdown_path=None, only=None, config=None,
         if unknown:
             console.print(f"clustersim bench: unknown measurement(s) {', '.join(unknown)}; "
                           f"choose from {', '.join(names)}")
+            return 2
+    earlier = None
+    if merge_path:
+        # read it before measuring anything: a bad file must not cost a whole run
+        try:
+            earlier = _load_report(merge_path)
+        except (OSError, ValueError, KeyError) as exc:
+            console.print(f"clustersim bench: cannot merge into {merge_path}: {exc}", highlight=False)
             return 2
     selected = [m for m in MEASUREMENTS if not only or m[0] in only]
     began = time.time()
@@ -103,7 +121,7 @@ def run(quick=False, json_path=None, markdown_path=None, only=None, config=None,
                 result = fn(session, cfg, log)
                 if result.get("error"):
                     result["partial"] = True
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - a failed trial is recorded in the report; the bench goes on
                 result = {"error": f"{type(exc).__name__}: {exc}",
                           "traceback": traceback.format_exc(limit=6)}
                 log(f"{title}: failed: {result['error']}")
@@ -113,7 +131,7 @@ def run(quick=False, json_path=None, markdown_path=None, only=None, config=None,
         console.print("clustersim bench: interrupted; cleaning up (nothing written)")
         _cleanup(session)
         return 130
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - one line instead of a traceback; cleanup runs below
         console.print(f"clustersim bench: {type(exc).__name__}: {exc}")
         _cleanup(session)
         return 2
@@ -124,15 +142,17 @@ def run(quick=False, json_path=None, markdown_path=None, only=None, config=None,
     meta["duration_s"] = round(time.time() - began, 1)
     meta["loadavg_end"] = procfs.loadavg()
     meta.setdefault("zookeeper", "")
-    rows = table_rows(results)
-    report = {"meta": meta, "config": cfg.to_dict(), "results": results, "table": rows}
+    report = {"meta": meta, "config": cfg.to_dict(), "results": results}
+    if earlier is not None:
+        report = merge(earlier, report)
+    report["table"] = rows = table_rows(report["results"])
     if json_path:
         with open(json_path, "w") as f:
             json.dump(report, f, indent=1, default=str)
             f.write("\n")
     if markdown_path:
         with open(markdown_path, "w") as f:
-            f.write(markdown(meta, rows, notes(results)))
+            f.write(markdown(report["meta"], rows, notes(report["results"]), report.get("reruns", ())))
     print_table(console, meta, rows)
     failed = [name for name, res in results.items() if res.get("error")]
     if json_path:
@@ -144,17 +164,45 @@ def run(quick=False, json_path=None, markdown_path=None, only=None, config=None,
     return 1 if failed else 0
 
 
+def _load_report(path):
+    with open(path) as f:
+        report = json.load(f)
+    if not isinstance(report, dict) or not isinstance(report.get("results"), dict) or "meta" not in report:
+        raise ValueError("not a JSON written by clustersim bench --json")
+    return report
+
+
+def merge(earlier, later):
+    """``earlier`` with ``later``'s measurements in place of its own.
+
+    The earlier run stays the report's main run (``meta``, ``config``); the
+    later one is listed in ``reruns`` with its own meta, config and the names
+    it measured (``meta["only"]``), so every figure keeps the command, date and
+    machine that produced it. An older rerun whose measurements were all
+    measured again is dropped.
+    """
+    names = list(later["results"])
+    reruns = []
+    for rerun in earlier.get("reruns", []):
+        left = [name for name in rerun["meta"].get("only") or [] if name not in names]
+        if left:
+            reruns.append(dict(rerun, meta=dict(rerun["meta"], only=left)))
+    reruns.append({"meta": dict(later["meta"], only=names), "config": later["config"]})
+    results = dict(earlier["results"])
+    results.update(later["results"])
+    return {"meta": earlier["meta"], "config": earlier.get("config"), "results": results, "reruns": reruns}
+
+
 def render(json_path, markdown_path=None, console=None):
     """Rebuild the table (and the Markdown) from a JSON written by an earlier run."""
     from rich.console import Console
 
     console = console or Console()
-    with open(json_path) as f:
-        report = json.load(f)
+    report = _load_report(json_path)
     rows = table_rows(report["results"])
     if markdown_path:
         with open(markdown_path, "w") as f:
-            f.write(markdown(report["meta"], rows, notes(report["results"])))
+            f.write(markdown(report["meta"], rows, notes(report["results"]), report.get("reruns", ())))
     print_table(console, report["meta"], rows)
     return 0
 

@@ -24,6 +24,9 @@ import threading
 import time
 import uuid
 
+from kazoo.exceptions import KazooException
+from kazoo.handlers.threading import KazooTimeoutError
+
 from cluster_sim import zkclient
 
 # -- statistics ------------------------------------------------------------
@@ -42,12 +45,15 @@ def percentile(values, q):
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
-def summary_ms(seconds):
-    """{"n", "p50", "p95", "min", "max", "mean", "samples"} in milliseconds."""
+def summary_ms(seconds, also=()):
+    """{"n", "p50", "p95", "min", "max", "mean", "samples"} in milliseconds,
+    plus "pQ" for every percentile Q in ``also`` (e.g. ``also=(90, 99)``)."""
     ms = [s * 1000.0 for s in seconds if s is not None]
+    keys = [f"p{q:g}" for q in also]
     if not ms:
-        return {"n": 0, "p50": None, "p95": None, "min": None, "max": None, "mean": None, "samples": []}
-    return {
+        return dict({"n": 0, "p50": None, "p95": None, "min": None, "max": None, "mean": None, "samples": []},
+                    **{k: None for k in keys})
+    out = {
         "n": len(ms),
         "p50": round(percentile(ms, 50), 2),
         "p95": round(percentile(ms, 95), 2),
@@ -56,6 +62,9 @@ def summary_ms(seconds):
         "mean": round(sum(ms) / len(ms), 2),
         "samples": [round(v, 2) for v in ms],
     }
+    for key, q in zip(keys, also):
+        out[key] = round(percentile(ms, q), 2)
+    return out
 
 
 def wait_for(predicate, timeout, what, period=0.05):
@@ -204,7 +213,7 @@ class ElectionWatch(_LeaderChanges):
                 try:
                     data, _ = result.get(timeout=5)
                     found[child] = data.decode(errors="replace")
-                except Exception:
+                except (KazooException, KazooTimeoutError):
                     pass  # gone already
             with self.cond:
                 self.ids.update(found)
@@ -218,7 +227,7 @@ class ElectionWatch(_LeaderChanges):
                     self.leader = leader
                     self.changes.append((seen, leader))
                 self.cond.notify_all()
-        except Exception:
+        except Exception:  # noqa: BLE001
             pass  # never break kazoo's watch thread
 
     def contenders(self):
@@ -282,7 +291,7 @@ class DeletionWatch:
                 if self.client.exists(self.path, watch=self._fired) is None:
                     self.deleted_at = time.time()
                     self.event.set()
-            except Exception:
+            except KazooException:  # disconnected: the next watch or poll tells
                 pass
 
     def wait(self, timeout):
@@ -342,7 +351,7 @@ class BenchSession:
         for api in list(self._apis):
             try:
                 api.close()
-            except Exception:
+            except OSError:
                 pass
         self._apis.clear()
         if self.root is not None:

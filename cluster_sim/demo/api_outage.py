@@ -1,5 +1,7 @@
 """api-outage: stop the API, watch the outbox in ZooKeeper grow, start it, watch it drain."""
 
+from cluster_sim.supervisor.events import ApiBack
+
 NODES = 3
 ZK_SERVERS = 1
 MIN_DEPTH = 3     # rounds in the outbox before the API comes back
@@ -28,9 +30,8 @@ def run(demo, summary):
     depth = demo.max_outbox
     demo.wait_for(lambda s: s["outbox"]["depth"] == 0, 40, "the outbox to drain")
     drained_at = demo.clock()
-    pattern = r"API back: (\d+) rounds delivered"
-    found = demo.try_wait_for(lambda s: demo.find_event(pattern, since), 10 + 4 * demo.interval)
-    delivered = int(found.group(1)) if found else depth
+    back = demo.try_wait_for(lambda s: demo.find(ApiBack, since), 10 + 4 * demo.interval)
+    delivered = back.delivered if back is not None and back.delivered is not None else depth
     summary.add(say("api_outage"), say("seconds", secs=up_at - down_at))
     summary.add(say("api_depth"), depth)
     summary.add(say("api_drained"), say("api_drained_v", delivered=delivered, secs=drained_at - up_at))

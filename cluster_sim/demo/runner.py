@@ -3,27 +3,28 @@
 The main thread runs the cluster exactly as `clustersim up` does (the
 manager's loop and the live table); the scenario runs on a thread of its own
 and talks to the manager only through its request queue (the JSON requests of
-the control socket) and narrate(). At the end the scenario fetches the API's
-rows, stops the cluster, and the results are printed after the leadership
-timeline.
+the control socket) and narrate(). It learns what happened from the typed
+event stream (a listener that keeps every event: `demo.find(LeaderElected,
+since, node="2")`), never from the words on screen. At the end the scenario
+fetches the API's rows, stops the cluster, and the results are printed after
+the leadership timeline.
 
     code = run_demo("failover", yes=True, interval=0.5, plain=True)
 """
 
 import os
 import queue
-import re
 import select
 import signal
 import sys
 import textwrap
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass, field
-from typing import Callable, List, Optional, Tuple
+from typing import Any, Callable, List, Optional, Tuple, Type, Union
 
 from cluster_sim.demo import narration
+from cluster_sim.supervisor.events import Event, LeaderElected, Narration
 
 SCENARIOS = ("failover", "split-brain", "quorum", "api-outage")
 REQUEST_TIMEOUT = 20.0     # zk-kill waits for a JVM to stop: give it time
@@ -69,10 +70,9 @@ class Demo:
         self.stdin = stdin
         self.clock = clock
         self.stopped = threading.Event()   # set when the cluster is going down
-        self.events: List[dict] = []       # every event seen in status polls, in order
-        self._seen = set()
+        self.events: List[Event] = []      # every event of the cluster, in order (see listener())
+        self._events_lock = threading.Lock()
         self.last_status: Optional[dict] = None
-        self.plain_narration = None        # set in plain mode: prints the explanations
         self.max_outbox = 0                # deepest outbox seen in a status poll
         self._current = ("", "")           # the narration on screen: (title, explanation)
 
@@ -97,13 +97,31 @@ class Demo:
             raise DemoFailed(f"{cmd} refused: {answer.get('error') or 'no reason given'}")
         return answer
 
+    def listener(self):
+        """The listener that keeps every event for this demo (add it to the manager's listeners)."""
+        demo = self
+
+        class Keep:
+            def event(self, event: Event) -> None:
+                with demo._events_lock:
+                    demo.events.append(event)
+
+            def frame(self, state, now: float) -> None:
+                pass
+
+        return Keep()
+
+    def find(self, kinds: Union[Type[Event], Tuple[Type[Event], ...]], since: int = 0, **fields: Any):
+        """The last event from index `since` of one of `kinds` whose fields equal `fields`, or None."""
+        with self._events_lock:
+            events = self.events[since:]
+        for event in reversed(events):
+            if isinstance(event, kinds) and all(getattr(event, k, None) == v for k, v in fields.items()):
+                return event
+        return None
+
     def status(self) -> dict:
         status = self.request("status")["status"]
-        for event in status.get("events") or []:
-            key = (event.get("ts"), event.get("text"))
-            if key not in self._seen:
-                self._seen.add(key)
-                self.events.append(event)
         self.last_status = status
         depth = (status.get("outbox") or {}).get("depth") or 0
         self.max_outbox = max(self.max_outbox, depth)
@@ -116,18 +134,13 @@ class Demo:
         text = self.say(key, **values)
         title, body = narration.split(text)
         self._current = (title, body)
-        if self.plain_narration is not None:
-            self.plain_narration.add(title, body)
         self.manager.narrate(title, body)
         return title
 
     def _show_step_hint(self):
         """Add "press Enter" to the narration on screen (without a new line in the log)."""
         title, body = self._current
-        hint = self.say("step_hint")
-        self.manager.narrate(title, f"{body}\n\n{hint}" if body else hint, log=False)
-        if self.plain_narration is not None:
-            self.plain_narration.add("", hint)
+        self.manager.narrate(title, body, hint=self.say("step_hint"), log=False)
 
     # -- waiting -------------------------------------------------------------
     def sleep(self, seconds: float) -> None:
@@ -227,31 +240,20 @@ class Demo:
         return self.wait_for(lambda s: s if (s.get("rounds_stored") or 0) >= base + more else None,
                              timeout, f"{more} more rounds in the API")
 
-    def find_event(self, pattern: str, since: int = 0):
-        """The last event from index `since` whose text matches `pattern`, as a re.Match."""
-        regex = re.compile(pattern)
-        found = None
-        for event in self.events[since:]:
-            match = regex.search(event.get("text") or "")
-            if match:
-                found = match
-        return found
-
     def handover(self, old: str, sent_at: float, timeout: float, since: int) -> Tuple[dict, int]:
         """Wait for a leader other than `old`; (status, failover in ms).
 
-        The time is the manager's own measure, from its "leader elected: X
-        (epoch E, failover N ms after Y left)" event: from our request to the
-        new leader's election in ZooKeeper. When that event is missing, it is
-        the time until the status showed the new leader.
+        The time is the manager's own measure, its LeaderElected event's
+        failover_ms: from our request to the new leader's election in
+        ZooKeeper. When that is missing, it is the time until the status
+        showed the new leader.
         """
         status = self.wait_new_leader(old, timeout)
         seen_at = self.clock()
-        new = re.escape(str(status["leader"]))
-        match = self.find_event(rf"leader elected: {new} \(epoch \d+, failover (\d+) ms after {re.escape(old)} ",
-                                since)
-        ms = int(match.group(1)) if match else int(round((seen_at - sent_at) * 1000))
-        return status, ms
+        elected = self.find(LeaderElected, since, node=str(status["leader"]), after=old)
+        if elected is not None and elected.failover_ms is not None:
+            return status, elected.failover_ms
+        return status, int(round((seen_at - sent_at) * 1000))
 
     # -- the API -------------------------------------------------------------
     def rows(self) -> List[dict]:
@@ -352,39 +354,29 @@ def _scenario_module(scenario: str):
 class _PlainNarration:
     """Prints a narration's explanation under its title line, in plain mode.
 
-    Demo.narrate() queues (title, explanation); this render listener (on the
-    manager's loop, right after the printer wrote the new event lines) prints
-    each explanation once its title is in the event log, in order.
+    A listener placed right after the plain printer: the printer writes the
+    title (a line of the event log), this writes the explanation under it, or
+    the "press Enter" hint of a --step pause.
     """
 
     def __init__(self, out):
         self.out = out
-        self.pending = deque()
-        self._lock = threading.Lock()
 
-    def add(self, title, body):
-        with self._lock:
-            self.pending.append((title, body))
+    def event(self, event: Event) -> None:
+        if not isinstance(event, Narration):
+            return
+        body = event.body if event.logged else (event.hint or "")
+        if body:
+            self.out.write("".join(textwrap.fill(line, 100, initial_indent="    ", subsequent_indent="    ") + "\n"
+                                   if line.strip() else "\n" for line in body.splitlines()))
+            self.out.flush()
 
-    def __call__(self, state, now):
-        try:
-            recent = [e.text for e in list(state.events)[-60:] if e.level == "narration"]
-            with self._lock:
-                while self.pending and (not self.pending[0][0] or self.pending[0][0] in recent):
-                    title, body = self.pending.popleft()
-                    if title:
-                        recent = recent[recent.index(title) + 1:]
-                    if body:
-                        self.out.write("".join(textwrap.fill(line, 100, initial_indent="    ",
-                                                             subsequent_indent="    ") + "\n"
-                                               if line.strip() else "\n" for line in body.splitlines()))
-                        self.out.flush()
-        except Exception:
-            pass  # never break the manager's loop
+    def frame(self, state, now: float) -> None:
+        pass
 
 
 def run_demo(scenario, step=False, yes=False, interval=1.0, session_timeout=3.0, lang="en", unsafe=False,
-             record=None, plain=False, name="default", out=None) -> int:
+             record=None, plain=False, name="default", out=None, events=None, events_format="jsonl") -> int:
     """Run one narrated scenario; 0 when it ran, 1 on a failure (one line on stderr), 130 on Ctrl-C."""
     out = out if out is not None else sys.stdout
     if scenario not in SCENARIOS:
@@ -395,7 +387,8 @@ def run_demo(scenario, step=False, yes=False, interval=1.0, session_timeout=3.0,
     try:
         module = _scenario_module(scenario)
         return _run(module, scenario, step=step, yes=yes, interval=interval, session_timeout=session_timeout,
-                    lang=lang, unsafe=unsafe, record=record, plain=plain, name=name, out=out)
+                    lang=lang, unsafe=unsafe, record=record, plain=plain, name=name, out=out,
+                    events=events, events_format=events_format)
     except KeyboardInterrupt:
         print("clustersim demo: interrupted", file=sys.stderr)
         return 130
@@ -405,12 +398,15 @@ def run_demo(scenario, step=False, yes=False, interval=1.0, session_timeout=3.0,
         return 1
 
 
-def _run(module, scenario, *, step, yes, interval, session_timeout, lang, unsafe, record, plain, name, out):
+def _run(module, scenario, *, step, yes, interval, session_timeout, lang, unsafe, record, plain, name, out,
+         events=None, events_format="jsonl"):
+    from cluster_sim.supervisor.listeners.printers import PlainPrinter
     from cluster_sim.supervisor.up import Cluster, UpOptions
 
     options = UpOptions(nodes=module.NODES, interval=interval, session_timeout=session_timeout,
                         zk_servers=getattr(module, "ZK_SERVERS", 1), name=name, record=record,
-                        plain=plain or None, unsafe=unsafe and scenario == "split-brain", retry_max=1.0)
+                        events=events, events_format=events_format, plain=plain or None,
+                        unsafe=unsafe and scenario == "split-brain", retry_max=1.0, lang=lang)
     cluster = Cluster(options, out=out)
     state = {"interrupted": False, "summary": None, "error": None}
     demo_box = []
@@ -434,11 +430,11 @@ def _run(module, scenario, *, step, yes, interval, session_timeout, lang, unsafe
                     lang=lang, step=step, yes=yes, unsafe=options.unsafe)
         demo_box.append(demo)
         if cluster.recorder is not None:
-            cluster.recorder.terms = cluster.manager.terms   # the same list, filled while it runs
             cluster.recorder.meta.update(scenario=scenario, lang=lang, unsafe=options.unsafe)
-        if cluster.printer is not None and type(cluster.printer).__name__ == "PlainPrinter":
-            demo.plain_narration = _PlainNarration(out)
-            cluster.manager.render_listeners.append(demo.plain_narration)
+        listeners = cluster.manager.listeners
+        if isinstance(cluster.printer, PlainPrinter):
+            listeners.insert(listeners.index(cluster.printer) + 1, _PlainNarration(out))
+        listeners.append(demo.listener())
 
         def scenario_main():
             why = "demo finished"
@@ -465,7 +461,7 @@ def _run(module, scenario, *, step, yes, interval, session_timeout, lang, unsafe
                 if state["error"]:
                     try:
                         demo.narrate("failed", error=state["error"])
-                    except Exception:
+                    except (KeyError, ValueError, IndexError):  # a text that cannot be filled in: the line below says it
                         pass
                 cluster.manager.stop(why)
 
@@ -498,7 +494,7 @@ def _run(module, scenario, *, step, yes, interval, session_timeout, lang, unsafe
 def _isatty(out) -> bool:
     try:
         return bool(out.isatty())
-    except Exception:
+    except (AttributeError, OSError, ValueError):  # no isatty, or a closed stream: not a terminal
         return False
 
 

@@ -6,7 +6,7 @@ with the guard and fencing it finds out and steps down; with --unsafe (the
 original design) it goes on sending, and for a while two leaders deliver.
 """
 
-import re
+from cluster_sim.supervisor.events import Fenced, SplitBrain, SteppedDown
 
 NODES = 5
 ZK_SERVERS = 1
@@ -67,10 +67,9 @@ def run(demo, summary):
 
 def _safe(demo, summary, old, new, old_epoch, epoch, since):
     say = demo.say
-    pattern = rf"node {re.escape(old)} ((?:stepped down|fenced)[^;]*)"
-    demo.wait_for(lambda s: demo.find_event(pattern, since), 2 * demo.session_timeout + 20,
-                  f"node {old} to step down")
-    how = demo.find_event(pattern, since).group(1)
+    gone = demo.wait_for(lambda s: demo.find((SteppedDown, Fenced), since, node=old),
+                         2 * demo.session_timeout + 20, f"node {old} to step down")
+    how = gone.reason
     summary.add(say("old_fate", old=old), say("old_fenced", how=how))
     demo.narrate("sb_fenced", old=old, epoch=epoch, old_epoch=old_epoch)
     # back in the election as a follower, and the new leader still leads
@@ -86,7 +85,7 @@ def _unsafe(demo, summary, old, new, since):
 
     def two(status):
         leaders = _leaders(status)
-        return (old in leaders and len(leaders) >= 2) or demo.find_event(r"two leaders acting at once", since)
+        return (old in leaders and len(leaders) >= 2) or demo.find(SplitBrain, since)
 
     seen = demo.try_wait_for(two, 2 * demo.session_timeout + 6 * demo.interval + 5)
     summary.add(say("two_leaders"), say("yes") if seen else say("no"))

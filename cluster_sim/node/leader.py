@@ -24,7 +24,7 @@ import os
 import socket
 import time
 
-from kazoo.exceptions import ConnectionLoss, NodeExistsError, NoNodeError, OperationTimeoutError
+from kazoo.exceptions import ConnectionLoss, KazooException, NodeExistsError, NoNodeError, OperationTimeoutError
 
 from cluster_sim import paths
 from cluster_sim.zkclient import connected_server
@@ -79,6 +79,7 @@ class Leadership:
         self.sender = None
         self.cache = None
         self._next_prune = 0.0
+        self.waiting = None  # (round, owed ids) while a round waits for members to catch up
 
     # -- the term ---------------------------------------------------------
     def run(self):
@@ -129,8 +130,8 @@ class Leadership:
             txn.check(paths.EPOCH, self.term.epoch_version)
             txn.delete(paths.LEADER)
             txn.commit()
-        except Exception:
-            pass
+        except KazooException:
+            pass  # gone with our session anyway: it is ephemeral
 
     def _info(self, pending=None):
         sender = self.sender
@@ -152,6 +153,8 @@ class Leadership:
             "delivered": None if sender is None else sender.delivered,
             "zk_server": connected_server(self.client),
         }
+        if self.waiting is not None:
+            info["waiting"] = {"round": self.waiting[0], "for": list(self.waiting[1])}
         if self.last is not None:
             info.update(round=self.last.round, mean=self.last.mean, count=self.last.count)
         if sender is not None and sender.last_delivered:
@@ -215,14 +218,28 @@ class Leadership:
         interval, lag = self.s.interval, self.s.lag
         while next_round <= due:
             now = self.clock()
-            verdict = assess(view, next_round, interval, live=next_round == due)
+            verdict = assess(view, next_round, interval, live=next_round == due, now=now,
+                             span=self.s.history * interval)
             if not verdict.complete:
                 since = max(due_at(next_round, interval, lag), seeing_since)
                 if now < since + self.s.round_deadline:
+                    self._show_waiting(next_round, verdict.owed)
                     return next_round
+            self.waiting = None  # the commit below rewrites the leader znode without it
             self._commit(aggregate_values(verdict.values, next_round, missing=verdict.owed, computed_at=now))
             next_round += 1
         return next_round
+
+    def _show_waiting(self, round_no, owed):
+        """Say in the leader znode who a round waits for (the table shows it), once
+        per change: a teacher sees why the mean pauses after a hard kill."""
+        waiting = (round_no, tuple(owed))
+        if waiting == self.waiting:
+            return
+        self.waiting = waiting
+        txn = self.term.transaction()
+        txn.set_data(paths.LEADER, self._info())
+        self.term.commit(txn)
 
     def _prune_histories(self, view):
         """Delete the history znodes of nodes long gone (they are persistent, so that
@@ -261,7 +278,7 @@ class Leadership:
             next_round = due + 1
             try:
                 snapshot, _ = read_all(self.client)
-            except Exception:
+            except KazooException:
                 continue  # disconnected: the original would print and go on
             agg = aggregate_round(snapshot, due, interval, live=True, computed_at=self.clock())
             if not agg.count:

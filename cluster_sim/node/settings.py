@@ -2,12 +2,39 @@
 
     s = NodeSettings(node_id="3", zk="127.0.0.1:2181", interval=1.0)
     s.history, s.lag, s.outbox_bound, s.round_deadline     # derived when left at 0
+    default_lag(1.0)                                       # the same rules, without a node
+
+Each derived value has its rule as a function here, so a tool that needs
+one (the bench) asks the rule, not a dummy node.
 """
 
 import math
 from dataclasses import asdict, dataclass
 
 from cluster_sim.node.outbox import DEFAULT_BOUND_SECONDS
+
+
+def default_history(interval: float, session_timeout: float) -> int:
+    """Readings kept per node: enough for 60 s and three session timeouts (at most 2000)."""
+    span = max(60.0, 3 * session_timeout + 2 * interval)
+    return min(2000, math.ceil(span / interval) + 2)
+
+
+def default_outbox_bound(interval: float) -> int:
+    """Rounds the outbox holds: 24 hours of them."""
+    return max(1, math.ceil(DEFAULT_BOUND_SECONDS / interval))
+
+
+def default_lag(interval: float) -> float:
+    """How long after a round closes it is computed: half an interval, at most 1 s."""
+    return min(0.5 * interval, 1.0)
+
+
+def default_round_deadline(interval: float, session_timeout: float) -> float:
+    """How long a round waits for its members: a member that is owed a round is paused,
+    suspended or reconnecting; within a session timeout it is back (and publishes) or
+    gone (and is not waited for)."""
+    return session_timeout + 2 * interval
 
 
 @dataclass
@@ -31,17 +58,10 @@ class NodeSettings:
     truth_dir: str = ""       # where this node logs every sample it takes (ground truth); "": none
 
     def __post_init__(self):
-        if not self.history:
-            span = max(60.0, 3 * self.session_timeout + 2 * self.interval)
-            self.history = min(2000, math.ceil(span / self.interval) + 2)
-        if not self.outbox_bound:
-            self.outbox_bound = max(1, math.ceil(DEFAULT_BOUND_SECONDS / self.interval))
-        if not self.lag:
-            self.lag = min(0.5 * self.interval, 1.0)
-        if not self.round_deadline:
-            # a member that is owed a round is paused, suspended or reconnecting: within
-            # a session timeout it is back (and publishes) or gone (and is not waited for)
-            self.round_deadline = self.session_timeout + 2 * self.interval
+        self.history = self.history or default_history(self.interval, self.session_timeout)
+        self.outbox_bound = self.outbox_bound or default_outbox_bound(self.interval)
+        self.lag = self.lag or default_lag(self.interval)
+        self.round_deadline = self.round_deadline or default_round_deadline(self.interval, self.session_timeout)
 
     def to_dict(self):
         return asdict(self)

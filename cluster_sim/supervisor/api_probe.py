@@ -1,12 +1,31 @@
 """Asks the API for its health once a second, for the table's header.
 
-    probe = ApiProbe("http://127.0.0.1:8080", post=manager_queue.put)
+    probe = ApiProbe("http://127.0.0.1:8080", post=manager.post)   # posts messages.ApiHealth
     probe.start(); ...; probe.stop()
 """
 
+import math
 import threading
 
 import requests
+
+from cluster_sim.supervisor.messages import ApiHealth
+
+
+def _number(value, kind):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    if kind is float:
+        return float(value)
+    return value if isinstance(value, int) else None
+
+
+def health(body) -> ApiHealth:
+    """The probe's message for a /health answer (anything unexpected in it is left out)."""
+    body = body if isinstance(body, dict) else {}
+    last = body.get("last") if isinstance(body.get("last"), dict) else {}
+    return ApiHealth(ok=True, rows=_number(body.get("rows"), int), last_round=_number(last.get("round"), int),
+                     last_mean=_number(last.get("dato"), float))
 
 
 class ApiProbe(threading.Thread):
@@ -22,10 +41,9 @@ class ApiProbe(threading.Thread):
         while not self._stop.is_set():
             try:
                 response = session.get(self.url, timeout=(0.5, 1.0))
-                body = response.json() if response.ok else {}
-                self.post(("api", True, body.get("rows"), body.get("last")))
+                self.post(health(response.json() if response.ok else {}))
             except (requests.RequestException, ValueError):
-                self.post(("api", False, None, None))
+                self.post(ApiHealth(ok=False))
             self._stop.wait(self.period)
         session.close()
 

@@ -8,7 +8,8 @@ written where it survives, for `clustersim deliver FILE` to send later.
     left = outbox_depth(client)                       # raises LeftoverError
     outbox = read_outbox(client)                      # Outbox(cluster, epoch, rounds)
     path, where = save(header, outbox.rounds)         # (None, why) if no directory would take it
-    print(saved_line(len(outbox.rounds), path, "API down", header, where))
+
+What `up` says about it is an event (events.RoundsSaved), worded in wording.py.
 """
 
 import json
@@ -110,17 +111,3 @@ def save(header: SavedHeader, rounds: List[dict]):
         except OSError as exc:
             errors.append(f"{directory}: {exc.strerror or exc}")
     return None, "; ".join(errors)
-
-
-def saved_line(count, path, reason, header: SavedHeader, error=None) -> str:
-    """The one line `up` prints about rounds it could not deliver."""
-    what = f"{count} round{'' if count == 1 else 's'} left undelivered ({reason})"
-    if path is None:
-        line = f"{what}: could not save them ({error})"
-        return line + ("; they are lost with the embedded ZooKeeper" if header.zk_embedded
-                       else f"; they stay in the outbox at {header.zk} for the next leader")
-    line = f"{what}: saved to {path}; send them later with: clustersim deliver {path}"
-    if not header.zk_embedded:
-        line += (f" (they also stay in the outbox at {header.zk}, so the next leader delivers them too: "
-                 "the API stores each round once, a double send is harmless)")
-    return line

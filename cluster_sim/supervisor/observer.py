@@ -6,32 +6,20 @@ on the election and on the leader znode wake the observer at once (a failover
 is shown as soon as ZooKeeper knows it); readings come from a watch-kept
 cache, so a snapshot costs memory reads, not one request per node.
 
-    observer = Observer(client, post=manager_queue.put, period=0.25)
+    observer = Observer(client, post=manager.post, period=0.25)   # posts messages.ZkSnapshot
     observer.start(); ...; observer.stop()
 """
 
 import json
 import threading
 import time
-from dataclasses import dataclass, field
-from typing import Dict, List, Optional
 
 from kazoo.exceptions import KazooException, NoNodeError
 
 from cluster_sim import paths
 from cluster_sim.node.cache import ReadingsCache
-from cluster_sim.node.readings import Reading, read_all
-
-
-@dataclass
-class Snapshot:
-    ts: float
-    connected: bool
-    readings: Dict[str, Reading] = field(default_factory=dict)
-    bad: Dict[str, str] = field(default_factory=dict)
-    election: List[str] = field(default_factory=list)   # ids, first one leads
-    leader: Optional[dict] = None                        # /clustersim/leader data
-    outbox_depth: int = 0
+from cluster_sim.node.readings import read_all
+from cluster_sim.supervisor.messages import ZkSnapshot
 
 
 def _sequence(child: str) -> str:
@@ -62,9 +50,9 @@ class Observer(threading.Thread):
             if self._stop.is_set():
                 break
             try:
-                self.post(("zk", self.snapshot()))
-            except Exception:  # a connection hiccup: the next snapshot will tell
-                self.post(("zk", Snapshot(ts=self.clock(), connected=False)))
+                self.post(self.snapshot())
+            except Exception:  # any failure reading ZooKeeper (kazoo raises many kinds): the next snapshot tells
+                self.post(ZkSnapshot(ts=self.clock(), connected=False))
                 self._stop.wait(self.period)
 
     def _watch(self):
@@ -82,20 +70,20 @@ class Observer(threading.Thread):
         if self.cache is not None:
             self.cache.stop()
 
-    def snapshot(self) -> Snapshot:
+    def snapshot(self) -> ZkSnapshot:
         ts = self.clock()
         if not self.client.connected:
-            return Snapshot(ts=ts, connected=False)
+            return ZkSnapshot(ts=ts, connected=False)
         if self.cache is not None and self.cache.loaded:
             readings, bad = self.cache.snapshot()
         else:
             readings, bad = read_all(self.client)
-        return Snapshot(
+        return ZkSnapshot(
             ts=ts,
             connected=True,
             readings=readings,
             bad=bad,
-            election=self._election(),
+            election=tuple(self._election()),
             leader=self._leader(),
             outbox_depth=self._outbox_depth(),
         )

@@ -15,12 +15,21 @@ supervisor dies, that pipe closes and the node leaves the cluster by itself.
 import multiprocessing
 import os
 import signal
+import sys
 
 from cluster_sim.node import main as node_main
 
 
+# multiprocessing's resource tracker (a helper process) warns of "leaked
+# semaphore objects" when the supervisor is SIGKILLed, then cleans them up
+# anyway. It inherits our -W options: give it one that keeps it quiet.
+_QUIET_TRACKER = "ignore:resource_tracker:UserWarning"
+
+
 class Spawner:
     def __init__(self, log_dir, reaper=None):
+        if _QUIET_TRACKER not in sys.warnoptions:
+            sys.warnoptions.append(_QUIET_TRACKER)
         self.ctx = multiprocessing.get_context("forkserver")
         self.ctx.set_forkserver_preload(["cluster_sim.node.main"])
         self.events = self.ctx.Queue()

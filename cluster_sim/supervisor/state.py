@@ -1,6 +1,8 @@
 """The supervisor's plain state: what the table shows and `status --json` returns.
 
-Only the manager's loop changes it; the view renders it; nothing here does I/O.
+Only `model.apply` changes it (on the manager's loop); the view renders it;
+nothing here does I/O. Its event log holds the typed events a person reads
+(events.py), worded by `wording.describe` only when shown.
 
     state = ClusterState(name="default", zk="127.0.0.1:2181", api_url="http://...")
     state.nodes["1"] = NodeView(id="1", pid=1234, state="running")
@@ -9,7 +11,10 @@ Only the manager's loop changes it; the view renders it; nothing here does I/O.
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Deque, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Deque, Dict, List, Optional, Tuple
+
+if TYPE_CHECKING:
+    from cluster_sim.supervisor.events import Event
 
 # process states
 RUNNING = "running"
@@ -27,7 +32,7 @@ FOLLOWER = "follower"
 class NodeView:
     id: str
     pid: Optional[int] = None
-    state: str = STARTING          # one of the process states above
+    state: Optional[str] = STARTING  # one of the process states above (None: not yet)
     role: str = ""                 # LEADER, follower, or "" when not in the election
     value: Optional[float] = None  # last reading
     reading_ts: Optional[float] = None  # wall-clock time of that reading
@@ -45,15 +50,12 @@ class NodeView:
 class ZkServerView:
     index: int                     # 1-based
     address: str                   # host:port
-    mode: str = "down"             # leader, follower, standalone, down
+    mode: str = "down"             # leader, follower, standalone, "no quorum" (runs, not serving), down
     pid: Optional[int] = None
 
 
-@dataclass
-class Event:
-    ts: float
-    text: str
-    level: str = "info"            # info, leader, warn, error
+def _rounded(age: Optional[float]) -> Optional[float]:
+    return None if age is None else round(age, 3)
 
 
 @dataclass
@@ -78,19 +80,22 @@ class ClusterState:
     outbox_dropped: int = 0
     nodes: Dict[str, NodeView] = field(default_factory=dict)
     zk_servers: List[ZkServerView] = field(default_factory=list)
-    events: Deque[Event] = field(default_factory=lambda: deque(maxlen=200))
+    events: Deque["Event"] = field(default_factory=lambda: deque(maxlen=200))  # the log a person reads
     started_at: float = 0.0
     join_command: Optional[str] = None
     narration: Optional[str] = None  # what a demo is showing right now (title, then explanation)
     refresh_hz: Optional[float] = None  # how often the view was actually refreshed
     truth_dir: str = ""            # where the local nodes log every sample (clustersim check --truth)
+    lang: str = "en"                    # the language events are worded in
 
     def sorted_nodes(self) -> List[NodeView]:
-        def key(node):
+        def key(node: NodeView) -> Tuple[int, int, str]:
             return (0, int(node.id), node.id) if node.id.isdigit() else (1, 0, node.id)
         return sorted(self.nodes.values(), key=key)
 
-    def to_json(self, now: float) -> dict:
+    def to_json(self, now: float) -> Dict[str, Any]:
+        from cluster_sim.supervisor.wording import describe, level
+
         return {
             "name": self.name,
             "zk": self.zk,
@@ -124,7 +129,7 @@ class ClusterState:
                     "state": n.state,
                     "role": n.role,
                     "value": n.value,
-                    "age_s": None if n.age(now) is None else round(n.age(now), 3),
+                    "age_s": _rounded(n.age(now)),
                     "host": n.host,
                     "remote": n.remote,
                     "connection": n.connection,
@@ -133,6 +138,7 @@ class ClusterState:
                 for n in self.sorted_nodes()
             ],
             "events": [
-                {"ts": e.ts, "text": e.text, "level": e.level} for e in list(self.events)[-20:]
+                {"ts": e.ts, "kind": e.kind, "text": describe(e, self.lang), "level": level(e)}
+                for e in list(self.events)[-20:]
             ],
         }

@@ -10,6 +10,10 @@ what is still in it is saved to a file (`clustersim deliver FILE` sends it).
 
     options = UpOptions(nodes=5, interval=1.0)
     exit_code = run_up(options)
+
+Longer than 300 lines because it is the one list of everything a cluster
+starts and, read backwards, stops; each step is a short method, and the
+shutdown's outbox work itself lives in leftover.py.
 """
 
 import os
@@ -23,9 +27,12 @@ import time
 from dataclasses import dataclass
 from typing import Optional
 
+from kazoo.exceptions import KazooException
+
 from cluster_sim import zkclient
 from cluster_sim.reaper import Reaper
 from cluster_sim.supervisor.state import ClusterState, ZkServerView
+from cluster_sim.supervisor.wording import describe
 
 
 @dataclass
@@ -46,7 +53,10 @@ class UpOptions:
     plain: Optional[bool] = None   # None: plain lines unless stdout is a terminal
     secret: str = ""               # cluster secret; generated when listening beyond loopback
     record: Optional[str] = None   # write the session as a self-contained HTML file here
+    events: Optional[str] = None   # export every event to this file as it happens
+    events_format: str = "jsonl"   # jsonl or csv
     unsafe: bool = False           # nodes without guard and fencing (the split-brain demo)
+    lang: str = "en"               # the language events are worded in
     round_deadline: float = 0.0    # 0: derived by NodeSettings
     drain_timeout: float = 5.0     # at shutdown, seconds the leader gets to empty the outbox (0: none)
 
@@ -88,9 +98,10 @@ class Cluster:
         self.api_url = None
         self._zk_poller = None
         self.recorder = None
+        self.exporter = None
         self._poll_stop = threading.Event()
         self.skip_drain = threading.Event()   # a second Ctrl-C during the shutdown drain
-        self.leftover_line = None             # what we say about rounds left undelivered
+        self.leftover = None                  # RoundsSaved / OutboxUnread: rounds left undelivered
 
     # -- start ------------------------------------------------------------
     def start(self):
@@ -174,25 +185,41 @@ class Cluster:
 
     def _start_supervision(self):
         from cluster_sim.node.settings import NodeSettings
+        from cluster_sim.supervisor import events as ev
         from cluster_sim.supervisor.api_probe import ApiProbe
+        from cluster_sim.supervisor.listeners.printers import PlainPrinter, choose_printer
         from cluster_sim.supervisor.manager import Manager
+        from cluster_sim.supervisor.messages import SpawnNodes
+        from cluster_sim.supervisor.model import Model
         from cluster_sim.supervisor.observer import Observer
-        from cluster_sim.supervisor.printer import PlainPrinter, choose_printer
         from cluster_sim.supervisor.process import Spawner
 
         o = self.o
-        state = ClusterState(name=o.name, zk=self.hosts, api_url=self.api_url, started_at=time.time(),
+        now = time.time()
+        state = ClusterState(name=o.name, zk=self.hosts, api_url=self.api_url, started_at=now, lang=o.lang,
                              truth_dir=self.truth_dir)
+        join = None
         if o.listen not in ("127.0.0.1", "localhost"):
             address = _announce_address(o.listen)
             port = self.hosts.rsplit(":", 1)[-1] if self.zk is not None and o.zk_servers == 1 else None
             zk_for_students = f"{address}:{port}" if port else self.hosts
-            state.join_command = (f"CLUSTERSIM_SECRET={o.secret} clustersim node <ID> --zk {zk_for_students} "
-                                  f"--api-url {self.api_url} --interval {o.interval:g}")
+            join = (f"CLUSTERSIM_SECRET={o.secret} clustersim node <ID> --zk {zk_for_students} "
+                    f"--api-url {self.api_url} --interval {o.interval:g}")
         if self.zk is not None:
             state.zk_servers = [ZkServerView(index=s.index, address=s.address, pid=s.pid)
                                 for s in self.zk.servers]
-        self.printer = PlainPrinter(self.out) if o.plain else choose_printer(self.out)
+        listeners = []
+        if o.events:
+            from cluster_sim.supervisor.listeners.exporter import EventExporter
+
+            try:
+                self.exporter = EventExporter(o.events, fmt=o.events_format, lang=o.lang)
+            except OSError as exc:
+                raise UpError(f"cannot write {o.events}: {exc.strerror or exc}") from None
+        self.printer = PlainPrinter(self.out, lang=o.lang) if o.plain else choose_printer(self.out)
+        if not isinstance(self.printer, PlainPrinter):
+            self._hand_terminal_to_reaper()
+        listeners.append(self.printer)
         self.spawner = Spawner(log_dir=self.workdir, reaper=self.reaper)
 
         def settings(node_id, wait_for_id=0.0):
@@ -203,16 +230,19 @@ class Cluster:
                 round_deadline=o.round_deadline, truth_dir=self.truth_dir,
             )
 
-        # zk-kill/zk-start act on an ensemble; for a lone server the manager answers "no embedded ensemble"
-        ensemble = self.zk if self.zk is not None and self.zk.size > 1 else None
-        self.manager = Manager(state, self.spawner, settings, self.printer, api=self.api, zk=ensemble,
-                               session_timeout=o.session_timeout, interval=o.interval, unsafe=o.unsafe)
+        model = Model(state, interval=o.interval, session_timeout=o.session_timeout, unsafe=o.unsafe)
         if o.record:
-            from cluster_sim.record import Recorder
+            from cluster_sim.supervisor.listeners.recorder import Recorder
 
-            self.recorder = Recorder(o.record, title=f"clustersim · {o.name}")
-            self.recorder.terms = self.manager.terms  # the recording carries the leadership timeline
-            self.manager.render_listeners.append(self.recorder.frame)
+            self.recorder = Recorder(o.record, title=f"clustersim · {o.name}", lang=o.lang)
+            self.recorder.terms = model.terms  # the recording carries the leadership timeline
+            listeners.append(self.recorder)
+        if self.exporter is not None:
+            listeners.append(self.exporter)
+        # zk-kill/zk-start act on an ensemble; for a lone server they answer "no embedded ensemble"
+        ensemble = self.zk if self.zk is not None and self.zk.size > 1 else None
+        self.manager = Manager(model, self.spawner, settings, listeners, api=self.api, zk=ensemble,
+                               on_exit=self._node_exited)
         self.observer = Observer(self.client, post=self.manager.post)
         self.observer.start()
         self.probe = ApiProbe(self.api_url, post=self.manager.post)
@@ -220,21 +250,45 @@ class Cluster:
         if state.zk_servers:
             self._zk_poller = threading.Thread(target=self._poll_zk_servers, daemon=True, name="zk-modes")
             self._zk_poller.start()
-        self.manager.log(f"cluster {o.name!r}: ZooKeeper {self.hosts}, API {self.api_url}, "
-                         f"{o.nodes} nodes, interval {o.interval:g} s, session timeout {o.session_timeout:g} s")
-        if state.join_command:
-            self.manager.log(f"students join with: {state.join_command}")
+        self.manager.announce(ev.ClusterStarted(now, name=o.name, zk=self.hosts, api_url=self.api_url,
+                                                nodes=o.nodes, interval=o.interval,
+                                                session_timeout=o.session_timeout))
+        if join:
+            self.manager.announce(ev.JoinCommand(now, command=join))
         if not o.secret:
-            self.manager.log("no --secret: the cluster is open, as the original (anyone who reaches "
-                             "ZooKeeper can change it)", "warn")
-        self.manager.post(("spawn", [str(i) for i in range(1, o.nodes + 1)]))
+            self.manager.announce(ev.ClusterOpen(now))
+        self.manager.post(SpawnNodes(tuple(str(i) for i in range(1, o.nodes + 1))))
+
+    def _node_exited(self, node_id, pid, code):
+        """A node that did not leave gracefully (killed, crashed) cannot say it is
+        done: say it for it, so leaders do not wait for samples that never come."""
+        if code == 0 or self.client is None:
+            return  # a graceful exit marked its history final itself
+        from cluster_sim.node.publisher import mark_final
+
+        def mark():
+            try:
+                mark_final(self.client, node_id, pid)
+            except KazooException:
+                pass  # disconnected: leaders fall back on the round deadline
+
+        threading.Thread(target=mark, daemon=True, name=f"final-{node_id}").start()
+
+    def _hand_terminal_to_reaper(self):
+        """The live view hides the cursor; should we be SIGKILLed, the reaper shows it."""
+        try:
+            self.reaper.watch_terminal(os.ttyname(self.out.fileno()))
+        except (AttributeError, OSError, ValueError):
+            pass  # not a real terminal (a test's stream): nothing to restore
 
     def _poll_zk_servers(self):
+        from cluster_sim.supervisor.messages import ZkServerMode, ZkServerModes
+
         while not self._poll_stop.wait(0.5):
-            views = [ZkServerView(index=s.index, address=s.address, pid=s.pid if s.running else None,
-                                  mode=s.mode(timeout=0.3))
-                     for s in self.zk.servers]
-            self.manager.post(("zk-servers", views))
+            modes = tuple(ZkServerMode(index=s.index, address=s.address, pid=s.pid if s.running else None,
+                                       mode=s.mode(timeout=0.3))
+                          for s in self.zk.servers)
+            self.manager.post(ZkServerModes(modes))
 
     # -- run and stop -----------------------------------------------------
     def run(self):
@@ -251,8 +305,10 @@ class Cluster:
             lambda: self.observer and self.observer.stop(),
             lambda: self.probe and self.probe.stop(),
             lambda: self.printer and self.printer.stop(self._final_view()),
+            lambda: self.reaper and self.reaper.forget_terminal(),  # the view showed the cursor itself
             self._print_leftover,       # below the timeline: the last thing on screen
             lambda: self.recorder and self.recorder.close(final_text=self._final_view(leftover=True)),
+            lambda: self.exporter and self._close_exporter(),
             lambda: self.client and zkclient.close(self.client),
             lambda: self.spawner and self.spawner.close(),
             lambda: self.api and self.api.close(),
@@ -267,18 +323,23 @@ class Cluster:
             except Exception as exc:  # keep going: the rest must still be cleaned up
                 print(f"clustersim: while stopping: {exc!r}", file=sys.stderr)
 
+    def _close_exporter(self):
+        self.exporter.close()
+        if self.exporter.error:
+            print(f"clustersim: --events: {self.exporter.error}", file=sys.stderr)
+
     def _final_view(self, leftover=False):
         if self.manager is None:
             return None
-        from cluster_sim.timeline import Term, timeline_text
+        from cluster_sim.timeline import timeline_text
 
-        terms = [Term(node_id=t[0], epoch=t[1] or 0, start=t[2], end=t[3]) for t in self.manager.terms]
+        terms = list(self.manager.terms)
         end = time.time()
         start = self.manager.state.started_at
         ids = [n.id for n in self.manager.state.sorted_nodes()]
         text = "Leadership timeline\n" + timeline_text(terms, ids, start, end, width=60)
-        if leftover and self.leftover_line:
-            text += "\n\n" + self.leftover_line
+        if leftover and self.leftover is not None:
+            text += "\n\n" + (describe(self.leftover) or "")
         return text
 
     # -- rounds left in the outbox at shutdown ---------------------------
@@ -297,34 +358,37 @@ class Cluster:
         if self.manager is None or self.client is None:
             return  # start-up failed before any node ran: no round was made
         from cluster_sim.saved_rounds import SavedHeader
-        from cluster_sim.supervisor.leftover import LeftoverError, read_outbox, save, saved_line
+        from cluster_sim.supervisor.events import OutboxUnread, RoundsSaved
+        from cluster_sim.supervisor.leftover import LeftoverError, read_outbox, save
 
         embedded = self.zk is not None
         try:
             outbox = read_outbox(self.client)
         except LeftoverError as exc:
-            self.leftover_line = (f"could not read the outbox to save undelivered rounds: {exc}"
-                                  + ("; any rounds in it are lost with the embedded ZooKeeper" if embedded
-                                     else f"; any rounds in it stay at {self.hosts} for the next leader"))
+            self.leftover = OutboxUnread(time.time(), why=str(exc), zk=self.hosts, zk_embedded=embedded)
             return
         if not outbox.rounds:
             return
-        # rounds come from clustersim leaders only: an original-design leader has no epoch
-        terms = [t for t in self.manager.terms if t[1] is not None]
+        # rounds come from clustersim leaders only: an original-design leader has no epoch (0 here)
+        terms = [t for t in self.manager.terms if t.epoch]
         header = SavedHeader(name=self.o.name, cluster=outbox.cluster, epoch=outbox.epoch,
-                             leader=str(terms[-1][0]) if terms else "", api_url=self.api_url,
+                             leader=str(terms[-1].node_id) if terms else "", api_url=self.api_url,
                              zk=self.hosts, zk_embedded=embedded, secret=bool(self.o.secret))
         path, error = save(header, outbox.rounds)
         state = self.manager.state
         reason = ("API down" if state.api_ok is False else "no leader" if not terms
                   else "not delivered in time")
-        self.leftover_line = saved_line(len(outbox.rounds), path, reason, header, error)
+        self.leftover = RoundsSaved(time.time(), count=len(outbox.rounds), path=path, reason=reason,
+                                    error=error, zk=self.hosts, zk_embedded=embedded)
 
     def _print_leftover(self):
-        # a plain line of its own, not an event in the view's panel, which
-        # would wrap the file name: the user copies it from here
-        if self.leftover_line:
-            self.out.write(self.leftover_line + "\n")
+        # a plain line of its own below the timeline, not a line in the view's
+        # panel, which would wrap the file name: the user copies it from here.
+        # The event itself goes to the recorder and the export (the printer has
+        # stopped: it does not print it twice).
+        if self.leftover is not None:
+            self.manager.emit(self.leftover)
+            self.out.write(describe(self.leftover) + "\n")
             self.out.flush()
 
 

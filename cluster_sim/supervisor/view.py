@@ -7,10 +7,14 @@ No I/O and no terminal needed; the printer puts the result on screen.
 
     console = Console()
     console.print(render(state, now=time.time()))
-    print(format_event(state.events[-1]))      # "14:02:07.315 node 3 is the leader"
+    print(format_event(state.events[-1]))      # "14:02:07.315 leader elected: 3 (epoch 2)"
 
-Every piece of text that comes from the cluster (ids, hosts, event text) is put
-in `Text` objects, never parsed as rich markup, so "[x]" in an id is harmless.
+Events are worded by `wording.describe` in the state's language and coloured
+by `wording.level`. Longer than 300 lines because it is the whole screen as
+one pure function: its parts (narration, header, ensemble, nodes, events,
+footer) are small functions, read top to bottom. Every piece of text that comes from the cluster (ids,
+hosts, event text) is put in `Text` objects, never parsed as rich markup, so
+"[x]" in an id is harmless.
 """
 
 import math
@@ -23,6 +27,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from .commands import hints
+from .events import Event
 from .state import (
     CRASHED,
     FOLLOWER,
@@ -33,9 +39,9 @@ from .state import (
     STARTING,
     STOPPED,
     ClusterState,
-    Event,
     NodeView,
 )
+from .wording import describe, level
 
 __all__ = [
     "render",
@@ -69,7 +75,7 @@ CONNECTION_STYLES = {
 LEADER_MARK = "★"
 NONE = "—"
 
-CONTROL_HINTS = "clustersim kill ID [--hard] · pause ID · resume ID · start ID · logs ID · status"
+CONTROL_HINTS = hints()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -84,9 +90,9 @@ def clock(ts, millis: bool = True) -> str:
     return "%s.%03d" % (base, ms) if millis else base
 
 
-def format_event(event: Event) -> str:
+def format_event(event: Event, lang: str = "en") -> str:
     """One plain line for an event: "HH:MM:SS.mmm text" (local time, no markup)."""
-    text = getattr(event, "text", "")
+    text = describe(event, lang)
     text = "" if text is None else str(text)
     text = " ".join(text.splitlines()) if ("\n" in text or "\r" in text) else text
     return "%s %s" % (clock(getattr(event, "ts", None)), text)
@@ -262,20 +268,25 @@ def _zk_servers(state: ClusterState) -> Optional[Text]:
     text.append("ZooKeeper ensemble:", style="bold")
     for server in servers:
         mode = _s(server.mode) or "?"
-        style = {"leader": "bold", "follower": "", "standalone": "", "down": "bold red"}.get(mode, "")
+        style = {"leader": "bold", "follower": "", "standalone": "", "down": "bold red",
+                 "no quorum": "bold yellow"}.get(mode, "")
         text.append("   ")
         text.append("#%s " % server.index, style="dim")
         text.append(_s(server.address) + " ")
         text.append(mode, style=style)
         if state.leader_zk and state.leader_zk == server.address:
             text.append(" ← leader's session", style="yellow")
+    if not any(s.mode in ("leader", "follower", "observer", "standalone") for s in servers):
+        text.append("   → no quorum: nobody can read or write, every session waits", style="bold red")
     return text
 
 
 # --------------------------------------------------------------------------- nodes
 
-def _notes(node: NodeView) -> Text:
+def _notes(node: NodeView, original: bool = False) -> Text:
     parts: List[Text] = []
+    if original:
+        parts.append(Text("original design", style="yellow"))
     if node.host:
         parts.append(Text(str(node.host), style="cyan" if node.remote else ""))
     if node.remote and node.state != REMOTE:
@@ -290,7 +301,7 @@ def _notes(node: NodeView) -> Text:
     return Text(" · ").join(parts)
 
 
-def _node_row(node: NodeView, now: float, stale_after: float) -> list:
+def _node_row(node: NodeView, now: float, stale_after: float, original: bool = False) -> list:
     is_leader = node.role == LEADER
     id_text = Text(_s(node.id), style="bold yellow" if is_leader else "bold")
     state = _s(node.state) or "?"
@@ -309,7 +320,7 @@ def _node_row(node: NodeView, now: float, stale_after: float) -> list:
         stale = False
     age_text = Text(format_age(age), style="red" if stale else "")
     pid = Text(NONE if node.pid is None else str(node.pid), style="dim")
-    return [id_text, pid, state_text, role_text, reading, age_text, _notes(node)]
+    return [id_text, pid, state_text, role_text, reading, age_text, _notes(node, original and is_leader)]
 
 
 def _pick_nodes(nodes: List[NodeView], leader: Optional[str], max_nodes: Optional[int]):
@@ -336,7 +347,8 @@ def _node_table(state: ClusterState, now: float, stale_after: float, max_nodes: 
     table.add_column("age", justify="right", no_wrap=True)
     table.add_column("host / notes", overflow="fold")
     for node in shown:
-        table.add_row(*_node_row(node, now, stale_after))
+        original = state.leader_original and node.id == state.leader
+        table.add_row(*_node_row(node, now, stale_after, original))
     if not nodes:
         table.add_row(Text("no nodes", style="dim"), "", "", "", "", "", "")
     if hidden:
@@ -346,16 +358,15 @@ def _node_table(state: ClusterState, now: float, stale_after: float, max_nodes: 
 
 # --------------------------------------------------------------------------- events
 
-def _event_line(event: Event) -> Text:
-    level = _s(getattr(event, "level", ""))
-    return Text(format_event(event), style=EVENT_STYLES.get(level, ""))
+def _event_line(event: Event, lang: str) -> Text:
+    return Text(format_event(event, lang), style=EVENT_STYLES.get(level(event), ""))
 
 
-def _events(events: Iterable[Event], max_events: int) -> Panel:
+def _events(events: Iterable[Event], max_events: int, lang: str = "en") -> Panel:
     events = list(events or [])
     last = events[-max_events:] if max_events > 0 else []
     if last:
-        body = Group(*[_event_line(e) for e in last])
+        body = Group(*[_event_line(e, lang) for e in last])
     else:
         body = Text("no events yet", style="dim")
     return Panel(body, title="events", title_align="left", box=box.ROUNDED)
@@ -394,6 +405,6 @@ def render(
     if servers is not None:
         parts.append(servers)
     parts.append(_node_table(state, now, stale_after, max_nodes))
-    parts.append(_events(state.events, max_events))
+    parts.append(_events(state.events, max_events, getattr(state, "lang", "en") or "en"))
     parts.append(_footer(state))
     return Group(*parts)

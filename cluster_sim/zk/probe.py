@@ -1,16 +1,19 @@
 """Asking a ZooKeeper server how it is, with its ``srvr`` four-letter word.
 
-    server_mode("127.0.0.1", 2181)      # "standalone", "leader", "follower", or "down"
+    server_mode("127.0.0.1", 2181)      # "standalone", "leader", "follower", "no quorum" or "down"
     server_version("127.0.0.1", 2181)   # "3.8.0", or "" if it does not answer
 
-A server that runs but is not serving (an ensemble member without a quorum)
-is "down": clients cannot use it.
+A server that runs and answers but is not serving (an ensemble member without
+a quorum) is "no quorum": running, yet clients cannot use it. "down" is a
+server that does not answer at all.
 """
 
 import socket
 from typing import Dict, Optional
 
-__all__ = ["connectable", "server_mode", "server_version", "short_version"]
+__all__ = ["NO_QUORUM", "connectable", "server_mode", "server_version", "short_version"]
+
+NO_QUORUM = "no quorum"
 
 
 def connectable(listen: str) -> str:
@@ -32,13 +35,14 @@ def _four_letter_word(host: str, port: int, word: str, timeout: float) -> str:
 
 
 def _srvr(host: str, port: int, timeout: float) -> Optional[Dict[str, str]]:
-    """The ``srvr`` reply as a dict, or None if the server is not serving."""
+    """The ``srvr`` reply as a dict ({"mode": NO_QUORUM} when it runs but does not
+    serve), or None if the server does not answer."""
     try:
         reply = _four_letter_word(host, port, "srvr", timeout)
     except OSError:
         return None
     if "not currently serving" in reply:
-        return None
+        return {"mode": NO_QUORUM}
     fields = {}
     for line in reply.splitlines():
         key, sep, value = line.partition(":")
@@ -48,7 +52,7 @@ def _srvr(host: str, port: int, timeout: float) -> Optional[Dict[str, str]]:
 
 
 def server_mode(host: str, port: int, timeout: float = 0.5) -> str:
-    """"standalone", "leader", "follower" (or "observer"), or "down"."""
+    """"standalone", "leader", "follower" (or "observer"), "no quorum", or "down"."""
     fields = _srvr(host, port, timeout)
     return fields["mode"].lower() if fields else "down"
 

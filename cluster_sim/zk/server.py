@@ -19,7 +19,7 @@ from typing import Optional
 from cluster_sim.ports import port_free
 from cluster_sim.zk.config import LOG_NAME, java_command
 from cluster_sim.zk.install import Distribution, ZooKeeperUnavailable
-from cluster_sim.zk.probe import server_mode
+from cluster_sim.zk.probe import NO_QUORUM, server_mode
 
 __all__ = ["ManagedServer"]
 
@@ -60,7 +60,7 @@ class ManagedServer:
         return os.path.join(self.data_dir, LOG_NAME)
 
     def mode(self, timeout: float = 0.5) -> str:
-        """"standalone", "leader", "follower", or "down" (not serving clients)."""
+        """"standalone", "leader", "follower", "no quorum" (running, not serving) or "down"."""
         return server_mode(self.host, self.port, timeout)
 
     def __repr__(self):
@@ -83,7 +83,7 @@ class ManagedServer:
             self._reaper.watch_pid(self.proc.pid)
 
     def serving(self) -> bool:
-        return self.mode() != "down"
+        return self.mode() not in ("down", NO_QUORUM)
 
     def exit_reason(self) -> Optional[str]:
         """None while the process runs, else one line saying how it ended."""

@@ -1,33 +1,35 @@
 """Putting the view on screen: a live table on a terminal, plain event lines otherwise.
 
-    from cluster_sim.supervisor.printer import choose_printer
+    from cluster_sim.supervisor.listeners.printers import choose_printer
 
-    with choose_printer() as printer:          # LivePrinter on a TTY, else PlainPrinter
-        while running:
-            printer.update(state, time.time())  # call at >= 4 Hz
-            time.sleep(0.25)
-    # or printer.start() ... printer.stop(final_renderable=render(state, now))
+    printer = choose_printer()              # LivePrinter on a TTY, else PlainPrinter
+    manager.listeners.append(printer)       # frame() at ~4 Hz, event() for each event
+    ...
+    printer.stop(final_renderable=timeline)
 
-LivePrinter redraws the whole view (rich.live.Live, no auto refresh: each
-update() is one frame). PlainPrinter prints only the events it has not printed
-before, one "HH:MM:SS.mmm text" line each, with no escape codes (for pipes,
-logs and CI).
+Both are listeners (listeners/__init__.py). LivePrinter redraws the whole
+view on each frame (rich.live.Live, no auto refresh). PlainPrinter prints each
+event a person reads as it arrives, one "HH:MM:SS.mmm text" line, with no
+escape codes (for pipes, logs and CI).
 """
 
 import sys
-from typing import Any, List, Optional
+from typing import Any, Optional
 
 from rich.console import Console
+from rich.errors import ConsoleError
 from rich.live import Live
 from rich.text import Text
 
-from .state import ClusterState, Event
-from .view import format_event, render
+from cluster_sim.supervisor.events import Event
+from cluster_sim.supervisor.listeners import Listener
+from cluster_sim.supervisor.state import ClusterState
+from cluster_sim.supervisor.view import format_event, render
 
 __all__ = ["LivePrinter", "PlainPrinter", "choose_printer"]
 
 
-class LivePrinter:
+class LivePrinter(Listener):
     """The live terminal view. `console` is for tests (e.g. Console(file=StringIO()))."""
 
     def __init__(
@@ -85,7 +87,7 @@ class LivePrinter:
             return None
         try:
             height = self.console.size.height
-        except Exception:
+        except (OSError, ValueError, ConsoleError):  # no terminal size to be had: show every row
             return None
         if len(state.nodes) + 24 <= height:
             return None
@@ -96,7 +98,7 @@ class LivePrinter:
         return None if room >= len(state.nodes) else max(3, room)
 
     def renderable(self, state: ClusterState, now: float):
-        """What update() would draw (the view, or a red error line if rendering failed)."""
+        """What frame() would draw (the view, or a red error line if rendering failed)."""
         try:
             return render(
                 state,
@@ -108,7 +110,7 @@ class LivePrinter:
         except Exception as exc:  # a view bug must not take the supervisor down
             return Text("view error: %r" % (exc,), style="bold red")
 
-    def update(self, state: ClusterState, now: float) -> None:
+    def frame(self, state: ClusterState, now: float) -> None:
         if self._stopped:
             return
         if not self._started:
@@ -116,12 +118,12 @@ class LivePrinter:
         self._live.update(self.renderable(state, now), refresh=True)
 
 
-class PlainPrinter:
-    """Event lines only, each printed once, for when stdout is not a terminal."""
+class PlainPrinter(Listener):
+    """Event lines only, each printed once as it happens, for when stdout is not a terminal."""
 
-    def __init__(self, stream=None):
+    def __init__(self, stream=None, lang: str = "en"):
         self._stream = stream
-        self._last: Optional[Event] = None   # the newest event already printed
+        self.lang = lang
         self._stopped = False
 
     @property
@@ -137,29 +139,11 @@ class PlainPrinter:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def _new_events(self, events: List[Event]) -> List[Event]:
-        last = self._last
-        if last is None:
-            return events
-        # events are appended only, never modified: find the last printed one by identity
-        for i in range(len(events) - 1, -1, -1):
-            if events[i] is last:
-                return events[i + 1:]
-        # not found: it fell off the bounded deque (or the state was copied)
-        for i in range(len(events) - 1, -1, -1):
-            if events[i] == last:
-                return events[i + 1:]
-        return [e for e in events if _ts(e) >= _ts(last)]
-
-    def update(self, state: ClusterState, now: float = 0.0) -> None:
-        events = list(state.events or [])
-        new = self._new_events(events)
-        if not new:
+    def event(self, event: Event) -> None:
+        if self._stopped or not event.logged:
             return
         stream = self.stream
-        for event in new:
-            stream.write(format_event(event) + "\n")
-        self._last = new[-1]
+        stream.write(format_event(event, self.lang) + "\n")
         stream.flush()
 
     def stop(self, final_renderable: Any = None) -> None:
@@ -187,19 +171,12 @@ class PlainPrinter:
         stream.flush()
 
 
-def _ts(event) -> float:
-    try:
-        return float(event.ts)
-    except (TypeError, ValueError, AttributeError):
-        return float("-inf")
-
-
 def choose_printer(stream=None, **live_options):
     """LivePrinter when `stream` (default sys.stdout) is a terminal, else PlainPrinter."""
     stream = stream if stream is not None else sys.stdout
     try:
         tty = bool(stream.isatty())
-    except Exception:
+    except (AttributeError, OSError, ValueError):  # no isatty, or a closed stream: not a terminal
         tty = False
     if tty:
         return LivePrinter(Console(file=stream), **live_options)

@@ -1,0 +1,269 @@
+"""The supervisor's pure core: what each message means, as events.
+
+    model = Model(ClusterState(), interval=1.0, session_timeout=4.0)
+    events = step(model, ReportConnection(node="1", ts=t, state="SUSPENDED"), now=t)
+    # [Suspended(ts=t, node="1")]; model.state.nodes["1"].connection == "SUSPENDED"
+
+`decide(model, message, now)` reads the model and returns the events the
+message causes; it changes nothing, does no I/O and reads no clock (`now` is
+given), so tests drive it with synthetic messages and a fake clock. `step`
+is decide, then `model.apply` for each event. Failover times, split brain,
+the leader (a clustersim leader from /clustersim/leader, or a node of the
+original design leading the election), remote nodes and readings are all
+decided here.
+"""
+
+import signal
+from typing import Any, Callable, Dict, List, Mapping, Optional, Set, Tuple
+
+from cluster_sim.supervisor import events as ev
+from cluster_sim.supervisor import messages as msg
+from cluster_sim.supervisor.model import Model, apply, can_move
+from cluster_sim.supervisor.state import CRASHED, FOLLOWER, LEADER, STARTING, STOPPED
+
+__all__ = ["decide", "step"]
+
+Events = List[ev.Event]
+
+
+def step(model: Model, message: msg.Message, now: float) -> Events:
+    """Decide what `message` means, apply it to `model`, return the events (in order)."""
+    events = decide(model, message, now)
+    for event in events:
+        apply(model, event)
+    return events
+
+
+def decide(model: Model, message: msg.Message, now: float) -> Events:
+    """The events `message` causes, given `model` at wall-clock `now`; the model is not changed."""
+    for cls in type(message).__mro__:
+        handler = _DECIDE.get(cls)
+        if handler is not None:
+            return handler(model, message, now)
+    return []
+
+
+def _int(value: Any) -> Optional[int]:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        return None
+    try:
+        return int(value)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _float(value: Any) -> Optional[float]:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _acting(acting: Mapping[str, float], now: float, interval: float) -> Tuple[str, ...]:
+    return tuple(sorted(n for n, t in acting.items() if now - t <= 2.5 * interval))
+
+
+# --------------------------------------------------------------------------- ZooKeeper snapshots
+
+def _snapshot(m: Model, snap: msg.ZkSnapshot, now: float) -> Events:
+    s, ts = m.state, snap.ts
+    out: Events = []
+    if snap.connected != s.zk_connected:
+        out.append(ev.ZkConnection(ts, connected=snap.connected))
+    if not snap.connected:
+        return out
+    present = set(snap.readings) | set(snap.bad) | set(snap.election)
+    for node in sorted(present):
+        view = s.nodes.get(node)
+        reading = snap.readings.get(node)
+        if view is None:
+            out.append(ev.RemoteJoined(ts, node, host=getattr(reading, "host", None),
+                                       pid=getattr(reading, "pid", None)))
+        if reading is not None and (view is None or (view.reading_ts, view.value) != (reading.ts, reading.value)):
+            out.append(ev.ReadingPublished(ts, node, value=reading.value, taken_at=reading.ts,
+                                           host=reading.host, pid=reading.pid))
+        why = snap.bad.get(node)
+        if why is not None and m.seen_bad.get(node) != why:
+            out.append(ev.UnreadableReading(ts, node, why=why))
+        if view is not None and view.state == STARTING and not view.remote and reading is not None:
+            out.append(ev.NodeRunning(ts, node))
+    gone = [node for node, view in s.nodes.items() if view.remote and node not in present]
+    out += [ev.RemoteLeft(ts, node) for node in gone]
+    leader_events, leader = _leader(m, snap)
+    out += leader_events
+    out += _roles(m, snap, present, set(gone), leader)
+    out += _outbox(m, snap)
+    return out
+
+
+def _original_leader(snap: msg.ZkSnapshot) -> Optional[str]:
+    """The node leading the election when it is of the original design (a bare-number reading)."""
+    if not snap.election:
+        return None
+    first = snap.election[0]
+    reading = snap.readings.get(first)
+    return first if reading is not None and getattr(reading, "bare", False) else None
+
+
+def _leader(m: Model, snap: msg.ZkSnapshot) -> Tuple[Events, Optional[str]]:
+    s, ts, info = m.state, snap.ts, snap.leader
+    original = False
+    if info:
+        leader: Optional[str] = str(info.get("id"))
+        epoch = _int(info.get("epoch"))
+    else:
+        leader, epoch = _original_leader(snap), None
+        original = leader is not None
+    if (leader, epoch) == (s.leader, s.epoch):
+        return [], leader
+    if leader is None:
+        return ([ev.LeaderLost(ts, s.leader)] if s.leader is not None else []), None
+    elected_at = (_float(info.get("elected_at")) if info else None) or ts
+    before, failover_ms, how = m.last_leader, None, None
+    after = before if before is not None and before != leader else None
+    if after is not None:
+        gone_at, left_how = m.left_at.get(after, (None, "left"))
+        if gone_at is not None and elected_at >= gone_at:
+            failover_ms, how = int(round((elected_at - gone_at) * 1000)), left_how
+    return [ev.LeaderElected(ts, leader, epoch=epoch, elected_at=elected_at, failover_ms=failover_ms,
+                             after=after, how=how, original=original)], leader
+
+
+def _roles(m: Model, snap: msg.ZkSnapshot, present: Set[str], gone: Set[str], leader: Optional[str]) -> Events:
+    s, ts = m.state, snap.ts
+    election = set(snap.election)
+    acting = set(_acting(m.acting, ts, m.interval)) if m.unsafe else set()
+    out: Events = []
+    for node in sorted((set(s.nodes) - gone) | present):
+        role = LEADER if node == leader or node in acting else (FOLLOWER if node in election else "")
+        view = s.nodes.get(node)
+        if role != (view.role if view is not None else ""):
+            out.append(ev.RoleChanged(ts, node, role=role))
+    return out
+
+
+def _outbox(m: Model, snap: msg.ZkSnapshot) -> Events:
+    s, ts, info = m.state, snap.ts, snap.leader or {}
+    out: Events = []
+    depth = snap.outbox_depth
+    oldest = _int(info.get("outbox_oldest")) if depth else None
+    dropped = max(s.outbox_dropped, _int(info.get("dropped")) or 0)
+    if (depth, oldest, dropped) != (s.outbox_depth, s.outbox_oldest, s.outbox_dropped):
+        out.append(ev.OutboxChanged(ts, depth=depth, oldest=oldest, dropped=dropped))
+    server = info.get("zk_server")
+    server = None if server is None else str(server)
+    if server != s.leader_zk:
+        out.append(ev.LeaderZkServer(ts, server=server))
+    mean = _float(info.get("delivered_mean"))
+    if s.last_mean is None and mean is not None:
+        out.append(ev.LastRoundKnown(ts, round=_int(info.get("delivered_round")), mean=mean, source="zookeeper"))
+    return out
+
+
+# --------------------------------------------------------------------------- node reports
+
+def _started(m: Model, r: msg.ReportStarted, now: float) -> Events:
+    view = m.state.nodes.get(r.node)
+    if view is None:
+        return []
+    if view.state == STARTING:
+        return [ev.NodeRunning(r.ts, r.node, host=r.host)]
+    return [ev.HostKnown(r.ts, r.node, host=r.host)] if r.host and r.host != view.host else []
+
+
+def _connection(m: Model, r: msg.ReportConnection, now: float) -> Events:
+    view = m.state.nodes.get(r.node)
+    if view is None:
+        return []
+    if r.state == "SUSPENDED":
+        return [ev.Suspended(r.ts, r.node)]
+    if r.state == "LOST":
+        return [ev.SessionExpired(r.ts, r.node)]
+    if r.state != "CONNECTED":
+        return []
+    out: Events = []
+    if view.connection in ("SUSPENDED", "LOST"):
+        out.append(ev.Reconnected(r.ts, r.node, same_session=view.connection == "SUSPENDED"))
+    else:
+        out.append(ev.Connected(r.ts, r.node))
+    if view.state == STARTING:
+        out.append(ev.NodeRunning(r.ts, r.node))
+    return out
+
+
+def _round(m: Model, r: msg.ReportRound, now: float) -> Events:
+    out: Events = [ev.RoundComputed(r.ts, r.node, round=r.round, mean=r.mean, count=r.count, epoch=r.epoch,
+                                    expected=r.expected, missing=r.missing)]
+    if m.unsafe:
+        acting = _acting({**m.acting, r.node: r.ts}, r.ts, m.interval)
+        if len(acting) > 1 and not m.split_brain:
+            out.append(ev.SplitBrain(r.ts, nodes=acting))
+        elif len(acting) <= 1 and m.split_brain:
+            out.append(ev.SplitBrainEnded(r.ts, nodes=acting))
+    return out
+
+
+def _report(make: Callable[[Any], ev.Event]) -> Callable[[Model, Any, float], Events]:
+    return lambda m, r, now: [make(r)]
+
+
+# --------------------------------------------------------------------------- the rest
+
+def _exited(m: Model, p: msg.ProcessExited, now: float) -> Events:
+    view = m.state.nodes.get(p.node)
+    if view is None:
+        return []
+    code = p.code
+    killed = p.requested == "SIGKILL" or code == -signal.SIGKILL
+    crashed = killed or not (p.requested or code == 0)
+    if not can_move(view.state, CRASHED if crashed else STOPPED):
+        return []
+    name = None
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+    return [ev.NodeStopped(now, p.node, exit=code, signal=name, crashed=crashed, requested=p.requested,
+                           log_path=p.log_path, session_timeout=m.session_timeout)]
+
+
+def _api(m: Model, h: msg.ApiHealth, now: float) -> Events:
+    s = m.state
+    out: Events = []
+    if h.ok:
+        if s.api_ok is not True or s.api_down_since is not None or s.rounds_stored != h.rows:
+            out.append(ev.ApiStatus(now, ok=True, rows=h.rows))
+        if s.last_mean is None and h.last_mean is not None:
+            out.append(ev.LastRoundKnown(now, round=h.last_round, mean=h.last_mean, source="api"))
+    elif s.api_ok is not False:
+        out.append(ev.ApiStatus(now, ok=False, rows=s.rounds_stored, down_since=now))
+    return out
+
+
+def _zk_servers(m: Model, z: msg.ZkServerModes, now: float) -> Events:
+    known = {v.index: (v.address, v.mode, v.pid) for v in m.state.zk_servers}
+    return [ev.ZkServerChanged(now, index=x.index, address=x.address, mode=x.mode, pid=x.pid)
+            for x in z.servers if known.get(x.index) != (x.address, x.mode, x.pid)]
+
+
+_DECIDE: Dict[type, Callable[[Model, Any, float], Events]] = {
+    msg.ZkSnapshot: lambda m, snap, now: _snapshot(m, snap, now),
+    msg.ReportStarted: _started,
+    msg.ReportConnection: _connection,
+    msg.ReportRound: _round,
+    msg.ReportStepDown: _report(lambda r: ev.SteppedDown(r.ts, r.node, epoch=r.epoch, reason=r.text)),
+    msg.ReportFenced: _report(lambda r: ev.Fenced(r.ts, r.node, epoch=r.epoch, reason=r.text)),
+    msg.ReportDelivered: _report(lambda r: ev.RoundStored(r.ts, r.node, round=r.round, mean=r.mean,
+                                                          count=r.count, epoch=r.epoch)),
+    msg.ReportDropped: _report(lambda r: ev.OutboxDropped(r.ts, r.node, rounds=r.rounds, total=r.total,
+                                                          message=r.text)),
+    msg.ReportApiDown: _report(lambda r: ev.ApiDown(r.ts, r.node, since=r.since, error=r.error)),
+    msg.ReportApiBack: _report(lambda r: ev.ApiBack(r.ts, r.node, delivered=r.delivered)),
+    msg.ReportText: _report(lambda r: ev.NodeSaid(r.ts, r.node, level=r.level, message=r.text)),
+    msg.ProcessExited: _exited,
+    msg.ApiHealth: _api,
+    msg.ZkServerModes: _zk_servers,
+    msg.Narrate: lambda m, n, now: [ev.Narration(now, title=n.title, body=n.text, hint=n.hint, log=n.log)],
+    msg.StopRequested: lambda m, r, now: [ev.ShuttingDown(now, why=r.why)],
+    msg.Announce: lambda m, a, now: [a.event],
+}

@@ -1,0 +1,527 @@
+"""What happened in the cluster, as typed values: the supervisor's one stream of events.
+
+    from cluster_sim.supervisor.events import LeaderElected, from_record, to_record
+
+    event = LeaderElected(ts=now, node="2", epoch=3, elected_at=now, failover_ms=9, after="1", how="left")
+    event.kind                    # "leader_elected"
+    record = to_record(event)     # {"ts": ..., "kind": "leader_elected", "node": "2", "epoch": 3, ...}
+    assert from_record(record) == event
+
+The supervisor's core turns what it receives (messages.py) into these events;
+every listener (the live view, the plain printer, the recorder, the exporter,
+a demo) receives each one once, in order. Each event carries `ts` (wall-clock
+seconds) and the data it is about, never display text: the words a person
+reads come from `wording.describe(event, lang)`. `event.logged` says whether
+it belongs in the event log a person reads (a reading or a stored round does
+not; it is still exported).
+
+This module is longer than most because it is the whole vocabulary in one
+place: one short class per kind of event, grouped by who observes it.
+"""
+
+import dataclasses
+import typing
+from dataclasses import dataclass
+from typing import Any, ClassVar, Dict, Mapping, Optional, Tuple, Type, TypeVar
+
+__all__ = ["Event", "KINDS", "to_record", "from_record", "typed_from"]
+
+KINDS: Dict[str, Type["Event"]] = {}
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() and i else c.lower() for i, c in enumerate(name))
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of every event: when it happened (wall-clock seconds)."""
+
+    ts: float
+    kind: ClassVar[str] = "event"
+    LOGGED: ClassVar[bool] = True     # shown in the event log a person reads
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.kind = _snake(cls.__name__)
+        KINDS[cls.kind] = cls
+
+    @property
+    def logged(self) -> bool:
+        return self.LOGGED
+
+
+# --------------------------------------------------------------------------- local node processes
+
+@dataclass(frozen=True)
+class NodeStarted(Event):
+    node: str
+    pid: Optional[int] = None
+    requested: bool = False           # by `clustersim start` (the first spawn is not logged)
+
+    @property
+    def logged(self) -> bool:
+        return self.requested
+
+
+@dataclass(frozen=True)
+class NodeRunning(Event):
+    """The process connected and published: STARTING is over."""
+    node: str
+    host: Optional[str] = None
+    LOGGED: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class NodeKilled(Event):
+    node: str
+    hard: bool = False                # SIGKILL rather than SIGTERM
+    was_leader: bool = False
+
+
+@dataclass(frozen=True)
+class NodePaused(Event):
+    node: str
+    was_leader: bool = False
+    session_timeout: Optional[float] = None
+
+
+@dataclass(frozen=True)
+class NodeResumed(Event):
+    node: str
+
+
+@dataclass(frozen=True)
+class NodeStopped(Event):
+    """A local process ended: `crashed` unless it was asked to stop and did."""
+    node: str
+    exit: Optional[int] = None
+    signal: Optional[str] = None      # "SIGKILL" when it was killed by a signal
+    crashed: bool = False
+    requested: Optional[str] = None   # "SIGTERM" / "SIGKILL" when we asked it to go
+    log_path: Optional[str] = None
+    session_timeout: Optional[float] = None
+
+
+@dataclass(frozen=True)
+class HostKnown(Event):
+    node: str
+    host: Optional[str] = None
+    LOGGED: ClassVar[bool] = False
+
+
+# --------------------------------------------------------------------------- what nodes report
+
+@dataclass(frozen=True)
+class Connected(Event):
+    node: str
+    LOGGED: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class Suspended(Event):
+    node: str
+
+
+@dataclass(frozen=True)
+class SessionExpired(Event):
+    node: str
+
+
+@dataclass(frozen=True)
+class Reconnected(Event):
+    node: str
+    same_session: bool = True         # back from SUSPENDED (False: a new session after LOST)
+
+
+@dataclass(frozen=True)
+class SteppedDown(Event):
+    node: str
+    epoch: Optional[int] = None
+    reason: str = ""                  # as the node put it
+
+
+@dataclass(frozen=True)
+class Fenced(Event):
+    node: str
+    epoch: Optional[int] = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class RoundComputed(Event):
+    """The leader closed a round and put its aggregate in the outbox (or sent it, unsafe)."""
+    node: str
+    round: Optional[int] = None
+    mean: Optional[float] = None
+    count: Optional[int] = None
+    epoch: Optional[int] = None
+    expected: Optional[int] = None
+    missing: Optional[Tuple[str, ...]] = None
+    LOGGED: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class RoundStored(Event):
+    """The API confirmed a round."""
+    node: str
+    round: Optional[int] = None
+    mean: Optional[float] = None
+    count: Optional[int] = None
+    epoch: Optional[int] = None
+    LOGGED: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class OutboxDropped(Event):
+    node: str
+    rounds: Tuple[int, ...] = ()
+    total: Optional[int] = None
+    message: str = ""                 # as the node put it
+
+
+@dataclass(frozen=True)
+class ApiDown(Event):
+    node: str
+    since: Optional[float] = None
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class ApiBack(Event):
+    node: str
+    delivered: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class NodeSaid(Event):
+    """A warning or note a node wrote in its own words."""
+    node: str
+    level: str = "info"
+    message: str = ""
+
+
+# --------------------------------------------------------------------------- the cluster in ZooKeeper
+
+@dataclass(frozen=True)
+class ZkConnection(Event):
+    connected: bool = False
+
+
+@dataclass(frozen=True)
+class RemoteJoined(Event):
+    node: str
+    host: Optional[str] = None
+    pid: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class RemoteLeft(Event):
+    node: str
+
+
+@dataclass(frozen=True)
+class ReadingPublished(Event):
+    node: str
+    value: Optional[float] = None
+    taken_at: Optional[float] = None  # when the sample was taken (ts is when it was seen)
+    host: Optional[str] = None
+    pid: Optional[int] = None
+    LOGGED: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class UnreadableReading(Event):
+    node: str
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class RoleChanged(Event):
+    node: str
+    role: str = ""                    # "LEADER", "follower" or "" (not in the election)
+    LOGGED: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class LeaderElected(Event):
+    node: str
+    epoch: Optional[int] = None
+    elected_at: Optional[float] = None
+    failover_ms: Optional[int] = None  # from `after` leaving (how) to this election
+    after: Optional[str] = None        # the previous leader
+    how: Optional[str] = None          # how it left: "left", "crashed", "paused"
+    original: bool = False             # a node of the original design: no epoch, no fencing
+
+
+@dataclass(frozen=True)
+class LeaderLost(Event):
+    node: str                          # the leader that is gone
+
+
+@dataclass(frozen=True)
+class SplitBrain(Event):
+    nodes: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SplitBrainEnded(Event):
+    nodes: Tuple[str, ...] = ()
+    LOGGED: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class OutboxChanged(Event):
+    depth: int = 0
+    oldest: Optional[int] = None
+    dropped: int = 0
+    LOGGED: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class LeaderZkServer(Event):
+    server: Optional[str] = None       # the ZooKeeper server the leader's session talks to
+    LOGGED: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class LastRoundKnown(Event):
+    """The latest stored round, learnt from ZooKeeper or the API (not from a node of ours)."""
+    round: Optional[int] = None
+    mean: Optional[float] = None
+    source: str = ""
+    LOGGED: ClassVar[bool] = False
+
+
+# --------------------------------------------------------------------------- network faults (issue 12)
+
+@dataclass(frozen=True)
+class Partitioned(Event):
+    node: str
+    target: str = "zk"                 # what it can no longer reach: zk, api, all
+
+
+@dataclass(frozen=True)
+class Healed(Event):
+    node: str
+    target: str = "all"
+
+
+# --------------------------------------------------------------------------- the API and ZooKeeper servers
+
+@dataclass(frozen=True)
+class ApiStatus(Event):
+    ok: bool = False
+    rows: Optional[int] = None
+    down_since: Optional[float] = None
+    LOGGED: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class ApiStopped(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class ApiStarted(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class ZkServerChanged(Event):
+    index: int = 0
+    address: str = ""
+    mode: str = "down"
+    pid: Optional[int] = None
+    LOGGED: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class ZkServerStopped(Event):
+    index: int = 0
+
+
+@dataclass(frozen=True)
+class ZkServerStarting(Event):
+    index: int = 0
+
+
+# --------------------------------------------------------------------------- the supervisor itself
+
+@dataclass(frozen=True)
+class ClusterStarted(Event):
+    name: str = "default"
+    zk: str = ""
+    api_url: str = ""
+    nodes: int = 0
+    interval: float = 0.0
+    session_timeout: float = 0.0
+
+
+@dataclass(frozen=True)
+class ClusterOpen(Event):
+    """No secret: anyone who reaches ZooKeeper can change the cluster."""
+
+
+@dataclass(frozen=True)
+class JoinCommand(Event):
+    command: str = ""
+
+
+@dataclass(frozen=True)
+class ShuttingDown(Event):
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class DrainStarted(Event):
+    """At shutdown, the leader gets up to `timeout` s to deliver what the outbox holds."""
+    rounds: int = 0
+    timeout: float = 0.0
+
+
+@dataclass(frozen=True)
+class DrainEnded(Event):
+    rounds: int = 0                    # still in the outbox
+    timeout: float = 0.0
+    skipped: bool = False              # cut short (a second Ctrl-C, another stop)
+
+
+@dataclass(frozen=True)
+class OutboxUncounted(Event):
+    why: str = ""
+    draining: bool = False             # the drain had started
+
+
+@dataclass(frozen=True)
+class RoundsSaved(Event):
+    """At shutdown, what the outbox still held was written to `path` (None: it could not be)."""
+    count: int = 0
+    path: Optional[str] = None
+    reason: str = ""                   # "API down", "no leader", "not delivered in time"
+    error: Optional[str] = None        # why no file could be written
+    zk: str = ""
+    zk_embedded: bool = True           # then the file is all that is left of them
+
+
+@dataclass(frozen=True)
+class OutboxUnread(Event):
+    """At shutdown, the outbox could not be read to save what it held."""
+    why: str = ""
+    zk: str = ""
+    zk_embedded: bool = True
+
+
+@dataclass(frozen=True)
+class Narration(Event):
+    """What a demo shows now: a title (logged) and its explanation (the panel)."""
+    title: str = ""
+    body: str = ""
+    hint: Optional[str] = None         # e.g. "press Enter", shown under the text
+    log: bool = True
+
+    @property
+    def logged(self) -> bool:
+        return bool(self.title) and self.log
+
+
+@dataclass(frozen=True)
+class ListenerFailed(Event):
+    listener: str = ""
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Notice(Event):
+    """Free text with no structure behind it (tests and tools)."""
+    message: Optional[str] = None
+    level: Optional[str] = "info"
+
+
+# --------------------------------------------------------------------------- records (export, import)
+
+T = TypeVar("T")
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def to_record(event: Event) -> Dict[str, Any]:
+    """A JSON-ready dict: {"ts", "kind", then the event's own fields}."""
+    record: Dict[str, Any] = {"ts": event.ts, "kind": event.kind}
+    for f in dataclasses.fields(event):
+        if f.name != "ts":
+            record[f.name] = _plain(getattr(event, f.name))
+    return record
+
+
+_HINTS: Dict[type, Dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> Dict[str, Any]:
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
+
+
+def _coerce(value: Any, hint: Any) -> Any:
+    """`value` as `hint` (int, float, str, bool, a tuple of them, or Optional of one); ValueError if not."""
+    if typing.get_origin(hint) is typing.Union:
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        return None if value is None else _coerce(value, args[0])
+    if typing.get_origin(hint) is tuple:
+        if not isinstance(value, (list, tuple)):
+            raise ValueError("not a list")
+        inner = typing.get_args(hint)[0]
+        return tuple(_coerce(v, inner) for v in value)
+    if value is None:
+        raise ValueError("missing")
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ValueError("not true/false")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+            raise ValueError("not an integer")
+        return int(value)
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError("not a number")
+        return float(value)
+    if hint is str:
+        return str(value)
+    return value
+
+
+def typed_from(cls: Type[T], data: Mapping[str, Any], **fixed: Any) -> T:
+    """An instance of dataclass `cls` from a loose mapping: known keys only, each coerced to its
+    field's type; a missing or unusable value takes the field's default (None when it has none).
+    Extra keys are ignored, so a newer sender does not break an older receiver."""
+    hints = _hints(cls)
+    values: Dict[str, Any] = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.name in fixed:
+            values[f.name] = fixed[f.name]
+            continue
+        try:
+            values[f.name] = _coerce(data[f.name], hints[f.name])
+        except (KeyError, ValueError, TypeError, OverflowError):
+            if f.default is not dataclasses.MISSING:
+                values[f.name] = f.default
+            elif f.default_factory is not dataclasses.MISSING:
+                values[f.name] = f.default_factory()
+            else:
+                values[f.name] = None
+    return cls(**values)
+
+
+def from_record(record: Mapping[str, Any]) -> Event:
+    """The event a record (from to_record, or a JSON line) describes; ValueError if it is none."""
+    cls = KINDS.get(str(record.get("kind")))
+    if cls is None:
+        raise ValueError(f"unknown kind {str(record.get('kind'))[:40]!r}")
+    ts = record.get("ts")
+    if isinstance(ts, bool) or not isinstance(ts, (int, float)):
+        raise ValueError("no time (ts)")
+    return typed_from(cls, record, ts=float(ts))
