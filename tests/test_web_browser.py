@@ -180,7 +180,8 @@ def test_the_page_tolerates_what_it_does_not_know(browser):
                        {"kind": "split_brain", "ts": 5.0, "nodes": "not a list"}):
             view.publish(record)
         browser.get(view.url)
-        dom_wait(browser, lambda d: shown_leader(d) == "2", 10, "the leader")
+        dom_wait(browser, lambda d: shown_leader(d) == "2" and len(d.find_elements("css selector", "g.node")) == 3,
+                 10, "the leader and the three nodes")
         assert node_attr(browser, "1", "data-faults") == "partitioned martian"
         assert node_attr(browser, "x<y>", "data-faults") == "slow gamma-rays"
         picture = by_id(browser, "picture").text
@@ -190,6 +191,8 @@ def test_the_page_tolerates_what_it_does_not_know(browser):
         assert "quantum fluctuation 1" in log_text(browser)
         assert "<b>not bold</b>" in log_text(browser)            # shown as text, never as markup
         assert by_id(browser, "api").text == "DOWN"
+        assert by_id(browser, "zk").text == "no quorum"        # one serving server of three
+        assert "levitating" in picture                          # a state it does not know, by its name
         assert not page_errors(browser), page_errors(browser)
     finally:
         view.close()

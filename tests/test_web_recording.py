@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cluster_sim.supervisor.state import Event
 from cluster_sim.web.adapt import event_record, snapshot_record
 from cluster_sim.web.recording import AGE_DRIFT, RecordingError, WebRecorder, expand, load
 from cluster_sim.web.synthetic import SyntheticSession
@@ -38,7 +37,10 @@ def test_the_adapter_takes_dicts_typed_events_and_text_events():
                          describe=lambda e: f"leader elected: {e.node}")
     assert typed == {"ts": 2.0, "kind": "leader_elected", "node": "3", "epoch": 4, "after": ["1"],
                      "text": "leader elected: 3"}
-    assert event_record(Event(ts=3.0, text="API stopped", level="warn")) == {
+    class TextEvent:                  # an event that is only words (the supervisor's before the spine)
+        ts, text, level = 3.0, "API stopped", "warn"
+
+    assert event_record(TextEvent()) == {
         "ts": 3.0, "kind": "log", "text": "API stopped", "level": "warn"}
     assert event_record({"kind": "x"}, now=lambda: 9.0)["ts"] == 9.0      # no time: now
     for junk in (None, 3, "text", {"ts": 1.0}, {"kind": 5, "ts": 1.0}, {"kind": "", "ts": 1}):
@@ -179,4 +181,17 @@ def test_status_changes_become_events_in_the_export_schema():
     assert got == [{"kind": "node_resumed", "ts": 10.3, "node": "3"},
                    {"kind": "leader_elected", "ts": 10.3, "node": "2", "epoch": 2, "after": "1", "how": "crashed"},
                    {"kind": "api_back", "ts": 10.3, "node": None},
-                   {"kind": "narration", "ts": 10.3, "title": "Step 2", "text": "watch"}]
+                   {"kind": "narration", "ts": 10.3, "title": "Step 2", "body": "watch"}]
+
+
+def test_a_typed_event_becomes_the_exporters_record_line_for_line():
+    from cluster_sim.supervisor.events import KINDS, typed_from
+    from cluster_sim.supervisor.listeners.exporter import record_of
+    from cluster_sim.supervisor.wording import describe
+
+    fields = {"node": "3", "epoch": 2, "nodes": ["1", "2"], "reason": "stepped down", "message": "said",
+              "title": "Step 1", "body": "Watch the timeline.", "value": 81.5, "round": 7, "index": 2, "command": "clustersim node 9"}
+    for kind, cls in KINDS.items():
+        event = typed_from(cls, fields, ts=1.5)
+        for lang in ("en", "es"):
+            assert event_record(event, describe=lambda e: describe(e, lang)) == record_of(event, lang), kind

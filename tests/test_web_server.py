@@ -10,7 +10,8 @@ import pytest
 import requests
 
 from cluster_sim.ports import PortInUse
-from cluster_sim.supervisor.state import ClusterState, Event, NodeView
+from cluster_sim.supervisor.events import Notice
+from cluster_sim.supervisor.state import ClusterState, NodeView
 from cluster_sim.web import server as web_server
 from cluster_sim.web.hub import Hub
 from cluster_sim.web.server import WebView, WebViewError
@@ -23,7 +24,7 @@ def status(leader="1", epoch=1, value=80.0):
     for i in ("1", "2", "3"):
         state.nodes[i] = NodeView(id=i, pid=100 + int(i), state="running",
                                   role="LEADER" if i == leader else "follower", value=value, reading_ts=0.0)
-    state.events.append(Event(ts=1.0, text="hello"))
+    state.events.append(Notice(ts=1.0, message="hello"))
     return state.to_json(1.0)
 
 

@@ -70,13 +70,16 @@ def event_record(event: Any, describe: Optional[Callable[[Any], Optional[str]]] 
 
     `describe(event)` gives the sentence for a typed event (the spine's
     `wording.describe` in the class's language); it is only asked when the
-    event says it belongs in the log (`event.logged`, true when absent).
+    event says it belongs in the log (`event.logged`, true when absent). With
+    it, a typed event's record is the exporter's (`record_of`) line for line.
     """
     if isinstance(event, dict):
         record = dict(event)
     elif dataclasses.is_dataclass(event) and not isinstance(event, type) and hasattr(event, "kind"):
         record = _typed(event)
-        if describe is not None and "text" not in record:
+        if describe is not None:
+            # as the exporter writes it: "text" is the sentence a person reads (None: data only),
+            # even for the few kinds with a field of that name (a narration's explanation)
             try:
                 record["text"] = describe(event) if getattr(event, "logged", True) else None
             except Exception:  # a wording bug must not cost the event: the page words it itself

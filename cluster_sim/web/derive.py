@@ -110,6 +110,6 @@ class StatusChanges:
                     emit("zk_server_starting", index=server.get("index"))
         narration = status.get("narration")
         if narration and narration != before.get("narration"):
-            title, _, text = str(narration).partition("\n")
-            emit("narration", title=title, text=text)
+            title, _, body = str(narration).partition("\n")
+            emit("narration", title=title, body=body)
         return out

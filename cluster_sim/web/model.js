@@ -78,8 +78,8 @@ function applyEvent(raw, animate) {
   } else if (k === "join_command") {
     M.join = str(e.command);
   } else if (k === "narration") {
-    // an exported line's "text" is the sentence (the title again), a typed event's the explanation
-    M.narration = { title: str(e.title), text: e.text === e.title ? "" : str(e.text) };
+    // the explanation is "body"; an exported line's "text" is only the sentence (the title again)
+    M.narration = { title: str(e.title), text: e.body != null ? str(e.body) : e.text === e.title ? "" : str(e.text) };
   } else if (k === "reading_published" && e.node != null) {
     var n = M.nodes[e.node];
     if (n && typeof e.value === "number") { n.value = e.value; n.readingT = typeof e.taken_at === "number" ? e.taken_at : t; }

@@ -68,7 +68,7 @@ function nodeShape(id) {
 
 function drawNode(id, n, now) {
   var p = positions[id], d = nodeShape(id), r = radius;
-  var state = str(n.state) || "running", lead = id === M.leader || n.role === "LEADER";
+  var state = str(n.state) || "starting", lead = id === M.leader || n.role === "LEADER";
   var faults = nodeFaults(n, M.eventFaults[id]);
   var faultKinds = faults.map(function (f) { return f.kind; });
   var cls = "node " + (state === "remote" ? "running remote" : state) + (n.remote ? " remote" : "") + (lead ? " lead" : "");
@@ -122,7 +122,7 @@ function drawNode(id, n, now) {
   setText(d.val, typeof n.value === "number" ? num(n.value, 2) : "—");
   var ageNow = typeof n.readingT === "number" ? now - n.readingT : null;
   var words = [];
-  if (L.states[state] && state !== "running") words.push(L.states[state]);
+  if (state !== "running") words.push(L.states[state] || short(state, 16));   // a state not known yet: its name
   if (n.connection && L.conn[n.connection] && state !== "stopped" && state !== "crashed") words.push(L.conn[n.connection]);
   var other = [], cut = false, remoteHost = n.remote || state === "remote";
   faults.forEach(function (f) {
@@ -169,14 +169,17 @@ function drawZk(state) {
     m.g.style.display = s ? "" : "none";
     if (!s) return;
     var mode = str(s.mode).toLowerCase(), x = CX - (servers.length - 1) * 35 + i * 70, y = CY + 14;
-    var colour = mode === "leader" ? "#ffcc33" : mode === "follower" ? "#3ddc84" : mode === "standalone" ? "#4da3ff" : mode === "down" ? "#4d1111" : "#8a93a4";
-    if (mode === "leader" || mode === "follower" || mode === "standalone" || (mode && mode !== "down")) up++;
+    // serving: leader, follower, standalone; anything else that is not down runs without serving
+    // (the status says "no quorum"): drawn amber with a "?", and not counted for the quorum
+    var serving = mode === "leader" || mode === "follower" || mode === "standalone";
+    var colour = mode === "leader" ? "#ffcc33" : mode === "follower" ? "#3ddc84" : mode === "standalone" ? "#4da3ff" : mode === "down" ? "#4d1111" : "#ffa726";
+    if (serving) up++;
     attr(m.g, "data-mode", mode);
     attr(m.shape, "cx", x); attr(m.shape, "cy", y); attr(m.shape, "fill", colour);
     attr(m.shape, "stroke", mode === "down" ? "#ff5c5c" : "#fff"); attr(m.shape, "stroke-width", mode === "down" ? 3 : 2);
     attr(m.shape, "stroke-dasharray", mode === "down" ? "5 4" : "");
     attr(m.text, "x", x); attr(m.text, "y", y); attr(m.text, "fill", mode === "down" ? "#ff5c5c" : "#111");
-    setText(m.text, mode === "down" ? "✕" : mode ? mode.charAt(0).toUpperCase() : "?");
+    setText(m.text, mode === "down" ? "✕" : serving ? mode.charAt(0).toUpperCase() : "?");
   });
   var quorum = up > servers.length / 2;
   attr(zkDrawn.note, "x", CX); attr(zkDrawn.note, "y", CY + 60);

@@ -92,13 +92,14 @@ function replay(rec) {
     playT = t0 + at / 1000;
   }
   function show() {
+    // drawn now, not at the next animation frame: what the player's attributes say is on screen
+    render(performance.now());
     player.setAttribute("data-frame", fi);
     seek.value = at;
     setText(pos, span((at - first) / 1000) + " / " + span((last - first) / 1000));
     var ended = at >= last;
     document.body.setAttribute("data-ended", ended ? "1" : "0");
     $("results").hidden = !ended || !hasResults;
-    changed();
   }
   function seekTo(ms) {
     ms = Math.max(first, Math.min(last, ms));

@@ -172,7 +172,7 @@ function normEvent(rec) {
 function isLogged(e) {
   if (e.logged === false) return false;
   // a narration's own "text" is its explanation (the panel's); its title is the log line
-  if (e.kind === "narration") return e.log !== false && !!(e.title || e.text);
+  if (e.kind === "narration") return e.log !== false && !!e.title;
   if ("text" in e) return e.text !== null && e.text !== "";
   return DATA_KINDS.indexOf(e.kind) < 0;
 }
@@ -183,6 +183,7 @@ function wording(e) {
   if (typeof e.text === "string" && e.text && (LANG === "en" || !phrase)) return e.text;
   if (phrase) { try { return phrase(e); } catch (err) { /* a field of an unexpected type: say it plainly */ } }
   if (typeof e.text === "string" && e.text) return e.text;
+  if (typeof e.message === "string" && e.message) return (e.node != null ? L.node + " " + e.node + ": " : "") + e.message;
   return e.kind.replace(/_/g, " ") + (e.node != null ? " " + e.node : "");
 }
 function levelOf(e) {
