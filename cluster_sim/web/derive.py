@@ -80,7 +80,7 @@ class StatusChanges:
         if was_leader is not None and leader != was_leader:
             gone = new.get(str(was_leader), {})
             self.lost_at, self.lost_leader = now, str(was_leader)
-            self.lost_how = {"crashed": "crashed", "paused": "paused"}.get(gone.get("state"), "left")
+            self.lost_how = {"crashed": "crashed", "paused": "paused"}.get(str(gone.get("state")), "left")
             if leader is None:
                 emit("leader_lost", node=str(was_leader))
         if leader is not None and (leader != was_leader or status.get("epoch") != before.get("epoch")):

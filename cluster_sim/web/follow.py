@@ -21,7 +21,7 @@ import signal
 import sys
 import threading
 import time
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, List, NoReturn, Optional
 
 from cluster_sim import control
 from cluster_sim.web.derive import StatusChanges
@@ -91,12 +91,12 @@ class Follower:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line, as every clustersim command, not a usage block
+    def error(self, message: str) -> NoReturn:  # one line, as every clustersim command, not a usage block
         print(f"clustersim web: {message} (--help for the options)", file=sys.stderr)
         raise SystemExit(2)
 
 
-def main(argv=None) -> int:
+def main(argv: Optional[List[str]] = None) -> int:
     from cluster_sim.web.server import PortInUse, WebView, WebViewError
 
     parser = _Parser(prog="python -m cluster_sim.web",

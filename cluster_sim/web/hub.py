@@ -36,7 +36,7 @@ class Closed(Exception):
     """The hub is closed: the client must end."""
 
 
-def sse(name: str, data) -> bytes:
+def sse(name: str, data: object) -> bytes:
     """One Server-Sent Events message. JSON has no raw newline, so it is one data line."""
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return b"event: " + name.encode("ascii") + b"\ndata: " + payload.encode("utf-8") + b"\n\n"

@@ -63,8 +63,8 @@ def render_page(config: Dict[str, Any], recording: Optional[Dict[str, Any]] = No
     block = ""
     if recording is not None:
         block = '<script type="application/json" id="cs-recording">%s</script>' % json_for_script(recording)
-    values = {
-        "lang": lang,
+    values: Dict[str, str] = {
+        "lang": str(lang),
         "title": html.escape(str(config.get("title") or "clustersim")),
         "mode": "replay" if recording is not None else "live",
         "css": _asset("page.css"),

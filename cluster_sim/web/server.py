@@ -90,7 +90,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         pass                          # the supervisor's screen is not a web server's log
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Callable[[], None]:
         if name.startswith("do_"):    # POST, PUT, DELETE, HEAD, anything: read-only
             return self._refuse
         raise AttributeError(name)
@@ -99,7 +99,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"read-only: GET only\n", "text/plain; charset=utf-8",
                    extra=(("Allow", "GET"),))
 
-    def _send(self, status: int, body: bytes, ctype: str, extra=()) -> None:
+    def _send(self, status: int, body: bytes, ctype: str, extra: Tuple[Tuple[str, str], ...] = ()) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -163,7 +163,7 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False            # close() joins the threads itself, after closing their sockets
     allow_reuse_address = True
 
-    def __init__(self, address, view: "WebView", family: int):
+    def __init__(self, address: Tuple[str, int], view: "WebView", family: int) -> None:
         self.address_family = family
         self.view = view
         self._open: Dict[threading.Thread, socket.socket] = {}
@@ -171,7 +171,7 @@ class _Server(ThreadingHTTPServer):
         self.closing = False
         super().__init__(address, _Handler)
 
-    def process_request(self, request, client_address) -> None:
+    def process_request(self, request: Any, client_address: Any) -> None:
         thread = threading.Thread(target=self.process_request_thread, args=(request, client_address),
                                   name="clustersim-web-client", daemon=True)
         with self._open_lock:
@@ -181,14 +181,14 @@ class _Server(ThreadingHTTPServer):
             self._open[thread] = request
         thread.start()
 
-    def process_request_thread(self, request, client_address) -> None:
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
             with self._open_lock:
                 self._open.pop(threading.current_thread(), None)
 
-    def handle_error(self, request, client_address) -> None:
+    def handle_error(self, request: Any, client_address: Any) -> None:
         pass                          # a viewer that hangs up mid-answer is not news
 
     def close_connections(self, timeout: float) -> None:
@@ -284,7 +284,7 @@ class WebView:
     def __enter__(self) -> "WebView":
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # -- feeding it -------------------------------------------------------

@@ -55,7 +55,7 @@ class SyntheticSession:
         self._elect(None, None, start)
 
     # -- helpers ----------------------------------------------------------
-    def _emit(self, kind: str, t: float, **fields) -> None:
+    def _emit(self, kind: str, t: float, **fields: object) -> None:
         self._queue.append(dict(fields, kind=kind, ts=t))
 
     def _alive(self) -> List[str]:
@@ -106,7 +106,7 @@ class SyntheticSession:
             self._emit("node_stopped", t + 0.01, node=leader, signal="SIGKILL", crashed=True, requested="SIGKILL")
             ms = int(self.session_timeout * 1000) + self.rng.randint(0, 400)
 
-            def elect(at, old=leader, ms=ms):
+            def elect(at: float, old: str = leader, ms: int = ms) -> None:
                 self._depose(old)
                 self._emit("leader_lost", at, node=old)
                 self._elect(old, "crashed", at, ms)
@@ -116,13 +116,13 @@ class SyntheticSession:
             self._emit("node_paused", t, node=leader, was_leader=True, session_timeout=self.session_timeout)
             view.state = PAUSED
 
-            def expire(at, old=leader):
+            def expire(at: float, old: str = leader) -> None:
                 self.state.nodes[old].connection = "LOST"
                 self._depose(old)
                 self._emit("session_expired", at, node=old)
                 self._elect(old, "paused", at, int(self.session_timeout * 1000))
 
-            def resume(at, old=leader):
+            def resume(at: float, old: str = leader) -> None:
                 view = self.state.nodes[old]
                 view.state, view.connection, view.role = RUNNING, "CONNECTED", FOLLOWER
                 self._emit("node_resumed", at, node=old)
@@ -134,19 +134,19 @@ class SyntheticSession:
             self.state.nodes[leader].connection = "SUSPENDED"
             self._emit("partitioned", t, node=leader, target="zk")
 
-            def expire(at, old=leader):
+            def expire_cut(at: float, old: str = leader) -> None:
                 self.state.nodes[old].connection = "LOST"
                 self._depose(old)
                 self._emit("session_expired", at, node=old)
                 self._elect(old, "left", at, int(self.session_timeout * 1000))
 
-            def heal(at, old=leader):
+            def heal(at: float, old: str = leader) -> None:
                 self.partitioned.pop(old, None)
                 view = self.state.nodes[old]
                 view.connection, view.role = "CONNECTED", FOLLOWER
                 self._emit("healed", at, node=old, target="zk")
                 self._emit("reconnected", at + 0.05, node=old, same_session=False)
-            self._later.append((t + self.session_timeout, expire))
+            self._later.append((t + self.session_timeout, expire_cut))
             self._later.append((t + 20, heal))
 
     def _round(self, t: float) -> None:
