@@ -142,23 +142,11 @@ def run(minutes, nodes, web, readers, record=True, sample_every=10.0):
 def page_over_a_session(session_minutes, nodes, speed, sample_every=10.0):
     """The page's memory through a whole synthetic session, replayed from its recording at `speed`:
     the same model code as live (events, snapshots, log, timeline, flows) over every event of it."""
-    from cluster_sim.web.synthetic import SyntheticSession
-    from cluster_sim.web.recording import WebRecorder
+    from cluster_sim.web.synthetic import record
     from web_support import browser_or_skip
 
-    t0 = 1_700_000_000.0
-    clock = [t0]
-    session = SyntheticSession(nodes=nodes, interval=1.0, seed=1, start=t0, fault_every=60)
-    recorder = WebRecorder("/tmp/clustersim-web-measure-45.html", title="measure", lang="es",
-                           clock=lambda: clock[0])
-    t = t0
-    while t < t0 + session_minutes * 60:
-        t += 0.25
-        clock[0] = t
-        for record in session.advance(t):
-            recorder.publish(record)
-        recorder.offer_snapshot(session.snapshot(t), t)
-    path = recorder.close()
+    path = "/tmp/clustersim-web-measure-45.html"
+    record(path, session_minutes, nodes, lang="es", title="measure")
     driver = browser_or_skip(1920, 1080)
     samples = []
     try:

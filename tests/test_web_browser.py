@@ -9,7 +9,7 @@ import pytest
 from cluster_sim.web import WebRecorder, WebView
 from cluster_sim.web.follow import Follower
 from cluster_sim.web.recording import expand, load
-from cluster_sim.web.synthetic import SyntheticSession
+from cluster_sim.web.synthetic import record
 from conftest import INTERVAL, SESSION_TIMEOUT, dump, wait_until
 from web_support import browser_or_skip, page_errors
 
@@ -114,19 +114,9 @@ def test_the_live_page_of_a_real_cluster_shows_its_leader_follows_a_kill_and_rep
 
 
 def synthetic_recording(path, minutes=3.0, lang="en", nodes=5):
-    clock = [1_700_000_000.0]
-    t0 = clock[0]
-    session = SyntheticSession(nodes=nodes, interval=1.0, seed=2, start=t0, fault_every=40)
-    recorder = WebRecorder(str(path), title="clustersim · demo", lang=lang, clock=lambda: clock[0])
-    t = t0
-    while t < t0 + minutes * 60:
-        t += 0.25
-        clock[0] = t
-        for record in session.advance(t):
-            recorder.publish(record)
-        recorder.offer_snapshot(session.snapshot(t), t)
-    recorder.close(results={"title": "Resultados" if lang == "es" else "Results",
-                            "rows": [["hard kill", "3020 ms"]], "notes": ["check OK"]})
+    record(str(path), minutes, nodes, seed=2, fault_every=40, lang=lang, title="clustersim · demo",
+           results={"title": "Resultados" if lang == "es" else "Results",
+                    "rows": [["hard kill", "3020 ms"]], "notes": ["check OK"]})
     return expand(load(str(path)))
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from cluster_sim.web.adapt import event_record, snapshot_record
 from cluster_sim.web.recording import AGE_DRIFT, RecordingError, WebRecorder, expand, load
-from cluster_sim.web.synthetic import SyntheticSession
+from cluster_sim.web.synthetic import record
 
 T0 = 1_700_000_000.0
 MB = 1024 * 1024
@@ -95,26 +95,10 @@ def test_a_recording_gives_back_every_frame_it_stored(steps):
                 assert got["age_s"] is not None and abs(got["age_s"] - want["age_s"]) <= AGE_DRIFT + 0.051
 
 
-def record_session(path, nodes, minutes, interval=1.0, lang="en", results=None):
-    clock = [T0]
-    session = SyntheticSession(nodes=nodes, interval=interval, seed=1, start=T0, fault_every=60)
-    recorder = WebRecorder(str(path), title="clustersim · synthetic", lang=lang, clock=lambda: clock[0])
-    t = T0
-    while t < T0 + minutes * 60:
-        t += 0.25                        # the supervisor offers a frame about four times a second
-        clock[0] = t
-        for record in session.advance(t):
-            recorder.publish(record)
-        if recorder.wants_snapshot(t):
-            recorder.offer_snapshot(session.snapshot(t), t)
-    recorder.close(results=results)
-    return session, recorder
-
-
 @pytest.mark.parametrize("nodes,interval", [(5, 1.0), (30, 1.0), (30, 0.25)])
 def test_a_45_minute_class_is_under_2_mb(tmp_path, nodes, interval):
     path = tmp_path / "class.html"
-    session, recorder = record_session(path, nodes, 45, interval)
+    session, recorder = record(str(path), 45, nodes, interval)   # a frame offered four times a second
     size = os.path.getsize(path)
     print(f"45 min, {nodes} nodes, a reading every {interval:g} s: {size / MB:.2f} MB, "
           f"{len(recorder.frames)} frames, {len(recorder.events)} events")

@@ -274,19 +274,9 @@ class WebRecorder:
 
 def load(path: str) -> Dict[str, Any]:
     """The data of a recording written by WebRecorder.close(); RecordingError (one line) if it is none."""
-    try:
-        with open(path, "rb") as f:
-            raw = f.read(256 * 1024 * 1024 + 1)
-    except FileNotFoundError:
-        raise RecordingError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise RecordingError(f"{path} is a directory, not a recording") from None
-    except OSError as exc:
-        raise RecordingError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise RecordingError(f"{path} is not a clustersim recording (not a text file)") from None
+    from cluster_sim.userfile import read_text
+
+    text = read_text(path, "a clustersim web recording", RecordingError, max_bytes=256 * 1024 * 1024)
     found = _BLOCK.search(text)
     if found is None:
         raise RecordingError(f"{path} is not a clustersim web recording (no recording data in it)")

@@ -6,6 +6,8 @@
             view.publish(record)
         view.offer_snapshot(session.snapshot(t), t)
 
+    session, recorder = record("class.html", minutes=45, nodes=30)   # a whole class, recorded, in seconds
+
 The state is a real ClusterState (its to_json is what a real supervisor pays
 for a snapshot); readings arrive every interval from every running node; the
 leader stores a round every interval; every `fault_every` seconds something
@@ -17,12 +19,12 @@ ZooKeeper: only of what the page is shown.
 """
 
 import random
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from cluster_sim.supervisor.state import (CRASHED, FOLLOWER, LEADER, PAUSED, RUNNING, STOPPED, ClusterState,
                                           NodeView, ZkServerView)
 
-__all__ = ["SyntheticSession"]
+__all__ = ["SyntheticSession", "record"]
 
 FAULTS = ("kill", "hard_kill", "pause", "partition", "restart")
 
@@ -192,3 +194,27 @@ class SyntheticSession:
 
     def snapshot(self, t: float) -> dict:
         return self.state.to_json(t)
+
+
+T0 = 1_700_000_000.0
+
+
+def record(path: str, minutes: float, nodes: int = 30, interval: float = 1.0, seed: int = 1,
+           fault_every: float = 60.0, lang: str = "en", title: str = "clustersim · synthetic",
+           results: Any = None, step: float = 0.25) -> Tuple["SyntheticSession", Any]:
+    """A session of `minutes` recorded as the supervisor would (a frame offered every `step` s,
+    every event published) on a simulated clock: the file is written, (session, recorder) returned."""
+    from cluster_sim.web.recording import WebRecorder
+
+    clock = [T0]
+    session = SyntheticSession(nodes=nodes, interval=interval, seed=seed, start=T0, fault_every=fault_every)
+    recorder = WebRecorder(path, title=title, lang=lang, clock=lambda: clock[0])
+    t = T0
+    while t < T0 + minutes * 60:
+        t += step
+        clock[0] = t
+        for event in session.advance(t):
+            recorder.publish(event)
+        recorder.offer_snapshot(session.snapshot(t), t)
+    recorder.close(results=results)
+    return session, recorder
