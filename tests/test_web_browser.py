@@ -158,6 +158,7 @@ def test_the_page_tolerates_what_it_does_not_know(browser):
              "nodes": [{"id": "1", "state": "running", "role": "follower", "value": 1.5, "age_s": 0.2,
                         "faults": {"partitioned": "zk", "martian": True}},
                        {"id": "2", "state": "running", "role": "LEADER", "value": None, "age_s": None},
+                       {"id": "2", "state": None, "role": "", "value": None, "age_s": None, "waiting": True},
                        {"id": "x<y>", "state": "levitating", "remote": True, "host": "laptop",
                         "faults": ["slow", {"kind": "gamma-rays", "target": "api"}]}],
              "something_new": {"a": [1, 2]}, "narration": "Step 1: stop the leader\nWatch the timeline."}
@@ -170,8 +171,12 @@ def test_the_page_tolerates_what_it_does_not_know(browser):
                        {"kind": "split_brain", "ts": 5.0, "nodes": "not a list"}):
             view.publish(record)
         browser.get(view.url)
-        dom_wait(browser, lambda d: shown_leader(d) == "2" and len(d.find_elements("css selector", "g.node")) == 3,
-                 10, "the leader and the three nodes")
+        dom_wait(browser, lambda d: shown_leader(d) == "2" and len(d.find_elements("css selector", "g.node")) == 4,
+                 10, "the leader and the four rows")
+        twos = browser.find_elements("css selector", 'g.node[data-id="2"]')      # one process each
+        assert [(g.get_attribute("data-role"), g.get_attribute("data-waiting")) for g in twos] == [
+            ("LEADER", ""), ("", "1")]
+        assert "waits for its id" in twos[1].text
         assert node_attr(browser, "1", "data-faults") == "partitioned martian"
         assert node_attr(browser, "x<y>", "data-faults") == "slow gamma-rays"
         picture = by_id(browser, "picture").text

@@ -58,7 +58,8 @@ nodes = st.lists(st.fixed_dictionaries({
     "role": st.sampled_from(["LEADER", "follower", ""]), "value": readings,
     "age_s": st.one_of(st.none(), st.floats(min_value=0, max_value=20).map(lambda x: round(x, 3))),
     "pid": st.integers(1, 5),
-}), max_size=5, unique_by=lambda n: n["id"])
+    "waiting": st.booleans(),          # a process waiting for an id another holds: a second row, same id
+}), max_size=5, unique_by=lambda n: (n["id"], n["waiting"]))
 statuses = st.fixed_dictionaries({
     "leader": st.one_of(st.none(), node_ids), "epoch": st.one_of(st.none(), st.integers(0, 9)),
     "last_mean": readings, "api_ok": st.booleans(), "narration": st.one_of(st.none(), st.text(max_size=5)),

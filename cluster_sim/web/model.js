@@ -91,15 +91,20 @@ function applyEvent(raw, animate) {
 }
 
 // A snapshot: the state as the status says it, at time t.
+// A row is known by its id, and a process waiting for an id another process holds by a key of
+// its own (the status then has two rows with that id); recording.py row_key is the same.
+function rowKey(n) { return String(n.id) + (n.waiting === true ? "#waiting" : ""); }
+
 function applySnapshot(state, t, animate) {
   if (!state || typeof state !== "object") return;
   seen(t);
+  if (typeof state.started_at === "number" && state.started_at > 0) seen(state.started_at);   // the session's start
   var before = M.nodes, nodes = {}, order = [];
   (Array.isArray(state.nodes) ? state.nodes : []).forEach(function (n) {
     if (!n || n.id === undefined || n.id === null) return;
-    var id = String(n.id), copy = {};
+    var id = rowKey(n), copy = {};
     Object.keys(n).forEach(function (key) { copy[key] = n[key]; });
-    copy.id = id;
+    copy.id = String(n.id);
     if (copy.readingT === undefined) copy.readingT = typeof n.age_s === "number" ? t - n.age_s : null;
     nodes[id] = copy; order.push(id);
     var old = before[id];
@@ -114,9 +119,10 @@ function applySnapshot(state, t, animate) {
   }
   if (typeof state.leader_since === "number") M.leaderSince = state.leader_since;
   // the timeline from what the nodes do: whoever acts as leader has an open term
-  order.forEach(function (id) {
-    var n = nodes[id], leading = id === leader || n.role === "LEADER";
-    if (leading) openTerm(id, id === leader ? M.epoch : null, t);
+  order.forEach(function (key) {
+    var n = nodes[key], id = n.id;
+    if (n.waiting === true) return;          // a process without its id leads nothing
+    if (id === leader || n.role === "LEADER") openTerm(id, id === leader ? M.epoch : null, t);
     else closeTerm(id, t);
   });
   M.terms.forEach(function (x) { if (x.end === null && !nodes[x.node]) x.end = t; });

@@ -48,7 +48,7 @@ function nodeShape(id) {
   var d = drawn[id];
   if (d) return d;
   d = { g: svg("g", { "class": "node" }, layerNodes), link: svg("line", { "class": "link" }, layerLinks) };
-  d.g.setAttribute("data-id", id);
+  d.g.setAttribute("data-id", id.replace(/#waiting$/, ""));
   d.halo = svg("circle", { "class": "halo" }, d.g);
   d.body = svg("circle", { "class": "body" }, d.g);
   d.x = svg("g", { "class": "glyph x" }, d.g);
@@ -66,16 +66,18 @@ function nodeShape(id) {
   return d;
 }
 
-function drawNode(id, n, now) {
-  var p = positions[id], d = nodeShape(id), r = radius;
-  var state = str(n.state) || "starting", lead = id === M.leader || n.role === "LEADER";
-  var faults = nodeFaults(n, M.eventFaults[id]);
+function drawNode(key, n, now) {
+  // key: the row (rowKey); id: the node's id, shown (a process waiting for its id has both)
+  var p = positions[key], d = nodeShape(key), r = radius, id = str(n.id), waiting = n.waiting === true;
+  var state = str(n.state) || "starting", lead = !waiting && (id === M.leader || n.role === "LEADER");
+  var faults = nodeFaults(n, waiting ? null : M.eventFaults[id]);
   var faultKinds = faults.map(function (f) { return f.kind; });
   var cls = "node " + (state === "remote" ? "running remote" : state) + (n.remote ? " remote" : "") + (lead ? " lead" : "");
   attr(d.g, "class", cls);
   attr(d.g, "data-state", state);
   attr(d.g, "data-role", lead ? "LEADER" : str(n.role));
   attr(d.g, "data-faults", faultKinds.join(" "));
+  attr(d.g, "data-waiting", waiting ? "1" : "");
   attr(d.body, "cx", p.x); attr(d.body, "cy", p.y); attr(d.body, "r", r);
   attr(d.halo, "cx", p.x); attr(d.halo, "cy", p.y); attr(d.halo, "r", r + 11);
   attr(d.id, "x", p.x); attr(d.id, "y", p.y); attr(d.id, "font-size", Math.round(r * (id.length > 3 ? 0.55 : 0.9)));
@@ -123,6 +125,7 @@ function drawNode(id, n, now) {
   var ageNow = typeof n.readingT === "number" ? now - n.readingT : null;
   var words = [];
   if (state !== "running") words.push(L.states[state] || short(state, 16));   // a state not known yet: its name
+  if (waiting) words.push(L.waitsForId);
   if (n.connection && L.conn[n.connection] && state !== "stopped" && state !== "crashed") words.push(L.conn[n.connection]);
   var other = [], cut = false, remoteHost = n.remote || state === "remote";
   faults.forEach(function (f) {

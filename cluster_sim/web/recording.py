@@ -47,7 +47,9 @@ AGE_FRESH = 0.3       # s: a reading younger than this when first seen is stored
 AGE_DRIFT = 0.5       # s: a stored age is corrected when the player's estimate is off by more
 SKIP_KEYS = frozenset({"refresh_hz"})
 ROUNDED = {"value": 2, "last_mean": 2}
-_READING = ("id", "value", "age_s")   # not node fields of a patch's "N": the id is the key, readings go in "R"
+_READING = ("value", "age_s")          # not node fields of a patch's "N": readings go in "R" / "V"
+WAITING_KEY = "#waiting"               # a row's key: its id, and this for a process waiting for its id
+                                       # (the status has two rows with that id: one process each)
 _NONE = object()
 _SPECIAL = ("N", "R", "V", "O", "-")
 _BLOCK = re.compile(r'<script type="application/json" id="' + BLOCK_ID + r'">(.*?)</script>', re.DOTALL)
@@ -68,6 +70,11 @@ def _ms(t: float, t0: float) -> int:
 
 
 # --------------------------------------------------------------------------- patches
+
+def row_key(node: Dict[str, Any]) -> str:
+    """What a node's row is known by in a patch (play.js rowKey is the same)."""
+    return str(node["id"]) + (WAITING_KEY if node.get("waiting") is True else "")
+
 
 class _Model:
     """What the player knows after applying every patch so far: the state and each reading's time."""
@@ -126,15 +133,15 @@ def encode_patch(model: _Model, state: Dict[str, Any], t: float) -> Dict[str, An
     if gone:
         patch["-"] = gone
     nodes = [n for n in (state.get("nodes") or []) if isinstance(n, dict) and n.get("id") is not None]
-    order = [str(n["id"]) for n in nodes]
+    order = [row_key(n) for n in nodes]
     if order != model.order:
         patch["O"] = order
     changed: Dict[str, Dict[str, Any]] = {}
     readings: Dict[str, Any] = {}
     for node in nodes:
-        node_id = str(node["id"])
+        node_id = row_key(node)
         new = node_id not in model.nodes
-        known = model.nodes.get(node_id) or {}
+        known = model.nodes.get(node_id) or {"id": node_id}
         fields = {k: v for k, v in node.items() if k not in _READING and known.get(k, _NONE) != v}
         fields.update({k: None for k in known if k not in _READING and k not in node and known[k] is not None})
         if fields or new:
