@@ -21,11 +21,12 @@ if [ "${#packages[@]}" -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${packages[@]}" >/dev/null
 fi
 
-# The web view's browser tests drive a real headless Chromium. Only what they need (no recommended
-# extras); skipped quietly when it is there, when the distribution has no such packages (the tests
-# then skip and say why), or with CLUSTERSIM_NO_BROWSER=1 on a machine that only runs clusters.
+# The web view's browser tests drive a real headless Chromium: scripts/test.sh asks for it
+# (CLUSTERSIM_TEST_BROWSER=1); a teacher who only runs clusters does not get 250 MB of browser.
+# Only what the tests need (no recommended extras); skipped quietly when it is there, or when the
+# distribution has no such packages (the tests then skip and say why).
 browser=()
-if [ "${CLUSTERSIM_NO_BROWSER:-0}" != "1" ]; then
+if [ "${CLUSTERSIM_TEST_BROWSER:-0}" = "1" ]; then
     if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then browser+=(chromium); fi
     if ! command -v chromedriver >/dev/null 2>&1; then browser+=(chromium-driver); fi
 fi
