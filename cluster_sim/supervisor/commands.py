@@ -53,6 +53,7 @@ class Arg:
     option: Tuple[str, ...] = ()    # spellings of an option, e.g. ("-n", "--lines")
     default: Any = None
     local: bool = False             # the CLI's own (status --json): not sent to the supervisor
+    high: int = 99                  # INDEX / COUNT: the largest value accepted (the smallest is 1)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class Command:
     handler: Callable[[Supervisor, Mapping[str, Any]], Answer]
     args: Tuple[Arg, ...] = ()
     hint: Optional[str] = None      # shown in the view's footer
+    examples: Tuple[str, ...] = ()  # shown in --help
 
 
 def _say(event: "ev.Event") -> str:
@@ -241,20 +243,31 @@ _INDEX = Arg("index", INDEX)
 COMMANDS: Tuple[Command, ...] = (
     Command("kill", "Stop a node: gracefully (SIGTERM), or --hard (SIGKILL).", _kill,
             (_NODE, Arg("hard", FLAG, "SIGKILL: ZooKeeper notices only when the session times out.")),
-            hint="kill ID [--hard]"),
-    Command("pause", "Freeze a node (SIGSTOP), like a long GC pause.", _pause, (_NODE,), hint="pause ID"),
-    Command("resume", "Unfreeze a paused node (SIGCONT).", _resume, (_NODE,), hint="resume ID"),
-    Command("start", "Restart a stopped node, or add a node with a new id.", _start, (_NODE,), hint="start ID"),
+            hint="kill ID [--hard]",
+            examples=("clustersim kill 3            # its session closes: a new leader in milliseconds",
+                      "clustersim kill 3 --hard     # a crash: ZooKeeper waits for the session timeout")),
+    Command("pause", "Freeze a node (SIGSTOP), like a long GC pause.", _pause, (_NODE,), hint="pause ID",
+            examples=("clustersim pause 1           # then: clustersim resume 1",)),
+    Command("resume", "Unfreeze a paused node (SIGCONT).", _resume, (_NODE,), hint="resume ID",
+            examples=("clustersim resume 1",)),
+    Command("start", "Restart a stopped node, or add a node with a new id.", _start, (_NODE,), hint="start ID",
+            examples=("clustersim start 3", "clustersim start 6          # a sixth node")),
     Command("logs", "The end of a node's log (what it printed, kazoo's warnings).", _logs,
-            (_NODE, Arg("lines", COUNT, "How many lines.", option=("-n", "--lines"), default=20)),
-            hint="logs ID"),
+            (_NODE, Arg("lines", COUNT, "How many lines.", option=("-n", "--lines"), default=20, high=1000)),
+            hint="logs ID", examples=("clustersim logs 2", "clustersim logs 2 -n 100")),
     Command("status", "The table's data, once.", _status,
-            (Arg("json", FLAG, "Machine-readable output.", local=True),), hint="status"),
-    Command("stop", "Stop the whole cluster (like Ctrl-C in its terminal).", _stop),
-    Command("api-stop", "Stop the embedded API (rounds wait in the outbox).", _api(False)),
-    Command("api-start", "Start the embedded API again, on the same port and database.", _api(True)),
-    Command("zk-kill", "Stop ZooKeeper server INDEX of an embedded ensemble.", _zk(False), (_INDEX,)),
-    Command("zk-start", "Start ZooKeeper server INDEX of an embedded ensemble again.", _zk(True), (_INDEX,)),
+            (Arg("json", FLAG, "Machine-readable output.", local=True),), hint="status",
+            examples=("clustersim status", "clustersim status --json --name lab2")),
+    Command("stop", "Stop the whole cluster (like Ctrl-C in its terminal).", _stop,
+            examples=("clustersim stop", "clustersim stop --name lab2")),
+    Command("api-stop", "Stop the embedded API (rounds wait in the outbox).", _api(False),
+            examples=("clustersim api-stop           # then: clustersim api-start",)),
+    Command("api-start", "Start the embedded API again, on the same port and database.", _api(True),
+            examples=("clustersim api-start",)),
+    Command("zk-kill", "Stop ZooKeeper server INDEX of an embedded ensemble.", _zk(False), (_INDEX,),
+            examples=("clustersim zk-kill 2           # of clustersim up --zk-servers 3",)),
+    Command("zk-start", "Start ZooKeeper server INDEX of an embedded ensemble again.", _zk(True), (_INDEX,),
+            examples=("clustersim zk-start 2",)),
 )
 
 _BY_NAME = {c.name: c for c in COMMANDS}
