@@ -215,7 +215,9 @@ class Cluster:
             except OSError as exc:
                 raise UpError(f"cannot write {o.events}: {exc.strerror or exc}") from None
         self.printer = PlainPrinter(self.out, lang=o.lang) if o.plain else choose_printer(self.out)
-        if not isinstance(self.printer, PlainPrinter):
+        if isinstance(self.printer, PlainPrinter):
+            self.printer.lang = o.lang     # also when it was chosen because stdout is not a terminal
+        else:
             self._hand_terminal_to_reaper()
         listeners.append(self.printer)
         self.spawner = Spawner(log_dir=self.workdir, reaper=self.reaper)
@@ -313,15 +315,17 @@ class Cluster:
     def _final_view(self, leftover=False):
         if self.manager is None:
             return None
+        from cluster_sim.lang import label
         from cluster_sim.timeline import timeline_text
 
+        lang = self.o.lang
         terms = list(self.manager.terms)
         end = time.time()
         start = self.manager.state.started_at
         ids = [n.id for n in self.manager.state.sorted_nodes()]
-        text = "Leadership timeline\n" + timeline_text(terms, ids, start, end, width=60)
+        text = label(lang, "timeline") + "\n" + timeline_text(terms, ids, start, end, width=60, lang=lang)
         if leftover and self.leftover is not None:
-            text += "\n\n" + (describe(self.leftover) or "")
+            text += "\n\n" + (describe(self.leftover, lang) or "")
         return text
 
     # -- rounds left in the outbox at shutdown ---------------------------
@@ -370,7 +374,7 @@ class Cluster:
         # stopped: it does not print it twice).
         if self.leftover is not None:
             self.manager.emit(self.leftover)
-            self.out.write(describe(self.leftover) + "\n")
+            self.out.write((describe(self.leftover, self.o.lang) or "") + "\n")
             self.out.flush()
 
 
