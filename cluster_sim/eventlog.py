@@ -16,6 +16,8 @@ import json
 import time
 from typing import Any, Dict, Iterable, List, Optional
 
+from cluster_sim.userfile import read_text
+
 __all__ = ["EventsFileError", "read_events", "table"]
 
 MAX_BYTES = 1 << 30
@@ -26,21 +28,7 @@ class EventsFileError(Exception):
 
 
 def _text(path: str) -> str:
-    try:
-        with open(path, "rb") as f:
-            raw = f.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise EventsFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise EventsFileError(f"{path} is a directory, not an event file") from None
-    except OSError as exc:
-        raise EventsFileError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(raw) > MAX_BYTES:
-        raise EventsFileError(f"{path} is larger than {MAX_BYTES >> 20} MB")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise EventsFileError(f"{path} is not an event file (not text)") from None
+    return read_text(path, "an event file", EventsFileError, max_bytes=MAX_BYTES)
 
 
 def _checked(record: Any, path: str, line: int) -> Dict[str, Any]:

@@ -28,6 +28,8 @@ import tempfile
 import time
 from typing import Callable, Optional
 
+from cluster_sim.userfile import read_text
+
 __all__ = ["RecordingError", "replay", "load", "to_html", "write_atomically", "FORMAT", "MIN_SPACING",
            "SPAN_STYLES"]
 
@@ -246,19 +248,7 @@ def to_html(data: dict) -> str:
 
 def load(path: str) -> dict:
     """The recording's data from an HTML file written by Recorder.close()."""
-    try:
-        with open(path, "rb") as f:
-            raw = f.read(512 * 1024 * 1024 + 1)
-    except FileNotFoundError:
-        raise RecordingError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise RecordingError(f"{path} is a directory, not a recording") from None
-    except OSError as exc:
-        raise RecordingError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise RecordingError(f"{path} is not a clustersim recording (not a text file)") from None
+    text = read_text(path, "a clustersim recording", RecordingError, max_bytes=512 * 1024 * 1024)
     if "<html" not in text[:4096].lower():
         raise RecordingError(f"{path} is not a clustersim recording (not an HTML file)")
     found = _BLOCK.search(text)

@@ -20,6 +20,8 @@ import time
 from dataclasses import asdict, dataclass
 from typing import List, Optional, Tuple
 
+from cluster_sim.userfile import read_text
+
 KIND = "clustersim-undelivered-rounds"
 VERSION = 1
 MAX_LINE = 1024 * 1024  # a round is a few hundred bytes: anything this long is not ours
@@ -94,22 +96,9 @@ def _safe(name: str) -> str:
 def read_rounds(path: str) -> Tuple[SavedHeader, List[dict]]:
     """The header and the rounds (each a dict with at least an integer `round`),
     in round order, once each. Raises SavedRoundsError with one line."""
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-    except FileNotFoundError:
-        done = path + ".delivered"
-        if os.path.exists(done):
-            raise SavedRoundsError(f"{path}: no such file (already delivered: {done})") from None
-        raise SavedRoundsError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise SavedRoundsError(f"{path} is a directory, not a file of saved rounds") from None
-    except OSError as exc:
-        raise SavedRoundsError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise SavedRoundsError(f"{path} is not a file of saved rounds (not UTF-8 text)") from None
+    done = path + ".delivered"
+    hint = f" (already delivered: {done})" if os.path.exists(done) else ""
+    text = read_text(path, "a file of saved rounds", SavedRoundsError, missing_hint=hint)
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         raise SavedRoundsError(f"{path} is empty: not a file of saved rounds")

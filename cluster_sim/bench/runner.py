@@ -29,7 +29,7 @@ def _version(package):
         from importlib.metadata import version
 
         return version(package)
-    except Exception:
+    except Exception:  # noqa: BLE001 - a version we cannot read is shown as '?'
         return "?"
 
 
@@ -121,7 +121,7 @@ def run(quick=False, json_path=None, markdown_path=None, only=None, config=None,
                 result = fn(session, cfg, log)
                 if result.get("error"):
                     result["partial"] = True
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - a failed trial is recorded in the report; the bench goes on
                 result = {"error": f"{type(exc).__name__}: {exc}",
                           "traceback": traceback.format_exc(limit=6)}
                 log(f"{title}: failed: {result['error']}")
@@ -131,7 +131,7 @@ def run(quick=False, json_path=None, markdown_path=None, only=None, config=None,
         console.print("clustersim bench: interrupted; cleaning up (nothing written)")
         _cleanup(session)
         return 130
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - one line instead of a traceback; cleanup runs below
         console.print(f"clustersim bench: {type(exc).__name__}: {exc}")
         _cleanup(session)
         return 2

@@ -24,6 +24,9 @@ import threading
 import time
 import uuid
 
+from kazoo.exceptions import KazooException
+from kazoo.handlers.threading import KazooTimeoutError
+
 from cluster_sim import zkclient
 
 # -- statistics ------------------------------------------------------------
@@ -210,7 +213,7 @@ class ElectionWatch(_LeaderChanges):
                 try:
                     data, _ = result.get(timeout=5)
                     found[child] = data.decode(errors="replace")
-                except Exception:
+                except (KazooException, KazooTimeoutError):
                     pass  # gone already
             with self.cond:
                 self.ids.update(found)
@@ -224,7 +227,7 @@ class ElectionWatch(_LeaderChanges):
                     self.leader = leader
                     self.changes.append((seen, leader))
                 self.cond.notify_all()
-        except Exception:
+        except Exception:  # noqa: BLE001
             pass  # never break kazoo's watch thread
 
     def contenders(self):
@@ -288,7 +291,7 @@ class DeletionWatch:
                 if self.client.exists(self.path, watch=self._fired) is None:
                     self.deleted_at = time.time()
                     self.event.set()
-            except Exception:
+            except KazooException:  # disconnected: the next watch or poll tells
                 pass
 
     def wait(self, timeout):
@@ -348,7 +351,7 @@ class BenchSession:
         for api in list(self._apis):
             try:
                 api.close()
-            except Exception:
+            except OSError:
                 pass
         self._apis.clear()
         if self.root is not None:

@@ -100,7 +100,7 @@ TEXTS = {
               "and it became the leader with epoch {epoch}. The rounds of the gap are computed from the nodes' "
               "histories: none is missing in the API.",
         "es": "El nodo {new} tomó el relevo tras {ms} ms (época {epoch})\n"
-              "ZooKeeper dio por caducada la sesión del nodo {old} {timeout} s después del último latido que "
+              "ZooKeeper dio por caducada la sesión del nodo {old}, {timeout} s después del último latido que "
               "había recibido, en su siguiente tick (lo comprueba cada {tick} s): por eso la espera queda entre "
               "{low} y {high} s después de la caída (más unos ms del relevo), y no es exactamente de {timeout} s. Borró sus znodes "
               "efímeros, saltó el watch del nodo {new} y este pasó a ser líder con la época {epoch}. Las rondas "

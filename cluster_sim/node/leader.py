@@ -24,7 +24,7 @@ import os
 import socket
 import time
 
-from kazoo.exceptions import ConnectionLoss, NodeExistsError, NoNodeError, OperationTimeoutError
+from kazoo.exceptions import ConnectionLoss, KazooException, NodeExistsError, NoNodeError, OperationTimeoutError
 
 from cluster_sim import paths
 from cluster_sim.zkclient import connected_server
@@ -131,8 +131,8 @@ class Leadership:
             txn.check(paths.EPOCH, self.term.epoch_version)
             txn.delete(paths.LEADER)
             txn.commit()
-        except Exception:
-            pass
+        except KazooException:
+            pass  # gone with our session anyway: it is ephemeral
 
     def _info(self, pending=None):
         sender = self.sender
@@ -279,7 +279,7 @@ class Leadership:
             next_round = due + 1
             try:
                 snapshot, _ = read_all(self.client)
-            except Exception:
+            except KazooException:
                 continue  # disconnected: the original would print and go on
             agg = aggregate_round(snapshot, due, interval, live=True, computed_at=self.clock())
             if not agg.count:

@@ -10,12 +10,13 @@ and the node shuts down cleanly.
 """
 
 import os
+import queue
 import signal
 import sys
 import threading
 import time
 
-from kazoo.exceptions import NoAuthError
+from kazoo.exceptions import KazooException, NoAuthError
 from kazoo.protocol.states import KazooState
 
 from cluster_sim import paths, zkclient
@@ -48,8 +49,8 @@ class Node:
         if self.events is not None:
             try:
                 self.events.put_nowait(event)
-            except Exception:
-                pass
+            except (queue.Full, ValueError, OSError):
+                pass  # the supervisor's queue is full or closed: the log line below still tells
         self._print(kind, fields)
 
     def _print(self, kind, f):
@@ -177,8 +178,8 @@ class Node:
         if self.election is not None:
             try:
                 self.election.cancel()
-            except Exception:
-                pass
+            except KazooException:
+                pass  # disconnected: closing the session below removes our contender znode anyway
         if self.sensor is not None:
             self.sensor.stop()
         if self.publisher is not None:
@@ -212,7 +213,7 @@ class Node:
             self.election = self.client.Election(paths.ELECTION, self.s.node_id)
             try:
                 self.election.run(self._lead, self.election)
-            except Exception as exc:
+            except KazooException as exc:
                 if self.stopping.is_set():
                     break
                 self.report("warn", code="election_interrupted", error=type(exc).__name__,
@@ -235,10 +236,19 @@ class Node:
             if not self.stopping.is_set():
                 self.report("step_down", epoch=epoch, code=self._step_down_code(),
                             text=f"stepped down (epoch {epoch}): {exc}")
-        except Exception as exc:
+        except KazooException as exc:
             if not self.stopping.is_set():
                 why = self.term.reason or f"{type(exc).__name__} talking to ZooKeeper"
                 self.report("step_down", epoch=epoch, code=self._step_down_code(exc), error=type(exc).__name__,
+                            text=f"stepped down (epoch {epoch}): {why}")
+        except Exception as exc:  # noqa: BLE001 - a bug in the round loop must not end the
+            # election thread: its trace goes to the node's log, and the node steps down and rejoins
+            import traceback
+
+            traceback.print_exc()
+            if not self.stopping.is_set():
+                why = self.term.reason or f"internal error {type(exc).__name__} (trace in the node's log)"
+                self.report("step_down", epoch=epoch, code="internal_error", error=type(exc).__name__,
                             text=f"stepped down (epoch {epoch}): {why}")
         finally:
             self.term.end(self.term.reason or "stepped down")
@@ -260,8 +270,8 @@ def _name_process(name):
 
         libc = ctypes.CDLL(None)
         libc.prctl(15, name.encode()[:15], 0, 0, 0)  # PR_SET_NAME
-    except Exception:
-        pass
+    except (OSError, AttributeError):
+        pass  # not Linux: ps shows the fork server's command line, nothing worse
 
 
 def process_main(settings_dict, events, alive, log_path):

@@ -139,7 +139,7 @@ class SteppedDown(Event):
     node: str
     epoch: Optional[int] = None
     reason: str = ""                  # as the node put it (English), for its log
-    code: str = ""                    # why, for the words: session_expired, fenced, error
+    code: str = ""                    # why, for the words: session_expired, fenced, error, internal_error
     error: str = ""                   # with "error": the exception's name
 
 

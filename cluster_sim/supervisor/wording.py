@@ -95,6 +95,8 @@ _WHY_EN = {
 def _why_en(e: ev.SteppedDown) -> str:
     if e.code == "error":
         return f"{e.error or 'an error'} talking to ZooKeeper"
+    if e.code == "internal_error":
+        return f"internal error {e.error} (trace in the node's log)"
     return _WHY_EN.get(e.code) or e.reason or "stepped down"
 
 

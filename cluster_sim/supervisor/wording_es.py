@@ -62,6 +62,8 @@ def why(e: ev.SteppedDown) -> str:
     """Why a leader stepped down, as a phrase."""
     if e.code == "error":
         return f"{e.error or 'un error'} al hablar con ZooKeeper"
+    if e.code == "internal_error":
+        return f"error interno {e.error} (la traza está en el registro del nodo)"
     return _WHY.get(e.code) or "se retiró"
 
 
