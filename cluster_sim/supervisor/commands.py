@@ -66,15 +66,16 @@ class Command:
     examples: Tuple[str, ...] = ()  # shown in --help
 
 
-def _say(event: "ev.Event") -> str:
+def _say(ctx: Supervisor, event: "ev.Event") -> str:
+    """The event's sentence in the cluster's language (`up --lang`), as the event log shows it."""
     from cluster_sim.supervisor.wording import describe
 
-    return describe(event) or ""
+    return describe(event, getattr(ctx.state, "lang", "en")) or ""
 
 
 def _ok(ctx: Supervisor, event: "ev.Event", **extra: Any) -> Answer:
     ctx.emit(event)
-    return {"ok": True, "message": _say(event), **extra}
+    return {"ok": True, "message": _say(ctx, event), **extra}
 
 
 def _error(text: str) -> Answer:
@@ -163,7 +164,7 @@ def _start(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
     # a node killed hard leaves its znode until its session expires: wait for it
     wait = 2 * ctx.session_timeout + 2.0 if view is not None else 0.0
     started = ctx.start_node(node_id, wait_for_id=wait, requested=True)
-    return {"ok": True, "message": _say(started), "pid": started.pid}
+    return {"ok": True, "message": _say(ctx, started), "pid": started.pid}
 
 
 def _logs(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
