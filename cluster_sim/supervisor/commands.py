@@ -82,6 +82,42 @@ def _error(text: str) -> Answer:
     return {"ok": False, "error": text}
 
 
+# why a request is refused, in the cluster's language (`up --lang`)
+_REFUSALS: Dict[str, Dict[str, str]] = {
+    "remote": {"en": "node {id} is remote ({host}): stop it where it runs",
+               "es": "el nodo {id} es remoto ({host}): páralo donde se ejecuta"},
+    "not_running": {"en": "node {id} is not running ({state})", "es": "el nodo {id} no está en marcha ({state})"},
+    "no_node": {"en": "no node {id} in cluster {name!r}", "es": "no hay ningún nodo {id} en el clúster {name!r}"},
+    "paused": {"en": "node {id} is already paused", "es": "el nodo {id} ya está congelado"},
+    "not_paused": {"en": "node {id} is not paused", "es": "el nodo {id} no está congelado"},
+    "running": {"en": "node {id} is already running (pid {pid})", "es": "el nodo {id} ya está en marcha (pid {pid})"},
+    "running_remote": {"en": "node {id} is already running remotely ({host})",
+                       "es": "el nodo {id} ya está en marcha en otra máquina ({host})"},
+    "no_log": {"en": "no log for node {id}: this supervisor did not start it",
+               "es": "no hay registro del nodo {id}: este supervisor no lo arrancó"},
+    "external_api": {"en": "the API is external (--api-url): control it where it runs",
+                     "es": "la API es externa (--api-url): contrólala donde se ejecuta"},
+    "no_ensemble": {"en": "no embedded ensemble: start one with clustersim up --zk-servers 3",
+                    "es": "no hay un ensemble embebido: arranca uno con clustersim up --zk-servers 3"},
+    "no_server": {"en": "no ZooKeeper server {index} (1-{count})",
+                  "es": "no hay ningún servidor ZooKeeper {index} (1-{count})"},
+    "stopping": {"en": "stopping cluster {name!r}", "es": "parando el clúster {name!r}"},
+}
+
+
+def _lang(ctx: Supervisor) -> str:
+    return str(getattr(ctx.state, "lang", "en") or "en")
+
+
+def _words(ctx: Supervisor, key: str, **values: Any) -> str:
+    entry = _REFUSALS[key]
+    return (entry.get(_lang(ctx)) or entry["en"]).format(**values)
+
+
+def _refuse(ctx: Supervisor, key: str, **values: Any) -> Answer:
+    return _error(_words(ctx, key, **values))
+
+
 def _node_id(request: Mapping[str, Any]) -> Tuple[Optional[str], Optional[Answer]]:
     from cluster_sim.validate import BadInput, parse_node_id
 
@@ -101,10 +137,13 @@ def _running(ctx: Supervisor, request: Mapping[str, Any]) -> Tuple[Optional[str]
     if proc is not None:
         return node_id, proc, None
     if view is not None and view.remote:
-        return None, None, _error(f"node {node_id} is remote ({view.host or 'unknown host'}): stop it where it runs")
+        return None, None, _refuse(ctx, "remote", id=node_id, host=view.host or "?")
     if view is not None:
-        return None, None, _error(f"node {node_id} is not running ({view.state})")
-    return None, None, _error(f"no node {node_id} in cluster {ctx.state.name!r}")
+        from cluster_sim.lang import LABELS, label
+
+        state = label(_lang(ctx), f"state_{view.state}") if f"state_{view.state}" in LABELS else view.state
+        return None, None, _refuse(ctx, "not_running", id=node_id, state=state)
+    return None, None, _refuse(ctx, "no_node", id=node_id, name=ctx.state.name)
 
 
 # --------------------------------------------------------------------------- handlers
@@ -133,7 +172,7 @@ def _pause(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
     if error is not None or node_id is None:
         return error or _error("no node")
     if proc.paused:
-        return _error(f"node {node_id} is already paused")
+        return _refuse(ctx, "paused", id=node_id)
     event = ev.NodePaused(ctx.clock(), node_id, was_leader=ctx.state.leader == node_id,
                           session_timeout=ctx.session_timeout)
     proc.pause()
@@ -147,7 +186,7 @@ def _resume(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
     if error is not None or node_id is None:
         return error or _error("no node")
     if not proc.paused:
-        return _error(f"node {node_id} is not paused")
+        return _refuse(ctx, "not_paused", id=node_id)
     proc.resume()
     return _ok(ctx, ev.NodeResumed(ctx.clock(), node_id))
 
@@ -157,10 +196,10 @@ def _start(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
     if node_id is None:
         return error or _error("no node")
     if node_id in ctx.procs:
-        return _error(f"node {node_id} is already running (pid {ctx.procs[node_id].pid})")
+        return _refuse(ctx, "running", id=node_id, pid=ctx.procs[node_id].pid)
     view = ctx.state.nodes.get(node_id)
     if view is not None and view.remote:
-        return _error(f"node {node_id} is already running remotely ({view.host})")
+        return _refuse(ctx, "running_remote", id=node_id, host=view.host)
     # a node killed hard leaves its znode until its session expires: wait for it
     wait = 2 * ctx.session_timeout + 2.0 if view is not None else 0.0
     started = ctx.start_node(node_id, wait_for_id=wait, requested=True)
@@ -174,7 +213,7 @@ def _logs(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
         return error or _error("no node")
     path = ctx.log_paths.get(node_id)
     if path is None:
-        return _error(f"no log for node {node_id}: this supervisor did not start it")
+        return _refuse(ctx, "no_log", id=node_id)
     lines = request.get("lines")
     try:
         count = max(1, min(int(lines or 20), 1000))
@@ -192,7 +231,7 @@ def _logs(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
 
 def _stop(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
     ctx.stop("clustersim stop")
-    return {"ok": True, "message": f"stopping cluster {ctx.state.name!r}"}
+    return {"ok": True, "message": _words(ctx, "stopping", name=ctx.state.name)}
 
 
 def _api(start: bool) -> Callable[[Supervisor, Mapping[str, Any]], Answer]:
@@ -200,7 +239,7 @@ def _api(start: bool) -> Callable[[Supervisor, Mapping[str, Any]], Answer]:
         from cluster_sim.supervisor import events as ev
 
         if ctx.api is None:
-            return _error("the API is external (--api-url): control it where it runs")
+            return _refuse(ctx, "external_api")
         if start:
             ctx.api.start()
             return _ok(ctx, ev.ApiStarted(ctx.clock()))
@@ -215,14 +254,14 @@ def _zk(start: bool) -> Callable[[Supervisor, Mapping[str, Any]], Answer]:
 
         ensemble = ctx.zk     # an embedded ensemble; None for a lone or external server
         if ensemble is None:
-            return _error("no embedded ensemble: start one with clustersim up --zk-servers 3")
+            return _refuse(ctx, "no_ensemble")
         raw = request.get("index")
         try:
             index = int(raw)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             return _error(f"ZooKeeper server index {raw!r} is not a number")
         if not 1 <= index <= len(ensemble.servers):
-            return _error(f"no ZooKeeper server {index} (1-{len(ensemble.servers)})")
+            return _refuse(ctx, "no_server", index=index, count=len(ensemble.servers))
         if start:
             from cluster_sim.zk.cluster import AlreadyRunning
 
