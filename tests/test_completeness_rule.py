@@ -9,10 +9,10 @@ from cluster_sim.node.readings import Reading
 I = 1.0  # interval
 
 
-def history(session, *samples):
+def history(session, *samples, final=False):
     """samples: (round, value) pairs, one sample 0.1 s into each round."""
     entries = [(i + 1, r * I + 0.1, v) for i, (r, v) in enumerate(samples)]
-    return Reading(value=entries[-1][2], ts=entries[-1][1], history=entries, session=session)
+    return Reading(value=entries[-1][2], ts=entries[-1][1], history=entries, session=session, final=final)
 
 
 def member(owner, value=80.0):
@@ -59,12 +59,29 @@ def test_a_history_from_another_session_does_not_speak_for_the_member():
     assert assess(view({"7": member(77)}, {"7": history(55, (3, 80.0))}, pending=["7"]), 10, I, live=True).owed == ["7"]
 
 
-def test_a_node_that_left_still_counts_with_what_it_published_and_blocks_only_while_read():
-    v = view({}, {"3": history(33, (9, 80.0), (10, 84.0))})
-    assert assess(v, 10, I, live=False).values == {"3": 84.0}
-    gone_unread = view({}, {"3": history(33, (9, 80.0))}, pending=["3"])
-    assert assess(gone_unread, 10, I, live=False).owed == ["3"]
-    assert assess(view({}, {"3": history(33, (9, 80.0))}), 10, I, live=False).complete
+NOW, SPAN = 12.0, 60.0
+
+
+def test_a_node_that_left_saying_so_counts_with_what_it_published_and_blocks_only_while_read():
+    v = view({}, {"3": history(33, (9, 80.0), (10, 84.0), final=True)})
+    assert assess(v, 10, I, live=False, now=NOW, span=SPAN).values == {"3": 84.0}
+    gone_unread = view({}, {"3": history(33, (9, 80.0), final=True)}, pending=["3"])
+    assert assess(gone_unread, 10, I, live=False, now=NOW, span=SPAN).owed == ["3"]
+    assert assess(view({}, {"3": history(33, (9, 80.0), final=True)}), 10, I, live=False, now=NOW, span=SPAN).complete
+
+
+def test_a_node_that_vanished_without_a_word_is_owed_while_its_samples_could_come_back():
+    # its session expired (a partition, a frozen ZooKeeper): it may live on, sampling
+    vanished = view({}, {"3": history(33, (9, 80.0))})
+    assert assess(vanished, 10, I, live=False, now=NOW, span=SPAN).owed == ["3"]
+    # ...but not for a round older than anything its history could still hold
+    assert assess(vanished, 10, I, live=False, now=10 + SPAN + 5, span=SPAN).complete
+
+
+def test_a_member_whose_history_is_final_is_not_waited_for():
+    # the supervisor saw its process die: no more samples will come
+    v = view({"2": member(12)}, {"2": history(12, (8, 79.0), final=True)})
+    assert assess(v, 10, I, live=False, now=NOW, span=SPAN).complete
 
 
 def test_garbage_is_skipped_and_not_waited_for():

@@ -12,8 +12,14 @@ cache (see cache.py):
   design: it keeps no history, its bare value counts in the live round only,
   and it is never waited for (unless a read of it is in flight: then it
   might be a clustersim node we have not seen whole yet);
-- a node that left (no member znode) is never waited for, but its published
-  history still counts, unless a read of it is in flight;
+- a node that left (no member znode) counts with the history it published.
+  If it said it was done (its history is *final*: it left gracefully, or the
+  supervisor saw its process die) it is not waited for. If it just vanished,
+  its session may have expired while it lives on and samples (a partition, a
+  frozen ZooKeeper): it will republish from a new session, so it is owed
+  like a member, as long as the round is recent enough that its samples could
+  still be in the history it would publish (`span` seconds);
+- a member whose history is final is not waited for past its last sample;
 - a member whose znode is garbage is skipped (the leader warns once).
 
 The round is complete when nobody is owed. The leader waits for that, up to
@@ -21,7 +27,7 @@ a deadline; a round finalized at its deadline with members still owed is
 stored as partial, naming them. A view that is not fresh (reconnecting,
 re-reading) is never assessed at all.
 
-    verdict = assess(cache.view(), round_no=4242, interval=1.0, live=True)
+    verdict = assess(cache.view(), round_no=4242, interval=1.0, live=True, now=time.time(), span=60)
     verdict.complete, verdict.values, verdict.owed      # True, {"1": 80.2, ...}, []
 """
 
@@ -42,7 +48,8 @@ class Verdict:
         return not self.owed
 
 
-def assess(view: View, round_no: int, interval: float, live: bool) -> Verdict:
+def assess(view: View, round_no: int, interval: float, live: bool, now: float = 0.0,
+           span: float = 0.0) -> Verdict:
     values: Dict[str, float] = {}
     owed: List[str] = []
     for node_id in sorted(set(view.members) | set(view.histories)):
@@ -56,7 +63,7 @@ def assess(view: View, round_no: int, interval: float, live: bool) -> Verdict:
             newest = history.last_round(interval)
             if value is not None:
                 values[node_id] = value
-            if newest is None or newest < round_no:
+            if (newest is None or newest < round_no) and not history.final:
                 owed.append(node_id)
         elif member is not None:
             if in_flight:
@@ -65,8 +72,12 @@ def assess(view: View, round_no: int, interval: float, live: bool) -> Verdict:
                 values[node_id] = member.reading.value  # the original design: its current value
         else:
             value = history.value_in_round(round_no, interval)
+            newest = history.last_round(interval)
             if value is not None:
                 values[node_id] = value
             elif in_flight:
                 owed.append(node_id)  # its last publish before leaving may be on its way
+            elif (not history.final and (newest is None or newest < round_no)
+                  and (round_no + 1) * interval > now - span):
+                owed.append(node_id)  # vanished without a word: it may be back with these samples
     return Verdict(round=round_no, values=values, owed=owed)

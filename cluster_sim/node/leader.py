@@ -220,7 +220,8 @@ class Leadership:
         interval, lag = self.s.interval, self.s.lag
         while next_round <= due:
             now = self.clock()
-            verdict = assess(view, next_round, interval, live=next_round == due)
+            verdict = assess(view, next_round, interval, live=next_round == due, now=now,
+                             span=self.s.history * interval)
             if not verdict.complete:
                 since = max(due_at(next_round, interval, lag), seeing_since)
                 if now < since + self.s.round_deadline:

@@ -50,12 +50,13 @@ class Publisher(threading.Thread):
         client.add_listener(self._on_state)
 
     # -- what is written ----------------------------------------------------
-    def _payload(self):
+    def _payload(self, final=False):
         seq, history = self.sensor.latest()
         _, ts, value = history[-1]
         client_id = self.client.client_id
         reading = readings.Reading(value=value, ts=ts, seq=seq, pid=os.getpid(), host=self.host,
-                                   history=history, session=client_id[0] if client_id else None)
+                                   history=history, session=client_id[0] if client_id else None,
+                                   final=final)
         return seq, readings.encode_bare(value), readings.encode(reading)
 
     def previous_history(self):
@@ -71,9 +72,9 @@ class Publisher(threading.Thread):
         Raises IdTaken if another live process holds the id."""
         self._write(create_member=True)
 
-    def _write(self, create_member):
+    def _write(self, create_member, final=False):
         with self._write_lock:
-            seq, bare, history = self._payload()
+            seq, bare, history = self._payload(final)
             while True:
                 if self._history_version is None:
                     stat = self.client.exists(self.history_path)
@@ -145,13 +146,36 @@ class Publisher(threading.Thread):
                 self.publish()
 
     def stop(self, final=False):
-        """Stop; with `final`, publish what is unpublished first (a graceful
-        exit leaves every sample it took readable by the leader)."""
+        """Stop; with `final`, publish everything one last time, marked final (a
+        graceful exit leaves every sample it took readable, and says no more come)."""
         self._stop.set()
         self._wake.set()
-        if final and self.client.connected and self.sensor.seq > self.published_seq and not self.taken_over:
+        if final and self.client.connected and not self.taken_over:
             try:
-                self._write(create_member=False)
+                # marked final: a leader need not wait for more samples from us
+                self._write(create_member=False, final=True)
             except (IdTaken, *_DISCONNECTED):
                 pass
         self.client.remove_listener(self._on_state)
+
+
+def mark_final(client, node_id, pid):
+    """Mark a dead node's history final, on its behalf: the supervisor saw the
+    process with this pid exit (killed, crashed), so no more samples will come
+    and a leader need not wait for any. Only that process's history is touched
+    (a restarted node has written its own since). Returns True if marked."""
+    path = paths.history_path(node_id)
+    while True:
+        try:
+            data, stat = client.get(path)
+            reading = readings.decode(data)
+        except (NoNodeError, readings.BadReading):
+            return False
+        if reading.pid != pid or reading.final:
+            return False
+        reading.final = True
+        try:
+            client.set(path, readings.encode(reading), version=stat.version)
+            return True
+        except BadVersionError:
+            continue  # it changed meanwhile: look again

@@ -37,6 +37,7 @@ class Reading:
     bare: bool = False              # written by a node of the original design
     history: List[Tuple[int, float, float]] = field(default_factory=list)  # (seq, ts, value)
     session: Optional[int] = None   # the ZooKeeper session that wrote this history
+    final: bool = False             # its writer takes no more samples (it left, or died and was seen dead)
 
     def last_round(self, interval: float) -> Optional[int]:
         """The newest round this reading has a sample for: every sample of this
@@ -92,6 +93,8 @@ def encode(reading: Reading) -> bytes:
     }
     if reading.session is not None:
         obj["session"] = reading.session
+    if reading.final:
+        obj["final"] = True
     return json.dumps(obj, separators=(",", ":")).encode()
 
 
@@ -141,6 +144,7 @@ def decode(data: Optional[bytes], mtime: Optional[float] = None) -> Reading:
         host=str(host)[:255] if isinstance(host, str) else None,
         history=history,
         session=session if isinstance(session, int) and not isinstance(session, bool) else None,
+        final=obj.get("final") is True,
     )
 
 

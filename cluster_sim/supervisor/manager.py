@@ -35,7 +35,8 @@ SPAWN_BATCH = 4      # nodes started per loop turn: control requests and the vie
 class Manager:
     def __init__(self, model: Model, spawner: Any, make_settings: Callable[[str, float], Any],
                  listeners: Iterable[Any] = (), clock: Callable[[], float] = time.time,
-                 api: Any = None, zk: Any = None):
+                 api: Any = None, zk: Any = None,
+                 on_exit: Optional[Callable[[str, int, int], None]] = None):
         self.model = model
         self.state = model.state
         self.session_timeout = model.session_timeout
@@ -45,6 +46,7 @@ class Manager:
         self.clock = clock
         self.api = api          # object with stop()/start() or None (external API)
         self.zk = zk            # embedded ZooKeeper (server or ensemble) or None
+        self.on_exit = on_exit  # (node id, pid, exit code) after a node process is reaped
         self.queue: "queue.Queue[Message]" = queue.Queue()
         self.procs: Dict[str, Any] = {}
         self.log_paths: Dict[str, str] = {}   # node id -> its log file (kept after the process ends)
@@ -170,6 +172,8 @@ class Manager:
             if code is None:
                 continue
             del self.procs[node_id]
+            if self.on_exit is not None:
+                self.on_exit(node_id, proc.pid, code)
             exited = ProcessExited(node_id, code, proc.stop_requested, proc.log_path)
             self._hand_out(step(self.model, exited, self.clock()))
 

@@ -27,6 +27,8 @@ import time
 from dataclasses import dataclass
 from typing import Optional
 
+from kazoo.exceptions import KazooException
+
 from cluster_sim import zkclient
 from cluster_sim.reaper import Reaper
 from cluster_sim.supervisor.state import ClusterState, ZkServerView
@@ -241,7 +243,8 @@ class Cluster:
             listeners.append(self.exporter)
         # zk-kill/zk-start act on an ensemble; for a lone server they answer "no embedded ensemble"
         ensemble = self.zk if self.zk is not None and self.zk.size > 1 else None
-        self.manager = Manager(model, self.spawner, settings, listeners, api=self.api, zk=ensemble)
+        self.manager = Manager(model, self.spawner, settings, listeners, api=self.api, zk=ensemble,
+                               on_exit=self._node_exited)
         self.observer = Observer(self.client, post=self.manager.post)
         self.observer.start()
         self.probe = ApiProbe(self.api_url, post=self.manager.post)
@@ -257,6 +260,21 @@ class Cluster:
         if not o.secret:
             self.manager.announce(ev.ClusterOpen(now))
         self.manager.post(SpawnNodes(tuple(str(i) for i in range(1, o.nodes + 1))))
+
+    def _node_exited(self, node_id, pid, code):
+        """A node that did not leave gracefully (killed, crashed) cannot say it is
+        done: say it for it, so leaders do not wait for samples that never come."""
+        if code == 0 or self.client is None:
+            return  # a graceful exit marked its history final itself
+        from cluster_sim.node.publisher import mark_final
+
+        def mark():
+            try:
+                mark_final(self.client, node_id, pid)
+            except KazooException:
+                pass  # disconnected: leaders fall back on the round deadline
+
+        threading.Thread(target=mark, daemon=True, name=f"final-{node_id}").start()
 
     def _hand_terminal_to_reaper(self):
         """The live view hides the cursor; should we be SIGKILLed, the reaper shows it."""

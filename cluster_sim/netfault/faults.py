@@ -1,0 +1,290 @@
+"""The network faults a supervisor can inject on the nodes it starts.
+
+    faults = NetFaults(zk="127.0.0.1:2181,127.0.0.1:2182/app", api_url="http://127.0.0.1:8080")
+    routes = faults.add("3")          # relays for node 3, created once per node id
+    routes.zk, routes.api_url         # what node 3 is given instead of the real addresses
+    faults.partition("3")             # cut off from ZooKeeper (the API still answers it)
+    faults.partition("3", target="all")
+    faults.slow("3", 300, jitter_ms=50)
+    faults.heal("3"); faults.heal_all()
+    faults.faults()                   # {"3": NodeFaults(...)}: for the table and status --json
+    faults.close()                    # every relay, connection and socket closed
+
+Each node gets a relay per ZooKeeper server of its connect string (the chroot
+is kept) and one for the API, all on loopback, all served by one thread. A
+node keeps its relays when it stops, so a node restarted while partitioned
+starts partitioned, as a machine on a cut network would. Nodes that this
+supervisor did not start (a student's laptop) have no relay: a fault on one
+raises `RemoteNode`, whose message is the line to print.
+"""
+
+import math
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Tuple
+from urllib.parse import urlsplit, urlunsplit
+
+from cluster_sim.netfault.hub import Hub
+from cluster_sim.netfault.relay import LinkFault, Relay, parse_target
+
+__all__ = ["TARGETS", "FaultError", "RemoteNode", "Routes", "NodeFaults", "NetFaults", "label",
+           "split_connect_string"]
+
+TARGETS = ("zk", "api", "all")
+MAX_DELAY_MS = 60_000.0
+
+
+class FaultError(ValueError):
+    """A fault that cannot be set as asked; the message is one line."""
+
+
+class RemoteNode(FaultError):
+    """The node runs elsewhere: no relay of ours carries its traffic."""
+
+    def __init__(self, node: str, host: Optional[str] = None):
+        where = f" on {host}" if host else ""
+        super().__init__(f"node {node} runs elsewhere{where}, not under this supervisor: "
+                         "its network cannot be cut from here")
+        self.node = node
+        self.host = host
+
+
+@dataclass(frozen=True)
+class Routes:
+    """What a node is told to connect to."""
+
+    node: str
+    zk: str          # the connect string, through the node's relays (chroot kept)
+    api_url: str     # the API, through the node's relay (unchanged when it cannot be relayed)
+
+
+@dataclass(frozen=True)
+class NodeFaults:
+    node: str
+    zk: LinkFault = field(default_factory=LinkFault)
+    api: LinkFault = field(default_factory=LinkFault)
+
+    @property
+    def clear(self) -> bool:
+        return self.zk.clear and self.api.clear
+
+    @property
+    def partitioned_from(self) -> Optional[str]:
+        """zk, api, all, or None."""
+        if self.zk.partitioned and self.api.partitioned:
+            return "all"
+        return "zk" if self.zk.partitioned else "api" if self.api.partitioned else None
+
+    @property
+    def slow_on(self) -> Optional[str]:
+        """zk, api, all (the same delay on both), or None."""
+        if self.zk.slow and self.api.slow:
+            same = (self.zk.latency_ms, self.zk.jitter_ms) == (self.api.latency_ms, self.api.jitter_ms)
+            return "all" if same else "zk"
+        return "zk" if self.zk.slow else "api" if self.api.slow else None
+
+    @property
+    def since(self) -> Optional[float]:
+        times = [f.since for f in (self.zk, self.api) if f.since is not None]
+        return min(times) if times else None
+
+    def to_json(self) -> dict:
+        slow = None
+        if self.slow_on:
+            link = self.zk if self.zk.slow else self.api
+            slow = {"target": self.slow_on, "latency_ms": link.latency_ms, "jitter_ms": link.jitter_ms}
+        return {"node": self.node, "partitioned": self.partitioned_from, "slow": slow, "since": self.since,
+                "zk": self.zk.to_json(), "api": self.api.to_json()}
+
+
+def label(faults: NodeFaults) -> str:
+    """A short note for the node's row in the table: '' when clear. Pure."""
+    parts = []
+    if faults.partitioned_from:
+        parts.append("cut off from " + {"all": "zk+api"}.get(faults.partitioned_from, faults.partitioned_from))
+    if faults.slow_on:
+        link = faults.zk if faults.zk.slow else faults.api
+        delay = f"{link.latency_ms:g}" + (f"±{link.jitter_ms:g}" if link.jitter_ms else "")
+        parts.append(f"slow {delay} ms" + ("" if faults.slow_on == "all" else f" ({faults.slow_on})"))
+    return ", ".join(parts)
+
+
+def split_connect_string(hosts: str) -> Tuple[List[Tuple[str, int]], str]:
+    """'h1:p1,h2:p2/chroot' -> ([(h1, p1), (h2, p2)], '/chroot'); FaultError if malformed."""
+    servers, slash, chroot = hosts.strip().partition("/")
+    out = []
+    for part in servers.split(","):
+        try:
+            out.append(parse_target(part))
+        except ValueError as exc:
+            raise FaultError(f"ZooKeeper address {hosts!r}: {exc}") from None
+    return out, (slash + chroot if chroot else "")
+
+
+class _NodeRelays:
+    def __init__(self, node: str, zk: List[Relay], api: Optional[Relay], routes: Routes):
+        self.node = node
+        self.zk = zk
+        self.api = api
+        self.routes = routes
+
+    def links(self, target: str) -> List[Relay]:
+        zk = self.zk if target in ("zk", "all") else []
+        api = [self.api] if target in ("api", "all") and self.api is not None else []
+        return zk + api
+
+    def faults(self) -> NodeFaults:
+        return NodeFaults(self.node, zk=self.zk[0].fault if self.zk else LinkFault(),
+                          api=self.api.fault if self.api is not None else LinkFault())
+
+    def relays(self) -> List[Relay]:
+        return self.zk + ([self.api] if self.api is not None else [])
+
+
+class NetFaults:
+    """Relays for every node a supervisor starts, and the faults set on them."""
+
+    def __init__(self, zk: str, api_url: str, listen: str = "127.0.0.1",
+                 clock: Callable[[], float] = time.time):
+        self.servers, self.chroot = split_connect_string(zk)
+        self.api_url = api_url
+        parts = urlsplit(api_url)
+        # https cannot go through a relay on another address (the certificate names
+        # the real host): such an API is reached directly and cannot be cut
+        self._api_target = None
+        if parts.scheme == "http" and parts.hostname:
+            try:
+                self._api_target = (parts.hostname, parts.port or 80)
+            except ValueError:
+                raise FaultError(f"API URL {api_url!r}: the port is not a number") from None
+        self.listen = listen
+        self.clock = clock
+        self.hub = Hub(name="netfault")
+        self._lock = threading.Lock()
+        self._nodes: Dict[str, _NodeRelays] = {}
+        self._targets: Dict[str, str] = {}   # relay address -> the address it relays to
+        self._closed = False
+
+    # -- nodes -----------------------------------------------------------------
+    def add(self, node: str) -> Routes:
+        """The node's routes, creating its relays the first time."""
+        with self._lock:
+            if self._closed:
+                raise FaultError("network faults are closed (the cluster is stopping)")
+            known = self._nodes.get(node)
+            if known is not None:
+                return known.routes
+            made: List[Relay] = []
+            try:
+                for server in self.servers:
+                    made.append(Relay(server, hub=self.hub, listen=self.listen, clock=self.clock,
+                                      name=f"node {node} -> zk {server[0]}:{server[1]}"))
+                api = None
+                if self._api_target is not None:
+                    api = Relay(self._api_target, hub=self.hub, listen=self.listen, clock=self.clock,
+                                name=f"node {node} -> api")
+                    made.append(api)
+            except (OSError, socket.gaierror) as exc:
+                for relay in made:
+                    relay.close()
+                raise FaultError(f"cannot start the relays of node {node}: {exc.strerror or exc}") from None
+            zk_relays = made[:len(self.servers)]
+            routes = Routes(node, zk=",".join(r.address for r in zk_relays) + self.chroot,
+                            api_url=self._api_via(api) if api is not None else self.api_url)
+            self._nodes[node] = _NodeRelays(node, zk_relays, api, routes)
+            for relay in made:
+                self._targets[relay.address] = relay.target
+            return routes
+
+    def _api_via(self, relay: Relay) -> str:
+        parts = urlsplit(self.api_url)
+        return urlunsplit((parts.scheme, relay.address, parts.path, parts.query, parts.fragment)).rstrip("/")
+
+    def routes(self, node: str) -> Optional[Routes]:
+        known = self._nodes.get(node)
+        return known.routes if known is not None else None
+
+    def __contains__(self, node: str) -> bool:
+        return node in self._nodes
+
+    def real_address(self, address: Optional[str]) -> Optional[str]:
+        """The ZooKeeper server (or API) a relay address stands for; others unchanged.
+        For showing which server a node talks to (`zkclient.connected_server`)."""
+        return self._targets.get(address, address) if address else address
+
+    # -- faults ----------------------------------------------------------------------
+    def _node(self, node: str) -> _NodeRelays:
+        known = self._nodes.get(node)
+        if known is None:
+            raise RemoteNode(node)
+        return known
+
+    @staticmethod
+    def _target(target: str) -> str:
+        if target not in TARGETS:
+            raise FaultError(f"{target!r} is not a link: choose zk, api or all")
+        return target
+
+    def partition(self, node: str, target: str = "zk") -> NodeFaults:
+        """Blackhole the node's traffic to `target` (zk, api, all)."""
+        known, target = self._node(node), self._target(target)
+        links = known.links(target)
+        if not links:
+            raise FaultError(f"node {node} reaches the API at {self.api_url} directly (https): "
+                             "that link cannot be cut from here")
+        for relay in links:
+            relay.partition()
+        return known.faults()
+
+    def slow(self, node: str, latency_ms: float, jitter_ms: float = 0.0, target: str = "all") -> NodeFaults:
+        """Delay every chunk on the node's links to `target` by latency +- jitter (each way)."""
+        known, target = self._node(node), self._target(target)
+        for name, value in (("latency", latency_ms), ("jitter", jitter_ms)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise FaultError(f"{name} {value!r} is not a number of milliseconds")
+        if latency_ms <= 0 or jitter_ms < 0 or latency_ms + jitter_ms > MAX_DELAY_MS:
+            raise FaultError(f"latency {latency_ms:g} ms, jitter {jitter_ms:g} ms: the latency must be "
+                             f"above 0 and both together at most {MAX_DELAY_MS:g} ms")
+        for relay in known.links(target):
+            relay.slow(latency_ms, jitter_ms)
+        return known.faults()
+
+    def heal(self, node: str, target: str = "all") -> NodeFaults:
+        """Undo every fault on the node's links to `target`; held bytes are delivered."""
+        known, target = self._node(node), self._target(target)
+        for relay in known.links(target):
+            relay.heal()
+        return known.faults()
+
+    def heal_all(self) -> List[str]:
+        """Heal every node; returns the ids of those that had a fault."""
+        healed = []
+        for node, known in list(self._nodes.items()):
+            if not known.faults().clear:
+                for relay in known.relays():
+                    relay.heal()
+                healed.append(node)
+        return healed
+
+    def fault(self, node: str) -> NodeFaults:
+        return self._node(node).faults()
+
+    def faults(self) -> Dict[str, NodeFaults]:
+        """Every node with a fault now."""
+        found = {node: known.faults() for node, known in list(self._nodes.items())}
+        return {node: f for node, f in found.items() if not f.clear}
+
+    def stats(self, node: str) -> Dict[str, list]:
+        """The node's relays' counters: {"zk": [RelayStats, ...], "api": [RelayStats]}."""
+        known = self._node(node)
+        return {"zk": [r.stats() for r in known.zk],
+                "api": [known.api.stats()] if known.api is not None else []}
+
+    # -- the end -----------------------------------------------------------------------
+    def close(self) -> None:
+        """Close every relay and connection (nodes still running see their sockets close). Idempotent."""
+        with self._lock:
+            self._closed = True
+        self.hub.close()

@@ -1,0 +1,214 @@
+"""A fault-injecting TCP relay on loopback: partition, slow, heal, without root.
+
+    relay = Relay("127.0.0.1:2181")        # listens on 127.0.0.1:<a free port>
+    client = KazooClient(relay.address)    # the client talks to ZooKeeper through it
+    relay.partition()                      # a blackhole, both ways
+    relay.heal()                           # held bytes flow again
+    relay.slow(300, jitter_ms=50)          # every chunk 300 +- 50 ms late, one way
+    relay.heal()
+    relay.close()                          # every socket it opened is closed
+
+Each accepted connection is forwarded to the target. `partition()` does what
+a cut network cable does, not what a firewall's REJECT does: established
+connections stop delivering bytes in both directions, with no RST and no
+FIN, so TCP's window fills and the peers' own timeouts decide (a ZooKeeper
+client goes SUSPENDED, its session expires on the server); a new connection
+is accepted (the kernel completes the handshake on loopback whatever we do)
+but never connected upstream, so it hangs. `heal()` delivers what was held,
+connects the connections that hung, and closes those whose client gave up
+meanwhile. `slow()` delays every chunk read, in each direction, by the
+latency plus or minus up to the jitter (uniform, like netem's `delay L J`),
+keeping each direction's order; a request/response round trip pays it
+twice. A relay with no fault moves each chunk as soon as it is read.
+
+Relays share one thread (`Hub`): pass `hub=` to run many on it; a relay made
+without one owns a private hub and closes it with itself. Every method is
+safe from any thread.
+"""
+
+import random
+import socket
+import time
+from dataclasses import dataclass, replace
+from typing import Callable, Optional, Tuple, Union
+
+from cluster_sim.netfault.hub import Hub, HubClosed
+
+__all__ = ["LinkFault", "Relay", "RelayStats", "parse_target"]
+
+
+@dataclass(frozen=True)
+class LinkFault:
+    """What is wrong with one link now (a clear link: the defaults)."""
+
+    partitioned: bool = False
+    latency_ms: float = 0.0
+    jitter_ms: float = 0.0
+    since: Optional[float] = None     # wall-clock time the fault was set
+
+    @property
+    def clear(self) -> bool:
+        return not self.partitioned and not self.latency_ms and not self.jitter_ms
+
+    @property
+    def slow(self) -> bool:
+        return bool(self.latency_ms or self.jitter_ms)
+
+    def to_json(self) -> dict:
+        return {"partitioned": self.partitioned, "latency_ms": self.latency_ms,
+                "jitter_ms": self.jitter_ms, "since": self.since}
+
+
+@dataclass(frozen=True)
+class RelayStats:
+    accepted: int       # connections accepted so far
+    open: int           # connected upstream (or connecting) now
+    pending: int        # hanging: accepted during a partition, not connected upstream
+    held_bytes: int     # read but not yet delivered (partition, slow link, slow reader)
+    bytes_up: int       # delivered client -> target
+    bytes_down: int     # delivered target -> client
+
+
+def parse_target(target: Union[str, Tuple[str, int]], default_port: int = 2181) -> Tuple[str, int]:
+    """'host:port', '[::1]:port', 'host' or (host, port) -> (host, port); ValueError if malformed."""
+    given: Union[str, int]
+    if isinstance(target, tuple):
+        host, given = target
+    else:
+        text = target.strip()
+        if text.startswith("["):
+            host, _, rest = text[1:].partition("]")
+            given = rest[1:] if rest.startswith(":") else default_port
+        elif text.count(":") == 1:
+            host, given = text.split(":")
+        else:
+            host, given = text, default_port  # a bare name, or a bare IPv6 address
+    try:
+        port = int(given)
+    except (TypeError, ValueError):
+        raise ValueError(f"{target!r}: the port is not a number") from None
+    if not host or not 0 < port < 65536:
+        raise ValueError(f"{target!r} is not a host:port address")
+    return str(host), port
+
+
+def _bracket(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+class Relay:
+    """One listening socket forwarding to one target (see the module docstring)."""
+
+    def __init__(self, target: Union[str, Tuple[str, int]], hub: Optional[Hub] = None,
+                 listen: str = "127.0.0.1", name: str = "", clock: Callable[[], float] = time.time):
+        host, port = parse_target(target)
+        # resolved once, here: the hub's thread must never block on a name lookup
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        # IPv4 first: "localhost" may list ::1 first for a server that listens on 127.0.0.1 only
+        family, _, _, _, sockaddr = min(found, key=lambda a: a[0] != socket.AF_INET)
+        self.target = f"{_bracket(host)}:{port}"
+        self.family = family
+        self.target_sockaddr = sockaddr
+        self.name = name or f"relay to {self.target}"
+        self.clock = clock
+        self._own_hub = hub is None
+        self.hub = hub if hub is not None else Hub()
+        # the hub's thread reads these; only code running on it changes them
+        self.conns: set = set()
+        self.accepted = 0
+        self.moved = [0, 0]           # bytes delivered by closed connections: [down, up]
+        self.partitioned = False
+        self._latency = 0.0           # seconds
+        self._jitter = 0.0
+        self.closed = False
+        self._fault = LinkFault()
+        listener = socket.socket(socket.AF_INET6 if ":" in listen else socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            listener.bind((listen, 0))  # the kernel's pick: no race with another process for the port
+            listener.listen(128)
+            listener.setblocking(False)
+            self.listener = listener
+            self.hub.call(lambda: self.hub.add_relay(self))
+        except BaseException:
+            listener.close()
+            if self._own_hub:
+                self.hub.close()
+            raise
+        self.host, self.port = listener.getsockname()[:2]
+
+    @property
+    def address(self) -> str:
+        """host:port for the client, instead of the target's."""
+        return f"{_bracket(self.host)}:{self.port}"
+
+    @property
+    def fault(self) -> LinkFault:
+        return self._fault
+
+    # -- faults (any thread) ---------------------------------------------------
+    def partition(self) -> LinkFault:
+        return self._change(lambda f: replace(f, partitioned=True))
+
+    def slow(self, latency_ms: float, jitter_ms: float = 0.0) -> LinkFault:
+        if not (latency_ms >= 0 and jitter_ms >= 0) or latency_ms + jitter_ms > 3_600_000:
+            raise ValueError(f"latency {latency_ms!r} ms, jitter {jitter_ms!r} ms: "
+                             "not between 0 and an hour")
+        return self._change(lambda f: replace(f, latency_ms=float(latency_ms), jitter_ms=float(jitter_ms)))
+
+    def heal(self) -> LinkFault:
+        return self._change(lambda f: LinkFault())
+
+    def _change(self, how: Callable[[LinkFault], LinkFault]) -> LinkFault:
+        # read-modify-write on the hub's thread: two callers cannot lose each other's change
+        def apply() -> LinkFault:
+            fault = how(self._fault)
+            if fault.clear:
+                fault = LinkFault()
+            elif fault.since is None:
+                fault = replace(fault, since=self.clock())
+            if self.closed:
+                return fault
+            self._fault = fault
+            self.partitioned = fault.partitioned
+            self._latency = fault.latency_ms / 1000.0
+            self._jitter = fault.jitter_ms / 1000.0
+            self.hub.relay_changed(self, healed=fault.clear)
+            return fault
+
+        return self.hub.call(apply)
+
+    def delay(self, rng: random.Random) -> float:
+        """Seconds a chunk read now waits (hub thread)."""
+        if not self._jitter:
+            return self._latency
+        return max(0.0, self._latency + rng.uniform(-self._jitter, self._jitter))
+
+    # -- looking -----------------------------------------------------------------
+    def stats(self) -> RelayStats:
+        def collect() -> RelayStats:
+            opened, pending, held, up, down = self.hub.conn_stats(self)
+            return RelayStats(self.accepted, opened, pending, held, up, down)
+        return self.hub.call(collect)
+
+    # -- the end -------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the listener and every connection (clients see their sockets close). Idempotent."""
+        def remove() -> None:
+            if not self.closed:
+                self.closed = True
+                self.hub.remove_relay(self)
+        try:
+            self.hub.call(remove)
+        except HubClosed:
+            pass  # the hub closed every relay already
+        if self._own_hub:
+            self.hub.close()
+
+    def __enter__(self) -> "Relay":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Relay {self.address} -> {self.target}{' (partitioned)' if self.partitioned else ''}>"
