@@ -83,3 +83,21 @@ def test_the_plain_output_is_spanish_too(runtime_dir):
     assert re.search(r"^Resultados · failover$", text, re.M) and "Cronología del liderazgo" in text
     found = english_in(text, names=[cluster, "· failover"])
     assert found == [], "\n".join(found[:20])
+
+
+def test_up_speaks_spanish_too_and_so_do_its_control_answers(start_up, zk_hosts):
+    from conftest import wait_until
+
+    up = start_up("-n", 2, "--zk", zk_hosts, "--interval", INTERVAL, "--session-timeout", SESSION_TIMEOUT,
+                  "--lang", "es", name=name())
+    first = up.wait_ready(2)["leader"]
+    killed = up.cli("kill", first)
+    assert killed.returncode == 0 and killed.stdout.strip() == f"nodo {first} (el líder) parado (SIGTERM)"
+    refused = up.cli("pause", "9")
+    assert refused.returncode == 1 and refused.stderr.strip() == f"clustersim: no hay ningún nodo 9 en el clúster '{up.name}'"
+    wait_until(lambda: up.events("leader_elected", after=first), 20, "a new leader")
+    assert up.stop() == 0
+    text = up.output()
+    assert "líder elegido: " in text and "Cronología del liderazgo" in text
+    found = english_in(text, names=[up.name])
+    assert found == [], "\n".join(found[:20])
