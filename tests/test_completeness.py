@@ -145,3 +145,21 @@ def test_a_node_of_the_original_design_leads_and_counts_clustersim_nodes(start_u
     report = json.loads(result.stdout)
     # the original's rows are accounted for as such, not as an unexplained gap
     assert report["unrounded"]["rows"] == len([r for r in rows if r.get("round") is None]) > 0, report
+
+
+def test_zookeeper_frozen_past_the_session_timeout_loses_no_reading(start_up):
+    # a hung server resumed after the session timeout expires every session at once; the nodes
+    # kept sampling and republish their histories from new sessions a moment later
+    up = start_up("-n", 3, "--interval", INTERVAL, "--session-timeout", 4)
+    java = up.wait_ready(3)["zk_servers"][0]["pid"]
+    rounds_until(up, current_round() + 1)
+    os.kill(java, signal.SIGSTOP)
+    try:
+        fault_lasts(6.0)
+    finally:
+        os.kill(java, signal.SIGCONT)
+    rounds_until(up, current_round() + 4, timeout=60)
+    rows = stored_rounds(up.rows())
+    GroundTruth.load(up.status()["truth_dir"]).assert_rows_match(rows, allow_partial=True)
+    check = up.cli("check")
+    assert check.returncode == 0, check.stdout
