@@ -446,9 +446,10 @@ def replay(file, speed):
       clustersim replay class.html --speed 4
     """
     from cluster_sim.record import RecordingError, replay as play
+    from cluster_sim.supervisor.listeners.recorder import redraw
 
     try:
-        sys.exit(play(file, speed=speed))
+        sys.exit(play(file, speed=speed, redraw=redraw))   # each frame laid out for this terminal
     except RecordingError as exc:
         fail(str(exc))
 

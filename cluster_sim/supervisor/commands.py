@@ -91,8 +91,10 @@ _REFUSALS: Dict[str, Dict[str, str]] = {
     "paused": {"en": "node {id} is already paused", "es": "el nodo {id} ya está congelado"},
     "not_paused": {"en": "node {id} is not paused", "es": "el nodo {id} no está congelado"},
     "running": {"en": "node {id} is already running (pid {pid})", "es": "el nodo {id} ya está en marcha (pid {pid})"},
-    "running_remote": {"en": "node {id} is already running remotely ({host})",
-                       "es": "el nodo {id} ya está en marcha en otra máquina ({host})"},
+    "held": {"en": "node {id} is held by another process ({holder}): stop that one first",
+             "es": "otro proceso tiene el nodo {id} ({holder}): páralo antes"},
+    "holder": {"en": "pid {pid} on {host}", "es": "pid {pid} en {host}"},
+    "unknown_host": {"en": "unknown host", "es": "máquina desconocida"},
     "no_log": {"en": "no log for node {id}: this supervisor did not start it",
                "es": "no hay registro del nodo {id}: este supervisor no lo arrancó"},
     "external_api": {"en": "the API is external (--api-url): control it where it runs",
@@ -199,7 +201,9 @@ def _start(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
         return _refuse(ctx, "running", id=node_id, pid=ctx.procs[node_id].pid)
     view = ctx.state.nodes.get(node_id)
     if view is not None and view.remote:
-        return _refuse(ctx, "running_remote", id=node_id, host=view.host)
+        holder = (_words(ctx, "holder", pid=view.pid, host=view.host) if view.pid and view.host
+                  else (view.host or _words(ctx, "unknown_host")))
+        return _refuse(ctx, "held", id=node_id, holder=holder)
     # a node killed hard leaves its znode until its session expires: wait for it
     wait = 2 * ctx.session_timeout + 2.0 if view is not None else 0.0
     started = ctx.start_node(node_id, wait_for_id=wait, requested=True)
