@@ -25,7 +25,8 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from rich.console import Group
 from rich.text import Text
 
-from cluster_sim.lang import label, seconds
+from cluster_sim.lang import seconds
+from cluster_sim.supervisor.labels import label
 
 __all__ = ["Term", "render_timeline", "timeline_text", "BLOCK", "IDLE", "NO_LEADER"]
 
@@ -137,7 +138,7 @@ def timeline_text(
     """The chart as plain text: one line per node, then the axis (no trailing newline)."""
     laid = _layout(terms, node_ids, start, end, width)
     if laid is None:
-        return label(lang, "no_leader_yet")
+        return label("no_leader_yet", lang)
     rows, span, width = laid
     pad = max(len(r.label) for r in rows)
     lines = [r.label.rjust(pad) + GUTTER + "".join(ch for ch, _ in r.cells) for r in rows]
@@ -159,7 +160,7 @@ def render_timeline(
     """The same chart as timeline_text(), coloured, as a rich renderable."""
     laid = _layout(terms, node_ids, start, end, width)
     if laid is None:
-        return Text(label(lang, "no_leader_yet"), style="dim")
+        return Text(label("no_leader_yet", lang), style="dim")
     rows, span, width = laid
     pad = max(len(r.label) for r in rows)
     lines = []

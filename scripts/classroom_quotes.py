@@ -92,9 +92,9 @@ def render(spec, inline):
 
         text = say(lang, name, **values)
     elif kind == "view":
-        from cluster_sim.lang import label
+        from cluster_sim.supervisor.labels import label, plural
 
-        text = label(lang, name, **values)
+        text = plural(name, values.pop("n"), lang, **values) if "n" in values else label(name, lang, **values)
     elif kind == "results":
         text = RESULTS[name](lang)
     elif kind == "error" and name == "zk_unreachable":

@@ -6,7 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from cluster_sim.lang import LABELS, label, number, seconds, whole
+from cluster_sim.lang import number, seconds, whole
+from cluster_sim.supervisor.labels import LABELS, TABLES, label, plural, word
 from cluster_sim.supervisor import events as ev
 from cluster_sim.supervisor.commands import by_name
 from cluster_sim.supervisor.state import ClusterState, NodeView
@@ -103,16 +104,26 @@ def test_numbers_on_screen_follow_the_language():
     assert (whole("en", 3096), whole("es", 3096)) == ("3,096", "3.096")
     assert (number("en", 78.794), number("es", 78.794), number("es", 1234.5, 1)) == ("78.79", "78,79", "1.234,5")
     assert (seconds("en", 0.5), seconds("es", 0.5), seconds("es", 3.0)) == ("0.5", "0,5", "3")
-    assert label("en", "rounds_stored", n=1) == "1 round stored" and label("es", "rounds_stored", n=2) == \
-        "2 rondas guardadas"
 
 
 def test_every_screen_label_has_its_spanish_words():
-    for key, entry in LABELS.items():
-        assert set(entry) == {"en", "es"}, key
-        spanish = entry["es"](n=2) if callable(entry["es"]) else entry["es"]
-        assert english_in(spanish.format(n=2, id="3", epoch=2, duration="3s", round=7, time="10:00:00", code=0,
-                                         name="x", error="E")) == [], key
+    spanish = TABLES["es"]
+    assert set(LABELS) <= set(spanish)
+    values = dict(n=2, id="3", epoch=2, duration="3s", round=7, time="10:00:00", code=0, name="aula", error="E",
+                  who="nodo 3", nodes="3", row=12, holder="pid 7", pid=7, host="lab")
+    for key in spanish:
+        text = label(key, "es", **values)
+        if key not in ("api", "api_ok", "zookeeper", "title", "col_id", "col_pid"):
+            assert text != label(key, "en", **values), key
+        assert english_in(text, names=["aula", "lab"]) == [], (key, text)
+
+
+def test_plurals_and_words_of_the_screen():
+    assert (plural("rounds_stored", 1), plural("rounds_stored", 3, "es")) == ("1 round stored", "3 rondas guardadas")
+    assert (plural("pending", 1, "es"), plural("pending", 2, "es")) == ("1 pendiente", "2 pendientes")
+    assert (word("state", "crashed", "es"), word("role", "LEADER", "es"), word("mode", "no quorum", "es")) == \
+        ("caído", "LÍDER", "sin quórum")
+    assert word("state", "something new", "es") == "something new"
 
 
 # -- control answers ------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ still. When a server comes back, the rounds of the outage are filled from
 the nodes' histories.
 """
 
-from cluster_sim.lang import label
+from cluster_sim.supervisor.labels import word
 
 NODES = 3
 ZK_SERVERS = 3
@@ -28,7 +28,7 @@ def run(demo, summary):
     status = demo.wait_for(modes, 40, say("w_zk_modes"))
     zk_leader = next(s["index"] for s in status["zk_servers"] if s["mode"] == "leader")
     follower = next(s["index"] for s in status["zk_servers"] if s["mode"] == "follower")
-    summary.add(say("zk_ensemble"), ", ".join(f"#{s['index']} {label(demo.lang, 'mode_' + s['mode'])}"
+    summary.add(say("zk_ensemble"), ", ".join(f"#{s['index']} {word('mode', s['mode'], demo.lang)}"
                                               for s in status["zk_servers"]))
     demo.narrate("q_intro", leader=status["leader"])
     demo.pause()

@@ -141,9 +141,9 @@ def _running(ctx: Supervisor, request: Mapping[str, Any]) -> Tuple[Optional[str]
     if view is not None and view.remote:
         return None, None, _refuse(ctx, "remote", id=node_id, host=view.host or "?")
     if view is not None:
-        from cluster_sim.lang import LABELS, label
+        from cluster_sim.supervisor.labels import word
 
-        state = label(_lang(ctx), f"state_{view.state}") if f"state_{view.state}" in LABELS else view.state
+        state = word("state", view.state, _lang(ctx))
         return None, None, _refuse(ctx, "not_running", id=node_id, state=state)
     return None, None, _refuse(ctx, "no_node", id=node_id, name=ctx.state.name)
 

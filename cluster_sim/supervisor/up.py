@@ -217,9 +217,8 @@ class Cluster:
             except OSError as exc:
                 raise UpError(f"cannot write {o.events}: {exc.strerror or exc}") from None
         self.printer = PlainPrinter(self.out, lang=o.lang) if o.plain else choose_printer(self.out)
-        if isinstance(self.printer, PlainPrinter):
-            self.printer.lang = o.lang     # also when it was chosen because stdout is not a terminal
-        else:
+        self.printer.lang = o.lang         # also when it was chosen by whether stdout is a terminal
+        if not isinstance(self.printer, PlainPrinter):
             self._hand_terminal_to_reaper()
         listeners.append(self.printer)
         self.spawner = Spawner(log_dir=self.workdir, reaper=self.reaper)
@@ -333,7 +332,7 @@ class Cluster:
     def _final_view(self, leftover=False):
         if self.manager is None:
             return None
-        from cluster_sim.lang import label
+        from cluster_sim.supervisor.labels import label
         from cluster_sim.timeline import timeline_text
 
         lang = self.o.lang
@@ -341,7 +340,7 @@ class Cluster:
         end = time.time()
         start = self.manager.state.started_at
         ids = [n.id for n in self.manager.state.sorted_nodes()]
-        text = label(lang, "timeline") + "\n" + timeline_text(terms, ids, start, end, width=60, lang=lang)
+        text = label("timeline", lang) + "\n" + timeline_text(terms, ids, start, end, width=60, lang=lang)
         if leftover and self.leftover is not None:
             text += "\n\n" + (describe(self.leftover, lang) or "")
         return text
