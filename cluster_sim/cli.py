@@ -138,7 +138,8 @@ def main():
 @click.option("--interval", default=5.0, show_default=True, type=INTERVAL, help="Seconds between readings and rounds.")
 @click.option("--session-timeout", default=4.0, show_default=True, type=SESSION_TIMEOUT,
               help="ZooKeeper session timeout (s): how long a crashed node keeps its place.")
-@click.option("--zk", default=None, type=ZK_HOSTS, help="Use this ZooKeeper (HOST:PORT[,HOST:PORT...]) instead of an embedded one.")
+@click.option("--zk", default=None, type=ZK_HOSTS,
+              help="Use this ZooKeeper (HOST:PORT[,HOST:PORT...]) instead of an embedded one.")
 @click.option("--zk-servers", default=1, show_default=True, type=click.Choice(["1", "3", "5", "7"]),
               help="Embedded ensemble size.")
 @click.option("--api-url", default=None, type=URL, help="Deliver to this API instead of an embedded one.")
@@ -457,7 +458,8 @@ def replay(file, speed):
 @main.command(short_help="Measure clustersim against the original design here.")
 @click.option("--quick", is_flag=True, help="Fewer trials and smaller sizes (a minute, not ten).")
 @click.option("--json", "json_path", default=None, type=click.Path(dir_okay=False), help="Write the results as JSON.")
-@click.option("--markdown", default=None, type=click.Path(dir_okay=False), help="Write the results table (e.g. docs/benchmarks.md).")
+@click.option("--markdown", default=None, type=click.Path(dir_okay=False),
+              help="Write the results table (e.g. docs/benchmarks.md).")
 def bench(quick, json_path, markdown):
     """Measure clustersim against the original design on this machine.
 
