@@ -38,6 +38,7 @@ class Terminal:
         self.stream = pyte.ByteStream(self.screen)
         self._lock = threading.Lock()
         self.raw = bytearray()           # everything the program wrote, for failure messages
+        self._final_modes = None
         self.master, self.slave = os.openpty()
         fcntl.ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         environ = dict(os.environ, TERM="xterm-256color", COLUMNS=str(cols), LINES=str(rows), **(env or {}))
@@ -87,12 +88,23 @@ class Terminal:
         self.type(b"\x03")
 
     def modes(self):
-        """The terminal's local modes now (termios lflag): ECHO, ICANON, ..."""
+        """The terminal's local modes now (termios lflag): ECHO, ICANON, ...; after
+        wait_exit, as the program left them."""
+        if self.slave is None:
+            return self._final_modes
         return termios.tcgetattr(self.slave)[3]
 
     # -- the end -----------------------------------------------------------
     def wait_exit(self, timeout=60.0):
-        return wait_until(lambda: self.proc.poll() is not None, timeout, "the program to exit") and self.proc.returncode
+        """Wait for the program to exit, then for the reader to take in everything it
+        wrote (a fast program exits with its last frames still in the pty's buffer)."""
+        wait_until(lambda: self.proc.poll() is not None, timeout, "the program to exit")
+        if self.slave is not None:
+            self._final_modes = termios.tcgetattr(self.slave)[3]   # what the program left behind
+            os.close(self.slave)      # ours was the last copy once the program is gone
+            self.slave = None
+        self._reader.join(timeout)
+        return self.proc.returncode
 
     def close(self):
         if self.proc.poll() is None:
