@@ -41,6 +41,6 @@ def test_what_is_quoted_without_a_spec_is_a_command_a_path_or_an_option():
     rest = re.sub(r"<!--q [^>]*?-->(`[^`]*`|\n```\n.*?\n```)", "", DOC, flags=re.S)
     rest = re.sub(r"```.*?```", "", rest, flags=re.S)
     for span in re.findall(r"`([^`\n]+)`", rest):
-        assert (span.startswith(("clustersim", "--", "/", "… --", "bash ", "pip ", "scripts/"))
+        assert (span.startswith(("clustersim", "--", "/", "… --", "bash ", "pip ", "scripts/", "docs/", "python -m "))
                 or span in ("up", "check", "status", "clase.html")
                 or re.fullmatch(r"(kill|pause|resume|start) ID( --hard)?", span)), span
