@@ -11,7 +11,8 @@ From this one list the CLI builds its subcommands and their `--help`
 and the live view's footer shows their hints. A handler runs on the
 manager's loop with the supervisor as `ctx` (see `Supervisor`): it checks the
 request against the state, acts on the processes, and emits the events that
-say what it did; the answer's message is the event's own sentence.
+say what it did; the answer's message is the event's own sentence, or why it
+refused (labels.py), in the cluster's language.
 
 Kept to the standard library at import time: `clustersim kill` reads this
 list and must answer in a blink.
@@ -66,11 +67,18 @@ class Command:
     examples: Tuple[str, ...] = ()  # shown in --help
 
 
-def _say(ctx: Supervisor, event: "ev.Event") -> str:
-    """The event's sentence in the cluster's language (`up --lang`), as the event log shows it."""
-    from cluster_sim.supervisor.wording import describe
+def _lang(ctx: Supervisor) -> str:
+    return str(getattr(ctx.state, "lang", "en") or "en")
 
-    return describe(event, getattr(ctx.state, "lang", "en")) or ""
+
+def _say(ctx: Supervisor, event: "ev.Event") -> str:
+    from cluster_sim.supervisor.wording import describe
+    return describe(event, _lang(ctx)) or ""
+
+
+def _words(ctx: Supervisor, key: str, **values: Any) -> str:
+    from cluster_sim.supervisor.labels import label
+    return label("answer_" + key, _lang(ctx), **values)
 
 
 def _ok(ctx: Supervisor, event: "ev.Event", **extra: Any) -> Answer:
@@ -80,40 +88,6 @@ def _ok(ctx: Supervisor, event: "ev.Event", **extra: Any) -> Answer:
 
 def _error(text: str) -> Answer:
     return {"ok": False, "error": text}
-
-
-# why a request is refused, in the cluster's language (`up --lang`)
-_REFUSALS: Dict[str, Dict[str, str]] = {
-    "remote": {"en": "node {id} is remote ({host}): stop it where it runs",
-               "es": "el nodo {id} es remoto ({host}): páralo donde se ejecuta"},
-    "not_running": {"en": "node {id} is not running ({state})", "es": "el nodo {id} no está en marcha ({state})"},
-    "no_node": {"en": "no node {id} in cluster {name!r}", "es": "no hay ningún nodo {id} en el clúster {name!r}"},
-    "paused": {"en": "node {id} is already paused", "es": "el nodo {id} ya está congelado"},
-    "not_paused": {"en": "node {id} is not paused", "es": "el nodo {id} no está congelado"},
-    "running": {"en": "node {id} is already running (pid {pid})", "es": "el nodo {id} ya está en marcha (pid {pid})"},
-    "held": {"en": "node {id} is held by another process ({holder}): stop that one first",
-             "es": "otro proceso tiene el nodo {id} ({holder}): páralo antes"},
-    "holder": {"en": "pid {pid} on {host}", "es": "pid {pid} en {host}"},
-    "unknown_host": {"en": "unknown host", "es": "máquina desconocida"},
-    "no_log": {"en": "no log for node {id}: this supervisor did not start it",
-               "es": "no hay registro del nodo {id}: este supervisor no lo arrancó"},
-    "external_api": {"en": "the API is external (--api-url): control it where it runs",
-                     "es": "la API es externa (--api-url): contrólala donde se ejecuta"},
-    "no_ensemble": {"en": "no embedded ensemble: start one with clustersim up --zk-servers 3",
-                    "es": "no hay un ensemble embebido: arranca uno con clustersim up --zk-servers 3"},
-    "no_server": {"en": "no ZooKeeper server {index} (1-{count})",
-                  "es": "no hay ningún servidor ZooKeeper {index} (1-{count})"},
-    "stopping": {"en": "stopping cluster {name!r}", "es": "parando el clúster {name!r}"},
-}
-
-
-def _lang(ctx: Supervisor) -> str:
-    return str(getattr(ctx.state, "lang", "en") or "en")
-
-
-def _words(ctx: Supervisor, key: str, **values: Any) -> str:
-    entry = _REFUSALS[key]
-    return (entry.get(_lang(ctx)) or entry["en"]).format(**values)
 
 
 def _refuse(ctx: Supervisor, key: str, **values: Any) -> Answer:
@@ -291,7 +265,7 @@ COMMANDS: Tuple[Command, ...] = (
             examples=("clustersim kill 3            # its session closes: a new leader in milliseconds",
                       "clustersim kill 3 --hard     # a crash: ZooKeeper waits for the session timeout")),
     Command("pause", "Freeze a node (SIGSTOP), like a long GC pause.", _pause, (_NODE,), hint="pause ID",
-            examples=("clustersim pause 1           # then: clustersim resume 1",)),
+            examples=("clustersim pause 1    # then: clustersim resume 1",)),
     Command("resume", "Unfreeze a paused node (SIGCONT).", _resume, (_NODE,), hint="resume ID",
             examples=("clustersim resume 1",)),
     Command("start", "Restart a stopped node, or add a node with a new id.", _start, (_NODE,), hint="start ID",
@@ -302,8 +276,7 @@ COMMANDS: Tuple[Command, ...] = (
     Command("status", "The table's data, once.", _status,
             (Arg("json", FLAG, "Machine-readable output.", local=True),), hint="status",
             examples=("clustersim status", "clustersim status --json --name lab2")),
-    Command("stop", "Stop the whole cluster (like Ctrl-C in its terminal).", _stop,
-            examples=("clustersim stop", "clustersim stop --name lab2")),
+    Command("stop", "Stop the whole cluster (like Ctrl-C in its terminal).", _stop, examples=("clustersim stop",)),
     Command("api-stop", "Stop the embedded API (rounds wait in the outbox).", _api(False),
             examples=("clustersim api-stop           # then: clustersim api-start",)),
     Command("api-start", "Start the embedded API again, on the same port and database.", _api(True),

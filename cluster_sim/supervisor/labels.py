@@ -110,6 +110,21 @@ LABELS: Dict[str, str] = {
     "timeline": "Leadership timeline",
     "no_leader_yet": "no leader yet",
     "view_error": "view error: {error}",
+    # a control command's answer when it refuses (commands.py)
+    "answer_remote": "node {id} is remote ({host}): stop it where it runs",
+    "answer_not_running": "node {id} is not running ({state})",
+    "answer_no_node": "no node {id} in cluster {name!r}",
+    "answer_paused": "node {id} is already paused",
+    "answer_not_paused": "node {id} is not paused",
+    "answer_running": "node {id} is already running (pid {pid})",
+    "answer_held": "node {id} is held by another process ({holder}): stop that one first",
+    "answer_holder": "pid {pid} on {host}",
+    "answer_unknown_host": "unknown host",
+    "answer_no_log": "no log for node {id}: this supervisor did not start it",
+    "answer_external_api": "the API is external (--api-url): control it where it runs",
+    "answer_no_ensemble": "no embedded ensemble: start one with clustersim up --zk-servers 3",
+    "answer_no_server": "no ZooKeeper server {index} (1-{count})",
+    "answer_stopping": "stopping cluster {name!r}",
 }
 
 TABLES: Dict[str, Dict[str, str]] = {"en": LABELS, "es": ES}
