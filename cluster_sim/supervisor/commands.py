@@ -11,7 +11,8 @@ From this one list the CLI builds its subcommands and their `--help`
 and the live view's footer shows their hints. A handler runs on the
 manager's loop with the supervisor as `ctx` (see `Supervisor`): it checks the
 request against the state, acts on the processes, and emits the events that
-say what it did; the answer's message is the event's own sentence.
+say what it did; the answer's message is the event's own sentence, or why it
+refused (labels.py), in the cluster's language.
 
 Kept to the standard library at import time: `clustersim kill` reads this
 list and must answer in a blink.
@@ -53,6 +54,7 @@ class Arg:
     option: Tuple[str, ...] = ()    # spellings of an option, e.g. ("-n", "--lines")
     default: Any = None
     local: bool = False             # the CLI's own (status --json): not sent to the supervisor
+    high: int = 99                  # INDEX / COUNT: the largest value accepted (the smallest is 1)
 
 
 @dataclass(frozen=True)
@@ -62,21 +64,34 @@ class Command:
     handler: Callable[[Supervisor, Mapping[str, Any]], Answer]
     args: Tuple[Arg, ...] = ()
     hint: Optional[str] = None      # shown in the view's footer
+    examples: Tuple[str, ...] = ()  # shown in --help
 
 
-def _say(event: "ev.Event") -> str:
+def _lang(ctx: Supervisor) -> str:
+    return str(getattr(ctx.state, "lang", "en") or "en")
+
+
+def _say(ctx: Supervisor, event: "ev.Event") -> str:
     from cluster_sim.supervisor.wording import describe
+    return describe(event, _lang(ctx)) or ""
 
-    return describe(event) or ""
+
+def _words(ctx: Supervisor, key: str, **values: Any) -> str:
+    from cluster_sim.supervisor.labels import label
+    return label("answer_" + key, _lang(ctx), **values)
 
 
 def _ok(ctx: Supervisor, event: "ev.Event", **extra: Any) -> Answer:
     ctx.emit(event)
-    return {"ok": True, "message": _say(event), **extra}
+    return {"ok": True, "message": _say(ctx, event), **extra}
 
 
 def _error(text: str) -> Answer:
     return {"ok": False, "error": text}
+
+
+def _refuse(ctx: Supervisor, key: str, **values: Any) -> Answer:
+    return _error(_words(ctx, key, **values))
 
 
 def _node_id(request: Mapping[str, Any]) -> Tuple[Optional[str], Optional[Answer]]:
@@ -98,10 +113,13 @@ def _running(ctx: Supervisor, request: Mapping[str, Any]) -> Tuple[Optional[str]
     if proc is not None:
         return node_id, proc, None
     if view is not None and view.remote:
-        return None, None, _error(f"node {node_id} is remote ({view.host or 'unknown host'}): stop it where it runs")
+        return None, None, _refuse(ctx, "remote", id=node_id, host=view.host or "?")
     if view is not None:
-        return None, None, _error(f"node {node_id} is not running ({view.state})")
-    return None, None, _error(f"no node {node_id} in cluster {ctx.state.name!r}")
+        from cluster_sim.supervisor.labels import word
+
+        state = word("state", view.state, _lang(ctx))
+        return None, None, _refuse(ctx, "not_running", id=node_id, state=state)
+    return None, None, _refuse(ctx, "no_node", id=node_id, name=ctx.state.name)
 
 
 # --------------------------------------------------------------------------- handlers
@@ -130,7 +148,7 @@ def _pause(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
     if error is not None or node_id is None:
         return error or _error("no node")
     if proc.paused:
-        return _error(f"node {node_id} is already paused")
+        return _refuse(ctx, "paused", id=node_id)
     event = ev.NodePaused(ctx.clock(), node_id, was_leader=ctx.state.leader == node_id,
                           session_timeout=ctx.session_timeout)
     proc.pause()
@@ -144,7 +162,7 @@ def _resume(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
     if error is not None or node_id is None:
         return error or _error("no node")
     if not proc.paused:
-        return _error(f"node {node_id} is not paused")
+        return _refuse(ctx, "not_paused", id=node_id)
     proc.resume()
     return _ok(ctx, ev.NodeResumed(ctx.clock(), node_id))
 
@@ -154,15 +172,16 @@ def _start(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
     if node_id is None:
         return error or _error("no node")
     if node_id in ctx.procs:
-        return _error(f"node {node_id} is already running (pid {ctx.procs[node_id].pid})")
+        return _refuse(ctx, "running", id=node_id, pid=ctx.procs[node_id].pid)
     view = ctx.state.nodes.get(node_id)
     if view is not None and view.remote:
-        holder = f"pid {view.pid} on {view.host}" if view.pid and view.host else (view.host or "unknown host")
-        return _error(f"node {node_id} is held by another process ({holder}): stop that one first")
+        holder = (_words(ctx, "holder", pid=view.pid, host=view.host) if view.pid and view.host
+                  else (view.host or _words(ctx, "unknown_host")))
+        return _refuse(ctx, "held", id=node_id, holder=holder)
     # a node killed hard leaves its znode until its session expires: wait for it
     wait = 2 * ctx.session_timeout + 2.0 if view is not None else 0.0
     started = ctx.start_node(node_id, wait_for_id=wait, requested=True)
-    return {"ok": True, "message": _say(started), "pid": started.pid}
+    return {"ok": True, "message": _say(ctx, started), "pid": started.pid}
 
 
 def _logs(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
@@ -172,7 +191,7 @@ def _logs(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
         return error or _error("no node")
     path = ctx.log_paths.get(node_id)
     if path is None:
-        return _error(f"no log for node {node_id}: this supervisor did not start it")
+        return _refuse(ctx, "no_log", id=node_id)
     lines = request.get("lines")
     try:
         count = max(1, min(int(lines or 20), 1000))
@@ -190,7 +209,7 @@ def _logs(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
 
 def _stop(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
     ctx.stop("clustersim stop")
-    return {"ok": True, "message": f"stopping cluster {ctx.state.name!r}"}
+    return {"ok": True, "message": _words(ctx, "stopping", name=ctx.state.name)}
 
 
 def _api(start: bool) -> Callable[[Supervisor, Mapping[str, Any]], Answer]:
@@ -198,7 +217,7 @@ def _api(start: bool) -> Callable[[Supervisor, Mapping[str, Any]], Answer]:
         from cluster_sim.supervisor import events as ev
 
         if ctx.api is None:
-            return _error("the API is external (--api-url): control it where it runs")
+            return _refuse(ctx, "external_api")
         if start:
             ctx.api.start()
             return _ok(ctx, ev.ApiStarted(ctx.clock()))
@@ -213,14 +232,14 @@ def _zk(start: bool) -> Callable[[Supervisor, Mapping[str, Any]], Answer]:
 
         ensemble = ctx.zk     # an embedded ensemble; None for a lone or external server
         if ensemble is None:
-            return _error("no embedded ensemble: start one with clustersim up --zk-servers 3")
+            return _refuse(ctx, "no_ensemble")
         raw = request.get("index")
         try:
             index = int(raw)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             return _error(f"ZooKeeper server index {raw!r} is not a number")
         if not 1 <= index <= len(ensemble.servers):
-            return _error(f"no ZooKeeper server {index} (1-{len(ensemble.servers)})")
+            return _refuse(ctx, "no_server", index=index, count=len(ensemble.servers))
         if start:
             from cluster_sim.zk.cluster import AlreadyRunning
 
@@ -242,20 +261,30 @@ _INDEX = Arg("index", INDEX)
 COMMANDS: Tuple[Command, ...] = (
     Command("kill", "Stop a node: gracefully (SIGTERM), or --hard (SIGKILL).", _kill,
             (_NODE, Arg("hard", FLAG, "SIGKILL: ZooKeeper notices only when the session times out.")),
-            hint="kill ID [--hard]"),
-    Command("pause", "Freeze a node (SIGSTOP), like a long GC pause.", _pause, (_NODE,), hint="pause ID"),
-    Command("resume", "Unfreeze a paused node (SIGCONT).", _resume, (_NODE,), hint="resume ID"),
-    Command("start", "Restart a stopped node, or add a node with a new id.", _start, (_NODE,), hint="start ID"),
+            hint="kill ID [--hard]",
+            examples=("clustersim kill 3            # its session closes: a new leader in milliseconds",
+                      "clustersim kill 3 --hard     # a crash: ZooKeeper waits for the session timeout")),
+    Command("pause", "Freeze a node (SIGSTOP), like a long GC pause.", _pause, (_NODE,), hint="pause ID",
+            examples=("clustersim pause 1    # then: clustersim resume 1",)),
+    Command("resume", "Unfreeze a paused node (SIGCONT).", _resume, (_NODE,), hint="resume ID",
+            examples=("clustersim resume 1",)),
+    Command("start", "Restart a stopped node, or add a node with a new id.", _start, (_NODE,), hint="start ID",
+            examples=("clustersim start 3", "clustersim start 6          # a sixth node")),
     Command("logs", "The end of a node's log (what it printed, kazoo's warnings).", _logs,
-            (_NODE, Arg("lines", COUNT, "How many lines.", option=("-n", "--lines"), default=20)),
-            hint="logs ID"),
+            (_NODE, Arg("lines", COUNT, "How many lines.", option=("-n", "--lines"), default=20, high=1000)),
+            hint="logs ID", examples=("clustersim logs 2", "clustersim logs 2 -n 100")),
     Command("status", "The table's data, once.", _status,
-            (Arg("json", FLAG, "Machine-readable output.", local=True),), hint="status"),
-    Command("stop", "Stop the whole cluster (like Ctrl-C in its terminal).", _stop),
-    Command("api-stop", "Stop the embedded API (rounds wait in the outbox).", _api(False)),
-    Command("api-start", "Start the embedded API again, on the same port and database.", _api(True)),
-    Command("zk-kill", "Stop ZooKeeper server INDEX of an embedded ensemble.", _zk(False), (_INDEX,)),
-    Command("zk-start", "Start ZooKeeper server INDEX of an embedded ensemble again.", _zk(True), (_INDEX,)),
+            (Arg("json", FLAG, "Machine-readable output.", local=True),), hint="status",
+            examples=("clustersim status", "clustersim status --json --name lab2")),
+    Command("stop", "Stop the whole cluster (like Ctrl-C in its terminal).", _stop, examples=("clustersim stop",)),
+    Command("api-stop", "Stop the embedded API (rounds wait in the outbox).", _api(False),
+            examples=("clustersim api-stop           # then: clustersim api-start",)),
+    Command("api-start", "Start the embedded API again, on the same port and database.", _api(True),
+            examples=("clustersim api-start",)),
+    Command("zk-kill", "Stop ZooKeeper server INDEX of an embedded ensemble.", _zk(False), (_INDEX,),
+            examples=("clustersim zk-kill 2           # of clustersim up --zk-servers 3",)),
+    Command("zk-start", "Start ZooKeeper server INDEX of an embedded ensemble again.", _zk(True), (_INDEX,),
+            examples=("clustersim zk-start 2",)),
 )
 
 _BY_NAME = {c.name: c for c in COMMANDS}
