@@ -23,17 +23,11 @@ from cluster_sim.timeline import BLOCK
 
 from conftest import INTERVAL, SESSION_TIMEOUT, wait_until
 
+pytestmark = pytest.mark.usefixtures("stop_the_fork_server")   # run_demo runs in this process
+
 FAST = dict(yes=True, interval=INTERVAL, session_timeout=SESSION_TIMEOUT, plain=True)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def stop_the_fork_server():
-    """run_demo in this process starts multiprocessing's fork server: stop it at the end."""
-    yield
-    server = getattr(sys.modules.get("multiprocessing.forkserver"), "_forkserver", None)
-    stop = getattr(server, "_stop", None)
-    if stop is not None:
-        stop()
 
 
 def name():

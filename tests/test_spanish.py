@@ -10,7 +10,6 @@ the results panel. tests/english.py is the detector.
 import io
 import random
 import re
-import sys
 
 import pytest
 
@@ -18,19 +17,13 @@ from cluster_sim.demo import run_demo
 from cluster_sim.eventlog import read_events
 
 from conftest import INTERVAL, SESSION_TIMEOUT
+
+pytestmark = pytest.mark.usefixtures("stop_the_fork_server")   # run_demo runs in this process
 from english import english_in, plain
 
 FAST = dict(yes=True, interval=INTERVAL, session_timeout=SESSION_TIMEOUT, lang="es")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def stop_the_fork_server():
-    """run_demo in this process starts multiprocessing's fork server: stop it at the end."""
-    yield
-    server = getattr(sys.modules.get("multiprocessing.forkserver"), "_forkserver", None)
-    stop = getattr(server, "_stop", None)
-    if stop is not None:
-        stop()
 
 
 class Terminal(io.StringIO):
