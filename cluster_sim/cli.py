@@ -18,7 +18,7 @@ import sys
 
 import click
 
-from cluster_sim.supervisor.commands import COMMANDS, COUNT, FLAG, INDEX, NODE
+from cluster_sim.supervisor.commands import CHOICE, COMMANDS, COUNT, FLAG, INDEX, MS, NODE
 from cluster_sim.validate import BadInput, parse_node_id, parse_port, parse_zk_hosts
 
 MAX_NODES = int(os.environ.get("CLUSTERSIM_MAX_NODES", "200"))
@@ -117,10 +117,12 @@ def main():
 @click.option("--secret", envvar="CLUSTERSIM_SECRET", default="", help="Cluster secret (env CLUSTERSIM_SECRET): only members may change znodes or post to the API.")
 @click.option("--record", default=None, type=click.Path(dir_okay=False), help="Save the session as a self-contained HTML file.")
 @click.option("--drain-timeout", default=5.0, show_default=True, type=float, help="At shutdown, seconds the leader gets to empty the outbox (0: none); what is left is saved for clustersim deliver.")
+@click.option("--no-relays", is_flag=True, help="Connect the nodes straight to ZooKeeper and the API: no partition or slow (the bench compares).")
 @_events_options
 @_name_option
 def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen, history, outbox_max,
-       retry_max, tick_ms, round_deadline, plain, secret, record, drain_timeout, events, events_format, name):
+       retry_max, tick_ms, round_deadline, plain, secret, record, drain_timeout, no_relays, events, events_format,
+       name):
     """Start ZooKeeper, the API and N nodes; show them live until Ctrl-C."""
     name = _checked_name(name)
     try:
@@ -154,7 +156,7 @@ def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen
         history=history, outbox_bound=outbox_max, retry_max=retry_max, plain=plain or None,
         secret=_checked_secret(secret), record=_checked_output(record), events=_checked_output(events),
         events_format=_events_format(events, events_format),
-        round_deadline=_deadline(round_deadline), drain_timeout=drain_timeout,
+        round_deadline=_deadline(round_deadline), drain_timeout=drain_timeout, relays=not no_relays,
     )
     try:
         code = run_up(options)
@@ -408,10 +410,21 @@ def _request(command, values):
         if arg.local:
             continue
         if arg.kind == NODE:
+            if value is None and not arg.required:
+                continue
             try:
                 value = parse_node_id(value)
             except BadInput as exc:
                 fail(str(exc))
+        elif arg.kind == MS:
+            if value is None:
+                continue
+            try:
+                value = float(value)
+            except ValueError:
+                fail(f"--{arg.name} {value!r} is not a number of milliseconds")
+            if not (math.isfinite(value) and 0 <= value <= 60_000):
+                fail(f"--{arg.name} must be between 0 and 60000 milliseconds (got {value:g})")
         elif arg.kind == COUNT:
             if not str(value).isdigit():
                 fail(f"--{arg.name} {value!r} is not a number")
@@ -449,7 +462,15 @@ def _control_command(command):
     params = []
     for arg in command.args:
         if arg.kind in _PARAM:
-            params.append(click.Argument([_PARAM[arg.kind]]))
+            params.append(click.Argument([_PARAM[arg.kind]], required=arg.required))
+        elif arg.kind == CHOICE:
+            params.append(click.Option(list(arg.option) + [arg.name], type=click.Choice(arg.choices),
+                                       default=arg.default, show_default=True, help=arg.help))
+        elif arg.kind == MS:
+            # no default at all when required: click treats an explicit default=None as given
+            default = {} if arg.default is None else {"default": arg.default, "show_default": True}
+            params.append(click.Option(list(arg.option) + [arg.name], metavar="MS", required=arg.default is None,
+                                       help=arg.help, **default))
         elif arg.kind == FLAG:
             params.append(click.Option([f"--{arg.name}"], is_flag=True, help=arg.help))
         else:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the event classes cost ~25 ms to define: not on the path of
 __all__ = ["Arg", "Command", "COMMANDS", "NAMES", "by_name", "hints", "Supervisor"]
 
 NODE, INDEX, FLAG, COUNT = "node", "index", "flag", "count"
+CHOICE, MS = "choice", "ms"     # an option taking one of `choices`; an option taking milliseconds
 Answer = Dict[str, Any]
 
 
@@ -37,7 +38,9 @@ class Supervisor(Protocol):
     log_paths: Dict[str, str]
     session_timeout: float
     api: Any                      # embedded API service, or None
-    zk: Any                       # embedded ZooKeeper, or None
+    zk: Any                       # embedded ZooKeeper ensemble, or None
+    embedded_zk: Any              # embedded ZooKeeper of any size, or None
+    netfaults: Any                # the local nodes' relays (netfault.NetFaults), or None
 
     def clock(self) -> float: ...
     def emit(self, *events: "ev.Event") -> None: ...
@@ -53,6 +56,8 @@ class Arg:
     option: Tuple[str, ...] = ()    # spellings of an option, e.g. ("-n", "--lines")
     default: Any = None
     local: bool = False             # the CLI's own (status --json): not sent to the supervisor
+    choices: Tuple[str, ...] = ()   # CHOICE: the values accepted
+    required: bool = True           # NODE: False for an optional ID (heal ID | heal --all)
 
 
 @dataclass(frozen=True)
@@ -233,6 +238,118 @@ def _zk(start: bool) -> Callable[[Supervisor, Mapping[str, Any]], Answer]:
     return handler
 
 
+def _zk_pause(resume: bool) -> Callable[[Supervisor, Mapping[str, Any]], Answer]:
+    def handler(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
+        from cluster_sim.supervisor import events as ev
+
+        embedded = ctx.embedded_zk
+        if embedded is None:
+            return _error("ZooKeeper is external (--zk): freeze it where it runs")
+        raw = request.get("index")
+        try:
+            index = int(raw)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return _error(f"ZooKeeper server index {raw!r} is not a number")
+        if not 1 <= index <= len(embedded.servers):
+            return _error(f"no ZooKeeper server {index} (1-{len(embedded.servers)})")
+        if resume:
+            if not embedded.resume_server(index):
+                return _error(f"ZooKeeper server {index} is not frozen")
+            return _ok(ctx, ev.ZkServerResumed(ctx.clock(), index=index))
+        if not embedded.pause_server(index):
+            server = embedded.server(index)
+            return _error(f"ZooKeeper server {index} is " + ("already frozen" if server.paused else "not running"))
+        return _ok(ctx, ev.ZkServerPaused(ctx.clock(), index=index))
+    return handler
+
+
+# --------------------------------------------------------------------------- network faults
+
+def _faulted(ctx: Supervisor, request: Mapping[str, Any]) -> Tuple[Optional[str], Optional[Answer]]:
+    """The node a network fault is about, if its traffic goes through our relays."""
+    node_id, error = _node_id(request)
+    if node_id is None:
+        return None, error or _error("no node")
+    view = ctx.state.nodes.get(node_id)
+    if view is None and (ctx.netfaults is None or node_id not in ctx.netfaults):
+        return None, _error(f"no node {node_id} in cluster {ctx.state.name!r}")
+    if view is not None and view.remote:
+        from cluster_sim.netfault import RemoteNode
+
+        return None, _error(str(RemoteNode(node_id, view.host)))
+    if ctx.netfaults is None:
+        return None, _error("this cluster runs without relays (up --no-relays): its network cannot be cut")
+    return node_id, None
+
+
+def _partition(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
+    from cluster_sim.netfault import FaultError
+    from cluster_sim.supervisor import events as ev
+
+    node_id, error = _faulted(ctx, request)
+    if node_id is None:
+        return error or _error("no node")
+    target = request.get("from") or "zk"
+    if target not in ("zk", "api", "all"):
+        return _error(f"{target!r} is not a link: choose zk, api or all")
+    try:
+        before = ctx.netfaults.fault(node_id)
+        cut = {"zk": before.zk.partitioned, "api": before.api.partitioned}
+        if all(cut[t] for t in (("zk", "api") if target == "all" else (target,))):
+            return _error(f"node {node_id} is already cut off from {target}")
+        event = ev.Partitioned(ctx.clock(), node_id, target=target, was_leader=ctx.state.leader == node_id,
+                               session_timeout=ctx.session_timeout)
+        ctx.netfaults.partition(node_id, target)
+    except FaultError as exc:
+        return _error(str(exc))
+    return _ok(ctx, event)
+
+
+def _slow(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
+    from cluster_sim.netfault import FaultError
+    from cluster_sim.supervisor import events as ev
+
+    node_id, error = _faulted(ctx, request)
+    if node_id is None:
+        return error or _error("no node")
+    latency, jitter = request.get("latency"), request.get("jitter") or 0
+    if latency is None:
+        return _error("say how slow: --latency MS")
+    try:
+        ctx.netfaults.slow(node_id, latency, jitter, target="all")
+    except FaultError as exc:
+        return _error(str(exc))
+    return _ok(ctx, ev.Slowed(ctx.clock(), node_id, latency_ms=float(latency), jitter_ms=float(jitter),
+                              target="all", session_timeout=ctx.session_timeout))
+
+
+def _heal(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
+    from cluster_sim.netfault import FaultError
+    from cluster_sim.supervisor import events as ev
+
+    every = bool(request.get("all"))
+    if every == (request.get("id") is not None):
+        return _error("say which node to heal (heal ID), or heal them all (heal --all)")
+    if every:
+        if ctx.netfaults is None:
+            return {"ok": True, "message": "no network fault to heal (this cluster runs without relays)"}
+        events = [ev.Healed(ctx.clock(), node, target="all") for node in ctx.netfaults.heal_all()]
+        if not events:
+            return {"ok": True, "message": "no network fault to heal"}
+        ctx.emit(*events)
+        return {"ok": True, "message": "; ".join(_say(e) for e in events)}
+    node_id, error = _faulted(ctx, request)
+    if node_id is None:
+        return error or _error("no node")
+    try:
+        if ctx.netfaults.fault(node_id).clear:
+            return _error(f"node {node_id} has no network fault to heal")
+        ctx.netfaults.heal(node_id)
+    except FaultError as exc:
+        return _error(str(exc))
+    return _ok(ctx, ev.Healed(ctx.clock(), node_id, target="all"))
+
+
 # --------------------------------------------------------------------------- the list
 
 _NODE = Arg("id", NODE)
@@ -255,6 +372,18 @@ COMMANDS: Tuple[Command, ...] = (
     Command("api-start", "Start the embedded API again, on the same port and database.", _api(True)),
     Command("zk-kill", "Stop ZooKeeper server INDEX of an embedded ensemble.", _zk(False), (_INDEX,)),
     Command("zk-start", "Start ZooKeeper server INDEX of an embedded ensemble again.", _zk(True), (_INDEX,)),
+    Command("zk-pause", "Freeze embedded ZooKeeper server INDEX (SIGSTOP): a hung server.", _zk_pause(False),
+            (_INDEX,)),
+    Command("zk-resume", "Thaw a frozen ZooKeeper server (SIGCONT).", _zk_pause(True), (_INDEX,)),
+    Command("partition", "Cut a node off the network (default: from ZooKeeper only; it still reaches the API).",
+            _partition,
+            (_NODE, Arg("from", CHOICE, "What it can no longer reach.", option=("--from",), default="zk",
+                        choices=("zk", "api", "all")))),
+    Command("heal", "Undo a node's network faults (partition, slow), or --all.", _heal,
+            (Arg("id", NODE, required=False), Arg("all", FLAG, "Heal every node."))),
+    Command("slow", "Delay a node's traffic to ZooKeeper and the API, each way (undo: heal ID).", _slow,
+            (_NODE, Arg("latency", MS, "Delay each way, in milliseconds.", option=("--latency",)),
+             Arg("jitter", MS, "Up to this much more or less, at random (ms).", option=("--jitter",), default=0))),
 )
 
 _BY_NAME = {c.name: c for c in COMMANDS}

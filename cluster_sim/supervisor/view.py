@@ -27,6 +27,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from cluster_sim.netfault.faults import label as fault_label
+
 from .commands import hints
 from .events import Event
 from .state import (
@@ -291,6 +293,9 @@ def _notes(node: NodeView, original: bool = False) -> Text:
         parts.append(Text(str(node.host), style="cyan" if node.remote else ""))
     if node.remote and node.state != REMOTE:
         parts.append(Text("remote", style="cyan"))
+    fault = fault_label(node.faults) if node.faults is not None else ""
+    if fault:
+        parts.append(Text(fault, style="bold magenta"))   # partition / slow: what the teacher did to it
     conn = _s(node.connection).upper()
     if conn and conn != "CONNECTED":
         parts.append(Text(conn, style=CONNECTION_STYLES.get(conn, "yellow")))
