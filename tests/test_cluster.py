@@ -46,6 +46,8 @@ def test_up_elects_one_leader_and_stores_the_mean_of_what_it_read(start_up, zk_h
 
     rows = wait_until(enough_rounds, 30, "four rounds with all three readings")
     assert seen_leaders
+    # the table's connection column is filled from the start, not after a first change
+    assert [n["connection"] for n in up.status()["nodes"]] == ["CONNECTED"] * 3, dump(up.status())
     hist = histories(zk_client)
     for row in rows:
         values = [hist[node][row["round"]] for node in ("1", "2", "3")]

@@ -121,6 +121,10 @@ class Node:
         self.sensor = sensor
         self.client.add_listener(self._on_state)
         self.report("started", host=self.publisher.host, zk=self.s.zk)
+        if self.client.connected:
+            # the first CONNECTED came before our listener: say it, or the table's
+            # connection column stays blank until something changes
+            self.report("connection", state="CONNECTED")
         self.sensor.start()
         self.publisher.start()
         elector = threading.Thread(target=self._elect, daemon=True, name="election")
