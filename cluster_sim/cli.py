@@ -339,6 +339,46 @@ def demo(scenario, step, yes, interval, session_timeout, lang, unsafe, record, p
 
 
 @main.command()
+@click.option("--duration", default=120.0, show_default=True, type=float, help="Seconds of faults; then everything is healed and the cluster must settle.")
+@click.option("--seed", default=None, type=int, help="Replay a run: the same seed, the same plan (default: a random one, shown).")
+@click.option("--faults", default=None, metavar="KIND,...", help="Fault kinds to draw from: kill,hard-kill,pause,sigstop,partition,slow,api-outage,zk-kill,quorum (default: every kind the cluster allows).")
+@click.option("--json", "json_path", default=None, type=click.Path(dir_okay=False), help="Write the verdict (and the plan) as JSON.")
+@click.option("-n", "--nodes", default=5, show_default=True, type=int, help="Nodes of a cluster chaos starts itself.")
+@click.option("--interval", default=1.0, show_default=True, type=float, help="Its round interval (s).")
+@click.option("--session-timeout", default=4.0, show_default=True, type=float, help="Its ZooKeeper session timeout (s).")
+@click.option("--zk-servers", default=3, show_default=True, type=int, help="Its embedded ZooKeeper ensemble.")
+@click.option("--plain", is_flag=True, help="Plain lines instead of the live table (a cluster it starts).")
+@_name_option
+def chaos(duration, seed, faults, json_path, nodes, interval, session_timeout, zk_servers, plain, name):
+    """Random faults from a seed on a running cluster (--name), or on one it starts;
+    then heal, settle and judge: exit 0 only when nothing was lost or wrong."""
+    from cluster_sim.chaos.plan import PlanError, parse_kinds
+
+    name = _checked_name(name)
+    if not 1 <= duration <= 24 * 3600:
+        fail(f"--duration must be between 1 and 86400 seconds (got {duration:g})")
+    kinds = None
+    if faults is not None:
+        try:
+            kinds = parse_kinds(faults)
+        except PlanError as exc:
+            fail(str(exc))
+    if seed is not None and not 0 <= seed < 2 ** 63:
+        fail("--seed must be a number between 0 and 2**63")
+    if not 2 <= nodes <= MAX_NODES:
+        fail(f"-n must be between 2 and {MAX_NODES} (got {nodes})")
+    _positive("--interval", interval, 0.05)
+    _positive("--session-timeout", session_timeout, 0.4, 60)
+    if zk_servers < 1 or zk_servers > 7 or (zk_servers > 1 and zk_servers % 2 == 0):
+        fail("--zk-servers must be 1, 3, 5 or 7")
+    from cluster_sim.chaos.command import ChaosOptions, run_chaos
+
+    sys.exit(run_chaos(ChaosOptions(duration=duration, seed=seed, faults=kinds, json_path=_checked_output(json_path),
+                                    name=name, nodes=nodes, interval=interval, session_timeout=session_timeout,
+                                    zk_servers=zk_servers, plain=plain or None)))
+
+
+@main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--speed", default=1.0, show_default=True, type=float, help="Playback speed factor.")
 def replay(file, speed):
