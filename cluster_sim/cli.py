@@ -313,13 +313,13 @@ def deliver(file, api_url, secret):
 
 
 @main.command()
-@click.argument("scenario", type=click.Choice(["failover", "split-brain", "quorum", "api-outage"]))
+@click.argument("scenario", type=click.Choice(["failover", "split-brain", "quorum", "api-outage", "partition"]))
 @click.option("--step", is_flag=True, help="Wait for Enter between steps.")
 @click.option("--yes", is_flag=True, help="Run straight through, no pauses (scripts, tests).")
 @click.option("--interval", default=1.0, show_default=True, type=float, help="Round interval; shortens everything.")
 @click.option("--session-timeout", default=3.0, show_default=True, type=float)
 @click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "es"]))
-@click.option("--unsafe", is_flag=True, help="split-brain: switch the guard and fencing off, to show why they exist.")
+@click.option("--unsafe", is_flag=True, help="split-brain, partition: switch the guard and fencing off, to show why they exist.")
 @click.option("--record", default=None, type=click.Path(dir_okay=False), help="Save the demo as a self-contained HTML file.")
 @click.option("--plain", is_flag=True, help="Plain lines instead of the live table.")
 @_events_options
