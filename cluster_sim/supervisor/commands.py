@@ -296,7 +296,8 @@ def _partition(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
         before = ctx.netfaults.fault(node_id)
         cut = {"zk": before.zk.partitioned, "api": before.api.partitioned}
         if all(cut[t] for t in (("zk", "api") if target == "all" else (target,))):
-            return _error(f"node {node_id} is already cut off from {target}")
+            what = {"zk": "ZooKeeper", "api": "the API", "all": "ZooKeeper and the API"}[target]
+            return _error(f"node {node_id} is already cut off from {what}")
         event = ev.Partitioned(ctx.clock(), node_id, target=target, was_leader=ctx.state.leader == node_id,
                                session_timeout=ctx.session_timeout)
         ctx.netfaults.partition(node_id, target)
