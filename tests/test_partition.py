@@ -191,3 +191,4 @@ def test_nothing_is_left_after_the_supervisor_stops_during_a_partition(start_up,
     assert all(refused(port) for port in ports)
     result = clustersim("status", "--name", up.name)
     assert result.returncode == 1 and "no cluster named" in result.stderr
+
