@@ -386,9 +386,10 @@ def replay(file, speed):
     if not 0.01 <= speed <= 1000:
         fail("--speed must be between 0.01 and 1000")
     from cluster_sim.record import RecordingError, replay as play
+    from cluster_sim.supervisor.listeners.recorder import redraw
 
     try:
-        sys.exit(play(file, speed=speed))
+        sys.exit(play(file, speed=speed, redraw=redraw))   # each frame laid out for this terminal
     except RecordingError as exc:
         fail(str(exc))
 

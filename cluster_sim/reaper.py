@@ -23,6 +23,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import termios
 import time
 
 from cluster_sim import procfs
@@ -142,10 +143,18 @@ def _run(grace):
 
 
 def _restore_terminal(tty):
-    """Show the cursor and reset colours, on a fresh line."""
+    """Show the cursor and reset colours, on a fresh line; keys echo again, a line at a time
+    (the live view had turned both off)."""
     try:
         with open(tty, "w") as out:
             out.write("\x1b[0m\x1b[?25h\n")
+            out.flush()
+            try:
+                modes = termios.tcgetattr(out.fileno())
+                modes[3] |= termios.ECHO | termios.ICANON
+                termios.tcsetattr(out.fileno(), termios.TCSAFLUSH, modes)
+            except termios.error:
+                pass  # not a terminal after all: the escape codes were all it needed
     except OSError:
         pass  # the terminal is gone too: nothing to restore
 

@@ -295,12 +295,15 @@ def _invalid(data) -> Optional[str]:
 # --------------------------------------------------------------------------- replay
 
 def replay(path: str, speed: float = 1.0, *, out=None, sleep: Callable[[float], None] = time.sleep,
-           live: Optional[bool] = None) -> int:
+           live: Optional[bool] = None, redraw: Optional[Callable] = None) -> int:
     """Play a recording in the terminal, with its original spacing divided by `speed`.
 
     A live screen on a terminal; elsewhere each frame's text, separated by a
     rule. `sleep` is the timing function (tests pass one that does not sleep);
-    `live` forces one mode or the other. Returns 0 (130 on Ctrl-C).
+    `live` forces one mode or the other. `redraw(frame, events, width, height)`
+    draws a frame again from its data for this terminal's size (the live view's
+    own layout, see listeners/recorder.py); without it, or when it returns
+    None, the recorded text is shown, cropped. Returns 0 (130 on Ctrl-C).
     """
     if not speed or speed <= 0:
         raise RecordingError(f"speed must be positive (got {speed!r})")
@@ -314,7 +317,7 @@ def replay(path: str, speed: float = 1.0, *, out=None, sleep: Callable[[float], 
     frames = data["frames"]
     try:
         if live:
-            _play_live(frames, speed, out, sleep, data.get("width") or WIDTH)
+            _play_live(frames, speed, out, sleep, data.get("events") or [], redraw)
         else:
             _play_plain(frames, speed, out, sleep)
     except KeyboardInterrupt:
@@ -367,7 +370,7 @@ def _styled(frame):
     return styled
 
 
-def _play_live(frames, speed, out, sleep, width):
+def _play_live(frames, speed, out, sleep, events, redraw):
     from rich.console import Console
     from rich.live import Live
 
@@ -376,4 +379,11 @@ def _play_live(frames, speed, out, sleep, width):
         for frame, gap in _gaps(frames, speed):
             if gap:
                 sleep(gap)
-            screen.update(_styled(frame), refresh=True)
+            drawn = None
+            if redraw is not None:
+                size = console.size
+                try:
+                    drawn = redraw(frame, events, size.width, size.height)
+                except (TypeError, ValueError, KeyError, AttributeError):  # a frame it cannot read: its text
+                    drawn = None
+            screen.update(drawn if drawn is not None else _styled(frame), refresh=True)

@@ -103,10 +103,13 @@ def _layout(terms: Iterable[Term], node_ids: Sequence[str], start: float, end: f
         c0 = min(width - 1, max(0, int(math.floor((a - start) / cell))))
         c1 = min(width, max(c0 + 1, int(math.ceil((b - start) / cell - 1e-9))))
         cells = grid[str(term.node_id)]
+        # a term that continues a bar already drawn (the same node acting on, --unsafe) is not labelled again
+        continues = cells[c0][1] != _IDLE or (c0 > 0 and cells[c0 - 1][1] != _IDLE)
         for c in range(c0, c1):
-            cells[c] = (BLOCK, _BLOCK)
+            if cells[c][1] == _IDLE:
+                cells[c] = (BLOCK, _BLOCK)
         label = "e%s" % term.epoch
-        if c1 - c0 >= len(label) + 1:
+        if c1 - c0 >= len(label) + 1 and not continues:
             for i, ch in enumerate(label):
                 cells[c0 + i] = (ch, _LABEL)
 

@@ -3,5 +3,5 @@
 # that the tests start and stop themselves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+CLUSTERSIM_TEST_BROWSER=1 bash scripts/setup.sh
 exec .venv/bin/python -m pytest "$@"

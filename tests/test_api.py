@@ -266,13 +266,14 @@ def test_listar_after_an_id(api):
 
 
 def test_health_counts_rows(api):
-    assert requests.get(api + "/health", timeout=TIMEOUT).json() == {"ok": True, "rows": 0, "last": None}
+    assert requests.get(api + "/health", timeout=TIMEOUT).json() == {"ok": True, "rows": 0, "rounds": 0,
+                                                                     "last": None}
     send(api, dato=1)
     last = send(api, dato=2, round=1).json()["row"]
     send(api, dato=2, round=1)  # a duplicate is not a new row
     send(api, dato="nan")       # nor is a refusal
     health = requests.get(api + "/health", timeout=TIMEOUT).json()
-    assert health == {"ok": True, "rows": 2, "last": last}
+    assert health == {"ok": True, "rows": 2, "rounds": 1, "last": last}   # one row has no round
 
 
 def test_unknown_paths_and_methods_answer_json(api):
@@ -361,7 +362,7 @@ def test_a_reopened_store_keeps_rows_and_fences(tmp_path):
 
 def test_store_used_directly():
     store = Store(":memory:")
-    assert store.stats() == {"rows": 0, "last": None, "fences": {}}
+    assert store.stats() == {"rows": 0, "rounds": 0, "last": None, "fences": {}}
     for i in range(5):
         store.record(float(i), {"round": i, "epoch": 1})
     assert [r["round"] for r in store.rows(after_id=1, limit=2)] == [1, 2]  # ids start at 1

@@ -50,7 +50,7 @@ def started(m, *ids, ts=T0):
 def snap(ts, election=(), leader=None, readings=None, bad=None, outbox=0):
     """A ZooKeeper snapshot: every contender publishes a reading unless `readings` says otherwise."""
     if readings is None:
-        readings = {node: Reading(value=80.0, ts=ts - 0.1, pid=100) for node in election}
+        readings = {node: Reading(value=80.0, ts=ts - 0.1) for node in election}
     return ZkSnapshot(ts=ts, connected=True, readings=readings, bad=bad or {}, election=tuple(election),
                       leader=leader, outbox_depth=outbox)
 
@@ -396,3 +396,166 @@ def test_apply_keeps_only_what_a_person_reads_in_the_log():
     assert list(m.state.events) == [] and m.state.narration == "Step 1\nexplained\n\npress Enter"
     apply(m, ev.Narration(T0, title="Step 2", body="more"))
     assert [e.title for e in m.state.events] == ["Step 2"]
+
+
+# --------------------------------------------------------------------------- the screen's state (issue 13)
+
+def test_the_latest_stored_round_comes_from_zookeeper_and_the_api_whoever_leads():
+    m = model()
+    started(m, "1")
+    step(m, parse_report({"node": "1", "kind": "delivered", "round": 10, "mean": 80.0, "count": 3, "ts": T0}), T0)
+    assert (m.state.last_round, m.state.last_mean) == (10, 80.0)
+    # a student's node leads: nothing of ours reports rounds, the leader znode says what it delivered
+    info = {"id": "9", "epoch": 2, "delivered_round": 12, "delivered_mean": 81.5, "delivered_count": 4}
+    (known,) = of(step(m, snap(T0 + 1, ("9", "1"), info), T0 + 1), ev.LastRoundKnown)
+    assert (known.round, known.mean, known.count, known.source) == (12, 81.5, 4, "zookeeper")
+    assert (m.state.last_round, m.state.last_mean, m.state.last_count) == (12, 81.5, 4)
+    stale = dict(info, delivered_round=11, delivered_mean=1.0)
+    assert not of(step(m, snap(T0 + 2, ("9", "1"), stale), T0 + 2), ev.LastRoundKnown)
+    # the API's last row, when it is newer
+    (known,) = of(step(m, ApiHealth(ok=True, rows=13, last_round=13, last_mean=79.0, last_count=5, last_id=13,
+                                    rounds=13), T0 + 3), ev.LastRoundKnown)
+    assert (known.round, known.source, m.state.last_count) == (13, "api", 5)
+    assert not of(step(m, ApiHealth(ok=True, rows=13, last_round=12, last_mean=2.0, last_id=12, rounds=13),
+                       T0 + 4), ev.LastRoundKnown)
+    # rows without a round (an unsafe or original leader): a newer row id is a newer mean
+    (known,) = of(step(m, ApiHealth(ok=True, rows=14, last_mean=77.0, last_id=14, rounds=13), T0 + 5),
+                  ev.LastRoundKnown)
+    assert known.round is None and known.row == 14 and m.state.rows_unrounded == 1
+    assert not of(step(m, ApiHealth(ok=True, rows=14, last_mean=77.0, last_id=14, rounds=13), T0 + 6),
+                  ev.LastRoundKnown)
+
+
+def test_a_round_waiting_for_members_is_known_from_the_leader_znode():
+    m = model()
+    started(m, "1", "2")
+    info = {"id": "1", "epoch": 1, "waiting": {"round": 50, "for": ["2"]}}
+    (waiting,) = of(step(m, snap(T0 + 1, ("1", "2"), info), T0 + 1), ev.RoundWaiting)
+    assert (waiting.round, waiting.nodes) == (50, ("2",)) and not waiting.logged
+    assert (m.state.waiting_round, m.state.waiting_for, m.state.waiting_since) == (50, ("2",), T0 + 1)
+    assert not of(step(m, snap(T0 + 2, ("1", "2"), info), T0 + 2), ev.RoundWaiting)     # once per change
+    (done,) = of(step(m, snap(T0 + 3, ("1", "2"), {"id": "1", "epoch": 1}), T0 + 3), ev.RoundWaiting)
+    assert done.round is None and m.state.waiting_round is None and m.state.waiting_since is None
+
+
+def test_a_follower_that_cannot_speak_has_its_session_expiry_said_once_and_its_return_too():
+    m = model()
+    started(m, "1", "2", "3")
+    step(m, snap(T0 + 1, ("1", "2", "3"), {"id": "1", "epoch": 1}), T0 + 1)
+    # paused: its session expires while it is frozen; the supervisor sees it go
+    step(m, Announce(ev.NodePaused(T0 + 2, "2", session_timeout=4.0)), T0 + 2)
+    events = step(m, snap(T0 + 6, ("1", "3"), {"id": "1", "epoch": 1}), T0 + 6)
+    assert [e.node for e in of(events, ev.SessionExpired)] == ["2"] and m.state.nodes["2"].role == ""
+    # resumed: its own SUSPENDED and LOST reports come late and are not said again; its new session is
+    step(m, Announce(ev.NodeResumed(T0 + 7, "2")), T0 + 7)
+    conn = lambda state, t: parse_report({"node": "2", "kind": "connection", "state": state, "ts": t})  # noqa: E731
+    assert step(m, conn("SUSPENDED", T0 + 7.1), T0 + 7.1) == []
+    assert step(m, conn("LOST", T0 + 7.2), T0 + 7.2) == []
+    (back,) = step(m, conn("CONNECTED", T0 + 7.3), T0 + 7.3)
+    assert back.kind == "reconnected" and not back.same_session
+    # killed hard: dead, yet ZooKeeper keeps its place until the session times out; the role stays
+    # as ZooKeeper has it (no flicker), and the expiry is an event
+    step(m, Announce(ev.NodeKilled(T0 + 8, "3", hard=True)), T0 + 8)
+    step(m, ProcessExited("3", -9, "SIGKILL", "/x"), T0 + 8.1)
+    assert m.state.nodes["3"].state == CRASHED and m.state.nodes["3"].role == FOLLOWER
+    assert not of(step(m, snap(T0 + 9, ("1", "2", "3"), {"id": "1", "epoch": 1}), T0 + 9), ev.SessionExpired)
+    assert m.state.nodes["3"].role == FOLLOWER
+    events = step(m, snap(T0 + 12, ("1", "2"), {"id": "1", "epoch": 1}), T0 + 12)
+    assert [e.node for e in of(events, ev.SessionExpired)] == ["3"] and m.state.nodes["3"].role == ""
+    # a graceful stop closes the session: out of the election at once, and no expiry to tell
+    (stopped,) = step(m, ProcessExited("2", 0, "SIGTERM", "/x"), T0 + 13)
+    assert m.state.nodes["2"].role == "" and not of(step(m, snap(T0 + 14, ("1",), {"id": "1", "epoch": 1}),
+                                                         T0 + 14), ev.SessionExpired)
+
+
+def test_a_crashed_leader_keeps_its_role_until_zookeeper_drops_it():
+    m = model()
+    started(m, "1", "2")
+    step(m, snap(T0 + 1, ("1", "2"), {"id": "1", "epoch": 1}), T0 + 1)
+    step(m, ProcessExited("1", -9, "SIGKILL", "/x"), T0 + 2)
+    roles = []
+    for t in (T0 + 2.25, T0 + 2.5, T0 + 2.75):
+        step(m, snap(t, ("1", "2"), {"id": "1", "epoch": 1}), t)
+        roles.append(m.state.nodes["1"].role)
+    assert roles == [LEADER] * 3 and m.state.nodes["1"].state == CRASHED
+
+
+def test_one_row_is_one_process():
+    m = model()
+    started(m, "1", "2")
+    mine = {"1": Reading(80.0, T0, pid=100), "2": Reading(80.0, T0, pid=101)}
+    step(m, snap(T0 + 1, ("1", "2"), {"id": "1", "epoch": 1}, readings=mine), T0 + 1)
+    step(m, ProcessExited("2", 0, "SIGTERM", "/x"), T0 + 2)
+    # a process started by hand with id 2 while ours is stopped: a remote row, not the stopped one
+    by_hand = dict(mine, **{"2": Reading(81.0, T0 + 3, pid=4242, host="lab")})
+    (joined,) = of(step(m, snap(T0 + 3, ("1", "2"), {"id": "1", "epoch": 1}, readings=by_hand), T0 + 3),
+                   ev.RemoteJoined)
+    row = m.state.nodes["2"]
+    assert (joined.node, row.state, row.remote, row.pid, row.role) == ("2", REMOTE, True, 4242, FOLLOWER)
+    # our own restart of 2 meanwhile waits in a row of its own, and goes with its process
+    step(m, Announce(ev.NodeStarted(T0 + 4, "2", pid=300, requested=True)), T0 + 4)
+    assert m.state.shadowed["2"].state == STARTING and m.state.nodes["2"].remote
+    assert [n.pid for n in m.state.sorted_nodes() if n.id == "2"] == [4242, 300]
+    step(m, ProcessExited("2", 1, None, "/x"), T0 + 5)
+    assert "2" not in m.state.shadowed and m.state.nodes["2"].state == REMOTE
+
+
+def test_ids_taken_by_another_cluster_are_remote_rows_never_a_crashed_leader():
+    m = model()
+    started(m, "1", "2")                            # `up --zk` on a ZooKeeper whose ids 1 and 2 are taken
+    theirs = {"1": Reading(80.0, T0, pid=7001, host="other"), "2": Reading(80.0, T0, pid=7002, host="other")}
+    step(m, snap(T0 + 1, ("1", "2"), {"id": "1", "epoch": 4}, readings=theirs), T0 + 1)
+    for node in ("1", "2"):                         # ours are refused and exit
+        step(m, ProcessExited(node, 1, None, "/x"), T0 + 2)
+    rows = [(n.id, n.state, n.role) for n in m.state.sorted_nodes()]
+    assert rows == [("1", REMOTE, LEADER), ("2", REMOTE, FOLLOWER)]
+
+
+def test_unsafe_leaders_act_at_once_on_the_timeline():
+    from cluster_sim.timeline import timeline_text
+
+    m = model(unsafe=True, interval=1.0)
+    started(m, "1", "2")
+    step(m, snap(T0, ("1", "2"), {"id": "1", "epoch": 1, "elected_at": T0}), T0)
+    for t in range(1, 4):
+        step(m, round_report("1", T0 + t), T0 + t)
+    # node 1 frozen: its session expires, node 2 is elected and posts rounds
+    step(m, snap(T0 + 8, ("2",), {"id": "2", "epoch": 2, "elected_at": T0 + 8}), T0 + 8)
+    # node 1 wakes up and goes on posting, as the original design would: both act at once
+    for t in range(9, 16):
+        step(m, round_report("2", T0 + t, epoch=2), T0 + t)
+        step(m, round_report("1", T0 + t + 0.5), T0 + t + 0.5)
+    text = timeline_text(m.terms, ["1", "2"], T0, T0 + 16, width=16)
+    one, two = (line.split("│")[1] for line in text.splitlines()[:2])
+    overlap = range(10, 15)
+    assert all(one[c] != "·" and two[c] != "·" for c in overlap), text
+
+
+def test_rows_without_a_round_are_counted_apart():
+    m = model()
+    step(m, ApiHealth(ok=True, rows=18, rounds=0, last_mean=80.0, last_id=18), T0)
+    assert (m.state.rounds_stored, m.state.rows_unrounded) == (18, 18)
+
+
+def test_start_says_when_the_id_is_still_held():
+    clock = Clock()
+    manager = Manager(model(), FakeSpawner(), lambda node_id, wait: node_id, [Tally()], clock=clock)
+    manager.handle(SpawnNodes(("1", "2")))
+    manager.handle(snap(clock.advance(1), ("1", "2"), {"id": "1", "epoch": 1}))
+
+    def ask(request):
+        reply = queue.Queue(maxsize=1)
+        manager.submit_request(request, reply)
+        manager.handle(manager.queue.get_nowait())
+        return reply.get_nowait()
+
+    assert ask({"cmd": "kill", "id": "2", "hard": True})["ok"]
+    manager._reap()
+    # its old session still holds id 2 in ZooKeeper: the new process waits for it, and says so
+    answer = ask({"cmd": "start", "id": "2"})
+    assert answer["ok"] and "waits up to 10 s for the old session of id 2 to end" in answer["message"]
+    # another process holds the id: refused, naming it
+    manager.handle(snap(clock.advance(1), ("1", "3"), {"id": "1", "epoch": 1},
+                        readings={"3": Reading(80.0, clock(), pid=4242, host="lab")}))
+    answer = ask({"cmd": "start", "id": "3"})
+    assert not answer["ok"] and answer["error"] == "node 3 is held by another process (pid 4242 on lab): stop that one first"

@@ -187,3 +187,18 @@ def ev_announce(event):
     from cluster_sim.supervisor.messages import Announce
 
     return Announce(event)
+
+
+def test_a_recorded_state_keeps_the_faults(cluster):
+    from cluster_sim.supervisor.state import ClusterState
+
+    ask(cluster, cmd="partition", id="1", **{"from": "api"})
+    ask(cluster, cmd="slow", id="2", latency=120, jitter=30)
+    data = cluster.state.to_json(cluster.clock())
+    again = ClusterState.from_json(data, cluster.clock())        # a recording's frame, read back
+    assert {n: v.faults.to_json() for n, v in again.nodes.items()} == \
+        {n["id"]: n["faults"] for n in data["nodes"]}
+    assert again.nodes["1"].faults.partitioned_from == "api" and again.nodes["2"].faults.slow_on == "all"
+    cluster.state, cluster.model.state = again, again
+    text = screen(cluster)
+    assert "cut off from api" in text and "slow 120±30 ms" in text

@@ -115,8 +115,8 @@ def test_stale_reading_is_red():
     console.print(render(cluster(), NOW, stale_after=15.0))
     html = console.export_html(inline_styles=True)
     # the 40 s old reading of node 3 is red, the fresh ones are not
-    assert re.search(r'<span style="color: #800000[^"]*">40\.0s</span>', html)
-    assert not re.search(r'<span style="color: #800000[^"]*">0\.4s</span>', html)
+    assert re.search(r'<span style="color: #800000[^"]*"> *40\.0s</span>', html)
+    assert not re.search(r'<span style="color: #800000[^"]*"> *0\.4s</span>', html)
 
 
 def test_api_unreachable_since():
@@ -132,10 +132,15 @@ def test_api_unknown_is_question_mark():
     assert "?" in api_line and "UNREACHABLE" not in api_line
 
 
-def test_outbox_only_when_something_pending_or_dropped():
+def test_outbox_only_when_something_waits_longer_than_the_round_lag_or_was_dropped():
     assert "Outbox" not in text_of(render(cluster(), NOW))
-    out = text_of(render(cluster(outbox_depth=5, outbox_oldest=37), NOW))
-    assert "Outbox" in out and "5 pending" in out and "oldest round 37" in out
+    # the round in flight every interval (delivered within the lag) would only flash: not shown
+    assert "Outbox" not in text_of(render(cluster(interval=1.0, outbox_depth=1, outbox_oldest=37,
+                                                  outbox_since=NOW - 0.3), NOW))
+    base = int((NOW - 300) // 1.0)      # the round running when the session started
+    out = text_of(render(cluster(interval=1.0, outbox_depth=5, outbox_oldest=base + 37, outbox_since=NOW - 4),
+                         NOW))
+    assert "Outbox" in out and "5 pending" in out and "oldest: round 37, waiting 4s" in out
     out = text_of(render(cluster(outbox_dropped=2), NOW))
     assert "Outbox" in out and "2 dropped" in out
 
@@ -445,3 +450,148 @@ def test_render_timeline_matches_text():
     plain = timeline_text(terms, ["1", "2"], 100.0, 160.0, width=60)
     rendered = text_of(render_timeline(terms, ["1", "2"], 100.0, 160.0, width=60))
     assert [line.rstrip() for line in rendered.splitlines()] == [line.rstrip() for line in plain.splitlines()]
+
+
+# --------------------------------------------------------------------------- the screen (issue 13)
+
+def screen_of(renderable, width, height=None) -> list:
+    console = Console(width=width, file=io.StringIO())
+    return ["".join(seg.text for seg in line).rstrip()
+            for line in console.render_lines(renderable, console.options, pad=False)]
+
+
+def five(**kw) -> ClusterState:
+    state = cluster(nodes={}, interval=1.0, **kw)
+    for i in range(1, 6):
+        state.nodes[str(i)] = NodeView(str(i), pid=2000 + i, state=RUNNING, role=LEADER if i == 2 else FOLLOWER,
+                                       value=80.0 + i, reading_ts=NOW - 0.5, host="vm")
+    return state
+
+
+def test_rounds_are_counted_from_the_session_start_on_screen():
+    base = int((NOW - 300) // 1.0)
+    state = five(last_round=base + 12, last_count=5)
+    header = text_of(render(state, NOW)).split("id ")[0]
+    assert "round 12, 5 readings" in header and str(base) not in header
+    assert state.to_json(NOW)["last_round"] == base + 12          # --json keeps the full number
+
+
+def test_a_waiting_round_is_a_header_note_once_it_waits_longer_than_the_round_lag():
+    base = int((NOW - 300) // 1.0)
+    state = five(last_round=base + 11, waiting_round=base + 12, waiting_for=("3",), waiting_since=NOW - 0.2)
+    assert "waits for" not in text_of(render(state, NOW))
+    state.waiting_since = NOW - 3
+    assert "round 12 waits for node 3" in text_of(render(state, NOW)).split("id ")[0]
+    state.waiting_for = ("3", "4")
+    assert "round 12 waits for nodes 3, 4" in text_of(render(state, NOW))
+
+
+def test_no_election_in_progress_when_no_node_is_alive():
+    state = five(leader=None, epoch=None)
+    assert "election in progress" in text_of(render(state, NOW))
+    for node in state.nodes.values():
+        node.state, node.role = STOPPED, ""
+    out = text_of(render(state, NOW))
+    assert "election in progress" not in out and "no node is running" in out
+
+
+def test_columns_do_not_shift_when_an_age_reaches_10_s_or_a_node_starts():
+    state = five()
+    before = row_of(text_of(render(state, NOW)), "3")
+    state.nodes["3"].reading_ts = NOW - 10.4
+    state.nodes["4"].state = STARTING
+    after = row_of(text_of(render(state, NOW)), "3")
+    assert "10.4s" in after and before.index("vm") == after.index("vm")
+    assert before.index("83.00") == after.index("83.00") and before.index("running") == after.index("running")
+
+
+def test_events_are_shown_in_time_order():
+    state = five()
+    state.events.extend([Notice(NOW - 1, "second"), Notice(NOW - 2, "first"), Notice(NOW, "third")])
+    out = text_of(render(state, NOW))
+    assert out.index("first") < out.index("second") < out.index("third")
+
+
+def test_more_nodes_does_not_widen_the_id_column():
+    state = five()
+    for i in range(6, 40):
+        state.nodes[str(i)] = NodeView(str(i), state=RUNNING, role=FOLLOWER)
+    lines = screen_of(render(state, NOW, max_nodes=5), 100)
+    assert any("34 more (clustersim status)" in line for line in lines)
+    assert re.match(r"1 +2001 ", row_of("\n".join(lines), "1")) and row_of("\n".join(lines), "1").index("2001") < 10
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50), (60, 20)])
+def test_the_screen_fits_the_terminal_with_the_newest_events_and_every_node(size):
+    width, height = size
+    state = five(name="class", narration="Step 1: stop the leader\n" + "A long explanation. " * 30)
+    state.events.extend(Notice(NOW - 60 + i, "event %02d " % i + "that wraps " * (i % 9)) for i in range(40))
+    lines = screen_of(render(state, NOW, width=width, height=height), width)
+    text = "\n".join(lines)
+    assert len(lines) <= height, text
+    assert all(row_of(text, str(i)) for i in range(1, 6)) and "more" not in text
+    assert "event 39" in text and "clustersim kill ID" in text and "(--name class)" in text
+    assert "Step 1: stop the leader" in text
+
+
+def test_a_local_process_waiting_for_its_id_is_a_row_of_its_own():
+    state = five()
+    state.nodes["2"] = NodeView("2", pid=4242, state=REMOTE, role=LEADER, remote=True, host="lab")
+    state.shadowed["2"] = NodeView("2", pid=3002, state=STARTING)
+    out = text_of(render(state, NOW))
+    rows = [line for line in out.splitlines() if line.split() and line.split()[0] == "2"]
+    assert len(rows) == 2 and "remote" in rows[0] and "waits for id 2 (held by pid 4242 on lab)" in rows[1]
+
+
+def test_a_crashed_node_still_in_zookeeper_says_its_session_is_open():
+    state = five()
+    state.nodes["2"].state, state.nodes["2"].exit_code = CRASHED, -9
+    row = row_of(text_of(render(state, NOW)), "2")
+    assert "LEADER" in row and "session still open" in row
+
+
+def test_rows_without_a_round_are_not_called_rounds():
+    out = text_of(render(five(rounds_stored=18, rows_unrounded=18), NOW))
+    assert "0 rounds stored" in out and "18 rows without a round" in out
+    assert "1 round stored" in text_of(render(five(rounds_stored=1, rows_unrounded=0), NOW))
+
+
+def test_status_text_has_the_mean_rounds_api_and_outbox():
+    from cluster_sim.supervisor.status_view import status_text
+
+    base = int((NOW - 300) // 1.0)
+    state = five(last_round=base + 7, last_count=5, outbox_depth=3, outbox_oldest=base + 5, api_ok=False)
+    text = status_text(state.to_json(NOW))
+    assert "Mean       21.38  (round 7, 5 readings)" in text
+    assert "UNREACHABLE" in text and "40 rounds stored" in text and "3 pending (round 5)" in text
+    assert re.search(r"^  2 +2002 +running +★ LEADER +82\.00 +0\.5s +vm$", text, re.M), text
+
+
+def test_a_recorded_frame_drawn_again_matches_the_live_view():
+    from cluster_sim.supervisor.listeners.recorder import redraw
+
+    state = five(narration="Step 2\nWatch the leader.", last_round=int((NOW - 300) // 1.0) + 3, last_count=5)
+    state.events.append(Notice(NOW - 1, "node 3 paused", "warn"))
+    frame = {"t": NOW, "state": state.to_json(NOW), "events": 1}
+    events = [{"ts": NOW - 1, "text": "node 3 paused", "level": "warn"}]
+    again = screen_of(redraw(frame, events, 80, 24), 80)
+    assert again == screen_of(render(state, NOW, width=80, height=24), 80)
+
+
+def test_the_join_command_is_printed_once_as_one_plain_line():
+    from cluster_sim.supervisor.events import JoinCommand
+
+    buf = io.StringIO()
+    console = Console(file=buf, width=60, force_terminal=True)
+    command = "CLUSTERSIM_SECRET=abc clustersim node <ID> --zk 10.0.0.5:2181 --api-url http://10.0.0.5:8080"
+    printer = LivePrinter(console=console)
+    printer.event(JoinCommand(NOW, command=command))
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buf.getvalue())
+    assert command in plain.splitlines() and "│" not in plain
+
+
+def test_a_term_that_continues_a_bar_is_not_labelled_again():
+    terms = [Term("1", 1, start=0.0, end=5.0), Term("1", 1, start=3.0, end=8.0),     # znode term, acting
+             Term("1", 1, start=15.0, end=19.0)]                                     # acting again, later
+    line = bar(timeline_text(terms, ["1"], 0.0, 20.0, width=20), "1")
+    assert line == "e1" + BLOCK * 6 + IDLE * 7 + "e1" + BLOCK * 2 + IDLE, line

@@ -13,7 +13,7 @@ Endpoints (every answer is JSON):
     GET  /nuevo?dato=N[&cluster=&epoch=&round=&leader=&count=&min=&max=&expected=&missing=&...]
     POST /nuevo            the same fields as a JSON object or a form body
     GET  /listar[?after=ID]  every stored row, in id order
-    GET  /health           {"ok": true, "rows": N, "last": row or null}
+    GET  /health           {"ok": true, "rows": N, "rounds": rows with a round, "last": row or null}
 
 `dato` must be a plain finite decimal number; `epoch`, `round`, `count` and
 `expected` non-negative integers; `min`/`max` finite numbers; `missing` a

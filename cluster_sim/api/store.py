@@ -67,10 +67,10 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
-        count = self._db.execute("SELECT COUNT(*) FROM rows").fetchone()[0]
+        count, rounds = self._db.execute("SELECT COUNT(*), COUNT(round) FROM rows").fetchone()
         last = self._db.execute("SELECT * FROM rows ORDER BY id DESC LIMIT 1").fetchone()
         # one tuple, replaced whole, so health() can read it without the lock
-        self._summary = (count, _row_dict(last) if last else None)
+        self._summary = (count, _row_dict(last) if last else None, rounds)
 
     def close(self) -> None:
         with self._lock:
@@ -97,7 +97,8 @@ class Store:
                     self._db.execute("ROLLBACK")
                 raise
             if inserted is not None:
-                self._summary = (self._summary[0] + 1, inserted)
+                count, _, rounds = self._summary
+                self._summary = (count + 1, inserted, rounds + (inserted.get("round") is not None))
         return status, body
 
     def _record(self, dato, columns, extra):
@@ -143,9 +144,9 @@ class Store:
         return [_row_dict(r) for r in found]
 
     def health(self) -> dict:
-        """{"rows": N, "last": row or None} from the cache: no query, no lock."""
-        count, last = self._summary
-        return {"rows": count, "last": dict(last) if last else None}
+        """{"rows": N, "rounds": rows with a round, "last": row or None} from the cache: no query, no lock."""
+        count, last, rounds = self._summary
+        return {"rows": count, "rounds": rounds, "last": dict(last) if last else None}
 
     def stats(self) -> dict:
         with self._lock:

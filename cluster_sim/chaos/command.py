@@ -72,7 +72,7 @@ def make_plan(options: ChaosOptions, status: dict, seed: int) -> Tuple[Plan, Lis
     """The plan for this cluster, and notes on the kinds left out; PlanError (one line) when a
     kind asked for cannot apply or the cluster does not say how it runs."""
     interval, session = status.get("interval"), status.get("session_timeout")
-    if not isinstance(interval, (int, float)) or not isinstance(session, (int, float)):
+    if not isinstance(interval, (int, float)) or not isinstance(session, (int, float)) or not interval or not session:
         raise PlanError(f"cluster {options.name!r} does not say its interval and session timeout "
                         "(a supervisor older than clustersim chaos): restart it")
     why = applicable(status)

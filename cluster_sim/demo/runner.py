@@ -182,7 +182,7 @@ class Demo:
             self.sleep(max(seconds, self.interval))
 
     def _wait_enter(self) -> None:
-        """Wait for a line on stdin (read on this thread, raw, so select() sees every byte)."""
+        """Wait for Enter on stdin (read on this thread, raw, so select() sees every byte)."""
         stream = self.stdin if self.stdin is not None else sys.stdin
         try:
             fd = stream.fileno()
@@ -211,7 +211,11 @@ class Demo:
                 data = b""
             if not data:                # end of input: run straight through from here
                 self.step, self.yes = False, True
-            return
+                return
+            if b"\n" in data or b"\r" in data:
+                return
+            # another key: the live view reads keys one by one (no line editing), so only
+            # Enter moves on, as the hint says
         raise Aborted()
 
     # -- common conditions ---------------------------------------------------

@@ -90,6 +90,26 @@ class NodeFaults:
         times = [f.since for f in (self.zk, self.api) if f.since is not None]
         return min(times) if times else None
 
+    @classmethod
+    def from_json(cls, node: str, data: dict) -> "NodeFaults":
+        """What to_json() wrote (a recording, status --json), read back tolerantly: a field
+        that is missing or odd is a clear link."""
+        def link(raw: object) -> LinkFault:
+            if not isinstance(raw, dict):
+                return LinkFault()
+
+            def number(key: str) -> float:
+                value = raw.get(key)
+                if isinstance(value, bool) or not isinstance(value, (int, float)):
+                    return 0.0
+                return float(value) if math.isfinite(value) and value >= 0 else 0.0
+            since = raw.get("since")
+            return LinkFault(partitioned=raw.get("partitioned") is True, latency_ms=number("latency_ms"),
+                             jitter_ms=number("jitter_ms"),
+                             since=float(since) if isinstance(since, (int, float)) and not isinstance(since, bool)
+                             else None)
+        return cls(node, zk=link(data.get("zk")), api=link(data.get("api")))
+
     def to_json(self) -> dict:
         slow = None
         if self.slow_on:

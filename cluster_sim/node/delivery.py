@@ -72,7 +72,7 @@ class Sender(threading.Thread):
         self.api_ok = None
         self.down_since = None
         self.delivered = 0
-        self.last_delivered = None  # (round, mean)
+        self.last_delivered = None  # (round, mean, count)
         self._attempt = 0
         self._recovered = None  # rounds delivered since the API came back
         self._warned_plain_api = False
@@ -155,7 +155,7 @@ class Sender(threading.Thread):
         self._check_api_kind(response)
         self._remove(agg.round)
         self.delivered += 1
-        self.last_delivered = (agg.round, agg.mean)
+        self.last_delivered = (agg.round, agg.mean, agg.count)
         self._attempt = 0
         if self.api_ok is False:
             self._recovered = 0

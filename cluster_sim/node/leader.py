@@ -158,7 +158,8 @@ class Leadership:
         if self.last is not None:
             info.update(round=self.last.round, mean=self.last.mean, count=self.last.count)
         if sender is not None and sender.last_delivered:
-            info.update(delivered_round=sender.last_delivered[0], delivered_mean=sender.last_delivered[1])
+            info.update(delivered_round=sender.last_delivered[0], delivered_mean=sender.last_delivered[1],
+                        delivered_count=sender.last_delivered[2])
         return json.dumps(info, separators=(",", ":")).encode()
 
     # -- rounds -----------------------------------------------------------

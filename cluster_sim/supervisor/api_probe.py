@@ -25,7 +25,8 @@ def health(body) -> ApiHealth:
     body = body if isinstance(body, dict) else {}
     last = body.get("last") if isinstance(body.get("last"), dict) else {}
     return ApiHealth(ok=True, rows=_number(body.get("rows"), int), last_round=_number(last.get("round"), int),
-                     last_mean=_number(last.get("dato"), float))
+                     last_mean=_number(last.get("dato"), float), last_count=_number(last.get("count"), int),
+                     last_id=_number(last.get("id"), int), rounds=_number(body.get("rounds"), int))
 
 
 class ApiProbe(threading.Thread):

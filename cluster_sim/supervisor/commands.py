@@ -162,7 +162,8 @@ def _start(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
         return _error(f"node {node_id} is already running (pid {ctx.procs[node_id].pid})")
     view = ctx.state.nodes.get(node_id)
     if view is not None and view.remote:
-        return _error(f"node {node_id} is already running remotely ({view.host})")
+        holder = f"pid {view.pid} on {view.host}" if view.pid and view.host else (view.host or "unknown host")
+        return _error(f"node {node_id} is held by another process ({holder}): stop that one first")
     # a node killed hard leaves its znode until its session expires: wait for it
     wait = 2 * ctx.session_timeout + 2.0 if view is not None else 0.0
     started = ctx.start_node(node_id, wait_for_id=wait, requested=True)

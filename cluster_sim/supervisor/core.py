@@ -18,8 +18,8 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Set, Tuple
 
 from cluster_sim.supervisor import events as ev
 from cluster_sim.supervisor import messages as msg
-from cluster_sim.supervisor.model import Model, apply, can_move
-from cluster_sim.supervisor.state import CRASHED, FOLLOWER, LEADER, STARTING, STOPPED
+from cluster_sim.supervisor.model import Model, apply, can_move, local_view
+from cluster_sim.supervisor.state import CRASHED, FOLLOWER, LEADER, PAUSED, RUNNING, STARTING, STOPPED, NodeView
 
 __all__ = ["decide", "step"]
 
@@ -75,9 +75,11 @@ def _snapshot(m: Model, snap: msg.ZkSnapshot, now: float) -> Events:
     for node in sorted(present):
         view = s.nodes.get(node)
         reading = snap.readings.get(node)
-        if view is None:
+        if view is None or (not view.remote and _foreign(m, view, reading)):
+            # one row is one process: another process holding a local id gets a row of its own
             out.append(ev.RemoteJoined(ts, node, host=getattr(reading, "host", None),
                                        pid=getattr(reading, "pid", None)))
+            view = None
         if reading is not None and (view is None or (view.reading_ts, view.value) != (reading.ts, reading.value)):
             out.append(ev.ReadingPublished(ts, node, value=reading.value, taken_at=reading.ts,
                                            host=reading.host, pid=reading.pid))
@@ -86,12 +88,39 @@ def _snapshot(m: Model, snap: msg.ZkSnapshot, now: float) -> Events:
             out.append(ev.UnreadableReading(ts, node, why=why))
         if view is not None and view.state == STARTING and not view.remote and reading is not None:
             out.append(ev.NodeRunning(ts, node))
+    out += _expired(m, snap, present)
     gone = [node for node, view in s.nodes.items() if view.remote and node not in present]
     out += [ev.RemoteLeft(ts, node) for node in gone]
     leader_events, leader = _leader(m, snap)
     out += leader_events
     out += _roles(m, snap, present, set(gone), leader)
     out += _outbox(m, snap)
+    return out
+
+
+def _foreign(m: Model, view: NodeView, reading: Any) -> bool:
+    """The reading of `view`'s id comes from a process this supervisor did not start."""
+    if reading is None:
+        return False
+    if getattr(reading, "bare", False):
+        # a node of the original design, never one of ours; unless ours is alive: then it is its
+        # first publish, seen before the history written with it (the cache watches both apart)
+        return view.state not in (STARTING, RUNNING, PAUSED)
+    pid = getattr(reading, "pid", None)
+    return pid is not None and pid not in m.local_pids.get(view.id, ())
+
+
+def _expired(m: Model, snap: msg.ZkSnapshot, present: Set[str]) -> Events:
+    """A local node that cannot speak for itself (dead, or frozen) left ZooKeeper: its session
+    expired. Said here, as the supervisor sees it; the node's own LOST report, if it comes
+    later (a resumed node), is then not said again."""
+    out: Events = []
+    for node, view in sorted(m.state.nodes.items()):
+        if view.remote or node in present or view.connection == "LOST" or not view.role:
+            continue
+        # a crash by a signal (kill --hard) leaves the session open until ZooKeeper times it out
+        if view.state == PAUSED or (view.state == CRASHED and (view.exit_code or 0) < 0):
+            out.append(ev.SessionExpired(snap.ts, node))
     return out
 
 
@@ -153,16 +182,38 @@ def _outbox(m: Model, snap: msg.ZkSnapshot) -> Events:
     server = None if server is None else str(server)
     if server != s.leader_zk:
         out.append(ev.LeaderZkServer(ts, server=server))
-    mean = _float(info.get("delivered_mean"))
-    if s.last_mean is None and mean is not None:
-        out.append(ev.LastRoundKnown(ts, round=_int(info.get("delivered_round")), mean=mean, source="zookeeper"))
+    out += _latest_round(m, ts, _int(info.get("delivered_round")), _float(info.get("delivered_mean")),
+                         _int(info.get("delivered_count")), None, "zookeeper")
+    raw = info.get("waiting")
+    waiting: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
+    round_no = _int(waiting.get("round")) if snap.leader else None
+    members = waiting.get("for")
+    nodes = tuple(str(n) for n in members) if round_no is not None and isinstance(members, list) else ()
+    if (round_no, nodes) != (s.waiting_round, s.waiting_for):
+        out.append(ev.RoundWaiting(ts, round=round_no, nodes=nodes))
     return out
+
+
+def _latest_round(m: Model, ts: float, round_no: Optional[int], mean: Optional[float], count: Optional[int],
+                  row: Optional[int], source: str) -> Events:
+    """LastRoundKnown when (round, mean) is newer than the header's: whoever leads, the header
+    shows the latest stored round. An unrounded row (an original or unsafe leader) is newer when
+    it is another row of the API."""
+    s = m.state
+    if mean is None and count != 0:
+        return []
+    if round_no is None:
+        if row is None or (s.last_row is not None and row <= s.last_row):
+            return []
+    elif s.last_round is not None and round_no <= s.last_round:
+        return []
+    return [ev.LastRoundKnown(ts, round=round_no, mean=mean, source=source, count=count, row=row)]
 
 
 # --------------------------------------------------------------------------- node reports
 
 def _started(m: Model, r: msg.ReportStarted, now: float) -> Events:
-    view = m.state.nodes.get(r.node)
+    view = local_view(m, r.node)
     if view is None:
         return []
     if view.state == STARTING:
@@ -171,9 +222,11 @@ def _started(m: Model, r: msg.ReportStarted, now: float) -> Events:
 
 
 def _connection(m: Model, r: msg.ReportConnection, now: float) -> Events:
-    view = m.state.nodes.get(r.node)
+    view = local_view(m, r.node)
     if view is None:
         return []
+    if r.state in ("SUSPENDED", "LOST") and view.connection == "LOST":
+        return []      # already said (the supervisor saw the session go while the node could not speak)
     if r.state == "SUSPENDED":
         return [ev.Suspended(r.ts, r.node)]
     if r.state == "LOST":
@@ -209,7 +262,7 @@ def _report(make: Callable[[Any], ev.Event]) -> Callable[[Model, Any, float], Ev
 # --------------------------------------------------------------------------- the rest
 
 def _exited(m: Model, p: msg.ProcessExited, now: float) -> Events:
-    view = m.state.nodes.get(p.node)
+    view = local_view(m, p.node)
     if view is None:
         return []
     code = p.code
@@ -231,12 +284,13 @@ def _api(m: Model, h: msg.ApiHealth, now: float) -> Events:
     s = m.state
     out: Events = []
     if h.ok:
-        if s.api_ok is not True or s.api_down_since is not None or s.rounds_stored != h.rows:
-            out.append(ev.ApiStatus(now, ok=True, rows=h.rows))
-        if s.last_mean is None and h.last_mean is not None:
-            out.append(ev.LastRoundKnown(now, round=h.last_round, mean=h.last_mean, source="api"))
+        unrounded = None if h.rounds is None or h.rows is None else max(0, h.rows - h.rounds)
+        if (s.api_ok is not True or s.api_down_since is not None or s.rounds_stored != h.rows
+                or s.rows_unrounded != unrounded):
+            out.append(ev.ApiStatus(now, ok=True, rows=h.rows, unrounded=unrounded))
+        out += _latest_round(m, now, h.last_round, h.last_mean, h.last_count, h.last_id, "api")
     elif s.api_ok is not False:
-        out.append(ev.ApiStatus(now, ok=False, rows=s.rounds_stored, down_since=now))
+        out.append(ev.ApiStatus(now, ok=False, rows=s.rounds_stored, down_since=now, unrounded=s.rows_unrounded))
     return out
 
 

@@ -58,6 +58,7 @@ class NodeStarted(Event):
     node: str
     pid: Optional[int] = None
     requested: bool = False           # by `clustersim start` (the first spawn is not logged)
+    waits: Optional[float] = None     # the id is still held (an old session): it waits up to this many s
 
     @property
     def logged(self) -> bool:
@@ -290,6 +291,16 @@ class LastRoundKnown(Event):
     round: Optional[int] = None
     mean: Optional[float] = None
     source: str = ""
+    count: Optional[int] = None
+    row: Optional[int] = None          # the API's row id (source "api"): tells a newer unrounded row
+    LOGGED: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class RoundWaiting(Event):
+    """The leader holds `round` back until these members publish up to it (round None: no longer)."""
+    round: Optional[int] = None
+    nodes: Tuple[str, ...] = ()
     LOGGED: ClassVar[bool] = False
 
 
@@ -328,6 +339,7 @@ class ApiStatus(Event):
     ok: bool = False
     rows: Optional[int] = None
     down_since: Optional[float] = None
+    unrounded: Optional[int] = None    # of the rows, those without a round
     LOGGED: ClassVar[bool] = False
 
 

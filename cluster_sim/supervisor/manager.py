@@ -162,10 +162,14 @@ class Manager:
 
     # -- node processes ---------------------------------------------------
     def start_node(self, node_id: str, wait_for_id: float = 0.0, requested: bool = False) -> ev.NodeStarted:
+        before = self.state.nodes.get(node_id)
+        # its id still in the election: a previous process's session (killed hard) holds it
+        held = before is not None and not before.remote and bool(before.role) and wait_for_id > 0
         proc = self.spawner.spawn(self.make_settings(node_id, wait_for_id))
         self.procs[node_id] = proc
         self.log_paths[node_id] = proc.log_path
-        event = ev.NodeStarted(self.clock(), node_id, pid=proc.pid, requested=requested)
+        event = ev.NodeStarted(self.clock(), node_id, pid=proc.pid, requested=requested,
+                               waits=wait_for_id if held else None)
         self.emit(event)
         return event
 

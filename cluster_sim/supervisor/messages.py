@@ -151,6 +151,9 @@ class ApiHealth(Message):
     rows: Optional[int] = None
     last_round: Optional[int] = None
     last_mean: Optional[float] = None
+    last_count: Optional[int] = None
+    last_id: Optional[int] = None      # the last row's id
+    rounds: Optional[int] = None       # rows with a round (None: an API that does not say)
 
 
 @dataclass(frozen=True)

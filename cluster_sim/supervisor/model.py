@@ -11,7 +11,7 @@ process state moves only through `move()`, along PROCESS_TRANSITIONS.
 """
 
 from dataclasses import dataclass, field
-from typing import Callable, Dict, FrozenSet, List, Optional, Tuple
+from typing import Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from cluster_sim.supervisor import events as ev
 from cluster_sim.supervisor.state import (
@@ -19,7 +19,7 @@ from cluster_sim.supervisor.state import (
 )
 from cluster_sim.timeline import Term
 
-__all__ = ["Model", "apply", "move", "can_move", "IllegalTransition", "PROCESS_TRANSITIONS"]
+__all__ = ["Model", "apply", "move", "can_move", "local_view", "IllegalTransition", "PROCESS_TRANSITIONS"]
 
 # A node process's life: which state may follow which (None: no row yet).
 PROCESS_TRANSITIONS: Dict[Optional[str], FrozenSet[str]] = {
@@ -62,6 +62,9 @@ class Model:
     split_brain: bool = False
     seen_bad: Dict[str, str] = field(default_factory=dict)                 # node -> why, last warned
     last_leader: Optional[str] = None
+    local_pids: Dict[str, Set[int]] = field(default_factory=dict)          # node -> every pid we started for it
+    open_term: Optional[Term] = None      # the leader znode's current term (terms also holds acting ones)
+    acting_terms: Dict[str, Term] = field(default_factory=dict)            # unsafe: node -> its latest acting term
 
     def acting_now(self, now: float) -> List[str]:
         """Nodes that computed a round lately (unsafe mode: each of them believes it leads)."""
@@ -74,22 +77,40 @@ def _node(m: Model, node: str) -> Optional[NodeView]:
     return m.state.nodes.get(node)
 
 
+def local_view(m: Model, node: str) -> Optional[NodeView]:
+    """The row of the local process with this id (a row of its own while another process holds
+    the id), or None: what the node's own reports and its process's life change."""
+    shadow = m.state.shadowed.get(node)
+    if shadow is not None:
+        return shadow
+    view = m.state.nodes.get(node)
+    return view if view is not None and not view.remote else None
+
+
 def _started(m: Model, e: ev.NodeStarted) -> None:
-    view = m.state.nodes.get(e.node) or NodeView(id=e.node, state=None)
+    s = m.state
+    if e.pid is not None:
+        m.local_pids.setdefault(e.node, set()).add(e.pid)
+    held = s.nodes.get(e.node)
+    if held is not None and held.remote:
+        view = s.shadowed.get(e.node) or NodeView(id=e.node, state=None)
+        s.shadowed[e.node] = view     # another process holds the id: this one waits in a row of its own
+    else:
+        view = held or NodeView(id=e.node, state=None)
+        s.nodes[e.node] = view
     move(view, STARTING)
     view.pid, view.remote, view.exit_code, view.connection = e.pid, False, None, ""
-    m.state.nodes[e.node] = view
 
 
 def _running(m: Model, e: ev.NodeRunning) -> None:
-    view = _node(m, e.node)
+    view = local_view(m, e.node)
     if view is not None:
         move(view, RUNNING)
         view.host = e.host or view.host
 
 
 def _host(m: Model, e: ev.HostKnown) -> None:
-    view = _node(m, e.node)
+    view = local_view(m, e.node)
     if view is not None:
         view.host = e.host
 
@@ -99,28 +120,36 @@ def _killed(m: Model, e: ev.NodeKilled) -> None:
 
 
 def _paused(m: Model, e: ev.NodePaused) -> None:
-    view = _node(m, e.node)
+    view = local_view(m, e.node)
     if view is not None:
         move(view, PAUSED)
     m.left_at[e.node] = (e.ts, "paused")
 
 
 def _resumed(m: Model, e: ev.NodeResumed) -> None:
-    view = _node(m, e.node)
+    view = local_view(m, e.node)
     if view is not None:
         move(view, RUNNING)
 
 
 def _stopped(m: Model, e: ev.NodeStopped) -> None:
-    view = _node(m, e.node)
+    if m.state.shadowed.get(e.node) is not None:
+        del m.state.shadowed[e.node]   # it never held its id: its row goes with it
+        return
+    view = local_view(m, e.node)
     if view is not None:
         move(view, CRASHED if e.crashed else STOPPED)
-        view.exit_code, view.role = e.exit, ""
+        view.exit_code = e.exit
+        if e.exit is None or e.exit >= 0:
+            view.role = ""   # it closed its session on the way out: out of the election at once
+        # killed by a signal, it could not: it still holds its place (and may still
+        # lead) until ZooKeeper expires its session; the snapshots say when, so the
+        # role does not go blank now and come back with the next snapshot
 
 
 def _connection(state: str) -> Callable[[Model, ev.Event], None]:
     def set_connection(m: Model, e: ev.Event) -> None:
-        view = _node(m, getattr(e, "node"))
+        view = local_view(m, getattr(e, "node"))
         if view is not None:
             view.connection = state
     return set_connection
@@ -129,15 +158,41 @@ def _connection(state: str) -> Callable[[Model, ev.Event], None]:
 def _round(m: Model, e: ev.RoundComputed) -> None:
     if m.unsafe:
         m.acting[e.node] = e.ts
+        _act(m, e)
+
+
+def _act(m: Model, e: ev.RoundComputed) -> None:
+    """Unsafe: the timeline shows what each node did, not only what the leader znode says: a
+    node posting rounds acts as leader from its first round of a run to its last."""
+    term = m.acting_terms.get(e.node)
+    if term is not None and term.end is not None and e.ts - term.end <= 2.5 * m.interval:
+        term.end = e.ts
+        return
+    term = Term(node_id=e.node, epoch=e.epoch or 0, start=e.ts, end=e.ts)
+    m.acting_terms[e.node] = term
+    m.terms.append(term)
 
 
 def _stored(m: Model, e: ev.RoundStored) -> None:
     s = m.state
-    s.last_mean, s.last_round, s.last_count = e.mean, e.round, e.count
+    if s.last_round is None or e.round is None or e.round >= s.last_round:
+        s.last_mean, s.last_round, s.last_count = e.mean, e.round, e.count
 
 
 def _last_round(m: Model, e: ev.LastRoundKnown) -> None:
-    m.state.last_mean, m.state.last_round = e.mean, e.round
+    s = m.state
+    s.last_mean, s.last_round, s.last_count = e.mean, e.round, e.count
+    if e.row is not None:
+        s.last_row = max(e.row, s.last_row or 0)
+
+
+def _waiting(m: Model, e: ev.RoundWaiting) -> None:
+    s = m.state
+    if e.round is None:
+        s.waiting_since = None
+    elif e.round != s.waiting_round:
+        s.waiting_since = e.ts
+    s.waiting_round, s.waiting_for = e.round, tuple(e.nodes)
 
 
 def _dropped(m: Model, e: ev.OutboxDropped) -> None:
@@ -157,7 +212,7 @@ def _api_back(m: Model, e: ev.ApiBack) -> None:
 def _api_status(m: Model, e: ev.ApiStatus) -> None:
     s = m.state
     if e.ok:
-        s.api_ok, s.api_down_since, s.rounds_stored = True, None, e.rows
+        s.api_ok, s.api_down_since, s.rounds_stored, s.rows_unrounded = True, None, e.rows, e.unrounded
     else:
         s.api_ok, s.api_down_since = False, e.down_since
 
@@ -167,13 +222,22 @@ def _zk_connection(m: Model, e: ev.ZkConnection) -> None:
 
 
 def _joined(m: Model, e: ev.RemoteJoined) -> None:
+    s = m.state
+    local = s.nodes.get(e.node)
+    if local is not None and not local.remote and local.state in (STARTING, RUNNING, PAUSED):
+        local.role = ""
+        s.shadowed[e.node] = local     # still alive, without its id: a row of its own
     view = NodeView(id=e.node, state=None, remote=True, host=e.host, pid=e.pid)
     move(view, REMOTE)
-    m.state.nodes[e.node] = view
+    s.nodes[e.node] = view
 
 
 def _left(m: Model, e: ev.RemoteLeft) -> None:
-    m.state.nodes.pop(e.node, None)
+    s = m.state
+    s.nodes.pop(e.node, None)
+    local = s.shadowed.pop(e.node, None)
+    if local is not None:
+        s.nodes[e.node] = local        # the id is free: the local process may take it now
 
 
 def _reading(m: Model, e: ev.ReadingPublished) -> None:
@@ -198,14 +262,16 @@ def _role(m: Model, e: ev.RoleChanged) -> None:
 
 
 def _close_term(m: Model, ts: float) -> None:
-    if m.terms and m.terms[-1].end is None:
-        m.terms[-1].end = ts
+    if m.open_term is not None and m.open_term.end is None:
+        m.open_term.end = ts
+    m.open_term = None
 
 
 def _elected(m: Model, e: ev.LeaderElected) -> None:
     _close_term(m, e.ts)
     start = e.elected_at if e.elected_at is not None else e.ts
-    m.terms.append(Term(node_id=e.node, epoch=e.epoch or 0, start=start, end=None))
+    m.open_term = Term(node_id=e.node, epoch=e.epoch or 0, start=start, end=None)
+    m.terms.append(m.open_term)
     s = m.state
     s.leader, s.epoch, s.leader_since, s.leader_original = e.node, e.epoch, start, e.original
     m.last_leader = e.node
@@ -228,7 +294,15 @@ def _split_over(m: Model, e: ev.SplitBrainEnded) -> None:
 
 def _outbox(m: Model, e: ev.OutboxChanged) -> None:
     s = m.state
+    if not e.depth:
+        s.outbox_since = None
+    elif not s.outbox_depth or s.outbox_since is None:
+        s.outbox_since = e.ts
     s.outbox_depth, s.outbox_oldest, s.outbox_dropped = e.depth, e.oldest, e.dropped
+
+
+def _cluster(m: Model, e: ev.ClusterStarted) -> None:
+    m.state.interval = m.state.interval or e.interval
 
 
 def _leader_zk(m: Model, e: ev.LeaderZkServer) -> None:
@@ -286,7 +360,7 @@ _APPLY: Dict[type, Callable] = {
     ev.ReadingPublished: _reading, ev.UnreadableReading: _unreadable, ev.RoleChanged: _role,
     ev.LeaderElected: _elected, ev.LeaderLost: _lost, ev.SplitBrain: _split, ev.SplitBrainEnded: _split_over,
     ev.OutboxChanged: _outbox, ev.LeaderZkServer: _leader_zk, ev.ZkServerChanged: _zk_server,
-    ev.Narration: _narration, ev.JoinCommand: _join,
+    ev.Narration: _narration, ev.JoinCommand: _join, ev.RoundWaiting: _waiting, ev.ClusterStarted: _cluster,
     ev.Partitioned: _link_fault("partition"), ev.Slowed: _link_fault("slow"), ev.Healed: _link_fault("heal"),
 }
 

@@ -9,6 +9,7 @@ nothing here does I/O. Its event log holds the typed events a person reads
     status = state.to_json(now=time.time())
 """
 
+import math
 from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Deque, Dict, List, Optional, Tuple
@@ -67,6 +68,22 @@ def _faults_json(node: NodeView) -> Optional[Dict[str, Any]]:
     return node.faults.to_json()
 
 
+def _int(value: Any) -> Optional[int]:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _num(value: Any) -> Optional[float]:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _str(value: Any) -> Optional[str]:
+    return None if value is None or isinstance(value, (dict, list)) else str(value)
+
+
+def _dict(value: Any) -> Dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _rounded(age: Optional[float]) -> Optional[float]:
     return None if age is None else round(age, 3)
 
@@ -85,32 +102,103 @@ class ClusterState:
     last_mean: Optional[float] = None
     last_round: Optional[int] = None
     last_count: Optional[int] = None
-    rounds_stored: Optional[int] = None
+    last_row: Optional[int] = None   # the API row id of that mean, when it came from the API
+    waiting_round: Optional[int] = None   # a round the leader holds back for members to catch up
+    waiting_for: Tuple[str, ...] = ()     # ... and the members it waits for
+    waiting_since: Optional[float] = None # since when that round waits
+    rounds_stored: Optional[int] = None   # rows in the API (with or without a round)
+    rows_unrounded: Optional[int] = None  # of those, rows without a round (an original or unsafe leader)
     api_ok: Optional[bool] = None
     api_down_since: Optional[float] = None
     outbox_depth: int = 0
     outbox_oldest: Optional[int] = None
     outbox_dropped: int = 0
+    outbox_since: Optional[float] = None  # when the outbox last went from empty to not empty
     nodes: Dict[str, NodeView] = field(default_factory=dict)
+    # local processes whose id another process holds in ZooKeeper (its row is in `nodes`):
+    # one row is one process, so these are rows of their own
+    shadowed: Dict[str, NodeView] = field(default_factory=dict)
     zk_servers: List[ZkServerView] = field(default_factory=list)
     events: Deque["Event"] = field(default_factory=lambda: deque(maxlen=200))  # the log a person reads
     started_at: float = 0.0
+    interval: float = 0.0               # the cluster's round interval (s)
     join_command: Optional[str] = None
     narration: Optional[str] = None  # what a demo is showing right now (title, then explanation)
     refresh_hz: Optional[float] = None  # how often the view was actually refreshed
     truth_dir: str = ""            # where the local nodes log every sample (clustersim check --truth)
     lang: str = "en"                    # the language events are worded in
-    # how this cluster runs (chaos plans its faults from them)
-    interval: Optional[float] = None
+    # how this cluster runs (chaos plans its faults from them, with `interval`)
     session_timeout: Optional[float] = None
     zk_embedded: bool = False      # ZooKeeper started by `up` (zk-pause, zk-kill apply)
     api_embedded: bool = False     # the API started by `up` (api-stop applies)
     relays: bool = False           # local nodes go through fault relays (partition, slow apply)
 
     def sorted_nodes(self) -> List[NodeView]:
-        def key(node: NodeView) -> Tuple[int, int, str]:
-            return (0, int(node.id), node.id) if node.id.isdigit() else (1, 0, node.id)
-        return sorted(self.nodes.values(), key=key)
+        """Every row, by id; a local process waiting for an id another one holds comes after it."""
+        def key(node: NodeView) -> Tuple[int, int, str, bool]:
+            shadow = node is self.shadowed.get(node.id)
+            return (0, int(node.id), node.id, shadow) if node.id.isdigit() else (1, 0, node.id, shadow)
+        return sorted(list(self.nodes.values()) + list(self.shadowed.values()), key=key)
+
+    def round_base(self) -> Optional[int]:
+        """The round running when this session started: rounds are shown counted from it."""
+        if not self.interval or not self.started_at or self.interval <= 0:
+            return None
+        return int(math.floor(self.started_at / self.interval))
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any], now: float) -> "ClusterState":
+        """The state a `to_json(now)` dict (a recording's frame) describes, as far as it does:
+        enough to draw the view again at another terminal's size. Missing or odd fields are
+        left at their defaults; the event log is not in it."""
+        state = cls(name=_str(data.get("name")) or "default", zk=_str(data.get("zk")) or "",
+                    api_url=_str(data.get("api_url")) or "", zk_connected=data.get("zk_connected") is True,
+                    leader=_str(data.get("leader")), epoch=_int(data.get("epoch")),
+                    leader_original=data.get("leader_original") is True, leader_since=_num(data.get("leader_since")),
+                    leader_zk=_str(data.get("leader_zk")), last_mean=_num(data.get("last_mean")),
+                    last_round=_int(data.get("last_round")), last_count=_int(data.get("last_count")),
+                    rounds_stored=_int(data.get("rounds_stored")), rows_unrounded=_int(data.get("rows_unrounded")),
+                    api_ok=data.get("api_ok") if isinstance(data.get("api_ok"), bool) else None,
+                    api_down_since=_num(data.get("api_down_since")), started_at=_num(data.get("started_at")) or 0.0,
+                    interval=_num(data.get("interval")) or 0.0, join_command=_str(data.get("join_command")),
+                    narration=_str(data.get("narration")), lang=_str(data.get("lang")) or "en")
+        outbox = _dict(data.get("outbox"))
+        state.outbox_depth = _int(outbox.get("depth")) or 0
+        state.outbox_oldest = _int(outbox.get("oldest_round"))
+        state.outbox_dropped = _int(outbox.get("dropped")) or 0
+        state.outbox_since = _num(outbox.get("since"))
+        waiting = _dict(data.get("waiting"))
+        members = waiting.get("for")
+        if _int(waiting.get("round")) is not None and isinstance(members, list):
+            state.waiting_round, state.waiting_for = _int(waiting.get("round")), tuple(str(n) for n in members)
+            state.waiting_since = _num(waiting.get("since"))
+        for server in data.get("zk_servers") or []:
+            server = _dict(server)
+            index = _int(server.get("index"))
+            if index is not None:
+                state.zk_servers.append(ZkServerView(index=index, address=_str(server.get("address")) or "",
+                                                     mode=_str(server.get("mode")) or "down",
+                                                     pid=_int(server.get("pid"))))
+        for raw in data.get("nodes") or []:
+            raw = _dict(raw)
+            node_id = _str(raw.get("id"))
+            if node_id is None:
+                continue
+            age = _num(raw.get("age_s"))
+            node = NodeView(id=node_id, pid=_int(raw.get("pid")), state=_str(raw.get("state")),
+                            role=_str(raw.get("role")) or "", value=_num(raw.get("value")),
+                            reading_ts=None if age is None else now - age, host=_str(raw.get("host")),
+                            remote=raw.get("remote") is True, connection=_str(raw.get("connection")) or "",
+                            exit_code=_int(raw.get("exit_code")), garbage=_int(raw.get("garbage")) or 0)
+            if isinstance(raw.get("faults"), dict):
+                from cluster_sim.netfault.faults import NodeFaults
+
+                node.faults = NodeFaults.from_json(node_id, raw["faults"])
+            if raw.get("waiting") is True and node.id in state.nodes:
+                state.shadowed[node.id] = node
+            else:
+                state.nodes[node.id] = node
+        return state
 
     def to_json(self, now: float) -> Dict[str, Any]:
         from cluster_sim.supervisor.wording import describe, level
@@ -126,17 +214,26 @@ class ClusterState:
             "leader_zk": self.leader_zk,
             "last_mean": self.last_mean,
             "last_round": self.last_round,
+            "last_count": self.last_count,
+            "waiting": ({"round": self.waiting_round, "for": list(self.waiting_for), "since": self.waiting_since}
+                        if self.waiting_round is not None else None),
             "rounds_stored": self.rounds_stored,
+            "rows_unrounded": self.rows_unrounded,
+            "started_at": self.started_at,
+            "interval": self.interval,
+            "leader_since": self.leader_since,
+            "join_command": self.join_command,
+            "lang": self.lang,
             "api_ok": self.api_ok,
             "api_down_since": self.api_down_since,
             "outbox": {
                 "depth": self.outbox_depth,
                 "oldest_round": self.outbox_oldest,
                 "dropped": self.outbox_dropped,
+                "since": self.outbox_since,
             },
             "refresh_hz": self.refresh_hz,
             "truth_dir": self.truth_dir,
-            "interval": self.interval,
             "session_timeout": self.session_timeout,
             "zk_embedded": self.zk_embedded,
             "api_embedded": self.api_embedded,
@@ -158,6 +255,8 @@ class ClusterState:
                     "remote": n.remote,
                     "connection": n.connection,
                     "garbage": n.garbage,
+                    "exit_code": n.exit_code,
+                    "waiting": n is self.shadowed.get(n.id),
                     "faults": _faults_json(n),
                 }
                 for n in self.sorted_nodes()

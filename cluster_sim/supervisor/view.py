@@ -6,31 +6,40 @@ No I/O and no terminal needed; the printer puts the result on screen.
     from cluster_sim.supervisor.view import render, format_event
 
     console = Console()
-    console.print(render(state, now=time.time()))
+    console.print(render(state, now=time.time()))                 # everything, as tall as it is
+    console.print(render(state, now, width=80, height=24))        # laid out to fit an 80x24 terminal
     print(format_event(state.events[-1]))      # "14:02:07.315 leader elected: 3 (epoch 2)"
 
 Events are worded by `wording.describe` in the state's language and coloured
-by `wording.level`. Longer than 300 lines because it is the whole screen as
-one pure function: its parts (narration, header, ensemble, nodes, events,
-footer) are small functions, read top to bottom. Every piece of text that comes from the cluster (ids,
-hosts, event text) is put in `Text` objects, never parsed as rich markup, so
-"[x]" in an id is harmless.
+by `wording.level`; every other word on screen is a label from labels.py.
+Longer than 300 lines because it is the whole screen as one pure function:
+its parts (narration, header, ensemble, nodes, events, footer) are small
+functions, read top to bottom, and `_fit` chooses how they share a terminal
+of a given size. Every piece of text that comes from the cluster (ids, hosts,
+event text) is put in `Text` objects, never parsed as rich markup, so "[x]"
+in an id is harmless.
 """
 
+import io
 import math
+import re
 import time
-from typing import Iterable, List, Optional
+from dataclasses import dataclass, replace
+from typing import Dict, Iterable, List, Optional, Tuple
 
 from rich import box
-from rich.console import Group
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
 from cluster_sim.netfault.faults import label as fault_label
+from cluster_sim.node.settings import default_lag
 
 from .commands import hints
 from .events import Event
+from .labels import label, plural
 from .state import (
     CRASHED,
     FOLLOWER,
@@ -51,6 +60,7 @@ __all__ = [
     "clock",
     "format_duration",
     "format_age",
+    "round_text",
     "CONTROL_HINTS",
 ]
 
@@ -76,6 +86,7 @@ CONNECTION_STYLES = {
 
 LEADER_MARK = "★"
 NONE = "—"
+ALIVE = (RUNNING, STARTING, PAUSED, REMOTE)
 
 CONTROL_HINTS = hints()
 
@@ -135,6 +146,19 @@ def format_age(age) -> str:
     return format_duration(age)
 
 
+def round_text(state: ClusterState, round_no) -> str:
+    """A round as the screen shows it: counted from the session's start ("12"), since a round's
+    own number (seconds since 1970 over the interval) is ten digits nobody can read from the
+    back of a room. `status --json` and the export keep the full number."""
+    if round_no is None:
+        return "?"
+    base = state.round_base()
+    try:
+        return str(int(round_no) - base) if base is not None else str(round_no)
+    except (TypeError, ValueError):
+        return str(round_no)
+
+
 def _num(value, digits: int = 2) -> str:
     if value is None:
         return NONE
@@ -148,9 +172,60 @@ def _s(value) -> str:
     return "" if value is None else str(value)
 
 
+def _lang(state: ClusterState) -> str:
+    return getattr(state, "lang", "en") or "en"
+
+
+def _lag(state: ClusterState) -> float:
+    """How long a round normally takes to be computed and delivered (the node's own rule)."""
+    interval = _finite(getattr(state, "interval", None))
+    return default_lag(interval) if interval and interval > 0 else 1.0
+
+
+# --------------------------------------------------------------------------- layout
+
+@dataclass(frozen=True)
+class Layout:
+    """How the parts share the screen; _fit() picks the roomiest one that fits."""
+
+    compact_header: bool = False     # no box, the uptime in the title line, no Join row
+    boxed_events: bool = True
+    boxed_narration: bool = True
+    narration_lines: Optional[int] = None   # None: all of it
+    table_rule: bool = True          # the line under the column headers
+    max_nodes: Optional[int] = None
+    max_events: int = 10
+    event_lines: Optional[int] = None       # screen lines the events may use (None: max_events events)
+    width: int = 80                  # the terminal's columns (what wrapped lines are counted at)
+
+    @property
+    def events_width(self) -> int:
+        return max(10, self.width - 4 if self.boxed_events else self.width)
+
+    @property
+    def narration_width(self) -> int:
+        return max(10, self.width - 4 if self.boxed_narration else self.width)
+
+
 # --------------------------------------------------------------------------- narration
 
-def _narration(state: ClusterState) -> Optional[Panel]:
+_SENTENCE_END = re.compile(r"[.:?!)»]$")
+
+
+def _reflow(body: str) -> str:
+    """Join lines broken in mid-sentence, so the terminal wraps them at its own width; a
+    line that ends a sentence, and blank lines, stay."""
+    out: List[str] = []
+    for line in body.splitlines():
+        line = line.rstrip()
+        if out and out[-1] and line and not _SENTENCE_END.search(out[-1]):
+            out[-1] += " " + line.lstrip()
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _narration(state: ClusterState, layout: Layout) -> Optional[RenderableType]:
     """What a demo is showing right now: first line the title, the rest the explanation."""
     narration = getattr(state, "narration", None)
     if narration is None:
@@ -162,101 +237,165 @@ def _narration(state: ClusterState) -> Optional[Panel]:
         return None
     # Text, never markup: a "[x]" in a demo's text is shown as it is
     title = Text(lines[0].strip(), style="bold magenta")
-    body = "\n".join(lines[1:]).strip("\n")
-    content = Group(title, Text(body)) if body else title
-    return Panel(content, box=box.HEAVY, border_style="magenta", padding=(0, 1))
+    body = _reflow("\n".join(lines[1:]).strip("\n"))
+    text = Text(body, overflow="fold") if body else None
+    if layout.narration_lines is not None and text is not None:
+        text = _first_lines(text, layout.narration_lines, layout.narration_width)
+    if layout.boxed_narration:
+        content = Group(title, text) if text is not None else title
+        return Panel(content, box=box.HEAVY, border_style="magenta", padding=(0, 1))
+    rule = Rule(title, style="magenta", align="left", characters="━")
+    return Group(rule, text) if text is not None else rule
+
+
+def _first_lines(text: Text, lines: int, width: int) -> Optional[Text]:
+    """`text` cut to its first `lines` lines as wrapped at `width`."""
+    if lines <= 0:
+        return None
+    wrapped = text.wrap(_measure(), width)
+    if len(wrapped) <= lines:
+        return text
+    kept = Text("\n").join(wrapped[:lines])
+    kept.append(" …", style="dim")
+    return kept
 
 
 # --------------------------------------------------------------------------- header
 
 def _leader_text(state: ClusterState, now: float) -> Text:
+    lang = _lang(state)
     if state.leader is None:
-        return Text("none — election in progress", style="bold red")
+        alive = any(n.state in ALIVE for n in state.sorted_nodes())
+        return Text(label("no_leader" if alive or not state.nodes else "no_leader_no_node", lang),
+                    style="bold red")
     if state.leader_original:
-        text = Text.assemble(("node ", "bold"), (_s(state.leader), "bold yellow"),
-                             ("  original design: unfenced, no rounds", "yellow"))
+        text = Text.assemble((label("node", lang) + " ", "bold"), (_s(state.leader), "bold yellow"),
+                             ("  " + label("original_leader", lang), "yellow"))
     else:
         epoch = "?" if state.epoch is None else str(state.epoch)
         text = Text.assemble(
-            ("node ", "bold"), (_s(state.leader), "bold yellow"), ("  epoch ", "bold"), (epoch, "bold")
+            (label("node", lang) + " ", "bold"), (_s(state.leader), "bold yellow"),
+            ("  " + label("epoch", lang) + " ", "bold"), (epoch, "bold")
         )
     if state.leader_since is not None:
-        text.append("  (for %s)" % format_duration(now - state.leader_since), style="dim")
+        text.append("  " + label("leading_for", lang, duration=format_duration(now - state.leader_since)),
+                    style="dim")
     return text
 
 
-def _mean_text(state: ClusterState) -> Text:
-    if state.last_mean is None:
-        return Text("no round delivered yet", style="dim")
+def _mean_text(state: ClusterState, now: float) -> Text:
+    lang = _lang(state)
     text = Text()
-    text.append(_num(state.last_mean), style="bold")
-    details = []
-    if state.last_round is not None:
-        details.append("round %s" % state.last_round)
-    if state.last_count is not None:
-        details.append("%s reading%s" % (state.last_count, "" if state.last_count == 1 else "s"))
-    if details:
-        text.append("  (" + ", ".join(details) + ")")
+    if state.last_mean is None and state.last_count != 0:
+        text.append(label("no_round", lang), style="dim")
+    else:
+        text.append(_num(state.last_mean) if state.last_mean is not None else label("no_readings", lang),
+                    style="bold")
+        details = []
+        if state.last_round is not None:
+            details.append(label("round", lang, round=round_text(state, state.last_round)))
+        elif state.last_row is not None:
+            details.append(label("row", lang, row=state.last_row))
+        if state.last_count:
+            details.append(plural("readings", state.last_count, lang))
+        if details:
+            text.append("  (" + ", ".join(details) + ")")
+    waiting = _waiting_text(state, now)
+    if waiting is not None:
+        text.append("  · ")
+        text.append_text(waiting)
     return text
+
+
+def _waiting_text(state: ClusterState, now: float) -> Optional[Text]:
+    """"round 12 waits for node 3", once a round has waited longer than the round lag."""
+    if state.waiting_round is None or not state.waiting_for:
+        return None
+    since = state.waiting_since
+    if since is None or now - since <= _lag(state):
+        return None
+    lang = _lang(state)
+    nodes = list(state.waiting_for)
+    who = label("waits_node" if len(nodes) == 1 else "waits_nodes", lang, nodes=", ".join(nodes))
+    return Text(label("waits_for", lang, round=round_text(state, state.waiting_round), who=who), style="yellow")
 
 
 def _api_text(state: ClusterState) -> Text:
+    lang = _lang(state)
     text = Text()
     if state.api_url:
         text.append(state.api_url + "  ")
     if state.api_ok is True:
-        text.append("OK", style="green")
+        text.append(label("api_ok", lang), style="green")
     elif state.api_ok is False:
-        msg = "UNREACHABLE"
         if state.api_down_since is not None:
-            msg += " since " + clock(state.api_down_since, millis=False)
+            msg = label("api_down_since", lang, time=clock(state.api_down_since, millis=False))
+        else:
+            msg = label("api_down", lang)
         text.append(msg, style="bold red")
     else:
         text.append("?", style="dim")
     if state.rounds_stored is not None:
-        text.append("  · %s rounds stored" % state.rounds_stored)
+        unrounded = state.rows_unrounded or 0
+        text.append("  · " + plural("rounds_stored", max(0, state.rounds_stored - unrounded), lang))
+        if unrounded:
+            text.append("  · " + plural("rows_unrounded", unrounded, lang), style="yellow")
     return text
 
 
-def _outbox_text(state: ClusterState) -> Optional[Text]:
+def _outbox_text(state: ClusterState, now: float) -> Optional[Text]:
+    """Shown when a round waits in the outbox longer than the round lag, or rounds were dropped:
+    the round in flight every interval is normal, and would only flash."""
+    lang = _lang(state)
     depth = state.outbox_depth or 0
     dropped = state.outbox_dropped or 0
-    if depth <= 0 and dropped <= 0:
+    since = state.outbox_since
+    waiting = depth > 0 and since is not None and now - since > _lag(state)
+    if not waiting and dropped <= 0:
         return None
     text = Text()
-    text.append("%s pending" % depth, style="yellow" if depth else "")
-    if depth and state.outbox_oldest is not None:
-        text.append(" (oldest round %s)" % state.outbox_oldest)
+    if waiting:
+        text.append(label("pending", lang, n=depth), style="yellow")
+        if state.outbox_oldest is not None:
+            text.append(" " + label("oldest_round", lang, round=round_text(state, state.outbox_oldest),
+                                    duration=format_duration(now - since)))
     if dropped:
-        text.append("  · %s dropped" % dropped, style="red")
+        text.append(("  · " if waiting else "") + label("dropped", lang, n=dropped), style="red")
     return text
 
 
 def _zk_text(state: ClusterState) -> Text:
+    lang = _lang(state)
     text = Text(state.zk or "?")
     if state.zk_connected:
-        text.append("  connected", style="green")
+        text.append("  " + label("connected", lang), style="green")
     else:
-        text.append("  not connected", style="bold red")
+        text.append("  " + label("not_connected", lang), style="bold red")
     return text
 
 
-def _header(state: ClusterState, now: float) -> Panel:
+def _header(state: ClusterState, now: float, layout: Layout) -> RenderableType:
+    lang = _lang(state)
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    grid.add_row("Leader", _leader_text(state, now))
-    grid.add_row("Mean", _mean_text(state))
-    grid.add_row("ZooKeeper", _zk_text(state))
-    grid.add_row("API", _api_text(state))
-    outbox = _outbox_text(state)
+    grid.add_row(label("leader", lang), _leader_text(state, now))
+    grid.add_row(label("mean", lang), _mean_text(state, now))
+    grid.add_row(label("zookeeper", lang), _zk_text(state))
+    grid.add_row(label("api", lang), _api_text(state))
+    outbox = _outbox_text(state, now)
     if outbox is not None:
-        grid.add_row("Outbox", outbox)
+        grid.add_row(label("outbox", lang), outbox)
+    title = Text.assemble((label("title", lang), "bold"), " · ", (_s(state.name) or "default", "bold cyan"))
+    if layout.compact_header:
+        if state.started_at:
+            title.append(" · " + label("up_for", lang, duration=format_duration(now - state.started_at)),
+                         style="dim")
+        return Group(Rule(title, align="left", style="dim"), grid)
     if state.started_at:
-        grid.add_row("Uptime", format_duration(now - state.started_at))
+        grid.add_row(label("uptime", lang), format_duration(now - state.started_at))
     if state.join_command:
-        grid.add_row("Join", Text(str(state.join_command), style="bold cyan"))
-    title = Text.assemble(("clustersim", "bold"), " · ", (_s(state.name) or "default", "bold cyan"))
+        grid.add_row(label("join", lang), Text(str(state.join_command), style="bold cyan"))
     return Panel(grid, title=title, title_align="left", box=box.ROUNDED)
 
 
@@ -266,8 +405,9 @@ def _zk_servers(state: ClusterState) -> Optional[Text]:
     servers = list(state.zk_servers or [])
     if len(servers) <= 1:
         return None
+    lang = _lang(state)
     text = Text()
-    text.append("ZooKeeper ensemble:", style="bold")
+    text.append(label("ensemble", lang), style="bold")
     for server in servers:
         mode = _s(server.mode) or "?"
         style = {"leader": "bold", "follower": "", "standalone": "", "down": "bold red",
@@ -277,42 +417,52 @@ def _zk_servers(state: ClusterState) -> Optional[Text]:
         text.append(_s(server.address) + " ")
         text.append(mode, style=style)
         if state.leader_zk and state.leader_zk == server.address:
-            text.append(" ← leader's session", style="yellow")
+            text.append(" " + label("leaders_session", lang), style="yellow")
     if not any(s.mode in ("leader", "follower", "observer", "standalone") for s in servers):
-        text.append("   → no quorum: nobody can read or write, every session waits", style="bold red")
+        text.append("   " + label("no_quorum", lang), style="bold red")
     return text
 
 
 # --------------------------------------------------------------------------- nodes
 
-def _notes(node: NodeView, original: bool = False) -> Text:
+def _notes(state: ClusterState, node: NodeView, original: bool = False) -> Text:
+    lang = _lang(state)
     parts: List[Text] = []
     if original:
-        parts.append(Text("original design", style="yellow"))
+        parts.append(Text(label("original", lang), style="yellow"))
     if node.host:
         parts.append(Text(str(node.host), style="cyan" if node.remote else ""))
     if node.remote and node.state != REMOTE:
-        parts.append(Text("remote", style="cyan"))
+        parts.append(Text(label("remote", lang), style="cyan"))
     fault = fault_label(node.faults) if node.faults is not None else ""
     if fault:
         parts.append(Text(fault, style="bold magenta"))   # partition / slow: what the teacher did to it
+    if node is state.shadowed.get(node.id):
+        holder = state.nodes.get(node.id)
+        who = (label("holder", lang, pid=_s(holder.pid) or "?", host=_s(holder.host) or "?")
+               if holder is not None and (holder.pid or holder.host) else label("another_process", lang))
+        parts.append(Text(label("waits_for_id", lang, id=node.id, holder=who), style="yellow"))
     conn = _s(node.connection).upper()
-    if conn and conn != "CONNECTED":
+    if conn and conn != "CONNECTED" and node.state not in (STOPPED, CRASHED):
         parts.append(Text(conn, style=CONNECTION_STYLES.get(conn, "yellow")))
     if node.garbage:
-        parts.append(Text("%s bad" % node.garbage, style="red"))
+        parts.append(Text(label("bad_readings", lang, n=node.garbage), style="red"))
     if node.exit_code is not None and node.state in (CRASHED, STOPPED):
-        parts.append(Text("exit %s" % node.exit_code, style="red" if node.state == CRASHED else "dim"))
+        parts.append(Text(label("exit", lang, code=node.exit_code),
+                          style="red" if node.state == CRASHED else "dim"))
+    if node.state == CRASHED and node.role:
+        parts.append(Text(label("session_open", lang), style="yellow"))
     return Text(" · ").join(parts)
 
 
-def _node_row(node: NodeView, now: float, stale_after: float, original: bool = False) -> list:
+def _node_row(state: ClusterState, node: NodeView, now: float, stale_after: float) -> list:
+    original = state.leader_original and node.id == state.leader and node.role == LEADER
     is_leader = node.role == LEADER
     id_text = Text(_s(node.id), style="bold yellow" if is_leader else "bold")
-    state = _s(node.state) or "?"
-    state_text = Text(state, style=STATE_STYLES.get(state, ""))
+    state_name = _s(node.state) or "?"
+    state_text = Text(state_name, style=STATE_STYLES.get(state_name, ""))
     if is_leader:
-        role_text = Text(LEADER_MARK + " " + LEADER, style="bold yellow")
+        role_text = Text(LEADER_MARK + " " + LEADER, style="bold yellow" if node.state != CRASHED else "yellow")
     elif node.role == FOLLOWER:
         role_text = Text(FOLLOWER, style="dim")
     else:
@@ -325,7 +475,7 @@ def _node_row(node: NodeView, now: float, stale_after: float, original: bool = F
         stale = False
     age_text = Text(format_age(age), style="red" if stale else "")
     pid = Text(NONE if node.pid is None else str(node.pid), style="dim")
-    return [id_text, pid, state_text, role_text, reading, age_text, _notes(node, original and is_leader)]
+    return [id_text, pid, state_text, role_text, reading, age_text, _notes(state, node, original)]
 
 
 def _pick_nodes(nodes: List[NodeView], leader: Optional[str], max_nodes: Optional[int]):
@@ -340,25 +490,28 @@ def _pick_nodes(nodes: List[NodeView], leader: Optional[str], max_nodes: Optiona
     return shown, len(nodes) - len(shown)
 
 
-def _node_table(state: ClusterState, now: float, stale_after: float, max_nodes: Optional[int]) -> Table:
-    nodes = state.sorted_nodes() if state.nodes else []
-    shown, hidden = _pick_nodes(nodes, state.leader, max_nodes)
-    table = Table(box=box.SIMPLE_HEAD, expand=False, pad_edge=False, show_edge=False)
-    table.add_column("id", overflow="fold", max_width=32)
-    table.add_column("pid", justify="right", no_wrap=True)
-    table.add_column("state", no_wrap=True)
-    table.add_column("role", no_wrap=True)
-    table.add_column("reading", justify="right", no_wrap=True)
-    table.add_column("age", justify="right", no_wrap=True)
-    table.add_column("host / notes", overflow="fold")
+def _node_table(state: ClusterState, now: float, stale_after: float, layout: Layout) -> RenderableType:
+    lang = _lang(state)
+    nodes = state.sorted_nodes() if (state.nodes or state.shadowed) else []
+    shown, hidden = _pick_nodes(nodes, state.leader, layout.max_nodes)
+    table = Table(box=box.SIMPLE_HEAD if layout.table_rule else None, expand=False, pad_edge=False,
+                  show_edge=False, header_style="bold" if layout.table_rule else "bold underline")
+    # minimum widths: a column must not shift when an age reaches 10 s or a node starts
+    table.add_column(label("col_id", lang), overflow="fold", max_width=32, min_width=2)
+    table.add_column(label("col_pid", lang), justify="right", no_wrap=True, min_width=7)
+    table.add_column(label("col_state", lang), no_wrap=True, min_width=8)
+    table.add_column(label("col_role", lang), no_wrap=True, min_width=8)
+    table.add_column(label("col_reading", lang), justify="right", no_wrap=True, min_width=7)
+    table.add_column(label("col_age", lang), justify="right", no_wrap=True, min_width=6)
+    table.add_column(label("col_notes", lang), overflow="fold")
     for node in shown:
-        original = state.leader_original and node.id == state.leader
-        table.add_row(*_node_row(node, now, stale_after, original))
+        table.add_row(*_node_row(state, node, now, stale_after))
     if not nodes:
-        table.add_row(Text("no nodes", style="dim"), "", "", "", "", "", "")
-    if hidden:
-        table.add_row(Text("… %d more (clustersim status)" % hidden, style="dim"), "", "", "", "", "", "")
-    return table
+        table.add_row(Text(label("no_nodes", lang), style="dim"), "", "", "", "", "", "")
+    if not hidden:
+        return table
+    # below the table, not in it: a long line in the id column would widen it
+    return Group(table, Text(label("more_nodes", lang, n=hidden), style="dim"))
 
 
 # --------------------------------------------------------------------------- events
@@ -367,14 +520,47 @@ def _event_line(event: Event, lang: str) -> Text:
     return Text(format_event(event, lang), style=EVENT_STYLES.get(level(event), ""))
 
 
-def _events(events: Iterable[Event], max_events: int, lang: str = "en") -> Panel:
-    events = list(events or [])
-    last = events[-max_events:] if max_events > 0 else []
-    if last:
-        body = Group(*[_event_line(e, lang) for e in last])
+def _in_time_order(events: Iterable[Event]) -> List[Event]:
+    """The log in the order things happened (reports from nodes can arrive after the supervisor's
+    own events of a later moment); equal times keep their arrival order."""
+    def when(event: Event) -> float:
+        ts = _finite(getattr(event, "ts", None))
+        return ts if ts is not None else -math.inf
+    return sorted(list(events or []), key=when)
+
+
+def _events(state: ClusterState, layout: Layout) -> RenderableType:
+    lang = _lang(state)
+    events = _in_time_order(state.events)
+    if layout.event_lines is not None:
+        lines = _newest_lines(events, layout.event_lines, lang, layout.events_width)
     else:
-        body = Text("no events yet", style="dim")
-    return Panel(body, title="events", title_align="left", box=box.ROUNDED)
+        last = events[-layout.max_events:] if layout.max_events > 0 else []
+        lines = [_event_line(e, lang) for e in last]
+    body: RenderableType = Group(*lines) if lines else Text(label("no_events", lang), style="dim")
+    if layout.boxed_events:
+        return Panel(body, title=label("events", lang), title_align="left", box=box.ROUNDED)
+    return Group(Rule(Text(label("events", lang)), align="left", style="dim"), body)
+
+
+def _newest_lines(events: List[Event], room: int, lang: str, width: int) -> List[Text]:
+    """The newest events that fit in `room` screen lines of `width` columns, wrapped lines
+    counted; when even the newest one alone does not fit, it is cut to what does."""
+    shown: List[Text] = []
+    used = 0
+    console = _measure()
+    for event in reversed(events):
+        line = _event_line(event, lang)
+        height = len(line.wrap(console, width))
+        if used + height > room:
+            if not shown and room > 0:
+                line.truncate(width * room - 1)
+                line.append("…")
+                shown.append(line)
+            break
+        shown.append(line)
+        used += height
+    return list(reversed(shown))
 
 
 def _footer(state: ClusterState) -> Text:
@@ -382,6 +568,90 @@ def _footer(state: ClusterState) -> Text:
     if state.name and state.name != "default":
         text.append("   (--name %s)" % state.name, style="dim")
     return text
+
+
+# --------------------------------------------------------------------------- fitting a terminal
+
+def _measure() -> Console:
+    """A console to measure with: it writes to a string buffer, never to a terminal."""
+    return Console(width=80, file=io.StringIO(), color_system=None, force_terminal=False,
+                   force_jupyter=False, legacy_windows=False)
+
+
+def _height(renderable: RenderableType, width: int) -> int:
+    console = _measure()
+    return len(console.render_lines(renderable, console.options.update_width(max(1, width)), pad=False))
+
+
+def _parts(state: ClusterState, now: float, stale_after: float, layout: Layout):
+    """The parts of the screen top to bottom, as (key, renderable): a key names what a part's
+    height depends on, so _fit measures each variant once."""
+    narration = _narration(state, layout)
+    if narration is not None:
+        yield ("narration", layout.boxed_narration, layout.narration_lines), narration
+    yield ("header", layout.compact_header), _header(state, now, layout)
+    servers = _zk_servers(state)
+    if servers is not None:
+        yield ("servers",), servers
+    yield ("nodes", layout.table_rule, layout.max_nodes), _node_table(state, now, stale_after, layout)
+    yield ("events",), _events(state, layout)
+    yield ("footer",), _footer(state)
+
+
+def _compose(state: ClusterState, now: float, stale_after: float, layout: Layout) -> List[RenderableType]:
+    return [part for _, part in _parts(state, now, stale_after, layout)]
+
+
+def _fit(state: ClusterState, now: float, stale_after: float, width: int, height: int,
+         max_events: int) -> Layout:
+    """The roomiest layout whose parts fit `height` lines of `width` columns, in this order of
+    what matters: the footer, the header, every node of a small cluster, the narration, the newest
+    events (at least two lines of them). Failing that, the narration is cut, then the node rows."""
+    event_need = 2 if len(state.events) > 1 else 1
+    measured: Dict[tuple, int] = {}
+
+    def room(layout: Layout) -> int:
+        """Screen lines left for event lines once everything else is laid out."""
+        fixed = 0
+        for key, part in _parts(state, now, stale_after, replace(layout, event_lines=0)):
+            if key[0] == "events":
+                continue
+            if key not in measured:
+                measured[key] = _height(part, width)
+            fixed += measured[key]
+        return height - fixed - (2 if layout.boxed_events else 1)
+
+    base = Layout(max_events=max_events, width=width)
+    steps = [base,
+             replace(base, compact_header=True),
+             replace(base, compact_header=True, boxed_events=False, boxed_narration=False),
+             replace(base, compact_header=True, boxed_events=False, boxed_narration=False, table_rule=False)]
+    for step in steps:
+        left = room(step)
+        if left >= event_need:
+            return replace(step, event_lines=min(left, _lines_wanted(state, step)))
+    # still too tall: cut the narration down, then the node rows
+    layout = steps[-1]
+    narration = state.narration is not None
+    for lines in ((6, 4, 2, 1) if narration else ()):
+        left = room(replace(layout, narration_lines=lines))
+        if left >= event_need:
+            return replace(layout, narration_lines=lines, event_lines=left)
+    layout = replace(layout, narration_lines=1 if narration else None)
+    nodes = len(state.nodes) + len(state.shadowed)
+    for rows in range(nodes - 1, 2, -1):
+        left = room(replace(layout, max_nodes=rows))
+        if left >= event_need:
+            return replace(layout, max_nodes=rows, event_lines=left)
+    return replace(layout, max_nodes=min(nodes, 3), event_lines=1)
+
+
+def _lines_wanted(state: ClusterState, layout: Layout) -> int:
+    """Screen lines the newest `max_events` events take."""
+    lang = _lang(state)
+    newest = _in_time_order(state.events)[-layout.max_events:] if layout.max_events > 0 else []
+    console = _measure()
+    return max(1, sum(len(_event_line(e, lang).wrap(console, layout.events_width)) for e in newest))
 
 
 # --------------------------------------------------------------------------- render
@@ -393,23 +663,27 @@ def render(
     max_events: int = 10,
     stale_after: float = 15.0,
     max_nodes: Optional[int] = None,
+    width: Optional[int] = None,
+    height: Optional[int] = None,
 ) -> Group:
     """The whole screen for `state` at wall-clock `now`.
 
-    max_events: how many of the latest events the log shows.
+    max_events: how many of the latest events the log shows (at most).
     stale_after: a reading older than this many seconds has its age in red.
     max_nodes: show at most this many node rows (the leader's always among them)
-        and a "… N more" row; None shows them all.
+        and a "… N more" line; None shows them all.
+    width, height: the terminal's size; with both, the screen is laid out to fit it
+        (see _fit), else every part is drawn as tall as it is.
     """
-    parts = []
-    narration = _narration(state)
-    if narration is not None:
-        parts.append(narration)
-    parts.append(_header(state, now))
-    servers = _zk_servers(state)
-    if servers is not None:
-        parts.append(servers)
-    parts.append(_node_table(state, now, stale_after, max_nodes))
-    parts.append(_events(state.events, max_events, getattr(state, "lang", "en") or "en"))
-    parts.append(_footer(state))
-    return Group(*parts)
+    if width is not None and height is not None and width > 0 and height > 0:
+        layout = _fit(state, now, stale_after, int(width), int(height), max_events)
+        if max_nodes is not None:
+            layout = replace(layout, max_nodes=min(max_nodes, layout.max_nodes or max_nodes))
+    else:
+        layout = Layout(max_events=max_events, max_nodes=max_nodes, width=width or 80)
+    return Group(*_compose(state, now, stale_after, layout))
+
+
+def fitted_size(renderable: RenderableType, width: int) -> Tuple[int, int]:
+    """(width, height) `renderable` takes on a terminal `width` columns wide (for tests and replay)."""
+    return width, _height(renderable, width)

@@ -114,7 +114,9 @@ def _narration(e: ev.Narration) -> str:
 
 
 _EN: Dict[type, Callable] = {
-    ev.NodeStarted: lambda e: f"node {e.node} started (pid {e.pid})",
+    ev.NodeStarted: lambda e: (f"node {e.node} started (pid {e.pid})"
+                               + (f"; it waits up to {_g(e.waits)} s for the old session of id {e.node} to end"
+                                  if e.waits else "")),
     ev.NodeKilled: lambda e: (f"node {e.node}{_the_leader(e.was_leader)} killed "
                               f"({'SIGKILL' if e.hard else 'SIGTERM'})"),
     ev.NodePaused: lambda e: (f"node {e.node}{_the_leader(e.was_leader)} paused (SIGSTOP): "

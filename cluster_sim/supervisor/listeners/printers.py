@@ -8,29 +8,84 @@
     printer.stop(final_renderable=timeline)
 
 Both are listeners (listeners/__init__.py). LivePrinter redraws the whole
-view on each frame (rich.live.Live, no auto refresh). PlainPrinter prints each
-event a person reads as it arrives, one "HH:MM:SS.mmm text" line, with no
-escape codes (for pipes, logs and CI).
+view on each frame (rich.live.Live, no auto refresh), laid out for the
+terminal's size, with the keyboard quiet meanwhile (QuietKeyboard: a key
+typed, an Enter for a demo's next step, must not echo into the frame and
+shift it). PlainPrinter prints each event a person reads as it arrives, one
+"HH:MM:SS.mmm text" line, with no escape codes (for pipes, logs and CI).
 """
 
+import atexit
 import sys
-from typing import Any, Optional
+import termios
+from typing import Any, List, Optional
 
 from rich.console import Console
 from rich.errors import ConsoleError
 from rich.live import Live
 from rich.text import Text
 
-from cluster_sim.supervisor.events import Event
+from cluster_sim.supervisor.events import Event, JoinCommand
+from cluster_sim.supervisor.labels import label
 from cluster_sim.supervisor.listeners import Listener
 from cluster_sim.supervisor.state import ClusterState
 from cluster_sim.supervisor.view import format_event, render
 
-__all__ = ["LivePrinter", "PlainPrinter", "choose_printer"]
+__all__ = ["LivePrinter", "PlainPrinter", "QuietKeyboard", "choose_printer"]
+
+
+class QuietKeyboard:
+    """While the live view owns the terminal, keys are neither echoed nor held for a whole line.
+
+        keyboard = QuietKeyboard(sys.stdin).start()    # nothing happens when stdin is no terminal
+        ...
+        keyboard.stop()                                # as it was; keys typed meanwhile are dropped
+
+    Echo would print the key (an Enter: a new line) where the cursor is, inside
+    the frame, and the next frame would be drawn one line lower each time.
+    Ctrl-C still interrupts (ISIG stays). The terminal is given back by stop(),
+    which the printer calls on every way out, and at exit as a last resort; a
+    SIGKILLed supervisor's reaper gives it back too (reaper.py).
+    """
+
+    def __init__(self, stream=None):
+        self.stream = stream if stream is not None else sys.stdin
+        self._fd: Optional[int] = None
+        self._saved: Optional[List[Any]] = None
+
+    def start(self) -> "QuietKeyboard":
+        try:
+            fd = self.stream.fileno()
+            if not self.stream.isatty():
+                return self
+            saved = termios.tcgetattr(fd)
+            quiet = termios.tcgetattr(fd)
+            quiet[3] &= ~(termios.ECHO | termios.ICANON)
+            quiet[6][termios.VMIN], quiet[6][termios.VTIME] = 1, 0
+            termios.tcsetattr(fd, termios.TCSANOW, quiet)
+        except (AttributeError, OSError, ValueError, termios.error):  # no terminal: nothing to quiet
+            return self
+        self._fd, self._saved = fd, saved
+        atexit.register(self.stop)
+        return self
+
+    def stop(self) -> None:
+        """Give the terminal back as it was. Idempotent."""
+        fd, saved = self._fd, self._saved
+        self._fd = self._saved = None
+        if fd is None or saved is None:
+            return
+        try:
+            # TCSAFLUSH: keys typed at the live view are dropped, not run by the shell afterwards
+            termios.tcsetattr(fd, termios.TCSAFLUSH, saved)
+        except (OSError, ValueError, termios.error):  # the terminal is gone: nothing to give back
+            pass
+        atexit.unregister(self.stop)
 
 
 class LivePrinter(Listener):
-    """The live terminal view. `console` is for tests (e.g. Console(file=StringIO()))."""
+    """The live terminal view. `console` is for tests (e.g. Console(file=StringIO()));
+    `keyboard` the input stream to keep quiet meanwhile (choose_printer passes stdin)."""
 
     def __init__(
         self,
@@ -39,6 +94,7 @@ class LivePrinter(Listener):
         max_events: int = 10,
         stale_after: float = 15.0,
         fit_height: bool = True,
+        keyboard: Any = None,
     ):
         self.console = console if console is not None else Console()
         self.max_events = max_events
@@ -54,12 +110,15 @@ class LivePrinter(Listener):
         )
         self._started = False
         self._stopped = False
+        self.keyboard = QuietKeyboard(keyboard) if keyboard is not None else None
 
     # -- lifecycle
 
     def start(self) -> "LivePrinter":
         if not self._started:
             self._started = True
+            if self.keyboard is not None:
+                self.keyboard.start()
             self._live.start()
         return self
 
@@ -68,8 +127,12 @@ class LivePrinter(Listener):
         if self._stopped:
             return
         self._stopped = True
-        if self._started:
-            self._live.stop()
+        try:
+            if self._started:
+                self._live.stop()
+        finally:
+            if self.keyboard is not None:
+                self.keyboard.stop()
         if final_renderable is not None:
             self.console.print(final_renderable)
 
@@ -81,34 +144,31 @@ class LivePrinter(Listener):
 
     # -- frames
 
-    def _max_nodes(self, state: ClusterState, now: float) -> Optional[int]:
-        """How many node rows fit on the terminal (None: all of them)."""
+    def _size(self):
+        """The terminal's (columns, lines), or (None, None): then every part is drawn whole."""
         if not self.fit_height:
-            return None
+            return None, None
         try:
-            height = self.console.size.height
-        except (OSError, ValueError, ConsoleError):  # no terminal size to be had: show every row
-            return None
-        if len(state.nodes) + 24 <= height:
-            return None
-        # measure everything but the node rows once, then give the rows what is left
-        bare = render(state, now, max_events=self.max_events, stale_after=self.stale_after, max_nodes=0)
-        overhead = len(self.console.render_lines(bare, self.console.options, pad=False))
-        room = height - overhead - 1
-        return None if room >= len(state.nodes) else max(3, room)
+            size = self.console.size
+        except (OSError, ValueError, ConsoleError):  # no terminal size to be had: show everything
+            return None, None
+        return size.width, size.height
 
     def renderable(self, state: ClusterState, now: float):
         """What frame() would draw (the view, or a red error line if rendering failed)."""
+        width, height = self._size()
         try:
-            return render(
-                state,
-                now,
-                max_events=self.max_events,
-                stale_after=self.stale_after,
-                max_nodes=self._max_nodes(state, now),
-            )
+            return render(state, now, max_events=self.max_events, stale_after=self.stale_after,
+                          width=width, height=height)
         except Exception as exc:  # a view bug must not take the supervisor down
             return Text("view error: %r" % (exc,), style="bold red")
+
+    def event(self, event: Event) -> None:
+        """The join command also goes above the live view, once, as one plain line a teacher can
+        copy (in the view's header it is boxed and wrapped)."""
+        if isinstance(event, JoinCommand) and event.command and not self._stopped:
+            self.console.print(label("join_line"), style="bold", highlight=False)
+            self.console.print(Text(event.command), soft_wrap=True, highlight=False)
 
     def frame(self, state: ClusterState, now: float) -> None:
         if self._stopped:
@@ -179,5 +239,6 @@ def choose_printer(stream=None, **live_options):
     except (AttributeError, OSError, ValueError):  # no isatty, or a closed stream: not a terminal
         tty = False
     if tty:
+        live_options.setdefault("keyboard", sys.stdin)
         return LivePrinter(Console(file=stream), **live_options)
     return PlainPrinter(stream)

@@ -27,7 +27,7 @@ from cluster_sim.supervisor.listeners import Listener
 from cluster_sim.supervisor.view import render
 from cluster_sim.supervisor.wording import describe, level
 
-__all__ = ["Recorder", "screen"]
+__all__ = ["Recorder", "screen", "redraw"]
 
 Span = Tuple[int, int, int, str]
 
@@ -64,16 +64,38 @@ def screen(state, now: float, width: int = WIDTH) -> Tuple[str, List[Span]]:
             cls = _span_class(segment.style)
             end = at + len(segment.text)
             if cls and segment.text.strip():
+                # a column's padding is not part of the word: the span covers the word only
+                start = at + len(segment.text) - len(segment.text.lstrip())
+                stop = at + len(segment.text.rstrip())
                 if spans and spans[-1][0] == n and spans[-1][2] == at and spans[-1][3] == cls:
-                    spans[-1] = (n, spans[-1][1], end, cls)
+                    spans[-1] = (n, spans[-1][1], stop, cls)
                 else:
-                    spans.append((n, at, end, cls))
+                    spans.append((n, start, stop, cls))
             text += segment.text
             at = end
         lines.append(text.rstrip())
     while lines and not lines[-1]:
         lines.pop()
     return "\n".join(lines), [s for s in spans if s[0] < len(lines) and s[1] < len(lines[s[0]])]
+
+
+def redraw(frame: dict, events: List[dict], width: int, height: int):
+    """A recorded frame drawn again for a terminal of `width` x `height` (clustersim replay): the
+    view rebuilt from the frame's status data and the event lines recorded up to it, laid out as
+    the live view would be on that terminal. None when the frame has no status data."""
+    from collections import deque
+
+    from cluster_sim.supervisor.events import Notice
+    from cluster_sim.supervisor.state import ClusterState
+
+    data, now = frame.get("state"), frame.get("t")
+    if not isinstance(data, dict) or not isinstance(now, (int, float)):
+        return None
+    state = ClusterState.from_json(data, float(now))
+    count = frame.get("events") if isinstance(frame.get("events"), int) else len(events)
+    state.events = deque((Notice(_float(e.get("ts")), str(e.get("text") or ""), str(e.get("level") or "info"))
+                          for e in events[:count] if isinstance(e, dict)), maxlen=200)
+    return render(state, float(now), width=width, height=height)
 
 
 class Recorder(Listener):

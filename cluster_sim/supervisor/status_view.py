@@ -1,0 +1,105 @@
+"""`clustersim status` as text: the header and the table of the live view, once, without rich.
+
+    from cluster_sim.supervisor.status_view import status_text
+
+    status = control.send("default", {"cmd": "status"})["status"]     # ClusterState.to_json(now)
+    print(status_text(status))
+
+A pure function of the status dict (what `status --json` prints); standard
+library only, so the control command stays fast. The labels are the live
+view's (labels.py), rounds are counted from the session's start as on
+screen (the full numbers are in --json).
+"""
+
+import math
+from typing import Any, Dict, List, Optional
+
+from cluster_sim.supervisor.labels import label, plural
+
+__all__ = ["status_text"]
+
+
+def _round(status: Dict[str, Any], round_no: Any) -> str:
+    interval, started = status.get("interval"), status.get("started_at")
+    if isinstance(interval, (int, float)) and interval > 0 and isinstance(started, (int, float)) and started:
+        return str(int(round_no) - int(math.floor(started / interval)))
+    return str(round_no)
+
+
+def _num(value: Any) -> str:
+    return "—" if not isinstance(value, (int, float)) or isinstance(value, bool) else "%.2f" % value
+
+
+def status_text(status: Dict[str, Any], lang: Optional[str] = None) -> str:
+    """The cluster's state as a few aligned lines: leader, mean, ZooKeeper, API, outbox, nodes."""
+    lang = lang or status.get("lang") or "en"
+    rows: List[List[str]] = []
+    leader = status.get("leader")
+    if leader is None:
+        rows.append([label("leader", lang), label("no_leader", lang)])
+    else:
+        epoch = status.get("epoch")
+        rows.append([label("leader", lang), "%s %s" % (label("node", lang), leader)
+                     + ("  %s %s" % (label("epoch", lang), epoch) if epoch is not None else "")])
+    if status.get("last_mean") is None:
+        mean = label("no_round", lang)
+    else:
+        details = []
+        if status.get("last_round") is not None:
+            details.append(label("round", lang, round=_round(status, status["last_round"])))
+        if status.get("last_count"):
+            details.append(plural("readings", status["last_count"], lang))
+        mean = _num(status["last_mean"]) + ("  (%s)" % ", ".join(details) if details else "")
+    waiting = status.get("waiting") or {}
+    if isinstance(waiting, dict) and waiting.get("round") is not None and waiting.get("for"):
+        nodes = [str(n) for n in waiting["for"]]
+        who = label("waits_node" if len(nodes) == 1 else "waits_nodes", lang, nodes=", ".join(nodes))
+        mean += "  · " + label("waits_for", lang, round=_round(status, waiting["round"]), who=who)
+    rows.append([label("mean", lang), mean])
+    rows.append([label("zookeeper", lang), "%s  %s" % (status.get("zk") or "?", label(
+        "connected" if status.get("zk_connected") else "not_connected", lang))])
+    api = status.get("api_url") or "?"
+    ok = status.get("api_ok")
+    api += "  " + (label("api_ok", lang) if ok is True else label("api_down", lang) if ok is False else "?")
+    stored = status.get("rounds_stored")
+    if isinstance(stored, int):
+        unrounded = status.get("rows_unrounded") or 0
+        api += "  · " + plural("rounds_stored", max(0, stored - unrounded), lang)
+        if unrounded:
+            api += "  · " + plural("rows_unrounded", unrounded, lang)
+    rows.append([label("api", lang), api])
+    outbox = status.get("outbox") or {}
+    depth, dropped = outbox.get("depth") or 0, outbox.get("dropped") or 0
+    box = label("pending", lang, n=depth)
+    if depth and outbox.get("oldest_round") is not None:
+        box += " (%s)" % label("round", lang, round=_round(status, outbox["oldest_round"]))
+    if dropped:
+        box += "  · " + label("dropped", lang, n=dropped)
+    rows.append([label("outbox", lang), box])
+    width = max(len(r[0]) for r in rows)
+    lines = [label("status_cluster", lang, name=status.get("name") or "default")]
+    lines += ["  %s  %s" % (title.ljust(width), value) for title, value in rows]
+    lines.append("")
+    lines += _nodes(status, lang)
+    return "\n".join(lines)
+
+
+def _nodes(status: Dict[str, Any], lang: str) -> List[str]:
+    heads = [label(k, lang) for k in ("col_id", "col_pid", "col_state", "col_role", "col_reading", "col_age",
+                                     "col_notes")]
+    table = [heads]
+    for n in status.get("nodes") or []:
+        age = n.get("age_s")
+        notes = [str(n["host"])] if n.get("host") else []
+        if n.get("remote"):
+            notes.append(label("remote", lang))
+        if n.get("exit_code") is not None and n.get("state") in ("stopped", "crashed"):
+            notes.append(label("exit", lang, code=n["exit_code"]))
+        table.append([str(n.get("id")), str(n.get("pid") or "—"), str(n.get("state") or "?"),
+                      ("★ " if n.get("role") == "LEADER" else "") + (n.get("role") or ""),
+                      _num(n.get("value")), "—" if age is None else "%.1fs" % age, " · ".join(notes)])
+    widths = [max(len(row[i]) for row in table) for i in range(len(heads))]
+    right = {1, 4, 5}
+    return ["  " + "  ".join(cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+                             for i, cell in enumerate(row)).rstrip() for row in table]
+

@@ -1,0 +1,108 @@
+"""The one place where whatever the supervisor hands the web view becomes what the page reads.
+
+    from cluster_sim.web.adapt import event_record, snapshot_record
+
+    event_record({"kind": "leader_elected", "ts": 1.5, "node": "2", "epoch": 3})
+    event_record(LeaderElected(ts=1.5, node="2", epoch=3), describe=lambda e: wording.describe(e, "es"))
+    event_record(state.Event(ts=1.5, text="API stopped", level="warn"))   # today's text events
+    snapshot_record(state.to_json(now))    # the status dict, without its copy of the event log
+
+An event record follows the event spine's export schema (issue 11,
+`supervisor/listeners/exporter.py`): `{"ts", "kind", <the event's own
+fields>, "text"}`, where `text` is the sentence a person reads (None for
+events that are data only: readings, rounds, role changes). The adapter is
+tolerant: it takes such a dict, a typed event (a dataclass with a `kind`),
+or today's `state.Event` (ts, text, level: kind "log"); it drops what JSON
+cannot carry (NaN, infinities, objects) and returns None for something that
+is not an event at all. The page (words.js, `normEvent`) is tolerant the same
+way: unknown kinds and unknown fields are shown plainly, never fatal.
+"""
+
+import dataclasses
+import math
+import time
+from typing import Any, Callable, Dict, Optional
+
+__all__ = ["event_record", "snapshot_record", "clean", "DATA_KINDS", "MAX_TEXT"]
+
+MAX_TEXT = 2000          # characters of one text field (a narration is the longest)
+MAX_DEPTH = 6
+
+# Events that are data for the picture, not lines of the event log: high-rate,
+# and not kept for late joiners (the snapshot carries their latest value).
+DATA_KINDS = frozenset({
+    "reading_published", "round_computed", "round_stored", "role_changed", "outbox_changed",
+    "api_status", "zk_server_changed", "host_known", "node_running", "connected",
+    "last_round_known", "leader_zk_server", "split_brain_ended",
+})
+
+
+def clean(value: Any, depth: int = 0) -> Any:
+    """`value` as plain JSON data: finite numbers, strings (cut at MAX_TEXT), lists, dicts."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str):
+        return value if len(value) <= MAX_TEXT else value[:MAX_TEXT - 1] + "…"
+    if depth >= MAX_DEPTH:
+        return None
+    if isinstance(value, dict):
+        return {str(k): clean(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [clean(v, depth + 1) for v in value]
+    return clean(str(value), depth + 1)
+
+
+def _typed(event: Any) -> Dict[str, Any]:
+    record: Dict[str, Any] = {"ts": getattr(event, "ts", None), "kind": getattr(event, "kind", None)}
+    for f in dataclasses.fields(event):
+        if f.name != "ts":
+            record[f.name] = getattr(event, f.name)
+    return record
+
+
+def event_record(event: Any, describe: Optional[Callable[[Any], Optional[str]]] = None,
+                 now: Callable[[], float] = time.time) -> Optional[Dict[str, Any]]:
+    """The page's record of `event`, or None when it is not an event.
+
+    `describe(event)` gives the sentence for a typed event (the spine's
+    `wording.describe` in the class's language); it is only asked when the
+    event says it belongs in the log (`event.logged`, true when absent). With
+    it, a typed event's record is the exporter's (`record_of`) line for line.
+    """
+    if isinstance(event, dict):
+        record = dict(event)
+    elif dataclasses.is_dataclass(event) and not isinstance(event, type) and hasattr(event, "kind"):
+        record = _typed(event)
+        if describe is not None:
+            # as the exporter writes it: "text" is the sentence a person reads (None: data only),
+            # even for the few kinds with a field of that name (a narration's explanation)
+            try:
+                record["text"] = describe(event) if getattr(event, "logged", True) else None
+            except Exception:  # a wording bug must not cost the event: the page words it itself
+                pass
+    elif hasattr(event, "ts") and hasattr(event, "text"):
+        record = {"ts": event.ts, "kind": "log", "text": event.text, "level": getattr(event, "level", None)}
+    else:
+        return None
+    kind = record.get("kind")
+    if not isinstance(kind, str) or not kind:
+        return None
+    ts = record.get("ts")
+    if isinstance(ts, bool) or not isinstance(ts, (int, float)) or not math.isfinite(ts):
+        record["ts"] = now()
+    return clean(record)
+
+
+def snapshot_record(snapshot: Any) -> Optional[Dict[str, Any]]:
+    """The status dict (ClusterState.to_json) as the page reads it, or None if it is none.
+
+    Its `events` (the last lines of today's text log) are left out: the page
+    takes events from the event stream, once each.
+    """
+    if not isinstance(snapshot, dict):
+        return None
+    return clean({k: v for k, v in snapshot.items() if k != "events"})

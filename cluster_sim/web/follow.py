@@ -1,0 +1,134 @@
+"""A web view of a cluster that is already running, from outside its supervisor.
+
+    python -m cluster_sim.web --name default --port 8080 [--host 0.0.0.0] [--lang es]
+
+    view = WebView(port=8080, title="clustersim · default").start()
+    recorder = WebRecorder("class.html", title="clustersim · default")   # if wanted
+    follower = Follower("default", period=0.25).start(view, recorder)
+    ...
+    follower.close(); view.close(); recorder.close()
+
+It polls `status` over the control socket; each poll's status is the
+snapshot offered to every sink that wants one, and the changes between two
+polls are the events published to them (derive.py): the same picture as the
+supervisor's own feed, timed to within a polling period. It needs nothing from the supervisor but its
+control socket (the user's own), so it works with any `clustersim up` or
+`demo` of this version, before `up --web` exists.
+"""
+
+import argparse
+import signal
+import sys
+import threading
+import time
+from typing import Any, Callable, Dict, List, NoReturn, Optional
+
+from cluster_sim import control
+from cluster_sim.web.derive import StatusChanges
+
+__all__ = ["Follower", "main"]
+
+
+class Follower:
+    def __init__(self, name: str = "default", period: float = 0.25, timeout: float = 5.0,
+                 clock: Callable[[], float] = time.time):
+        self.name = name
+        self.period = period
+        self.timeout = timeout
+        self.clock = clock
+        self.error: Optional[str] = None        # the last poll's trouble (None while it answers)
+        self.polls = 0
+        self._latest: Optional[Dict[str, Any]] = None
+        self._changes = StatusChanges()
+        self._stop = threading.Event()
+        self._thread: Optional[threading.Thread] = None
+        self._sinks: list = []
+
+    def latest(self) -> Optional[Dict[str, Any]]:
+        """The last status polled (the web view's snapshot callable)."""
+        return self._latest
+
+    def poll(self) -> Optional[Dict[str, Any]]:
+        """One status poll; the events it reveals go to the sinks. None when the cluster did not answer."""
+        try:
+            answer = control.send(self.name, {"cmd": "status"}, timeout=self.timeout)
+        except control.ControlError as exc:
+            self.error = str(exc)
+            return None
+        status = answer.get("status") if answer.get("ok") else None
+        if not isinstance(status, dict):
+            self.error = str(answer.get("error") or "no status in the answer")
+            return None
+        self.error = None
+        self.polls += 1
+        now = self.clock()
+        records = self._changes(status, now)
+        self._latest = status
+        for sink in self._sinks:
+            for record in records:
+                sink.publish(record)
+            if sink.wants_snapshot(now):
+                sink.offer_snapshot(status, now)
+        return status
+
+    def start(self, *sinks: Any) -> "Follower":
+        self._sinks = list(sinks)
+        self._thread = threading.Thread(target=self._run, name="clustersim-web-follow", daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            started = time.monotonic()
+            self.poll()
+            self._stop.wait(max(0.0, self.period - (time.monotonic() - started)))
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(self.timeout + 1)
+            self._thread = None
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, as every clustersim command, not a usage block
+        print(f"clustersim web: {message} (--help for the options)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    from cluster_sim.web.server import PortInUse, WebView, WebViewError
+
+    parser = _Parser(prog="python -m cluster_sim.web",
+                                     description="A read-only web view of a running clustersim cluster.")
+    parser.add_argument("--name", default="default", help="the cluster's name (as given to up --name)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to serve on (0.0.0.0: the whole network)")
+    parser.add_argument("--port", type=int, default=8080, help="port to serve on (0: any free one)")
+    parser.add_argument("--lang", default="en", choices=("en", "es"), help="language of the page")
+    parser.add_argument("--period", type=float, default=0.25, help="seconds between status polls")
+    args = parser.parse_args(argv)
+    if not 0 <= args.port <= 65535:
+        parser.error(f"--port must be 0..65535 (got {args.port})")
+    if not 0.05 <= args.period <= 60:
+        parser.error(f"--period must be 0.05..60 s (got {args.period:g})")
+    follower = Follower(args.name, period=args.period)
+    if follower.poll() is None:
+        print(f"clustersim web: {follower.error}", file=sys.stderr)
+        return 2
+    view = WebView(args.host, args.port, title=f"clustersim · {args.name}", lang=args.lang)
+    try:
+        view.start()
+    except (PortInUse, WebViewError) as exc:
+        print(f"clustersim web: {exc}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    follower.start(view)
+    print(f"web view of cluster {args.name!r}: {view.url}", flush=True)
+    try:
+        stop.wait()
+    finally:
+        follower.close()
+        view.close()
+    return 0

@@ -1,0 +1,127 @@
+/* Around the picture: the facts line, the narration, the event log, the leadership timeline,
+ * and render(), which draws it all at most once an animation frame. */
+// ------------------------------------------------------------------ the rest of the page
+function drawFacts(now) {
+  var el = $("leader"), s = M.state || {};
+  attr(el, "data-node", M.leader === null ? "" : M.leader);
+  attr(el, "data-epoch", M.epoch === null ? "" : M.epoch);
+  if (M.leader === null) { el.className = "none"; setText(el, L.noLeader); }
+  else {
+    el.className = "has";
+    setText(el, "★ " + L.node + " " + M.leader + (M.epoch != null ? " · " + L.epoch + " " + M.epoch : "") +
+            (M.leaderSince ? " · " + L.forT + " " + span(now - M.leaderSince) : ""));
+  }
+  setText($("mean"), num(s.last_mean, 2));
+  setText($("stored"), typeof s.rounds_stored === "number" ? s.rounds_stored + " " + L.rounds : "—");
+  var api = $("api");
+  setText(api, s.api_ok === true ? L.ok : s.api_ok === false ? L.down : "—");
+  api.className = s.api_ok === true ? "good" : s.api_ok === false ? "bad" : "muted";
+  var zk = $("zk"), quorum = drawZk(M.state);
+  var zkText = s.zk_connected === false ? L.zkLost : !quorum ? L.noQuorum : s.zk_connected ? L.zkOk : "—";
+  setText(zk, zkText);
+  zk.className = s.zk_connected === false || !quorum ? "bad" : s.zk_connected ? "good" : "muted";
+  var nar = $("narration");
+  nar.hidden = !M.narration || !M.narration.title;
+  if (M.narration) { setText($("n-title"), M.narration.title); setText($("n-text"), M.narration.text); }
+  $("join").hidden = !M.join || !!REC;
+  if (M.join) setText($("join-cmd"), M.join);
+}
+
+function drawLog() {
+  if (!M.logDirty) return;
+  M.logDirty = false;
+  var ol = $("log"), items = M.log.slice().reverse();   // newest first: always in sight
+  var frag = document.createDocumentFragment();
+  if (!items.length) {
+    var li0 = document.createElement("li"); li0.className = "empty"; li0.textContent = L.noEvents; frag.appendChild(li0);
+  }
+  items.forEach(function (x) {
+    var li = document.createElement("li"), tm = document.createElement("time");
+    li.className = x.level; tm.textContent = clock(x.t);
+    li.appendChild(tm); li.appendChild(document.createTextNode(x.text));
+    frag.appendChild(li);
+  });
+  ol.textContent = "";
+  ol.appendChild(frag);
+}
+
+function epochColour(epoch) {
+  return epoch == null ? "#8a93a4" : PALETTE[((epoch % PALETTE.length) + PALETTE.length) % PALETTE.length];
+}
+function drawTimeline(now) {
+  var box = $("timeline"), width = Math.max(200, box.clientWidth || box.parentNode.clientWidth || 400);
+  var t0 = M.t0 === null ? now : M.t0, t1 = Math.max(now, t0 + 1);
+  var rows = [], rowOf = {};
+  M.terms.forEach(function (x) { if (!rowOf[x.node]) { rowOf[x.node] = 1; rows.push(x.node); } });
+  M.marks.forEach(function (x) { if (x.node !== null && !rowOf[x.node]) { rowOf[x.node] = 1; rows.push(x.node); } });
+  rows.sort(function (a, b) {
+    var na = /^\d+$/.test(a), nb = /^\d+$/.test(b);
+    return na && nb ? a - b : na ? -1 : nb ? 1 : a < b ? -1 : a > b ? 1 : 0;
+  });
+  if (rows.length > MAX_ROWS) rows = rows.slice(rows.length - MAX_ROWS);
+  var clusterLane = M.marks.some(function (x) { return x.node === null; });
+  var lanes = (clusterLane ? [null] : []).concat(rows), rowH = 30, left = 64, right = 10, top = 4;
+  var height = top + Math.max(1, lanes.length) * rowH + 24, span_ = t1 - t0, plot = width - left - right;
+  function X(t) { return left + Math.max(0, Math.min(1, (t - t0) / span_)) * plot; }
+  var g = document.createDocumentFragment(), laneY = {};
+  lanes.forEach(function (id, i) {
+    var y = top + i * rowH;
+    laneY[id === null ? "\u0000" : id] = y;
+    svg("rect", { x: left, y: y + 3, width: plot, height: rowH - 6, "class": "lane" }, g);
+    var label = svg("text", { x: left - 8, y: y + rowH / 2, "class": "row" }, g);
+    label.textContent = id === null ? L.cluster : short(id, 6);
+  });
+  M.terms.forEach(function (x) {
+    var y = laneY[x.node];
+    if (y === undefined) return;
+    var a = X(x.start), b = X(x.end === null ? t1 : x.end), w = Math.max(3, b - a);
+    svg("rect", { x: a, y: y + 5, width: w, height: rowH - 10, rx: 3, fill: epochColour(x.epoch),
+                  "data-node": x.node, "data-epoch": x.epoch == null ? "" : x.epoch, "class": "term" }, g);
+    if (w > 34 && x.epoch != null) { var tx = svg("text", { x: a + 5, y: y + rowH / 2, "class": "ep" }, g); tx.textContent = "e" + x.epoch; }
+  });
+  M.marks.forEach(function (x) {
+    var y = laneY[x.node === null ? "\u0000" : x.node];
+    if (y === undefined) return;
+    var m = svg("text", { x: X(x.t), y: y + rowH / 2, style: "fill:" + x.colour, "class": "mark" }, g);
+    m.textContent = x.glyph;
+  });
+  var ax = top + lanes.length * rowH + 18;
+  var a0 = svg("text", { x: left, y: ax }, g); a0.textContent = REC ? "0 s" : clock(t0);
+  var a1 = svg("text", { x: width - right, y: ax, "text-anchor": "end" }, g);
+  a1.textContent = REC ? span(t1 - t0) : L.now + " (" + span(t1 - t0) + ")";
+  box.setAttribute("viewBox", "0 0 " + width + " " + height);
+  box.setAttribute("height", height);
+  box.textContent = "";
+  box.appendChild(g);
+}
+
+var pending = false, timelineDrawn = -Infinity, TIMELINE_EVERY = 1000;
+function changed() { if (!pending && !rebuilding) { pending = true; requestAnimationFrame(render); } }
+function render(frameMs) {
+  pending = false;
+  var now = clockNow();
+  layout(M.order);
+  M.order.forEach(function (id) { drawNode(id, M.nodes[id], now); });
+  drawApi(M.state);
+  drawFacts(now);
+  drawLog();
+  // the timeline is redrawn whole: when it changed, else once a second as its bars grow
+  if (M.timelineDirty || frameMs - timelineDrawn >= TIMELINE_EVERY) {
+    M.timelineDirty = false; timelineDrawn = frameMs;
+    drawTimeline(now);
+  }
+}
+
+// ------------------------------------------------------------------ time, live or replayed
+var offset = 0, playT = null;
+function clockNow() { return playT !== null ? playT : Date.now() / 1000 + offset; }
+setInterval(function () { if (!document.hidden) changed(); }, 500);   // ages and "for N s" move on
+window.addEventListener("resize", function () { M.timelineDirty = true; changed(); });
+
+function labels() {
+  setText($("k-leader"), L.leader); setText($("k-mean"), L.mean); setText($("k-stored"), L.stored);
+  setText($("h-timeline"), L.timeline); setText($("h-events"), L.events); setText($("h-results"), L.results);
+  setText($("k-join"), L.join); setText($("k-speed"), L.speed);
+}
+labels();
+function badge(cls, text) { var b = $("conn"); b.className = "badge " + cls; setText(b, text); }
