@@ -115,14 +115,15 @@ def main():
 @click.option("--round-deadline", default=0.0, type=float, help="Longest wait (s) for every member's readings before a round is stored partial (0: session timeout + 2 intervals).")
 @click.option("--plain", is_flag=True, help="Print events as plain lines even on a terminal.")
 @click.option("--secret", envvar="CLUSTERSIM_SECRET", default="", help="Cluster secret (env CLUSTERSIM_SECRET): only members may change znodes or post to the API.")
-@click.option("--record", default=None, type=click.Path(dir_okay=False), help="Save the session as a self-contained HTML file.")
+@click.option("--record", default=None, type=click.Path(dir_okay=False), help="Save the session as one self-contained HTML page (open it in a browser, or clustersim replay it).")
+@click.option("--web", default=None, metavar="[HOST:]PORT", help="Serve a read-only live picture of the cluster in a browser (the projector, students' laptops); with --listen 0.0.0.0 on every address.")
 @click.option("--drain-timeout", default=5.0, show_default=True, type=float, help="At shutdown, seconds the leader gets to empty the outbox (0: none); what is left is saved for clustersim deliver.")
 @click.option("--no-relays", is_flag=True, help="Connect the nodes straight to ZooKeeper and the API: no partition or slow (the bench compares).")
 @_events_options
 @_name_option
 def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen, history, outbox_max,
-       retry_max, tick_ms, round_deadline, plain, secret, record, drain_timeout, no_relays, events, events_format,
-       name):
+       retry_max, tick_ms, round_deadline, plain, secret, record, web, drain_timeout, no_relays, events,
+       events_format, name):
     """Start ZooKeeper, the API and N nodes; show them live until Ctrl-C."""
     name = _checked_name(name)
     try:
@@ -156,7 +157,7 @@ def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen
         history=history, outbox_bound=outbox_max, retry_max=retry_max, plain=plain or None,
         secret=_checked_secret(secret), record=_checked_output(record), events=_checked_output(events),
         events_format=_events_format(events, events_format),
-        round_deadline=_deadline(round_deadline), drain_timeout=drain_timeout, relays=not no_relays,
+        round_deadline=_deadline(round_deadline), drain_timeout=drain_timeout, web=web, relays=not no_relays,
     )
     try:
         code = run_up(options)
@@ -320,11 +321,12 @@ def deliver(file, api_url, secret):
 @click.option("--session-timeout", default=3.0, show_default=True, type=float)
 @click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "es"]))
 @click.option("--unsafe", is_flag=True, help="split-brain, partition: switch the guard and fencing off, to show why they exist.")
-@click.option("--record", default=None, type=click.Path(dir_okay=False), help="Save the demo as a self-contained HTML file.")
+@click.option("--record", default=None, type=click.Path(dir_okay=False), help="Save the demo as one self-contained HTML page, ending on its results.")
+@click.option("--web", default=None, metavar="[HOST:]PORT", help="Serve a read-only live picture of the cluster in a browser (the projector, students' laptops); with --listen 0.0.0.0 on every address.")
 @click.option("--plain", is_flag=True, help="Plain lines instead of the live table.")
 @_events_options
 @_name_option
-def demo(scenario, step, yes, interval, session_timeout, lang, unsafe, record, plain, events, events_format, name):
+def demo(scenario, step, yes, interval, session_timeout, lang, unsafe, record, web, plain, events, events_format, name):
     """Narrated classroom scenarios on a real cluster."""
     _positive("--interval", interval, 0.1, 60)
     _positive("--session-timeout", session_timeout, 0.4, 60)
@@ -333,7 +335,7 @@ def demo(scenario, step, yes, interval, session_timeout, lang, unsafe, record, p
     from cluster_sim.demo import run_demo
 
     sys.exit(run_demo(scenario, step=step, yes=yes, interval=interval, session_timeout=session_timeout,
-                      lang=lang, unsafe=unsafe, record=_checked_output(record), plain=plain,
+                      lang=lang, unsafe=unsafe, record=_checked_output(record), web=web, plain=plain,
                       events=_checked_output(events), events_format=_events_format(events, events_format),
                       name=_checked_name(name)))
 

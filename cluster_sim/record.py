@@ -307,7 +307,7 @@ def replay(path: str, speed: float = 1.0, *, out=None, sleep: Callable[[float], 
     """
     if not speed or speed <= 0:
         raise RecordingError(f"speed must be positive (got {speed!r})")
-    data = load(path)
+    data = load_any(path)
     out = out if out is not None else sys.stdout
     if live is None:
         try:
@@ -319,7 +319,7 @@ def replay(path: str, speed: float = 1.0, *, out=None, sleep: Callable[[float], 
         if live:
             _play_live(frames, speed, out, sleep, data.get("events") or [], redraw)
         else:
-            _play_plain(frames, speed, out, sleep)
+            _play_plain(frames, speed, out, sleep, data.get("events") or [], redraw)
     except KeyboardInterrupt:
         out.write("\nreplay interrupted\n")
         out.flush()
@@ -329,8 +329,41 @@ def replay(path: str, speed: float = 1.0, *, out=None, sleep: Callable[[float], 
     final = data.get("final_text")
     if final:
         out.write(final.rstrip("\n") + "\n")
+    out.write(_results_text(data.get("results")))
     out.flush()
     return 0
+
+
+def _results_text(results) -> str:
+    """A demo's measured results (recorded with it), as plain lines; "" if none."""
+    if not isinstance(results, dict) or not isinstance(results.get("rows"), list):
+        return ""
+    rows = [r for r in results["rows"] if isinstance(r, (list, tuple)) and len(r) == 2]
+    width = max((len(str(label)) for label, _ in rows), default=0)
+    lines = [str(results.get("title") or "")] + [f"  {str(label):<{width}}  {value}" for label, value in rows]
+    lines += [f"  {note}" for note in results.get("notes") or [] if isinstance(note, str)]
+    return "\n" + "\n".join(lines) + "\n"
+
+
+def load_any(path: str) -> dict:
+    """A recording of either kind, in this module's shape (frames with `t`, and
+    `state` and/or `text`; events with `ts`, `text`, `level`): the web page
+    `--record` writes today, or an older terminal-frame recording."""
+    from cluster_sim.web import recording as web
+
+    text = read_text(path, "a clustersim recording", RecordingError, max_bytes=512 * 1024 * 1024)
+    if 'id="' + web.BLOCK_ID + '"' not in text:
+        return load(path)
+    expanded = web.expand(web.load(path))
+    data = web.load(path)
+    events = [{"ts": e["ts"], "text": str(e.get("text") or e.get("kind") or ""), "level": e.get("level") or "info"}
+              for e in expanded["events"]]
+    frames = []
+    for t, status in expanded["frames"]:
+        shown = sum(1 for e in events if e["ts"] <= t)
+        frames.append({"t": t, "state": status, "events": shown})
+    return {"format": FORMAT, "frames": frames, "events": events, "final_text": data.get("final_text"),
+            "results": data.get("results")}
 
 
 def _gaps(frames, speed):
@@ -340,22 +373,37 @@ def _gaps(frames, speed):
         previous = frame["t"]
 
 
-def _play_plain(frames, speed, out, sleep):
+def _play_plain(frames, speed, out, sleep, events=(), redraw=None):
     total = len(frames)
     start = frames[0]["t"] if frames else 0.0
     for n, (frame, gap) in enumerate(_gaps(frames, speed), 1):
         if gap:
             sleep(gap)
         out.write(f"──── frame {n}/{total}  +{frame['t'] - start:.1f} s " + "─" * 40 + "\n")
-        out.write(frame["text"].rstrip("\n") + "\n")
+        out.write(_frame_text(frame, events, redraw).rstrip("\n") + "\n")
         out.flush()
+
+
+def _frame_text(frame, events, redraw) -> str:
+    """A frame as plain text: as recorded, or drawn from its status data (web recordings)."""
+    if isinstance(frame.get("text"), str):
+        return frame["text"]
+    if redraw is None:
+        return ""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=WIDTH, file=io.StringIO(), color_system=None, force_terminal=False)
+    console.print(redraw(frame, list(events), WIDTH, 200))
+    return console.file.getvalue()
 
 
 def _styled(frame):
     """A frame's text with its recorded colours (spans), as a rich Text."""
     from rich.text import Text
 
-    lines = frame["text"].split("\n")
+    lines = (frame.get("text") or "").split("\n")
     starts, at = [], 0
     for line in lines:
         starts.append(at)

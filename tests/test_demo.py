@@ -16,9 +16,9 @@ import pytest
 from cluster_sim.demo import SCENARIOS, run_demo
 from cluster_sim.demo.narration import LABELS, LANGUAGES, TEXTS
 from cluster_sim.eventlog import read_events
-from cluster_sim.record import load, replay
+from cluster_sim.record import load_any, replay
 from cluster_sim.supervisor.events import from_record
-from cluster_sim.timeline import BLOCK, Term, timeline_text
+from cluster_sim.timeline import BLOCK
 
 from conftest import INTERVAL, SESSION_TIMEOUT, wait_until
 
@@ -84,25 +84,24 @@ def test_failover_measures_both_handovers_and_records_them(runtime_dir, tmp_path
     assert "ephemeral znodes" in " ".join(out.split())
     assert out.index("Leadership timeline") < out.index("Results · failover")
 
-    # the recording: frames, the final text, and the terms to draw the timeline again
-    data = load(str(recording))
+    # the recording: one web page, its frames (status data), the final text and the results
+    data = load_any(str(recording))
     assert len(data["frames"]) > 0 and "Leadership timeline" in data["final_text"]
-    assert any("Step 2" in f["text"] for f in data["frames"])           # the narration panel was on screen
+    assert any("Step 2" in (f["state"].get("narration") or "") for f in data["frames"])   # the narration was on screen
+    assert data["results"]["title"] == "Results · failover"
+    assert dict(map(tuple, data["results"]["rows"]))["hard kill (SIGKILL)"] == handover_shown(hard)
     html = recording.read_text()
-    assert "http://" not in html and "https://" not in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?https?://""", html)    # nothing loaded from outside
     played = io.StringIO()
     assert replay(str(recording), speed=50, out=played, sleep=lambda s: None) == 0
     assert played.getvalue().count("──── frame ") == len(data["frames"])
-    assert "Leadership timeline" in played.getvalue()
-
-    terms = [Term(node_id=t[0], epoch=t[1], start=t[2], end=t[3]) for t in data["terms"]]
-    assert len(terms) >= 3 and [t.epoch for t in terms] == sorted({t.epoch for t in terms})
-    start, end = data["frames"][0]["t"], data["frames"][-1]["t"]
-    chart = timeline_text(terms, [str(i) for i in range(1, 6)], start, end, width=60)
-    rows = chart.splitlines()
-    assert len(rows) == 6                                     # five nodes and the axis
-    leaders = {t.node_id for t in terms}
-    for row in rows[:5]:
+    assert "Leadership timeline" in played.getvalue() and "Results · failover" in played.getvalue()
+    # the timeline at the end: a bar exactly for the nodes that led
+    leaders = {e.node for e in events_of(exported, "leader_elected")}
+    chart = data["final_text"].split("Leadership timeline", 1)[1].strip("\n").splitlines()
+    rows = [row for row in chart if "│" in row][:5]
+    assert len(rows) == 5
+    for row in rows:
         assert (BLOCK in row) == (row.split("│")[0].strip() in leaders), chart
 
 

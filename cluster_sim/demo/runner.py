@@ -381,7 +381,8 @@ class _PlainNarration:
 
 
 def run_demo(scenario, step=False, yes=False, interval=1.0, session_timeout=3.0, lang="en", unsafe=False,
-             record=None, plain=False, name="default", out=None, events=None, events_format="jsonl") -> int:
+             record=None, plain=False, name="default", out=None, events=None, events_format="jsonl",
+             web=None) -> int:
     """Run one narrated scenario; 0 when it ran, 1 on a failure (one line on stderr), 130 on Ctrl-C."""
     out = out if out is not None else sys.stdout
     if scenario not in SCENARIOS:
@@ -393,7 +394,7 @@ def run_demo(scenario, step=False, yes=False, interval=1.0, session_timeout=3.0,
         module = _scenario_module(scenario)
         return _run(module, scenario, step=step, yes=yes, interval=interval, session_timeout=session_timeout,
                     lang=lang, unsafe=unsafe, record=record, plain=plain, name=name, out=out,
-                    events=events, events_format=events_format)
+                    events=events, events_format=events_format, web=web)
     except KeyboardInterrupt:
         print("clustersim demo: interrupted", file=sys.stderr)
         return 130
@@ -404,14 +405,14 @@ def run_demo(scenario, step=False, yes=False, interval=1.0, session_timeout=3.0,
 
 
 def _run(module, scenario, *, step, yes, interval, session_timeout, lang, unsafe, record, plain, name, out,
-         events=None, events_format="jsonl"):
+         events=None, events_format="jsonl", web=None):
     from cluster_sim.supervisor.listeners.printers import PlainPrinter
     from cluster_sim.supervisor.up import Cluster, UpOptions
 
     options = UpOptions(nodes=module.NODES, interval=interval, session_timeout=session_timeout,
                         zk_servers=getattr(module, "ZK_SERVERS", 1), name=name, record=record,
                         events=events, events_format=events_format, plain=plain or None,
-                        unsafe=unsafe and scenario in UNSAFE, retry_max=1.0, lang=lang)
+                        unsafe=unsafe and scenario in UNSAFE, retry_max=1.0, lang=lang, web=web)
     cluster = Cluster(options, out=out)
     state = {"interrupted": False, "summary": None, "error": None}
     demo_box = []
@@ -453,6 +454,9 @@ def _run(module, scenario, *, step, yes, interval, session_timeout, lang, unsafe
                     error = str(exc)
                 add_check(demo, summary, rows, error)
                 state["summary"] = summary
+                # the recording ends on the measured results (its last page)
+                cluster.results = {"title": summary.title, "rows": [list(r) for r in summary.rows],
+                                   "notes": list(summary.notes), "measured": dict(summary.measured)}
                 demo.narrate("finished")
             except Aborted:
                 why = "demo interrupted"

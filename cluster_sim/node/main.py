@@ -140,20 +140,33 @@ class Node:
         deadline = time.monotonic() + self.s.wait_for_id
         told = False
         sensor.seed(self.publisher.previous_history())
-        sensor.take()
-        while True:
+        while not self.stopping.is_set():
+            # a sample taken now, not before a wait: its round is still open when the claim
+            # lands, so the leader counts it (a round already stored must not gain a sample)
+            sensor.take()
             try:
                 self.publisher.claim()
                 return True
             except IdTaken:
-                if time.monotonic() >= deadline or self.stopping.is_set():
+                sensor.drop_newest()  # never published: we do not own the id
+                if time.monotonic() >= deadline:
                     return False
                 if not told:
                     told = True
                     self.report("info", text="waiting for the previous session of this id to expire")
                 gone = threading.Event()
-                if self.client.exists(paths.reading_path(self.s.node_id), watch=lambda e: gone.set()):
-                    gone.wait(min(1.0, max(0.0, deadline - time.monotonic())))
+                try:
+                    if self.client.exists(paths.reading_path(self.s.node_id), watch=lambda e: gone.set()):
+                        gone.wait(min(1.0, max(0.0, deadline - time.monotonic())))
+                except KazooException:
+                    self.stopping.wait(0.2)  # disconnected while waiting: try again once connected
+            except KazooException:
+                # the connection dropped (cut off, ZooKeeper lost): wait for it, then claim again;
+                # a claim whose answer was lost is recognised as ours (same session)
+                sensor.drop_newest()
+                while not self.client.connected and not self.stopping.is_set():
+                    self.stopping.wait(0.1)
+        return False
 
     def _fail(self, line):
         if self.events is None:

@@ -96,6 +96,9 @@ class Publisher(threading.Thread):
                     break
                 self._history_version = None
                 if isinstance(results[0], NodeExistsError):
+                    if self._owned_by_us():
+                        create_member = False  # our own earlier claim landed; its answer was lost
+                        continue
                     raise IdTaken(self.member)
                 if isinstance(results[0], NoNodeError):
                     create_member = True  # a new session: our ephemeral znode is gone
@@ -110,6 +113,11 @@ class Publisher(threading.Thread):
         if self.truth is not None:
             self.truth.published(seq)
         return create_member
+
+    def _owned_by_us(self):
+        stat = self.client.exists(self.member)
+        client_id = self.client.client_id
+        return stat is not None and client_id is not None and stat.ephemeralOwner == client_id[0]
 
     # -- the thread -------------------------------------------------------
     def _on_state(self, state):

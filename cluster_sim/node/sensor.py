@@ -70,6 +70,13 @@ class Sensor(threading.Thread):
             self.truth.sample(seq, ts, value, round_of(ts, self.interval), self.interval)
         self.on_sample()
 
+    def drop_newest(self):
+        """Forget the newest sample: taken for a claim that did not succeed, never published."""
+        with self._lock:
+            if self.history:
+                self.history.pop()
+                self.seq -= 1
+
     def latest(self):
         """(seq of the newest sample, a copy of the history), for the publisher."""
         with self._lock:

@@ -406,6 +406,19 @@ class JoinCommand(Event):
 
 
 @dataclass(frozen=True)
+class WebViewStarted(Event):
+    """`up --web`: the read-only web view serves the cluster's picture at `url`."""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class RecordingWritten(Event):
+    """`--record FILE`: the session was written to `path` (one self-contained page)."""
+    path: str = ""
+    size: int = 0
+
+
+@dataclass(frozen=True)
 class ShuttingDown(Event):
     why: str = ""
 

@@ -349,6 +349,10 @@ def _join(m: Model, e: ev.JoinCommand) -> None:
     m.state.join_command = e.command
 
 
+def _web(m: Model, e: ev.WebViewStarted) -> None:
+    m.state.web_url = e.url
+
+
 _APPLY: Dict[type, Callable] = {
     ev.NodeStarted: _started, ev.NodeRunning: _running, ev.HostKnown: _host, ev.NodeKilled: _killed,
     ev.NodePaused: _paused, ev.NodeResumed: _resumed, ev.NodeStopped: _stopped,
@@ -360,7 +364,7 @@ _APPLY: Dict[type, Callable] = {
     ev.ReadingPublished: _reading, ev.UnreadableReading: _unreadable, ev.RoleChanged: _role,
     ev.LeaderElected: _elected, ev.LeaderLost: _lost, ev.SplitBrain: _split, ev.SplitBrainEnded: _split_over,
     ev.OutboxChanged: _outbox, ev.LeaderZkServer: _leader_zk, ev.ZkServerChanged: _zk_server,
-    ev.Narration: _narration, ev.JoinCommand: _join, ev.RoundWaiting: _waiting, ev.ClusterStarted: _cluster,
+    ev.Narration: _narration, ev.JoinCommand: _join, ev.WebViewStarted: _web, ev.RoundWaiting: _waiting, ev.ClusterStarted: _cluster,
     ev.Partitioned: _link_fault("partition"), ev.Slowed: _link_fault("slow"), ev.Healed: _link_fault("heal"),
 }
 

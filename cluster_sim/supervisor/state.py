@@ -123,6 +123,7 @@ class ClusterState:
     started_at: float = 0.0
     interval: float = 0.0               # the cluster's round interval (s)
     join_command: Optional[str] = None
+    web_url: Optional[str] = None         # `up --web`: where the picture is served
     narration: Optional[str] = None  # what a demo is showing right now (title, then explanation)
     refresh_hz: Optional[float] = None  # how often the view was actually refreshed
     truth_dir: str = ""            # where the local nodes log every sample (clustersim check --truth)
@@ -161,6 +162,7 @@ class ClusterState:
                     api_ok=data.get("api_ok") if isinstance(data.get("api_ok"), bool) else None,
                     api_down_since=_num(data.get("api_down_since")), started_at=_num(data.get("started_at")) or 0.0,
                     interval=_num(data.get("interval")) or 0.0, join_command=_str(data.get("join_command")),
+                    web_url=_str(data.get("web_url")),
                     narration=_str(data.get("narration")), lang=_str(data.get("lang")) or "en")
         outbox = _dict(data.get("outbox"))
         state.outbox_depth = _int(outbox.get("depth")) or 0
@@ -223,6 +225,7 @@ class ClusterState:
             "interval": self.interval,
             "leader_since": self.leader_since,
             "join_command": self.join_command,
+            "web_url": self.web_url,
             "lang": self.lang,
             "api_ok": self.api_ok,
             "api_down_since": self.api_down_since,

@@ -52,7 +52,8 @@ class UpOptions:
     retry_max: float = 30.0
     plain: Optional[bool] = None   # None: plain lines unless stdout is a terminal
     secret: str = ""               # cluster secret; generated when listening beyond loopback
-    record: Optional[str] = None   # write the session as a self-contained HTML file here
+    record: Optional[str] = None   # write the session as a self-contained HTML file here (the web page)
+    web: Optional[str] = None      # "[HOST:]PORT": serve the read-only web view there
     events: Optional[str] = None   # export every event to this file as it happens
     events_format: str = "jsonl"   # jsonl or csv
     unsafe: bool = False           # nodes without guard and fencing (the split-brain demo)
@@ -98,7 +99,9 @@ class Cluster:
         self.hosts = None
         self.api_url = None
         self._zk_poller = None
-        self.recorder = None
+        self.recorder = None                  # WebRecorder (--record)
+        self.web = None                       # WebView (--web)
+        self.results = None                   # a demo's results, for the recording's last page
         self.exporter = None
         self.netfaults = None                 # the local nodes' relays (netfault.NetFaults), unless --no-relays
         self._poll_stop = threading.Event()
@@ -248,12 +251,7 @@ class Cluster:
             )
 
         model = Model(state, interval=o.interval, session_timeout=o.session_timeout, unsafe=o.unsafe)
-        if o.record:
-            from cluster_sim.supervisor.listeners.recorder import Recorder
-
-            self.recorder = Recorder(o.record, title=f"clustersim · {o.name}", lang=o.lang)
-            self.recorder.terms = model.terms  # the recording carries the leadership timeline
-            listeners.append(self.recorder)
+        listeners.extend(self._web_listeners())
         if self.exporter is not None:
             listeners.append(self.exporter)
         # zk-kill/zk-start act on an ensemble; for a lone server they answer "no embedded ensemble"
@@ -274,9 +272,49 @@ class Cluster:
                                                 session_timeout=o.session_timeout))
         if join:
             self.manager.announce(ev.JoinCommand(now, command=join))
+        if self.web is not None:
+            self.manager.announce(ev.WebViewStarted(now, url=self.web.url))
         if not o.secret:
             self.manager.announce(ev.ClusterOpen(now))
         self.manager.post(SpawnNodes(tuple(str(i) for i in range(1, o.nodes + 1))))
+
+    def _web_listeners(self):
+        """The web view (`--web`) and the recording (`--record`, the same page with the
+        session inline): one listener feeds both, from the same typed events."""
+        o = self.o
+        sinks = []
+        if o.web:
+            from cluster_sim.ports import PortInUse
+            from cluster_sim.web import WebView, WebViewError, parse_address
+
+            wildcard = o.listen in ("0.0.0.0", "::")
+            try:
+                host, port = parse_address(o.web, default_host=o.listen if wildcard else "127.0.0.1")
+                self.web = WebView(host, port, title=f"clustersim · {o.name}", lang=o.lang,
+                                   advertise=_announce_address(o.listen) if host in ("0.0.0.0", "::") else None)
+                self.web.start()
+            except (ValueError, PortInUse, WebViewError, OSError) as exc:
+                raise UpError(f"--web {o.web}: {exc}") from None
+            sinks.append(self.web)
+        if o.record:
+            from cluster_sim.web import WebRecorder
+
+            self.recorder = WebRecorder(o.record, title=f"clustersim · {o.name}", lang=o.lang)
+            sinks.append(self.recorder)
+        if not sinks:
+            return []
+        from cluster_sim.web import Feed
+
+        return [Feed(*sinks, describe=lambda e: describe(e, o.lang))]
+
+    def _close_recording(self):
+        """Write the recording (with the demo's results, if any) and say where it is."""
+        from cluster_sim.supervisor import events as ev
+
+        path = self.recorder.close(results=self.results, final_text=self._final_view(leftover=True))
+        size = os.path.getsize(path)
+        line = describe(ev.RecordingWritten(time.time(), path=path, size=size), self.o.lang)
+        print(line, file=self.out, flush=True)
 
     def _node_exited(self, node_id, pid, code):
         """A node that did not leave gracefully (killed, crashed) cannot say it is
@@ -329,7 +367,8 @@ class Cluster:
             lambda: self.printer and self.printer.stop(self._final_view()),
             lambda: self.reaper and self.reaper.forget_terminal(),  # the view showed the cursor itself
             self._print_leftover,       # below the timeline: the last thing on screen
-            lambda: self.recorder and self.recorder.close(final_text=self._final_view(leftover=True)),
+            lambda: self.web and self.web.close(),
+            lambda: self.recorder and self._close_recording(),
             lambda: self.exporter and self._close_exporter(),
             lambda: self.client and zkclient.close(self.client),
             lambda: self.spawner and self.spawner.close(),

@@ -157,6 +157,9 @@ _EN: Dict[type, Callable] = {
     ev.ClusterOpen: lambda e: ("no --secret: the cluster is open, as the original (anyone who reaches "
                                "ZooKeeper can change it)"),
     ev.JoinCommand: lambda e: f"students join with: {e.command}",
+    ev.WebViewStarted: lambda e: f"web view (read-only, for the projector and the students): {e.url}",
+    ev.RecordingWritten: lambda e: f"recording written: {e.path} ({e.size / 1e6:.1f} MB; open it in a browser, "
+                                   f"or clustersim replay {e.path})",
     ev.ShuttingDown: lambda e: f"shutting down ({e.why})",
     ev.DrainStarted: lambda e: (f"delivering {_rounds(e.rounds)} left in the outbox (up to {e.timeout:g} s; "
                                 "Ctrl-C again to skip)..."),

@@ -25,11 +25,12 @@ from rich.errors import ConsoleError
 from rich.live import Live
 from rich.text import Text
 
-from cluster_sim.supervisor.events import Event, JoinCommand
+from cluster_sim.supervisor.events import Event, JoinCommand, WebViewStarted
 from cluster_sim.supervisor.labels import label
 from cluster_sim.supervisor.listeners import Listener
 from cluster_sim.supervisor.state import ClusterState
 from cluster_sim.supervisor.view import format_event, render
+from cluster_sim.supervisor.wording import describe
 
 __all__ = ["LivePrinter", "PlainPrinter", "QuietKeyboard", "choose_printer"]
 
@@ -169,6 +170,8 @@ class LivePrinter(Listener):
         if isinstance(event, JoinCommand) and event.command and not self._stopped:
             self.console.print(label("join_line"), style="bold", highlight=False)
             self.console.print(Text(event.command), soft_wrap=True, highlight=False)
+        elif isinstance(event, WebViewStarted) and not self._stopped:
+            self.console.print(Text(describe(event)), soft_wrap=True, highlight=False)
 
     def frame(self, state: ClusterState, now: float) -> None:
         if self._stopped:
