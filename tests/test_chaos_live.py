@@ -2,7 +2,8 @@
 `clustersim up -n 5 --interval 1` (with a three-server ensemble, so that every fault kind
 applies: zk-kill and quorum need one), then `clustersim chaos --duration 120 --seed 1`,
 which must exit 0 with a JSON verdict judged against the nodes' truth logs. The suite's
-one long test, on purpose: a bug it finds is fixed, never excluded from the fault set."""
+one long test, on purpose: a bug it finds is fixed, never excluded from the fault set (what it
+found so far is kept as short regression tests in test_found_by_chaos.py)."""
 
 import json
 import subprocess
@@ -12,7 +13,6 @@ import pytest
 
 from cluster_sim.chaos.plan import KINDS
 from conftest import dump
-from test_found_by_chaos import known
 
 SESSION = 4.0   # up's default
 
@@ -35,16 +35,13 @@ def test_chaos_with_every_fault_kind_on_a_live_cluster_loses_nothing(start_up, t
     # the figures: rounds, stale rows, the longest gaps, all judged against the truth
     rounds = verdict["rounds"]
     assert rounds["expected"] > 100 and rounds["stored"] == rounds["expected"], context
-    assert rounds["missing"] == rounds["duplicated"] == rounds["wrong"] == rounds["lost"] == 0, context
+    assert rounds["missing"] == rounds["duplicated"] == rounds["short"] == rounds["wrong"] == rounds["lost"] == 0, \
+        context
     assert verdict["stale_epoch_accepted"] == 0 and verdict["epoch_regressions"] == 0
     assert verdict["truth"] is True
     for span in ("longest_without_leader", "longest_without_round"):
         assert verdict[span]["seconds"] >= 0
     assert verdict["seed"] == 1 and verdict["plan"]["seed"] == 1 and verdict["cluster"]["nodes"] == list("12345")
-    if done.returncode != 0:
-        bugs = known(up, verdict, interval=1.0)
-        if bugs:   # only the node-side bugs of test_found_by_chaos.py (strict xfails there): say which
-            pytest.xfail("known node-side bugs (test_found_by_chaos.py): " + "; ".join(bugs))
     assert done.returncode == 0, context
     assert verdict["ok"] is True and verdict["problems"] == [] and verdict["settled"] is True
     # the table a person reads, ending in the verdict
