@@ -489,7 +489,18 @@ def _show_status(answer, values):
         value = "-" if n["value"] is None else f"{n['value']:.2f}"
         age = "" if n["age_s"] is None else f" ({n['age_s']:.1f}s ago)"
         click.echo(f"  {n['id']:>4}  pid {n['pid'] or '-':>7}  {n['state']:<8} {n['role'] or '-':<8} {value}{age}"
-                   + ("  remote " + (n.get("host") or "") if n["remote"] else ""))
+                   + ("  remote " + (n.get("host") or "") if n["remote"] else "") + _fault_note(n))
+
+
+def _fault_note(node):
+    """'  · cut off from zk' for a node with a network fault (partition, slow), else ''."""
+    faults = node.get("faults")
+    if not isinstance(faults, dict):
+        return ""
+    from cluster_sim.netfault.faults import NodeFaults, label
+
+    text = label(NodeFaults.from_json(str(node.get("id")), faults))
+    return f"  · {text}" if text else ""
 
 
 def _show_logs(answer, values):
