@@ -186,8 +186,9 @@ function isLogged(e) {
 function wording(e) {
   var phrase = PHRASES[LANG][e.kind];
   if (e.kind === "narration") return str(e.title || e.text);
-  // English text comes from the supervisor's own wording; other languages use the page's where it has one
-  if (typeof e.text === "string" && e.text && (LANG === "en" || !phrase)) return e.text;
+  // the supervisor's own wording, in the cluster's language (up --lang); the page's phrases only
+  // for records that come without a sentence (a view attached from outside derives its events)
+  if (typeof e.text === "string" && e.text) return e.text;
   if (phrase) { try { return phrase(e); } catch (err) { /* a field of an unexpected type: say it plainly */ } }
   if (typeof e.text === "string" && e.text) return e.text;
   if (typeof e.message === "string" && e.message) return (e.node != null ? L.node + " " + e.node + ": " : "") + e.message;
