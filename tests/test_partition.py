@@ -127,8 +127,8 @@ def test_a_slow_leader_keeps_its_rounds_all_complete(start_up):
     (slowed,) = up.events("slowed", node=leader)
     # rounds continue: rows of rounds that closed after the slowdown keep arriving
     # (with a 1 s interval a round's number is the second it starts at)
-    wait_until(lambda: len([r for r in stored_rounds(up.rows()) if r["round"] > slowed.ts + 1]) >= 3, 30,
-               "three rounds stored through the slow links")
+    wait_until(lambda: len([r for r in stored_rounds(up.rows()) if r["round"] > slowed.ts + 1]) >= 2, 30,
+               "two rounds stored through the slow links")
     assert up.status()["leader"] == leader and not up.events("suspended", node=leader)
     assert up.cli("heal", leader).returncode == 0
     (healed,) = up.events("healed", node=leader)
@@ -136,7 +136,7 @@ def test_a_slow_leader_keeps_its_rounds_all_complete(start_up):
                and max(r["round"] for r in stored_rounds(up.rows())) > healed.ts + 1, 30, "rounds after the heal")
     rows = stored_rounds(up.rows())
     slow = [r for r in rows if slowed.ts + 1 < r["round"] < healed.ts - 1]
-    assert len(slow) >= 3, dump(rows)
+    assert len(slow) >= 2, dump(rows)
     # all complete: every member's reading in each, none declared partial
     assert all(r["count"] == r["expected"] == 3 and not r.get("missing") for r in slow), dump(slow)
     check_with_truth(up)

@@ -3,10 +3,12 @@
 Order of things: control socket first (a second `up` with the same name is
 refused before anything starts), a reaper that cleans up even if we are
 SIGKILLed, ZooKeeper (embedded unless --zk), the API (embedded unless
---api-url), the observer and the node processes; then the manager's loop until
-Ctrl-C, SIGTERM or `clustersim stop`. Going down runs the same list backwards,
-after a short drain: the leader gets a few seconds to empty the outbox, and
-what is still in it is saved to a file (`clustersim deliver FILE` sends it).
+--api-url), the observer, each node's fault relays (netfault: `partition`,
+`slow`; not with --no-relays) and the node processes; then the manager's
+loop until Ctrl-C, SIGTERM or `clustersim stop`. Going down runs the same list
+backwards, after every network fault is healed and a short drain: the leader
+gets a few seconds to empty the outbox, and what is still in it is saved to a
+file (`clustersim deliver FILE` sends it).
 
     options = UpOptions(nodes=5, interval=1.0)
     exit_code = run_up(options)
