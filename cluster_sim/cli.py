@@ -12,16 +12,19 @@ need it.
 """
 
 import json
-import math
 import os
 import sys
 
 import click
 
-from cluster_sim.supervisor.commands import CHOICE, COMMANDS, COUNT, FLAG, INDEX, MS, NODE
-from cluster_sim.validate import BadInput, parse_node_id, parse_port, parse_zk_hosts
+from cluster_sim.cli_types import (
+    CLUSTER_NAME, LISTEN, NODE_ID, PORT, SECRET, URL, ZK_HOSTS, Count, Finite, Millis, Seconds, one_line, writable_file,
+)
+from cluster_sim.supervisor.commands import CHOICE, COMMANDS, FLAG, INDEX, MS, NODE
 
 MAX_NODES = int(os.environ.get("CLUSTERSIM_MAX_NODES", "200"))
+SCENARIOS = ("failover", "split-brain", "quorum", "api-outage", "partition")   # cluster_sim.demo.SCENARIOS, without its imports
+LANGS = ("en", "es")
 
 
 def fail(message, code=2):
@@ -29,21 +32,23 @@ def fail(message, code=2):
     sys.exit(code)
 
 
+class _Main(click.Group):
+    """The `clustersim` group: a usage error is one line on stderr and exit 2, never a usage block."""
+
+    def main(self, args=None, prog_name=None, **extra):
+        extra.pop("standalone_mode", None)
+        try:
+            code = super().main(args, prog_name=prog_name or "clustersim", standalone_mode=False, **extra)
+        except click.ClickException as exc:
+            fail(one_line(exc), exc.exit_code if exc.exit_code else 2)
+        except click.Abort:
+            fail("interrupted", 130)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 def _name_option(f):
-    return click.option("--name", default="default", show_default=True,
+    return click.option("--name", default="default", show_default=True, type=CLUSTER_NAME,
                         help="Which cluster (several can run side by side).")(f)
-
-
-def _positive(what, value, low=0.01, high=3600.0):
-    if not (low <= value <= high):
-        fail(f"{what} must be between {low:g} and {high:g} seconds (got {value:g})")
-    return value
-
-
-def _deadline(seconds):
-    if seconds != 0:
-        _positive("--round-deadline", seconds, 0.01, 3600)
-    return seconds
 
 
 def _default_truth_dir():
@@ -52,19 +57,31 @@ def _default_truth_dir():
     return truth_dir("default")
 
 
-def _checked_secret(secret):
-    if secret and (len(secret) > 256 or any(ord(c) < 33 or ord(c) == 127 for c in secret)):
-        fail("--secret must be at most 256 printable characters without spaces")
-    return secret
-
-
 def _checked_output(path):
     """A file we will write at the end: fail now, not after an hour of class."""
     if path is None:
         return None
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory) or not os.access(directory, os.W_OK):
-        fail(f"cannot write {path}: {directory} is not a writable directory")
+    why = writable_file(path)
+    if why:
+        fail(f"cannot write {path}: {why}")
+    return path
+
+
+def _checked_db(path):
+    """--api-db: a file the embedded API can keep its rows in (an SQLite database, or none yet)."""
+    if path is None:
+        return None
+    why = writable_file(path)
+    if why:
+        fail(f"--api-db {path}: {why}")
+    if os.path.exists(path) and os.path.getsize(path) > 0:
+        import sqlite3
+
+        try:
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+                db.execute("PRAGMA schema_version").fetchone()
+        except sqlite3.Error as exc:
+            fail(f"--api-db {path}: not an SQLite database the API can use ({exc})")
     return path
 
 
@@ -84,80 +101,107 @@ def _events_options(f):
                         help="Write every event to FILE as it happens (see clustersim events).")(f)
 
 
-def _checked_name(name):
-    try:
-        return parse_node_id(name)
-    except BadInput as exc:
-        fail(str(exc).replace("node id", "cluster name"))
+def _lang_option(f):
+    return click.option("--lang", default="en", show_default=True, type=click.Choice(LANGS),
+                        help="Language of everything on screen: en, or es (Spanish).")(f)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# one declaration per node option that up, node and demo share
+INTERVAL = Seconds(0.05, 3600)
+SESSION_TIMEOUT = Seconds(0.4, 60)
+ROUND_DEADLINE = Seconds(0.01, 3600, zero=True)
+HISTORY = Count(0, 1_000_000)
+OUTBOX_MAX = Count(0, 100_000_000)
+RETRY_MAX = Seconds(0.1, 3600)
+TICK_MS = Count(10, 10_000)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="clustersim")
 def main():
     """A live cluster of sensor nodes on real Apache ZooKeeper: leader election,
-    fencing and failover you can watch."""
+    fencing and failover you can watch, kill and pause.
+
+    \b
+    Examples:
+      clustersim up -n 5                      # a live cluster; Ctrl-C stops it
+      clustersim kill 2                       # from a second terminal
+      clustersim demo failover --step         # a narrated classroom scenario
+      clustersim up --listen 0.0.0.0          # students join from their laptops
+    """
 
 
 # -- the cluster --------------------------------------------------------------
-@main.command()
-@click.option("-n", "--nodes", default="5", show_default=True, help="How many nodes (ids 1..N).")
-@click.option("--interval", default=5.0, show_default=True, type=float, help="Seconds between readings and rounds.")
-@click.option("--session-timeout", default=4.0, show_default=True, type=float, help="ZooKeeper session timeout (s).")
-@click.option("--zk", default=None, help="Use this ZooKeeper (HOST:PORT[,HOST:PORT...]) instead of an embedded one.")
-@click.option("--zk-servers", default=1, show_default=True, type=int, help="Embedded ensemble size (1 or 3, 5...).")
-@click.option("--api-url", default=None, help="Deliver to this API instead of an embedded one.")
-@click.option("--api-db", default=None, type=click.Path(dir_okay=False), help="Keep the embedded API's rows in this file.")
-@click.option("--listen", default="127.0.0.1", show_default=True, help="Address the embedded ZooKeeper and API listen on (0.0.0.0: students can join).")
-@click.option("--history", default=0, type=int, help="Readings kept per node (0: enough for 60 s).")
-@click.option("--outbox-max", default=0, type=int, help="Outbox bound in rounds (0: 24 h of rounds).")
-@click.option("--retry-max", default=30.0, type=float, show_default=True, help="Cap of the sender's backoff (s).")
-@click.option("--tick-ms", default=200, show_default=True, type=int, help="tickTime of the embedded ZooKeeper.")
-@click.option("--round-deadline", default=0.0, type=float, help="Longest wait (s) for every member's readings before a round is stored partial (0: session timeout + 2 intervals).")
+@main.command(short_help="Start ZooKeeper, the API and N nodes; show them live.")
+@click.option("-n", "--nodes", default=5, show_default=True,
+              type=Count(1, MAX_NODES, "raise CLUSTERSIM_MAX_NODES for more"), help="How many nodes (ids 1..N).")
+@click.option("--interval", default=5.0, show_default=True, type=INTERVAL, help="Seconds between readings and rounds.")
+@click.option("--session-timeout", default=4.0, show_default=True, type=SESSION_TIMEOUT,
+              help="ZooKeeper session timeout (s): how long a crashed node keeps its place.")
+@click.option("--zk", default=None, type=ZK_HOSTS,
+              help="Use this ZooKeeper (HOST:PORT[,HOST:PORT...]) instead of an embedded one.")
+@click.option("--zk-servers", default=1, show_default=True, type=click.Choice(["1", "3", "5", "7"]),
+              help="Embedded ensemble size.")
+@click.option("--api-url", default=None, type=URL, help="Deliver to this API instead of an embedded one.")
+@click.option("--api-db", default=None, metavar="FILE", help="Keep the embedded API's rows in this SQLite file.")
+@click.option("--listen", default="127.0.0.1", show_default=True, type=LISTEN,
+              help="Address the embedded ZooKeeper and API listen on (0.0.0.0: students can join).")
+@click.option("--history", default=0, type=HISTORY, help="Readings kept per node (0: enough for 60 s).")
+@click.option("--outbox-max", default=0, type=OUTBOX_MAX, help="Outbox bound in rounds (0: 24 h of rounds).")
+@click.option("--retry-max", default=30.0, type=RETRY_MAX, show_default=True, help="Cap of the sender's backoff (s).")
+@click.option("--tick-ms", default=200, show_default=True, type=TICK_MS,
+              help="tickTime of the embedded ZooKeeper (ms); sessions expire on its ticks.")
+@click.option("--round-deadline", default=0.0, type=ROUND_DEADLINE,
+              help="Longest wait (s) for every member's readings before a round is stored partial "
+                   "(0: session timeout + 2 intervals).")
 @click.option("--plain", is_flag=True, help="Print events as plain lines even on a terminal.")
-@click.option("--secret", envvar="CLUSTERSIM_SECRET", default="", help="Cluster secret (env CLUSTERSIM_SECRET): only members may change znodes or post to the API.")
-@click.option("--record", default=None, type=click.Path(dir_okay=False), help="Save the session as one self-contained HTML page (open it in a browser, or clustersim replay it).")
-@click.option("--web", default=None, metavar="[HOST:]PORT", help="Serve a read-only live picture of the cluster in a browser (the projector, students' laptops); with --listen 0.0.0.0 on every address.")
-@click.option("--drain-timeout", default=5.0, show_default=True, type=float, help="At shutdown, seconds the leader gets to empty the outbox (0: none); what is left is saved for clustersim deliver.")
-@click.option("--no-relays", is_flag=True, help="Connect the nodes straight to ZooKeeper and the API: no partition or slow (the bench compares).")
+@click.option("--secret", envvar="CLUSTERSIM_SECRET", default=None, type=SECRET,
+              help="Cluster secret (env CLUSTERSIM_SECRET): only members may change znodes or post to the API.")
+@click.option("--record", default=None, metavar="FILE",
+              help="Save the session as one self-contained web page (open it in a browser, or clustersim replay it).")
+@click.option("--web", default=None, metavar="[HOST:]PORT",
+              help="Serve a read-only live picture of the cluster in a browser (the projector, students' "
+                   "laptops); with --listen 0.0.0.0 on every address.")
+@click.option("--drain-timeout", default=5.0, show_default=True, type=Seconds(0, 600, zero=True),
+              help="At shutdown, seconds the leader gets to empty the outbox (0: none); "
+                   "what is left is saved for clustersim deliver.")
+@click.option("--no-relays", is_flag=True,
+              help="Connect the nodes straight to ZooKeeper and the API: no partition or slow (the bench compares).")
+@_lang_option
 @_events_options
 @_name_option
 def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen, history, outbox_max,
-       retry_max, tick_ms, round_deadline, plain, secret, record, web, drain_timeout, no_relays, events,
-       events_format, name):
-    """Start ZooKeeper, the API and N nodes; show them live until Ctrl-C."""
-    name = _checked_name(name)
-    try:
-        count = int(nodes)
-    except ValueError:
-        fail(f"-n {nodes!r} is not a number")
-    if not 1 <= count <= MAX_NODES:
-        fail(f"-n must be between 1 and {MAX_NODES} (got {count}; raise CLUSTERSIM_MAX_NODES for more)")
-    _positive("--interval", interval, 0.05)
-    _positive("--session-timeout", session_timeout, 0.4, 60)
-    if not 0 <= drain_timeout <= 600:  # also refuses nan
-        fail(f"--drain-timeout must be between 0 and 600 seconds (got {drain_timeout:g})")
-    if zk_servers < 1 or zk_servers > 7 or (zk_servers > 1 and zk_servers % 2 == 0):
-        fail("--zk-servers must be 1, 3, 5 or 7")
+       retry_max, tick_ms, round_deadline, plain, secret, record, web, drain_timeout, no_relays, lang,
+       events, events_format, name):
+    """Start ZooKeeper (embedded), the API (embedded) and N nodes, and show
+    them live until Ctrl-C; then print the leadership timeline.
+
+    \b
+    Examples:
+      clustersim up -n 5
+      clustersim up -n 3 --interval 1 --session-timeout 3 --lang es
+      clustersim up -n 3 --listen 0.0.0.0 --interval 2 --record class.html
+      clustersim up -n 5 --listen 0.0.0.0 --web 8080 --lang es
+      clustersim up --zk 10.0.0.5:2181 --api-url http://10.0.0.5:8080
+      clustersim up --zk-servers 3 --events session.jsonl
+    """
+    zk_servers = int(zk_servers)
     if zk and zk_servers > 1:
         fail("--zk and --zk-servers exclude each other")
-    try:
-        if zk:
-            parse_zk_hosts(zk)
-    except BadInput as exc:
-        fail(str(exc))
-    if api_url and not api_url.startswith(("http://", "https://")):
-        fail(f"--api-url {api_url!r} must start with http:// or https://")
+    if not zk and session_timeout * 1000 < 2 * tick_ms:
+        fail(f"--session-timeout {session_timeout:g} is shorter than two ZooKeeper ticks "
+             f"(--tick-ms {tick_ms}): ZooKeeper would stretch it to {2 * tick_ms / 1000:g} s")
     from cluster_sim.supervisor.up import UpError, UpOptions, run_up
     from cluster_sim.zkclient import ZkUnreachable
     from cluster_sim.zk.install import ZooKeeperUnavailable
 
     options = UpOptions(
-        nodes=count, name=name, interval=interval, session_timeout=session_timeout, zk=zk,
-        zk_servers=zk_servers, api_url=api_url, api_db=api_db, listen=listen, tick_ms=tick_ms,
+        nodes=nodes, name=name, interval=interval, session_timeout=session_timeout, zk=zk,
+        zk_servers=zk_servers, api_url=api_url, api_db=_checked_db(api_db), listen=listen, tick_ms=tick_ms,
         history=history, outbox_bound=outbox_max, retry_max=retry_max, plain=plain or None,
-        secret=_checked_secret(secret), record=_checked_output(record), events=_checked_output(events),
-        events_format=_events_format(events, events_format),
-        round_deadline=_deadline(round_deadline), drain_timeout=drain_timeout, web=web, relays=not no_relays,
+        secret=secret or "", record=_checked_output(record), events=_checked_output(events),
+        events_format=_events_format(events, events_format), lang=lang,
+        round_deadline=round_deadline, drain_timeout=drain_timeout, web=web, relays=not no_relays,
     )
     try:
         code = run_up(options)
@@ -166,63 +210,79 @@ def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen
     sys.exit(code)
 
 
-@main.command()
-@click.argument("node_id")
-@click.option("--zk", default="127.0.0.1:2181", show_default=True, help="ZooKeeper HOST:PORT[,HOST:PORT...].")
-@click.option("--api-url", default="http://localhost:8080", show_default=True)
-@click.option("--interval", default=5.0, show_default=True, type=float)
-@click.option("--session-timeout", default=4.0, show_default=True, type=float)
-@click.option("--connect-timeout", default=10.0, show_default=True, type=float)
-@click.option("--history", default=0, type=int, help="Readings kept (0: enough for 60 s).")
-@click.option("--outbox-max", default=0, type=int)
-@click.option("--retry-max", default=30.0, type=float, show_default=True)
-@click.option("--secret", envvar="CLUSTERSIM_SECRET", default="", help="The cluster's secret (env CLUSTERSIM_SECRET).")
-@click.option("--round-deadline", default=0.0, type=float, help="Longest wait (s) for every member's readings before a round is stored partial (0: session timeout + 2 intervals).")
-@click.option("--truth-dir", default=None, type=click.Path(file_okay=False), help="Log every sample taken here (ground truth for `clustersim check`; default: the runtime dir's default.truth).")
-@click.option("--low", default=75.0, show_default=True, type=float, help="Lowest value the sensor reads.")
-@click.option("--high", default=85.0, show_default=True, type=float, help="Highest value the sensor reads (a hot sensor: --low 95 --high 99).")
+@main.command(short_help="Run one node in the foreground (join a cluster by hand).")
+@click.argument("node_id", type=NODE_ID, metavar="ID")
+@click.option("--zk", default="127.0.0.1:2181", show_default=True, type=ZK_HOSTS,
+              help="ZooKeeper HOST:PORT[,HOST:PORT...][/chroot].")
+@click.option("--api-url", default="http://localhost:8080", show_default=True, type=URL,
+              help="The API the node delivers to while it leads.")
+@click.option("--interval", default=5.0, show_default=True, type=INTERVAL,
+              help="Seconds between readings and rounds (the cluster's own: see its join command).")
+@click.option("--session-timeout", default=4.0, show_default=True, type=SESSION_TIMEOUT,
+              help="ZooKeeper session timeout (s).")
+@click.option("--connect-timeout", default=10.0, show_default=True, type=Seconds(0.1, 600),
+              help="How long to try to reach ZooKeeper before giving up (s).")
+@click.option("--history", default=0, type=HISTORY, help="Readings kept (0: enough for 60 s).")
+@click.option("--outbox-max", default=0, type=OUTBOX_MAX,
+              help="Outbox bound in rounds while this node leads (0: 24 h of rounds).")
+@click.option("--retry-max", default=30.0, type=RETRY_MAX, show_default=True, help="Cap of the sender's backoff (s).")
+@click.option("--secret", envvar="CLUSTERSIM_SECRET", default=None, type=SECRET,
+              help="The cluster's secret (env CLUSTERSIM_SECRET).")
+@click.option("--round-deadline", default=0.0, type=ROUND_DEADLINE,
+              help="Longest wait (s) for every member's readings before a round is stored partial "
+                   "(0: session timeout + 2 intervals).")
+@click.option("--truth-dir", default=None, type=click.Path(file_okay=False),
+              help="Log every sample taken here (ground truth for `clustersim check`; "
+                   "default: the runtime dir's default.truth).")
+@click.option("--low", default=75.0, show_default=True, type=Finite(), help="Lowest value the sensor reads.")
+@click.option("--high", default=85.0, show_default=True, type=Finite(),
+              help="Highest value the sensor reads (a hot sensor: --low 95 --high 99).")
 def node(node_id, zk, api_url, interval, session_timeout, connect_timeout, history, outbox_max, retry_max, secret,
          round_deadline, truth_dir, low, high):
-    """Run one node in the foreground (join a cluster by hand)."""
-    try:
-        node_id = parse_node_id(node_id)
-        parse_zk_hosts(zk)
-    except BadInput as exc:
-        fail(str(exc))
-    _positive("--interval", interval, 0.05)
-    _positive("--session-timeout", session_timeout, 0.4, 60)
-    if not (math.isfinite(low) and math.isfinite(high) and low <= high):
-        fail(f"--low {low:g} and --high {high:g} must be finite numbers with low <= high")
+    """Run one node in the foreground: join a cluster by hand (a student's
+    laptop), until Ctrl-C.
+
+    \b
+    Examples:
+      clustersim node 17 --zk 192.168.1.20:41237 --api-url http://192.168.1.20:40511 --interval 2
+      CLUSTERSIM_SECRET=... clustersim node 17 --zk 192.168.1.20:41237
+      clustersim node hot --zk 127.0.0.1:2181 --low 95 --high 99
+    """
+    if low > high:
+        fail(f"--low {low:g} is above --high {high:g}")
     from cluster_sim.node.main import Node
     from cluster_sim.node.settings import NodeSettings
 
     settings = NodeSettings(node_id=node_id, zk=zk, api_url=api_url, interval=interval,
                             session_timeout=session_timeout, connect_timeout=connect_timeout,
                             history=history, outbox_bound=outbox_max, retry_max=retry_max,
-                            secret=_checked_secret(secret), round_deadline=_deadline(round_deadline),
+                            secret=secret or "", round_deadline=round_deadline,
                             truth_dir=truth_dir or _default_truth_dir(), low=low, high=high)
     sys.exit(Node(settings).run())
 
 
-@main.command()
-@click.option("--port", default="8080", show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True)
+@main.command(short_help="Run the API receiver alone (GET /nuevo?dato=..., /listar).")
+@click.option("--port", default=8080, show_default=True, type=PORT, help="TCP port to serve on.")
+@click.option("--listen", default="127.0.0.1", show_default=True, type=LISTEN,
+              help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--host", default=None, type=LISTEN, hidden=True, help="The old name of --listen.")
 @click.option("--db", default=None, type=click.Path(dir_okay=False), help="SQLite file (default: in memory).")
-@click.option("--secret", envvar="CLUSTERSIM_SECRET", default="", help="Writes need the token derived from it (env CLUSTERSIM_SECRET).")
+@click.option("--secret", envvar="CLUSTERSIM_SECRET", default=None, type=SECRET,
+              help="Writes need the token derived from it (env CLUSTERSIM_SECRET).")
 @click.option("--legacy-auth", is_flag=True, help="Also accept the token as ?token= (the original GET /nuevo form).")
-@click.option("--min-value", default=-1e9, show_default=True, type=float, help="Smallest value accepted.")
-@click.option("--max-value", default=1e9, show_default=True, type=float, help="Largest value accepted.")
-def api(port, host, db, secret, legacy_auth, min_value, max_value):
-    """Run the API receiver (GET /nuevo?dato=..., GET /listar)."""
-    import math
+@click.option("--min-value", default=-1e9, show_default=True, type=Finite(), help="Smallest value accepted.")
+@click.option("--max-value", default=1e9, show_default=True, type=Finite(), help="Largest value accepted.")
+def api(port, listen, host, db, secret, legacy_auth, min_value, max_value):
+    """Run the API receiver alone: GET /nuevo?dato=..., GET /listar, GET /health.
 
-    try:
-        port = parse_port(port, "--port")
-    except BadInput as exc:
-        fail(str(exc))
-    if not (math.isfinite(min_value) and math.isfinite(max_value) and min_value <= max_value):
-        fail("--min-value and --max-value must be finite, the first not above the second")
-    secret = _checked_secret(secret)
+    \b
+    Examples:
+      clustersim api --port 8080 --db rounds.db
+      clustersim api --listen 0.0.0.0 --secret s3cret --legacy-auth
+    """
+    listen = host or listen
+    if min_value > max_value:
+        fail("--min-value must not be above --max-value")
     token = None
     if secret:
         from cluster_sim.secret import api_token
@@ -230,30 +290,35 @@ def api(port, host, db, secret, legacy_auth, min_value, max_value):
         token = api_token(secret)
     elif legacy_auth:
         fail("--legacy-auth needs --secret")
+    if db is not None:
+        _checked_db(db)
     import sqlite3
 
     from cluster_sim.api.server import PortInUse, serve
 
     try:
-        sys.exit(serve(host=host, port=port, db=db, token=token, legacy_auth=legacy_auth,
+        sys.exit(serve(host=listen, port=port, db=db, token=token, legacy_auth=legacy_auth,
                        bounds=(min_value, max_value)))
     except PortInUse as exc:
         fail(str(exc))
     except sqlite3.Error as exc:
         fail(f"cannot use the database {db}: {exc}")
     except OSError as exc:
-        fail(f"cannot serve on {host}:{port}: {exc.strerror or exc}")
+        fail(f"cannot serve on {listen}:{port}: {exc.strerror or exc}")
 
 
-@main.command()
-@click.option("--port", default="2181", show_default=True)
-@click.option("--listen", default="127.0.0.1", show_default=True)
+@main.command(short_help="Run a standalone ZooKeeper in the foreground.")
+@click.option("--port", default=2181, show_default=True, type=PORT, help="Client port.")
+@click.option("--listen", default="127.0.0.1", show_default=True, type=LISTEN,
+              help="Address to listen on (0.0.0.0: every interface).")
 def zk(port, listen):
-    """Run a standalone ZooKeeper in the foreground, for nodes started by hand."""
-    try:
-        port = parse_port(port, "--port")
-    except BadInput as exc:
-        fail(str(exc))
+    """Run a standalone ZooKeeper in the foreground, for nodes started by hand.
+
+    \b
+    Examples:
+      clustersim zk --port 2181
+      clustersim zk --listen 0.0.0.0      # then: clustersim node 1 --zk HOST:2181
+    """
     from cluster_sim.ports import PortInUse
     from cluster_sim.zk.foreground import run_foreground
     from cluster_sim.zk.install import ZooKeeperUnavailable
@@ -264,18 +329,25 @@ def zk(port, listen):
         fail(str(exc))
 
 
-@main.command()
-@click.option("--api-url", default=None, help="The API to check (default: the running cluster's, else http://localhost:8080).")
+@main.command(short_help="Verify the API's history: every round once, no gaps.")
+@click.option("--api-url", default=None, type=URL,
+              help="The API to check (default: the running cluster's, else http://localhost:8080).")
 @_name_option
 @click.option("--truth", "truth", default=None, metavar="DIR",
               help="The nodes' truth logs to recompute every round from (default: the cluster's own, if any).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def check(api_url, name, truth, as_json):
     """Verify the API's history: one aggregate per round, no epoch going back,
-    no gaps, and (with the nodes' truth logs) every reading counted."""
+    no gaps, and (with the nodes' truth logs) every reading counted.
+    Exit 0 when sound, 1 on a violation or a loss.
+
+    \b
+    Examples:
+      clustersim check                    # the running cluster's API and logs
+      clustersim check --api-url http://10.0.0.5:8080 --json
+    """
     from cluster_sim import control
 
-    name = _checked_name(name)
     status = {}
     if api_url is None or truth is None:
         try:
@@ -300,36 +372,76 @@ def check(api_url, name, truth, as_json):
     sys.exit(run_check(api_url, truth_dir=truth, truth_given=given, as_json=as_json))
 
 
-@main.command()
+@main.command(short_help="Send the rounds `up` saved at shutdown to the API.")
 @click.argument("file")
-@click.option("--api-url", default=None, help="Send to this API (default: the one saved in FILE).")
-@click.option("--secret", envvar="CLUSTERSIM_SECRET", default="", help="The cluster's secret, if its API wants the token (env CLUSTERSIM_SECRET).")
+@click.option("--api-url", default=None, type=URL, help="Send to this API (default: the one saved in FILE).")
+@click.option("--secret", envvar="CLUSTERSIM_SECRET", default=None, type=SECRET,
+              help="The cluster's secret, if its API wants the token (env CLUSTERSIM_SECRET).")
 def deliver(file, api_url, secret):
-    """Send rounds saved at shutdown (FILE, named by `up`) to the API; each is stored once."""
-    if api_url and not api_url.startswith(("http://", "https://")):
-        fail(f"--api-url {api_url!r} must start with http:// or https://")
+    """Send rounds saved at shutdown (FILE, named by `up`) to the API; each is
+    stored once. Exit 0 when all are stored, 1 if some were refused, 2 if it
+    could not try.
+
+    \b
+    Examples:
+      clustersim deliver ~/.local/state/clustersim/default-rounds-1718000000.json
+      clustersim deliver FILE --api-url http://10.0.0.5:8080
+    """
     from cluster_sim.deliver import run_deliver
 
-    sys.exit(run_deliver(file, api_url=api_url, secret=_checked_secret(secret)))
+    sys.exit(run_deliver(file, api_url=api_url, secret=secret or ""))
 
 
-@main.command()
-@click.argument("scenario", type=click.Choice(["failover", "split-brain", "quorum", "api-outage", "partition"]))
-@click.option("--step", is_flag=True, help="Wait for Enter between steps.")
-@click.option("--yes", is_flag=True, help="Run straight through, no pauses (scripts, tests).")
-@click.option("--interval", default=1.0, show_default=True, type=float, help="Round interval; shortens everything.")
-@click.option("--session-timeout", default=3.0, show_default=True, type=float)
-@click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "es"]))
+@main.command(short_help="Narrated classroom scenarios on a real cluster.")
+@click.argument("scenario", type=click.Choice(SCENARIOS))
+@click.option("--step", is_flag=True, help="Wait for Enter before every step (you pace the class).")
+@click.option("--yes", is_flag=True, help="Run straight through, no pauses (rehearsals, scripts, tests).")
+@click.option("--interval", default=1.0, show_default=True, type=Seconds(0.1, 60),
+              help="Round interval (s); shorter makes everything faster.")
+@click.option("--session-timeout", default=3.0, show_default=True, type=Seconds(0.4, 60),
+              help="ZooKeeper session timeout (s): how long a crashed or frozen leader keeps its place.")
+@_lang_option
 @click.option("--unsafe", is_flag=True, help="split-brain, partition: switch the guard and fencing off, to show why they exist.")
-@click.option("--record", default=None, type=click.Path(dir_okay=False), help="Save the demo as one self-contained HTML page, ending on its results.")
-@click.option("--web", default=None, metavar="[HOST:]PORT", help="Serve a read-only live picture of the cluster in a browser (the projector, students' laptops); with --listen 0.0.0.0 on every address.")
+@click.option("--record", default=None, metavar="FILE",
+              help="Save the demo as one self-contained web page, ending on its results.")
+@click.option("--web", default=None, metavar="[HOST:]PORT",
+              help="Serve a read-only live picture of the cluster in a browser (the projector, students' "
+                   "laptops); with --listen 0.0.0.0 on every address.")
 @click.option("--plain", is_flag=True, help="Plain lines instead of the live table.")
 @_events_options
 @_name_option
-def demo(scenario, step, yes, interval, session_timeout, lang, unsafe, record, web, plain, events, events_format, name):
-    """Narrated classroom scenarios on a real cluster."""
-    _positive("--interval", interval, 0.1, 60)
-    _positive("--session-timeout", session_timeout, 0.4, 60)
+def demo(scenario, step, yes, interval, session_timeout, lang, unsafe, record, web, plain, events, events_format,
+         name):
+    """Narrated classroom scenarios on a real cluster, ending with the
+    measured results and the `check` verdict.
+
+    \b
+    Scenarios:
+      failover     stop the leader gracefully, then kill the next one hard:
+                   a handover in milliseconds against one that waits for
+                   the session timeout
+      split-brain  freeze the leader past its session timeout and wake it:
+                   it is fenced (with --unsafe: two leaders at once)
+      quorum       a 3-server ZooKeeper ensemble loses a server, then its
+                   quorum, then gets it back: rounds wait, none is lost
+      api-outage   the API goes down: rounds wait in the outbox and are
+                   delivered once each when it is back
+      partition    cut the leader off from ZooKeeper (it still reaches
+                   the API): it holds still, another node leads, and on
+                   the heal it rejoins as a follower (with --unsafe: two
+                   leaders post after the heal)
+
+    Pacing: by default each step stays on screen for 4 s (at least one
+    interval) before the next; --step waits for Enter instead; --yes
+    runs straight through.
+
+    \b
+    Examples:
+      clustersim demo failover --step
+      clustersim demo split-brain --step --unsafe --lang es
+      clustersim demo quorum --yes --record quorum.html
+      clustersim demo partition --step --unsafe
+    """
     if step and yes:
         fail("--step and --yes exclude each other")
     from cluster_sim.demo import run_demo
@@ -337,56 +449,66 @@ def demo(scenario, step, yes, interval, session_timeout, lang, unsafe, record, w
     sys.exit(run_demo(scenario, step=step, yes=yes, interval=interval, session_timeout=session_timeout,
                       lang=lang, unsafe=unsafe, record=_checked_output(record), web=web, plain=plain,
                       events=_checked_output(events), events_format=_events_format(events, events_format),
-                      name=_checked_name(name)))
+                      name=name))
 
 
-@main.command()
-@click.option("--duration", default=120.0, show_default=True, type=float, help="Seconds of faults; then everything is healed and the cluster must settle.")
-@click.option("--seed", default=None, type=int, help="Replay a run: the same seed, the same plan (default: a random one, shown).")
-@click.option("--faults", default=None, metavar="KIND,...", help="Fault kinds to draw from: kill,hard-kill,pause,sigstop,partition,slow,api-outage,zk-kill,quorum (default: every kind the cluster allows).")
-@click.option("--json", "json_path", default=None, type=click.Path(dir_okay=False), help="Write the verdict (and the plan) as JSON.")
-@click.option("-n", "--nodes", default=5, show_default=True, type=int, help="Nodes of a cluster chaos starts itself.")
-@click.option("--interval", default=1.0, show_default=True, type=float, help="Its round interval (s).")
-@click.option("--session-timeout", default=4.0, show_default=True, type=float, help="Its ZooKeeper session timeout (s).")
-@click.option("--zk-servers", default=3, show_default=True, type=int, help="Its embedded ZooKeeper ensemble.")
+@main.command(short_help="Random faults from a seed, then a verdict.")
+@click.option("--duration", default=120.0, show_default=True, type=Seconds(1, 86400),
+              help="Seconds of faults; then everything is healed and the cluster must settle.")
+@click.option("--seed", default=None, type=Count(0, 2 ** 63 - 1),
+              help="Replay a run: the same seed, the same plan (default: a random one, shown).")
+@click.option("--faults", default=None, metavar="KIND,...",
+              help="Fault kinds to draw from: kill,hard-kill,pause,sigstop,partition,slow,api-outage,zk-kill,quorum "
+                   "(default: every kind the cluster allows).")
+@click.option("--json", "json_path", default=None, metavar="FILE", help="Write the verdict (and the plan) as JSON.")
+@click.option("-n", "--nodes", default=5, show_default=True, type=Count(2, MAX_NODES),
+              help="Nodes of a cluster chaos starts itself (when none runs under --name).")
+@click.option("--interval", default=1.0, show_default=True, type=Seconds(0.05, 3600),
+              help="Its round interval (s).")
+@click.option("--session-timeout", default=4.0, show_default=True, type=Seconds(0.4, 60),
+              help="Its ZooKeeper session timeout (s).")
+@click.option("--zk-servers", default="3", show_default=True, type=click.Choice(["1", "3", "5", "7"]),
+              help="Its embedded ZooKeeper ensemble (zk-kill and quorum need 3 or more).")
 @click.option("--plain", is_flag=True, help="Plain lines instead of the live table (a cluster it starts).")
 @_name_option
 def chaos(duration, seed, faults, json_path, nodes, interval, session_timeout, zk_servers, plain, name):
-    """Random faults from a seed on a running cluster (--name), or on one it starts;
-    then heal, settle and judge: exit 0 only when nothing was lost or wrong."""
+    """Random faults from a seed on the running cluster --name, or on one it
+    starts; then heal everything, wait for the cluster to settle, and judge
+    it against the nodes' truth logs: exit 0 only when nothing was lost,
+    duplicated, wrong or stale.
+
+    \b
+    Examples:
+      clustersim chaos --duration 120 --seed 1             # on a running `clustersim up`
+      clustersim chaos --faults partition,slow,kill --json verdict.json
+      clustersim chaos -n 5 --interval 1 --name lab       # starts a cluster of its own
+    """
     from cluster_sim.chaos.plan import PlanError, parse_kinds
 
-    name = _checked_name(name)
-    if not 1 <= duration <= 24 * 3600:
-        fail(f"--duration must be between 1 and 86400 seconds (got {duration:g})")
     kinds = None
     if faults is not None:
         try:
             kinds = parse_kinds(faults)
         except PlanError as exc:
             fail(str(exc))
-    if seed is not None and not 0 <= seed < 2 ** 63:
-        fail("--seed must be a number between 0 and 2**63")
-    if not 2 <= nodes <= MAX_NODES:
-        fail(f"-n must be between 2 and {MAX_NODES} (got {nodes})")
-    _positive("--interval", interval, 0.05)
-    _positive("--session-timeout", session_timeout, 0.4, 60)
-    if zk_servers < 1 or zk_servers > 7 or (zk_servers > 1 and zk_servers % 2 == 0):
-        fail("--zk-servers must be 1, 3, 5 or 7")
     from cluster_sim.chaos.command import ChaosOptions, run_chaos
 
     sys.exit(run_chaos(ChaosOptions(duration=duration, seed=seed, faults=kinds, json_path=_checked_output(json_path),
                                     name=name, nodes=nodes, interval=interval, session_timeout=session_timeout,
-                                    zk_servers=zk_servers, plain=plain or None)))
+                                    zk_servers=int(zk_servers), plain=plain or None)))
 
 
-@main.command()
+@main.command(short_help="Play a recording back in the terminal.")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--speed", default=1.0, show_default=True, type=float, help="Playback speed factor.")
+@click.option("--speed", default=1.0, show_default=True, type=Seconds(0.01, 1000), help="Playback speed factor.")
 def replay(file, speed):
-    """Play a recording (from up --record or demo --record) back in the terminal."""
-    if not 0.01 <= speed <= 1000:
-        fail("--speed must be between 0.01 and 1000")
+    """Play a recording (from up --record or demo --record) back in the terminal.
+
+    \b
+    Examples:
+      clustersim replay failover.html
+      clustersim replay class.html --speed 4
+    """
     from cluster_sim.record import RecordingError, replay as play
     from cluster_sim.supervisor.listeners.recorder import redraw
 
@@ -396,23 +518,36 @@ def replay(file, speed):
         fail(str(exc))
 
 
-@main.command()
+@main.command(short_help="Measure clustersim against the original design here.")
 @click.option("--quick", is_flag=True, help="Fewer trials and smaller sizes (a minute, not ten).")
 @click.option("--json", "json_path", default=None, type=click.Path(dir_okay=False), help="Write the results as JSON.")
-@click.option("--markdown", default=None, type=click.Path(dir_okay=False), help="Write the results table (e.g. docs/benchmarks.md).")
+@click.option("--markdown", default=None, type=click.Path(dir_okay=False),
+              help="Write the results table (e.g. docs/benchmarks.md).")
 def bench(quick, json_path, markdown):
-    """Measure clustersim against the original design on this machine."""
+    """Measure clustersim against the original design on this machine.
+
+    \b
+    Examples:
+      clustersim bench --quick
+      clustersim bench --json docs/benchmarks.json --markdown docs/benchmarks.md
+    """
     from cluster_sim.bench import main as bench_main
 
     sys.exit(bench_main(quick=quick, json_path=_checked_output(json_path), markdown_path=_checked_output(markdown)))
 
 
-@main.command()
+@main.command(short_help="Print an event export (up/demo --events FILE) as a table.")
 @click.argument("file")
 @click.option("--kind", "kinds", multiple=True, help="Only events of this kind (e.g. leader_elected); repeatable.")
-@click.option("--node", default=None, help="Only events about this node.")
+@click.option("--node", default=None, type=NODE_ID, help="Only events about this node.")
 def events(file, kinds, node):
-    """Print an event export (up/demo --events FILE) as a table."""
+    """Print an event export (up/demo --events FILE) as a table.
+
+    \b
+    Examples:
+      clustersim events session.jsonl --kind leader_elected
+      clustersim events session.csv --node 3
+    """
     from cluster_sim.eventlog import EventsFileError, read_events, table
     from cluster_sim.supervisor.events import KINDS
 
@@ -446,33 +581,11 @@ _PARAM = {NODE: "node_id", INDEX: "index"}   # click's name for a positional arg
 
 
 def _request(command, values):
-    """The control request for `command` from what was typed; one line and exit 2 on bad input."""
+    """The control request for `command` from what was typed (already checked by the click types)."""
     request = {"cmd": command.name}
     for arg in command.args:
-        value = values[_PARAM.get(arg.kind, arg.name)]
-        if arg.local:
-            continue
-        if arg.kind == NODE:
-            if value is None and not arg.required:
-                continue
-            try:
-                value = parse_node_id(value)
-            except BadInput as exc:
-                fail(str(exc))
-        elif arg.kind == MS:
-            if value is None:
-                continue
-            try:
-                value = float(value)
-            except ValueError:
-                fail(f"--{arg.name} {value!r} is not a number of milliseconds")
-            if not (math.isfinite(value) and 0 <= value <= 60_000):
-                fail(f"--{arg.name} must be between 0 and 60000 milliseconds (got {value:g})")
-        elif arg.kind == COUNT:
-            if not str(value).isdigit():
-                fail(f"--{arg.name} {value!r} is not a number")
-            value = int(value)
-        request[arg.name] = value
+        if not arg.local:
+            request[arg.name] = values[_PARAM.get(arg.kind, arg.name)]
     return request
 
 
@@ -512,33 +625,42 @@ def _show_logs(answer, values):
 _SHOW = {"status": _show_status, "logs": _show_logs}
 
 
+def _help(command) -> str:
+    text = command.help
+    if command.examples:
+        text += "\n\n\b\nExamples:\n" + "\n".join("  " + e for e in command.examples)
+    return text
+
+
 def _control_command(command):
     params = []
     for arg in command.args:
-        if arg.kind in _PARAM:
-            params.append(click.Argument([_PARAM[arg.kind]], required=arg.required))
+        if arg.kind == NODE:
+            params.append(click.Argument([_PARAM[arg.kind]], type=NODE_ID, metavar="ID", required=arg.required))
+        elif arg.kind == INDEX:
+            params.append(click.Argument([_PARAM[arg.kind]], type=Count(1, arg.high), metavar="INDEX"))
         elif arg.kind == CHOICE:
             params.append(click.Option(list(arg.option) + [arg.name], type=click.Choice(arg.choices),
                                        default=arg.default, show_default=True, help=arg.help))
         elif arg.kind == MS:
-            # no default at all when required: click treats an explicit default=None as given
+            # no default at all when required: click takes an explicit default=None as given
             default = {} if arg.default is None else {"default": arg.default, "show_default": True}
-            params.append(click.Option(list(arg.option) + [arg.name], metavar="MS", required=arg.default is None,
-                                       help=arg.help, **default))
+            params.append(click.Option(list(arg.option) + [arg.name], type=Millis(0, 60_000),
+                                       required=arg.default is None, help=arg.help, **default))
         elif arg.kind == FLAG:
             params.append(click.Option([f"--{arg.name}"], is_flag=True, help=arg.help))
         else:
-            params.append(click.Option(list(arg.option) + [arg.name], default=str(arg.default),
-                                       show_default=True, help=arg.help))
-    params.append(click.Option(["--name"], default="default", show_default=True,
+            params.append(click.Option(list(arg.option) + [arg.name], default=arg.default, show_default=True,
+                                       type=Count(1, arg.high), help=arg.help))
+    params.append(click.Option(["--name"], default="default", show_default=True, type=CLUSTER_NAME,
                                help="Which cluster (several can run side by side)."))
 
     def callback(name, **values):
-        request = _request(command, values)
-        answer = _send(_checked_name(name), request)
+        answer = _send(name, _request(command, values))
         _SHOW.get(command.name, lambda a, v: click.echo(a.get("message") or "ok"))(answer, values)
 
-    return click.Command(command.name, callback=callback, params=params, help=command.help)
+    return click.Command(command.name, callback=callback, params=params, help=_help(command),
+                         short_help=command.help)
 
 
 for _command in COMMANDS:

@@ -28,7 +28,7 @@ import tempfile
 import time
 from typing import Callable, Optional
 
-from cluster_sim.userfile import read_text
+from cluster_sim.userfile import embedded_json, read_text
 
 __all__ = ["RecordingError", "replay", "load", "to_html", "write_atomically", "FORMAT", "MIN_SPACING",
            "SPAN_STYLES"]
@@ -248,16 +248,7 @@ def to_html(data: dict) -> str:
 
 def load(path: str) -> dict:
     """The recording's data from an HTML file written by Recorder.close()."""
-    text = read_text(path, "a clustersim recording", RecordingError, max_bytes=512 * 1024 * 1024)
-    if "<html" not in text[:4096].lower():
-        raise RecordingError(f"{path} is not a clustersim recording (not an HTML file)")
-    found = _BLOCK.search(text)
-    if found is None:
-        raise RecordingError(f"{path} is not a clustersim recording (no recording data in it)")
-    try:
-        data = json.loads(found.group(1))
-    except ValueError as exc:
-        raise RecordingError(f"{path}: the recording is corrupt ({str(exc).splitlines()[0]})") from None
+    data = embedded_json(path, _BLOCK, "a clustersim recording", RecordingError, max_bytes=512 * 1024 * 1024)
     problem = _invalid(data)
     if problem:
         raise RecordingError(f"{path}: the recording is corrupt ({problem})")

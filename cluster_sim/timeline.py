@@ -14,7 +14,8 @@
 Each node gets one line; the bar covers [start, end] in `width` cells; a cell is
 "█" when the node led at some moment inside it, "·" otherwise; a term is
 labelled with its epoch ("e2") where it has room. A term with end=None is still
-running and is drawn up to `end`. Pure functions, no I/O.
+running and is drawn up to `end`. `lang` words the axis and "no leader yet"
+(cluster_sim.lang). Pure functions, no I/O.
 """
 
 import math
@@ -23,6 +24,9 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from rich.console import Group
 from rich.text import Text
+
+from cluster_sim.lang import seconds
+from cluster_sim.supervisor.labels import label
 
 __all__ = ["Term", "render_timeline", "timeline_text", "BLOCK", "IDLE", "NO_LEADER"]
 
@@ -57,10 +61,10 @@ def _label(node_id) -> str:
     return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
 
 
-def _seconds(x: float) -> str:
+def _seconds(x: float, lang: str = "en") -> str:
     if abs(x - round(x)) < 1e-9 or abs(x) >= 100:
         return "%ds" % int(round(x))
-    return "%.1fs" % x
+    return seconds(lang, round(x, 1)) + "s"
 
 
 def _float(x, default: float) -> float:
@@ -117,8 +121,8 @@ def _layout(terms: Iterable[Term], node_ids: Sequence[str], start: float, end: f
     return rows, span, width
 
 
-def _axis(pad: int, span: float, width: int) -> str:
-    left, right = "0s", _seconds(span)
+def _axis(pad: int, span: float, width: int, lang: str = "en") -> str:
+    left, right = "0s", _seconds(span, lang)
     gap = max(1, width - len(left) - len(right))
     return " " * pad + " " * len(GUTTER) + left + " " * gap + right
 
@@ -129,15 +133,16 @@ def timeline_text(
     start: float,
     end: float,
     width: int = 60,
+    lang: str = "en",
 ) -> str:
     """The chart as plain text: one line per node, then the axis (no trailing newline)."""
     laid = _layout(terms, node_ids, start, end, width)
     if laid is None:
-        return NO_LEADER
+        return label("no_leader_yet", lang)
     rows, span, width = laid
     pad = max(len(r.label) for r in rows)
     lines = [r.label.rjust(pad) + GUTTER + "".join(ch for ch, _ in r.cells) for r in rows]
-    lines.append(_axis(pad, span, width))
+    lines.append(_axis(pad, span, width, lang))
     return "\n".join(lines)
 
 
@@ -150,11 +155,12 @@ def render_timeline(
     start: float,
     end: float,
     width: int = 60,
+    lang: str = "en",
 ):
     """The same chart as timeline_text(), coloured, as a rich renderable."""
     laid = _layout(terms, node_ids, start, end, width)
     if laid is None:
-        return Text(NO_LEADER, style="dim")
+        return Text(label("no_leader_yet", lang), style="dim")
     rows, span, width = laid
     pad = max(len(r.label) for r in rows)
     lines = []
@@ -170,5 +176,5 @@ def render_timeline(
             run_kind = kind
             run.append(ch)
         lines.append(line)
-    lines.append(Text(_axis(pad, span, width), style="dim", no_wrap=True, overflow="crop"))
+    lines.append(Text(_axis(pad, span, width, lang), style="dim", no_wrap=True, overflow="crop"))
     return Group(*lines)

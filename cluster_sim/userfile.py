@@ -8,7 +8,9 @@ text. One function says so in one line, in the caller's own error class.
     # EventsFileError("x.jsonl is a directory, not an event file")
 """
 
-from typing import Optional, Type
+import json
+import re
+from typing import Any, Optional, Type
 
 
 def read_text(path: str, kind: str, error: Type[Exception], max_bytes: Optional[int] = None,
@@ -30,3 +32,17 @@ def read_text(path: str, kind: str, error: Type[Exception], max_bytes: Optional[
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise error(f"{path} is not {kind} (not UTF-8 text)") from None
+
+
+def embedded_json(path: str, block: "re.Pattern[str]", kind: str, error: Type[Exception],
+                  max_bytes: int) -> Any:
+    """The JSON inside the first match of `block` (an HTML page's data script), for a
+    file that should be `kind` ("a clustersim recording"). One-line errors, as above."""
+    text = read_text(path, kind, error, max_bytes=max_bytes)
+    found = block.search(text)
+    if found is None:
+        raise error(f"{path} is not {kind} (no recording data in it)")
+    try:
+        return json.loads(found.group(1))
+    except ValueError as exc:
+        raise error(f"{path}: the recording is corrupt ({str(exc).splitlines()[0]})") from None

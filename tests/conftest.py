@@ -205,3 +205,14 @@ def api():
     with running(store) as url:
         yield url
     store.close()
+
+
+@pytest.fixture(scope="module")
+def stop_the_fork_server():
+    """Modules that run a demo in this process (run_demo) start multiprocessing's fork
+    server: they use this fixture to stop it at the end."""
+    yield
+    server = getattr(sys.modules.get("multiprocessing.forkserver"), "_forkserver", None)
+    stop = getattr(server, "_stop", None)
+    if stop is not None:
+        stop()

@@ -218,3 +218,21 @@ def test_a_failing_measurement_is_recorded_and_the_rest_runs(tmp_path, monkeypat
 
 def test_unknown_measurement_is_refused():
     assert main(only=["nope"], console=_quiet()) == 2
+
+
+def test_the_table_on_a_pipe_is_one_plain_line_per_measurement():
+    from cluster_sim.bench.report import print_table
+
+    meta = _fake_report([], "bench", "2026-01-01 00:00 UTC")["meta"]
+    rows = [{"id": "1a", "measurement": "graceful failover, from the signal to the new leader's election " * 2,
+             "clustersim": "p50 12.0 ms · p95 15.0 ms (n=20)", "original": "p50 4.02 s · p95 4.10 s (n=20)",
+             "target": "< 100 ms", "met": True, "note": ""},
+            {"id": "2", "measurement": "crash", "clustersim": "—", "original": "—", "target": "—", "met": None,
+             "note": "not measured"}]
+    piped = io.StringIO()
+    print_table(Console(file=piped), meta, rows)            # a file: not a terminal, 80 columns by default
+    lines = piped.getvalue().splitlines()
+    assert len(lines) == 1 + len(rows), piped.getvalue()
+    assert lines[1].startswith("1a  graceful failover") and lines[1].endswith("target < 100 ms · met yes")
+    assert lines[2] == "2  crash (not measured): clustersim — · original — · target — · met —"
+    assert not any(c in piped.getvalue() for c in "┃│━─")

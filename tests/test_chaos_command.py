@@ -15,9 +15,10 @@ def one_line(result, code=2):
 
 def test_bad_input_is_one_line(runtime_dir):
     assert "unknown fault 'martian'" in one_line(clustersim("chaos", "--faults", "kill,martian"))
-    assert "--duration must be between" in one_line(clustersim("chaos", "--duration", "0"))
-    assert "--zk-servers must be 1, 3, 5 or 7" in one_line(clustersim("chaos", "--zk-servers", "2"))
+    assert "--duration must be between 1 and 86400 seconds" in one_line(clustersim("chaos", "--duration", "0"))
+    assert "--zk-servers must be one of 1, 3, 5, 7" in one_line(clustersim("chaos", "--zk-servers", "2"))
     assert "-n must be between 2" in one_line(clustersim("chaos", "-n", "1"))
+    assert "--seed 'x' is not a whole number" in one_line(clustersim("chaos", "--seed", "x"))
 
 
 def test_a_kind_the_cluster_cannot_take_is_refused_before_anything_happens(start_up):

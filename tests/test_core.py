@@ -190,7 +190,7 @@ def test_a_node_process_from_start_to_exit():
     step(m, Announce(ev.NodeStarted(clock.advance(1), "1", pid=300)), clock())
     (killed,) = step(m, ProcessExited("1", -9, "SIGKILL", None), clock.advance(1))
     assert node.state == CRASHED and killed.signal == "SIGKILL"
-    assert "is dead (SIGKILL)" in describe(killed) and "(4 s)" in describe(killed)
+    assert "is dead (SIGKILL)" in describe(killed) and "4 s after its last heartbeat" in describe(killed)
 
 
 def test_connection_changes_are_events():

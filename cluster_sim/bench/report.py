@@ -660,8 +660,20 @@ def markdown(meta, rows, paragraphs, reruns=()):
 
 
 def print_table(console, meta, rows):
+    """A table on a terminal; on a pipe, one plain line per measurement (nothing wrapped or boxed)."""
     from rich.table import Table
     from rich.text import Text
+
+    if not console.is_terminal:
+        machine = meta["machine"]
+        console.print(f"clustersim bench · {machine['machine']}, {machine['cores']} cores, Python {meta['python']}, "
+                      f"ZooKeeper {meta['zookeeper']}", markup=False, highlight=False, soft_wrap=True)
+        for row in rows:
+            measurement = row["measurement"].replace("`", "") + (f" ({row['note']})" if row.get("note") else "")
+            met = DASH if row["met"] is None else ("yes" if row["met"] else "no")
+            console.print(f"{row['id']}  {measurement}: clustersim {row['clustersim']} · original {row['original']}"
+                          f" · target {row['target']} · met {met}", markup=False, highlight=False, soft_wrap=True)
+        return
 
     table = Table(title=f"clustersim bench · {meta['machine']['machine']}, {meta['machine']['cores']} cores, "
                         f"Python {meta['python']}, ZooKeeper {meta['zookeeper']}", show_lines=True)

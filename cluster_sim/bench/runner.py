@@ -60,11 +60,18 @@ def _command(argv):
     return shlex.join(args)
 
 
+def _console(Console):
+    """The terminal's console; on a pipe or a file, one that never wraps a line (a log is read whole)."""
+    if sys.stdout.isatty():
+        return Console()
+    return Console(soft_wrap=True, width=200)
+
+
 def run(quick=False, json_path=None, markdown_path=None, only=None, config=None, command=None, console=None,
         merge_path=None):
     from rich.console import Console
 
-    console = console or Console()
+    console = console or _console(Console)
     cfg = config or (Config.quick() if quick else Config.full())
     names = [name for name, _, _ in MEASUREMENTS]
     if only:
@@ -197,7 +204,7 @@ def render(json_path, markdown_path=None, console=None):
     """Rebuild the table (and the Markdown) from a JSON written by an earlier run."""
     from rich.console import Console
 
-    console = console or Console()
+    console = console or _console(Console)
     report = _load_report(json_path)
     rows = table_rows(report["results"])
     if markdown_path:

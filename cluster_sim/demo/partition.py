@@ -8,6 +8,10 @@ holds still; had it sent a round, the API would refuse it (409). On the heal
 it learns that its session expired, steps down and rejoins as a follower.
 With --unsafe (the original design) nothing stops it: after the heal it goes
 on leading in a new session, and two leaders post side by side.
+
+What it measures goes into `summary.measured` first; `report()` turns those
+figures into the results' rows (docs/classroom.md quotes it with sample
+figures, scripts/classroom_quotes.py).
 """
 
 from cluster_sim.supervisor.events import Fenced, Partitioned, SplitBrain, SteppedDown
@@ -21,7 +25,7 @@ def _leaders(status):
 
 
 def run(demo, summary):
-    say = demo.say
+    m = summary.measured
     status = demo.opening(NODES)
     old, old_epoch = status["leader"], status["epoch"]
 
@@ -34,9 +38,8 @@ def run(demo, summary):
     status, ms = demo.handover(old, sent, timeout=2 * demo.session_timeout + 20, since=since)
     new, epoch = status["leader"], status["epoch"]
     cut = demo.find(Partitioned, since, node=old)
-    summary.add(say("pt_handover"), say("handover", ms=ms, old=old, new=new, epoch=epoch))
-    summary.measured.update(handover_ms=ms, old=old, new=new, old_epoch=old_epoch, epoch=epoch,
-                            cut_at=cut.ts if cut is not None else sent)
+    m.update(handover_ms=ms, old=old, new=new, old_epoch=old_epoch, epoch=epoch,
+             cut_at=cut.ts if cut is not None else sent)
     demo.narrate("pt_new_unsafe" if demo.unsafe else "pt_new", new=new, old=old, epoch=epoch,
                  old_epoch=old_epoch, timeout=demo.session_timeout)
     demo.wait_stored(3, timeout=10 * demo.interval + 15)
@@ -49,67 +52,76 @@ def run(demo, summary):
     demo.pause()
     demo.request("heal", id=old)
     if demo.unsafe:
-        _unsafe(demo, summary, old, new, since)
+        _unsafe(demo, m, old, new, since)
     else:
-        _safe(demo, summary, old, new, since)
+        _safe(demo, m, old, new, since)
 
     rows = demo.rows()
-    _stale(demo, summary, rows, old, new, epoch, since_partition=summary.measured["cut_at"])
-    if not demo.unsafe:
-        # the cut-off node's readings could not reach ZooKeeper: its rounds say so, never silently short
-        partial = [r for r in rows if str(old) in str(r.get("missing") or "").split(",")]
-        summary.add(say("pt_partial", old=old), say("pt_partial_v", n=len(partial)))
-        summary.measured.update(partial_without_old=len(partial))
-    after = [r for r in rows if (r.get("id") or 0) > healed_after]
+    _stale(demo, m, rows, old, new, epoch)
+    # the cut-off node's readings could not reach ZooKeeper: its rounds say so, never silently short
+    m["partial_without_old"] = len([r for r in rows if str(old) in str(r.get("missing") or "").split(",")])
     by_leader = {}
-    for row in after:
-        key = str(row.get("leader") or "?")
-        by_leader[key] = by_leader.get(key, 0) + 1
-    shown = [old, new] + sorted(k for k in by_leader if k not in (old, new))
-    summary.add(say("heal_rows"), "\n".join(say("rows_by", node=k, rows=by_leader.get(k, 0)) for k in shown))
-    summary.measured.update(rows_after_heal=by_leader)
-    summary.notes.append(say("pt_unsafe_why" if demo.unsafe else "pt_safe_why"))
+    for row in rows:
+        if (row.get("id") or 0) > healed_after:
+            key = str(row.get("leader") or "?")
+            by_leader[key] = by_leader.get(key, 0) + 1
+    m["rows_after_heal"] = by_leader
+    report(summary, demo.say, m, demo.unsafe)
     demo.pause()
 
 
-def _stale(demo, summary, rows, old, new, epoch, since_partition):
+def report(summary, say, m, unsafe):
+    """The results' rows and note from what run() measured (`say` words them)."""
+    old, new = m["old"], m["new"]
+    summary.add(say("pt_handover"), say("handover", ms=m["handover_ms"], old=old, new=new, epoch=m["epoch"]))
+    if m.get("old_fate"):
+        summary.add(say("old_fate", old=old), m["old_fate"])
+    summary.add(say("two_leaders"), say("yes") if m.get("two_leaders") else say("no"))
+    summary.add(say("stale"), say("stale_v", attempted=m["stale_attempted"], refused=m["stale_refused"],
+                                  stored=m["stale_stored"]))
+    if not unsafe:
+        summary.add(say("pt_partial", old=old), say("pt_partial_v", n=m["partial_without_old"]))
+    by_leader = m["rows_after_heal"]
+    shown = [old, new] + sorted(k for k in by_leader if k not in (old, new))
+    summary.add(say("heal_rows"), "\n".join(say("rows_by", node=k, rows=by_leader.get(k, 0)) for k in shown))
+    summary.notes.append(say("pt_unsafe_why" if unsafe else "pt_safe_why"))
+
+
+def _stale(demo, m, rows, old, new, epoch):
     """Deliveries of the old leader after the new leader's first row: stored ones (fencing failed)
     and refused ones (the API's 409, which the old leader reports as Fenced)."""
     first_new = min((r["id"] for r in rows if str(r.get("leader")) == str(new)
                      and (demo.unsafe or r.get("epoch") == epoch)), default=None)
     stored = [r for r in rows if first_new is not None and r["id"] > first_new and str(r.get("leader")) == str(old)]
-    refused = [e for e in demo.events if isinstance(e, Fenced) and e.node == old and e.ts >= since_partition]
-    attempted = len(stored) + len(refused)
-    summary.add(demo.say("stale"), demo.say("stale_v", attempted=attempted, refused=len(refused), stored=len(stored)))
-    summary.measured.update(stale_attempted=attempted, stale_refused=len(refused), stale_stored=len(stored))
+    refused = [e for e in demo.events if isinstance(e, Fenced) and e.node == old and e.ts >= m["cut_at"]]
+    m.update(stale_attempted=len(stored) + len(refused), stale_refused=len(refused), stale_stored=len(stored))
 
 
-def _safe(demo, summary, old, new, since):
+def _safe(demo, m, old, new, since):
+    from cluster_sim.supervisor.wording import step_down_why
+
     say = demo.say
     gone = demo.wait_for(lambda s: demo.find((SteppedDown, Fenced), since, node=old),
-                         2 * demo.session_timeout + 20, f"node {old} to step down")
-    summary.add(say("old_fate", old=old), say("old_fenced", how=gone.reason))
-    summary.measured.update(old_fate=gone.reason)
+                         2 * demo.session_timeout + 20, say("w_step_down", old=old))
+    if isinstance(gone, SteppedDown):
+        m["old_fate"] = say("old_fenced", how=step_down_why(gone, demo.lang))
+    else:
+        m["old_fate"] = say("old_fenced_api", epoch=gone.epoch)
     # back in the election as a follower, and the new leader still leads
     back = demo.try_wait_for(lambda s: next((n for n in s["nodes"] if n["id"] == old), {}).get("role") == "follower",
                              demo.session_timeout + 10)
-    summary.measured.update(old_follower=bool(back))
+    m.update(old_follower=bool(back), two_leaders=False)
     demo.narrate("pt_rejoined", old=old, new=new)
     demo.wait_stored(3, timeout=10 * demo.interval + 15)
-    summary.add(say("two_leaders"), say("no"))
-    summary.measured.update(two_leaders=False)
 
 
-def _unsafe(demo, summary, old, new, since):
-    say = demo.say
-
+def _unsafe(demo, m, old, new, since):
     def two(status):
         leaders = _leaders(status)
         return (old in leaders and len(leaders) >= 2) or demo.find(SplitBrain, since)
 
     seen = demo.try_wait_for(two, 2 * demo.session_timeout + 6 * demo.interval + 10)
-    summary.add(say("two_leaders"), say("yes") if seen else say("no"))
-    summary.measured.update(two_leaders=bool(seen))
+    m["two_leaders"] = bool(seen)
     if seen:
         demo.narrate("pt_two", old=old, new=new)
         base = demo.max_row_id()

@@ -6,6 +6,8 @@ still. When a server comes back, the rounds of the outage are filled from
 the nodes' histories.
 """
 
+from cluster_sim.supervisor.labels import word
+
 NODES = 3
 ZK_SERVERS = 3
 
@@ -23,10 +25,11 @@ def run(demo, summary):
         found = sorted(x["mode"] for x in s["zk_servers"])
         return s if found == ["follower", "follower", "leader"] else None
 
-    status = demo.wait_for(modes, 40, "one ZooKeeper leader and two followers")
+    status = demo.wait_for(modes, 40, say("w_zk_modes"))
     zk_leader = next(s["index"] for s in status["zk_servers"] if s["mode"] == "leader")
     follower = next(s["index"] for s in status["zk_servers"] if s["mode"] == "follower")
-    summary.add(say("zk_ensemble"), ", ".join(f"#{s['index']} {s['mode']}" for s in status["zk_servers"]))
+    summary.add(say("zk_ensemble"), ", ".join(f"#{s['index']} {word('mode', s['mode'], demo.lang)}"
+                                              for s in status["zk_servers"]))
     demo.narrate("q_intro", leader=status["leader"])
     demo.pause()
 
@@ -34,7 +37,7 @@ def run(demo, summary):
     demo.narrate("q_kill_follower", index=follower)
     demo.pause()
     demo.request("zk-kill", index=follower)
-    demo.wait_for(lambda s: _server(s, follower).get("mode") == "down", 15, f"server #{follower} shown down")
+    demo.wait_for(lambda s: _server(s, follower).get("mode") == "down", 15, say("w_zk_down", index=follower))
     before = demo.status().get("rounds_stored") or 0
     status = demo.wait_stored(3, timeout=15 * demo.interval + 30)
     one_down = (status.get("rounds_stored") or 0) - before
@@ -52,7 +55,7 @@ def run(demo, summary):
         nodes = [n for n in s["nodes"] if n["state"] == "running"]
         return nodes and all(n["connection"] in ("SUSPENDED", "LOST") for n in nodes)
 
-    demo.wait_for(suspended, 2 * demo.session_timeout + 30, "every node SUSPENDED")
+    demo.wait_for(suspended, 2 * demo.session_timeout + 30, say("w_suspended"))
     stalled = demo.status().get("rounds_stored") or 0
     demo.narrate("q_lost")
     # the outage lasts a few rounds, so that there is something to fill
@@ -68,10 +71,10 @@ def run(demo, summary):
     demo.wait_stored(1, timeout=60 + 2 * demo.session_timeout)
     back_secs = demo.clock() - restart_at
     summary.add(say("zk_no_quorum", a=follower, b=zk_leader),
-                say("zk_no_quorum_v", secs=restart_at - lost_at, rounds=max(0, during)))
-    summary.add(say("zk_back"), say("seconds", secs=back_secs))
+                say("zk_no_quorum_v", secs=round(restart_at - lost_at, 1), rounds=max(0, during)))
+    summary.add(say("zk_back"), say("seconds", secs=round(back_secs, 1)))
     demo.wait_for(lambda s: all(n["connection"] == "CONNECTED" for n in s["nodes"] if n["state"] == "running"),
-                  30, "every node CONNECTED again")
+                  30, say("w_connected"))
     demo.wait_stored(2, timeout=10 * demo.interval + 20)
     # rounds that closed before the server was started, but were stored after it: filled late
     filled_rows = {r["round"]: r for r in demo.rows()
@@ -85,7 +88,7 @@ def run(demo, summary):
                             rounds_without_quorum=during, back_after_s=back_secs, filled=len(filled),
                             filled_empty=len(empty))
     if empty:
-        demo.narrate("q_back_empty", secs=back_secs, filled=len(filled), empty=len(empty))
+        demo.narrate("q_back_empty", secs=round(back_secs, 1), filled=len(filled), empty=len(empty))
     else:
-        demo.narrate("q_back", secs=back_secs, filled=len(filled))
+        demo.narrate("q_back", secs=round(back_secs, 1), filled=len(filled))
     demo.pause()

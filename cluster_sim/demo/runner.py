@@ -17,7 +17,6 @@ import queue
 import select
 import signal
 import sys
-import textwrap
 import threading
 import time
 from dataclasses import dataclass, field
@@ -43,14 +42,20 @@ class Aborted(Exception):
 
 @dataclass
 class Summary:
-    """What a scenario measured: (label, value) rows and notes, printed at the end."""
+    """What a scenario measured: (label, value) rows and notes, printed at the end.
+
+    A row's `verdict` ("ok" or "bad") colours it; the words are the language's.
+    """
 
     title: str
     rows: List[Tuple[str, str]] = field(default_factory=list)
     notes: List[str] = field(default_factory=list)
     measured: dict = field(default_factory=dict)   # raw numbers (ms, counts) for tests and recordings
+    verdicts: dict = field(default_factory=dict)   # row index -> "ok" / "bad"
 
-    def add(self, label: str, value) -> None:
+    def add(self, label: str, value, verdict: Optional[str] = None) -> None:
+        if verdict:
+            self.verdicts[len(self.rows)] = verdict
         self.rows.append((label, str(value)))
 
 
@@ -59,11 +64,12 @@ class Demo:
 
     def __init__(self, manager, *, api_url: str, interval: float, session_timeout: float, lang: str = "en",
                  step: bool = False, yes: bool = False, unsafe: bool = False, stdin=None,
-                 clock: Callable[[], float] = time.time):
+                 clock: Callable[[], float] = time.time, tick: float = 0.2):
         self.manager = manager
         self.api_url = api_url
         self.interval = interval
         self.session_timeout = session_timeout
+        self.tick = tick                   # the embedded ZooKeeper's tickTime (s): sessions expire on its ticks
         self.lang = lang
         self.step = step
         self.yes = yes
@@ -93,9 +99,9 @@ class Demo:
                 if self.stopped.is_set():
                     raise Aborted() from None
                 if time.monotonic() > deadline:
-                    raise DemoFailed(f"the cluster did not answer {cmd!r} within {timeout:g} s") from None
+                    raise DemoFailed(self.say("w_no_answer", cmd=cmd, secs=timeout)) from None
         if check and not answer.get("ok"):
-            raise DemoFailed(f"{cmd} refused: {answer.get('error') or 'no reason given'}")
+            raise DemoFailed(self.say("w_refused", cmd=cmd, error=answer.get("error") or "?"))
         return answer
 
     def listener(self):
@@ -150,14 +156,15 @@ class Demo:
             raise Aborted()
 
     def wait_for(self, predicate: Callable[[dict], object], timeout: float, what: str):
-        """Poll the status until predicate(status) is truthy; DemoFailed after `timeout`."""
+        """Poll the status until predicate(status) is truthy; DemoFailed after `timeout`.
+        `what` is worded in the demo's language (a LABELS text, "w_..."), for the failure line."""
         deadline = time.monotonic() + timeout
         while True:
             value = predicate(self.status())
             if value:
                 return value
             if time.monotonic() > deadline:
-                raise DemoFailed(f"timed out after {timeout:g} s waiting for {what}")
+                raise DemoFailed(self.say("w_timeout", secs=float(timeout), what=what))
             self.sleep(POLL)
 
     def try_wait_for(self, predicate: Callable[[dict], object], timeout: float):
@@ -233,17 +240,17 @@ class Demo:
             running = [n for n in status["nodes"] if n["state"] == "running" and n["value"] is not None]
             return (status if status["leader"] and status["epoch"] and len(running) >= nodes
                     and (status.get("rounds_stored") or 0) >= rounds else None)
-        return self.wait_for(ready, timeout, f"{nodes} running nodes, a leader and {rounds} rounds in the API")
+        return self.wait_for(ready, timeout, self.say("w_ready", nodes=nodes, rounds=rounds))
 
     def wait_new_leader(self, old: str, timeout: float) -> dict:
         return self.wait_for(lambda s: s if s["leader"] not in (None, old) and s["epoch"] else None,
-                             timeout, f"a leader other than node {old}")
+                             timeout, self.say("w_new_leader", old=old))
 
     def wait_stored(self, more: int, timeout: float) -> dict:
         """`more` rounds stored in the API beyond what it holds now."""
         base = self.status().get("rounds_stored") or 0
         return self.wait_for(lambda s: s if (s.get("rounds_stored") or 0) >= base + more else None,
-                             timeout, f"{more} more rounds in the API")
+                             timeout, self.say("w_stored", more=more))
 
     def handover(self, old: str, sent_at: float, timeout: float, since: int) -> Tuple[dict, int]:
         """Wait for a leader other than `old`; (status, failover in ms).
@@ -267,7 +274,7 @@ class Demo:
         try:
             return fetch_rows(self.api_url, timeout=5)
         except CheckError as exc:
-            raise DemoFailed(str(exc)) from None
+            raise DemoFailed(self.say("w_rows", error=str(exc))) from None
 
     def max_row_id(self) -> int:
         return max((r.get("id") or 0 for r in self.rows()), default=0)
@@ -292,8 +299,8 @@ def add_check(demo: Demo, summary: Summary, rows: Optional[List[dict]], error: O
     if clusters:
         first = min(c.first for c in clusters)
         last = max(c.last for c in clusters)
-        summary.add(say("rounds"), say("rounds_v", rounds=rounds, first=first, last=last, missed=missed,
-                                       empty=empty))
+        summary.add(say("rounds"), say("rounds_v", rounds=rounds, first=str(first), last=str(last),
+                                       missed=missed, empty=empty))
     else:
         summary.add(say("rounds"), say("rounds_none"))
     if report.unrounded:
@@ -302,9 +309,9 @@ def add_check(demo: Demo, summary: Summary, rows: Optional[List[dict]], error: O
     if report.ok and not clusters and report.unrounded:
         summary.add(say("check"), say("check_nothing"))
     elif report.ok:
-        summary.add(say("check"), say("check_ok"))
+        summary.add(say("check"), say("check_ok"), verdict="ok")
     else:
-        summary.add(say("check"), say("check_failed", n=len(violations)))
+        summary.add(say("check"), say("check_failed", n=len(violations)), verdict="bad")
         summary.notes.extend("  " + v for v in violations[:5])
         if len(violations) > 5:
             summary.notes.append(f"  ... (+{len(violations) - 5})")
@@ -323,9 +330,7 @@ def render_summary(summary: Summary, plain: bool):
             lines += [" " * (width + 2) + v for v in value_lines[1:]]
         if summary.notes:
             lines.append("")
-            for note in summary.notes:
-                lines += [textwrap.fill(part, 100, subsequent_indent="  " if note.startswith("  ") else "")
-                          if part.strip() else "" for part in note.split("\n")]
+            lines += summary.notes      # whole sentences: the terminal wraps them, not us
         return "\n".join(lines)
     from rich import box
     from rich.console import Group
@@ -336,10 +341,9 @@ def render_summary(summary: Summary, plain: bool):
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    for label, value in summary.rows:
-        style = "bold red" if value.startswith(("FAILED", "FALLA")) else (
-            "bold green" if value.startswith("OK") else "")
-        grid.add_row(Text(label), Text(value, style=style))
+    styles = {"ok": "bold green", "bad": "bold red"}
+    for n, (label, value) in enumerate(summary.rows):
+        grid.add_row(Text(label), Text(value, style=styles.get(summary.verdicts.get(n), "")))
     parts = [grid]
     if summary.notes:
         parts.append(Text(""))
@@ -372,8 +376,8 @@ class _PlainNarration:
             return
         body = event.body if event.logged else (event.hint or "")
         if body:
-            self.out.write("".join(textwrap.fill(line, 100, initial_indent="    ", subsequent_indent="    ") + "\n"
-                                   if line.strip() else "\n" for line in body.splitlines()))
+            # one line per paragraph, never broken inside a sentence: the terminal wraps
+            self.out.write("".join("    " + line + "\n" if line.strip() else "\n" for line in body.splitlines()))
             self.out.flush()
 
     def frame(self, state, now: float) -> None:
@@ -433,7 +437,7 @@ def _run(module, scenario, *, step, yes, interval, session_timeout, lang, unsafe
     try:
         cluster.start()
         demo = Demo(cluster.manager, api_url=cluster.api_url, interval=interval, session_timeout=session_timeout,
-                    lang=lang, step=step, yes=yes, unsafe=options.unsafe)
+                    lang=lang, step=step, yes=yes, unsafe=options.unsafe, tick=options.tick_ms / 1000)
         demo_box.append(demo)
         if cluster.recorder is not None:
             cluster.recorder.meta.update(scenario=scenario, lang=lang, unsafe=options.unsafe)

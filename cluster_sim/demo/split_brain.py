@@ -7,6 +7,7 @@ original design) it goes on sending, and for a while two leaders deliver.
 """
 
 from cluster_sim.supervisor.events import Fenced, SplitBrain, SteppedDown
+from cluster_sim.supervisor.wording import step_down_why
 
 NODES = 5
 ZK_SERVERS = 1
@@ -22,7 +23,7 @@ def run(demo, summary):
     old, old_epoch = status["leader"], status["epoch"]
 
     # 1. freeze the leader: no heartbeats, its session expires
-    demo.narrate("sb_pause", leader=old, timeout=demo.session_timeout)
+    demo.narrate("sb_pause", leader=old, timeout=float(demo.session_timeout))
     since = len(demo.events)
     sent = demo.clock()
     demo.request("pause", id=old)
@@ -30,7 +31,7 @@ def run(demo, summary):
     new, epoch = status["leader"], status["epoch"]
     summary.add(say("pause_handover"), say("handover", ms=ms, old=old, new=new, epoch=epoch))
     summary.measured.update(pause_handover_ms=ms, old=old, new=new, old_epoch=old_epoch, epoch=epoch)
-    demo.narrate("sb_new", new=new, old=old, epoch=epoch, old_epoch=old_epoch, timeout=demo.session_timeout)
+    demo.narrate("sb_new", new=new, old=old, epoch=epoch, old_epoch=old_epoch, timeout=float(demo.session_timeout))
     demo.wait_stored(2, timeout=10 * demo.interval + 15)
     demo.pause()
 
@@ -68,9 +69,11 @@ def run(demo, summary):
 def _safe(demo, summary, old, new, old_epoch, epoch, since):
     say = demo.say
     gone = demo.wait_for(lambda s: demo.find((SteppedDown, Fenced), since, node=old),
-                         2 * demo.session_timeout + 20, f"node {old} to step down")
-    how = gone.reason
-    summary.add(say("old_fate", old=old), say("old_fenced", how=how))
+                         2 * demo.session_timeout + 20, say("w_step_down", old=old))
+    if isinstance(gone, SteppedDown):
+        summary.add(say("old_fate", old=old), say("old_fenced", how=step_down_why(gone, demo.lang)))
+    else:
+        summary.add(say("old_fate", old=old), say("old_fenced_api", epoch=gone.epoch))
     demo.narrate("sb_fenced", old=old, epoch=epoch, old_epoch=old_epoch)
     # back in the election as a follower, and the new leader still leads
     demo.try_wait_for(lambda s: next((n for n in s["nodes"] if n["id"] == old), {}).get("role") == "follower",

@@ -96,7 +96,7 @@ class Sender(threading.Thread):
                 except (ConnectionLoss, SessionExpiredError):
                     continue  # the term notices SUSPENDED / LOST by itself
                 except Exception as exc:  # never let the sender die silently
-                    self.report("error", text=f"sender: {exc!r}")
+                    self.report("error", code="sender_error", error=type(exc).__name__, text=f"sender: {exc!r}")
                     self.term.ended.wait(0.5)
         finally:
             session.close()
@@ -125,11 +125,13 @@ class Sender(threading.Thread):
         elif response.status_code == 401:
             # a configuration problem, not this round's: keep it and retry
             if self.api_ok is not False:
-                self.report("error", text="the API refused our token (401): is it the cluster's --secret?")
+                self.report("error", code="token_refused",
+                            text="the API refused our token (401): is it the cluster's --secret?")
             self._failed("HTTP 401")
         elif 400 <= response.status_code < 500:
             # The API will never take this one: waiting would block every later round.
-            self.report("error", text=f"API refused round {round_no} ({response.status_code}): dropped")
+            self.report("error", code="round_refused", round=round_no, error=str(response.status_code),
+                        text=f"API refused round {round_no} ({response.status_code}): dropped")
             self._remove(round_no)
         else:
             self._failed(f"HTTP {response.status_code}")
@@ -175,7 +177,7 @@ class Sender(threading.Thread):
             ok = False
         if not ok and not self._warned_plain_api:
             self._warned_plain_api = True
-            self.report("warn", text="the API does not answer in clustersim's JSON: "
+            self.report("warn", code="plain_api", text="the API does not answer in clustersim's JSON: "
                                      "re-sent rounds may be stored twice")
 
     def _failed(self, why):

@@ -93,7 +93,8 @@ class Leadership:
                 since=self.since, adopted=adopted, watermark=watermark,
             )
             if adopted:
-                self.report("info", text=f"adopted {adopted} undelivered rounds from the outbox")
+                self.report("info", code="adopted", count=adopted,
+                            text=f"adopted {adopted} undelivered round(s) from the outbox")
             if self.s.unsafe:
                 self._unsafe_rounds()
                 return
@@ -172,7 +173,8 @@ class Leadership:
         first = watermark + 1
         reach = due - self.s.history + 2  # the oldest round every history still covers
         if first < reach:
-            self.report("warn", text=f"rounds {first}..{reach - 1} are beyond the readings' history: lost")
+            self.report("warn", code="rounds_lost", round=first, last=reach - 1,
+                        text=f"rounds {first}..{reach - 1} are beyond the readings' history: lost")
             first = reach
         return first
 
@@ -267,7 +269,7 @@ class Leadership:
         no fencing, no outbox. A leader that lost its session goes on sending."""
         import requests
 
-        self.report("warn", text="UNSAFE: leading without guard or fencing, as the original design")
+        self.report("warn", code="unsafe", text="UNSAFE: leading without guard or fencing, as the original design")
         url = self.s.api_url.rstrip("/") + "/nuevo"
         interval, lag = self.s.interval, self.s.lag
         next_round = due_round(self.clock(), interval, lag) + 1
@@ -297,7 +299,8 @@ class Leadership:
         for node_id, member in view.members.items():
             if member.reading is None and node_id not in self.warned_bad:
                 self.warned_bad.add(node_id)
-                self.report("warn", text=f"skipping node {node_id}'s reading: {member.bad}")
+                self.report("warn", code="reading_skipped", member=node_id, error=str(member.bad),
+                            text=f"skipping node {node_id}'s reading: {member.bad}")
 
     def _commit(self, agg):
         self.last = agg
@@ -316,12 +319,13 @@ class Leadership:
             raise failed[0]
         if dropped:
             self.dropped += len(dropped)
-            self.report("dropped", rounds=dropped, total=self.dropped,
+            self.report("dropped", rounds=dropped, total=self.dropped, bound=self.outbox.bound,
                         text=f"outbox full ({self.outbox.bound}): dropped round(s) "
                              f"{dropped[0]}..{dropped[-1]}, {self.dropped} dropped in all")
         self.outbox.added(agg.round, dropped)
         self.report("round", round=agg.round, mean=agg.mean, count=agg.count, epoch=self.term.epoch,
                     expected=agg.expected, missing=agg.missing)
         if agg.missing:
-            self.report("warn", text=f"round {agg.round} stored partial: {len(agg.missing)} member(s) "
+            self.report("warn", code="round_partial", round=agg.round, members=list(agg.missing),
+                        text=f"round {agg.round} stored partial: {len(agg.missing)} member(s) "
                                      f"had not caught up by its deadline ({', '.join(agg.missing[:10])})")

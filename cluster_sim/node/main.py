@@ -82,16 +82,16 @@ class Node:
             self.client = zkclient.connect(self.s.zk, self.s.session_timeout, self.s.connect_timeout,
                                           secret=self.s.secret or None)
         except zkclient.ZkUnreachable as exc:
-            self._fail(str(exc))
+            self._fail(str(exc), "zk_unreachable")
             return 2
         try:
             return self._run_connected()
         except NoAuthError:
             self._fail("ZooKeeper refused this node: the cluster is protected, "
-                       "pass its secret (--secret or CLUSTERSIM_SECRET)")
+                       "pass its secret (--secret or CLUSTERSIM_SECRET)", "no_auth")
             return 2
         except LayoutLocked as exc:
-            self._fail(str(exc))
+            self._fail(str(exc), "layout_locked")
             return 2
         finally:
             self._shutdown()
@@ -105,7 +105,7 @@ class Node:
         sensor.on_sample = self.publisher.kick
         if not self._claim(sensor):
             self._fail(f"node {self.s.node_id} is already running in this cluster "
-                       f"({paths.reading_path(self.s.node_id)} exists); pick another id")
+                       f"({paths.reading_path(self.s.node_id)} exists); pick another id", "id_taken")
             self.publisher.stop()
             self.publisher = None
             return 2
@@ -153,7 +153,8 @@ class Node:
                     return False
                 if not told:
                     told = True
-                    self.report("info", text="waiting for the previous session of this id to expire")
+                    self.report("info", code="waiting_for_id",
+                                text="waiting for the previous session of this id to expire")
                 gone = threading.Event()
                 try:
                     if self.client.exists(paths.reading_path(self.s.node_id), watch=lambda e: gone.set()):
@@ -168,11 +169,11 @@ class Node:
                     self.stopping.wait(0.1)
         return False
 
-    def _fail(self, line):
+    def _fail(self, line, code):
         if self.events is None:
             print(f"clustersim: {line}", file=sys.stderr)
         else:
-            self.report("refused", text=line)
+            self.report("refused", code=code, text=line)
 
     def stop(self, why="stop"):
         if not self.stopping.is_set():
@@ -232,7 +233,8 @@ class Node:
             except KazooException as exc:
                 if self.stopping.is_set():
                     break
-                self.report("warn", text=f"election interrupted: {type(exc).__name__}; rejoining")
+                self.report("warn", code="election_interrupted", error=type(exc).__name__,
+                            text=f"election interrupted: {type(exc).__name__}; rejoining")
                 self.stopping.wait(0.2)
 
     def _lead(self, election):
@@ -249,11 +251,13 @@ class Node:
                        elected_at=elected_at).run()
         except StepDown as exc:
             if not self.stopping.is_set():
-                self.report("step_down", epoch=epoch, text=f"stepped down (epoch {epoch}): {exc}")
+                self.report("step_down", epoch=epoch, code=self._step_down_code(),
+                            text=f"stepped down (epoch {epoch}): {exc}")
         except KazooException as exc:
             if not self.stopping.is_set():
                 why = self.term.reason or f"{type(exc).__name__} talking to ZooKeeper"
-                self.report("step_down", epoch=epoch, text=f"stepped down (epoch {epoch}): {why}")
+                self.report("step_down", epoch=epoch, code=self._step_down_code(exc), error=type(exc).__name__,
+                            text=f"stepped down (epoch {epoch}): {why}")
         except Exception as exc:  # noqa: BLE001 - a bug in the round loop must not end the
             # election thread: its trace goes to the node's log, and the node steps down and rejoins
             import traceback
@@ -261,9 +265,19 @@ class Node:
             traceback.print_exc()
             if not self.stopping.is_set():
                 why = self.term.reason or f"internal error {type(exc).__name__} (trace in the node's log)"
-                self.report("step_down", epoch=epoch, text=f"stepped down (epoch {epoch}): {why}")
+                self.report("step_down", epoch=epoch, code="internal_error", error=type(exc).__name__,
+                            text=f"stepped down (epoch {epoch}): {why}")
         finally:
             self.term.end(self.term.reason or "stepped down")
+
+    # -- why a term ended, as a code the supervisor words in the class's language
+    def _step_down_code(self, error=None):
+        """"session_expired" (its session is gone), "fenced" (the term was ended while the session
+        lived: a newer epoch, its election znode gone, the API refusing its epoch) or "error" (an
+        exception the term did not expect). Read from the session and the exception, not from text."""
+        if not self.s.unsafe and (not self.term.same_session() or self.client.state == KazooState.LOST):
+            return "session_expired"
+        return "fenced" if error is None else "error"
 
 
 def _name_process(name):

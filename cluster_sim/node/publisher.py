@@ -135,13 +135,13 @@ class Publisher(threading.Thread):
                 self.report("republished", seq=self.published_seq)
         except IdTaken:
             self.taken_over = True
-            self.report("error", text=f"node id {self.node_id} was taken by another process")
+            self.report("error", code="id_taken_over", text=f"node id {self.node_id} was taken by another process")
         except _DISCONNECTED:
             pass  # published again on reconnect; the history keeps the gap covered
         except KazooException as exc:
             # any other refusal (an ACL, a server error): say it and go on sampling;
             # the next sample tries again
-            self.report("error", text=f"publishing failed: {exc!r}")
+            self.report("error", code="publish_failed", error=type(exc).__name__, text=f"publishing failed: {exc!r}")
 
     def run(self):
         while not self._stop.is_set():

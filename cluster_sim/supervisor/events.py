@@ -139,7 +139,9 @@ class Reconnected(Event):
 class SteppedDown(Event):
     node: str
     epoch: Optional[int] = None
-    reason: str = ""                  # as the node put it
+    reason: str = ""                  # as the node put it (English), for its log
+    code: str = ""                    # why, for the words: session_expired, fenced, error, internal_error
+    error: str = ""                   # with "error": the exception's name
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,8 @@ class OutboxDropped(Event):
     node: str
     rounds: Tuple[int, ...] = ()
     total: Optional[int] = None
-    message: str = ""                 # as the node put it
+    message: str = ""                 # as the node put it (English), for its log
+    bound: Optional[int] = None       # the outbox's bound, in rounds
 
 
 @dataclass(frozen=True)
@@ -196,10 +199,18 @@ class ApiBack(Event):
 
 @dataclass(frozen=True)
 class NodeSaid(Event):
-    """A warning or note a node wrote in its own words."""
+    """A warning or note of a node: `code` says what it is about (wording.py words it from the
+    fields below); `message` is the node's own English line, shown when the code is unknown."""
     node: str
     level: str = "info"
     message: str = ""
+    code: str = ""                     # adopted, unsafe, round_partial, reading_skipped, ... (node package)
+    round: Optional[int] = None
+    last: Optional[int] = None
+    count: Optional[int] = None
+    member: Optional[str] = None
+    members: Tuple[str, ...] = ()
+    error: str = ""
 
 
 # --------------------------------------------------------------------------- the cluster in ZooKeeper

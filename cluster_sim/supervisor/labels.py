@@ -6,16 +6,21 @@
     label("readings", n=4)                       # "4 readings"
     label("round", round=12)                     # "round 12"
 
-Events are worded by wording.py; this is the rest: row titles, column
-headers, states, notes. `label(key, lang, **values)` looks the key up in the
-language's table, falling back to English, and fills in `values`. Plain
-strings and the standard library only: `clustersim status` imports it and
-must stay fast.
+Events are worded by wording.py and the demos by demo/narration.py; this
+is the rest: row titles, column headers, states, roles, notes, the
+timeline's words. `label(key, lang, **values)` looks the key up in the
+language's table (Spanish: labels_es.py), falling back to English, and fills
+in `values`; a count `n` takes the language's thousands separator, other
+numbers are put as given (the caller formats them with cluster_sim.lang). Plain strings and the standard
+library only: `clustersim status` imports it and must stay fast.
 """
 
 from typing import Any, Dict
 
-__all__ = ["LABELS", "TABLES", "label", "plural"]
+from cluster_sim.lang import whole
+from cluster_sim.supervisor.labels_es import ES
+
+__all__ = ["LABELS", "TABLES", "label", "plural", "word"]
 
 LABELS: Dict[str, str] = {
     # header rows
@@ -74,6 +79,13 @@ LABELS: Dict[str, str] = {
     "more_nodes": "… {n} more (clustersim status)",
     "remote": "remote",
     "bad_readings": "{n} bad",
+    # a node's network faults (clustersim partition / slow), in its row's notes
+    "fault_cut_zk": "cut off from zk",
+    "fault_cut_api": "cut off from api",
+    "fault_cut_all": "cut off from zk+api",
+    "fault_slow": "slow {delay} ms",
+    "fault_slow_zk": "slow {delay} ms (zk)",
+    "fault_slow_api": "slow {delay} ms (api)",
     "exit": "exit {code}",
     "session_open": "session still open",
     "waits_for_id": "waits for id {id} (held by {holder})",
@@ -86,19 +98,78 @@ LABELS: Dict[str, str] = {
     # `clustersim status`
     "status_cluster": "cluster {name}",
     "status_nodes": "Nodes",
+    # a node's process state and role, a ZooKeeper server's mode (as the state holds them: the key's end)
+    "state_running": "running",
+    "state_starting": "starting",
+    "state_paused": "paused",
+    "state_stopped": "stopped",
+    "state_crashed": "crashed",
+    "state_remote": "remote",
+    "role_LEADER": "LEADER",
+    "role_follower": "follower",
+    "mode_leader": "leader",
+    "mode_follower": "follower",
+    "mode_observer": "observer",
+    "mode_standalone": "standalone",
+    "mode_down": "down",
+    "mode_no quorum": "no quorum",
+    # after the cluster stops
+    "timeline": "Leadership timeline",
+    "no_leader_yet": "no leader yet",
+    "view_error": "view error: {error}",
+    # a control command's answer when it refuses (commands.py)
+    "answer_remote": "node {id} is remote ({host}): stop it where it runs",
+    "answer_not_running": "node {id} is not running ({state})",
+    "answer_no_node": "no node {id} in cluster {name!r}",
+    "answer_paused": "node {id} is already paused",
+    "answer_not_paused": "node {id} is not paused",
+    "answer_running": "node {id} is already running (pid {pid})",
+    "answer_held": "node {id} is held by another process ({holder}): stop that one first",
+    "answer_holder": "pid {pid} on {host}",
+    "answer_unknown_host": "unknown host",
+    "answer_no_log": "no log for node {id}: this supervisor did not start it",
+    "answer_external_api": "the API is external (--api-url): control it where it runs",
+    "answer_no_ensemble": "no embedded ensemble: start one with clustersim up --zk-servers 3",
+    "answer_no_server": "no ZooKeeper server {index} (1-{count})",
+    "answer_stopping": "stopping cluster {name!r}",
+    "answer_remote_network": "node {id} runs elsewhere on {host}, not under this supervisor: its network cannot "
+                             "be cut from here",
+    "answer_no_relays": "this cluster runs without relays (up --no-relays): its network cannot be cut",
+    "answer_not_a_link": "{target!r} is not a link: choose zk, api or all",
+    "answer_already_cut_zk": "node {id} is already cut off from ZooKeeper",
+    "answer_already_cut_api": "node {id} is already cut off from the API",
+    "answer_already_cut_all": "node {id} is already cut off from ZooKeeper and the API",
+    "answer_how_slow": "say how slow: --latency MS",
+    "answer_heal_which": "say which node to heal (heal ID), or heal them all (heal --all)",
+    "answer_no_fault": "node {id} has no network fault to heal",
+    "answer_nothing_to_heal": "no network fault to heal",
+    "answer_external_zk": "ZooKeeper is external (--zk): freeze it where it runs",
+    "answer_zk_frozen": "ZooKeeper server {index} is already frozen",
+    "answer_zk_not_frozen": "ZooKeeper server {index} is not frozen",
+    "answer_zk_not_running": "ZooKeeper server {index} is not running",
 }
 
-TABLES: Dict[str, Dict[str, str]] = {"en": LABELS}
+TABLES: Dict[str, Dict[str, str]] = {"en": LABELS, "es": ES}
 
 
 def label(key: str, lang: str = "en", **values: Any) -> str:
-    """The label `key` in `lang` (English when that language has none), filled in with `values`."""
+    """The label `key` in `lang` (English when that language has none), filled in with `values`;
+    a count `n` with the language's thousands separator (1,233 / 1.233)."""
     text = TABLES.get(lang, LABELS).get(key) or LABELS.get(key) or key
+    if isinstance(values.get("n"), int) and not isinstance(values["n"], bool):
+        values["n"] = whole(lang, values["n"])
     return text.format(**values) if values else text
 
 
 def plural(key: str, n: Any, lang: str = "en", **values: Any) -> str:
-    """`key` for a count: the `key_1` label when n is 1, else `key` with n filled in."""
-    if n == 1 and (key + "_1") in LABELS:
+    """`key` for a count: the `key_1` label when n is 1 (in that language's table, or English's),
+    else `key` with n filled in."""
+    if n == 1 and ((key + "_1") in TABLES.get(lang, LABELS) or (key + "_1") in LABELS):
         return label(key + "_1", lang, n=n, **values)
     return label(key, lang, n=n, **values)
+
+
+def word(kind: str, value: Any, lang: str = "en") -> str:
+    """A state's value in words: word("state", "crashed", "es") -> "caído"; unknown values as they are."""
+    key = f"{kind}_{value}"
+    return label(key, lang) if key in LABELS else ("" if value is None else str(value))

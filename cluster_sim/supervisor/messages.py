@@ -59,6 +59,8 @@ class ReportConnection(NodeReport):
 class ReportStepDown(NodeReport):
     epoch: Optional[int] = None
     text: str = ""
+    code: str = ""                    # session_expired, fenced, error (node/main.py)
+    error: str = ""                   # the exception's name, for "error"
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ class ReportDelivered(NodeReport):
 class ReportDropped(NodeReport):
     rounds: Tuple[int, ...] = ()
     total: Optional[int] = None
+    bound: Optional[int] = None
     text: str = ""
 
 
@@ -107,6 +110,13 @@ class ReportApiBack(NodeReport):
 class ReportText(NodeReport):
     level: str = "info"               # info, warn, error
     text: str = ""
+    code: str = ""                    # what it is about (events.NodeSaid), when the node says
+    round: Optional[int] = None
+    last: Optional[int] = None
+    count: Optional[int] = None
+    member: Optional[str] = None
+    members: Tuple[str, ...] = ()
+    error: str = ""
 
 
 @dataclass(frozen=True)

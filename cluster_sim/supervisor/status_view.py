@@ -14,7 +14,8 @@ screen (the full numbers are in --json).
 import math
 from typing import Any, Dict, List, Optional
 
-from cluster_sim.supervisor.labels import label, plural
+from cluster_sim.lang import number
+from cluster_sim.supervisor.labels import label, plural, word
 
 __all__ = ["status_text"]
 
@@ -26,8 +27,8 @@ def _round(status: Dict[str, Any], round_no: Any) -> str:
     return str(round_no)
 
 
-def _num(value: Any) -> str:
-    return "—" if not isinstance(value, (int, float)) or isinstance(value, bool) else "%.2f" % value
+def _num(value: Any, lang: str = "en", digits: int = 2) -> str:
+    return "—" if not isinstance(value, (int, float)) or isinstance(value, bool) else number(lang, value, digits)
 
 
 def status_text(status: Dict[str, Any], lang: Optional[str] = None) -> str:
@@ -49,7 +50,7 @@ def status_text(status: Dict[str, Any], lang: Optional[str] = None) -> str:
             details.append(label("round", lang, round=_round(status, status["last_round"])))
         if status.get("last_count"):
             details.append(plural("readings", status["last_count"], lang))
-        mean = _num(status["last_mean"]) + ("  (%s)" % ", ".join(details) if details else "")
+        mean = _num(status["last_mean"], lang) + ("  (%s)" % ", ".join(details) if details else "")
     waiting = status.get("waiting") or {}
     if isinstance(waiting, dict) and waiting.get("round") is not None and waiting.get("for"):
         nodes = [str(n) for n in waiting["for"]]
@@ -70,11 +71,11 @@ def status_text(status: Dict[str, Any], lang: Optional[str] = None) -> str:
     rows.append([label("api", lang), api])
     outbox = status.get("outbox") or {}
     depth, dropped = outbox.get("depth") or 0, outbox.get("dropped") or 0
-    box = label("pending", lang, n=depth)
+    box = plural("pending", depth, lang)
     if depth and outbox.get("oldest_round") is not None:
         box += " (%s)" % label("round", lang, round=_round(status, outbox["oldest_round"]))
     if dropped:
-        box += "  · " + label("dropped", lang, n=dropped)
+        box += "  · " + plural("dropped", dropped, lang)
     rows.append([label("outbox", lang), box])
     width = max(len(r[0]) for r in rows)
     lines = [label("status_cluster", lang, name=status.get("name") or "default")]
@@ -95,9 +96,11 @@ def _nodes(status: Dict[str, Any], lang: str) -> List[str]:
             notes.append(label("remote", lang))
         if n.get("exit_code") is not None and n.get("state") in ("stopped", "crashed"):
             notes.append(label("exit", lang, code=n["exit_code"]))
-        table.append([str(n.get("id")), str(n.get("pid") or "—"), str(n.get("state") or "?"),
-                      ("★ " if n.get("role") == "LEADER" else "") + (n.get("role") or ""),
-                      _num(n.get("value")), "—" if age is None else "%.1fs" % age, " · ".join(notes)])
+        role = n.get("role") or ""
+        table.append([str(n.get("id")), str(n.get("pid") or "—"), word("state", n.get("state") or "?", lang),
+                      ("★ " if role == "LEADER" else "") + word("role", role, lang),
+                      _num(n.get("value"), lang), "—" if age is None else _num(age, lang, 1) + "s",
+                      " · ".join(notes)])
     widths = [max(len(row[i]) for row in table) for i in range(len(heads))]
     right = {1, 4, 5}
     return ["  " + "  ".join(cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])

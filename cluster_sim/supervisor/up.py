@@ -225,6 +225,7 @@ class Cluster:
             except OSError as exc:
                 raise UpError(f"cannot write {o.events}: {exc.strerror or exc}") from None
         self.printer = PlainPrinter(self.out, lang=o.lang) if o.plain else choose_printer(self.out)
+        self.printer.lang = o.lang         # also when it was chosen by whether stdout is a terminal
         if not isinstance(self.printer, PlainPrinter):
             self._hand_terminal_to_reaper()
         listeners.append(self.printer)
@@ -398,15 +399,17 @@ class Cluster:
     def _final_view(self, leftover=False):
         if self.manager is None:
             return None
+        from cluster_sim.supervisor.labels import label
         from cluster_sim.timeline import timeline_text
 
+        lang = self.o.lang
         terms = list(self.manager.terms)
         end = time.time()
         start = self.manager.state.started_at
         ids = [n.id for n in self.manager.state.sorted_nodes()]
-        text = "Leadership timeline\n" + timeline_text(terms, ids, start, end, width=60)
+        text = label("timeline", lang) + "\n" + timeline_text(terms, ids, start, end, width=60, lang=lang)
         if leftover and self.leftover is not None:
-            text += "\n\n" + (describe(self.leftover) or "")
+            text += "\n\n" + (describe(self.leftover, lang) or "")
         return text
 
     # -- rounds left in the outbox at shutdown ---------------------------
@@ -455,7 +458,7 @@ class Cluster:
         # stopped: it does not print it twice).
         if self.leftover is not None:
             self.manager.emit(self.leftover)
-            self.out.write(describe(self.leftover) + "\n")
+            self.out.write((describe(self.leftover, self.o.lang) or "") + "\n")
             self.out.flush()
 
 

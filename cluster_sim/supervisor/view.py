@@ -34,12 +34,13 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from cluster_sim.netfault.faults import label as fault_label
 from cluster_sim.node.settings import default_lag
 
 from .commands import hints
 from .events import Event
-from .labels import label, plural
+from cluster_sim.lang import number, seconds
+
+from .labels import label, plural, word
 from .state import (
     CRASHED,
     FOLLOWER,
@@ -134,15 +135,15 @@ def format_duration(seconds) -> str:
     return "%dh%02dm" % (hours, rest // 60)
 
 
-def format_age(age) -> str:
-    """0.4s, 12.0s, 3m05s."""
+def format_age(age, lang: str = "en") -> str:
+    """0.4s, 12.0s, 3m05s (0,4s in Spanish)."""
     if age is None:
         return NONE
     age = _finite(age)
     if age is None:
         return "?"
     if age < 60:
-        return "%.1fs" % max(0.0, age)
+        return number(lang, max(0.0, age), 1) + "s"
     return format_duration(age)
 
 
@@ -159,13 +160,12 @@ def round_text(state: ClusterState, round_no) -> str:
         return str(round_no)
 
 
-def _num(value, digits: int = 2) -> str:
+def _num(value, digits: int = 2, lang: str = "en") -> str:
+    """A reading or a mean in the language's notation (78.79, 78,79)."""
     if value is None:
         return NONE
-    try:
-        return "%.*f" % (digits, float(value))
-    except (TypeError, ValueError, OverflowError):
-        return str(value)
+    text = number(lang, value, digits)
+    return str(value) if text == "?" else text
 
 
 def _s(value) -> str:
@@ -289,7 +289,7 @@ def _mean_text(state: ClusterState, now: float) -> Text:
     if state.last_mean is None and state.last_count != 0:
         text.append(label("no_round", lang), style="dim")
     else:
-        text.append(_num(state.last_mean) if state.last_mean is not None else label("no_readings", lang),
+        text.append(_num(state.last_mean, lang=lang) if state.last_mean is not None else label("no_readings", lang),
                     style="bold")
         details = []
         if state.last_round is not None:
@@ -355,12 +355,12 @@ def _outbox_text(state: ClusterState, now: float) -> Optional[Text]:
         return None
     text = Text()
     if waiting:
-        text.append(label("pending", lang, n=depth), style="yellow")
+        text.append(plural("pending", depth, lang), style="yellow")
         if state.outbox_oldest is not None:
             text.append(" " + label("oldest_round", lang, round=round_text(state, state.outbox_oldest),
                                     duration=format_duration(now - since)))
     if dropped:
-        text.append(("  · " if waiting else "") + label("dropped", lang, n=dropped), style="red")
+        text.append(("  · " if waiting else "") + plural("dropped", dropped, lang), style="red")
     return text
 
 
@@ -415,7 +415,7 @@ def _zk_servers(state: ClusterState) -> Optional[Text]:
         text.append("   ")
         text.append("#%s " % server.index, style="dim")
         text.append(_s(server.address) + " ")
-        text.append(mode, style=style)
+        text.append(word("mode", mode, lang), style=style)
         if state.leader_zk and state.leader_zk == server.address:
             text.append(" " + label("leaders_session", lang), style="yellow")
     if not any(s.mode in ("leader", "follower", "observer", "standalone") for s in servers):
@@ -424,6 +424,21 @@ def _zk_servers(state: ClusterState) -> Optional[Text]:
 
 
 # --------------------------------------------------------------------------- nodes
+
+def _fault_notes(node: NodeView, lang: str) -> List[str]:
+    """'cut off from zk', 'slow 300±50 ms': the node's network faults, in the state's language."""
+    faults = node.faults
+    if faults is None or faults.clear:
+        return []
+    out = []
+    if faults.partitioned_from:
+        out.append(label("fault_cut_" + faults.partitioned_from, lang))
+    if faults.slow_on:
+        link = faults.zk if faults.zk.slow else faults.api
+        delay = seconds(lang, link.latency_ms) + (f"±{seconds(lang, link.jitter_ms)}" if link.jitter_ms else "")
+        out.append(label("fault_slow" + ("" if faults.slow_on == "all" else "_" + faults.slow_on), lang, delay=delay))
+    return out
+
 
 def _notes(state: ClusterState, node: NodeView, original: bool = False) -> Text:
     lang = _lang(state)
@@ -434,9 +449,8 @@ def _notes(state: ClusterState, node: NodeView, original: bool = False) -> Text:
         parts.append(Text(str(node.host), style="cyan" if node.remote else ""))
     if node.remote and node.state != REMOTE:
         parts.append(Text(label("remote", lang), style="cyan"))
-    fault = fault_label(node.faults) if node.faults is not None else ""
-    if fault:
-        parts.append(Text(fault, style="bold magenta"))   # partition / slow: what the teacher did to it
+    # partition / slow: what the teacher did to it
+    parts += [Text(f, style="bold magenta") for f in _fault_notes(node, lang)]
     if node is state.shadowed.get(node.id):
         holder = state.nodes.get(node.id)
         who = (label("holder", lang, pid=_s(holder.pid) or "?", host=_s(holder.host) or "?")
@@ -446,7 +460,7 @@ def _notes(state: ClusterState, node: NodeView, original: bool = False) -> Text:
     if conn and conn != "CONNECTED" and node.state not in (STOPPED, CRASHED):
         parts.append(Text(conn, style=CONNECTION_STYLES.get(conn, "yellow")))
     if node.garbage:
-        parts.append(Text(label("bad_readings", lang, n=node.garbage), style="red"))
+        parts.append(Text(plural("bad_readings", node.garbage, lang), style="red"))
     if node.exit_code is not None and node.state in (CRASHED, STOPPED):
         parts.append(Text(label("exit", lang, code=node.exit_code),
                           style="red" if node.state == CRASHED else "dim"))
@@ -457,25 +471,34 @@ def _notes(state: ClusterState, node: NodeView, original: bool = False) -> Text:
 
 def _node_row(state: ClusterState, node: NodeView, now: float, stale_after: float) -> list:
     original = state.leader_original and node.id == state.leader and node.role == LEADER
+    lang = _lang(state)
     is_leader = node.role == LEADER
     id_text = Text(_s(node.id), style="bold yellow" if is_leader else "bold")
     state_name = _s(node.state) or "?"
-    state_text = Text(state_name, style=STATE_STYLES.get(state_name, ""))
+    state_text = Text(word("state", state_name, lang), style=STATE_STYLES.get(state_name, ""))
     if is_leader:
-        role_text = Text(LEADER_MARK + " " + LEADER, style="bold yellow" if node.state != CRASHED else "yellow")
+        role_text = Text(LEADER_MARK + " " + word("role", LEADER, lang),
+                         style="bold yellow" if node.state != CRASHED else "yellow")
     elif node.role == FOLLOWER:
-        role_text = Text(FOLLOWER, style="dim")
+        role_text = Text(word("role", FOLLOWER, lang), style="dim")
     else:
         role_text = Text(_s(node.role), style="dim")
-    reading = Text(_num(node.value), style="bold yellow" if is_leader else "")
+    reading = Text(_num(node.value, lang=lang), style="bold yellow" if is_leader else "")
     age = node.age(now) if node.reading_ts is not None else None
     try:
         stale = age is not None and float(age) > float(stale_after)
     except (TypeError, ValueError):
         stale = False
-    age_text = Text(format_age(age), style="red" if stale else "")
+    age_text = Text(format_age(age, lang), style="red" if stale else "")
     pid = Text(NONE if node.pid is None else str(node.pid), style="dim")
     return [id_text, pid, state_text, role_text, reading, age_text, _notes(state, node, original)]
+
+
+STATES = (RUNNING, STARTING, PAUSED, STOPPED, CRASHED, REMOTE)
+
+
+def _widest(kind: str, values, lang: str) -> int:
+    return max(len(word(kind, v, lang)) for v in values)
 
 
 def _pick_nodes(nodes: List[NodeView], leader: Optional[str], max_nodes: Optional[int]):
@@ -499,8 +522,10 @@ def _node_table(state: ClusterState, now: float, stale_after: float, layout: Lay
     # minimum widths: a column must not shift when an age reaches 10 s or a node starts
     table.add_column(label("col_id", lang), overflow="fold", max_width=32, min_width=2)
     table.add_column(label("col_pid", lang), justify="right", no_wrap=True, min_width=7)
-    table.add_column(label("col_state", lang), no_wrap=True, min_width=8)
-    table.add_column(label("col_role", lang), no_wrap=True, min_width=8)
+    # as wide as the language's longest state and role: a column must not shift when a node starts
+    table.add_column(label("col_state", lang), no_wrap=True, min_width=_widest("state", STATES, lang))
+    role_width = max(len(LEADER_MARK + " " + word("role", LEADER, lang)), len(word("role", FOLLOWER, lang)))
+    table.add_column(label("col_role", lang), no_wrap=True, min_width=role_width)
     table.add_column(label("col_reading", lang), justify="right", no_wrap=True, min_width=7)
     table.add_column(label("col_age", lang), justify="right", no_wrap=True, min_width=6)
     table.add_column(label("col_notes", lang), overflow="fold")

@@ -281,16 +281,9 @@ class WebRecorder:
 
 def load(path: str) -> Dict[str, Any]:
     """The data of a recording written by WebRecorder.close(); RecordingError (one line) if it is none."""
-    from cluster_sim.userfile import read_text
+    from cluster_sim.userfile import embedded_json
 
-    text = read_text(path, "a clustersim web recording", RecordingError, max_bytes=256 * 1024 * 1024)
-    found = _BLOCK.search(text)
-    if found is None:
-        raise RecordingError(f"{path} is not a clustersim web recording (no recording data in it)")
-    try:
-        data = json.loads(found.group(1))
-    except ValueError as exc:
-        raise RecordingError(f"{path}: the recording is corrupt ({str(exc).splitlines()[0]})") from None
+    data = embedded_json(path, _BLOCK, "a clustersim web recording", RecordingError, max_bytes=256 * 1024 * 1024)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise RecordingError(f"{path}: unknown recording format {str(data.get('format') if isinstance(data, dict) else None)[:40]!r}")
     if not isinstance(data.get("frames"), list) or not isinstance(data.get("events"), list):

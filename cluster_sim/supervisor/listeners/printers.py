@@ -96,8 +96,10 @@ class LivePrinter(Listener):
         stale_after: float = 15.0,
         fit_height: bool = True,
         keyboard: Any = None,
+        lang: str = "en",
     ):
         self.console = console if console is not None else Console()
+        self.lang = lang               # for its own lines (the join line, a view error); the view reads the state's
         self.max_events = max_events
         self.stale_after = stale_after
         self.fit_height = fit_height
@@ -162,13 +164,13 @@ class LivePrinter(Listener):
             return render(state, now, max_events=self.max_events, stale_after=self.stale_after,
                           width=width, height=height)
         except Exception as exc:  # a view bug must not take the supervisor down
-            return Text("view error: %r" % (exc,), style="bold red")
+            return Text(label("view_error", self.lang, error=repr(exc)), style="bold red")
 
     def event(self, event: Event) -> None:
         """The join command also goes above the live view, once, as one plain line a teacher can
         copy (in the view's header it is boxed and wrapped)."""
         if isinstance(event, JoinCommand) and event.command and not self._stopped:
-            self.console.print(label("join_line"), style="bold", highlight=False)
+            self.console.print(label("join_line", self.lang), style="bold", highlight=False)
             self.console.print(Text(event.command), soft_wrap=True, highlight=False)
         elif isinstance(event, WebViewStarted) and not self._stopped:
             self.console.print(Text(describe(event)), soft_wrap=True, highlight=False)
