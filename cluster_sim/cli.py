@@ -18,12 +18,12 @@ import sys
 import click
 
 from cluster_sim.cli_types import (
-    CLUSTER_NAME, LISTEN, NODE_ID, PORT, SECRET, URL, ZK_HOSTS, Count, Finite, Seconds, one_line, writable_file,
+    CLUSTER_NAME, LISTEN, NODE_ID, PORT, SECRET, URL, ZK_HOSTS, Count, Finite, Millis, Seconds, one_line, writable_file,
 )
-from cluster_sim.supervisor.commands import COMMANDS, FLAG, INDEX, NODE
+from cluster_sim.supervisor.commands import CHOICE, COMMANDS, FLAG, INDEX, MS, NODE
 
 MAX_NODES = int(os.environ.get("CLUSTERSIM_MAX_NODES", "200"))
-SCENARIOS = ("failover", "split-brain", "quorum", "api-outage")   # cluster_sim.demo.SCENARIOS, without its imports
+SCENARIOS = ("failover", "split-brain", "quorum", "api-outage", "partition")   # cluster_sim.demo.SCENARIOS, without its imports
 LANGS = ("en", "es")
 
 
@@ -165,12 +165,14 @@ def main():
 @click.option("--drain-timeout", default=5.0, show_default=True, type=Seconds(0, 600, zero=True),
               help="At shutdown, seconds the leader gets to empty the outbox (0: none); "
                    "what is left is saved for clustersim deliver.")
+@click.option("--no-relays", is_flag=True,
+              help="Connect the nodes straight to ZooKeeper and the API: no partition or slow (the bench compares).")
 @_lang_option
 @_events_options
 @_name_option
 def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen, history, outbox_max,
-       retry_max, tick_ms, round_deadline, plain, secret, record, web, drain_timeout, lang, events,
-       events_format, name):
+       retry_max, tick_ms, round_deadline, plain, secret, record, web, drain_timeout, no_relays, lang,
+       events, events_format, name):
     """Start ZooKeeper (embedded), the API (embedded) and N nodes, and show
     them live until Ctrl-C; then print the leadership timeline.
 
@@ -199,7 +201,7 @@ def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen
         history=history, outbox_bound=outbox_max, retry_max=retry_max, plain=plain or None,
         secret=secret or "", record=_checked_output(record), events=_checked_output(events),
         events_format=_events_format(events, events_format), lang=lang,
-        round_deadline=round_deadline, drain_timeout=drain_timeout, web=web,
+        round_deadline=round_deadline, drain_timeout=drain_timeout, web=web, relays=not no_relays,
     )
     try:
         code = run_up(options)
@@ -399,7 +401,7 @@ def deliver(file, api_url, secret):
 @click.option("--session-timeout", default=3.0, show_default=True, type=Seconds(0.4, 60),
               help="ZooKeeper session timeout (s): how long a crashed or frozen leader keeps its place.")
 @_lang_option
-@click.option("--unsafe", is_flag=True, help="split-brain: switch the guard and fencing off, to show why they exist.")
+@click.option("--unsafe", is_flag=True, help="split-brain, partition: switch the guard and fencing off, to show why they exist.")
 @click.option("--record", default=None, metavar="FILE",
               help="Save the demo as one self-contained web page, ending on its results.")
 @click.option("--web", default=None, metavar="[HOST:]PORT",
@@ -424,6 +426,10 @@ def demo(scenario, step, yes, interval, session_timeout, lang, unsafe, record, w
                    quorum, then gets it back: rounds wait, none is lost
       api-outage   the API goes down: rounds wait in the outbox and are
                    delivered once each when it is back
+      partition    cut the leader off from ZooKeeper (it still reaches
+                   the API): it holds still, another node leads, and on
+                   the heal it rejoins as a follower (with --unsafe: two
+                   leaders post after the heal)
 
     Pacing: by default each step stays on screen for 4 s (at least one
     interval) before the next; --step waits for Enter instead; --yes
@@ -434,6 +440,7 @@ def demo(scenario, step, yes, interval, session_timeout, lang, unsafe, record, w
       clustersim demo failover --step
       clustersim demo split-brain --step --unsafe --lang es
       clustersim demo quorum --yes --record quorum.html
+      clustersim demo partition --step --unsafe
     """
     if step and yes:
         fail("--step and --yes exclude each other")
@@ -443,6 +450,52 @@ def demo(scenario, step, yes, interval, session_timeout, lang, unsafe, record, w
                       lang=lang, unsafe=unsafe, record=_checked_output(record), web=web, plain=plain,
                       events=_checked_output(events), events_format=_events_format(events, events_format),
                       name=name))
+
+
+@main.command(short_help="Random faults from a seed, then a verdict.")
+@click.option("--duration", default=120.0, show_default=True, type=Seconds(1, 86400),
+              help="Seconds of faults; then everything is healed and the cluster must settle.")
+@click.option("--seed", default=None, type=Count(0, 2 ** 63 - 1),
+              help="Replay a run: the same seed, the same plan (default: a random one, shown).")
+@click.option("--faults", default=None, metavar="KIND,...",
+              help="Fault kinds to draw from: kill,hard-kill,pause,sigstop,partition,slow,api-outage,zk-kill,quorum "
+                   "(default: every kind the cluster allows).")
+@click.option("--json", "json_path", default=None, metavar="FILE", help="Write the verdict (and the plan) as JSON.")
+@click.option("-n", "--nodes", default=5, show_default=True, type=Count(2, MAX_NODES),
+              help="Nodes of a cluster chaos starts itself (when none runs under --name).")
+@click.option("--interval", default=1.0, show_default=True, type=Seconds(0.05, 3600),
+              help="Its round interval (s).")
+@click.option("--session-timeout", default=4.0, show_default=True, type=Seconds(0.4, 60),
+              help="Its ZooKeeper session timeout (s).")
+@click.option("--zk-servers", default="3", show_default=True, type=click.Choice(["1", "3", "5", "7"]),
+              help="Its embedded ZooKeeper ensemble (zk-kill and quorum need 3 or more).")
+@click.option("--plain", is_flag=True, help="Plain lines instead of the live table (a cluster it starts).")
+@_name_option
+def chaos(duration, seed, faults, json_path, nodes, interval, session_timeout, zk_servers, plain, name):
+    """Random faults from a seed on the running cluster --name, or on one it
+    starts; then heal everything, wait for the cluster to settle, and judge
+    it against the nodes' truth logs: exit 0 only when nothing was lost,
+    duplicated, wrong or stale.
+
+    \b
+    Examples:
+      clustersim chaos --duration 120 --seed 1             # on a running `clustersim up`
+      clustersim chaos --faults partition,slow,kill --json verdict.json
+      clustersim chaos -n 5 --interval 1 --name lab       # starts a cluster of its own
+    """
+    from cluster_sim.chaos.plan import PlanError, parse_kinds
+
+    kinds = None
+    if faults is not None:
+        try:
+            kinds = parse_kinds(faults)
+        except PlanError as exc:
+            fail(str(exc))
+    from cluster_sim.chaos.command import ChaosOptions, run_chaos
+
+    sys.exit(run_chaos(ChaosOptions(duration=duration, seed=seed, faults=kinds, json_path=_checked_output(json_path),
+                                    name=name, nodes=nodes, interval=interval, session_timeout=session_timeout,
+                                    zk_servers=int(zk_servers), plain=plain or None)))
 
 
 @main.command(short_help="Play a recording back in the terminal.")
@@ -549,7 +602,18 @@ def _show_status(answer, values):
         value = "-" if n["value"] is None else f"{n['value']:.2f}"
         age = "" if n["age_s"] is None else f" ({n['age_s']:.1f}s ago)"
         click.echo(f"  {n['id']:>4}  pid {n['pid'] or '-':>7}  {n['state']:<8} {n['role'] or '-':<8} {value}{age}"
-                   + ("  remote " + (n.get("host") or "") if n["remote"] else ""))
+                   + ("  remote " + (n.get("host") or "") if n["remote"] else "") + _fault_note(n))
+
+
+def _fault_note(node):
+    """'  · cut off from zk' for a node with a network fault (partition, slow), else ''."""
+    faults = node.get("faults")
+    if not isinstance(faults, dict):
+        return ""
+    from cluster_sim.netfault.faults import NodeFaults, label
+
+    text = label(NodeFaults.from_json(str(node.get("id")), faults))
+    return f"  · {text}" if text else ""
 
 
 def _show_logs(answer, values):
@@ -572,9 +636,17 @@ def _control_command(command):
     params = []
     for arg in command.args:
         if arg.kind == NODE:
-            params.append(click.Argument([_PARAM[arg.kind]], type=NODE_ID, metavar="ID"))
+            params.append(click.Argument([_PARAM[arg.kind]], type=NODE_ID, metavar="ID", required=arg.required))
         elif arg.kind == INDEX:
             params.append(click.Argument([_PARAM[arg.kind]], type=Count(1, arg.high), metavar="INDEX"))
+        elif arg.kind == CHOICE:
+            params.append(click.Option(list(arg.option) + [arg.name], type=click.Choice(arg.choices),
+                                       default=arg.default, show_default=True, help=arg.help))
+        elif arg.kind == MS:
+            # no default at all when required: click takes an explicit default=None as given
+            default = {} if arg.default is None else {"default": arg.default, "show_default": True}
+            params.append(click.Option(list(arg.option) + [arg.name], type=Millis(0, 60_000),
+                                       required=arg.default is None, help=arg.help, **default))
         elif arg.kind == FLAG:
             params.append(click.Option([f"--{arg.name}"], is_flag=True, help=arg.help))
         else:

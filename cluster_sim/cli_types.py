@@ -20,7 +20,7 @@ import click
 
 from cluster_sim.validate import BadInput, parse_node_id, parse_port, parse_zk_hosts
 
-__all__ = ["Count", "Seconds", "Finite", "NodeIdType", "ZkHostsType", "UrlType", "PortType", "ListenType",
+__all__ = ["Count", "Seconds", "Millis", "Finite", "NodeIdType", "ZkHostsType", "UrlType", "PortType", "ListenType",
            "SecretType", "ClusterName", "NODE_ID", "ZK_HOSTS", "URL", "PORT", "LISTEN", "SECRET", "CLUSTER_NAME",
            "one_line"]
 
@@ -85,6 +85,28 @@ class Seconds(click.ParamType):
             self.fail(f"{_hint(param)} must be between {self.low:g} and {self.high:g} seconds{zero} "
                       f"(got {str(value)})", param, ctx)
         return seconds
+
+
+class Millis(click.ParamType):
+    """A finite number of milliseconds in [low, high] (a network delay)."""
+
+    name = "milliseconds"
+
+    def __init__(self, low: float, high: float):
+        self.low, self.high = low, high
+
+    def get_metavar(self, param, ctx=None):
+        return "MS"
+
+    def convert(self, value, param, ctx):
+        try:
+            ms = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{_hint(param)} {str(value)!r} is not a number of milliseconds", param, ctx)
+        if not (math.isfinite(ms) and self.low <= ms <= self.high):
+            self.fail(f"{_hint(param)} must be between {self.low:g} and {self.high:g} milliseconds "
+                      f"(got {str(value)})", param, ctx)
+        return ms
 
 
 class Finite(click.ParamType):

@@ -33,6 +33,10 @@ class ControlError(RuntimeError):
     """No supervisor answered, or it answered nonsense; the message is one line."""
 
 
+class NotRunning(ControlError):
+    """No supervisor listens under that name (nothing to ask: start one)."""
+
+
 def runtime_dir(create=True) -> str:
     base = os.environ.get("CLUSTERSIM_RUNTIME_DIR")
     if not base:
@@ -93,7 +97,7 @@ def send(name: str, message: dict, timeout: float = 10.0) -> dict:
         try:
             sock.connect(path)
         except (FileNotFoundError, ConnectionRefusedError):
-            raise ControlError(
+            raise NotRunning(
                 f"no cluster named {name!r} is running (start one with: clustersim up"
                 + ("" if name == "default" else f" --name {name}") + ")"
             ) from None

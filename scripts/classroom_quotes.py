@@ -41,6 +41,8 @@ FAILOVER = dict(first="1", second="4", third="5", soft_ms=15, hard_ms=2612, roun
 
 
 def _value(text):
+    if text in ("true", "false"):
+        return text == "true"
     if "," in text and " " not in text:
         return [_value(part) for part in text.split(",")]
     for kind in (int, float):
@@ -76,7 +78,33 @@ def _results_failover(lang):
     return render_summary(summary, plain=True)
 
 
-RESULTS = {"failover": _results_failover}
+# figures of a partition demo as a class might see them (3 nodes, session timeout 3 s)
+PARTITION = dict(old="1", new="3", epoch=2, handover_ms=2870, stale_attempted=0, stale_refused=0, stale_stored=0,
+                 partial_without_old=6, rows_after_heal={"3": 9}, two_leaders=False, rounds=24,
+                 first_round="1718000000", last_round="1718000023")
+
+
+def _results_partition(lang):
+    from cluster_sim.demo import partition
+    from cluster_sim.demo.narration import say
+    from cluster_sim.demo.runner import Summary, render_summary
+
+    f = dict(PARTITION)
+    words = lambda key, **values: say(lang, key, **values)  # noqa: E731
+    from cluster_sim.supervisor.events import SteppedDown
+    from cluster_sim.supervisor.wording import step_down_why
+
+    gone = SteppedDown(0.0, f["old"], epoch=1, code="session_expired")
+    f["old_fate"] = words("old_fenced", how=step_down_why(gone, lang))
+    summary = Summary(title=words("results", scenario="partition"))
+    partition.report(summary, words, f, unsafe=False)
+    summary.add(words("rounds"), words("rounds_v", rounds=f["rounds"], first=f["first_round"], last=f["last_round"],
+                                       missed=0, empty=0))
+    summary.add(words("check"), words("check_ok"), verdict="ok")
+    return render_summary(summary, plain=True)
+
+
+RESULTS = {"failover": _results_failover, "partition": _results_partition}
 
 
 def render(spec, inline):

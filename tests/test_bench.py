@@ -13,7 +13,7 @@ from cluster_sim.bench import main, measure, runner
 from cluster_sim.bench.config import Config
 from cluster_sim.bench.support import percentile, summary_ms
 
-ALL = ["handover", "crash", "kill", "first_mean", "round", "scale", "latency"]
+ALL = ["handover", "crash", "kill", "first_mean", "round", "scale", "latency", "relay"]
 
 
 def _quiet():
@@ -101,10 +101,21 @@ def test_tiny_run_of_every_measurement(tmp_path):
     assert s["shutdown"]["killed"] is False and s["shutdown"]["nodes_left_running"] == []
 
     _latency_ok(results["latency"], Config.tiny())
+    # the relays' cost: an echo through one, and the same steady rounds with and without them
+    relay = results["relay"]
+    echo = relay["echo"]
+    assert echo["direct"]["samples"] == echo["relayed"]["samples"] == Config.tiny().relay_round_trips
+    assert echo["relayed"]["median_us"] > 0 and "overhead_median_us" in echo
+    for run, relays in (("without_relays", False), (("with_relays"), True)):
+        assert ("--no-relays" in relay[run]["params"]["command"]) is not relays
+        assert relay[run]["rounds"]["lost"] == 0 and relay[run]["latency"]["n"] == Config.tiny().relay_rounds
+    diff = relay["difference_ms"]
+    assert diff["p50"] == round(relay["with_relays"]["latency"]["p50"] - relay["without_relays"]["latency"]["p50"], 1)
+    assert relay["met"] in (True, False)
 
     rows = report["table"]
     assert {r["id"] for r in rows} >= {"1a", "1b", "1c", "2a", "3a", "3b", "4", "5a", "6a", "6b", "6c", "6d",
-                                       "7a", "7b"}
+                                       "7a", "7b", "8a", "8b"}
     for row in rows:
         assert set(row) == {"id", "measurement", "clustersim", "original", "target", "met", "note"}
         assert row["met"] in (True, False, None)

@@ -142,6 +142,55 @@ def test_split_brain_unsafe_shows_two_leaders_storing_rows(runtime_dir, tmp_path
     assert "That is why the guard exists" in " ".join(summary.split())
 
 
+def test_partition_cuts_the_leader_off_and_it_rejoins_as_a_follower(runtime_dir, tmp_path, capsys):
+    exported = tmp_path / "partition.jsonl"
+    assert run_demo("partition", name=name(), events=str(exported), **FAST) == 0
+    out = capsys.readouterr().out
+    summary = summary_of(out)
+    (cut,) = events_of(exported, "partitioned")
+    assert (cut.target, cut.was_leader) == ("zk", True)
+    old = cut.node
+    elected = next(e for e in events_of(exported, "leader_elected") if e.after == old)
+    assert elected.how == "partitioned" and elected.failover_ms is not None
+    assert value(summary, "leader cut off → new leader") == handover_shown(elected)
+    # the old leader held still: it tried nothing, so nothing was refused or stored
+    assert value(summary, "stale deliveries of the old leader") == "0 attempted: 0 refused (409), 0 stored"
+    (healed,) = events_of(exported, "healed")
+    gone = [e for e in events_of(exported, "stepped_down") if e.node == old and e.ts >= healed.ts]
+    assert gone and value(summary, f"old leader {old}") == f"stepped down: {step_down_why(gone[0])}"
+    assert value(summary, "two leaders acting at once") == "no"
+    assert re.search(r"^\d+, declared partial", value(summary, f"rounds stored without node {old}"))
+    assert "0 missed" in value(summary, "rounds in the API")
+    assert value(summary, "check").startswith("OK")
+    words = " ".join(out.split())
+    assert "Step 1: cut the leader" in words and "Step 2: heal the network" in words
+    assert f"node {old} (the leader) cut off from ZooKeeper (it still reaches the API)" in out  # the event log
+
+
+def test_partition_unsafe_in_spanish_shows_two_leaders_posting(runtime_dir, tmp_path):
+    exported = tmp_path / "partition-unsafe.jsonl"
+    done = subprocess.run(
+        [sys.executable, "-m", "cluster_sim", "demo", "partition", "--unsafe", "--yes", "--interval", str(INTERVAL),
+         "--session-timeout", str(SESSION_TIMEOUT), "--plain", "--lang", "es", "--name", name(),
+         "--events", str(exported)],
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr
+    summary = done.stdout[done.stdout.index("Resultados · partition"):]
+    (cut,) = events_of(exported, "partitioned")
+    new = next(e for e in events_of(exported, "leader_elected") if e.after == cut.node).node
+    split = events_of(exported, "split_brain")
+    assert split and {cut.node, new} <= set(split[0].nodes)
+    assert re.search(r"^dos líderes actuando a la vez\s+sí$", summary, re.M), summary
+    stale = re.search(r"^entregas obsoletas del líder antiguo\s+(\d+) intentadas: 0 rechazadas \(409\), (\d+) guardadas",
+                      summary, re.M)
+    assert stale and int(stale.group(1)) == int(stale.group(2)) > 0, summary     # nothing refused them
+    # both posted after the heal, as the results show them
+    assert re.search(rf"nodo {re.escape(cut.node)}: [1-9]\d*\s*$", summary, re.M), summary
+    assert re.search(rf"nodo {re.escape(new)}: [1-9]\d*\s*$", summary, re.M), summary
+    assert "Paso 2: reparamos la red, sin guarda y sin fencing" in done.stdout
+    assert done.stderr == ""
+
+
 def test_quorum_loss_stops_the_rounds_and_they_resume(runtime_dir, capsys):
     assert run_demo("quorum", name=name(), **FAST) == 0
     out = capsys.readouterr().out
@@ -206,7 +255,7 @@ def test_every_text_in_both_languages_with_the_same_fields():
     def fields(text):
         text = re.sub(r"\{(\w+)\?[^|{}]*\|[^{}]*\}", r"{\1}", text)      # "{n?round|rounds}" is about n
         return {f for _, f, _, _ in string.Formatter().parse(text) if f}
-    assert set(SCENARIOS) == {"failover", "split-brain", "quorum", "api-outage"}
+    assert set(SCENARIOS) == {"failover", "split-brain", "quorum", "api-outage", "partition"}
     for table in (TEXTS, LABELS):
         for key, entry in table.items():
             assert set(entry) == set(LANGUAGES), key

@@ -47,6 +47,7 @@ def test_the_detector_finds_english_and_passes_spanish():
 
 @pytest.mark.parametrize("scenario, unsafe", [
     ("failover", False), ("split-brain", False), ("split-brain", True), ("quorum", False), ("api-outage", False),
+    ("partition", False),
 ])
 def test_every_screen_of_the_demo_is_spanish(scenario, unsafe, runtime_dir, tmp_path):
     screen = Terminal()

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from cluster_sim.netfault import LinkFault, NodeFaults
 from cluster_sim.web import WebView
 from cluster_sim.web.recording import expand, load
 from cluster_sim.web.synthetic import record
@@ -154,7 +155,10 @@ def test_the_page_tolerates_what_it_does_not_know(browser):
                             {"index": 3, "mode": "looking"}],
              "nodes": [{"id": "1", "state": "running", "role": "follower", "value": 1.5, "age_s": 0.2,
                         "faults": {"partitioned": "zk", "martian": True}},
-                       {"id": "2", "state": "running", "role": "LEADER", "value": None, "age_s": None},
+                       {"id": "2", "state": "running", "role": "LEADER", "value": None, "age_s": None,
+                        "faults": NodeFaults("2", api=LinkFault(latency_ms=120.0)).to_json()},
+                       {"id": "3", "state": "running", "role": "follower", "value": 2.5, "age_s": 0.1,
+                        "faults": NodeFaults("3").to_json()},
                        {"id": "2", "state": None, "role": "", "value": None, "age_s": None, "waiting": True},
                        {"id": "x<y>", "state": "levitating", "remote": True, "host": "laptop",
                         "faults": ["slow", {"kind": "gamma-rays", "target": "api"}]}],
@@ -168,14 +172,16 @@ def test_the_page_tolerates_what_it_does_not_know(browser):
                        {"kind": "split_brain", "ts": 5.0, "nodes": "not a list"}):
             view.publish(record)
         browser.get(view.url)
-        dom_wait(browser, lambda d: shown_leader(d) == "2" and len(d.find_elements("css selector", "g.node")) == 4,
-                 10, "the leader and the four rows")
+        dom_wait(browser, lambda d: shown_leader(d) == "2" and len(d.find_elements("css selector", "g.node")) == 5,
+                 10, "the leader and the five rows")
         twos = browser.find_elements("css selector", 'g.node[data-id="2"]')      # one process each
         assert [(g.get_attribute("data-role"), g.get_attribute("data-waiting")) for g in twos] == [
             ("LEADER", ""), ("", "1")]
         assert "waits for its id" in twos[1].text
         assert node_attr(browser, "1", "data-faults") == "partitioned martian"
         assert node_attr(browser, "x<y>", "data-faults") == "slow gamma-rays"
+        # status --json's own shape (NodeFaults.to_json): its summary, not its per-link details
+        assert node_attr(browser, "2", "data-faults") == "slow" and node_attr(browser, "3", "data-faults") == ""
         picture = by_id(browser, "picture").text
         assert "cut off (zk)" in picture and "martian" in picture and "gamma-rays api" in picture
         assert by_id(browser, "n-title").text == "Step 1: stop the leader"

@@ -13,7 +13,7 @@ def cli(argv=None):
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--tiny", action="store_true", help="the test suite's sizes: checks the code, not the numbers")
     parser.add_argument("--only", nargs="+", metavar="NAME",
-                        help="handover crash kill first_mean round scale latency")
+                        help="handover crash kill first_mean round scale latency relay")
     parser.add_argument("--json", dest="json_path")
     parser.add_argument("--markdown", dest="markdown_path")
     parser.add_argument("--merge", metavar="FILE", dest="merge_path",

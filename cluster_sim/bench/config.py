@@ -39,6 +39,9 @@ class Config:
     latency_nodes: int = 5
     latency_interval: float = 1.0
     latency_rounds: int = 120            # rounds measured after the cluster is steady (p99 needs ~100)
+    # 8. the fault relays with no fault set: 7 again with `up --no-relays` and with relays; an echo
+    relay_rounds: int = 120
+    relay_round_trips: int = 2000
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -50,7 +53,7 @@ class Config:
         return cls(name="quick", handover_trials=5, handover_interval=0.5, crash_timeouts=(2.0, 4.0),
                    crash_trials=2, crash_interval=0.5, kill_trials=3, status_runs=5, first_mean_trials=1,
                    round_sizes=(100, 1000), round_reps=7, round_sequential_reps=3, scale_nodes=20,
-                   latency_rounds=8)
+                   latency_rounds=8, relay_rounds=8, relay_round_trips=500)
 
     @classmethod
     def tiny(cls):
@@ -59,7 +62,8 @@ class Config:
                    crash_timeouts=(2.0,), crash_trials=1, crash_interval=0.5, kill_trials=2, status_runs=2,
                    first_mean_trials=1, first_mean_nodes=2, round_sizes=(50,), round_reps=3,
                    round_sequential_reps=2, scale_nodes=3, scale_cpu_window=1.0, scale_settle=0.5,
-                   scale_publish_timeout=60.0, latency_nodes=3, latency_rounds=3)
+                   scale_publish_timeout=60.0, latency_nodes=3, latency_rounds=3, relay_rounds=3,
+                   relay_round_trips=200)
 
     def to_dict(self):
         return asdict(self)

@@ -1,4 +1,4 @@
-"""The seven measurements. Each takes (bench, config, log) and returns a plain dict.
+"""The eight measurements. Each takes (bench, config, log) and returns a plain dict.
 
 A measurement never raises for a failed trial: the trial's error goes into
 the result and the next trial runs. A measurement that cannot run at all
@@ -11,6 +11,7 @@ raises, and the runner records the error in its row.
     leader_round(bench, cfg, log)  5. one leader round at 100 / 1,000 / 10,000 readings
     scale(bench, cfg, log)         6. `clustersim up -n 100` on this machine
     round_latency(bench, cfg, log) 7. steady state: a round's close -> its row in the API (`up -n 5`)
+    relay_overhead(bench, cfg, log) 8. the same with and without the fault relays; an echo through one
 """
 
 import json
@@ -1072,14 +1073,18 @@ def _stored_at(row):
 def round_latency(bench, cfg, log):
     """`clustersim up -n 5 --interval 1` as a user runs it (embedded ZooKeeper and API):
     for each round of a steady run, the row's `at` minus the round's close."""
+    return _latency_run(bench, cfg, log, cfg.latency_rounds, "benchL")
+
+
+def _latency_run(bench, cfg, log, rounds, name, extra=()):
+    """One steady run of `up` (`extra`: more of its options) measured as round_latency describes."""
     from cluster_sim.node.settings import NodeSettings
 
     cs = clustersim_command()
-    n, interval, rounds = cfg.latency_nodes, cfg.latency_interval, cfg.latency_rounds
+    n, interval = cfg.latency_nodes, cfg.latency_interval
     settings = NodeSettings(node_id="x", interval=interval, session_timeout=4.0)  # `up`'s default timeout
     runtime = bench.tempdir("run-")
-    name = "benchL"
-    args = ["up", "-n", str(n), "--interval", f"{interval:g}", "--plain", "--name", name]
+    args = ["up", "-n", str(n), "--interval", f"{interval:g}", "--plain", "--name", name, *extra]
     out = {"params": {"nodes": n, "interval_s": interval, "rounds": rounds, "lag_s": settings.lag,
                       "round_deadline_s": settings.round_deadline,
                       "target_p99_ms": round((settings.lag + 0.1) * 1000, 1),
@@ -1106,10 +1111,41 @@ def round_latency(bench, cfg, log):
                            "nodes_left_running": _leftovers(pids)}
     lat = out["latency"]
     out["met"] = lat["n"] > 0 and lat["p99"] <= out["params"]["target_p99_ms"]
-    log(f"round latency: {lat['n']} rounds, p50 {lat['p50']} ms, p99 {lat['p99']} ms, max {lat['max']} ms "
+    log(f"round latency{' (' + ' '.join(extra) + ')' if extra else ''}: {lat['n']} rounds, p50 {lat['p50']} ms, "
+        f"p99 {lat['p99']} ms, max {lat['max']} ms "
         f"(target p99 <= {out['params']['target_p99_ms']:g} ms: {'met' if out['met'] else 'NOT met'}); "
         f"partial {len(out['rounds']['partial'])}, short {len(out['rounds']['short'])}, "
         f"lost {out['rounds']['lost']}")
+    return out
+
+
+# ---------------------------------------------------------------------------
+# 8. what the fault relays cost with no fault set
+
+RELAY_NOISE_MS = 5.0     # a p50 difference within this is no difference: 7a's run-to-run spread
+
+
+def relay_overhead(bench, cfg, log):
+    """The relays `up` puts between every node and ZooKeeper and the API (for `partition` and
+    `slow`), with no fault set: an echo round trip direct and relayed (netfault.bench), and
+    measurement 7's round close -> row stored with `up --no-relays` and with the relays, run
+    one after the other on the same machine."""
+    from cluster_sim.netfault.bench import bench_relay
+
+    echo = bench_relay(round_trips=cfg.relay_round_trips).to_json()
+    log(f"relay: echo round trip p50 {echo['direct']['median_us']} us direct, {echo['relayed']['median_us']} us "
+        f"relayed (+{echo['overhead_median_us']} us)")
+    without = _latency_run(bench, cfg, log, cfg.relay_rounds, "benchR0", extra=("--no-relays",))
+    relayed = _latency_run(bench, cfg, log, cfg.relay_rounds, "benchR1")
+    a, b = without["latency"], relayed["latency"]
+    out = {"params": {"nodes": cfg.latency_nodes, "interval_s": cfg.latency_interval, "rounds": cfg.relay_rounds,
+                      "echo_round_trips": cfg.relay_round_trips, "noise_ms": RELAY_NOISE_MS},
+           "echo": echo, "without_relays": without, "with_relays": relayed}
+    if a.get("n") and b.get("n"):
+        out["difference_ms"] = {k: round(b[k] - a[k], 1) for k in ("p50", "p90", "p99")}
+        out["met"] = abs(out["difference_ms"]["p50"]) <= RELAY_NOISE_MS
+        log(f"relay: round close -> stored p50 {a['p50']} ms without, {b['p50']} ms with "
+            f"({out['difference_ms']['p50']:+} ms; within {RELAY_NOISE_MS:g} ms: {'yes' if out['met'] else 'NO'})")
     return out
 
 
@@ -1180,4 +1216,5 @@ MEASUREMENTS = [
     ("round", "a leader round", leader_round),
     ("scale", "up -n 100", scale),
     ("latency", "round close to row stored, steady state", round_latency),
+    ("relay", "the fault relays' cost, no fault set", relay_overhead),
 ]

@@ -71,7 +71,7 @@ def table_rows(results):
     rows = []
     for name, builder in (("handover", _handover_rows), ("crash", _crash_rows), ("kill", _kill_rows),
                           ("first_mean", _first_mean_rows), ("round", _round_rows), ("scale", _scale_rows),
-                          ("latency", _latency_rows)):
+                          ("latency", _latency_rows), ("relay", _relay_rows)):
         if name not in results:
             continue
         res = results[name]
@@ -87,7 +87,7 @@ def table_rows(results):
 
 # the table's section number of each measurement
 _SECTIONS = {"handover": "1", "crash": "2", "kill": "3", "first_mean": "4", "round": "5", "scale": "6",
-             "latency": "7"}
+             "latency": "7", "relay": "8"}
 
 _TITLES = {
     "handover": "graceful handover",
@@ -97,6 +97,7 @@ _TITLES = {
     "round": "a leader round",
     "scale": "`clustersim up -n 100`",
     "latency": "steady state: a round's close → its row in the API",
+    "relay": "the fault relays, no fault set",
 }
 
 
@@ -306,6 +307,27 @@ def _latency_rows(res, _):
     return rows
 
 
+def _relay_rows(res, _):
+    p, echo = res["params"], res.get("echo") or {}
+    rows = []
+    if echo:
+        rows.append(_row("8a", f"An echo round trip of {echo['payload_bytes']} bytes on loopback, direct and through "
+                               f"one relay (no fault set), {p['echo_round_trips']} each, alternating",
+                         f"median {echo['direct']['median_us']:g} → {echo['relayed']['median_us']:g} µs "
+                         f"(+{echo['overhead_median_us']:g} µs) · p99 +{echo['overhead_p99_us']:g} µs",
+                         DASH, "well under a millisecond", echo["overhead_median_us"] < 1000))
+    a = (res.get("without_relays") or {}).get("latency") or {}
+    b = (res.get("with_relays") or {}).get("latency") or {}
+    diff = res.get("difference_ms")
+    if a.get("n") and b.get("n") and diff:
+        rows.append(_row("8b", f"7a again, {p['rounds']} rounds each: `up --no-relays` (nodes straight to ZooKeeper and "
+                               "the API), then with the relays `partition` and `slow` act on",
+                         f"p50 {ms(a['p50'])} → {ms(b['p50'])} ({diff['p50']:+g} ms) · p99 {ms(a['p99'])} → "
+                         f"{ms(b['p99'])} ({diff['p99']:+g} ms)",
+                         DASH, f"p50 within ±{p['noise_ms']:g} ms", res.get("met")))
+    return rows
+
+
 # -- notes -----------------------------------------------------------------------
 
 
@@ -500,7 +522,28 @@ def notes(results):
     lt = results.get("latency")
     if lt and isinstance(lt.get("latency"), dict) and lt["latency"].get("n"):
         out.append(_latency_note(lt))
+    rl = results.get("relay")
+    if rl and rl.get("difference_ms") and rl.get("echo"):
+        out.append(_relay_note(rl))
     return out
+
+
+def _relay_note(res):
+    p, echo, diff = res["params"], res["echo"], res["difference_ms"]
+    text = ("**8. The fault relays, no fault set.** `clustersim up` starts every local node with its "
+            "ZooKeeper and API connections through relays of its own on loopback (one selector thread moves "
+            "every relay's bytes), so that `clustersim partition` and `slow` can act on them. 8a: a 64-byte "
+            "echo on loopback (the server in a child process), direct and through one relay in alternating "
+            f"blocks of 50 over the same connections, {p['echo_round_trips']} each: the relay adds "
+            f"{echo['overhead_median_us']:g} µs at the median. 8b: measurement 7 run twice, "
+            f"`{res['without_relays']['params']['command']}` then `{res['with_relays']['params']['command']}`, "
+            f"{p['rounds']} rounds each: p50 {diff['p50']:+g} ms, p99 {diff['p99']:+g} ms with the relays. A "
+            "round's close → stored path makes a few ZooKeeper round trips and one HTTP request, each tens of "
+            f"microseconds more through a relay; a p50 difference within ±{p['noise_ms']:g} ms is the spread "
+            "between two runs of 7a.")
+    if res.get("met") is False:
+        text += f" **Target missed:** the p50 moved by {diff['p50']:+g} ms."
+    return text
 
 
 # how measurement 5 was taken before the history moved out of /mediciones (a JSON of then renders with it)

@@ -10,5 +10,6 @@
     console.print(render(verdict)); json.dumps(verdict.to_json()); exit(0 if verdict.ok else 1)
 
 plan.py and verdict.py are pure (no clock, no I/O) and view.py renders;
-run.py is the only part that talks to a cluster.
+run.py is the only part that talks to a cluster; command.py is `clustersim
+chaos` itself (a running cluster, or one it starts).
 """

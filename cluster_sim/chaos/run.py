@@ -18,16 +18,16 @@ local node running and CONNECTED, the API up, the outbox empty, rounds
 flowing again), then reads the API's rows and the nodes' truth logs and
 builds the verdict (verdict.py).
 
-Hooks still to wire (marked TODO below): the supervisor does not have the
-`partition`, `slow` and `heal` commands yet (issue 12; they will answer from
-its NetFaults), nor `zk-pause`/`zk-resume`, so `sigstop` signals the
-ZooKeeper server's pid from `status` directly. Until then a refused command
-is reported in the verdict as "not injected", never as a failure.
+Every fault is a control command of the supervisor: network faults
+(`partition`, `slow`, `heal`) act on the nodes' relays, `sigstop` is
+`zk-pause`/`zk-resume` (and the supervisor thaws a frozen server itself
+when it stops). A command the supervisor refuses (an older one, a node that
+cannot be reached from here) is reported in the verdict as "not injected",
+never as a failure.
 """
 
 import os
 import random
-import signal
 import threading
 import time
 from collections import Counter
@@ -43,11 +43,6 @@ __all__ = ["ChaosRun", "RunResult", "node_ids", "unsettled"]
 POLL = 0.2                # seconds between status polls
 REQUEST_TIMEOUT = 20.0    # zk-kill waits for a JVM to stop
 SETTLE_ROUNDS = 3         # rounds closed after the last heal that must be stored before it counts as settled
-
-# TODO(issue 12, after the supervisor redesign): these become control commands
-# answered from the supervisor's NetFaults; until then the supervisor refuses them
-NETWORK_COMMANDS = ("partition", "slow", "heal")
-
 
 def node_ids(status: dict) -> List[str]:
     """The nodes this supervisor runs (remote ones cannot be killed, paused or cut off from here)."""
@@ -106,19 +101,20 @@ class _Watch(threading.Thread):
 class ChaosRun:
     def __init__(self, name: str, plan: Plan, *, send: Optional[Callable[[dict], dict]] = None,
                  clock: Callable[[], float] = time.time, log: Callable[[str], None] = lambda line: None,
-                 settle_timeout: Optional[float] = None, stop: Optional[threading.Event] = None):
+                 settle_timeout: Optional[float] = None, stop: Optional[threading.Event] = None,
+                 log_ok: bool = True):
         self.name = name
         self.plan = plan
         self._send = send or (lambda request: control.send(name, request, timeout=REQUEST_TIMEOUT))
         self.clock = clock
         self.log = log
+        self.log_ok = log_ok          # False: a step the cluster shows as its own event is not logged again
         s, i = plan.settings.get("session_timeout", 4.0), plan.settings.get("interval", 1.0)
         self.settle_timeout = settle_timeout if settle_timeout is not None else 4 * s + 10 * i + 30
         self.stop = stop or threading.Event()
         self.rng = random.Random(f"clustersim-chaos/{plan.seed}/resolve")
         self.hit: Dict[int, Optional[str]] = {}      # fault id -> the node it acted on
         self.open: Dict[int, List[Step]] = {}        # fault id -> injections not undone yet
-        self.frozen: Dict[int, int] = {}             # ZooKeeper server index -> pid we SIGSTOPped
         self.executed: List[Executed] = []
         self.unsettled: Optional[str] = None         # why the cluster did not settle, if it did not
         self.watch = _Watch(lambda: self._request({"cmd": "status"})["status"], clock)
@@ -174,14 +170,11 @@ class ChaosRun:
             if node is None:
                 self._record(step, None, ok=False, sent=False, message="no free node to act on")
                 return
-        if step.action in ("zk-pause", "zk-resume"):
-            ok, message = self._zk_signal(step)
-        else:
-            try:
-                answer = self._request(step.request(node=node))
-                ok, message = bool(answer.get("ok")), str(answer.get("message") or answer.get("error") or "")
-            except control.ControlError as exc:
-                ok, message = False, str(exc)
+        try:
+            answer = self._request(step.request(node=node))
+            ok, message = bool(answer.get("ok")), str(answer.get("message") or answer.get("error") or "")
+        except control.ControlError as exc:
+            ok, message = False, str(exc)
         self._record(step, node, ok=ok, message=message)
         if step.injects and ok:
             self.hit[step.fault] = node
@@ -199,6 +192,8 @@ class ChaosRun:
 
     def _record(self, step: Step, node: Optional[str], ok: bool, message: str, sent: bool = True) -> None:
         self.executed.append(Executed(at=self.clock(), step=step, node=node, ok=ok, message=message, sent=sent))
+        if ok and not self.log_ok:
+            return
         who = f" node {node}" if node else (f" server {step.index}" if step.index else "")
         self.log(f"{step.action}{who}: {'ok' if ok else 'refused'}{': ' + message if message else ''}")
 
@@ -214,23 +209,6 @@ class ChaosRun:
             return str(want)
         return self.rng.choice(sorted(free)) if free else None
 
-    def _zk_signal(self, step: Step) -> Tuple[bool, str]:
-        # TODO(issue 12): a zk-pause/zk-resume control command, so that the supervisor logs it and
-        # resumes a frozen server when it stops; until then the ZooKeeper pid from status
-        if step.action == "zk-resume":
-            pid = self.frozen.pop(step.index or 0, None)
-            if pid is None:
-                return False, f"ZooKeeper server {step.index} was not frozen by this run"
-            return _signal(pid, signal.SIGCONT, f"ZooKeeper server {step.index} resumed (SIGCONT)")
-        status = self.watch.latest or self._status()
-        server = next((s for s in status.get("zk_servers") or [] if s.get("index") == step.index), None)
-        if server is None or not server.get("pid"):
-            return False, f"no running embedded ZooKeeper server {step.index}"
-        ok, message = _signal(server["pid"], signal.SIGSTOP, f"ZooKeeper server {step.index} frozen (SIGSTOP)")
-        if ok:
-            self.frozen[step.index or 0] = server["pid"]
-        return ok, message
-
     def _undo_everything(self) -> None:
         """Undo every fault still injected, in reverse order (Ctrl-C, an error, a refused undo)."""
         for fault, steps in sorted(self.open.items(), reverse=True):
@@ -242,9 +220,6 @@ class ChaosRun:
                         self._play(undo)
                     except Exception as exc:  # keep undoing the rest whatever one undo does
                         self.log(f"could not undo fault {fault}: {exc!r}")
-        for index, pid in list(self.frozen.items()):  # never leave a ZooKeeper server frozen
-            _signal(pid, signal.SIGCONT, "")
-            self.frozen.pop(index, None)
 
     # -- after the last step ---------------------------------------------------
     def _settle(self) -> bool:
@@ -312,16 +287,6 @@ def unsettled(status: dict) -> Optional[str]:
     if down:
         return f"ZooKeeper server {', '.join(down)} down"
     return None
-
-
-def _signal(pid: int, sig: int, message: str) -> Tuple[bool, str]:
-    try:
-        os.kill(pid, sig)
-    except ProcessLookupError:
-        return False, f"process {pid} is gone"
-    except PermissionError:
-        return False, f"process {pid} belongs to another user"
-    return True, message
 
 
 def _cluster_of(rows: Sequence[dict], window: Tuple[float, float]) -> Optional[str]:

@@ -3,7 +3,7 @@
     from cluster_sim.demo import run_demo
     exit_code = run_demo("failover", yes=True, interval=0.5, plain=True)
 
-Scenarios: failover, split-brain, quorum, api-outage (one module each; the
+Scenarios: failover, split-brain, quorum, api-outage, partition (one module each; the
 runner in runner.py, the English and Spanish texts in narration.py).
 """
 

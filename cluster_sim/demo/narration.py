@@ -304,6 +304,87 @@ TEXTS = {
               "La bandeja vuelve a estar vacía y las rondas del corte están en la API, en orden y una vez cada "
               "una.",
     },
+
+    # ------------------------------------------------------------------ partition
+    "pt_cut": {
+        "en": "Step 1: cut the leader, node {leader}, off from ZooKeeper\n"
+              "As `clustersim partition {leader}` would: the network between node {leader} and ZooKeeper goes "
+              "silent, with no error and no reset, like a cable pulled between two switches. The node keeps "
+              "running, keeps its clock and still reaches the API. In ZooKeeper its session lives on until no "
+              "heartbeat has arrived for the session timeout ({timeout} s).\n"
+              "Ask the class: node {leader} cannot hear ZooKeeper. Is it still the leader? What should it do?",
+        "es": "Paso 1: aislamos al líder, el nodo {leader}, de ZooKeeper\n"
+              "Como haría `clustersim partition {leader}`: la red entre el nodo {leader} y ZooKeeper enmudece, "
+              "sin error y sin reset, como un cable arrancado entre dos switches. El nodo sigue en marcha, con "
+              "su reloj, y sigue llegando a la API. En ZooKeeper su sesión sigue viva hasta que pasa el tiempo "
+              "de sesión ({timeout} s) sin ningún latido.\n"
+              "Pregunta a la clase: el nodo {leader} no oye a ZooKeeper. ¿Sigue siendo el líder? ¿Qué debería "
+              "hacer?",
+    },
+    "pt_new": {
+        "en": "Node {new} is the new leader: epoch {epoch} > {old_epoch}\n"
+              "ZooKeeper heard nothing from node {old} for {timeout} s and expired its session: its election "
+              "znode went, the watch of node {new} fired and it won with epoch {epoch}. Node {old} still runs "
+              "and still reaches the API, but its connection is SUSPENDED: it cannot know whether its session "
+              "lives, so it holds still, no round and no delivery. Had it sent one, the API would have "
+              "answered 409: it has seen epoch {epoch}.",
+        "es": "El nodo {new} es el nuevo líder: época {epoch} > {old_epoch}\n"
+              "ZooKeeper no supo nada del nodo {old} durante {timeout} s y dio por caducada su sesión: su "
+              "znode de elección desapareció, saltó el watch del nodo {new} y ganó con la época {epoch}. El "
+              "nodo {old} sigue en marcha y sigue llegando a la API, pero su conexión está en SUSPENDED: no "
+              "puede saber si su sesión vive, así que se queda quieto, sin rondas ni entregas. Si hubiera "
+              "enviado una, la API habría respondido 409: ya ha visto la época {epoch}.",
+    },
+    "pt_new_unsafe": {
+        "en": "Node {new} is the new leader\n"
+              "ZooKeeper heard nothing from node {old} for {timeout} s and expired its session; node {new} won "
+              "the election. These nodes run --unsafe, like the original design: node {old} never asks whether "
+              "it still leads. It only waits because it cannot read the readings from ZooKeeper.",
+        "es": "El nodo {new} es el nuevo líder\n"
+              "ZooKeeper no supo nada del nodo {old} durante {timeout} s y dio por caducada su sesión; el nodo "
+              "{new} ganó la elección. Estos nodos funcionan con --unsafe, como el diseño original: el nodo "
+              "{old} nunca pregunta si sigue siendo líder. Solo espera porque no puede leer las lecturas de "
+              "ZooKeeper.",
+    },
+    "pt_heal": {
+        "en": "Step 2: heal the network\n"
+              "As `clustersim heal {old}` would. What node {old} had queued reaches ZooKeeper at last, and the "
+              "answer is bad news: its session expired while it was cut off.\n"
+              "Watch the event log: what does node {old} do now?",
+        "es": "Paso 2: reparamos la red\n"
+              "Como haría `clustersim heal {old}`. Lo que el nodo {old} tenía en cola llega por fin a "
+              "ZooKeeper, y la respuesta es una mala noticia: su sesión caducó mientras estaba aislado.\n"
+              "Mirad el registro de eventos: ¿qué hace ahora el nodo {old}?",
+    },
+    "pt_heal_unsafe": {
+        "en": "Step 2: heal the network, with no guard and no fencing\n"
+              "As `clustersim heal {old}` would. Node {old} reconnects in a new session and never checks "
+              "whether it still leads. Watch the table: how many leaders do you see?",
+        "es": "Paso 2: reparamos la red, sin guarda y sin fencing\n"
+              "Como haría `clustersim heal {old}`. El nodo {old} se reconecta con una sesión nueva y nunca "
+              "comprueba si sigue siendo líder. Mirad la tabla: ¿cuántos líderes veis?",
+    },
+    "pt_rejoined": {
+        "en": "Node {old} stepped down and rejoined as a follower\n"
+              "On reconnecting it learned that its session had expired (LOST): its term was over, so it "
+              "stepped down and joined the election again as a fresh candidate, behind node {new}. Nothing it "
+              "might have computed while cut off was stored: a SUSPENDED leader holds still.",
+        "es": "El nodo {old} se retiró y volvió como seguidor\n"
+              "Al reconectarse supo que su sesión había caducado (LOST): su mandato había terminado, así que "
+              "se retiró y volvió a presentarse a la elección como un candidato nuevo, detrás del nodo {new}. "
+              "No se guardó nada de lo que pudiera haber calculado mientras estaba aislado: un líder en "
+              "SUSPENDED se queda quieto.",
+    },
+    "pt_two": {
+        "en": "Two leaders at once: nodes {old} and {new}\n"
+              "Node {old} came back in a new session and went on leading as if nothing had happened, and node "
+              "{new} leads too. Its deliveries carry no epoch the API could refuse: the API stores what both "
+              "of them send.",
+        "es": "Dos líderes a la vez: los nodos {old} y {new}\n"
+              "El nodo {old} volvió con una sesión nueva y siguió mandando como si nada, y el nodo {new} "
+              "también manda. Sus entregas no llevan una época que la API pueda rechazar: la API guarda lo que "
+              "envían los dos.",
+    },
 }
 
 # ---------------------------------------------------------------------- summary and failures
@@ -357,6 +438,37 @@ LABELS = {
               "and its epoch was lower. Nothing of the old epoch was stored after the new one.",
         "es": "El líder congelado se despertó creyendo que seguía mandando y se le detuvo: su sesión había "
               "caducado y su época era menor. No se guardó nada de la época antigua después de la nueva.",
+    },
+    "pt_handover": {"en": "leader cut off → new leader", "es": "líder aislado → nuevo líder"},
+    "stale": {"en": "stale deliveries of the old leader", "es": "entregas obsoletas del líder antiguo"},
+    "stale_v": {"en": "{attempted} attempted: {refused} refused (409), {stored} stored",
+                "es": "{attempted} intentadas: {refused} rechazadas (409), {stored} guardadas"},
+    "pt_partial": {"en": "rounds stored without node {old}", "es": "rondas guardadas sin el nodo {old}"},
+    "pt_partial_v": {"en": "{n}, declared partial (its readings could not reach ZooKeeper)",
+                     "es": "{n}, declaradas parciales (sus lecturas no podían llegar a ZooKeeper)"},
+    "heal_rows": {"en": "rows stored after the heal", "es": "filas guardadas tras reparar la red"},
+    "pt_safe_why": {
+        "en": "The leader cut off from ZooKeeper could still reach the API, and sent nothing: SUSPENDED, it "
+              "could not know whether it still led, so it held still until ZooKeeper answered, and the answer "
+              "was that its session had expired. Had it sent anyway, its epoch was lower than the new leader's "
+              "and the API would have refused it (409). A partition is where split brain comes from in real "
+              "life; the session, the guard and the epoch are what stop it.",
+        "es": "El líder aislado de ZooKeeper seguía llegando a la API y no envió nada: en SUSPENDED no podía "
+              "saber si seguía siendo líder, así que se quedó quieto hasta que ZooKeeper respondió, y la "
+              "respuesta fue que su sesión había caducado. Si hubiera enviado de todos modos, su época era "
+              "menor que la del nuevo líder y la API lo habría rechazado (409). Una partición de red es de "
+              "donde sale el cerebro dividido en la vida real; la sesión, la guarda y la época son lo que lo "
+              "frena.",
+    },
+    "pt_unsafe_why": {
+        "en": "After the heal both nodes acted as leader and the API stored what both sent: two means for the "
+              "same moments, and no way to tell which is right. Nothing told the old leader it had been "
+              "replaced: it never asked. With the guard it would have stepped down on reconnecting, and with "
+              "the epoch the API would have refused it (409).",
+        "es": "Tras reparar la red los dos nodos actuaron como líder y la API guardó lo que enviaron los dos: "
+              "dos medias para los mismos instantes y ninguna forma de saber cuál es la buena. Nada le dijo al "
+              "líder antiguo que lo habían sustituido: nunca lo preguntó. Con la guarda se habría retirado al "
+              "reconectarse, y con la época la API lo habría rechazado (409).",
     },
     "zk_ensemble": {"en": "ZooKeeper servers", "es": "servidores ZooKeeper"},
     "zk_one_down": {"en": "with server #{index} down", "es": "con el servidor #{index} parado"},

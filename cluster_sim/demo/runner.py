@@ -25,7 +25,8 @@ from typing import Any, Callable, List, Optional, Tuple, Type, Union
 from cluster_sim.demo import narration
 from cluster_sim.supervisor.events import Event, LeaderElected, Narration
 
-SCENARIOS = ("failover", "split-brain", "quorum", "api-outage")
+SCENARIOS = ("failover", "split-brain", "quorum", "api-outage", "partition")
+UNSAFE = ("split-brain", "partition")   # the scenarios --unsafe applies to
 REQUEST_TIMEOUT = 20.0     # zk-kill waits for a JVM to stop: give it time
 POLL = 0.1                 # seconds between status polls while waiting on a condition
 ROOM_PAUSE = 4.0           # "let the room see" without --yes
@@ -415,7 +416,7 @@ def _run(module, scenario, *, step, yes, interval, session_timeout, lang, unsafe
     options = UpOptions(nodes=module.NODES, interval=interval, session_timeout=session_timeout,
                         zk_servers=getattr(module, "ZK_SERVERS", 1), name=name, record=record,
                         events=events, events_format=events_format, plain=plain or None,
-                        unsafe=unsafe and scenario == "split-brain", retry_max=1.0, lang=lang, web=web)
+                        unsafe=unsafe and scenario in UNSAFE, retry_max=1.0, lang=lang, web=web)
     cluster = Cluster(options, out=out)
     state = {"interrupted": False, "summary": None, "error": None}
     demo_box = []

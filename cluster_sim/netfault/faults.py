@@ -22,7 +22,7 @@ import math
 import socket
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Dict, List, Optional, Tuple
 from urllib.parse import urlsplit, urlunsplit
 
@@ -30,7 +30,7 @@ from cluster_sim.netfault.hub import Hub
 from cluster_sim.netfault.relay import LinkFault, Relay, parse_target
 
 __all__ = ["TARGETS", "FaultError", "RemoteNode", "Routes", "NodeFaults", "NetFaults", "label",
-           "split_connect_string"]
+           "split_connect_string", "zk_round_trip_limit", "with_fault"]
 
 TARGETS = ("zk", "api", "all")
 MAX_DELAY_MS = 60_000.0
@@ -90,6 +90,26 @@ class NodeFaults:
         times = [f.since for f in (self.zk, self.api) if f.since is not None]
         return min(times) if times else None
 
+    @classmethod
+    def from_json(cls, node: str, data: dict) -> "NodeFaults":
+        """What to_json() wrote (a recording, status --json), read back tolerantly: a field
+        that is missing or odd is a clear link."""
+        def link(raw: object) -> LinkFault:
+            if not isinstance(raw, dict):
+                return LinkFault()
+
+            def number(key: str) -> float:
+                value = raw.get(key)
+                if isinstance(value, bool) or not isinstance(value, (int, float)):
+                    return 0.0
+                return float(value) if math.isfinite(value) and value >= 0 else 0.0
+            since = raw.get("since")
+            return LinkFault(partitioned=raw.get("partitioned") is True, latency_ms=number("latency_ms"),
+                             jitter_ms=number("jitter_ms"),
+                             since=float(since) if isinstance(since, (int, float)) and not isinstance(since, bool)
+                             else None)
+        return cls(node, zk=link(data.get("zk")), api=link(data.get("api")))
+
     def to_json(self) -> dict:
         slow = None
         if self.slow_on:
@@ -97,6 +117,24 @@ class NodeFaults:
             slow = {"target": self.slow_on, "latency_ms": link.latency_ms, "jitter_ms": link.jitter_ms}
         return {"node": self.node, "partitioned": self.partitioned_from, "slow": slow, "since": self.since,
                 "zk": self.zk.to_json(), "api": self.api.to_json()}
+
+
+def with_fault(faults: NodeFaults, action: str, target: str, at: float,
+               latency_ms: float = 0.0, jitter_ms: float = 0.0) -> NodeFaults:
+    """`faults` after `action` ("partition", "slow" or "heal") on `target` (zk, api, all),
+    set at time `at`: what the relays do then, as a model rebuilt from events knows it. Pure."""
+    def change(link: LinkFault) -> LinkFault:
+        if action == "heal":
+            return LinkFault()
+        if action == "partition":
+            new = replace(link, partitioned=True)
+        else:
+            new = replace(link, latency_ms=float(latency_ms), jitter_ms=float(jitter_ms))
+        return new if new.since is not None else replace(new, since=at)
+
+    zk = change(faults.zk) if target in ("zk", "all") else faults.zk
+    api = change(faults.api) if target in ("api", "all") else faults.api
+    return NodeFaults(faults.node, zk=zk, api=api)
 
 
 def label(faults: NodeFaults) -> str:
@@ -109,6 +147,13 @@ def label(faults: NodeFaults) -> str:
         delay = f"{link.latency_ms:g}" + (f"±{link.jitter_ms:g}" if link.jitter_ms else "")
         parts.append(f"slow {delay} ms" + ("" if faults.slow_on == "all" else f" ({faults.slow_on})"))
     return ", ".join(parts)
+
+
+def zk_round_trip_limit(session_timeout: float) -> float:
+    """Seconds a ZooKeeper round trip may take before kazoo drops the connection: it pings
+    after a third of the session timeout (less up to 0.4 s, at random) of silence and gives
+    up when the answer takes as long again. A slow link beyond it cuts, it does not slow."""
+    return max(0.0, session_timeout / 3 - 0.4)
 
 
 def split_connect_string(hosts: str) -> Tuple[List[Tuple[str, int]], str]:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the event classes cost ~25 ms to define: not on the path of
 __all__ = ["Arg", "Command", "COMMANDS", "NAMES", "by_name", "hints", "Supervisor"]
 
 NODE, INDEX, FLAG, COUNT = "node", "index", "flag", "count"
+CHOICE, MS = "choice", "ms"     # an option taking one of `choices`; an option taking milliseconds
 Answer = Dict[str, Any]
 
 
@@ -38,7 +39,9 @@ class Supervisor(Protocol):
     log_paths: Dict[str, str]
     session_timeout: float
     api: Any                      # embedded API service, or None
-    zk: Any                       # embedded ZooKeeper, or None
+    zk: Any                       # embedded ZooKeeper ensemble, or None
+    embedded_zk: Any              # embedded ZooKeeper of any size, or None
+    netfaults: Any                # the local nodes' relays (netfault.NetFaults), or None
 
     def clock(self) -> float: ...
     def emit(self, *events: "ev.Event") -> None: ...
@@ -55,6 +58,8 @@ class Arg:
     default: Any = None
     local: bool = False             # the CLI's own (status --json): not sent to the supervisor
     high: int = 99                  # INDEX / COUNT: the largest value accepted (the smallest is 1)
+    choices: Tuple[str, ...] = ()   # CHOICE: the values accepted
+    required: bool = True           # NODE: False for an optional ID (heal ID | heal --all)
 
 
 @dataclass(frozen=True)
@@ -253,6 +258,114 @@ def _zk(start: bool) -> Callable[[Supervisor, Mapping[str, Any]], Answer]:
     return handler
 
 
+def _zk_pause(resume: bool) -> Callable[[Supervisor, Mapping[str, Any]], Answer]:
+    def handler(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
+        from cluster_sim.supervisor import events as ev
+
+        embedded = ctx.embedded_zk
+        if embedded is None:
+            return _refuse(ctx, "external_zk")
+        raw = request.get("index")
+        try:
+            index = int(raw)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return _error(f"ZooKeeper server index {raw!r} is not a number")
+        if not 1 <= index <= len(embedded.servers):
+            return _refuse(ctx, "no_server", index=index, count=len(embedded.servers))
+        if resume:
+            if not embedded.resume_server(index):
+                return _refuse(ctx, "zk_not_frozen", index=index)
+            return _ok(ctx, ev.ZkServerResumed(ctx.clock(), index=index))
+        if not embedded.pause_server(index):
+            return _refuse(ctx, "zk_frozen" if embedded.server(index).paused else "zk_not_running", index=index)
+        return _ok(ctx, ev.ZkServerPaused(ctx.clock(), index=index))
+    return handler
+
+
+# --------------------------------------------------------------------------- network faults
+
+def _faulted(ctx: Supervisor, request: Mapping[str, Any]) -> Tuple[Optional[str], Optional[Answer]]:
+    """The node a network fault is about, if its traffic goes through our relays."""
+    node_id, error = _node_id(request)
+    if node_id is None:
+        return None, error or _error("no node")
+    view = ctx.state.nodes.get(node_id)
+    if view is None and (ctx.netfaults is None or node_id not in ctx.netfaults):
+        return None, _refuse(ctx, "no_node", id=node_id, name=ctx.state.name)
+    if view is not None and view.remote:
+        return None, _refuse(ctx, "remote_network", id=node_id, host=view.host or _words(ctx, "unknown_host"))
+    if ctx.netfaults is None:
+        return None, _refuse(ctx, "no_relays")
+    return node_id, None
+
+
+def _partition(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
+    from cluster_sim.netfault import FaultError
+    from cluster_sim.supervisor import events as ev
+
+    node_id, error = _faulted(ctx, request)
+    if node_id is None:
+        return error or _error("no node")
+    target = request.get("from") or "zk"
+    if target not in ("zk", "api", "all"):
+        return _refuse(ctx, "not_a_link", target=target)
+    try:
+        before = ctx.netfaults.fault(node_id)
+        cut = {"zk": before.zk.partitioned, "api": before.api.partitioned}
+        if all(cut[t] for t in (("zk", "api") if target == "all" else (target,))):
+            return _refuse(ctx, "already_cut_" + target, id=node_id)
+        event = ev.Partitioned(ctx.clock(), node_id, target=target, was_leader=ctx.state.leader == node_id,
+                               session_timeout=ctx.session_timeout)
+        ctx.netfaults.partition(node_id, target)
+    except FaultError as exc:
+        return _error(str(exc))
+    return _ok(ctx, event)
+
+
+def _slow(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
+    from cluster_sim.netfault import FaultError
+    from cluster_sim.supervisor import events as ev
+
+    node_id, error = _faulted(ctx, request)
+    if node_id is None:
+        return error or _error("no node")
+    latency, jitter = request.get("latency"), request.get("jitter") or 0
+    if latency is None:
+        return _refuse(ctx, "how_slow")
+    try:
+        ctx.netfaults.slow(node_id, latency, jitter, target="all")
+    except FaultError as exc:
+        return _error(str(exc))
+    return _ok(ctx, ev.Slowed(ctx.clock(), node_id, latency_ms=float(latency), jitter_ms=float(jitter),
+                              target="all", session_timeout=ctx.session_timeout))
+
+
+def _heal(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
+    from cluster_sim.netfault import FaultError
+    from cluster_sim.supervisor import events as ev
+
+    every = bool(request.get("all"))
+    if every == (request.get("id") is not None):
+        return _refuse(ctx, "heal_which")
+    if every:
+        healed = ctx.netfaults.heal_all() if ctx.netfaults is not None else []
+        if not healed:
+            return {"ok": True, "message": _words(ctx, "nothing_to_heal")}
+        events = [ev.Healed(ctx.clock(), node, target="all") for node in healed]
+        ctx.emit(*events)
+        return {"ok": True, "message": "; ".join(_say(ctx, e) for e in events)}
+    node_id, error = _faulted(ctx, request)
+    if node_id is None:
+        return error or _error("no node")
+    try:
+        if ctx.netfaults.fault(node_id).clear:
+            return _refuse(ctx, "no_fault", id=node_id)
+        ctx.netfaults.heal(node_id)
+    except FaultError as exc:
+        return _error(str(exc))
+    return _ok(ctx, ev.Healed(ctx.clock(), node_id, target="all"))
+
+
 # --------------------------------------------------------------------------- the list
 
 _NODE = Arg("id", NODE)
@@ -285,6 +398,25 @@ COMMANDS: Tuple[Command, ...] = (
             examples=("clustersim zk-kill 2           # of clustersim up --zk-servers 3",)),
     Command("zk-start", "Start ZooKeeper server INDEX of an embedded ensemble again.", _zk(True), (_INDEX,),
             examples=("clustersim zk-start 2",)),
+    Command("zk-pause", "Freeze embedded ZooKeeper server INDEX (SIGSTOP): a hung server.", _zk_pause(False),
+            (_INDEX,), examples=("clustersim zk-pause 1          # then: clustersim zk-resume 1",)),
+    Command("zk-resume", "Thaw a frozen ZooKeeper server (SIGCONT).", _zk_pause(True), (_INDEX,),
+            examples=("clustersim zk-resume 1",)),
+    Command("partition", "Cut a node off ZooKeeper (it still reaches the API), or --from.",
+            _partition,
+            (_NODE, Arg("from", CHOICE, "What it can no longer reach.", option=("--from",), default="zk",
+                        choices=("zk", "api", "all"))),
+            examples=("clustersim partition 3            # from ZooKeeper: it still reaches the API",
+                      "clustersim partition 3 --from api # the leader keeps leading, rounds wait",
+                      "clustersim heal 3")),
+    Command("heal", "Undo a node's network faults (partition, slow), or --all.", _heal,
+            (Arg("id", NODE, required=False), Arg("all", FLAG, "Heal every node.")),
+            examples=("clustersim heal 3", "clustersim heal --all")),
+    Command("slow", "Delay a node's traffic, each way (undo: heal ID).", _slow,
+            (_NODE, Arg("latency", MS, "Delay each way, in milliseconds.", option=("--latency",)),
+             Arg("jitter", MS, "Up to this much more or less, at random (ms).", option=("--jitter",), default=0)),
+            examples=("clustersim slow 3 --latency 200             # then: clustersim heal 3",
+                      "clustersim slow 3 --latency 100 --jitter 50")),
 )
 
 _BY_NAME = {c.name: c for c in COMMANDS}

@@ -319,14 +319,28 @@ class RoundWaiting(Event):
 
 @dataclass(frozen=True)
 class Partitioned(Event):
+    """`clustersim partition`: the node's traffic to `target` is blackholed by its relays."""
     node: str
     target: str = "zk"                 # what it can no longer reach: zk, api, all
+    was_leader: bool = False
+    session_timeout: Optional[float] = None
 
 
 @dataclass(frozen=True)
 class Healed(Event):
+    """`clustersim heal`: the node's links to `target` carry bytes again, at once."""
     node: str
     target: str = "all"
+
+
+@dataclass(frozen=True)
+class Slowed(Event):
+    """`clustersim slow`: every chunk on the node's links to `target` waits latency +- jitter, each way."""
+    node: str
+    latency_ms: float = 0.0
+    jitter_ms: float = 0.0
+    target: str = "all"
+    session_timeout: Optional[float] = None   # to say whether ZooKeeper connections survive it
 
 
 # --------------------------------------------------------------------------- the API and ZooKeeper servers
@@ -366,6 +380,17 @@ class ZkServerStopped(Event):
 
 @dataclass(frozen=True)
 class ZkServerStarting(Event):
+    index: int = 0
+
+
+@dataclass(frozen=True)
+class ZkServerPaused(Event):
+    """`clustersim zk-pause`: the server's java process frozen (SIGSTOP), a hung server."""
+    index: int = 0
+
+
+@dataclass(frozen=True)
+class ZkServerResumed(Event):
     index: int = 0
 
 

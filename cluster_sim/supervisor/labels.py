@@ -79,6 +79,13 @@ LABELS: Dict[str, str] = {
     "more_nodes": "… {n} more (clustersim status)",
     "remote": "remote",
     "bad_readings": "{n} bad",
+    # a node's network faults (clustersim partition / slow), in its row's notes
+    "fault_cut_zk": "cut off from zk",
+    "fault_cut_api": "cut off from api",
+    "fault_cut_all": "cut off from zk+api",
+    "fault_slow": "slow {delay} ms",
+    "fault_slow_zk": "slow {delay} ms (zk)",
+    "fault_slow_api": "slow {delay} ms (api)",
     "exit": "exit {code}",
     "session_open": "session still open",
     "waits_for_id": "waits for id {id} (held by {holder})",
@@ -125,6 +132,21 @@ LABELS: Dict[str, str] = {
     "answer_no_ensemble": "no embedded ensemble: start one with clustersim up --zk-servers 3",
     "answer_no_server": "no ZooKeeper server {index} (1-{count})",
     "answer_stopping": "stopping cluster {name!r}",
+    "answer_remote_network": "node {id} runs elsewhere on {host}, not under this supervisor: its network cannot "
+                             "be cut from here",
+    "answer_no_relays": "this cluster runs without relays (up --no-relays): its network cannot be cut",
+    "answer_not_a_link": "{target!r} is not a link: choose zk, api or all",
+    "answer_already_cut_zk": "node {id} is already cut off from ZooKeeper",
+    "answer_already_cut_api": "node {id} is already cut off from the API",
+    "answer_already_cut_all": "node {id} is already cut off from ZooKeeper and the API",
+    "answer_how_slow": "say how slow: --latency MS",
+    "answer_heal_which": "say which node to heal (heal ID), or heal them all (heal --all)",
+    "answer_no_fault": "node {id} has no network fault to heal",
+    "answer_nothing_to_heal": "no network fault to heal",
+    "answer_external_zk": "ZooKeeper is external (--zk): freeze it where it runs",
+    "answer_zk_frozen": "ZooKeeper server {index} is already frozen",
+    "answer_zk_not_frozen": "ZooKeeper server {index} is not frozen",
+    "answer_zk_not_running": "ZooKeeper server {index} is not running",
 }
 
 TABLES: Dict[str, Dict[str, str]] = {"en": LABELS, "es": ES}

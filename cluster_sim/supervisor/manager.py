@@ -36,7 +36,8 @@ class Manager:
     def __init__(self, model: Model, spawner: Any, make_settings: Callable[[str, float], Any],
                  listeners: Iterable[Any] = (), clock: Callable[[], float] = time.time,
                  api: Any = None, zk: Any = None,
-                 on_exit: Optional[Callable[[str, int, int], None]] = None):
+                 on_exit: Optional[Callable[[str, int, int], None]] = None,
+                 netfaults: Any = None, embedded_zk: Any = None):
         self.model = model
         self.state = model.state
         self.session_timeout = model.session_timeout
@@ -45,7 +46,9 @@ class Manager:
         self.listeners: List[Any] = list(listeners)
         self.clock = clock
         self.api = api          # object with stop()/start() or None (external API)
-        self.zk = zk            # embedded ZooKeeper (server or ensemble) or None
+        self.zk = zk            # embedded ZooKeeper ensemble (zk-kill, zk-start) or None
+        self.embedded_zk = embedded_zk  # embedded ZooKeeper of any size (zk-pause, zk-resume) or None
+        self.netfaults = netfaults      # the local nodes' relays (netfault.NetFaults), or None
         self.on_exit = on_exit  # (node id, pid, exit code) after a node process is reaped
         self.queue: "queue.Queue[Message]" = queue.Queue()
         self.procs: Dict[str, Any] = {}
@@ -196,6 +199,15 @@ class Manager:
         self._stop.set()
         self._closed.set()
         self._refresh(self.clock())  # the last frame shows everything stopped
+
+    def heal_all(self) -> None:
+        """Undo every network fault and thaw every frozen ZooKeeper server (at shutdown:
+        a partitioned leader may still drain, and a frozen server would not stop)."""
+        now = self.clock()
+        if self.netfaults is not None:
+            self.emit(*[ev.Healed(now, node, target="all") for node in self.netfaults.heal_all()])
+        if self.embedded_zk is not None:
+            self.emit(*[ev.ZkServerResumed(now, index=i) for i in self.embedded_zk.resume_all()])
 
     def drain(self, depth: Callable[[], int], timeout: float, skip: Optional[threading.Event] = None) -> Optional[int]:
         """Before the nodes stop: give the leader up to `timeout` seconds to

@@ -319,6 +319,25 @@ def _zk_server(m: Model, e: ev.ZkServerChanged) -> None:
         view.address, view.mode, view.pid = e.address, e.mode, e.pid
 
 
+def _link_fault(action: str) -> Callable[[Model, ev.Event], None]:
+    """partition / slow / heal: the node's faults as its relays now have them."""
+    def change(m: Model, e: ev.Event) -> None:
+        from cluster_sim.netfault.faults import NodeFaults, with_fault
+
+        node = getattr(e, "node")
+        view = _node(m, node)
+        if view is not None:
+            view.faults = with_fault(view.faults or NodeFaults(node), action, getattr(e, "target"), e.ts,
+                                     latency_ms=getattr(e, "latency_ms", 0.0),
+                                     jitter_ms=getattr(e, "jitter_ms", 0.0))
+        cut_off = isinstance(e, ev.Partitioned) and e.target != "api"
+        if cut_off and m.state.leader == node:
+            m.left_at[node] = (e.ts, "partitioned")  # a failover is timed from the cut
+        elif isinstance(e, ev.Healed) and m.left_at.get(node, (0.0, ""))[1] == "partitioned":
+            del m.left_at[node]   # healed before its session expired: it never left
+    return change
+
+
 def _narration(m: Model, e: ev.Narration) -> None:
     text = e.body
     if e.hint:
@@ -346,6 +365,7 @@ _APPLY: Dict[type, Callable] = {
     ev.LeaderElected: _elected, ev.LeaderLost: _lost, ev.SplitBrain: _split, ev.SplitBrainEnded: _split_over,
     ev.OutboxChanged: _outbox, ev.LeaderZkServer: _leader_zk, ev.ZkServerChanged: _zk_server,
     ev.Narration: _narration, ev.JoinCommand: _join, ev.WebViewStarted: _web, ev.RoundWaiting: _waiting, ev.ClusterStarted: _cluster,
+    ev.Partitioned: _link_fault("partition"), ev.Slowed: _link_fault("slow"), ev.Healed: _link_fault("heal"),
 }
 
 

@@ -27,9 +27,12 @@ def _sequence(child: str) -> str:
 
 
 class Observer(threading.Thread):
-    def __init__(self, client, post, period=0.25, clock=time.time):
+    def __init__(self, client, post, period=0.25, clock=time.time, address=None):
         super().__init__(name="observer", daemon=True)
         self.client = client
+        # the leader names the ZooKeeper server it talks to as it sees it: through its
+        # relay, that is the relay's address; `address` maps it back to the real server
+        self.address = address
         self.post = post
         self.period = period
         self.clock = clock
@@ -111,9 +114,13 @@ class Observer(threading.Thread):
         try:
             data, _ = self.client.get(paths.LEADER)
             info = json.loads(data.decode())
-            return info if isinstance(info, dict) and "id" in info else None
         except (NoNodeError, ValueError, UnicodeDecodeError):
             return None
+        if not isinstance(info, dict) or "id" not in info:
+            return None
+        if self.address is not None and isinstance(info.get("zk_server"), str):
+            info["zk_server"] = self.address(info["zk_server"])
+        return info
 
     def _outbox_depth(self):
         stat = self.client.exists(paths.OUTBOX)

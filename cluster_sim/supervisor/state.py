@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Deque, Dict, List, Optional, Tuple
 
 if TYPE_CHECKING:
+    from cluster_sim.netfault.faults import NodeFaults
     from cluster_sim.supervisor.events import Event
 
 # process states
@@ -42,6 +43,7 @@ class NodeView:
     connection: str = ""           # CONNECTED / SUSPENDED / LOST as the node reports it
     exit_code: Optional[int] = None
     garbage: int = 0               # readings of this node skipped as unreadable
+    faults: Optional["NodeFaults"] = None  # network faults set on its relays (partition, slow); None: none yet
 
     def age(self, now: float) -> Optional[float]:
         return None if self.reading_ts is None else max(0.0, now - self.reading_ts)
@@ -53,6 +55,17 @@ class ZkServerView:
     address: str                   # host:port
     mode: str = "down"             # leader, follower, standalone, "no quorum" (runs, not serving), down
     pid: Optional[int] = None
+
+
+def _faults_json(node: NodeView) -> Optional[Dict[str, Any]]:
+    """The node's network faults (netfault.NodeFaults.to_json); None for a node not ours."""
+    if node.remote:
+        return None
+    if node.faults is None:
+        from cluster_sim.netfault.faults import NodeFaults
+
+        return NodeFaults(node.id).to_json()
+    return node.faults.to_json()
 
 
 def _int(value: Any) -> Optional[int]:
@@ -115,6 +128,11 @@ class ClusterState:
     refresh_hz: Optional[float] = None  # how often the view was actually refreshed
     truth_dir: str = ""            # where the local nodes log every sample (clustersim check --truth)
     lang: str = "en"                    # the language events are worded in
+    # how this cluster runs (chaos plans its faults from them, with `interval`)
+    session_timeout: Optional[float] = None
+    zk_embedded: bool = False      # ZooKeeper started by `up` (zk-pause, zk-kill apply)
+    api_embedded: bool = False     # the API started by `up` (api-stop applies)
+    relays: bool = False           # local nodes go through fault relays (partition, slow apply)
 
     def sorted_nodes(self) -> List[NodeView]:
         """Every row, by id; a local process waiting for an id another one holds comes after it."""
@@ -174,6 +192,10 @@ class ClusterState:
                             reading_ts=None if age is None else now - age, host=_str(raw.get("host")),
                             remote=raw.get("remote") is True, connection=_str(raw.get("connection")) or "",
                             exit_code=_int(raw.get("exit_code")), garbage=_int(raw.get("garbage")) or 0)
+            if isinstance(raw.get("faults"), dict):
+                from cluster_sim.netfault.faults import NodeFaults
+
+                node.faults = NodeFaults.from_json(node_id, raw["faults"])
             if raw.get("waiting") is True and node.id in state.nodes:
                 state.shadowed[node.id] = node
             else:
@@ -215,6 +237,10 @@ class ClusterState:
             },
             "refresh_hz": self.refresh_hz,
             "truth_dir": self.truth_dir,
+            "session_timeout": self.session_timeout,
+            "zk_embedded": self.zk_embedded,
+            "api_embedded": self.api_embedded,
+            "relays": self.relays,
             "narration": self.narration,
             "zk_servers": [
                 {"index": s.index, "address": s.address, "mode": s.mode, "pid": s.pid}
@@ -234,6 +260,7 @@ class ClusterState:
                     "garbage": n.garbage,
                     "exit_code": n.exit_code,
                     "waiting": n is self.shadowed.get(n.id),
+                    "faults": _faults_json(n),
                 }
                 for n in self.sorted_nodes()
             ],

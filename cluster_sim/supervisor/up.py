@@ -3,10 +3,12 @@
 Order of things: control socket first (a second `up` with the same name is
 refused before anything starts), a reaper that cleans up even if we are
 SIGKILLed, ZooKeeper (embedded unless --zk), the API (embedded unless
---api-url), the observer and the node processes; then the manager's loop until
-Ctrl-C, SIGTERM or `clustersim stop`. Going down runs the same list backwards,
-after a short drain: the leader gets a few seconds to empty the outbox, and
-what is still in it is saved to a file (`clustersim deliver FILE` sends it).
+--api-url), the observer, each node's fault relays (netfault: `partition`,
+`slow`; not with --no-relays) and the node processes; then the manager's
+loop until Ctrl-C, SIGTERM or `clustersim stop`. Going down runs the same list
+backwards, after every network fault is healed and a short drain: the leader
+gets a few seconds to empty the outbox, and what is still in it is saved to a
+file (`clustersim deliver FILE` sends it).
 
     options = UpOptions(nodes=5, interval=1.0)
     exit_code = run_up(options)
@@ -60,6 +62,7 @@ class UpOptions:
     lang: str = "en"               # the language events are worded in
     round_deadline: float = 0.0    # 0: derived by NodeSettings
     drain_timeout: float = 5.0     # at shutdown, seconds the leader gets to empty the outbox (0: none)
+    relays: bool = True            # local nodes reach ZooKeeper and the API through fault relays (partition, slow)
 
 
 class UpError(RuntimeError):
@@ -102,6 +105,7 @@ class Cluster:
         self.web = None                       # WebView (--web)
         self.results = None                   # a demo's results, for the recording's last page
         self.exporter = None
+        self.netfaults = None                 # the local nodes' relays (netfault.NetFaults), unless --no-relays
         self._poll_stop = threading.Event()
         self.skip_drain = threading.Event()   # a second Ctrl-C during the shutdown drain
         self.leftover = None                  # RoundsSaved / OutboxUnread: rounds left undelivered
@@ -200,7 +204,8 @@ class Cluster:
         o = self.o
         now = time.time()
         state = ClusterState(name=o.name, zk=self.hosts, api_url=self.api_url, started_at=now, lang=o.lang,
-                             truth_dir=self.truth_dir)
+                             truth_dir=self.truth_dir, interval=o.interval, session_timeout=o.session_timeout,
+                             zk_embedded=self.zk is not None, api_embedded=self.api is not None)
         join = None
         if o.listen not in ("127.0.0.1", "localhost"):
             address = _announce_address(o.listen)
@@ -225,10 +230,24 @@ class Cluster:
             self._hand_terminal_to_reaper()
         listeners.append(self.printer)
         self.spawner = Spawner(log_dir=self.workdir, reaper=self.reaper)
+        if o.relays:
+            from cluster_sim.netfault import FaultError, NetFaults
+
+            try:
+                self.netfaults = NetFaults(zk=self.hosts, api_url=self.api_url)
+            except FaultError as exc:
+                raise UpError(str(exc)) from None
+            state.relays = True
 
         def settings(node_id, wait_for_id=0.0):
+            # a local node talks to ZooKeeper and the API through its own relays, so that
+            # `clustersim partition` can cut it off; students' nodes (join) use the real addresses
+            zk, api_url = self.hosts, self.api_url
+            if self.netfaults is not None:
+                routes = self.netfaults.add(node_id)
+                zk, api_url = routes.zk, routes.api_url
             return NodeSettings(
-                node_id=node_id, zk=self.hosts, api_url=self.api_url, interval=o.interval,
+                node_id=node_id, zk=zk, api_url=api_url, interval=o.interval,
                 session_timeout=o.session_timeout, history=o.history, outbox_bound=o.outbox_bound,
                 retry_max=o.retry_max, wait_for_id=wait_for_id, secret=o.secret, unsafe=o.unsafe,
                 round_deadline=o.round_deadline, truth_dir=self.truth_dir,
@@ -241,8 +260,10 @@ class Cluster:
         # zk-kill/zk-start act on an ensemble; for a lone server they answer "no embedded ensemble"
         ensemble = self.zk if self.zk is not None and self.zk.size > 1 else None
         self.manager = Manager(model, self.spawner, settings, listeners, api=self.api, zk=ensemble,
-                               on_exit=self._node_exited)
-        self.observer = Observer(self.client, post=self.manager.post)
+                               on_exit=self._node_exited, netfaults=self.netfaults, embedded_zk=self.zk)
+        # a leader names the ZooKeeper server it talks to: its relay's address, shown as the real one
+        real = self.netfaults.real_address if self.netfaults is not None else None
+        self.observer = Observer(self.client, post=self.manager.post, address=real)
         self.observer.start()
         self.probe = ApiProbe(self.api_url, post=self.manager.post)
         self.probe.start()
@@ -324,8 +345,9 @@ class Cluster:
         from cluster_sim.supervisor.messages import ZkServerMode, ZkServerModes
 
         while not self._poll_stop.wait(0.5):
+            # a frozen server (zk-pause) would only time out: say what it is
             modes = tuple(ZkServerMode(index=s.index, address=s.address, pid=s.pid if s.running else None,
-                                       mode=s.mode(timeout=0.3))
+                                       mode="frozen" if s.paused else s.mode(timeout=0.3))
                           for s in self.zk.servers)
             self.manager.post(ZkServerModes(modes))
 
@@ -337,8 +359,10 @@ class Cluster:
     def stop(self):
         """Take everything down, in reverse order; safe after a partial start."""
         steps = [
+            self._heal_all,             # a partitioned leader can drain; a frozen ZooKeeper serves again
             self._drain,                # while the nodes, the API and ZooKeeper still run
             lambda: self.manager and self.manager.stop_all(),
+            lambda: self.netfaults and self.netfaults.close(),  # no node is left to use a relay
             self._save_leftover,        # nothing writes the outbox now; ZooKeeper still runs
             lambda: self._poll_stop.set(),
             lambda: self.observer and self.observer.stop(),
@@ -362,6 +386,10 @@ class Cluster:
                 step()
             except Exception as exc:  # keep going: the rest must still be cleaned up
                 print(f"clustersim: while stopping: {exc!r}", file=sys.stderr)
+
+    def _heal_all(self):
+        if self.manager is not None:
+            self.manager.heal_all()
 
     def _close_exporter(self):
         self.exporter.close()

@@ -425,6 +425,21 @@ def _zk_servers(state: ClusterState) -> Optional[Text]:
 
 # --------------------------------------------------------------------------- nodes
 
+def _fault_notes(node: NodeView, lang: str) -> List[str]:
+    """'cut off from zk', 'slow 300±50 ms': the node's network faults, in the state's language."""
+    faults = node.faults
+    if faults is None or faults.clear:
+        return []
+    out = []
+    if faults.partitioned_from:
+        out.append(label("fault_cut_" + faults.partitioned_from, lang))
+    if faults.slow_on:
+        link = faults.zk if faults.zk.slow else faults.api
+        delay = seconds(lang, link.latency_ms) + (f"±{seconds(lang, link.jitter_ms)}" if link.jitter_ms else "")
+        out.append(label("fault_slow" + ("" if faults.slow_on == "all" else "_" + faults.slow_on), lang, delay=delay))
+    return out
+
+
 def _notes(state: ClusterState, node: NodeView, original: bool = False) -> Text:
     lang = _lang(state)
     parts: List[Text] = []
@@ -434,6 +449,8 @@ def _notes(state: ClusterState, node: NodeView, original: bool = False) -> Text:
         parts.append(Text(str(node.host), style="cyan" if node.remote else ""))
     if node.remote and node.state != REMOTE:
         parts.append(Text(label("remote", lang), style="cyan"))
+    # partition / slow: what the teacher did to it
+    parts += [Text(f, style="bold magenta") for f in _fault_notes(node, lang)]
     if node is state.shadowed.get(node.id):
         holder = state.nodes.get(node.id)
         who = (label("holder", lang, pid=_s(holder.pid) or "?", host=_s(holder.host) or "?")

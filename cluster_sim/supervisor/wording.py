@@ -57,7 +57,8 @@ def _elected(e: ev.LeaderElected) -> str:
         return f"leader elected: {e.node} (a node of the original design: no fencing, no rounds)"
     text = f"leader elected: {e.node} (epoch {e.epoch}"
     if e.failover_ms is not None and e.after is not None:
-        text += f", failover {e.failover_ms} ms after {e.after} {e.how or 'left'}"
+        how = {"partitioned": "was cut off"}.get(e.how or "", e.how or "left")
+        text += f", failover {e.failover_ms} ms after {e.after} {how}"
     return text + ")"
 
 
@@ -84,6 +85,33 @@ def _saved(e: ev.RoundsSaved) -> str:
         line += (f" (they also stay in the outbox at {e.zk}, so the next leader delivers them too: "
                  "the API stores each round once, a double send is harmless)")
     return line
+
+
+_LINKS = {"zk": "ZooKeeper", "api": "the API", "all": "ZooKeeper and the API"}
+
+
+def _partitioned(e: ev.Partitioned) -> str:
+    text = f"node {e.node}{_the_leader(e.was_leader)} cut off from {_LINKS.get(e.target, e.target)}"
+    if e.target == "zk":
+        text += " (it still reaches the API)"
+    elif e.target == "api":
+        text += " (ZooKeeper still answers it)"
+    if e.target != "api" and e.session_timeout:
+        text += f": its session expires in {_g(e.session_timeout)} s unless healed"
+    return text
+
+
+def _slowed(e: ev.Slowed) -> str:
+    jitter = f" ±{_g(e.jitter_ms)}" if e.jitter_ms else ""
+    text = f"node {e.node}'s links to {_LINKS.get(e.target, e.target)} slowed: {_g(e.latency_ms)}{jitter} ms each way"
+    if e.target != "api" and e.session_timeout:
+        from cluster_sim.netfault.faults import zk_round_trip_limit
+
+        trip, limit = 2 * (e.latency_ms + e.jitter_ms) / 1000, zk_round_trip_limit(e.session_timeout)
+        if trip > limit:
+            text += (f"; a round trip of up to {_g(trip)} s is more than a {_g(e.session_timeout)} s session "
+                     f"tolerates ({_g(round(limit, 2))} s): its ZooKeeper connection will drop")
+    return text
 
 
 _WHY_EN = {
@@ -177,12 +205,16 @@ _EN: Dict[type, Callable] = {
     ev.LeaderElected: _elected,
     ev.LeaderLost: lambda e: f"no leader: {e.node} is gone, election in progress",
     ev.SplitBrain: lambda e: f"two leaders acting at once: {' and '.join(e.nodes)}",
-    ev.Partitioned: lambda e: f"node {e.node} cut off from {e.target}",
-    ev.Healed: lambda e: f"node {e.node} reaches {e.target} again",
+    ev.Partitioned: _partitioned,
+    ev.Healed: lambda e: f"node {e.node} healed: it reaches {_LINKS.get(e.target, e.target)} again",
+    ev.Slowed: _slowed,
     ev.ApiStopped: lambda e: "API stopped",
     ev.ApiStarted: lambda e: "API started",
     ev.ZkServerStopped: lambda e: f"ZooKeeper server {e.index} stopped",
     ev.ZkServerStarting: lambda e: f"ZooKeeper server {e.index} starting",
+    ev.ZkServerPaused: lambda e: (f"ZooKeeper server {e.index} frozen (SIGSTOP): it hangs, "
+                                  "its clients' connections stay open"),
+    ev.ZkServerResumed: lambda e: f"ZooKeeper server {e.index} resumed (SIGCONT)",
     ev.ClusterStarted: lambda e: (f"cluster {e.name!r}: ZooKeeper {e.zk}, API {e.api_url}, {e.nodes} nodes, "
                                   f"interval {_g(e.interval)} s, session timeout {_g(e.session_timeout)} s"),
     ev.ClusterOpen: lambda e: ("no --secret: the cluster is open, as the original (anyone who reaches "
@@ -212,7 +244,8 @@ _LEVELS: Dict[type, str] = {
     ev.NodeKilled: "warn", ev.NodePaused: "warn", ev.Suspended: "warn", ev.SessionExpired: "warn",
     ev.SteppedDown: "warn", ev.Fenced: "error", ev.OutboxDropped: "warn", ev.ApiDown: "warn",
     ev.UnreadableReading: "warn", ev.LeaderElected: "leader", ev.LeaderLost: "warn", ev.SplitBrain: "error",
-    ev.Partitioned: "warn", ev.ApiStopped: "warn", ev.ZkServerStopped: "warn", ev.ClusterOpen: "warn",
+    ev.Partitioned: "warn", ev.Slowed: "warn", ev.ZkServerPaused: "warn", ev.ApiStopped: "warn",
+    ev.ZkServerStopped: "warn", ev.ClusterOpen: "warn",
     ev.ShuttingDown: "warn", ev.Narration: "narration", ev.ListenerFailed: "error", ev.DrainStarted: "warn",
     ev.OutboxUncounted: "warn", ev.OutboxUnread: "error",
 }

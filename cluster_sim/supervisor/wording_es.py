@@ -40,7 +40,7 @@ def _stopped(e: ev.NodeStopped) -> str:
     return f"nodo {e.node} caído (salida {e.exit}); su registro: {e.log_path}"
 
 
-_HOW = {"left": "se fuera", "crashed": "cayera", "paused": "se congelara"}
+_HOW = {"left": "se fuera", "crashed": "cayera", "paused": "se congelara", "partitioned": "quedara aislado"}
 
 
 def _elected(e: ev.LeaderElected) -> str:
@@ -109,7 +109,32 @@ def _said(e: ev.NodeSaid) -> str:
     return render(e) if render is not None else f"nodo {e.node}: {e.message}"
 
 
-_TARGET = {"zk": "ZooKeeper", "api": "la API", "all": "todo"}
+_TARGET = {"zk": "ZooKeeper", "api": "la API", "all": "ZooKeeper y la API"}
+
+
+def _partitioned(e: ev.Partitioned) -> str:
+    text = f"nodo {e.node}{_el_lider(e.was_leader)} aislado de {_TARGET.get(e.target, e.target)}"
+    if e.target == "zk":
+        text += " (sigue llegando a la API)"
+    elif e.target == "api":
+        text += " (ZooKeeper sigue respondiéndole)"
+    if e.target != "api" and e.session_timeout:
+        text += f": su sesión caduca en {_g(e.session_timeout)} s si no se repara la red"
+    return text
+
+
+def _slowed(e: ev.Slowed) -> str:
+    jitter = f" ±{_g(e.jitter_ms)}" if e.jitter_ms else ""
+    text = (f"nodo {e.node}: sus enlaces con {_TARGET.get(e.target, e.target)} ralentizados: "
+            f"{_g(e.latency_ms)}{jitter} ms en cada sentido")
+    if e.target != "api" and e.session_timeout:
+        from cluster_sim.netfault.faults import zk_round_trip_limit
+
+        trip, limit = 2 * (e.latency_ms + e.jitter_ms) / 1000, zk_round_trip_limit(e.session_timeout)
+        if trip > limit:
+            text += (f"; un viaje de ida y vuelta de hasta {_g(trip)} s es más de lo que tolera una sesión de "
+                     f"{_g(e.session_timeout)} s ({_g(round(limit, 2))} s): su conexión con ZooKeeper se cortará")
+    return text
 _SHUTDOWN = {"demo finished": "fin de la demostración", "demo interrupted": "demostración interrumpida",
              "demo failed": "la demostración falló", "stop": "parada"}
 _UNSAVED = {"API down": "API caída", "no leader": "sin líder", "not delivered in time": "no entregadas a tiempo"}
@@ -163,12 +188,16 @@ TABLE: Dict[type, Callable] = {
     ev.LeaderElected: _elected,
     ev.LeaderLost: lambda e: f"sin líder: {e.node} ya no está, elección en curso",
     ev.SplitBrain: lambda e: f"dos líderes actuando a la vez: {' y '.join(e.nodes)}",
-    ev.Partitioned: lambda e: f"nodo {e.node} aislado de {_TARGET.get(e.target, e.target)}",
-    ev.Healed: lambda e: f"nodo {e.node} vuelve a alcanzar {_TARGET.get(e.target, e.target)}",
+    ev.Partitioned: _partitioned,
+    ev.Healed: lambda e: f"nodo {e.node} reparado: vuelve a llegar a {_TARGET.get(e.target, e.target)}",
+    ev.Slowed: _slowed,
     ev.ApiStopped: lambda e: "API parada",
     ev.ApiStarted: lambda e: "API arrancada",
     ev.ZkServerStopped: lambda e: f"servidor ZooKeeper {e.index} parado",
     ev.ZkServerStarting: lambda e: f"servidor ZooKeeper {e.index} arrancando",
+    ev.ZkServerPaused: lambda e: (f"servidor ZooKeeper {e.index} congelado (SIGSTOP): no responde, "
+                                  "las conexiones de sus clientes siguen abiertas"),
+    ev.ZkServerResumed: lambda e: f"servidor ZooKeeper {e.index} reanudado (SIGCONT)",
     ev.ClusterStarted: lambda e: (f"clúster {e.name!r}: ZooKeeper {e.zk}, API {e.api_url}, "
                                   + plural("{n} nodo", "{n} nodos", e.nodes)
                                   + f", intervalo {_g(e.interval)} s, tiempo de sesión {_g(e.session_timeout)} s"),

@@ -73,6 +73,9 @@ function applyEvent(raw, animate) {
   } else if (k === "partitioned") {
     M.eventFaults[e.node] = M.eventFaults[e.node] || {};
     M.eventFaults[e.node].partitioned = e.target || "zk";
+  } else if (k === "slowed") {
+    M.eventFaults[e.node] = M.eventFaults[e.node] || {};
+    M.eventFaults[e.node].slow = e.latency_ms != null ? e.latency_ms + " ms" : "";
   } else if (k === "healed") {
     delete M.eventFaults[e.node];
   } else if (k === "join_command") {

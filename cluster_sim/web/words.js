@@ -109,6 +109,9 @@ var PHRASES = {
     split_brain: function (e) { return "two leaders acting at once: " + (e.nodes || []).join(" and "); },
     partitioned: function (e) { return "node " + e.node + " cut off from " + (e.target || "zk"); },
     healed: function (e) { return "node " + e.node + " reaches " + (e.target || "all") + " again"; },
+    slowed: function (e) { return "node " + e.node + " slowed: " + str(e.latency_ms) + " ms each way"; },
+    zk_server_paused: function (e) { return "ZooKeeper server " + e.index + " frozen (SIGSTOP)"; },
+    zk_server_resumed: function (e) { return "ZooKeeper server " + e.index + " resumed (SIGCONT)"; },
     zk_server_stopped: function (e) { return "ZooKeeper server " + e.index + " stopped"; },
     zk_server_starting: function (e) { return "ZooKeeper server " + e.index + " starting"; },
     zk_connection: function (e) { return e.connected ? "supervisor connected to ZooKeeper" : "supervisor lost ZooKeeper"; },
@@ -147,6 +150,9 @@ var PHRASES = {
     split_brain: function (e) { return "dos líderes a la vez: " + (e.nodes || []).join(" y "); },
     partitioned: function (e) { return "nodo " + e.node + " aislado de " + (e.target || "zk"); },
     healed: function (e) { return "nodo " + e.node + " vuelve a alcanzar " + (e.target || "todo"); },
+    slowed: function (e) { return "nodo " + e.node + " ralentizado: " + str(e.latency_ms) + " ms en cada sentido"; },
+    zk_server_paused: function (e) { return "servidor " + e.index + " de ZooKeeper congelado (SIGSTOP)"; },
+    zk_server_resumed: function (e) { return "servidor " + e.index + " de ZooKeeper reanudado (SIGCONT)"; },
     zk_server_stopped: function (e) { return "servidor " + e.index + " de ZooKeeper detenido"; },
     zk_server_starting: function (e) { return "servidor " + e.index + " de ZooKeeper arrancando"; },
     zk_connection: function (e) { return e.connected ? "supervisor conectado a ZooKeeper" : "el supervisor perdió ZooKeeper"; },
@@ -158,7 +164,8 @@ var PHRASES = {
 var LEVELS = {
   node_killed: "warn", node_paused: "warn", suspended: "warn", session_expired: "warn", stepped_down: "warn",
   fenced: "error", outbox_dropped: "warn", api_down: "warn", unreadable_reading: "warn", leader_elected: "leader",
-  leader_lost: "warn", split_brain: "error", partitioned: "warn", api_stopped: "warn", zk_server_stopped: "warn",
+  leader_lost: "warn", split_brain: "error", partitioned: "warn", slowed: "warn", zk_server_paused: "warn",
+  api_stopped: "warn", zk_server_stopped: "warn",
   cluster_open: "warn", shutting_down: "warn", narration: "narration", listener_failed: "error"
 };
 
@@ -203,6 +210,10 @@ function nodeFaults(n, extra) {
     seen[kind] = 1; out.push({ kind: kind, detail: str(detail) });
   }
   var f = n.faults !== undefined ? n.faults : n.fault;
+  if (f && typeof f === "object" && !Array.isArray(f) && "zk" in f && "api" in f && "partitioned" in f) {
+    // the supervisor's own shape (netfault.NodeFaults.to_json): per link, and a summary to show
+    f = { partitioned: f.partitioned, slow: f.slow };
+  }
   if (typeof f === "string") add(f, "");
   else if (Array.isArray(f)) f.forEach(function (x) {
     if (x && typeof x === "object") add(x.kind || x.type || x.name, x.target || x.from || x.detail || (x.latency_ms != null ? x.latency_ms + " ms" : ""));

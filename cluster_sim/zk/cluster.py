@@ -8,6 +8,7 @@ is a cluster of one.
         client = KazooClient(hosts=zk.address)         # "127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3"
         zk.kill_server(zk.leader())                    # fault injection: a crash
         zk.start_server(2, wait=False)                 # same ports, same data
+        zk.pause_server(1); zk.resume_server(1)        # a hung server (SIGSTOP / SIGCONT)
 
 Every server gets free ports (or ``port=`` for a cluster of one), its own data
 dir under one base dir (a private temp dir unless ``data_dir=``) and a log
@@ -162,6 +163,19 @@ class ZooKeeperCluster:
     def kill_server(self, i: int) -> None:
         """SIGKILL server ``i``, as a crash would; its data stays."""
         self.server(i).kill()
+
+    def pause_server(self, i: int) -> bool:
+        """Freeze server ``i`` (SIGSTOP): it hangs, its connections stay open. False if
+        it is not running or already frozen."""
+        return self.server(i).pause()
+
+    def resume_server(self, i: int) -> bool:
+        """Thaw server ``i`` (SIGCONT). False if it was not frozen."""
+        return self.server(i).resume()
+
+    def resume_all(self) -> List[int]:
+        """Thaw every frozen server; the indexes of those that were."""
+        return [s.index for s in self._servers if s.resume()]
 
     def start_server(self, i: int, wait: bool = True, timeout: float = 30.0) -> ManagedServer:
         """Start server ``i`` again with its old ports and data.

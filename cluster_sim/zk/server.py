@@ -13,6 +13,7 @@ owns one java process at a time. Callers see a server through ``index``,
 
 import os
 import re
+import signal
 import subprocess
 from typing import Optional
 
@@ -39,6 +40,7 @@ class ManagedServer:
         self.election_port = election_port
         self.label = label                # "ZooKeeper", or "ZooKeeper server 2" in an ensemble
         self.proc: Optional[subprocess.Popen] = None
+        self.paused = False               # frozen by pause() (SIGSTOP) until resume()
         self._reaper = reaper
         self._log_since = 0
 
@@ -108,8 +110,32 @@ class ManagedServer:
         ports = [(self.listen, self.port), (self.host, self.peer_port), (self.host, self.election_port)]
         return any(port is not None and not port_free(host, port) for host, port in ports)
 
+    def pause(self) -> bool:
+        """Freeze the process (SIGSTOP): a hung server, its sockets open. False if it is not running."""
+        if not self.running or self.paused:
+            return False
+        self._signal(signal.SIGSTOP)
+        self.paused = True
+        return True
+
+    def resume(self) -> bool:
+        """Thaw a frozen process (SIGCONT). False if it was not frozen by pause()."""
+        if not self.paused:
+            return False
+        self.paused = False
+        if self.running:
+            self._signal(signal.SIGCONT)
+        return True
+
+    def _signal(self, sig: int) -> None:
+        try:
+            self.proc.send_signal(sig)  # type: ignore[union-attr]
+        except OSError:
+            pass  # it has just exited: poll() tells
+
     def stop(self, timeout: float = 5.0) -> None:
         """SIGTERM, then SIGKILL after ``timeout``; always reaps the process."""
+        self.resume()  # a frozen java cannot handle SIGTERM
         if self.proc is not None and self.proc.poll() is None:
             try:
                 self.proc.terminate()
@@ -122,6 +148,7 @@ class ManagedServer:
         """SIGKILL now, as a crash would; the data stays."""
         if self.proc is None:
             return
+        self.paused = False  # SIGKILL ends a stopped process too
         if self.proc.poll() is None:
             try:
                 self.proc.kill()
