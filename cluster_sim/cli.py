@@ -17,6 +17,7 @@ import sys
 
 import click
 
+from cluster_sim.node_options import node_options
 from cluster_sim.cli_types import (
     CLUSTER_NAME, LISTEN, NODE_ID, PORT, SECRET, URL, ZK_HOSTS, Count, Finite, Millis, Seconds, one_line, writable_file,
 )
@@ -106,13 +107,7 @@ def _lang_option(f):
                         help="Language of everything on screen: en, or es (Spanish).")(f)
 
 
-# one declaration per node option that up, node and demo share
-INTERVAL = Seconds(0.05, 3600)
-SESSION_TIMEOUT = Seconds(0.4, 60)
-ROUND_DEADLINE = Seconds(0.01, 3600, zero=True)
-HISTORY = Count(0, 1_000_000)
-OUTBOX_MAX = Count(0, 100_000_000)
-RETRY_MAX = Seconds(0.1, 3600)
+# the node options that up, node and demo share are declared once, in node_options.py
 TICK_MS = Count(10, 10_000)
 
 
@@ -135,9 +130,6 @@ def main():
 @main.command(short_help="Start ZooKeeper, the API and N nodes; show them live.")
 @click.option("-n", "--nodes", default=5, show_default=True,
               type=Count(1, MAX_NODES, "raise CLUSTERSIM_MAX_NODES for more"), help="How many nodes (ids 1..N).")
-@click.option("--interval", default=5.0, show_default=True, type=INTERVAL, help="Seconds between readings and rounds.")
-@click.option("--session-timeout", default=4.0, show_default=True, type=SESSION_TIMEOUT,
-              help="ZooKeeper session timeout (s): how long a crashed node keeps its place.")
 @click.option("--zk", default=None, type=ZK_HOSTS,
               help="Use this ZooKeeper (HOST:PORT[,HOST:PORT...]) instead of an embedded one.")
 @click.option("--zk-servers", default=1, show_default=True, type=click.Choice(["1", "3", "5", "7"]),
@@ -146,17 +138,9 @@ def main():
 @click.option("--api-db", default=None, metavar="FILE", help="Keep the embedded API's rows in this SQLite file.")
 @click.option("--listen", default="127.0.0.1", show_default=True, type=LISTEN,
               help="Address the embedded ZooKeeper and API listen on (0.0.0.0: students can join).")
-@click.option("--history", default=0, type=HISTORY, help="Readings kept per node (0: enough for 60 s).")
-@click.option("--outbox-max", default=0, type=OUTBOX_MAX, help="Outbox bound in rounds (0: 24 h of rounds).")
-@click.option("--retry-max", default=30.0, type=RETRY_MAX, show_default=True, help="Cap of the sender's backoff (s).")
 @click.option("--tick-ms", default=200, show_default=True, type=TICK_MS,
               help="tickTime of the embedded ZooKeeper (ms); sessions expire on its ticks.")
-@click.option("--round-deadline", default=0.0, type=ROUND_DEADLINE,
-              help="Longest wait (s) for every member's readings before a round is stored partial "
-                   "(0: session timeout + 2 intervals).")
 @click.option("--plain", is_flag=True, help="Print events as plain lines even on a terminal.")
-@click.option("--secret", envvar="CLUSTERSIM_SECRET", default=None, type=SECRET,
-              help="Cluster secret (env CLUSTERSIM_SECRET): only members may change znodes or post to the API.")
 @click.option("--record", default=None, metavar="FILE",
               help="Save the session as one self-contained web page (open it in a browser, or clustersim replay it).")
 @click.option("--web", default=None, metavar="[HOST:]PORT",
@@ -167,12 +151,12 @@ def main():
                    "what is left is saved for clustersim deliver.")
 @click.option("--no-relays", is_flag=True,
               help="Connect the nodes straight to ZooKeeper and the API: no partition or slow (the bench compares).")
+@node_options()
 @_lang_option
 @_events_options
 @_name_option
-def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen, history, outbox_max,
-       retry_max, tick_ms, round_deadline, plain, secret, record, web, drain_timeout, no_relays, lang,
-       events, events_format, name):
+def up(nodes, zk, zk_servers, api_url, api_db, listen, tick_ms, plain, record, web, drain_timeout, no_relays,
+       lang, events, events_format, name, **node):
     """Start ZooKeeper (embedded), the API (embedded) and N nodes, and show
     them live until Ctrl-C; then print the leadership timeline.
 
@@ -188,6 +172,7 @@ def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen
     zk_servers = int(zk_servers)
     if zk and zk_servers > 1:
         fail("--zk and --zk-servers exclude each other")
+    session_timeout = node["session_timeout"]
     if not zk and session_timeout * 1000 < 2 * tick_ms:
         fail(f"--session-timeout {session_timeout:g} is shorter than two ZooKeeper ticks "
              f"(--tick-ms {tick_ms}): ZooKeeper would stretch it to {2 * tick_ms / 1000:g} s")
@@ -196,12 +181,10 @@ def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen
     from cluster_sim.zk.install import ZooKeeperUnavailable
 
     options = UpOptions(
-        nodes=nodes, name=name, interval=interval, session_timeout=session_timeout, zk=zk,
-        zk_servers=zk_servers, api_url=api_url, api_db=_checked_db(api_db), listen=listen, tick_ms=tick_ms,
-        history=history, outbox_bound=outbox_max, retry_max=retry_max, plain=plain or None,
-        secret=secret or "", record=_checked_output(record), events=_checked_output(events),
-        events_format=_events_format(events, events_format), lang=lang,
-        round_deadline=round_deadline, drain_timeout=drain_timeout, web=web, relays=not no_relays,
+        nodes=nodes, name=name, zk=zk, zk_servers=zk_servers, api_url=api_url, api_db=_checked_db(api_db),
+        listen=listen, tick_ms=tick_ms, plain=plain or None, record=_checked_output(record),
+        events=_checked_output(events), events_format=_events_format(events, events_format), lang=lang,
+        drain_timeout=drain_timeout, web=web, relays=not no_relays, **dict(node, secret=node["secret"] or ""),
     )
     try:
         code = run_up(options)
@@ -216,29 +199,16 @@ def up(nodes, interval, session_timeout, zk, zk_servers, api_url, api_db, listen
               help="ZooKeeper HOST:PORT[,HOST:PORT...][/chroot].")
 @click.option("--api-url", default="http://localhost:8080", show_default=True, type=URL,
               help="The API the node delivers to while it leads.")
-@click.option("--interval", default=5.0, show_default=True, type=INTERVAL,
-              help="Seconds between readings and rounds (the cluster's own: see its join command).")
-@click.option("--session-timeout", default=4.0, show_default=True, type=SESSION_TIMEOUT,
-              help="ZooKeeper session timeout (s).")
+@node_options()
 @click.option("--connect-timeout", default=10.0, show_default=True, type=Seconds(0.1, 600),
               help="How long to try to reach ZooKeeper before giving up (s).")
-@click.option("--history", default=0, type=HISTORY, help="Readings kept (0: enough for 60 s).")
-@click.option("--outbox-max", default=0, type=OUTBOX_MAX,
-              help="Outbox bound in rounds while this node leads (0: 24 h of rounds).")
-@click.option("--retry-max", default=30.0, type=RETRY_MAX, show_default=True, help="Cap of the sender's backoff (s).")
-@click.option("--secret", envvar="CLUSTERSIM_SECRET", default=None, type=SECRET,
-              help="The cluster's secret (env CLUSTERSIM_SECRET).")
-@click.option("--round-deadline", default=0.0, type=ROUND_DEADLINE,
-              help="Longest wait (s) for every member's readings before a round is stored partial "
-                   "(0: session timeout + 2 intervals).")
 @click.option("--truth-dir", default=None, type=click.Path(file_okay=False),
               help="Log every sample taken here (ground truth for `clustersim check`; "
                    "default: the runtime dir's default.truth).")
 @click.option("--low", default=75.0, show_default=True, type=Finite(), help="Lowest value the sensor reads.")
 @click.option("--high", default=85.0, show_default=True, type=Finite(),
               help="Highest value the sensor reads (a hot sensor: --low 95 --high 99).")
-def node(node_id, zk, api_url, interval, session_timeout, connect_timeout, history, outbox_max, retry_max, secret,
-         round_deadline, truth_dir, low, high):
+def node(node_id, zk, api_url, connect_timeout, truth_dir, low, high, **node):
     """Run one node in the foreground: join a cluster by hand (a student's
     laptop), until Ctrl-C.
 
@@ -253,11 +223,9 @@ def node(node_id, zk, api_url, interval, session_timeout, connect_timeout, histo
     from cluster_sim.node.main import Node
     from cluster_sim.node.settings import NodeSettings
 
-    settings = NodeSettings(node_id=node_id, zk=zk, api_url=api_url, interval=interval,
-                            session_timeout=session_timeout, connect_timeout=connect_timeout,
-                            history=history, outbox_bound=outbox_max, retry_max=retry_max,
-                            secret=secret or "", round_deadline=round_deadline,
-                            truth_dir=truth_dir or _default_truth_dir(), low=low, high=high)
+    settings = NodeSettings(node_id=node_id, zk=zk, api_url=api_url, connect_timeout=connect_timeout,
+                            truth_dir=truth_dir or _default_truth_dir(), low=low, high=high,
+                            **dict(node, secret=node["secret"] or ""))
     sys.exit(Node(settings).run())
 
 
@@ -396,10 +364,7 @@ def deliver(file, api_url, secret):
 @click.argument("scenario", type=click.Choice(SCENARIOS))
 @click.option("--step", is_flag=True, help="Wait for Enter before every step (you pace the class).")
 @click.option("--yes", is_flag=True, help="Run straight through, no pauses (rehearsals, scripts, tests).")
-@click.option("--interval", default=1.0, show_default=True, type=Seconds(0.1, 60),
-              help="Round interval (s); shorter makes everything faster.")
-@click.option("--session-timeout", default=3.0, show_default=True, type=Seconds(0.4, 60),
-              help="ZooKeeper session timeout (s): how long a crashed or frozen leader keeps its place.")
+@node_options("interval", "session_timeout", interval=1.0, session_timeout=3.0)   # a class's pace
 @_lang_option
 @click.option("--unsafe", is_flag=True, help="split-brain, partition: switch the guard and fencing off, to show why they exist.")
 @click.option("--record", default=None, metavar="FILE",

@@ -1085,9 +1085,9 @@ def _latency_run(bench, cfg, log, rounds, name, extra=()):
     settings = NodeSettings(node_id="x", interval=interval, session_timeout=4.0)  # `up`'s default timeout
     runtime = bench.tempdir("run-")
     args = ["up", "-n", str(n), "--interval", f"{interval:g}", "--plain", "--name", name, *extra]
-    out = {"params": {"nodes": n, "interval_s": interval, "rounds": rounds, "lag_s": settings.lag,
-                      "round_deadline_s": settings.round_deadline,
-                      "target_p99_ms": round((settings.lag + 0.1) * 1000, 1),
+    out = {"params": {"nodes": n, "interval_s": interval, "rounds": rounds, "lag_s": settings.round_lag,
+                      "round_deadline_s": settings.wait_limit,
+                      "target_p99_ms": round((settings.round_lag + 0.1) * 1000, 1),
                       "command": "clustersim " + " ".join(args),
                       "zookeeper": "embedded (a fresh server started by `up`)", "api": "embedded"}}
     t0 = time.time()
@@ -1172,7 +1172,7 @@ def _latency_steady(bench, up, runtime, name, n, log):
 def _latency_collect(bench, up, api_url, first, last, interval, settings, log):
     """The rows of rounds ``first``..``last`` (polled from /listar until the last one is in)."""
     # the last round is due `lag` after it closes; past its deadline it is stored partial at the latest
-    deadline = time.monotonic() + (last + 1) * interval - time.time() + settings.lag + settings.round_deadline + 15
+    deadline = time.monotonic() + (last + 1) * interval - time.time() + settings.round_lag + settings.wait_limit + 15
     rows, after, logged = {}, 0, first
     while True:
         if up.poll() is not None:

@@ -75,7 +75,7 @@ class Leadership:
         self.last = None  # last aggregate put in the outbox
         self.dropped = 0
         self.warned_bad = set()
-        self.outbox = Outbox(client, settings.outbox_bound)
+        self.outbox = Outbox(client, settings.outbox_limit)
         self.sender = None
         self.cache = None
         self._next_prune = 0.0
@@ -171,7 +171,7 @@ class Leadership:
         if watermark >= due:
             return watermark + 1
         first = watermark + 1
-        reach = due - self.s.history + 2  # the oldest round every history still covers
+        reach = due - self.s.readings_kept + 2  # the oldest round every history still covers
         if first < reach:
             self.report("warn", code="rounds_lost", round=first, last=reach - 1,
                         text=f"rounds {first}..{reach - 1} are beyond the readings' history: lost")
@@ -179,7 +179,7 @@ class Leadership:
         return first
 
     def _rounds(self, watermark):
-        interval, lag = self.s.interval, self.s.lag
+        interval, lag = self.s.interval, self.s.round_lag
         next_round = self._first_round(watermark, due_round(self.clock(), interval, lag))
         seeing_since = self.clock()  # since when this leader has seen the cluster without a break
         last_tick = self.clock()
@@ -218,14 +218,14 @@ class Leadership:
     def _finalize(self, next_round, due, view, seeing_since):
         """Store rounds next_round..due in order while each is complete or past its
         deadline; returns the first round not stored."""
-        interval, lag = self.s.interval, self.s.lag
+        interval, lag = self.s.interval, self.s.round_lag
         while next_round <= due:
             now = self.clock()
             verdict = assess(view, next_round, interval, live=next_round == due, now=now,
-                             span=self.s.history * interval)
+                             span=self.s.readings_kept * interval)
             if not verdict.complete:
                 since = max(due_at(next_round, interval, lag), seeing_since)
-                if now < since + self.s.round_deadline:
+                if now < since + self.s.wait_limit:
                     self._show_waiting(next_round, verdict.owed)
                     return next_round
             self.waiting = None  # the commit below rewrites the leader znode without it
@@ -251,7 +251,7 @@ class Leadership:
         if now < self._next_prune:
             return
         self._next_prune = now + 10.0
-        keep = 2 * self.s.history * self.s.interval
+        keep = 2 * self.s.readings_kept * self.s.interval
         for node_id, history in view.histories.items():
             newest = history.history[-1][1] if history.history else history.ts
             if node_id in view.members or now - newest < keep:
@@ -271,7 +271,7 @@ class Leadership:
 
         self.report("warn", code="unsafe", text="UNSAFE: leading without guard or fencing, as the original design")
         url = self.s.api_url.rstrip("/") + "/nuevo"
-        interval, lag = self.s.interval, self.s.lag
+        interval, lag = self.s.interval, self.s.round_lag
         next_round = due_round(self.clock(), interval, lag) + 1
         while not self.term.ended.is_set():
             self.term.ended.wait(max(0.0, due_at(next_round, interval, lag) - self.clock()))

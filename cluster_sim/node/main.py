@@ -99,7 +99,7 @@ class Node:
     def _run_connected(self) -> int:
         ensure_layout(self.client)
         self.cluster = cluster_id(self.client)
-        sensor = Sensor(self.s.node_id, self.s.interval, self.s.history,
+        sensor = Sensor(self.s.node_id, self.s.interval, self.s.readings_kept,
                         sample=uniform_sampler(self.s.low, self.s.high))
         self.publisher = Publisher(self.client, self.s.node_id, sensor, report=self.report)
         sensor.on_sample = self.publisher.kick

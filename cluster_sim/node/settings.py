@@ -1,8 +1,12 @@
 """A node's settings, with the defaults of the original design.
 
     s = NodeSettings(node_id="3", zk="127.0.0.1:2181", interval=1.0)
-    s.history, s.lag, s.outbox_bound, s.round_deadline     # derived when left at 0
-    default_lag(1.0)                                       # the same rules, without a node
+    s.readings_kept, s.round_lag, s.outbox_limit, s.wait_limit   # derived where a setting is left at 0
+    replace(template, node_id="4")                               # the supervisor: a copy per node
+    default_lag(1.0)                                             # the same rules, without a node
+
+Settings are frozen: what a node was started with cannot drift. The options
+that set them on the command line are declared once, in node_options.py.
 
 Each derived value has its rule as a function here, so a tool that needs
 one (the bench) asks the rule, not a dummy node.
@@ -37,7 +41,7 @@ def default_round_deadline(interval: float, session_timeout: float) -> float:
     return session_timeout + 2 * interval
 
 
-@dataclass
+@dataclass(frozen=True)
 class NodeSettings:
     node_id: str
     zk: str = "127.0.0.1:2181"
@@ -57,11 +61,21 @@ class NodeSettings:
     round_deadline: float = 0.0  # longest wait for members to catch up before a round is stored partial; 0: derived
     truth_dir: str = ""       # where this node logs every sample it takes (ground truth); "": none
 
-    def __post_init__(self):
-        self.history = self.history or default_history(self.interval, self.session_timeout)
-        self.outbox_bound = self.outbox_bound or default_outbox_bound(self.interval)
-        self.lag = self.lag or default_lag(self.interval)
-        self.round_deadline = self.round_deadline or default_round_deadline(self.interval, self.session_timeout)
+    @property
+    def readings_kept(self) -> int:
+        return self.history or default_history(self.interval, self.session_timeout)
+
+    @property
+    def outbox_limit(self) -> int:
+        return self.outbox_bound or default_outbox_bound(self.interval)
+
+    @property
+    def round_lag(self) -> float:
+        return self.lag or default_lag(self.interval)
+
+    @property
+    def wait_limit(self) -> float:
+        return self.round_deadline or default_round_deadline(self.interval, self.session_timeout)
 
     def to_dict(self):
         return asdict(self)

@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from kazoo.exceptions import KazooException
@@ -239,19 +239,22 @@ class Cluster:
                 raise UpError(str(exc)) from None
             state.relays = True
 
+        # every node runs with the same settings; each gets a copy with its own id
+        template = NodeSettings(
+            node_id="", zk=self.hosts, api_url=self.api_url, interval=o.interval,
+            session_timeout=o.session_timeout, history=o.history, outbox_bound=o.outbox_bound,
+            retry_max=o.retry_max, secret=o.secret, unsafe=o.unsafe,
+            round_deadline=o.round_deadline, truth_dir=self.truth_dir,
+        )
+
         def settings(node_id, wait_for_id=0.0):
             # a local node talks to ZooKeeper and the API through its own relays, so that
             # `clustersim partition` can cut it off; students' nodes (join) use the real addresses
-            zk, api_url = self.hosts, self.api_url
+            zk, api_url = template.zk, template.api_url
             if self.netfaults is not None:
                 routes = self.netfaults.add(node_id)
                 zk, api_url = routes.zk, routes.api_url
-            return NodeSettings(
-                node_id=node_id, zk=zk, api_url=api_url, interval=o.interval,
-                session_timeout=o.session_timeout, history=o.history, outbox_bound=o.outbox_bound,
-                retry_max=o.retry_max, wait_for_id=wait_for_id, secret=o.secret, unsafe=o.unsafe,
-                round_deadline=o.round_deadline, truth_dir=self.truth_dir,
-            )
+            return replace(template, node_id=node_id, zk=zk, api_url=api_url, wait_for_id=wait_for_id)
 
         model = Model(state, interval=o.interval, session_timeout=o.session_timeout, unsafe=o.unsafe)
         listeners.extend(self._web_listeners())
