@@ -14,14 +14,11 @@ figures into the results' rows (docs/classroom.md quotes it with sample
 figures, scripts/classroom_quotes.py).
 """
 
+from cluster_sim.demo.runner import acting_leaders
 from cluster_sim.supervisor.events import Fenced, Partitioned, SplitBrain, SteppedDown
 
 NODES = 3
 ZK_SERVERS = 1
-
-
-def _leaders(status):
-    return [n["id"] for n in status["nodes"] if n["role"] == "LEADER"]
 
 
 def run(demo, summary):
@@ -117,7 +114,7 @@ def _safe(demo, m, old, new, since):
 
 def _unsafe(demo, m, old, new, since):
     def two(status):
-        leaders = _leaders(status)
+        leaders = acting_leaders(status)
         return (old in leaders and len(leaders) >= 2) or demo.find(SplitBrain, since)
 
     seen = demo.try_wait_for(two, 2 * demo.session_timeout + 6 * demo.interval + 10)

@@ -282,6 +282,11 @@ class Demo:
 
 # --------------------------------------------------------------------------- results
 
+def acting_leaders(status: dict) -> List[str]:
+    """The nodes the table shows as leader right now (two of them: split brain)."""
+    return [n["id"] for n in status["nodes"] if n["role"] == "LEADER"]
+
+
 def add_check(demo: Demo, summary: Summary, rows: Optional[List[dict]], error: Optional[str] = None) -> None:
     """Rounds delivered and missed, and the verdict of `clustersim check`, on `rows`."""
     from cluster_sim.check import verify

@@ -6,15 +6,12 @@ with the guard and fencing it finds out and steps down; with --unsafe (the
 original design) it goes on sending, and for a while two leaders deliver.
 """
 
+from cluster_sim.demo.runner import acting_leaders
 from cluster_sim.supervisor.events import Fenced, SplitBrain, SteppedDown
 from cluster_sim.supervisor.wording import step_down_why
 
 NODES = 5
 ZK_SERVERS = 1
-
-
-def _leaders(status):
-    return [n["id"] for n in status["nodes"] if n["role"] == "LEADER"]
 
 
 def run(demo, summary):
@@ -87,7 +84,7 @@ def _unsafe(demo, summary, old, new, since):
     say = demo.say
 
     def two(status):
-        leaders = _leaders(status)
+        leaders = acting_leaders(status)
         return (old in leaders and len(leaders) >= 2) or demo.find(SplitBrain, since)
 
     seen = demo.try_wait_for(two, 2 * demo.session_timeout + 6 * demo.interval + 5)
