@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CLUSTERSIM_TEST_BROWSER=1 bash scripts/setup.sh
-exec .venv/bin/python -m pytest "$@"
+# two workers: most end-to-end tests wait on ZooKeeper sessions and rounds, not on a core
+exec .venv/bin/python -m pytest -n 2 --dist loadfile "$@"

@@ -159,7 +159,8 @@ def run(quick=False, json_path=None, markdown_path=None, only=None, config=None,
             f.write("\n")
     if markdown_path:
         with open(markdown_path, "w") as f:
-            f.write(markdown(report["meta"], rows, notes(report["results"]), report.get("reruns", ())))
+            f.write(markdown(report["meta"], rows, notes(report["results"]), report.get("reruns", ()))
+                    + web_view_section(markdown_path))
     print_table(console, meta, rows)
     failed = [name for name, res in results.items() if res.get("error")]
     if json_path:
@@ -209,7 +210,8 @@ def render(json_path, markdown_path=None, console=None):
     rows = table_rows(report["results"])
     if markdown_path:
         with open(markdown_path, "w") as f:
-            f.write(markdown(report["meta"], rows, notes(report["results"]), report.get("reruns", ())))
+            f.write(markdown(report["meta"], rows, notes(report["results"]), report.get("reruns", ()))
+                    + web_view_section(markdown_path))
     print_table(console, report["meta"], rows)
     return 0
 
@@ -223,3 +225,23 @@ def _cleanup(session):
     finally:
         if main_thread:
             signal.signal(signal.SIGINT, old)
+
+
+def web_view_section(markdown_path):
+    """The web view's measured cost (issue 14), measured by scripts/web_measure.py and kept in
+    docs/web.md: carried into the benchmarks page so every figure is found in one place."""
+    import os
+
+    source = os.path.join(os.path.dirname(os.path.abspath(markdown_path)), "web.md")
+    try:
+        with open(source) as f:
+            text = f.read()
+    except OSError:
+        return ""
+    start = text.find("## Measured")
+    if start < 0:
+        return ""
+    end = text.find("\n## ", start + 1)
+    section = text[start:end if end > 0 else len(text)].strip()
+    return ("\n\n## The web view (from docs/web.md; command: `.venv/bin/python scripts/web_measure.py`)\n\n"
+            + section.split("\n", 1)[1].strip() + "\n")
