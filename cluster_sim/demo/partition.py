@@ -14,8 +14,7 @@ figures into the results' rows (docs/classroom.md quotes it with sample
 figures, scripts/classroom_quotes.py).
 """
 
-from cluster_sim.demo.runner import acting_leaders
-from cluster_sim.supervisor.events import Fenced, Partitioned, SplitBrain, SteppedDown
+from cluster_sim.supervisor.events import Fenced, Partitioned, SteppedDown
 
 NODES = 3
 ZK_SERVERS = 1
@@ -113,24 +112,5 @@ def _safe(demo, m, old, new, since):
 
 
 def _unsafe(demo, m, old, new, since):
-    def two(status):
-        leaders = acting_leaders(status)
-        return (old in leaders and len(leaders) >= 2) or demo.find(SplitBrain, since)
-
-    seen = demo.try_wait_for(two, 2 * demo.session_timeout + 6 * demo.interval + 10)
-    m["two_leaders"] = bool(seen)
-    if seen:
-        demo.narrate("pt_two", old=old, new=new)
-        base = demo.max_row_id()
-
-        def both_delivered(_status):
-            counts = {}
-            for row in demo.rows():
-                if (row.get("id") or 0) > base:
-                    counts[str(row.get("leader"))] = counts.get(str(row.get("leader")), 0) + 1
-            return counts.get(str(old), 0) >= 3 and counts.get(str(new), 0) >= 3
-
-        demo.try_wait_for(both_delivered, 10 * demo.interval + 10)
-    else:
-        demo.narrate("sb_no_two", old=old)
-        demo.wait_stored(3, timeout=10 * demo.interval + 15)
+    m["two_leaders"] = demo.two_leaders(old, new, since, 2 * demo.session_timeout + 6 * demo.interval + 10,
+                                        narration="pt_two")

@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, List, Optional, Tuple, Type, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Type, Union
 
 from cluster_sim.demo import narration
 from cluster_sim.supervisor.events import Event, LeaderElected, Narration
@@ -275,6 +275,34 @@ class Demo:
             return fetch_rows(self.api_url, timeout=5)
         except CheckError as exc:
             raise DemoFailed(self.say("w_rows", error=str(exc))) from None
+
+    def two_leaders(self, old: str, new: str, since: int, timeout: float, narration: str) -> bool:
+        """Unsafe mode: wait until `old` acts as leader next to another (or the supervisor
+        saw split brain); then narrate it and let both deliver a few rows. Without a
+        second leader in time: say so and let the rounds go on. True if two were seen."""
+        from cluster_sim.supervisor.events import SplitBrain
+
+        def two(status):
+            leaders = acting_leaders(status)
+            return (old in leaders and len(leaders) >= 2) or self.find(SplitBrain, since)
+
+        seen = bool(self.try_wait_for(two, timeout))
+        if not seen:
+            self.narrate("sb_no_two", old=old)
+            self.wait_stored(3, timeout=10 * self.interval + 15)
+            return False
+        self.narrate(narration, old=old, new=new)
+        base = self.max_row_id()
+
+        def both_delivered(_status):
+            counts: Dict[str, int] = {}
+            for row in self.rows():
+                if (row.get("id") or 0) > base:
+                    counts[str(row.get("leader"))] = counts.get(str(row.get("leader")), 0) + 1
+            return counts.get(str(old), 0) >= 3 and counts.get(str(new), 0) >= 3
+
+        self.try_wait_for(both_delivered, 10 * self.interval + 10)
+        return True
 
     def max_row_id(self) -> int:
         return max((r.get("id") or 0 for r in self.rows()), default=0)

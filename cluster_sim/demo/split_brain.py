@@ -6,8 +6,7 @@ with the guard and fencing it finds out and steps down; with --unsafe (the
 original design) it goes on sending, and for a while two leaders deliver.
 """
 
-from cluster_sim.demo.runner import acting_leaders
-from cluster_sim.supervisor.events import Fenced, SplitBrain, SteppedDown
+from cluster_sim.supervisor.events import Fenced, SteppedDown
 from cluster_sim.supervisor.wording import step_down_why
 
 NODES = 5
@@ -83,27 +82,7 @@ def _safe(demo, summary, old, new, old_epoch, epoch, since):
 def _unsafe(demo, summary, old, new, since):
     say = demo.say
 
-    def two(status):
-        leaders = acting_leaders(status)
-        return (old in leaders and len(leaders) >= 2) or demo.find(SplitBrain, since)
-
-    seen = demo.try_wait_for(two, 2 * demo.session_timeout + 6 * demo.interval + 5)
+    seen = demo.two_leaders(old, new, since, 2 * demo.session_timeout + 6 * demo.interval + 5, narration="sb_two")
     summary.add(say("two_leaders"), say("yes") if seen else say("no"))
-    summary.measured.update(two_leaders=bool(seen))
-    if seen:
-        demo.narrate("sb_two", old=old, new=new)
-        # let both of them deliver for a few rounds
-        base = demo.max_row_id()
-
-        def both_delivered(_status):
-            counts = {}
-            for row in demo.rows():
-                if (row.get("id") or 0) > base:
-                    counts[str(row.get("leader"))] = counts.get(str(row.get("leader")), 0) + 1
-            return counts.get(old, 0) >= 3 and counts.get(new, 0) >= 3
-
-        demo.try_wait_for(both_delivered, 10 * demo.interval + 10)
-    else:
-        demo.narrate("sb_no_two", old=old)
-        demo.wait_stored(3, timeout=10 * demo.interval + 15)
+    summary.measured.update(two_leaders=seen)
     demo.pause()
