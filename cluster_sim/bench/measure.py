@@ -74,8 +74,9 @@ class NodeSet:
     def command(self, node_id):
         common = ["--interval", f"{self.interval:g}", "--session-timeout", f"{self.session_timeout:g}"]
         if self.system == "clustersim":
+            # truth logs inside the bench's own temporary directory, removed with it
             return [sys.executable, "-m", "cluster_sim", "node", node_id, "--zk", self.hosts,
-                    "--api-url", self.api.url, *common]
+                    "--api-url", self.api.url, "--truth-dir", os.path.join(self.bench.tmp, "truth"), *common]
         return [sys.executable, "-m", "cluster_sim.bench.original_app", node_id, "--zk", self.hosts,
                 "--api", self.api.url, *common]
 
