@@ -18,7 +18,7 @@ Standard library only: control commands import it.
 """
 
 import math
-from typing import Any, Dict
+from typing import Any
 
 __all__ = ["LANGUAGES", "number", "whole", "seconds", "checked", "plural", "span", "listing", "hhmmss"]
 

@@ -165,12 +165,12 @@ def test_the_page_tolerates_what_it_does_not_know(browser):
              "something_new": {"a": [1, 2]}, "narration": "Step 1: stop the leader\nWatch the timeline."}
     view = WebView("127.0.0.1", 0, snapshot=lambda: state, lang="en").start()
     try:
-        for record in ({"kind": "leader_elected", "ts": 1.0, "node": "2", "epoch": 7},
+        for event in ({"kind": "leader_elected", "ts": 1.0, "node": "2", "epoch": 7},
                        {"kind": "quantum_fluctuation", "ts": 2.0, "node": "1", "weird": {"x": 1}},
                        {"kind": "notice", "ts": 3.0, "text": "<b>not bold</b>"},
                        {"kind": "node_stopped", "ts": 4.0, "node": 5},
                        {"kind": "split_brain", "ts": 5.0, "nodes": "not a list"}):
-            view.publish(record)
+            view.publish(event)
         browser.get(view.url)
         dom_wait(browser, lambda d: shown_leader(d) == "2" and len(d.find_elements("css selector", "g.node")) == 5,
                  10, "the leader and the five rows")

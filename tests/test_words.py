@@ -11,7 +11,7 @@ from cluster_sim.supervisor.labels import LABELS, TABLES, label, plural, word
 from cluster_sim.supervisor import events as ev
 from cluster_sim.supervisor.commands import by_name
 from cluster_sim.supervisor.state import ClusterState, NodeView
-from cluster_sim.supervisor.wording import _EN, _SAID_EN, _TABLES, describe, step_down_why
+from cluster_sim.supervisor.wording import _EN, _SAID_EN, describe, step_down_why
 from cluster_sim.supervisor.wording_es import _SAID, TABLE
 
 from english import english_in

@@ -31,7 +31,6 @@ two frames a second, so a node adds at most two readings a second
 (tests/test_web_recording.py measures it).
 """
 
-import json
 import re
 import threading
 import time
