@@ -96,7 +96,15 @@ class Sensor(threading.Thread):
                 self._stop.wait(left)
             if self._stop.is_set():
                 break
-            self.take()
+            if not self._sampled_this_round():
+                self.take()
+
+    def _sampled_this_round(self):
+        """One sample per round: a late wake-up (a pause, a starved thread) must not add a
+        second sample to a round whose first may already be stored."""
+        with self._lock:
+            newest = self.history[-1][1] if self.history else None
+        return newest is not None and round_of(newest, self.interval) == round_of(self.clock(), self.interval)
 
     def stop(self):
         self._stop.set()
