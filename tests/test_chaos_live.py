@@ -19,12 +19,6 @@ SESSION = 4.0   # up's default
 
 @pytest.mark.slow
 @pytest.mark.timeout(480)
-@pytest.mark.xfail(strict=False, reason=(
-    "OPEN BUG (issues 10 and 12 stay open for it): in 1 of 3 clean-clone runs, with an ensemble server "
-    "frozen (zk-pause) right after the leader resumed from a pause, check --truth found rounds stored "
-    "short (node 4, just healed from a partition, left out undeclared) and rounds whose mean used another "
-    "sample of a node than the last one it took in that round. Passed in the other 2 runs. Kept running "
-    "so every run reports it; see the closing note"))
 def test_chaos_with_every_fault_kind_on_a_live_cluster_loses_nothing(start_up, tmp_path):
     up = start_up("-n", 5, "--interval", 1, "--zk-servers", 3)
     up.wait_ready(5, timeout=60)

@@ -51,12 +51,28 @@ def test_an_original_design_member_counts_in_the_live_round_only_and_is_never_wa
     assert assess(v, 10, I, live=False).complete
 
 
-def test_a_history_from_another_session_does_not_speak_for_the_member():
-    # an original node took an id a clustersim process used before: not waited for
-    v = view({"7": member(77, value=83.5)}, {"7": history(55, (3, 80.0))})
-    assert assess(v, 10, I, live=True).values == {"7": 83.5}
+def test_a_member_back_under_a_new_session_counts_with_its_samples_and_is_owed_the_rest():
+    # found by the chaos run: node 4's session expired while a server was frozen; it came back
+    # under a new one before the leader saw its history rewritten. Its bare value (its newest
+    # sample, of a later round) went into the live round and its samples were left out.
+    v = view({"4": member(77, value=83.5)}, {"4": history(55, (9, 80.0), (10, 81.0))})
+    assert assess(v, 10, I, live=True, now=NOW, span=SPAN).values == {"4": 81.0}
+    verdict = assess(v, 11, I, live=True, now=NOW, span=SPAN)
+    assert verdict.owed == ["4"] and verdict.values == {}
+
+
+def test_an_original_node_on_an_id_a_clustersim_process_left_counts_in_the_live_round_only():
+    # the process left saying so (final): its history no longer speaks for anyone present
+    left = view({"7": member(77, value=83.5)}, {"7": history(55, (3, 80.0), final=True)})
+    assert assess(left, 10, I, live=True, now=NOW, span=SPAN).values == {"7": 83.5}
+    assert assess(left, 10, I, live=False, now=NOW, span=SPAN).complete
+    # ...or vanished so long ago that nothing it could republish reaches the round
+    stale = view({"7": member(77, value=83.5)}, {"7": history(55, (3, 80.0))})
+    assert assess(stale, 100, I, live=True, now=100.0, span=SPAN).values == {"7": 83.5}
+    assert assess(stale, 100, I, live=True, now=100.0, span=SPAN).complete
     # ...unless a read is in flight: it may be a restarted clustersim node whose history is on its way
-    assert assess(view({"7": member(77)}, {"7": history(55, (3, 80.0))}, pending=["7"]), 10, I, live=True).owed == ["7"]
+    assert assess(view({"7": member(77)}, {"7": history(55, (3, 80.0), final=True)}, pending=["7"]),
+                  10, I, live=True, now=NOW, span=SPAN).owed == ["7"]
 
 
 NOW, SPAN = 12.0, 60.0

@@ -204,17 +204,38 @@ class ReadingsCache:
             reading, why = decode(data, mtime=stat.mtime / 1000.0), None
         except BadReading as exc:
             reading, why = None, str(exc)
+        reread = False
         with self._changed:
+            if folder == paths.HISTORY and reading is not None and generation == self._generation:
+                # a history read (a re-read below, or a watch) may answer before the listing
+                # that names it: the znode exists, so it is listed
+                self._children[folder].add(child)
             if generation == self._generation and child in self._children[folder]:
                 if folder == paths.READINGS:
                     self._members[node_id] = Member(owner=stat.ephemeralOwner, reading=reading, bad=why)
+                    reread = self._history_behind(node_id, stat.ephemeralOwner)
+                    if reread:
+                        # counted as in flight before this answer is done: the node stays pending
+                        key = (paths.HISTORY, child)
+                        self._in_flight[key] = self._in_flight.get(key, 0) + 1
                 elif reading is not None:
                     self._histories[node_id] = reading
                     self._bad_history.discard(node_id)
                 else:
                     self._histories.pop(node_id, None)
                     self._bad_history.add(node_id)
+        if reread:
+            self._read(paths.HISTORY, child, generation)
         self._done(folder, child)
+
+    def _history_behind(self, node_id, owner):
+        """A member whose history (as we hold it) another session wrote: a node back under
+        a new session, or one of the original design. A clustersim node writes both znodes
+        in one transaction, but kazoo runs watch callbacks and read answers on two threads,
+        so the history's change may not be seen yet: read it again. The answer comes after
+        this member's (ZooKeeper answers a client in order), so it settles the question."""
+        history = self._histories.get(node_id)
+        return history is None or history.session != owner
 
     def _done(self, folder, child):
         with self._changed:

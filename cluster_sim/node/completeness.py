@@ -8,10 +8,17 @@ cache (see cache.py):
   node) is *caught up* for round r once its published history reaches r: it
   has a sample in r, or samples after it (a history is published whole and in
   order, so nothing for r can still arrive). Not caught up: it is owed;
-- a member whose history is not its session's is a node of the original
-  design: it keeps no history, its bare value counts in the live round only,
-  and it is never waited for (unless a read of it is in flight: then it
-  might be a clustersim node we have not seen whole yet);
+- a member whose history another session wrote, not marked final, is a
+  clustersim node back under a new session (a partition, a frozen server
+  expired the old one) whose history we have not seen rewritten yet: its
+  published samples count and the rounds after them are owed, as long as
+  that history is recent (`span` seconds). Only the samples say what the
+  node took; its bare value is just its newest sample, of whatever round;
+- a member with no history, or a final one another session wrote, is a node
+  of the original design (or one on an id a clustersim process left): it
+  keeps no history, its bare value counts in the live round only, and it is
+  never waited for (unless a read of it is in flight: then it might be a
+  clustersim node we have not seen whole yet);
 - a node that left (no member znode) counts with the history it published.
   If it said it was done (its history is *final*: it left gracefully, or the
   supervisor saw its process die) it is not waited for. If it just vanished,
@@ -58,26 +65,37 @@ def assess(view: View, round_no: int, interval: float, live: bool, now: float = 
         in_flight = node_id in view.pending
         if member is not None and member.reading is None:
             continue  # garbage in its znode: never enters a mean, never waited for
-        if view.speaks_for(node_id):
-            value = history.value_in_round(round_no, interval)
-            newest = history.last_round(interval)
-            if value is not None:
-                values[node_id] = value
-            if (newest is None or newest < round_no) and not history.final:
-                owed.append(node_id)
-        elif member is not None:
+        if history is None or (member is not None and history.final and not view.speaks_for(node_id)):
+            if member is None:
+                continue
             if in_flight:
                 owed.append(node_id)  # its history may be on its way: cannot tell yet
             elif live:
                 values[node_id] = member.reading.value  # the original design: its current value
-        else:
-            value = history.value_in_round(round_no, interval)
-            newest = history.last_round(interval)
-            if value is not None:
-                values[node_id] = value
-            elif in_flight:
-                owed.append(node_id)  # its last publish before leaving may be on its way
-            elif (not history.final and (newest is None or newest < round_no)
-                  and (round_no + 1) * interval > now - span):
-                owed.append(node_id)  # vanished without a word: it may be back with these samples
+            continue
+        # a clustersim node's samples: present, departed, or back under a new session
+        value = history.value_in_round(round_no, interval)
+        newest = history.last_round(interval)
+        if value is not None:
+            values[node_id] = value
+        elif newest is not None and newest >= round_no:
+            continue  # it published past the round without a sample in it: its own gap
+        elif in_flight:
+            owed.append(node_id)  # a newer history may be on its way
+        elif history.final:
+            continue  # it said no more samples come
+        elif view.speaks_for(node_id):
+            owed.append(node_id)  # present and behind: it publishes every sample
+        elif member is not None:
+            if _recent(history, now, span):
+                owed.append(node_id)  # back under a new session: its new history is on its way
+            elif live:
+                values[node_id] = member.reading.value  # a stale history left on an original node's id
+        elif (round_no + 1) * interval > now - span:
+            owed.append(node_id)  # vanished without a word: it may be back with these samples
     return Verdict(round=round_no, values=values, owed=owed)
+
+
+def _recent(history, now: float, span: float) -> bool:
+    newest = history.history[-1][1] if history.history else history.ts
+    return newest > now - span

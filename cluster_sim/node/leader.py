@@ -254,8 +254,9 @@ class Leadership:
         keep = 2 * self.s.readings_kept * self.s.interval
         for node_id, history in view.histories.items():
             newest = history.history[-1][1] if history.history else history.ts
-            if node_id in view.members or now - newest < keep:
-                continue
+            if now - newest < keep or (node_id in view.members and view.speaks_for(node_id)):
+                continue  # (a member's history another session left this long ago: an original
+                #            node on a clustersim id; it would make the leader wait for nothing)
             path = paths.history_path(node_id)
             stat = self.client.exists(path)
             if stat is None:

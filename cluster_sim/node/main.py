@@ -140,10 +140,12 @@ class Node:
         deadline = time.monotonic() + self.s.wait_for_id
         told = False
         sensor.seed(self.publisher.previous_history())
+        landed = False  # our newest sample is in ZooKeeper already (a claim whose answer was lost)
         while not self.stopping.is_set():
             # a sample taken now, not before a wait: its round is still open when the claim
             # lands, so the leader counts it (a round already stored must not gain a sample)
-            sensor.take()
+            if not (landed and sensor.sampled_this_round()):
+                sensor.take()
             try:
                 self.publisher.claim()
                 return True
@@ -164,10 +166,22 @@ class Node:
             except KazooException:
                 # the connection dropped (cut off, ZooKeeper lost): wait for it, then claim again;
                 # a claim whose answer was lost is recognised as ours (same session)
-                sensor.drop_newest()
                 while not self.client.connected and not self.stopping.is_set():
                     self.stopping.wait(0.1)
+                landed = self._sample_landed(sensor)
+                if not landed:
+                    sensor.drop_newest()  # never published: the next attempt takes a fresh one
         return False
+
+    def _sample_landed(self, sensor):
+        """Did a claim whose answer was lost publish our newest sample? Then it stays: a
+        leader may have counted it, so it must not be swapped for another."""
+        _, history = sensor.latest()
+        try:
+            published = self.publisher.previous_history()
+        except KazooException:
+            return False  # cannot tell: the claim's own txn decides (a retry rewrites the whole history)
+        return bool(history) and tuple(history[-1]) in {tuple(entry) for entry in published}
 
     def _fail(self, line, code):
         if self.events is None:

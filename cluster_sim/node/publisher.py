@@ -51,13 +51,17 @@ class Publisher(threading.Thread):
 
     # -- what is written ----------------------------------------------------
     def _payload(self, final=False):
+        """(seq, bare value, history, the session stamped on it). Built for each attempt
+        of a write: the history must carry the session that writes it, or a leader takes
+        the node for one of the original design and leaves its samples out."""
+        client_id = self.client.client_id
+        if client_id is None:
+            raise ConnectionLoss("not connected: no session to stamp the history with")
         seq, history = self.sensor.latest()
         _, ts, value = history[-1]
-        client_id = self.client.client_id
         reading = readings.Reading(value=value, ts=ts, seq=seq, pid=os.getpid(), host=self.host,
-                                   history=history, session=client_id[0] if client_id else None,
-                                   final=final)
-        return seq, readings.encode_bare(value), readings.encode(reading)
+                                   history=history, session=client_id[0], final=final)
+        return seq, readings.encode_bare(value), readings.encode(reading), client_id[0]
 
     def previous_history(self):
         """What an earlier process with this id published: samples to carry on."""
@@ -73,9 +77,12 @@ class Publisher(threading.Thread):
         self._write(create_member=True)
 
     def _write(self, create_member, final=False):
+        created = False
         with self._write_lock:
-            seq, bare, history = self._payload(final)
             while True:
+                # a retry may run under a new session (the old one expired meanwhile; a request
+                # queued while reconnecting is sent on the new one): stamp each attempt afresh
+                seq, bare, history, session = self._payload(final)
                 if self._history_version is None:
                     stat = self.client.exists(self.history_path)
                     self._history_version = -1 if stat is None else stat.version
@@ -93,7 +100,19 @@ class Publisher(threading.Thread):
                 if not failed:
                     last = results[-1]
                     self._history_version = last.version if hasattr(last, "version") else 0
-                    break
+                    created = created or create_member
+                    self._published(seq)
+                    now = self._session()
+                    if now == session:
+                        break
+                    # The session changed between stamping and committing: the member znode
+                    # (if this created it) is another session's than the history says. Stamp
+                    # it again now, or at once when connected again (CONNECTED forces a publish).
+                    self._force = True
+                    if now is None:
+                        break
+                    create_member = False
+                    continue
                 self._history_version = None
                 if isinstance(results[0], NodeExistsError):
                     if self._owned_by_us():
@@ -109,10 +128,16 @@ class Publisher(threading.Thread):
                 if isinstance(results[-1], (BadVersionError, NodeExistsError, NoNodeError)):
                     continue  # the history changed under us (our own lost answer, or a pruning)
                 raise failed[0]
+        return created
+
+    def _published(self, seq):
         self.published_seq = seq
         if self.truth is not None:
             self.truth.published(seq)
-        return create_member
+
+    def _session(self):
+        client_id = self.client.client_id
+        return client_id[0] if client_id else None
 
     def _owned_by_us(self):
         stat = self.client.exists(self.member)

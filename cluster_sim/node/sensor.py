@@ -41,6 +41,7 @@ class Sensor(threading.Thread):
         self.on_sample = on_sample or (lambda: None)
         self.history = deque(maxlen=max(1, history))
         self.seq = 0
+        self._own_from = 1  # seq of the first sample this process takes (after a seeded history)
         self._stop = threading.Event()
         self._lock = threading.Lock()
 
@@ -51,13 +52,16 @@ class Sensor(threading.Thread):
             for seq, ts, value in previous:
                 self.history.append((seq, ts, value))
                 self.seq = max(self.seq, seq)
+            self._own_from = self.seq + 1
 
     def attach_truth(self, truth):
-        """Log from now on, starting with the newest sample (the one the claim published)."""
+        """Log from now on, starting with the samples this process took so far (those
+        the claim published: one, or two when a claim's lost answer kept one)."""
         with self._lock:
             self.truth = truth
-            seq, ts, value = self.history[-1]
-        truth.sample(seq, ts, value, round_of(ts, self.interval), self.interval)
+            own = [entry for entry in self.history if entry[0] >= self._own_from]
+        for seq, ts, value in own:
+            truth.sample(seq, ts, value, round_of(ts, self.interval), self.interval)
 
     def take(self):
         with self._lock:
@@ -96,10 +100,10 @@ class Sensor(threading.Thread):
                 self._stop.wait(left)
             if self._stop.is_set():
                 break
-            if not self._sampled_this_round():
+            if not self.sampled_this_round():
                 self.take()
 
-    def _sampled_this_round(self):
+    def sampled_this_round(self):
         """One sample per round: a late wake-up (a pause, a starved thread) must not add a
         second sample to a round whose first may already be stored."""
         with self._lock:
