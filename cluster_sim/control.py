@@ -55,8 +55,10 @@ def runtime_dir(create=True) -> str:
     return base
 
 
-def socket_path(name: str) -> str:
-    return os.path.join(runtime_dir(), f"{name}.sock")
+def socket_path(name: str, create: bool = True) -> str:
+    """The control socket of cluster `name`; a client asks with create=False (asking
+    whether a cluster runs must not leave a directory behind)."""
+    return os.path.join(runtime_dir(create), f"{name}.sock")
 
 
 def encode(message: dict) -> bytes:
@@ -90,7 +92,7 @@ def read_line(sock) -> bytes:
 
 
 def send(name: str, message: dict, timeout: float = 10.0) -> dict:
-    path = socket_path(name)
+    path = socket_path(name, create=False)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.settimeout(timeout)
     try:

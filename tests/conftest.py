@@ -78,8 +78,10 @@ def state_dir(tmp_path, monkeypatch):
     return path
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def runtime_dir(tmp_path, monkeypatch):
+    """Every test's sockets and truth logs in its own directory: never the user's
+    /tmp/clustersim-UID (and nothing left there)."""
     path = tmp_path / "run"
     path.mkdir(mode=0o700)
     monkeypatch.setenv("CLUSTERSIM_RUNTIME_DIR", str(path))

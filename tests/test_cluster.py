@@ -4,7 +4,10 @@ What happened is read from the event export (`up --events`, typed events);
 what a person sees is asserted on the printed lines.
 """
 
+import os
 import signal
+import subprocess
+import sys
 
 from kazoo.exceptions import NoNodeError
 
@@ -133,12 +136,15 @@ def test_status_json_matches_and_bad_ids_fail_with_one_line(start_up, zk_hosts):
         assert "Traceback" not in result.stderr
 
 
-def test_control_commands_without_a_cluster_fail_with_one_line(runtime_dir):
+def test_control_commands_without_a_cluster_fail_with_one_line(runtime_dir, monkeypatch):
+    absent = runtime_dir / "never-made"
+    monkeypatch.setenv("CLUSTERSIM_RUNTIME_DIR", str(absent))
     for args in (["kill", "1"], ["status"], ["status", "--json"], ["pause", "2", "--name", "nope"]):
         result = clustersim(*args)
         assert result.returncode == 1
         assert "no cluster named" in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+    assert not absent.exists()   # asking leaves nothing behind
 
 
 def _pids(status, up):
@@ -218,14 +224,18 @@ def test_a_node_killed_hard_can_be_started_again(start_up, zk_hosts):
     assert up.cli("start", victim).returncode == 1  # already running: one line, refused
 
 
-def test_a_second_node_with_a_live_id_is_refused(start_up, zk_hosts):
+def test_a_second_node_with_a_live_id_is_refused(start_up, zk_hosts, tmp_path):
     up = start_up(*up_args(zk_hosts, 2))
     up.wait_ready(2)
-    result = clustersim("node", "1", "--zk", zk_hosts, "--interval", str(INTERVAL))
+    absent = tmp_path / "never-made"   # where the refused node would keep its truth log
+    result = subprocess.run([sys.executable, "-m", "cluster_sim", "node", "1", "--zk", zk_hosts,
+                             "--interval", str(INTERVAL)], capture_output=True, text=True, timeout=30,
+                            env={**os.environ, "CLUSTERSIM_RUNTIME_DIR": str(absent)})
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "already running" in lines[0], result.stderr
     assert next(n for n in up.status()["nodes"] if n["id"] == "1")["state"] == "running"
+    assert not absent.exists()   # refused: nothing of it is left, no truth log, no directory
 
 
 def test_two_clusters_run_side_by_side(start_up, zk_server):
