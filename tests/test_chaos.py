@@ -12,6 +12,7 @@ from rich.console import Console
 from cluster_sim.chaos.plan import (
     KINDS, LEADER, NODE_KINDS, ZK_KINDS, PlanError, _holds, parse_kinds, plan, slow_limit_ms,
 )
+from cluster_sim.chaos.run import acting_leader
 from cluster_sim.chaos.verdict import Executed, build_verdict, leaderless, quiet, stale_rows
 from cluster_sim.chaos.view import lines, render
 from cluster_sim.check import verify
@@ -224,3 +225,19 @@ def test_the_verdict_renders_as_a_table():
     assert "rounds stored" in text and "40" in text and "FAILED" in text
     labels = [label for label, _, _ in lines(v)]
     assert "stale-epoch rows accepted" in labels and "longest without a leader" in labels
+
+
+def test_a_leader_that_cannot_act_does_not_count_as_leading():
+    # its leader znode outlives a pause, a hard kill, a cut from ZooKeeper, until its session expires
+    def status(**node):
+        base = {"id": "2", "state": "running", "connection": "CONNECTED",
+                "faults": {"zk": {"partitioned": False}}}
+        return {"leader": "2", "epoch": 3, "nodes": [{"id": "1", "state": "running"}, {**base, **node}]}
+    assert acting_leader(status()) == "2"
+    assert acting_leader(status(state="paused")) is None
+    assert acting_leader(status(state="crashed")) is None
+    assert acting_leader(status(faults={"zk": {"partitioned": True}})) is None
+    assert acting_leader(status(connection="SUSPENDED")) is None
+    assert acting_leader(status(state=None, remote=True)) == "2"     # a student's node: as shown
+    assert acting_leader({"leader": "7", "epoch": 3, "nodes": []}) == "7"   # an original node
+    assert acting_leader({"leader": None, "nodes": []}) is None

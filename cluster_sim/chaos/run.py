@@ -60,6 +60,20 @@ class RunResult:
     verdict: Verdict
 
 
+def acting_leader(status: dict) -> Optional[str]:
+    """The leader, if it can act: its leader znode outlives a node paused, killed hard, cut
+    off from ZooKeeper or suspended (until its session expires), but none of those leads."""
+    leader = status.get("leader")
+    node = next((n for n in status.get("nodes") or [] if n.get("id") == leader), None)
+    if leader is None or node is None:
+        return leader  # a node the supervisor does not list (a student's original node): as shown
+    faults = node.get("faults") or {}
+    if node.get("state") not in (None, "running") or (faults.get("zk") or {}).get("partitioned") \
+            or node.get("connection") in ("SUSPENDED", "LOST"):
+        return None
+    return leader
+
+
 class _Watch(threading.Thread):
     """Polls status; keeps the latest and the leadership terms [node, epoch, start, end]."""
 
@@ -81,7 +95,7 @@ class _Watch(threading.Thread):
             self.error = str(exc)
             return None
         now = self._clock()
-        key = (status.get("leader"), status.get("epoch"))
+        key = (acting_leader(status), status.get("epoch"))
         with self.lock:
             self.latest, self.error = status, None
             if key != self._key:
