@@ -151,6 +151,7 @@ class Node:
                 return True
             except IdTaken:
                 sensor.drop_newest()  # never published: we do not own the id
+                landed = False
                 if time.monotonic() >= deadline:
                     return False
                 if not told:
