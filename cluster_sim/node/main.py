@@ -140,18 +140,20 @@ class Node:
         deadline = time.monotonic() + self.s.wait_for_id
         told = False
         sensor.seed(self.publisher.previous_history())
-        landed = False  # our newest sample is in ZooKeeper already (a claim whose answer was lost)
         while not self.stopping.is_set():
             # a sample taken now, not before a wait: its round is still open when the claim
-            # lands, so the leader counts it (a round already stored must not gain a sample)
-            if not (landed and sensor.sampled_this_round()):
+            # lands, so the leader counts it (a round already stored must not gain a sample).
+            # None if this id has one in this round already (a predecessor's last, or ours
+            # from a claim whose answer was lost): one sample per round, whoever took it.
+            took = not sensor.sampled_this_round()
+            if took:
                 sensor.take()
             try:
                 self.publisher.claim()
                 return True
             except IdTaken:
-                sensor.drop_newest()  # never published: we do not own the id
-                landed = False
+                if took:
+                    sensor.drop_newest()  # never published: we do not own the id
                 if time.monotonic() >= deadline:
                     return False
                 if not told:
@@ -169,8 +171,7 @@ class Node:
                 # a claim whose answer was lost is recognised as ours (same session)
                 while not self.client.connected and not self.stopping.is_set():
                     self.stopping.wait(0.1)
-                landed = self._sample_landed(sensor)
-                if not landed:
+                if took and not self._sample_landed(sensor):
                     sensor.drop_newest()  # never published: the next attempt takes a fresh one
         return False
 
