@@ -534,6 +534,22 @@ def test_the_screen_fits_the_terminal_with_the_newest_events_and_every_node(size
     assert "Step 1: stop the leader" in text
 
 
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+@pytest.mark.parametrize("narration", [None, "Step 2: pause the leader\n" + "Watch the table. " * 20])
+def test_a_hundred_nodes_fill_the_terminal_with_as_many_rows_as_fit(size, narration):
+    width, height = size
+    state = five(name="class", narration=narration)
+    for i in range(6, 101):
+        state.nodes[str(i)] = NodeView(str(i), state=RUNNING, role=FOLLOWER)
+    state.events.extend(Notice(NOW - 60 + i, "event %02d" % i) for i in range(40))
+    lines = screen_of(render(state, NOW, width=width, height=height), width)
+    text = "\n".join(lines)
+    assert height - 1 <= len(lines) <= height, text     # the screen used, not overflowed
+    shown = [i for i in range(1, 101) if any(line.split()[:1] == [str(i)] for line in lines)]
+    assert f"{100 - len(shown)} more (clustersim status)" in text
+    assert "event 39" in text and "event 38" in text and "clustersim kill ID" in text
+
+
 def test_a_local_process_waiting_for_its_id_is_a_row_of_its_own():
     state = five()
     state.nodes["2"] = NodeView("2", pid=4242, state=REMOTE, role=LEADER, remote=True, host="lab")
