@@ -344,6 +344,20 @@ def test_live_printer_draws_frames_to_given_console():
     assert "node 2  epoch 7" in out and "node 1  epoch 8" in out
 
 
+def test_live_printer_fits_again_as_soon_as_the_cluster_grows_within_a_second():
+    # the printer keeps a layout across frames; one that no longer fits must not be kept
+    console = Console(file=io.StringIO(), width=100, height=30, force_terminal=True)
+    printer = LivePrinter(console=console)
+    state = five()
+    small = console.render_lines(printer.renderable(state, NOW), console.options, pad=False)
+    assert len(small) <= 30 and "more" not in "".join(seg.text for line in small for seg in line)
+    for i in range(6, 101):
+        state.nodes[str(i)] = NodeView(str(i), state=RUNNING, role=FOLLOWER)
+    grown = console.render_lines(printer.renderable(state, NOW + 0.1), console.options, pad=False)
+    text = "\n".join("".join(seg.text for seg in line) for line in grown)
+    assert len(grown) <= 30 and "more (clustersim status)" in text, text
+
+
 def test_live_printer_fits_many_nodes_on_the_screen():
     console = Console(file=io.StringIO(), width=100, height=40, force_terminal=True)
     state = cluster(nodes={}, leader="150")

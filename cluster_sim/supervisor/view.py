@@ -687,6 +687,21 @@ def _lines_wanted(state: ClusterState, layout: Layout) -> int:
 
 # --------------------------------------------------------------------------- render
 
+def fit_key(state: ClusterState, width: int, height: int) -> tuple:
+    """What a layout chosen by fit() depends on, but for values that change every second
+    (readings, ages): a printer may keep a layout while this key holds, for a second or so,
+    instead of fitting every frame."""
+    newest = state.events[-1] if state.events else None
+    return (width, height, len(state.nodes), len(state.shadowed), state.narration, len(state.events),
+            getattr(newest, "ts", None), len(state.zk_servers or []))
+
+
+def fit(state: ClusterState, now: float, width: int, height: int, *, max_events: int = 10,
+        stale_after: float = 15.0) -> Layout:
+    """The layout render() would choose for a `width` x `height` terminal (see _fit)."""
+    return _fit(state, now, stale_after, int(width), int(height), max_events)
+
+
 def render(
     state: ClusterState,
     now: float,
@@ -696,6 +711,7 @@ def render(
     max_nodes: Optional[int] = None,
     width: Optional[int] = None,
     height: Optional[int] = None,
+    layout: Optional[Layout] = None,
 ) -> Group:
     """The whole screen for `state` at wall-clock `now`.
 
@@ -705,9 +721,11 @@ def render(
         and a "… N more" line; None shows them all.
     width, height: the terminal's size; with both, the screen is laid out to fit it
         (see _fit), else every part is drawn as tall as it is.
+    layout: a layout fit() chose for this size (a printer keeps one across frames).
     """
     if width is not None and height is not None and width > 0 and height > 0:
-        layout = _fit(state, now, stale_after, int(width), int(height), max_events)
+        if layout is None:
+            layout = _fit(state, now, stale_after, int(width), int(height), max_events)
         if max_nodes is not None:
             layout = replace(layout, max_nodes=min(max_nodes, layout.max_nodes or max_nodes))
     else:

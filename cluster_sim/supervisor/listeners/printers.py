@@ -29,7 +29,7 @@ from cluster_sim.supervisor.events import Event, JoinCommand, WebViewStarted
 from cluster_sim.supervisor.labels import label
 from cluster_sim.supervisor.listeners import Listener
 from cluster_sim.supervisor.state import ClusterState
-from cluster_sim.supervisor.view import format_event, render
+from cluster_sim.supervisor.view import fit, fit_key, format_event, render
 from cluster_sim.supervisor.wording import describe
 
 __all__ = ["LivePrinter", "PlainPrinter", "QuietKeyboard", "choose_printer"]
@@ -113,6 +113,7 @@ class LivePrinter(Listener):
         )
         self._started = False
         self._stopped = False
+        self._fitted = None  # (fit_key, layout, when): the layout kept across frames
         self.keyboard = QuietKeyboard(keyboard) if keyboard is not None else None
 
     # -- lifecycle
@@ -162,9 +163,22 @@ class LivePrinter(Listener):
         width, height = self._size()
         try:
             return render(state, now, max_events=self.max_events, stale_after=self.stale_after,
-                          width=width, height=height)
+                          width=width, height=height, layout=self._layout(state, now, width, height))
         except Exception as exc:  # a view bug must not take the supervisor down
             return Text(label("view_error", self.lang, error=repr(exc)), style="bold red")
+
+    def _layout(self, state: ClusterState, now: float, width, height):
+        """The layout for this frame: fitting measures parts of the screen (a big cluster's
+        table among them), so a layout is kept while what it depends on holds, and fitted
+        again at least every REFIT seconds (values change widths only now and then)."""
+        if not width or not height:
+            return None
+        key = fit_key(state, width, height)
+        kept = self._fitted
+        if kept is None or kept[0] != key or not 0 <= now - kept[2] < REFIT:
+            self._fitted = kept = (key, fit(state, now, width, height, max_events=self.max_events,
+                                            stale_after=self.stale_after), now)
+        return kept[1]
 
     def event(self, event: Event) -> None:
         """The join command also goes above the live view, once, as one plain line a teacher can
@@ -181,6 +195,9 @@ class LivePrinter(Listener):
         if not self._started:
             self.start()
         self._live.update(self.renderable(state, now), refresh=True)
+
+
+REFIT = 1.0  # seconds a layout is kept for while the screen's shape holds
 
 
 class PlainPrinter(Listener):
