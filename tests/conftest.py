@@ -79,11 +79,12 @@ def state_dir(tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def runtime_dir(tmp_path, monkeypatch):
+def runtime_dir(tmp_path_factory, monkeypatch):
     """Every test's sockets and truth logs in its own directory: never the user's
-    /tmp/clustersim-UID (and nothing left there)."""
-    path = tmp_path / "run"
-    path.mkdir(mode=0o700)
+    /tmp/clustersim-UID (and nothing left there). Not inside tmp_path, which a test
+    may list to show it left nothing behind."""
+    path = tmp_path_factory.mktemp("run")
+    path.chmod(0o700)
     monkeypatch.setenv("CLUSTERSIM_RUNTIME_DIR", str(path))
     return path
 
