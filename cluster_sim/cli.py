@@ -559,26 +559,9 @@ def _show_status(answer, values):
     if values.get("json"):
         click.echo(json.dumps(data, indent=2))
         return
-    leader = data.get("leader")
-    click.echo(f"cluster {data['name']}: ZooKeeper {data['zk']}, API {data['api_url']}, "
-               f"leader {leader if leader is not None else 'none'}"
-               + (f" (epoch {data['epoch']})" if data.get("epoch") is not None else ""))
-    for n in data["nodes"]:
-        value = "-" if n["value"] is None else f"{n['value']:.2f}"
-        age = "" if n["age_s"] is None else f" ({n['age_s']:.1f}s ago)"
-        click.echo(f"  {n['id']:>4}  pid {n['pid'] or '-':>7}  {n['state']:<8} {n['role'] or '-':<8} {value}{age}"
-                   + ("  remote " + (n.get("host") or "") if n["remote"] else "") + _fault_note(n))
+    from cluster_sim.supervisor.status_view import status_text
 
-
-def _fault_note(node):
-    """'  · cut off from zk' for a node with a network fault (partition, slow), else ''."""
-    faults = node.get("faults")
-    if not isinstance(faults, dict):
-        return ""
-    from cluster_sim.netfault.faults import NodeFaults, label
-
-    text = label(NodeFaults.from_json(str(node.get("id")), faults))
-    return f"  · {text}" if text else ""
+    click.echo(status_text(data))
 
 
 def _show_logs(answer, values):

@@ -20,14 +20,9 @@ Standard library only: control commands import it.
 import math
 from typing import Any
 
-__all__ = ["LANGUAGES", "number", "whole", "seconds", "checked", "plural", "span", "listing", "hhmmss"]
+__all__ = ["LANGUAGES", "number", "whole", "seconds", "plural", "span", "listing", "hhmmss"]
 
 LANGUAGES = ("en", "es")
-
-
-def checked(lang: Any) -> str:
-    """`lang` if it is one of LANGUAGES, else English."""
-    return lang if lang in LANGUAGES else "en"
 
 
 _SWAP = str.maketrans(",.", ".,")

@@ -7,6 +7,7 @@ from cluster_sim.node.delivery import delivery_params
 from cluster_sim.node.readings import Reading
 
 I = 1.0  # interval
+NOW, SPAN = 12.0, 60.0  # the leader's clock, and the span its histories cover
 
 
 def history(session, *samples, final=False):
@@ -26,29 +27,29 @@ def view(members=None, histories=None, pending=()):
 def test_caught_up_members_count_and_the_round_is_complete():
     v = view({"1": member(11), "2": member(12)},
              {"1": history(11, (9, 80.0), (10, 81.0)), "2": history(12, (10, 79.0), (11, 78.0))})
-    verdict = assess(v, 10, I, live=False)
+    verdict = assess(v, 10, I, live=False, now=NOW, span=SPAN)
     assert verdict.complete and verdict.values == {"1": 81.0, "2": 79.0}
 
 
 def test_a_member_whose_history_ends_before_the_round_is_owed():
     v = view({"1": member(11), "2": member(12)},
              {"1": history(11, (10, 81.0)), "2": history(12, (8, 79.0), (9, 78.0))})
-    verdict = assess(v, 10, I, live=True)
+    verdict = assess(v, 10, I, live=True, now=NOW, span=SPAN)
     assert not verdict.complete and verdict.owed == ["2"] and verdict.values == {"1": 81.0}
 
 
 def test_a_member_that_skipped_the_round_but_published_past_it_is_not_owed():
     # paused during round 10, sampling again in 11: its missing sample is its own
     v = view({"1": member(11)}, {"1": history(11, (9, 80.0), (11, 82.0))})
-    verdict = assess(v, 10, I, live=False)
+    verdict = assess(v, 10, I, live=False, now=NOW, span=SPAN)
     assert verdict.complete and verdict.values == {}
 
 
 def test_an_original_design_member_counts_in_the_live_round_only_and_is_never_waited_for():
     v = view({"7": member(77, value=83.5)})
-    assert assess(v, 10, I, live=True).values == {"7": 83.5}
-    assert assess(v, 10, I, live=False).values == {}
-    assert assess(v, 10, I, live=False).complete
+    assert assess(v, 10, I, live=True, now=NOW, span=SPAN).values == {"7": 83.5}
+    assert assess(v, 10, I, live=False, now=NOW, span=SPAN).values == {}
+    assert assess(v, 10, I, live=False, now=NOW, span=SPAN).complete
 
 
 def test_a_member_back_under_a_new_session_counts_with_its_samples_and_is_owed_the_rest():
@@ -74,8 +75,6 @@ def test_an_original_node_on_an_id_a_clustersim_process_left_counts_in_the_live_
     assert assess(view({"7": member(77)}, {"7": history(55, (3, 80.0), final=True)}, pending=["7"]),
                   10, I, live=True, now=NOW, span=SPAN).owed == ["7"]
 
-
-NOW, SPAN = 12.0, 60.0
 
 
 def test_a_node_that_left_saying_so_counts_with_what_it_published_and_blocks_only_while_read():
@@ -103,7 +102,7 @@ def test_a_member_whose_history_is_final_is_not_waited_for():
 def test_garbage_is_skipped_and_not_waited_for():
     bad = Member(owner=5, reading=None, bad="broken JSON")
     v = view({"5": bad, "1": member(11)}, {"1": history(11, (10, 80.0))})
-    verdict = assess(v, 10, I, live=True)
+    verdict = assess(v, 10, I, live=True, now=NOW, span=SPAN)
     assert verdict.complete and verdict.values == {"1": 80.0}
 
 

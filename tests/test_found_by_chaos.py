@@ -19,6 +19,7 @@ from cluster_sim import paths
 from cluster_sim.node import readings
 from conftest import INTERVAL, SESSION_TIMEOUT, stored_rounds, wait_until
 from ground_truth import GroundTruth
+from test_completeness import fault_lasts
 
 
 def node(status, node_id):
@@ -90,8 +91,7 @@ def test_a_member_whose_history_another_session_stamped_counts_by_its_samples_ne
     history.session = owner + 1
     zk_client.set(paths.history_path(victim), readings.encode(history), version=stat.version)
     zk_client.set(paths.reading_path(victim), readings.encode_bare(99.99))
-    held_until = time.monotonic() + 4 * INTERVAL   # four rounds close meanwhile: the fault is the scenario
-    wait_until(lambda: time.monotonic() >= held_until, 10, "four rounds of the fault", period=0.02)
+    fault_lasts(4 * INTERVAL)   # four rounds close meanwhile (the leader waits for the victim: none is stored)
     assert up.cli("resume", victim).returncode == 0
     after = int(time.time() // INTERVAL) + 3
     wait_until(lambda: max(r["round"] for r in stored_rounds(up.rows())) >= after, 30, "three more rounds")

@@ -4,7 +4,6 @@ them is needed to cut or slow a link). What they do to a real cluster is in test
 
 import queue
 
-from rich.console import Console
 
 from cluster_sim.netfault import NetFaults
 from cluster_sim.supervisor import events as ev
@@ -15,6 +14,7 @@ from cluster_sim.supervisor.view import render
 from cluster_sim.supervisor.wording import describe
 
 from test_core import Clock, FakeSpawner, Tally, model, snap
+from test_view import text_of
 
 import pytest
 
@@ -50,9 +50,7 @@ def node_json(manager, node_id):
 
 
 def screen(manager):
-    console = Console(width=160, record=True, file=open("/dev/null", "w"))
-    console.print(render(manager.state, manager.clock()))
-    return console.export_text()
+    return text_of(render(manager.state, manager.clock()), width=160)
 
 
 def test_partition_heal_and_slow_are_answered_shown_and_kept(cluster):

@@ -44,7 +44,7 @@ def test_partition_of_the_leader_from_zookeeper(start_up):
     faults = node(up.status(), old)["faults"]
     assert faults["partitioned"] == "zk" and faults["zk"]["partitioned"] and not faults["api"]["partitioned"]
     shown = up.cli("status").stdout                        # the plain status marks it too
-    assert any(line.split()[0] == old and line.endswith("· cut off from zk") for line in shown.splitlines()[1:])
+    assert any(line.split()[:1] == [old] and line.endswith("· cut off from zk") for line in shown.splitlines()[1:])
 
     # a new leader within the session timeout plus one interval of the cut
     new = wait_until(lambda: up.status()["leader"] not in (None, old) and up.status()["leader"],

@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from cluster_sim.netfault import FaultError, NetFaults, Relay, RemoteNode, label
+from cluster_sim.netfault import FaultError, NetFaults, Relay, RemoteNode
+from cluster_sim.supervisor.status_view import fault_notes
 from cluster_sim.netfault.bench import bench_relay
 from cluster_sim.netfault.hub import Hub
 from conftest import wait_until
@@ -226,9 +227,9 @@ def test_netfaults_routes_and_faults(echo):
         assert faults.real_address(zk_addresses[0]) == echo.address
 
         state = faults.partition("1")
-        assert state.partitioned_from == "zk" and label(state) == "cut off from zk"
+        assert state.partitioned_from == "zk" and fault_notes(state.to_json(), "en") == ["cut off from zk"]
         state = faults.slow("1", 300, 50, target="api")
-        assert state.slow_on == "api" and label(state) == "cut off from zk, slow 300±50 ms (api)"
+        assert state.slow_on == "api" and fault_notes(state.to_json(), "en") == ["cut off from zk", "slow 300±50 ms (api)"]
         assert faults.faults()["1"].to_json()["partitioned"] == "zk"
         assert faults.heal("1", target="zk").partitioned_from is None
         faults.add("2")

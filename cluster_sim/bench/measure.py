@@ -819,7 +819,8 @@ def _cached_round(ReadingsCache, reader, owner, root, count, round_no, interval,
             raise RuntimeError("the cache did not load within 120 s")
 
         def cached():
-            verdict = assess(cache.view(), round_no, interval, live=True)
+            # the leader's call: now, and the span its histories cover (default_history's 60 s at least)
+            verdict = assess(cache.view(), round_no, interval, live=True, now=time.time(), span=60.0)
             return verdict, aggregate_values(verdict.values, round_no, missing=verdict.owed)
 
         times, (verdict, agg) = _time(cached, reps)

@@ -148,7 +148,7 @@ class ChaosRun:
 
     # -- the run ---------------------------------------------------------------
     def run(self) -> RunResult:
-        status = self._status()
+        self._status()  # the cluster answers, or ControlError now, before any fault
         start_wall, start = self.clock(), time.monotonic()
         self.watch.start()
         settled = False

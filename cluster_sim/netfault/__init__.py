@@ -14,9 +14,9 @@ relay's own cost.
 """
 
 from cluster_sim.netfault.faults import (
-    TARGETS, FaultError, NetFaults, NodeFaults, RemoteNode, Routes, label,
+    TARGETS, FaultError, NetFaults, NodeFaults, RemoteNode, Routes,
 )
 from cluster_sim.netfault.relay import LinkFault, Relay, RelayStats
 
 __all__ = ["TARGETS", "FaultError", "LinkFault", "NetFaults", "NodeFaults", "Relay", "RelayStats",
-           "RemoteNode", "Routes", "label"]
+           "RemoteNode", "Routes"]

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit, urlunsplit
 from cluster_sim.netfault.hub import Hub
 from cluster_sim.netfault.relay import LinkFault, Relay, parse_target
 
-__all__ = ["TARGETS", "FaultError", "RemoteNode", "Routes", "NodeFaults", "NetFaults", "label",
+__all__ = ["TARGETS", "FaultError", "RemoteNode", "Routes", "NodeFaults", "NetFaults",
            "split_connect_string", "zk_round_trip_limit", "with_fault"]
 
 TARGETS = ("zk", "api", "all")
@@ -135,18 +135,6 @@ def with_fault(faults: NodeFaults, action: str, target: str, at: float,
     zk = change(faults.zk) if target in ("zk", "all") else faults.zk
     api = change(faults.api) if target in ("api", "all") else faults.api
     return NodeFaults(faults.node, zk=zk, api=api)
-
-
-def label(faults: NodeFaults) -> str:
-    """A short note for the node's row in the table: '' when clear. Pure."""
-    parts = []
-    if faults.partitioned_from:
-        parts.append("cut off from " + {"all": "zk+api"}.get(faults.partitioned_from, faults.partitioned_from))
-    if faults.slow_on:
-        link = faults.zk if faults.zk.slow else faults.api
-        delay = f"{link.latency_ms:g}" + (f"±{link.jitter_ms:g}" if link.jitter_ms else "")
-        parts.append(f"slow {delay} ms" + ("" if faults.slow_on == "all" else f" ({faults.slow_on})"))
-    return ", ".join(parts)
 
 
 def zk_round_trip_limit(session_timeout: float) -> float:

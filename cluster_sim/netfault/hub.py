@@ -120,10 +120,6 @@ class Hub:
         self._thread.start()
 
     # -- other threads ----------------------------------------------------
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
     def call(self, fn: Callable[[], Any], timeout: float = CALL_TIMEOUT) -> Any:
         """Run `fn` on the hub's thread and return what it returned (or raise what it raised)."""
         if threading.current_thread() is self._thread:

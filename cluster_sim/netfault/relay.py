@@ -122,15 +122,17 @@ class Relay:
         self._jitter = 0.0
         self.closed = False
         self._fault = LinkFault()
-        listener = socket.socket(socket.AF_INET6 if ":" in listen else socket.AF_INET, socket.SOCK_STREAM)
+        listener = None
         try:
+            listener = socket.socket(socket.AF_INET6 if ":" in listen else socket.AF_INET, socket.SOCK_STREAM)
             listener.bind((listen, 0))  # the kernel's pick: no race with another process for the port
             listener.listen(128)
             listener.setblocking(False)
             self.listener = listener
             self.hub.call(lambda: self.hub.add_relay(self))
-        except BaseException:
-            listener.close()
+        except BaseException:  # out of descriptors, among others: our own hub goes too
+            if listener is not None:
+                listener.close()
             if self._own_hub:
                 self.hub.close()
             raise

@@ -68,6 +68,7 @@ class ReadingsCache:
         self._members: Dict[str, Member] = {}
         self._histories: Dict[str, Reading] = {}
         self._bad_history: Set[str] = set()
+        self._reread_for: Dict[str, int] = {}  # node id -> the member owner its history was re-read for
         self._children: Dict[str, Set[str]] = {paths.READINGS: set(), paths.HISTORY: set()}
         self._in_flight: Dict[Tuple[str, str], int] = {}   # (folder, child) -> reads in flight
         self._generation = 0          # bumped by every resync; older answers are ignored
@@ -233,9 +234,14 @@ class ReadingsCache:
         a new session, or one of the original design. A clustersim node writes both znodes
         in one transaction, but kazoo runs watch callbacks and read answers on two threads,
         so the history's change may not be seen yet: read it again. The answer comes after
-        this member's (ZooKeeper answers a client in order), so it settles the question."""
+        this member's (ZooKeeper answers a client in order), so it settles the question,
+        once per owner (an original node rewrites its znode every interval; its history,
+        if any, is watched from then on)."""
         history = self._histories.get(node_id)
-        return history is None or history.session != owner
+        if (history is not None and history.session == owner) or self._reread_for.get(node_id) == owner:
+            return False
+        self._reread_for[node_id] = owner
+        return True
 
     def _done(self, folder, child):
         with self._changed:
@@ -251,6 +257,7 @@ class ReadingsCache:
         node_id = paths.node_id_from_reading(child)
         if folder == paths.READINGS:
             self._members.pop(node_id, None)
+            self._reread_for.pop(node_id, None)
         else:
             self._histories.pop(node_id, None)
             self._bad_history.discard(node_id)

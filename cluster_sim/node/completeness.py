@@ -55,8 +55,7 @@ class Verdict:
         return not self.owed
 
 
-def assess(view: View, round_no: int, interval: float, live: bool, now: float = 0.0,
-           span: float = 0.0) -> Verdict:
+def assess(view: View, round_no: int, interval: float, live: bool, *, now: float, span: float) -> Verdict:
     values: Dict[str, float] = {}
     owed: List[str] = []
     for node_id in sorted(set(view.members) | set(view.histories)):

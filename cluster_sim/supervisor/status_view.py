@@ -14,10 +14,10 @@ screen (the full numbers are in --json).
 import math
 from typing import Any, Dict, List, Optional
 
-from cluster_sim.lang import number
+from cluster_sim.lang import number, seconds
 from cluster_sim.supervisor.labels import label, plural, word
 
-__all__ = ["status_text"]
+__all__ = ["status_text", "fault_notes"]
 
 
 def _round(status: Dict[str, Any], round_no: Any) -> str:
@@ -96,6 +96,7 @@ def _nodes(status: Dict[str, Any], lang: str) -> List[str]:
             notes.append(label("remote", lang))
         if n.get("exit_code") is not None and n.get("state") in ("stopped", "crashed"):
             notes.append(label("exit", lang, code=n["exit_code"]))
+        notes += fault_notes(n.get("faults"), lang)
         role = n.get("role") or ""
         table.append([str(n.get("id")), str(n.get("pid") or "—"), word("state", n.get("state") or "?", lang),
                       ("★ " if role == "LEADER" else "") + word("role", role, lang),
@@ -106,3 +107,20 @@ def _nodes(status: Dict[str, Any], lang: str) -> List[str]:
     return ["  " + "  ".join(cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
                              for i, cell in enumerate(row)).rstrip() for row in table]
 
+
+
+def fault_notes(faults: Any, lang: str) -> List[str]:
+    """'cut off from zk', 'slow 300±50 ms': a node's network faults, from the `faults` of its
+    status (NodeFaults.to_json()), in `lang`. The live view's notes and `status` alike."""
+    if not isinstance(faults, dict):
+        return []
+    out = []
+    cut = faults.get("partitioned")
+    if cut in ("zk", "api", "all"):
+        out.append(label("fault_cut_" + cut, lang))
+    slow = faults.get("slow")
+    if isinstance(slow, dict) and slow.get("target") in ("zk", "api", "all"):
+        jitter = slow.get("jitter_ms")
+        delay = seconds(lang, slow.get("latency_ms")) + (f"±{seconds(lang, jitter)}" if jitter else "")
+        out.append(label("fault_slow" + ("" if slow["target"] == "all" else "_" + slow["target"]), lang, delay=delay))
+    return out

@@ -25,7 +25,7 @@ import math
 import re
 import time
 from dataclasses import dataclass, replace
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -38,9 +38,10 @@ from cluster_sim.node.settings import default_lag
 
 from .commands import hints
 from .events import Event
-from cluster_sim.lang import number, seconds
+from cluster_sim.lang import number
 
 from .labels import label, plural, word
+from .status_view import fault_notes
 from .state import (
     CRASHED,
     FOLLOWER,
@@ -427,17 +428,7 @@ def _zk_servers(state: ClusterState) -> Optional[Text]:
 
 def _fault_notes(node: NodeView, lang: str) -> List[str]:
     """'cut off from zk', 'slow 300±50 ms': the node's network faults, in the state's language."""
-    faults = node.faults
-    if faults is None or faults.clear:
-        return []
-    out = []
-    if faults.partitioned_from:
-        out.append(label("fault_cut_" + faults.partitioned_from, lang))
-    if faults.slow_on:
-        link = faults.zk if faults.zk.slow else faults.api
-        delay = seconds(lang, link.latency_ms) + (f"±{seconds(lang, link.jitter_ms)}" if link.jitter_ms else "")
-        out.append(label("fault_slow" + ("" if faults.slow_on == "all" else "_" + faults.slow_on), lang, delay=delay))
-    return out
+    return [] if node.faults is None or node.faults.clear else fault_notes(node.faults.to_json(), lang)
 
 
 def _notes(state: ClusterState, node: NodeView, original: bool = False) -> Text:
@@ -731,8 +722,3 @@ def render(
     else:
         layout = Layout(max_events=max_events, max_nodes=max_nodes, width=width or 80)
     return Group(*_compose(state, now, stale_after, layout))
-
-
-def fitted_size(renderable: RenderableType, width: int) -> Tuple[int, int]:
-    """(width, height) `renderable` takes on a terminal `width` columns wide (for tests and replay)."""
-    return width, _height(renderable, width)
