@@ -20,6 +20,11 @@ Everything clustersim adds lives under /clustersim::
     /clustersim/outbox/r{ROUND:012d}
                                persistent: an aggregate waiting for the API
     /clustersim/stats          persistent: delivery counters kept by the leader
+    /clustersim/rules          persistent: the cluster's rules (rules.ClusterRules as
+                               JSON: interval, session timeout, round lag and deadline,
+                               history, the API address, whether a secret is required),
+                               written once by whoever creates the cluster; every
+                               clustersim member takes them from here
     /clustersim/history/app{ID}
                                persistent: a clustersim node's recent samples
                                {"session", "seq", "history": [[seq, ts, value], ...]},
@@ -40,6 +45,7 @@ LAST_ROUND = ROOT + "/last_round"
 OUTBOX = ROOT + "/outbox"
 STATS = ROOT + "/stats"
 HISTORY = ROOT + "/history"
+RULES = ROOT + "/rules"
 
 READING_PREFIX = "app"
 
