@@ -188,8 +188,10 @@ def test_a_node_started_by_hand_shows_as_remote(start_up, zk_hosts, tmp_path):
                                 "--api-url", status["api_url"], "--interval", str(INTERVAL),
                                 "--session-timeout", str(SESSION_TIMEOUT)], stdout=log, stderr=subprocess.STDOUT)
     try:
-        node = wait_until(lambda: next((n for n in up.status()["nodes"] if n["id"] == "7" and n["value"]), None),
-                          20, "node 7 in the table")
+        # its bare value (/mediciones) can be seen a moment before its history (pid, host): wait for both
+        node = wait_until(lambda: next((n for n in up.status()["nodes"]
+                                        if n["id"] == "7" and n["value"] and n["pid"]), None),
+                          20, "node 7 in the table with its pid")
         assert node["remote"] is True and node["state"] == "remote" and node["pid"] == student.pid
         assert node["host"] and node["role"] in ("follower", "LEADER")
         joined = wait_until(lambda: up.events("remote_joined", node="7"), 10, "the join event")[-1]
