@@ -210,3 +210,16 @@ def test_up_on_a_cluster_with_rules_takes_what_was_not_given(start_up, zk_hosts)
     theirs = second.status()
     assert theirs["interval"] == INTERVAL and theirs["session_timeout"] == SESSION_TIMEOUT
     assert theirs["api_url"] == status["api_url"] and theirs["rules"] == status["rules"]
+
+
+def test_up_on_a_cluster_whose_api_is_gone_says_so_in_one_line(zk_client, zk_hosts, runtime_dir):
+    """A second `up --zk` after the first one stopped: its embedded API, named by the rules, is gone."""
+    from cluster_sim.ports import free_ports
+
+    gone = f"http://127.0.0.1:{free_ports('127.0.0.1', 1)[0]}"
+    establish(zk_client, rules(interval=INTERVAL, session_timeout=SESSION_TIMEOUT, api_url=gone), given={})
+    result = clustersim("up", "--plain", "--zk", zk_hosts, "--name", f"x{uuid.uuid4().hex[:6]}", timeout=60)
+    assert result.returncode == 2
+    assert one_line(result) == (f"clustersim: the cluster's API {gone} does not answer (an earlier `up` that served "
+                                f"it has stopped?): start it again, or start a new cluster: "
+                                f"--zk {zk_hosts.split('/')[0]}/NAME")

@@ -80,6 +80,17 @@ def _url_host(host):
     return f"[{host}]" if ":" in host else host
 
 
+def _answers(api_url, timeout=3.0):
+    """Does the API answer its health check? (Any HTTP answer counts: it is there.)"""
+    import requests
+
+    try:
+        requests.get(api_url.rstrip("/") + "/health", timeout=timeout)
+        return True
+    except requests.RequestException:
+        return False
+
+
 def _announce_address(listen):
     if listen in ("0.0.0.0", "::"):
         try:
@@ -233,6 +244,12 @@ class Cluster:
         o.history, o.outbox_bound, o.retry_max = found.history, found.outbox_bound, found.retry_max
         o.round_deadline = found.round_deadline
         if not o.api_url:
+            if not _answers(found.api_url):
+                # most likely the embedded API of an earlier `up` on this ZooKeeper, gone with it:
+                # rounds would go nowhere, and the rules name no other API
+                raise UpError(f"the cluster's API {found.api_url} does not answer (an earlier `up` that served "
+                              f"it has stopped?): start it again, or start a new cluster: "
+                              f"--zk {self.hosts.split('/')[0]}/NAME")
             o.api_url = found.api_url     # the cluster's API, not one of ours
         if not self._given("lang"):
             o.lang = found.lang
