@@ -33,7 +33,7 @@ class RulesConflict(ValueError):
     """A member's settings disagree with the cluster's rules; the message is one line."""
 
 
-def read(client) -> Optional[ClusterRules]:
+def read(client: Any) -> Optional[ClusterRules]:
     """The cluster's rules, or None where nobody wrote them yet (RulesError on bad bytes)."""
     try:
         data, _ = client.get(paths.RULES)
@@ -42,7 +42,7 @@ def read(client) -> Optional[ClusterRules]:
     return ClusterRules.from_bytes(data)
 
 
-def establish(client, proposed: ClusterRules, given: Mapping[str, Any], way_out: str = "") -> ClusterRules:
+def establish(client: Any, proposed: ClusterRules, given: Mapping[str, Any], way_out: str = "") -> ClusterRules:
     """The cluster's rules: `proposed` if we are the first, else the ones found.
     RulesConflict (one line) when an explicit option in `given` contradicts them."""
     rules = read(client)

@@ -10,7 +10,7 @@ may pick the same id; the claim (an atomic create of /mediciones/app{ID})
 decides, and the loser picks again.
 """
 
-from typing import Iterable
+from typing import Any, Iterable, List
 
 from kazoo.exceptions import NoNodeError
 
@@ -27,8 +27,8 @@ def next_free_id(children: Iterable[str]) -> str:
     return str(highest + 1)
 
 
-def free_id(client) -> str:
-    children = []
+def free_id(client: Any) -> str:
+    children: List[str] = []
     for parent in (paths.READINGS, paths.HISTORY):
         try:
             children += client.get_children(parent)
