@@ -180,11 +180,14 @@ def up(nodes, zk, zk_servers, api_url, api_db, listen, tick_ms, plain, record, w
     from cluster_sim.zkclient import ZkUnreachable
     from cluster_sim.zk.install import ZooKeeperUnavailable
 
+    ctx = click.get_current_context()
+    typed = tuple(p for p in ctx.params if _given(ctx, p))
     options = UpOptions(
         nodes=nodes, name=name, zk=zk, zk_servers=zk_servers, api_url=api_url, api_db=_checked_db(api_db),
         listen=listen, tick_ms=tick_ms, plain=plain or None, record=_checked_output(record),
         events=_checked_output(events), events_format=_events_format(events, events_format), lang=lang,
-        drain_timeout=drain_timeout, web=web, relays=not no_relays, **dict(node, secret=node["secret"] or ""),
+        drain_timeout=drain_timeout, web=web, relays=not no_relays, given=typed,
+        **dict(node, secret=node["secret"] or ""),
     )
     try:
         code = run_up(options)
@@ -194,11 +197,11 @@ def up(nodes, zk, zk_servers, api_url, api_db, listen, tick_ms, plain, record, w
 
 
 @main.command(short_help="Run one node in the foreground (join a cluster by hand).")
-@click.argument("node_id", type=NODE_ID, metavar="ID")
-@click.option("--zk", default="127.0.0.1:2181", show_default=True, type=ZK_HOSTS,
-              help="ZooKeeper HOST:PORT[,HOST:PORT...][/chroot].")
+@click.argument("node_id", type=NODE_ID, metavar="[ID]", required=False)
+@click.option("--zk", default=None, type=ZK_HOSTS,
+              help="The cluster's ZooKeeper HOST:PORT[,HOST:PORT...][/chroot]; everything else comes from it.")
 @click.option("--api-url", default="http://localhost:8080", show_default=True, type=URL,
-              help="The API the node delivers to while it leads.")
+              help="The API the node delivers to while it leads (a cluster's own rules name it).")
 @node_options()
 @click.option("--connect-timeout", default=10.0, show_default=True, type=Seconds(0.1, 600),
               help="How long to try to reach ZooKeeper before giving up (s).")
@@ -208,25 +211,53 @@ def up(nodes, zk, zk_servers, api_url, api_db, listen, tick_ms, plain, record, w
 @click.option("--low", default=75.0, show_default=True, type=Finite(), help="Lowest value the sensor reads.")
 @click.option("--high", default=85.0, show_default=True, type=Finite(),
               help="Highest value the sensor reads (a hot sensor: --low 95 --high 99).")
-def node(node_id, zk, api_url, connect_timeout, truth_dir, low, high, **node):
+@click.pass_context
+def node(ctx, node_id, zk, api_url, connect_timeout, truth_dir, low, high, **node):
     """Run one node in the foreground: join a cluster by hand (a student's
-    laptop), until Ctrl-C.
+    laptop), until Ctrl-C. The cluster's rules (interval, session timeout,
+    API, ...) come from its ZooKeeper; without an ID the node takes the
+    lowest free one. On a ZooKeeper without rules, the first node's
+    options become them.
 
     \b
     Examples:
-      clustersim node 17 --zk 192.168.1.20:41237 --api-url http://192.168.1.20:40511 --interval 2
-      CLUSTERSIM_SECRET=... clustersim node 17 --zk 192.168.1.20:41237
+      CLUSTERSIM_SECRET=Xq3... clustersim node --zk 192.168.1.20:41237
+      clustersim node 17 --zk 192.168.1.20:41237
       clustersim node hot --zk 127.0.0.1:2181 --low 95 --high 99
     """
     if low > high:
         fail(f"--low {low:g} is above --high {high:g}")
+    from cluster_sim.node.join import JoinRefused, cluster_rules, join_hint
+
+    if zk is None:
+        fail(join_hint())
     from cluster_sim.node.main import Node
     from cluster_sim.node.settings import NodeSettings
+    from cluster_sim.rules import ClusterRules
+    from cluster_sim.zkclient import ZkUnreachable
 
-    settings = NodeSettings(node_id=node_id, zk=zk, api_url=api_url, connect_timeout=connect_timeout,
+    settings = NodeSettings(node_id=node_id or "", zk=zk, api_url=api_url, connect_timeout=connect_timeout,
                             truth_dir=truth_dir or _default_truth_dir(), low=low, high=high,
                             **dict(node, secret=node["secret"] or ""))
-    sys.exit(Node(settings).run())
+    values = dict(node, api_url=api_url)
+    # 0 for the history, the outbox bound or the deadline means "derived": whatever the cluster says
+    given = {name: values[name] for name in ClusterRules.NODE_FIELDS
+             if _given(ctx, name) and not (name in _DERIVED_AT_0 and values[name] == 0)}
+    try:
+        rules = cluster_rules(settings, given, connect_timeout)
+    except (JoinRefused, ZkUnreachable) as exc:
+        fail(str(exc))
+    sys.exit(Node(rules.apply(settings)).run())
+
+
+_DERIVED_AT_0 = ("history", "outbox_bound", "round_deadline")
+
+
+def _given(ctx, name):
+    """Did the user type this option (or set its environment variable)? Defaults are the cluster's to fill."""
+    from click.core import ParameterSource
+
+    return ctx.get_parameter_source(name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
 
 
 @main.command(short_help="Run the API receiver alone (GET /nuevo?dato=..., /listar).")

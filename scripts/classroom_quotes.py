@@ -7,7 +7,7 @@ that a Markdown viewer does not show, right before the quote:
     <!--q event leader_elected node=4 epoch=2 failover_ms=15 after=1 how=left-->`leader elected: 4 ...`
     <!--q say fo_kill_soft leader=1-->`Step 1: stop the leader, node 1, gracefully (SIGTERM)`
     <!--q view state_crashed-->`crashed`
-    <!--q event join_command "command=clustersim node <ID> --zk HOST:PORT"-->`students join with: ...`
+    <!--q event join_command "command=clustersim node --zk HOST:PORT"-->`students join with: ...`
     <!--q results failover-->
     ```
     graceful kill (SIGTERM)  15 ms: 1 → 4 (epoch 2)

@@ -27,6 +27,7 @@ import time
 from kazoo.exceptions import ConnectionLoss, KazooException, NodeExistsError, NoNodeError, OperationTimeoutError
 
 from cluster_sim import paths
+from cluster_sim.rules_znode import check_grid, read as read_rules
 from cluster_sim.zkclient import connected_server
 from cluster_sim.node.aggregate import aggregate_round, aggregate_values
 from cluster_sim.node.cache import ReadingsCache
@@ -83,6 +84,11 @@ class Leadership:
 
     # -- the term ---------------------------------------------------------
     def run(self):
+        # never a round on another grid than the cluster's: the node checked its settings
+        # when it joined; a leader checks again before its first round (RulesConflict)
+        rules = read_rules(self.client)
+        if rules is not None:
+            check_grid(rules, self.s)
         try:
             self.cache = ReadingsCache(self.client).start(timeout=0)  # loads in the background
             adopted = self.outbox.load()

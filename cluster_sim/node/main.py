@@ -15,13 +15,17 @@ import signal
 import sys
 import threading
 import time
+from dataclasses import replace
 
 from kazoo.exceptions import KazooException, NoAuthError
 from kazoo.protocol.states import KazooState
 
 from cluster_sim import paths, zkclient
 from cluster_sim.acl import LayoutLocked
+from cluster_sim.rules import ClusterRules, RulesError
+from cluster_sim.rules_znode import RulesConflict, check_grid, establish
 from cluster_sim.node.leader import Leadership
+from cluster_sim.node.free_id import free_id
 from cluster_sim.node.publisher import IdTaken, Publisher
 from cluster_sim.node.sensor import Sensor, uniform_sampler
 from cluster_sim.node.settings import NodeSettings
@@ -42,6 +46,8 @@ class Node:
         self.election = None
         self.term = None
         self.cluster = ""
+        self.rules = None          # the cluster's rules (ClusterRules), read once connected
+        self.exit_code = 0
 
     # -- reporting --------------------------------------------------------
     def report(self, kind, **fields):
@@ -93,21 +99,18 @@ class Node:
         except LayoutLocked as exc:
             self._fail(str(exc), "layout_locked")
             return 2
+        except (RulesConflict, RulesError) as exc:
+            self._fail(str(exc), "rules_conflict")
+            return 2
         finally:
             self._shutdown()
 
     def _run_connected(self) -> int:
         ensure_layout(self.client)
+        self._check_rules()
         self.cluster = cluster_id(self.client)
-        sensor = Sensor(self.s.node_id, self.s.interval, self.s.readings_kept,
-                        sample=uniform_sampler(self.s.low, self.s.high))
-        self.publisher = Publisher(self.client, self.s.node_id, sensor, report=self.report)
-        sensor.on_sample = self.publisher.kick
-        if not self._claim(sensor):
-            self._fail(f"node {self.s.node_id} is already running in this cluster "
-                       f"({paths.reading_path(self.s.node_id)} exists); pick another id", "id_taken")
-            self.publisher.stop()
-            self.publisher = None
+        sensor = self._claimed_sensor()
+        if sensor is None:
             return 2
         if self.s.truth_dir:
             # only once the id is ours: a refused process must not write into the
@@ -132,7 +135,42 @@ class Node:
         while not self.stopping.wait(0.5):
             if self.publisher.taken_over:
                 self.stop("id taken over")
-        return 0
+        return self.exit_code
+
+    def _check_rules(self):
+        """Defence in depth: whoever started us (a student's command line, the supervisor's
+        template), we run on the cluster's grid or not at all. On a bare ZooKeeper the first
+        member's settings become the rules (a loser of that race adopts the winner's)."""
+        proposed = ClusterRules.from_settings(self.s, api_url=self.s.api_url)
+        self.rules = establish(self.client, proposed, given={})
+        check_grid(self.rules, self.s)
+
+    def _claimed_sensor(self):
+        """A sensor whose id is ours in ZooKeeper, or None (refused: said in one line).
+        Without an id we pick the lowest free one, and pick again if another joiner got it first."""
+        picked = not self.s.node_id
+        for _ in range(50):
+            if picked:
+                self.s = replace(self.s, node_id=free_id(self.client))
+            sensor = Sensor(self.s.node_id, self.s.interval, self.s.readings_kept,
+                            sample=uniform_sampler(self.s.low, self.s.high))
+            self.publisher = Publisher(self.client, self.s.node_id, sensor, report=self.report)
+            sensor.on_sample = self.publisher.kick
+            if self._claim(sensor):
+                if picked:
+                    from cluster_sim.supervisor.labels import label
+
+                    self.report("info", code="picked_id", id=self.s.node_id,
+                                text=label("picked_id", self.rules.lang if self.rules else "en", id=self.s.node_id))
+                return sensor
+            self.publisher.stop()
+            self.publisher = None
+            if not picked or self.stopping.is_set():
+                break
+        if not self.stopping.is_set():
+            self._fail(f"node {self.s.node_id} is already running in this cluster "
+                       f"({paths.reading_path(self.s.node_id)} exists); pick another id", "id_taken")
+        return None
 
     def _claim(self, sensor):
         """Take our id; on a restart, wait for a dead predecessor's znode to go.
@@ -265,6 +303,11 @@ class Node:
         try:
             Leadership(self.client, self.s, self.term, self.cluster, self.report,
                        elected_at=elected_at).run()
+        except (RulesConflict, RulesError) as exc:
+            # the rules changed under us, or were never ours: never lead on another grid
+            self._fail(str(exc), "rules_conflict")
+            self.exit_code = 2
+            self.stop("rules")
         except StepDown as exc:
             if not self.stopping.is_set():
                 self.report("step_down", epoch=epoch, code=self._step_down_code(),

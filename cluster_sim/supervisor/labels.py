@@ -32,6 +32,7 @@ LABELS: Dict[str, str] = {
     "uptime": "Uptime",
     "join": "Join",
     "join_line": "Students join with:",
+    "picked_id": "took id {id}: the lowest free one in this cluster",
     "title": "clustersim",
     "up_for": "up {duration}",
     # the leader

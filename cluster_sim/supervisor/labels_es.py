@@ -22,6 +22,7 @@ ES: Dict[str, str] = {
     "uptime": "En marcha",
     "join": "Unirse",
     "join_line": "Los estudiantes se unen con:",
+    "picked_id": "tomó el id {id}: el menor libre de este clúster",
     "title": "clustersim",
     "up_for": "en marcha desde hace {duration}",
     # the leader

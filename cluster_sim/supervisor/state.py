@@ -133,6 +133,7 @@ class ClusterState:
     zk_embedded: bool = False      # ZooKeeper started by `up` (zk-pause, zk-kill apply)
     api_embedded: bool = False     # the API started by `up` (api-stop applies)
     relays: bool = False           # local nodes go through fault relays (partition, slow apply)
+    rules: Optional[Dict[str, Any]] = None   # the cluster's rules (ClusterRules.to_json()), as ZooKeeper holds them
 
     def sorted_nodes(self) -> List[NodeView]:
         """Every row, by id; a local process waiting for an id another one holds comes after it."""
@@ -163,7 +164,8 @@ class ClusterState:
                     api_down_since=_num(data.get("api_down_since")), started_at=_num(data.get("started_at")) or 0.0,
                     interval=_num(data.get("interval")) or 0.0, join_command=_str(data.get("join_command")),
                     web_url=_str(data.get("web_url")),
-                    narration=_str(data.get("narration")), lang=_str(data.get("lang")) or "en")
+                    narration=_str(data.get("narration")), lang=_str(data.get("lang")) or "en",
+                    rules=data.get("rules") if isinstance(data.get("rules"), dict) else None)
         outbox = _dict(data.get("outbox"))
         state.outbox_depth = _int(outbox.get("depth")) or 0
         state.outbox_oldest = _int(outbox.get("oldest_round"))
@@ -238,6 +240,7 @@ class ClusterState:
             "refresh_hz": self.refresh_hz,
             "truth_dir": self.truth_dir,
             "session_timeout": self.session_timeout,
+            "rules": self.rules,
             "zk_embedded": self.zk_embedded,
             "api_embedded": self.api_embedded,
             "relays": self.relays,

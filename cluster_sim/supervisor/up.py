@@ -27,11 +27,12 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, replace
-from typing import Optional
+from typing import Optional, Tuple
 
 from kazoo.exceptions import KazooException
 
 from cluster_sim import zkclient
+from cluster_sim.node.join import join_line
 from cluster_sim.reaper import Reaper
 from cluster_sim.supervisor.state import ClusterState, ZkServerView
 from cluster_sim.supervisor.wording import describe
@@ -63,10 +64,31 @@ class UpOptions:
     round_deadline: float = 0.0    # 0: derived by NodeSettings
     drain_timeout: float = 5.0     # at shutdown, seconds the leader gets to empty the outbox (0: none)
     relays: bool = True            # local nodes reach ZooKeeper and the API through fault relays (partition, slow)
+    # the options the user typed (the CLI knows); None: all of them. On a ZooKeeper that holds
+    # a cluster's rules already, the others are taken from it and these must agree with it
+    given: Optional[Tuple[str, ...]] = None
 
 
 class UpError(RuntimeError):
     """Start-up failed; the message is one line."""
+
+
+_RULED = ("interval", "session_timeout", "history", "outbox_bound", "retry_max", "round_deadline")
+
+
+def _url_host(host):
+    return f"[{host}]" if ":" in host else host
+
+
+def _answers(api_url, timeout=3.0):
+    """Does the API answer its health check? (Any HTTP answer counts: it is there.)"""
+    import requests
+
+    try:
+        requests.get(api_url.rstrip("/") + "/health", timeout=timeout)
+        return True
+    except requests.RequestException:
+        return False
 
 
 def _announce_address(listen):
@@ -109,6 +131,7 @@ class Cluster:
         self._poll_stop = threading.Event()
         self.skip_drain = threading.Event()   # a second Ctrl-C during the shutdown drain
         self.leftover = None                  # RoundsSaved / OutboxUnread: rounds left undelivered
+        self.rules = None                     # the cluster's rules (ClusterRules), once established
 
     # -- start ------------------------------------------------------------
     def start(self):
@@ -137,6 +160,7 @@ class Cluster:
             shutil.rmtree(self.truth_dir, ignore_errors=True)
         self._start_zookeeper()
         self._start_api()
+        self._establish_rules()
         self._start_supervision()
 
     def _submit(self, request, reply):
@@ -151,6 +175,7 @@ class Cluster:
         o = self.o
         if o.zk:
             self.hosts = o.zk
+            self._adopt_rules()   # before our session opens: it asks for the cluster's session timeout
         else:
             self.zk = ZooKeeperCluster(size=o.zk_servers, listen=o.listen, tick_ms=o.tick_ms, reaper=self.reaper)
             self.zk.start()
@@ -174,6 +199,80 @@ class Cluster:
         except LayoutLocked as exc:
             raise UpError(str(exc)) from None
 
+    # -- the cluster's rules ----------------------------------------------
+    def _given(self, name):
+        return self.o.given is None or name in self.o.given
+
+    def _adopt_rules(self):
+        """`up --zk` on a cluster that has rules: what the user did not type is the cluster's;
+        what they typed must agree with it (else one line, and the way out)."""
+        from cluster_sim.rules import RulesError
+        from cluster_sim.rules_znode import read, refusal
+
+        o = self.o
+        try:
+            reader = zkclient.connect(self.hosts, connect_timeout=10.0)
+        except zkclient.ZkUnreachable as exc:
+            raise UpError(str(exc)) from None
+        try:
+            found = read(reader)
+        except RulesError as exc:
+            raise UpError(str(exc)) from None
+        except KazooException as exc:
+            raise UpError(f"could not read the cluster's rules at {self.hosts}: {type(exc).__name__}") from None
+        finally:
+            zkclient.close(reader)
+        if found is None:
+            return                # a bare ZooKeeper: our options become its rules
+        fresh = f"leave it out (the cluster sets it), or start a new cluster: --zk {self.hosts.split('/')[0]}/NAME"
+        given = {name: getattr(o, name) for name in _RULED
+                 if self._given(name) and not (name in ("history", "outbox_bound", "round_deadline")
+                                               and getattr(o, name) == 0)}
+        if o.api_url and self._given("api_url"):
+            given["api_url"] = o.api_url
+        found_wrong = found.contradictions(given)
+        if found_wrong:
+            raise UpError(refusal(found_wrong[0], fresh))
+        if found.secret_required and not o.secret:
+            raise UpError("this cluster requires its secret: --secret or CLUSTERSIM_SECRET")
+        if o.secret and not found.secret_required:
+            if self._given("secret"):
+                raise UpError(f"this cluster is open (no secret): leave --secret out, or start a new cluster: "
+                              f"--zk {self.hosts.split('/')[0]}/NAME")
+            o.secret = ""         # the one we made for --listen: this cluster was made open
+        o.interval, o.session_timeout = found.interval, found.session_timeout
+        o.history, o.outbox_bound, o.retry_max = found.history, found.outbox_bound, found.retry_max
+        o.round_deadline = found.round_deadline
+        if not o.api_url:
+            if not _answers(found.api_url):
+                # most likely the embedded API of an earlier `up` on this ZooKeeper, gone with it:
+                # rounds would go nowhere, and the rules name no other API
+                raise UpError(f"the cluster's API {found.api_url} does not answer (an earlier `up` that served "
+                              f"it has stopped?): start it again, or start a new cluster: "
+                              f"--zk {self.hosts.split('/')[0]}/NAME")
+            o.api_url = found.api_url     # the cluster's API, not one of ours
+        if not self._given("lang"):
+            o.lang = found.lang
+
+    def _establish_rules(self):
+        """Write the rules (a fresh cluster) or check ours against them (a race lost to another `up`)."""
+        from cluster_sim.node.settings import NodeSettings
+        from cluster_sim.rules import ClusterRules, RulesError
+        from cluster_sim.rules_znode import RulesConflict, establish
+
+        o = self.o
+        mine = NodeSettings(node_id="", interval=o.interval, session_timeout=o.session_timeout,
+                            history=o.history, outbox_bound=o.outbox_bound, retry_max=o.retry_max,
+                            round_deadline=o.round_deadline, secret=o.secret)
+        proposed = ClusterRules.from_settings(mine, api_url=self.api_url, lang=o.lang)
+        given = {name: getattr(proposed, name) for name in ClusterRules.NODE_FIELDS}
+        try:
+            self.rules = establish(self.client, proposed, given)
+        except (RulesConflict, RulesError) as exc:
+            raise UpError(str(exc)) from None
+        except KazooException as exc:
+            raise UpError(f"could not write the cluster's rules: {type(exc).__name__}") from None
+
     def _start_api(self):
         o = self.o
         if o.api_url:
@@ -182,13 +281,15 @@ class Cluster:
         from cluster_sim.api.service import ApiService
 
         db = o.api_db or os.path.join(self.workdir, "api.db")
-        host = "0.0.0.0" if o.listen in ("0.0.0.0", "::") else "127.0.0.1"
+        wildcard = o.listen in ("0.0.0.0", "::")
+        # on the address ZooKeeper listens on: the one students were told to reach
+        host = "0.0.0.0" if wildcard else "127.0.0.1" if o.listen == "localhost" else o.listen
         from cluster_sim.secret import api_token
 
         self.api = ApiService(db, host=host, token=api_token(o.secret) if o.secret else None)
         self.api.start()
-        shown = _announce_address(o.listen) if host == "0.0.0.0" else "127.0.0.1"
-        self.api_url = f"http://{shown}:{self.api.port}"
+        shown = _announce_address(o.listen) if wildcard else host
+        self.api_url = f"http://{_url_host(shown)}:{self.api.port}"
 
     def _start_supervision(self):
         from cluster_sim.node.settings import NodeSettings
@@ -202,17 +303,16 @@ class Cluster:
         from cluster_sim.supervisor.process import Spawner
 
         o = self.o
+        rules = self.rules
         now = time.time()
+        # the supervisor's own idea of the grid is the cluster's, not its command line's
         state = ClusterState(name=o.name, zk=self.hosts, api_url=self.api_url, started_at=now, lang=o.lang,
-                             truth_dir=self.truth_dir, interval=o.interval, session_timeout=o.session_timeout,
+                             truth_dir=self.truth_dir, interval=rules.interval,
+                             session_timeout=rules.session_timeout, rules=rules.to_json(),
                              zk_embedded=self.zk is not None, api_embedded=self.api is not None)
         join = None
-        if o.listen not in ("127.0.0.1", "localhost"):
-            address = _announce_address(o.listen)
-            port = self.hosts.rsplit(":", 1)[-1] if self.zk is not None and o.zk_servers == 1 else None
-            zk_for_students = f"{address}:{port}" if port else self.hosts
-            join = (f"CLUSTERSIM_SECRET={o.secret} clustersim node <ID> --zk {zk_for_students} "
-                    f"--api-url {self.api_url} --interval {o.interval:g}")
+        if o.listen not in ("127.0.0.1", "localhost", "::1"):
+            join = join_line(self._zk_for_students(), o.secret)
         if self.zk is not None:
             state.zk_servers = [ZkServerView(index=s.index, address=s.address, pid=s.pid)
                                 for s in self.zk.servers]
@@ -239,13 +339,9 @@ class Cluster:
                 raise UpError(str(exc)) from None
             state.relays = True
 
-        # every node runs with the same settings; each gets a copy with its own id
-        template = NodeSettings(
-            node_id="", zk=self.hosts, api_url=self.api_url, interval=o.interval,
-            session_timeout=o.session_timeout, history=o.history, outbox_bound=o.outbox_bound,
-            retry_max=o.retry_max, secret=o.secret, unsafe=o.unsafe,
-            round_deadline=o.round_deadline, truth_dir=self.truth_dir,
-        )
+        # every node runs on the cluster's rules; each gets a copy with its own id
+        template = rules.apply(NodeSettings(node_id="", zk=self.hosts, secret=o.secret, unsafe=o.unsafe,
+                                            truth_dir=self.truth_dir))
 
         def settings(node_id, wait_for_id=0.0):
             # a local node talks to ZooKeeper and the API through its own relays, so that
@@ -256,7 +352,7 @@ class Cluster:
                 zk, api_url = routes.zk, routes.api_url
             return replace(template, node_id=node_id, zk=zk, api_url=api_url, wait_for_id=wait_for_id)
 
-        model = Model(state, interval=o.interval, session_timeout=o.session_timeout, unsafe=o.unsafe)
+        model = Model(state, interval=rules.interval, session_timeout=rules.session_timeout, unsafe=o.unsafe)
         listeners.extend(self._web_listeners())
         if self.exporter is not None:
             listeners.append(self.exporter)
@@ -274,8 +370,8 @@ class Cluster:
             self._zk_poller = threading.Thread(target=self._poll_zk_servers, daemon=True, name="zk-modes")
             self._zk_poller.start()
         self.manager.announce(ev.ClusterStarted(now, name=o.name, zk=self.hosts, api_url=self.api_url,
-                                                nodes=o.nodes, interval=o.interval,
-                                                session_timeout=o.session_timeout))
+                                                nodes=o.nodes, interval=rules.interval,
+                                                session_timeout=rules.session_timeout))
         if join:
             self.manager.announce(ev.JoinCommand(now, command=join))
         if self.web is not None:
@@ -283,6 +379,14 @@ class Cluster:
         if not o.secret:
             self.manager.announce(ev.ClusterOpen(now))
         self.manager.post(SpawnNodes(tuple(str(i) for i in range(1, o.nodes + 1))))
+
+    def _zk_for_students(self):
+        """ZooKeeper as a student's machine reaches it: an embedded server by the address we
+        listen on (the outgoing interface's for a wildcard), a given one as it was given."""
+        if self.zk is None:
+            return self.hosts
+        address = _url_host(_announce_address(self.o.listen))
+        return ",".join(f"{address}:{server.rsplit(':', 1)[-1]}" for server in self.hosts.split(","))
 
     def _web_listeners(self):
         """The web view (`--web`) and the recording (`--record`, the same page with the
