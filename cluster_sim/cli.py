@@ -226,7 +226,8 @@ def node(node_id, zk, api_url, connect_timeout, truth_dir, low, high, **node):
     settings = NodeSettings(node_id=node_id, zk=zk, api_url=api_url, connect_timeout=connect_timeout,
                             truth_dir=truth_dir or _default_truth_dir(), low=low, high=high,
                             **dict(node, secret=node["secret"] or ""))
-    sys.exit(Node(settings).run())
+    # a student's terminal gets the live view; a pipe or a file, plain lines
+    sys.exit(Node(settings, live=sys.stdout.isatty()).run())
 
 
 @main.command(short_help="Run the API receiver alone (GET /nuevo?dato=..., /listar).")

@@ -21,16 +21,22 @@ from kazoo.protocol.states import KazooState
 
 from cluster_sim import paths, zkclient
 from cluster_sim.acl import LayoutLocked
+from cluster_sim.node import say
 from cluster_sim.node.leader import Leadership
 from cluster_sim.node.publisher import IdTaken, Publisher
+from cluster_sim.node.reach import ApiReach
 from cluster_sim.node.sensor import Sensor, uniform_sampler
 from cluster_sim.node.settings import NodeSettings
 from cluster_sim.node.term import StepDown, Term, claim_epoch, cluster_id, ensure_layout
 
 
 class Node:
-    def __init__(self, settings: NodeSettings, events=None, alive=None, out=None):
+    def __init__(self, settings: NodeSettings, events=None, alive=None, out=None, live=False):
         self.s = settings
+        self.live = live and events is None   # a student's terminal: the live view (node/live.py)
+        self.screen = None
+        self.reach = None  # reach.ApiReach: can this node reach the API it would deliver to
+        self.lang = "en"   # the cluster's (rules.lang), for the lines a student reads
         self.events = events
         self.alive = alive
         self.out = out or sys.stdout
@@ -62,6 +68,8 @@ class Node:
             lines = [f"[node {self.s.node_id}] leader, epoch {f['epoch']}"]
         elif kind == "delivered":
             return
+        elif say.line(kind, f, self.lang) is not None:
+            lines = [f"[node {self.s.node_id}] {say.line(kind, f, self.lang)}"]
         else:
             detail = f.get("text") or " ".join(f"{k}={v}" for k, v in f.items())
             lines = [f"[node {self.s.node_id}] {kind}: {detail}"]
@@ -99,6 +107,7 @@ class Node:
     def _run_connected(self) -> int:
         ensure_layout(self.client)
         self.cluster = cluster_id(self.client)
+        self.lang = say.cluster_lang(self.client)
         sensor = Sensor(self.s.node_id, self.s.interval, self.s.readings_kept,
                         sample=uniform_sampler(self.s.low, self.s.high))
         self.publisher = Publisher(self.client, self.s.node_id, sensor, report=self.report)
@@ -125,10 +134,18 @@ class Node:
             # the first CONNECTED came before our listener: say it, or the table's
             # connection column stays blank until something changes
             self.report("connection", state="CONNECTED")
+        self.reach = ApiReach(self.s.api_url, on_change=self.publisher.refresh)
+        self.publisher.reach = self.reach
         self.sensor.start()
         self.publisher.start()
+        self.reach.start()
         elector = threading.Thread(target=self._elect, daemon=True, name="election")
         elector.start()
+        if self.live:
+            from cluster_sim.node.live import LiveScreen
+
+            self.screen = LiveScreen(self)
+            self.screen.start()
         while not self.stopping.wait(0.5):
             if self.publisher.taken_over:
                 self.stop("id taken over")
@@ -206,6 +223,10 @@ class Node:
         self.stop("supervisor gone")
 
     def _shutdown(self):
+        if self.screen is not None:
+            self.screen.stop()
+        if self.reach is not None:
+            self.reach.stop()
         if self.term is not None:
             self.term.end("shutting down")
         if self.election is not None:
@@ -264,7 +285,7 @@ class Node:
             return
         try:
             Leadership(self.client, self.s, self.term, self.cluster, self.report,
-                       elected_at=elected_at).run()
+                       elected_at=elected_at, reach=self.reach).run()
         except StepDown as exc:
             if not self.stopping.is_set():
                 self.report("step_down", epoch=epoch, code=self._step_down_code(),

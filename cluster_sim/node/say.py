@@ -1,0 +1,40 @@
+"""A node's own reports as the lines a student reads in its plain output (not a terminal).
+
+    line("api_down", {"url": "http://localhost:8080", "since": t, "error": "ConnectionError"}, "es")
+    # "no se puede acceder a la API en http://localhost:8080 desde las 14:02:07 (ConnectionError); ..."
+    line("started", {"host": "lab-3"})      # None: no sentence of its own (the caller prints it raw)
+    cluster_lang(client)                     # "es": the cluster's rules say so ("en" without rules)
+
+Words come from supervisor/labels*.py, in the cluster's language (rules.lang). The
+original design's "I'm the leader" / "Media:" lines are not here: they stay as they were.
+"""
+
+import json
+from typing import Any, Mapping, Optional
+
+from kazoo.exceptions import KazooException
+
+from cluster_sim import paths
+from cluster_sim.lang import hhmmss
+from cluster_sim.supervisor.labels import label, plural
+
+
+def cluster_lang(client: Any) -> str:
+    """rules.lang from /clustersim/rules when the cluster has rules, else English."""
+    try:
+        data, _ = client.get(paths.RULES)
+        lang = json.loads(data.decode()).get("lang")
+    except (KazooException, ValueError, UnicodeDecodeError, AttributeError):
+        return "en"
+    return lang if lang in ("en", "es") else "en"
+
+
+def line(kind: str, fields: Mapping[str, Any], lang: str = "en") -> Optional[str]:
+    """The sentence for a report of `kind`, or None when it has none here."""
+    url = str(fields.get("url") or "?")
+    if kind == "api_down":
+        return label("say_api_down", lang, url=url, time=hhmmss(fields.get("since")),
+                     error=str(fields.get("error") or "?"))
+    if kind == "api_back":
+        return label("say_api_back", lang, url=url, rounds=plural("say_rounds", fields.get("delivered"), lang))
+    return None
