@@ -81,3 +81,28 @@ def test_a_leader_that_cannot_reach_the_api_is_named_and_its_recovery_too(start_
             student.wait(10)
         log.close()
         store.close()
+
+
+def test_a_students_terminal_shows_the_live_view_in_the_clusters_language(zk_hosts, zk_client, tmp_path):
+    from terminal import Terminal
+
+    from cluster_sim import paths
+    from cluster_sim.node.settings import NodeSettings
+    from cluster_sim.rules import ClusterRules
+
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    settings = NodeSettings(node_id="", zk=zk_hosts, api_url=nowhere, interval=INTERVAL,
+                            session_timeout=SESSION_TIMEOUT)
+    zk_client.create(paths.RULES, ClusterRules.from_settings(settings, api_url=nowhere, lang="es").to_bytes(),
+                     makepath=True)
+    with Terminal.clustersim("node", "7", "--zk", zk_hosts, "--api-url", nowhere, "--interval", INTERVAL,
+                             "--session-timeout", SESSION_TIMEOUT, "--truth-dir", tmp_path / "truth",
+                             cols=140, rows=30) as term:
+        # the only node leads; its deliveries fail: its own screen says so, in Spanish
+        screen = term.wait_for(lambda s: "no puede acceder a la API" in s and "LÍDER (época" in s and s, 30,
+                               "the live view naming the failure")
+        assert "clustersim · nodo 7" in screen and f"en {nowhere}" in screen and "lectura " in screen
+        # the original's lines still print, above the view
+        term.wait_for(lambda s: "I'm the leader: (id = 7)" in s and "Media: " in s, 20, "the original's lines")
+        term.interrupt()
+        assert term.wait_exit(20) == 0

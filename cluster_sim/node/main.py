@@ -64,15 +64,13 @@ class Node:
             # the original design's lines, unchanged
             lines = [f"I'm the leader: (id = {self.s.node_id})",
                      f"Media: {f['mean']}" if f.get("count") else f"Media: - (round {f['round']}: no readings)"]
-        elif kind == "leader":
-            lines = [f"[node {self.s.node_id}] leader, epoch {f['epoch']}"]
         elif kind == "delivered":
             return
         elif say.line(kind, f, self.lang) is not None:
-            lines = [f"[node {self.s.node_id}] {say.line(kind, f, self.lang)}"]
+            lines = [f"{say.prefix(self.s.node_id, self.lang)} {say.line(kind, f, self.lang)}"]
         else:
             detail = f.get("text") or " ".join(f"{k}={v}" for k, v in f.items())
-            lines = [f"[node {self.s.node_id}] {kind}: {detail}"]
+            lines = [f"{say.prefix(self.s.node_id, self.lang)} {kind}: {detail}"]
         try:
             self.out.write("\n".join(lines) + "\n")
             self.out.flush()

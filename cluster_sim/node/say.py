@@ -2,7 +2,7 @@
 
     line("api_down", {"url": "http://localhost:8080", "since": t, "error": "ConnectionError"}, "es")
     # "no se puede acceder a la API en http://localhost:8080 desde las 14:02:07 (ConnectionError); ..."
-    line("started", {"host": "lab-3"})      # None: no sentence of its own (the caller prints it raw)
+    line("warn", {"text": "..."})           # None: no sentence of its own (the caller prints its text)
     cluster_lang(client)                     # "es": the cluster's rules say so ("en" without rules)
 
 Words come from supervisor/labels*.py, in the cluster's language (rules.lang). The
@@ -37,4 +37,17 @@ def line(kind: str, fields: Mapping[str, Any], lang: str = "en") -> Optional[str
                      error=str(fields.get("error") or "?"))
     if kind == "api_back":
         return label("say_api_back", lang, url=url, rounds=plural("say_rounds", fields.get("delivered"), lang))
+    if kind == "started":
+        return label("say_started", lang, host=fields.get("host") or "?", zk=fields.get("zk") or "?")
+    if kind == "connection":
+        return label("say_connection", lang, state=fields.get("state") or "?")
+    if kind == "leader":
+        return label("say_leader", lang, epoch=fields.get("epoch"))
+    if kind == "stopped":
+        return label("say_stopped", lang, reason=fields.get("reason") or "?")
     return None
+
+
+def prefix(node_id: str, lang: str = "en") -> str:
+    """"[node 7]": what starts each of a node's own lines."""
+    return label("say_node", lang, id=node_id)
