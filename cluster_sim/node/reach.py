@@ -18,7 +18,7 @@ import threading
 import time
 from typing import Callable, Optional
 
-PERIOD = 3.0            # seconds between probes
+PERIOD = 5.0            # seconds between probes (a class of 100 nodes: 20 small requests a second)
 TIMEOUT = (1.5, 2.0)    # connect, read: a firewall that drops packets costs at most this
 
 
@@ -62,10 +62,14 @@ class ApiReach(threading.Thread):
         self._told_at = told    # a probe does not stand in for a delivery
 
     def run(self) -> None:
+        import random
+
+        # a first probe soon, at a random moment: nodes started together do not probe together
+        self._stop.wait(random.uniform(0.2, 1.0))
         while not self._stop.is_set():
             if self.clock() - self._told_at >= self.period:
                 self.probe()
-            self._stop.wait(self.period)
+            self._stop.wait(self.period * random.uniform(0.8, 1.2))
 
     def stop(self) -> None:
         self._stop.set()
