@@ -66,11 +66,13 @@ class Node:
                      f"Media: {f['mean']}" if f.get("count") else f"Media: - (round {f['round']}: no readings)"]
         elif kind == "delivered":
             return
-        elif say.line(kind, f, self.lang) is not None:
-            lines = [f"{say.prefix(self.s.node_id, self.lang)} {say.line(kind, f, self.lang)}"]
         else:
-            detail = f.get("text") or " ".join(f"{k}={v}" for k, v in f.items())
-            lines = [f"{say.prefix(self.s.node_id, self.lang)} {kind}: {detail}"]
+            # worded for people in the cluster's language where say.py has the words; else the
+            # node's own text (or its fields)
+            worded = say.line(kind, f, self.lang)
+            if worded is None:
+                worded = f"{kind}: " + (f.get("text") or " ".join(f"{k}={v}" for k, v in f.items()))
+            lines = [f"{say.prefix(self.s.node_id, self.lang)} {worded}"]
         try:
             self.out.write("\n".join(lines) + "\n")
             self.out.flush()
