@@ -247,7 +247,8 @@ def node(ctx, node_id, zk, api_url, connect_timeout, truth_dir, low, high, **nod
         rules = cluster_rules(settings, given, connect_timeout)
     except (JoinRefused, ZkUnreachable) as exc:
         fail(str(exc))
-    sys.exit(Node(rules.apply(settings)).run())
+    # a student's terminal gets the live view; a pipe or a file, plain lines
+    sys.exit(Node(rules.apply(settings), live=sys.stdout.isatty()).run())
 
 
 _DERIVED_AT_0 = ("history", "outbox_bound", "round_deadline")

@@ -13,8 +13,9 @@ Everything clustersim adds lives under /clustersim::
                                API shared by several clusters keeps them apart
     /clustersim/epoch          persistent: the fencing token; each new
                                leadership bumps it with a versioned set
-    /clustersim/leader         ephemeral: {id, epoch, since, host, pid} of the
-                               node that currently acts as leader
+    /clustersim/leader         ephemeral: {id, epoch, since, host, pid, ...} of the
+                               node that currently acts as leader, with its delivery
+                               state (api_ok, api_down_since, api_url, api_error)
     /clustersim/last_round     persistent: the last round the leader put in the
                                outbox (the watermark a new leader resumes from)
     /clustersim/outbox/r{ROUND:012d}
@@ -27,7 +28,8 @@ Everything clustersim adds lives under /clustersim::
                                clustersim member takes them from here
     /clustersim/history/app{ID}
                                persistent: a clustersim node's recent samples
-                               {"session", "seq", "history": [[seq, ts, value], ...]},
+                               {"session", "seq", "history": [[seq, ts, value], ...],
+                               "api_ok", "api_url"} (whether it reaches its API),
                                written in the same transaction as its
                                /mediciones/app{ID} (which holds only the latest
                                value as a bare number, what the original reads).

@@ -13,7 +13,10 @@ def test_api_outage_and_a_leader_crash_lose_nothing(start_up, zk_hosts):
     assert up.cli("api-stop").returncode == 0
     wait_until(lambda: up.status()["outbox"]["depth"] >= 3, 20, "rounds waiting in the outbox")
     wait_until(lambda: up.events("api_down"), 10, "the outage event")
-    assert re.search(r"API unreachable since \d\d:\d\d:\d\d \(.+\): rounds wait in the outbox", up.output())
+    down = up.events("api_down")[0]
+    assert down.node == first and down.url == up.status()["api_url"]
+    assert re.search(rf"leader {first} cannot reach the API at {re.escape(down.url)} since \d\d:\d\d:\d\d "
+                     r"\(.+\); rounds wait in its outbox", up.output())
     # the leader dies during the outage, its outbox stays in ZooKeeper
     assert up.cli("kill", first, "--hard").returncode == 0
     wait_until(lambda: up.status()["leader"] not in (None, first), SESSION_TIMEOUT + 15, "a new leader")

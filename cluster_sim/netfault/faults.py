@@ -247,6 +247,15 @@ class NetFaults:
         For showing which server a node talks to (`zkclient.connected_server`)."""
         return self._targets.get(address, address) if address else address
 
+    def real_url(self, url: Optional[str]) -> Optional[str]:
+        """The API URL a relay's URL stands for (what a local leader delivers to, as the
+        teacher knows it); others unchanged."""
+        if not url:
+            return url
+        parts = urlsplit(url)
+        real = self._targets.get(parts.netloc)
+        return url if real is None else urlunsplit((parts.scheme, real, parts.path, parts.query, parts.fragment))
+
     # -- faults ----------------------------------------------------------------------
     def _node(self, node: str) -> _NodeRelays:
         known = self._nodes.get(node)

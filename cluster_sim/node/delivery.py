@@ -57,12 +57,16 @@ def delivery_params(agg: Aggregate, epoch: int, node_id: str, cluster: str) -> d
 
 class Sender(threading.Thread):
     def __init__(self, client, term, outbox, api_url, node_id, cluster, report,
-                 retry_max=30.0, clock=time.time, rng=None, secret=""):
+                 retry_max=30.0, clock=time.time, rng=None, secret="", on_outcome=None):
         super().__init__(name=f"sender-{node_id}", daemon=True)
         self.client = client
         self.term = term
         self.outbox = outbox
-        self.url = api_url.rstrip("/") + "/nuevo"
+        self.api_url = api_url.rstrip("/")
+        self.url = self.api_url + "/nuevo"
+        # called with (ok, error) after every delivery attempt that reached a verdict on the
+        # API's reachability: the node's reach and the leader znode say it at once
+        self.on_outcome = on_outcome
         self.node_id = node_id
         self.cluster = cluster
         self.report = report
@@ -70,6 +74,7 @@ class Sender(threading.Thread):
         self.clock = clock
         self.rng = rng or random.Random()
         self.api_ok = None
+        self.error = ""       # why the last delivery failed, while it cannot deliver
         self.down_since = None
         self.delivered = 0
         self.last_delivered = None  # (round, mean, count)
@@ -161,11 +166,13 @@ class Sender(threading.Thread):
         self._attempt = 0
         if self.api_ok is False:
             self._recovered = 0
-        self.api_ok = True
+        self.api_ok, self.error = True, ""
+        if self.on_outcome is not None:
+            self.on_outcome(True, "")
         if self._recovered is not None:
             self._recovered += 1
             if self.outbox.depth() == 0:
-                self.report("api_back", delivered=self._recovered, since=self.down_since)
+                self.report("api_back", delivered=self._recovered, since=self.down_since, url=self.api_url)
                 self._recovered = None
                 self.down_since = None
         self.report("delivered", round=agg.round, mean=agg.mean, count=agg.count, epoch=self.term.epoch)
@@ -182,10 +189,12 @@ class Sender(threading.Thread):
 
     def _failed(self, why):
         if self.api_ok is not False:
-            self.api_ok = False
+            self.api_ok, self.error = False, why
             self.down_since = self.down_since or self.clock()
             self._recovered = None
-            self.report("api_down", since=self.down_since, error=why)
+            self.report("api_down", since=self.down_since, error=why, url=self.api_url)
+        if self.on_outcome is not None:
+            self.on_outcome(False, why)
         self._attempt += 1
         delay = min(self.retry_max, BASE_BACKOFF * (2 ** min(self._attempt, 20)))
         self.term.ended.wait(delay * self.rng.uniform(0.5, 1.0))

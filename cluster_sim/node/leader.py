@@ -22,6 +22,7 @@ import json
 import math
 import os
 import socket
+import threading
 import time
 
 from kazoo.exceptions import ConnectionLoss, KazooException, NodeExistsError, NoNodeError, OperationTimeoutError
@@ -64,8 +65,11 @@ def read_watermark(client):
 
 
 class Leadership:
-    def __init__(self, client, settings, term, cluster, report, elected_at=None, clock=time.time):
+    def __init__(self, client, settings, term, cluster, report, elected_at=None, clock=time.time, reach=None):
         self.client = client
+        self.reach = reach  # reach.ApiReach: what the deliveries find, this node knows
+        self._said_api = (None, None)  # the API state the leader znode last said (ok, since)
+        self._znode_lock = threading.Lock()  # the round loop and the sender both rewrite the leader znode
         self.s = settings
         self.term = term
         self.cluster = cluster
@@ -107,6 +111,7 @@ class Leadership:
             self.sender = Sender(
                 self.client, self.term, self.outbox, self.s.api_url, self.s.node_id,
                 self.cluster, self.report, retry_max=self.s.retry_max, secret=self.s.secret,
+                on_outcome=self._delivery_outcome,
             )
             self.sender.start()
             self._rounds(watermark)
@@ -140,6 +145,23 @@ class Leadership:
         except KazooException:
             pass  # gone with our session anyway: it is ephemeral
 
+    def _delivery_outcome(self, ok, error):
+        """Called by the sender after each attempt: when whether it can deliver changed, the
+        leader znode says so now, not at the next round (the teacher's screen names a leader
+        that cannot deliver within a moment of its first failure)."""
+        if self.reach is not None:
+            self.reach.observe(ok, error)
+        sender = self.sender
+        if sender is None or (sender.api_ok, sender.down_since) == self._said_api:
+            return
+        try:
+            with self._znode_lock:
+                txn = self.term.transaction()
+                txn.set_data(paths.LEADER, self._info())
+                self.term.commit(txn)
+        except KazooException:
+            pass  # disconnected: the next round's commit says it
+
     def _info(self, pending=None):
         sender = self.sender
         oldest = self.outbox.oldest()
@@ -157,6 +179,8 @@ class Leadership:
             "dropped": self.dropped,
             "api_ok": None if sender is None else sender.api_ok,
             "api_down_since": None if sender is None else sender.down_since,
+            "api_url": self.s.api_url.rstrip("/"),     # where it delivers (a student can act on it)
+            "api_error": "" if sender is None else sender.error,
             "delivered": None if sender is None else sender.delivered,
             "zk_server": connected_server(self.client),
         }
@@ -164,6 +188,8 @@ class Leadership:
             info["waiting"] = {"round": self.waiting[0], "for": list(self.waiting[1])}
         if self.last is not None:
             info.update(round=self.last.round, mean=self.last.mean, count=self.last.count)
+        if sender is not None:
+            self._said_api = (sender.api_ok, sender.down_since)
         if sender is not None and sender.last_delivered:
             info.update(delivered_round=sender.last_delivered[0], delivered_mean=sender.last_delivered[1],
                         delivered_count=sender.last_delivered[2])
@@ -246,9 +272,10 @@ class Leadership:
         if waiting == self.waiting:
             return
         self.waiting = waiting
-        txn = self.term.transaction()
-        txn.set_data(paths.LEADER, self._info())
-        self.term.commit(txn)
+        with self._znode_lock:
+            txn = self.term.transaction()
+            txn.set_data(paths.LEADER, self._info())
+            self.term.commit(txn)
 
     def _prune_histories(self, view):
         """Delete the history znodes of nodes long gone (they are persistent, so that
@@ -311,12 +338,13 @@ class Leadership:
 
     def _commit(self, agg):
         self.last = agg
-        txn = self.term.transaction()
-        dropped = self.outbox.add_to(txn, agg)
-        watermark = {"round": agg.round, "epoch": self.term.epoch, "dropped": self.dropped + len(dropped)}
-        txn.set_data(paths.LAST_ROUND, json.dumps(watermark).encode())
-        txn.set_data(paths.LEADER, self._info(pending=agg.round))
-        results = self.term.commit(txn)
+        with self._znode_lock:
+            txn = self.term.transaction()
+            dropped = self.outbox.add_to(txn, agg)
+            watermark = {"round": agg.round, "epoch": self.term.epoch, "dropped": self.dropped + len(dropped)}
+            txn.set_data(paths.LAST_ROUND, json.dumps(watermark).encode())
+            txn.set_data(paths.LEADER, self._info(pending=agg.round))
+            results = self.term.commit(txn)
         failed = [r for r in results if isinstance(r, Exception)]
         if failed:
             if isinstance(results[2], NodeExistsError):

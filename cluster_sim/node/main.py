@@ -22,19 +22,25 @@ from kazoo.protocol.states import KazooState
 
 from cluster_sim import paths, zkclient
 from cluster_sim.acl import LayoutLocked
+from cluster_sim.node import say
 from cluster_sim.rules import ClusterRules, RulesError
 from cluster_sim.rules_znode import RulesConflict, check_grid, establish
 from cluster_sim.node.leader import Leadership
 from cluster_sim.node.free_id import free_id
 from cluster_sim.node.publisher import IdTaken, Publisher
+from cluster_sim.node.reach import ApiReach
 from cluster_sim.node.sensor import Sensor, uniform_sampler
 from cluster_sim.node.settings import NodeSettings
 from cluster_sim.node.term import StepDown, Term, claim_epoch, cluster_id, ensure_layout
 
 
 class Node:
-    def __init__(self, settings: NodeSettings, events=None, alive=None, out=None):
+    def __init__(self, settings: NodeSettings, events=None, alive=None, out=None, live=False):
         self.s = settings
+        self.live = live and events is None   # a student's terminal: the live view (node/live.py)
+        self.screen = None
+        self.reach = None  # reach.ApiReach: can this node reach the API it would deliver to
+        self.lang = "en"   # the cluster's (rules.lang), for the lines a student reads
         self.events = events
         self.alive = alive
         self.out = out or sys.stdout
@@ -64,13 +70,15 @@ class Node:
             # the original design's lines, unchanged
             lines = [f"I'm the leader: (id = {self.s.node_id})",
                      f"Media: {f['mean']}" if f.get("count") else f"Media: - (round {f['round']}: no readings)"]
-        elif kind == "leader":
-            lines = [f"[node {self.s.node_id}] leader, epoch {f['epoch']}"]
         elif kind == "delivered":
             return
         else:
-            detail = f.get("text") or " ".join(f"{k}={v}" for k, v in f.items())
-            lines = [f"[node {self.s.node_id}] {kind}: {detail}"]
+            # worded for people in the cluster's language where say.py has the words; else the
+            # node's own text (or its fields)
+            worded = say.line(kind, f, self.lang)
+            if worded is None:
+                worded = f"{kind}: " + (f.get("text") or " ".join(f"{k}={v}" for k, v in f.items()))
+            lines = [f"{say.prefix(self.s.node_id, self.lang)} {worded}"]
         try:
             self.out.write("\n".join(lines) + "\n")
             self.out.flush()
@@ -128,10 +136,18 @@ class Node:
             # the first CONNECTED came before our listener: say it, or the table's
             # connection column stays blank until something changes
             self.report("connection", state="CONNECTED")
+        self.reach = ApiReach(self.s.api_url, on_change=self.publisher.refresh)
+        self.publisher.reach = self.reach
         self.sensor.start()
         self.publisher.start()
+        self.reach.start()
         elector = threading.Thread(target=self._elect, daemon=True, name="election")
         elector.start()
+        if self.live:
+            from cluster_sim.node.live import LiveScreen
+
+            self.screen = LiveScreen(self)
+            self.screen.start()
         while not self.stopping.wait(0.5):
             if self.publisher.taken_over:
                 self.stop("id taken over")
@@ -144,6 +160,7 @@ class Node:
         proposed = ClusterRules.from_settings(self.s, api_url=self.s.api_url)
         self.rules = establish(self.client, proposed, given={})
         check_grid(self.rules, self.s)
+        self.lang = self.rules.lang   # the lines a student reads speak the cluster's language
 
     def _claimed_sensor(self):
         """A sensor whose id is ours in ZooKeeper, or None (refused: said in one line).
@@ -161,7 +178,7 @@ class Node:
                     from cluster_sim.supervisor.labels import label
 
                     self.report("info", code="picked_id", id=self.s.node_id,
-                                text=label("picked_id", self.rules.lang if self.rules else "en", id=self.s.node_id))
+                                text=label("picked_id", self.lang, id=self.s.node_id))
                 return sensor
             self.publisher.stop()
             self.publisher = None
@@ -244,6 +261,10 @@ class Node:
         self.stop("supervisor gone")
 
     def _shutdown(self):
+        if self.screen is not None:
+            self.screen.stop()
+        if self.reach is not None:
+            self.reach.stop()
         if self.term is not None:
             self.term.end("shutting down")
         if self.election is not None:
@@ -302,7 +323,7 @@ class Node:
             return
         try:
             Leadership(self.client, self.s, self.term, self.cluster, self.report,
-                       elected_at=elected_at).run()
+                       elected_at=elected_at, reach=self.reach).run()
         except (RulesConflict, RulesError) as exc:
             # the rules changed under us, or were never ours: never lead on another grid
             self._fail(str(exc), "rules_conflict")

@@ -9,6 +9,8 @@ After a reconnect, or a new session, it publishes at once.
     publisher = Publisher(client, "3", sensor, report=print, truth=log)
     publisher.claim()          # create the znodes; False if the id is taken
     publisher.start(); publisher.kick(); ...; publisher.stop(final=True)
+    publisher.reach = reach    # reach.ApiReach: its `ok` and `url` ride in the history (readers
+                               # that do not know the fields ignore them)
 """
 
 import os
@@ -37,6 +39,7 @@ class Publisher(threading.Thread):
         self.sensor = sensor
         self.report = report or (lambda kind, **kw: None)
         self.truth = truth
+        self.reach = None  # reach.ApiReach: whether this node reaches its API, said in its history
         self.member = paths.reading_path(node_id)
         self.history_path = paths.history_path(node_id)
         self.host = socket.gethostname()
@@ -59,8 +62,11 @@ class Publisher(threading.Thread):
             raise ConnectionLoss("not connected: no session to stamp the history with")
         seq, history = self.sensor.latest()
         _, ts, value = history[-1]
+        reach = self.reach
         reading = readings.Reading(value=value, ts=ts, seq=seq, pid=os.getpid(), host=self.host,
-                                   history=history, session=client_id[0], final=final)
+                                   history=history, session=client_id[0], final=final,
+                                   api_ok=None if reach is None else reach.ok,
+                                   api_url=None if reach is None else reach.url)
         return seq, readings.encode_bare(value), readings.encode(reading), client_id[0]
 
     def previous_history(self):
@@ -152,6 +158,11 @@ class Publisher(threading.Thread):
             self._wake.set()
 
     def kick(self):
+        self._wake.set()
+
+    def refresh(self):
+        """Publish again soon although no new sample came (what the node says about itself changed)."""
+        self._force = True
         self._wake.set()
 
     def publish(self):

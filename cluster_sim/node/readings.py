@@ -38,6 +38,8 @@ class Reading:
     history: List[Tuple[int, float, float]] = field(default_factory=list)  # (seq, ts, value)
     session: Optional[int] = None   # the ZooKeeper session that wrote this history
     final: bool = False             # its writer takes no more samples (it left, or died and was seen dead)
+    api_ok: Optional[bool] = None   # can its writer reach the API it would deliver to (None: not known yet,
+    api_url: Optional[str] = None   # or a node that does not say) ... and that API's address
 
     def last_round(self, interval: float) -> Optional[int]:
         """The newest round this reading has a sample for: every sample of this
@@ -95,6 +97,10 @@ def encode(reading: Reading) -> bytes:
         obj["session"] = reading.session
     if reading.final:
         obj["final"] = True
+    if reading.api_ok is not None:
+        obj["api_ok"] = reading.api_ok
+    if reading.api_url:
+        obj["api_url"] = reading.api_url
     return json.dumps(obj, separators=(",", ":")).encode()
 
 
@@ -145,6 +151,8 @@ def decode(data: Optional[bytes], mtime: Optional[float] = None) -> Reading:
         history=history,
         session=session if isinstance(session, int) and not isinstance(session, bool) else None,
         final=obj.get("final") is True,
+        api_ok=obj.get("api_ok") if isinstance(obj.get("api_ok"), bool) else None,
+        api_url=str(obj["api_url"])[:2048] if isinstance(obj.get("api_url"), str) else None,
     )
 
 

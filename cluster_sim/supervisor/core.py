@@ -88,14 +88,45 @@ def _snapshot(m: Model, snap: msg.ZkSnapshot, now: float) -> Events:
             out.append(ev.UnreadableReading(ts, node, why=why))
         if view is not None and view.state == STARTING and not view.remote and reading is not None:
             out.append(ev.NodeRunning(ts, node))
+        reach = getattr(reading, "api_ok", None)
+        if reading is not None and reach != (None if view is None else view.api_ok):
+            out.append(ev.NodeReachesApi(ts, node, ok=reach, url=getattr(reading, "api_url", None) or ""))
     out += _expired(m, snap, present)
     gone = [node for node, view in s.nodes.items() if view.remote and node not in present]
     out += [ev.RemoteLeft(ts, node) for node in gone]
     leader_events, leader = _leader(m, snap)
     out += leader_events
     out += _roles(m, snap, present, set(gone), leader)
+    out += _delivery(m, snap)
     out += _outbox(m, snap)
     return out
+
+
+def _delivery(m: Model, snap: msg.ZkSnapshot) -> Events:
+    """What the leader znode says of the leader's deliveries. A leader that cannot deliver is
+    named here at once, remote ones too (a local leader's own report may say it first: then
+    this says nothing more); a remote leader's recovery too (a local one reports it, with the
+    rounds it delivered, once its outbox drained)."""
+    s, ts, info = m.state, snap.ts, snap.leader
+    if not info:
+        return [] if s.delivery is None else [ev.DeliveryKnown(ts)]
+    leader = str(info.get("id"))
+    raw_ok = info.get("api_ok")
+    ok = raw_ok if isinstance(raw_ok, bool) else None
+    since = _float(info.get("api_down_since"))
+    url = str(info.get("api_url") or "")
+    error = str(info.get("api_error") or "")
+    known = s.delivery
+    if known is not None and (known.leader, known.ok, known.url, known.since, known.error) == (
+            leader, ok, url, since, error):
+        return []
+    was_failing = known is not None and known.leader == leader and known.ok is False
+    if ok is False and not was_failing:
+        return [ev.ApiDown(ts, leader, since=since, error=error, url=url)]
+    view = s.nodes.get(leader)
+    if ok is True and was_failing and (view is None or view.remote):
+        return [ev.ApiBack(ts, leader, url=url)]
+    return [ev.DeliveryKnown(ts, leader, ok=ok, url=url, since=since, error=error)]
 
 
 def _foreign(m: Model, view: NodeView, reading: Any) -> bool:
@@ -259,6 +290,13 @@ def _report(make: Callable[[Any], ev.Event]) -> Callable[[Model, Any, float], Ev
     return lambda m, r, now: [make(r)]
 
 
+def _api_down(m: Model, r: msg.ReportApiDown, now: float) -> Events:
+    known = m.state.delivery
+    if known is not None and known.leader == r.node and known.ok is False:
+        return []      # already named (its leader znode said it first)
+    return [ev.ApiDown(r.ts, r.node, since=r.since, error=r.error, url=r.url)]
+
+
 # --------------------------------------------------------------------------- the rest
 
 def _exited(m: Model, p: msg.ProcessExited, now: float) -> Events:
@@ -312,8 +350,8 @@ _DECIDE: Dict[type, Callable[[Model, Any, float], Events]] = {
                                                           count=r.count, epoch=r.epoch)),
     msg.ReportDropped: _report(lambda r: ev.OutboxDropped(r.ts, r.node, rounds=r.rounds, total=r.total,
                                                           message=r.text, bound=r.bound)),
-    msg.ReportApiDown: _report(lambda r: ev.ApiDown(r.ts, r.node, since=r.since, error=r.error)),
-    msg.ReportApiBack: _report(lambda r: ev.ApiBack(r.ts, r.node, delivered=r.delivered)),
+    msg.ReportApiDown: _api_down,
+    msg.ReportApiBack: _report(lambda r: ev.ApiBack(r.ts, r.node, delivered=r.delivered, url=r.url)),
     msg.ReportText: _report(lambda r: ev.NodeSaid(r.ts, r.node, level=r.level, message=r.text, code=r.code,
                                                   round=r.round, last=r.last, count=r.count, member=r.member,
                                                   members=r.members, error=r.error)),

@@ -186,15 +186,40 @@ class OutboxDropped(Event):
 
 @dataclass(frozen=True)
 class ApiDown(Event):
+    """The leader `node` cannot deliver: said by the node itself (a local one) or read from its
+    leader znode (any leader, remote ones too), whichever comes first."""
     node: str
     since: Optional[float] = None
     error: str = ""
+    url: str = ""                     # the API it tries to deliver to
 
 
 @dataclass(frozen=True)
 class ApiBack(Event):
     node: str
-    delivered: Optional[int] = None
+    delivered: Optional[int] = None   # rounds delivered since it came back (None: not known, a remote leader)
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class DeliveryKnown(Event):
+    """What the leader znode says of the leader's deliveries changed without a story to tell
+    (a new leader, a first delivery, the outbox drained): the header's data only."""
+    node: Optional[str] = None        # None: no clustersim leader
+    ok: Optional[bool] = None         # None: no delivery tried yet
+    url: str = ""
+    since: Optional[float] = None
+    error: str = ""
+    LOGGED: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class NodeReachesApi(Event):
+    """Whether a node can reach the API it would deliver to, as its history znode says."""
+    node: str
+    ok: Optional[bool] = None
+    url: str = ""
+    LOGGED: ClassVar[bool] = False
 
 
 @dataclass(frozen=True)

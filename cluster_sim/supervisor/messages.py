@@ -99,11 +99,13 @@ class ReportDropped(NodeReport):
 class ReportApiDown(NodeReport):
     since: Optional[float] = None
     error: str = ""
+    url: str = ""                     # the API it delivers to (older nodes do not say)
 
 
 @dataclass(frozen=True)
 class ReportApiBack(NodeReport):
     delivered: Optional[int] = None
+    url: str = ""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from cluster_sim.supervisor import events as ev
 from cluster_sim.supervisor.state import (
-    CRASHED, PAUSED, REMOTE, RUNNING, STARTING, STOPPED, ClusterState, NodeView, ZkServerView,
+    CRASHED, PAUSED, REMOTE, RUNNING, STARTING, STOPPED, ClusterState, Delivery, NodeView, ZkServerView,
 )
 from cluster_sim.timeline import Term
 
@@ -201,12 +201,28 @@ def _dropped(m: Model, e: ev.OutboxDropped) -> None:
 
 
 def _api_down(m: Model, e: ev.ApiDown) -> None:
-    m.state.api_ok = False
-    m.state.api_down_since = m.state.api_down_since or e.since
+    # the leader's deliveries, not the API as the supervisor's probe sees it (api_ok): a leader
+    # may fail to reach an API the supervisor reaches (another address, a firewall)
+    known = m.state.delivery
+    url = e.url or (known.url if known is not None and known.leader == e.node else "")
+    m.state.delivery = Delivery(leader=e.node, ok=False, url=url, since=e.since or e.ts, error=e.error)
 
 
 def _api_back(m: Model, e: ev.ApiBack) -> None:
-    m.state.api_ok, m.state.api_down_since = True, None
+    known = m.state.delivery
+    url = e.url or (known.url if known is not None and known.leader == e.node else "")
+    m.state.delivery = Delivery(leader=e.node, ok=True, url=url)
+
+
+def _delivery(m: Model, e: ev.DeliveryKnown) -> None:
+    m.state.delivery = None if e.node is None else Delivery(leader=e.node, ok=e.ok, url=e.url, since=e.since,
+                                                            error=e.error)
+
+
+def _reaches(m: Model, e: ev.NodeReachesApi) -> None:
+    view = m.state.nodes.get(e.node)
+    if view is not None:
+        view.api_ok = e.ok
 
 
 def _api_status(m: Model, e: ev.ApiStatus) -> None:
@@ -360,6 +376,7 @@ _APPLY: Dict[type, Callable] = {
     ev.Suspended: _connection("SUSPENDED"), ev.SessionExpired: _connection("LOST"),
     ev.RoundComputed: _round, ev.RoundStored: _stored, ev.LastRoundKnown: _last_round,
     ev.OutboxDropped: _dropped, ev.ApiDown: _api_down, ev.ApiBack: _api_back, ev.ApiStatus: _api_status,
+    ev.DeliveryKnown: _delivery, ev.NodeReachesApi: _reaches,
     ev.ZkConnection: _zk_connection, ev.RemoteJoined: _joined, ev.RemoteLeft: _left,
     ev.ReadingPublished: _reading, ev.UnreadableReading: _unreadable, ev.RoleChanged: _role,
     ev.LeaderElected: _elected, ev.LeaderLost: _lost, ev.SplitBrain: _split, ev.SplitBrainEnded: _split_over,

@@ -27,9 +27,10 @@ def _sequence(child: str) -> str:
 
 
 class Observer(threading.Thread):
-    def __init__(self, client, post, period=0.25, clock=time.time, address=None):
+    def __init__(self, client, post, period=0.25, clock=time.time, address=None, url=None):
         super().__init__(name="observer", daemon=True)
         self.client = client
+        self.url = url  # the same for the API URL the leader delivers to (its relay's, for a local one)
         # the leader names the ZooKeeper server it talks to as it sees it: through its
         # relay, that is the relay's address; `address` maps it back to the real server
         self.address = address
@@ -120,6 +121,8 @@ class Observer(threading.Thread):
             return None
         if self.address is not None and isinstance(info.get("zk_server"), str):
             info["zk_server"] = self.address(info["zk_server"])
+        if self.url is not None and isinstance(info.get("api_url"), str):
+            info["api_url"] = self.url(info["api_url"])
         return info
 
     def _outbox_depth(self):

@@ -44,9 +44,33 @@ class NodeView:
     exit_code: Optional[int] = None
     garbage: int = 0               # readings of this node skipped as unreadable
     faults: Optional["NodeFaults"] = None  # network faults set on its relays (partition, slow); None: none yet
+    api_ok: Optional[bool] = None  # it can reach the API it would deliver to (its history says; None: unknown)
 
     def age(self, now: float) -> Optional[float]:
         return None if self.reading_ts is None else max(0.0, now - self.reading_ts)
+
+
+@dataclass
+class Delivery:
+    """Whether the leader's deliveries arrive, as its leader znode (or its own report) says."""
+    leader: str
+    ok: Optional[bool] = None      # None: it has not tried yet
+    url: str = ""                  # the API it delivers to
+    since: Optional[float] = None  # when it last stopped reaching it
+    error: str = ""                # why (ConnectionError, HTTP 503, ...)
+
+    def to_json(self) -> Dict[str, Any]:
+        return {"leader": self.leader, "ok": self.ok, "url": self.url, "since": self.since, "error": self.error}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Optional["Delivery"]:
+        data = _dict(data)
+        leader = _str(data.get("leader"))
+        if leader is None:
+            return None
+        ok = data.get("ok")
+        return cls(leader=leader, ok=ok if isinstance(ok, bool) else None, url=_str(data.get("url")) or "",
+                   since=_num(data.get("since")), error=_str(data.get("error")) or "")
 
 
 @dataclass
@@ -110,6 +134,7 @@ class ClusterState:
     rows_unrounded: Optional[int] = None  # of those, rows without a round (an original or unsafe leader)
     api_ok: Optional[bool] = None
     api_down_since: Optional[float] = None
+    delivery: Optional[Delivery] = None   # the leader's own deliveries (api_ok above: the supervisor's probe)
     outbox_depth: int = 0
     outbox_oldest: Optional[int] = None
     outbox_dropped: int = 0
@@ -166,6 +191,7 @@ class ClusterState:
                     web_url=_str(data.get("web_url")),
                     narration=_str(data.get("narration")), lang=_str(data.get("lang")) or "en",
                     rules=data.get("rules") if isinstance(data.get("rules"), dict) else None)
+        state.delivery = Delivery.from_json(data.get("delivery"))
         outbox = _dict(data.get("outbox"))
         state.outbox_depth = _int(outbox.get("depth")) or 0
         state.outbox_oldest = _int(outbox.get("oldest_round"))
@@ -193,7 +219,8 @@ class ClusterState:
                             role=_str(raw.get("role")) or "", value=_num(raw.get("value")),
                             reading_ts=None if age is None else now - age, host=_str(raw.get("host")),
                             remote=raw.get("remote") is True, connection=_str(raw.get("connection")) or "",
-                            exit_code=_int(raw.get("exit_code")), garbage=_int(raw.get("garbage")) or 0)
+                            exit_code=_int(raw.get("exit_code")), garbage=_int(raw.get("garbage")) or 0,
+                            api_ok=raw.get("api_ok") if isinstance(raw.get("api_ok"), bool) else None)
             if isinstance(raw.get("faults"), dict):
                 from cluster_sim.netfault.faults import NodeFaults
 
@@ -231,6 +258,7 @@ class ClusterState:
             "lang": self.lang,
             "api_ok": self.api_ok,
             "api_down_since": self.api_down_since,
+            "delivery": None if self.delivery is None else self.delivery.to_json(),
             "outbox": {
                 "depth": self.outbox_depth,
                 "oldest_round": self.outbox_oldest,
@@ -261,6 +289,7 @@ class ClusterState:
                     "remote": n.remote,
                     "connection": n.connection,
                     "garbage": n.garbage,
+                    "api_ok": n.api_ok,
                     "exit_code": n.exit_code,
                     "waiting": n is self.shadowed.get(n.id),
                     "faults": _faults_json(n),

@@ -14,7 +14,7 @@ screen (the full numbers are in --json).
 import math
 from typing import Any, Dict, List, Optional
 
-from cluster_sim.lang import number, seconds
+from cluster_sim.lang import hhmmss, number, seconds
 from cluster_sim.supervisor.labels import label, plural, word
 
 __all__ = ["status_text", "fault_notes"]
@@ -61,7 +61,13 @@ def status_text(status: Dict[str, Any], lang: Optional[str] = None) -> str:
         "connected" if status.get("zk_connected") else "not_connected", lang))])
     api = status.get("api_url") or "?"
     ok = status.get("api_ok")
-    api += "  " + (label("api_ok", lang) if ok is True else label("api_down", lang) if ok is False else "?")
+    delivery = status.get("delivery") if isinstance(status.get("delivery"), dict) else {}
+    if delivery.get("ok") is False:
+        since = delivery.get("since")
+        api += "  " + label("delivery_down", lang, node=delivery.get("leader"), url=delivery.get("url") or "?",
+                            time=hhmmss(since) if isinstance(since, (int, float)) else "?")
+    else:
+        api += "  " + (label("api_ok", lang) if ok is True else label("api_down", lang) if ok is False else "?")
     stored = status.get("rounds_stored")
     if isinstance(stored, int):
         unrounded = status.get("rows_unrounded") or 0
@@ -96,6 +102,8 @@ def _nodes(status: Dict[str, Any], lang: str) -> List[str]:
             notes.append(label("remote", lang))
         if n.get("exit_code") is not None and n.get("state") in ("stopped", "crashed"):
             notes.append(label("exit", lang, code=n["exit_code"]))
+        if n.get("api_ok") is False:
+            notes.append(label("no_api", lang))
         notes += fault_notes(n.get("faults"), lang)
         role = n.get("role") or ""
         table.append([str(n.get("id")), str(n.get("pid") or "—"), word("state", n.get("state") or "?", lang),

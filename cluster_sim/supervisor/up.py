@@ -362,7 +362,8 @@ class Cluster:
                                on_exit=self._node_exited, netfaults=self.netfaults, embedded_zk=self.zk)
         # a leader names the ZooKeeper server it talks to: its relay's address, shown as the real one
         real = self.netfaults.real_address if self.netfaults is not None else None
-        self.observer = Observer(self.client, post=self.manager.post, address=real)
+        real_url = self.netfaults.real_url if self.netfaults is not None else None
+        self.observer = Observer(self.client, post=self.manager.post, address=real, url=real_url)
         self.observer.start()
         self.probe = ApiProbe(self.api_url, post=self.manager.post)
         self.probe.start()

@@ -326,7 +326,13 @@ def _api_text(state: ClusterState) -> Text:
     text = Text()
     if state.api_url:
         text.append(state.api_url + "  ")
-    if state.api_ok is True:
+    delivery = state.delivery
+    if delivery is not None and delivery.ok is False:
+        # never "OK" while the leader's own deliveries fail: name it and where it delivers
+        since = clock(delivery.since, millis=False) if delivery.since is not None else "?"
+        text.append(label("delivery_down", lang, node=delivery.leader, url=delivery.url or "?", time=since),
+                    style="bold red")
+    elif state.api_ok is True:
         text.append(label("api_ok", lang), style="green")
     elif state.api_ok is False:
         if state.api_down_since is not None:
@@ -440,6 +446,8 @@ def _notes(state: ClusterState, node: NodeView, original: bool = False) -> Text:
         parts.append(Text(str(node.host), style="cyan" if node.remote else ""))
     if node.remote and node.state != REMOTE:
         parts.append(Text(label("remote", lang), style="cyan"))
+    if node.api_ok is False:
+        parts.append(Text(label("no_api", lang), style="bold red"))
     # partition / slow: what the teacher did to it
     parts += [Text(f, style="bold magenta") for f in _fault_notes(node, lang)]
     if node is state.shadowed.get(node.id):

@@ -193,9 +193,12 @@ _EN: Dict[type, Callable] = {
     ev.SteppedDown: _stepped_down,
     ev.Fenced: lambda e: f"node {e.node} fenced by the API: its epoch {e.epoch} refused (409); stepping down",
     ev.OutboxDropped: _dropped,
-    ev.ApiDown: lambda e: (f"API unreachable since {_clock(e.since or e.ts)} ({e.error}): "
-                           "rounds wait in the outbox"),
-    ev.ApiBack: lambda e: f"API back: {_rounds(e.delivered)} delivered",
+    ev.ApiDown: lambda e: (f"leader {e.node} cannot reach the API" + (f" at {e.url}" if e.url else "")
+                           + f" since {_clock(e.since or e.ts)}" + (f" ({e.error})" if e.error else "")
+                           + "; rounds wait in its outbox"),
+    ev.ApiBack: lambda e: (f"API back: {_rounds(e.delivered)} delivered" if e.delivered is not None
+                           else f"leader {e.node} reaches the API" + (f" at {e.url}" if e.url else "")
+                           + " again: its outbox drains"),
     ev.NodeSaid: _said_en,
     ev.ZkConnection: lambda e: ("supervisor connected to ZooKeeper" if e.connected
                                 else "supervisor lost its ZooKeeper connection"),

@@ -176,9 +176,13 @@ TABLE: Dict[type, Callable] = {
     ev.SteppedDown: lambda e: f"nodo {e.node}: deja de ser líder (época {e.epoch}): {why(e)}",
     ev.Fenced: lambda e: f"nodo {e.node}: la API rechaza su época {e.epoch} (fencing, 409); deja de ser líder",
     ev.OutboxDropped: _dropped,
-    ev.ApiDown: lambda e: (f"API inaccesible desde las {hhmmss(e.since or e.ts)} ({e.error}): "
-                           "las rondas esperan en la bandeja de salida"),
-    ev.ApiBack: lambda e: f"la API ha vuelto: {plural('{n} ronda entregada', '{n} rondas entregadas', e.delivered)}",
+    ev.ApiDown: lambda e: (f"el líder {e.node} no puede acceder a la API" + (f" en {e.url}" if e.url else "")
+                           + f" desde las {hhmmss(e.since or e.ts)}" + (f" ({e.error})" if e.error else "")
+                           + "; las rondas esperan en su bandeja de salida"),
+    ev.ApiBack: lambda e: (f"la API ha vuelto: {plural('{n} ronda entregada', '{n} rondas entregadas', e.delivered)}"
+                           if e.delivered is not None
+                           else f"el líder {e.node} vuelve a acceder a la API" + (f" en {e.url}" if e.url else "")
+                           + ": su bandeja de salida se vacía"),
     ev.NodeSaid: _said,
     ev.ZkConnection: lambda e: ("supervisor conectado a ZooKeeper" if e.connected
                                 else "el supervisor ha perdido su conexión con ZooKeeper"),

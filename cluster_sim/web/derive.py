@@ -98,6 +98,15 @@ class StatusChanges:
             emit("api_down", node=None, since=status.get("api_down_since"))
         elif api is True and was_api is False:
             emit("api_back", node=None)
+        delivery, was_delivery = status.get("delivery"), before.get("delivery")
+        delivery = delivery if isinstance(delivery, dict) else {}
+        was_delivery = was_delivery if isinstance(was_delivery, dict) else {}
+        same_leader = delivery.get("leader") == was_delivery.get("leader")
+        if delivery.get("ok") is False and not (same_leader and was_delivery.get("ok") is False):
+            emit("api_down", node=delivery.get("leader"), url=delivery.get("url"), since=delivery.get("since"),
+                 error=delivery.get("error"))
+        elif delivery.get("ok") is True and same_leader and was_delivery.get("ok") is False:
+            emit("api_back", node=delivery.get("leader"), url=delivery.get("url"))
         old_zk = {s.get("index"): s.get("mode") for s in before.get("zk_servers") or [] if isinstance(s, dict)}
         for server in status.get("zk_servers") or []:
             if not isinstance(server, dict):

@@ -14,8 +14,10 @@ function drawFacts(now) {
   setText($("mean"), num(s.last_mean, 2));
   setText($("stored"), typeof s.rounds_stored === "number" ? s.rounds_stored + " " + L.rounds : "—");
   var api = $("api");
-  setText(api, s.api_ok === true ? L.ok : s.api_ok === false ? L.down : "—");
-  api.className = s.api_ok === true ? "good" : s.api_ok === false ? "bad" : "muted";
+  // never OK while the leader's own deliveries fail (the API may answer the supervisor all the same)
+  var apiOk = s.delivery && s.delivery.ok === false ? false : s.api_ok;
+  setText(api, apiOk === true ? L.ok : apiOk === false ? L.down : "—");
+  api.className = apiOk === true ? "good" : apiOk === false ? "bad" : "muted";
   var zk = $("zk"), quorum = drawZk(M.state);
   var zkText = s.zk_connected === false ? L.zkLost : !quorum ? L.noQuorum : s.zk_connected ? L.zkOk : "—";
   setText(zk, zkText);

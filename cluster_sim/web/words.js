@@ -100,8 +100,16 @@ var PHRASES = {
     reconnected: function (e) { return "node " + e.node + ": back in ZooKeeper"; },
     stepped_down: function (e) { return "node " + e.node + " " + (e.reason || "stepped down"); },
     fenced: function (e) { return "node " + e.node + " fenced: its epoch " + str(e.epoch) + " is old"; },
-    api_down: function () { return "API unreachable: rounds wait in the outbox"; },
-    api_back: function (e) { return "API back" + (e.delivered != null ? ": " + e.delivered + " rounds delivered" : ""); },
+    api_down: function (e) {
+      if (e.node == null) return "API unreachable: rounds wait in the outbox";
+      return "leader " + e.node + " cannot reach the API" + (e.url ? " at " + e.url : "") +
+        (e.since != null ? " since " + clock(e.since) : "") + (e.error ? " (" + e.error + ")" : "") +
+        "; rounds wait in its outbox";
+    },
+    api_back: function (e) {
+      if (e.delivered == null && e.node != null) return "leader " + e.node + " reaches the API again: its outbox drains";
+      return "API back" + (e.delivered != null ? ": " + e.delivered + " rounds delivered" : "");
+    },
     api_stopped: function () { return "API stopped"; },
     api_started: function () { return "API started"; },
     remote_joined: function (e) { return "remote node " + e.node + " joined" + (e.host ? " from " + e.host : ""); },
@@ -141,8 +149,16 @@ var PHRASES = {
     reconnected: function (e) { return "nodo " + e.node + ": de vuelta en ZooKeeper"; },
     stepped_down: function (e) { return "nodo " + e.node + " deja de liderar"; },
     fenced: function (e) { return "nodo " + e.node + " rechazado: su época " + str(e.epoch) + " es antigua"; },
-    api_down: function () { return "API inalcanzable: las rondas esperan en la bandeja de salida"; },
-    api_back: function (e) { return "API de vuelta" + (e.delivered != null ? ": " + e.delivered + " rondas entregadas" : ""); },
+    api_down: function (e) {
+      if (e.node == null) return "API inalcanzable: las rondas esperan en la bandeja de salida";
+      return "el líder " + e.node + " no puede acceder a la API" + (e.url ? " en " + e.url : "") +
+        (e.since != null ? " desde las " + clock(e.since) : "") + (e.error ? " (" + e.error + ")" : "") +
+        "; las rondas esperan en su bandeja de salida";
+    },
+    api_back: function (e) {
+      if (e.delivered == null && e.node != null) return "el líder " + e.node + " vuelve a acceder a la API: su bandeja de salida se vacía";
+      return "API de vuelta" + (e.delivered != null ? ": " + e.delivered + " rondas entregadas" : "");
+    },
     api_stopped: function () { return "API detenida"; },
     api_started: function () { return "API arrancada"; },
     remote_joined: function (e) { return "nodo remoto " + e.node + " se une" + (e.host ? " desde " + e.host : ""); },

@@ -1,0 +1,38 @@
+"""A node's own reports as the lines a student reads in its plain output (not a terminal).
+
+    line("api_down", {"url": "http://localhost:8080", "since": t, "error": "ConnectionError"}, "es")
+    # "no se puede acceder a la API en http://localhost:8080 desde las 14:02:07 (ConnectionError); ..."
+    line("warn", {"text": "..."})           # None: no sentence of its own (the caller prints its text)
+
+Words come from supervisor/labels*.py, in the cluster's language (rules.lang). The
+original design's "I'm the leader" / "Media:" lines are not here: they stay as they were.
+"""
+
+from typing import Any, Mapping, Optional
+
+from cluster_sim.lang import hhmmss
+from cluster_sim.supervisor.labels import label, plural
+
+
+def line(kind: str, fields: Mapping[str, Any], lang: str = "en") -> Optional[str]:
+    """The sentence for a report of `kind`, or None when it has none here."""
+    url = str(fields.get("url") or "?")
+    if kind == "api_down":
+        return label("say_api_down", lang, url=url, time=hhmmss(fields.get("since")),
+                     error=str(fields.get("error") or "?"))
+    if kind == "api_back":
+        return label("say_api_back", lang, url=url, rounds=plural("say_rounds", fields.get("delivered"), lang))
+    if kind == "started":
+        return label("say_started", lang, host=fields.get("host") or "?", zk=fields.get("zk") or "?")
+    if kind == "connection":
+        return label("say_connection", lang, state=fields.get("state") or "?")
+    if kind == "leader":
+        return label("say_leader", lang, epoch=fields.get("epoch"))
+    if kind == "stopped":
+        return label("say_stopped", lang, reason=fields.get("reason") or "?")
+    return None
+
+
+def prefix(node_id: str, lang: str = "en") -> str:
+    """"[node 7]": what starts each of a node's own lines."""
+    return label("say_node", lang, id=node_id)
