@@ -307,6 +307,9 @@ def run_check(api_url: str, truth_dirs: Sequence[str] = (), truth_given: bool = 
     from cluster_sim import check_view
 
     code = check_view.exit_code(judged.report, judged.truth, judged.horizon)
+    if code == 2 and not as_json:
+        print(f"clustersim check: {judged.horizon.unreachable}", file=sys.stderr)
+        return code
     if as_json:
         print(json.dumps(check_view.as_json(judged.report, judged.truth, judged.note, judged.horizon), indent=1))
         return code

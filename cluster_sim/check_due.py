@@ -99,6 +99,15 @@ class Lateness:
     saved: int = 0                     # due, not stored, in a saved file: accounted for
     not_final: int = 0                 # closed, not stored, still within their deadline
     first_not_final: Optional[int] = None
+    newest_round: Optional[int] = None       # the newest stored round
+
+    def age_text(self) -> str:
+        """'newest stored row 47 s ago', or what is known instead."""
+        if self.newest_row_age is not None:
+            return f"newest stored row {self.newest_row_age:.0f} s ago"
+        if self.newest_round is not None:
+            return f"newest stored round {self.newest_round}"
+        return "no row stored yet"
 
     @property
     def ok(self) -> bool:
@@ -108,7 +117,8 @@ class Lateness:
         return {"count": self.due_unstored, "first_round": self.first_due, "since": self.since,
                 "newest_row_age_s": None if self.newest_row_age is None else round(self.newest_row_age, 3),
                 "last_due_round": self.last_due, "now": self.now,
-                "not_final": self.not_final, "first_not_final": self.first_not_final}
+                "not_final": self.not_final, "first_not_final": self.first_not_final,
+                "newest_round": self.newest_round}
 
 
 def lateness(cluster: str, stored: AbstractSet[int], saved: AbstractSet[int], grid: Grid, now: float,
@@ -120,6 +130,7 @@ def lateness(cluster: str, stored: AbstractSet[int], saved: AbstractSet[int], gr
     after = max(stored) + 1 if stored else start
     if after is None:
         return Lateness(cluster, now, due, newest_row_age=age)
+    newest = max(stored) if stored else None
     missing = [r for r in range(after, due + 1) if r not in stored and r not in saved]
     in_saved = sum(1 for r in range(after, due + 1) if r not in stored and r in saved)
     closed = closed_by(grid.interval, now)
@@ -127,5 +138,5 @@ def lateness(cluster: str, stored: AbstractSet[int], saved: AbstractSet[int], gr
     return Lateness(
         cluster, now, due, due_unstored=len(missing), first_due=missing[0] if missing else None,
         since=grid.start(missing[0]) if missing else None, newest_row_age=age, saved=in_saved,
-        not_final=len(pending), first_not_final=pending[0] if pending else None,
+        not_final=len(pending), first_not_final=pending[0] if pending else None, newest_round=newest,
     )

@@ -38,6 +38,9 @@ class Sources:
     now: Optional[float] = None       # fixed "now" (chaos: the end of its run)
     cluster: Optional[str] = None     # the cluster whose lateness is judged (None: found from the data)
     known_nodes: List[str] = field(default_factory=list)  # members the caller knows (status' nodes)
+    # a running cluster's own count (status' last_round): when the API cannot be read, what is
+    # late is still judged from it (the API being down is exactly when rounds are not stored)
+    last_stored: Optional[int] = None
     how_to_give_grid: str = "run it while the cluster runs, or pass --zk HOST:PORT of its ZooKeeper"
 
 
@@ -51,6 +54,7 @@ class Horizon:
     saved: int = 0                    # rounds in saved files, not stored yet: accounted for
     saved_files: List[str] = field(default_factory=list)
     unknown: str = ""                 # one line: why lateness could not be judged
+    unreachable: str = ""             # the API could not be read: judged from the cluster's count
 
     @property
     def ok(self) -> bool:
@@ -67,7 +71,13 @@ class Judged:
 
 
 def judge(sources: Sources) -> Judged:
-    rows = fetch_rows(sources.api_url)
+    unreachable = ""
+    try:
+        rows = fetch_rows(sources.api_url)
+    except CheckError as e:
+        if sources.last_stored is None or not sources.running:
+            raise
+        rows, unreachable = [], str(e)
     report = verify(rows)
     dirs = [d for d in sources.truth_dirs if os.path.isdir(d)]
     note = "" if dirs or not sources.truth_dirs else \
@@ -82,8 +92,12 @@ def judge(sources: Sources) -> Judged:
             raise CheckError(f"cannot read {', '.join(dirs)}: {e.strerror or e}") from None
     stored = _stored_by_cluster(rows)
     clusters = _judged_clusters(sources, stored, truth, rows)
+    if unreachable:
+        clusters = clusters or [""]
+        stored = {c: {sources.last_stored} for c in clusters if sources.last_stored is not None}
+        truth = None   # without the rows, every round would look lost
     saved, saved_files = saved_rounds(sources.saved_paths, clusters, sources.discover_saved)
-    horizon = Horizon(running=sources.running, grid=sources.grid, saved_files=saved_files)
+    horizon = Horizon(running=sources.running, grid=sources.grid, saved_files=saved_files, unreachable=unreachable)
     now = sources.now if sources.now is not None else time.time() if sources.running else None
     owed: Dict[str, int] = {}
     for name in clusters:

@@ -18,6 +18,10 @@ LIMIT = 20  # lines of failures / notes shown; --json has them all
 
 
 def exit_code(report: Report, truth: Optional[TruthReport], horizon: Any = None) -> int:
+    """0 sound; 1 a violation, a loss or a stall; 2 the API could not be read and nothing
+    the cluster itself knows of is late."""
+    if horizon is not None and horizon.unreachable and horizon.ok:
+        return 2
     return 0 if report.ok and (truth is None or truth.ok) and (horizon is None or horizon.ok) else 1
 
 
@@ -33,22 +37,28 @@ def late_lines(horizon: Any) -> Tuple[List[str], List[str]]:
         return failures, notes
     if horizon.unknown:
         notes.append(horizon.unknown)
+    if horizon.unreachable:
+        failures.append(f"the API cannot be read ({horizon.unreachable}); "
+                        "by the running cluster's own count of stored rounds:")
     for late in horizon.clusters.values():
-        label = f"cluster {late.cluster}" if late.cluster else "no cluster"
-        age = ("no row stored yet" if late.newest_row_age is None
-               else f"newest stored row {late.newest_row_age:.0f} s ago")
+        label = f"cluster {late.cluster}" if late.cluster else "the cluster"
+        age = late.age_text()
         if late.due_unstored:
-            failures.append(f"{label}: {late.due_unstored} rounds due and not stored since "
+            failures.append(f"{label}: {_rounds(late.due_unstored)} due and not stored since "
                             f"{clock(late.since)} (round {late.first_due}; {age})")
         if late.saved:
-            notes.append(f"{label}: {late.saved} due rounds not stored yet, saved at shutdown "
+            notes.append(f"{label}: {_rounds(late.saved)} due, not stored yet, saved at shutdown "
                          "(clustersim deliver FILE stores them)")
         if late.not_final:
-            notes.append(f"{label}: {late.not_final} rounds not final yet (from round {late.first_not_final}: "
+            notes.append(f"{label}: {_rounds(late.not_final)} not final yet (from round {late.first_not_final}: "
                          "closed, still within their deadline)")
     if horizon.saved_files:
         notes.append(f"{horizon.saved} rounds in saved files, not stored yet: {', '.join(horizon.saved_files)}")
     return failures, notes
+
+
+def _rounds(n: int) -> str:
+    return f"{n} round" if n == 1 else f"{n} rounds"
 
 
 def as_json(report: Report, truth: Optional[TruthReport], note: str = "", horizon: Any = None) -> dict:
@@ -101,6 +111,7 @@ def as_json(report: Report, truth: Optional[TruthReport], note: str = "", horizo
         "now": horizon.now if horizon is not None else None,
         "unverified": None if truth is None else {"count": truth.unverified, "nodes": truth.unverified_nodes},
         "saved": horizon.saved if horizon is not None else 0,
+        "api_unreachable": horizon.unreachable if horizon is not None and horizon.unreachable else None,
         "truth": None,
         "violations": late_failures + report.violations() + (truth.failures() if truth is not None else []),
         "notes": late_notes + report.notes() + (truth.notes() if truth is not None else []),
@@ -200,7 +211,9 @@ def render(report: Report, truth: Optional[TruthReport] = None, note: str = "", 
             Text(str(len(c.partial)), style="yellow" if c.partial else ""),
             Text(str(len(c.undeclared)), style="red" if c.undeclared else ""),
         )
-    parts = [table] if report.clusters else [Text("no rounds delivered yet")]
+    parts = ([table] if report.clusters else
+             [Text("the API's rows could not be read" if horizon is not None and horizon.unreachable
+                   else "no rounds delivered yet")])
     parts.append(Text(f"{report.total} rows, {report.unrounded} without a round", style="dim"))
     if truth is not None:
         parts.append(_truth_table(truth) if truth.clusters else

@@ -365,7 +365,7 @@ def check(api_url, name, truth, saved, zk, as_json):
 
     sys.exit(run_check(api_url, truth_dirs=truth_dirs, truth_given=given, as_json=as_json,
                        saved_paths=list(saved), grid=grid, running=bool(status) or zk is not None,
-                       cluster=cluster, known_nodes=known, **more))
+                       cluster=cluster, known_nodes=known, last_stored=status.get("last_round"), **more))
 
 
 @main.command(short_help="Send the rounds `up` saved at shutdown to the API.")
