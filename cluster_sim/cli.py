@@ -307,7 +307,7 @@ def zk(port, listen):
 @click.option("--saved", "saved", multiple=True, metavar="FILE",
               help="A file of rounds saved at shutdown (undelivered-*.jsonl): its rounds count as accounted "
                    "for (repeatable; the state directory's own files are found by themselves).")
-@click.option("--zk", "zk", default=None, metavar="HOST:PORT[/CHROOT]",
+@click.option("--zk", "zk", default=None, type=ZK_HOSTS,
               help="The cluster's ZooKeeper: its rules say which rounds are due (read only, no secret needed).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def check(api_url, name, truth, saved, zk, as_json):

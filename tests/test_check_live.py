@@ -77,3 +77,29 @@ def test_a_cleanly_stopped_cluster_passes_offline_and_a_missing_log_is_unverifie
         both = clustersim("check", "--api-url", api, "--truth", str(collected), "--truth", str(mine), "--json")
         assert both.returncode == 0 and json.loads(both.stdout)["unverified"]["count"] == 0, both.stdout
     store.close()
+
+
+def test_check_zk_reads_the_clusters_rules_and_judges_its_rounds_up_to_now(zk_client, zk_hosts, api):
+    import time
+
+    from cluster_sim import paths
+    from cluster_sim.rules import ClusterRules
+    from test_check_due import deliver
+    from test_check_truth import stored
+
+    zk_client.create(paths.CLUSTER_ID, b"feed01", makepath=True)
+    absent = clustersim("check", "--api-url", api, "--zk", zk_hosts)   # a cluster made before rules
+    assert absent.returncode == 0 and "has no rules znode" in absent.stdout, absent.stdout + absent.stderr
+    rules = ClusterRules(interval=1.0, session_timeout=2.0, round_lag=0.5, round_deadline=2.0, history=60,
+                         outbox_bound=100, retry_max=1.0, api_url=api, secret_required=False)
+    zk_client.create(paths.RULES, rules.to_bytes())
+    now = int(time.time())
+    deliver(api, [stored(r, cluster="feed01") for r in range(now - 60, now - 50)])
+    result = clustersim("check", "--api-url", api, "--zk", zk_hosts, "--json")
+    out = json.loads(result.stdout)
+    assert result.returncode == 1, dump(out)
+    assert out["due_unstored"]["first_round"] == now - 50 and out["due_unstored"]["count"] >= 45, dump(out)
+    assert out["due_unstored"]["newest_row_age_s"] is not None
+    nowhere = clustersim("check", "--api-url", api, "--zk", zk_hosts + "-none")
+    assert nowhere.returncode == 2 and "no clustersim cluster there" in nowhere.stderr, nowhere.stderr
+    assert len(nowhere.stderr.strip().splitlines()) == 1
