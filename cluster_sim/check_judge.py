@@ -123,7 +123,8 @@ def judge(sources: Sources) -> Judged:
     horizon.saved = sum(len(saved.get(c, set()) - stored.get(c, set())) for c in clusters)
     if sources.grid is None:
         horizon.unknown = ("cannot judge which rounds are late: the cluster's round grid is unknown; "
-                           + sources.how_to_give_grid)
+                           + sources.how_to_give_grid
+                           + ("; what its nodes published was judged from the truth logs" if owed else ""))
     elif not clusters:
         horizon.unknown = "cannot judge which rounds are late: no cluster found in the rows or the truth logs"
     elif now is None and not horizon.clusters:

@@ -112,7 +112,13 @@ class ClusterTruthReport:
 
     def notes(self) -> List[str]:
         lines = [f"{self.label}: round {r.round}: {describe(r)}" for r in self.rounds
-                 if not r.failed and r.verdict != "ok"]
+                 if not r.failed and r.verdict not in ("ok", "uncovered")]
+        uncovered = [r.round for r in self.rounds if r.verdict == "uncovered"]
+        if uncovered:  # one line, not one per row: the rows are in --json
+            shown = ", ".join(str(r) for r in uncovered[:6]) + (f" (+{len(uncovered) - 6})" if len(uncovered) > 6
+                                                                else "")
+            lines.append(f"{self.label}: {len(uncovered)} rows unverified (rounds {shown}): more readings "
+                         "than the logs here know, not covered by the truth (nodes without a log here)")
         for n in self.nodes.values():
             if n.unpublished:
                 rounds = ", ".join(str(r) for _, r in n.unpublished[:6])

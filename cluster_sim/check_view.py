@@ -246,6 +246,9 @@ def _summary(report: Report, truth: Optional[TruthReport], horizon: Any) -> str:
             text += f"; {verified} stored rows match the nodes' logs, {truth.unverified} could not be verified"
         else:
             text += "; every stored round matches the nodes' logs"
+        owed = [c.owed for c in truth.clusters.values() if c.owed is not None and c.owed > (c.last or 0)]
+        if owed:
+            text += f"; every round all its nodes published is stored or saved, up to round {max(owed)}"
     elif truth is not None and truth.unverified:
         text += f"; {truth.unverified} rows could not be verified (no truth log covers their cluster)"
     return text
