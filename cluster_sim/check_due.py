@@ -1,10 +1,11 @@
 """Which rounds are owed by now: the round grid, the deadline, and what is late. Pure.
 
-    grid = Grid.from_rules(rules)                  # or grid_from_status(status), or None: unknown
-    late = lateness("ab12cd", stored={100, 101}, saved={103}, grid=grid, now=1700000210.0,
-                    start=100, newest_row_at=1700000202.5)
-    late.due_unstored, late.first_due, late.since  # 5, 102, 102 * interval
-    late.not_final                                 # closed, within their deadline: named, no failure
+    grid = Grid(interval=1.0, round_lag=0.5, round_deadline=4.0)   # or Grid.from_rules(rules),
+                                                   # grid_from_status(status); None: unknown
+    late = lateness("ab12cd", stored={100, 101}, saved={103}, grid=grid, now=120.2,
+                    start=None, newest_row_at=102.5)
+    late.due_unstored, late.first_due, late.since  # 12, 102, 102.0 (103 is saved: accounted for)
+    late.not_final                                 # 5: rounds 115-119, closed, within their deadline
 
 A round is event time: round r holds the samples taken in [r*interval,
 (r+1)*interval). Its leader computes it `round_lag` after it closes and waits

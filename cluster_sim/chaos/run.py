@@ -15,8 +15,10 @@ refused step, an error), every fault injected is undone before the run ends.
 
 After the last step the run waits for the cluster to settle (a leader, every
 local node running and CONNECTED, the API up, the outbox empty, rounds
-flowing again), then reads the API's rows and the nodes' truth logs and
-builds the verdict (verdict.py).
+flowing again), then judges the API's rows and the nodes' truth logs with
+`clustersim check`'s own function (check_judge.judge), up to the end of the
+run on the cluster's round grid: a round due by then and not stored fails
+the run. verdict.py builds the verdict from that.
 
 Every fault is a control command of the supervisor: network faults
 (`partition`, `slow`, `heal`) act on the nodes' relays, `sigstop` is
