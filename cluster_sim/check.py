@@ -4,6 +4,7 @@
     report = verify(rows)                        # pure: no I/O
     report.ok, report.violations()               # True, []
     run_check("http://127.0.0.1:8080")           # all of it, printed; 0 ok, 1 not, 2 unreachable
+                                                 # (gathered and judged by check_judge.judge)
 
 Only rows with a `round` are checked, per `cluster`; rows without one (what a
 leader of the original design sends) are counted, with their time span.
@@ -20,7 +21,8 @@ Violations:
 
 A partial row (one that lists `missing` members: finalized at its deadline)
 is reported, not a violation. With the nodes' truth logs, check_truth.py
-recomputes every round and finds losses no row admits to.
+recomputes every round and finds losses no row admits to; check_due.py finds
+the rounds owed by now that are not stored (a stall).
 """
 
 import json
@@ -28,7 +30,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import requests
 
@@ -276,51 +278,40 @@ def _span(word: str, first: int, last: int) -> str:
     return f"{word} {first}" if first == last else f"{word}s {first}-{last}"
 
 
-def render(report: Report, truth=None, note: str = ""):
+def render(report: Report, truth=None, note: str = "", horizon=None):
     """The report as a rich renderable; see cluster_sim.check_view (pure)."""
     from cluster_sim.check_view import render as render_view
 
-    return render_view(report, truth, note)
+    return render_view(report, truth, note, horizon)
 
 
-def run_check(api_url: str, truth_dir: Optional[str] = None, truth_given: bool = False,
-              as_json: bool = False) -> int:
-    """Fetch, verify, print; 0 when the history is sound, 1 when not, 2 when
-    unreachable or when --truth names no directory.
+def run_check(api_url: str, truth_dirs: Sequence[str] = (), truth_given: bool = False,
+              as_json: bool = False, **sources) -> int:
+    """Fetch, verify, print; 0 when the history is sound and nothing due is missing, 1 when
+    not, 2 when unreachable or when --truth names no directory.
 
-    truth_dir: the nodes' truth logs; truth_given: the user named it (so it
-    must exist), else it is the running cluster's, used when it exists."""
-    note = ""
-    if truth_dir is not None and not os.path.isdir(truth_dir):
-        if truth_given:
-            print(f"clustersim check: --truth {truth_dir}: no such directory", file=sys.stderr)
+    truth_dirs: the nodes' truth logs; truth_given: the user named them (so they must
+    exist), else they are the running cluster's, used when they exist. `sources`: the
+    rest of check_judge.Sources (grid, running, saved_paths, cluster, known_nodes)."""
+    from cluster_sim.check_judge import Sources, judge
+
+    for d in truth_dirs:
+        if truth_given and not os.path.isdir(d):
+            print(f"clustersim check: --truth {d}: no such directory", file=sys.stderr)
             return 2
-        note = f"no ground truth: {truth_dir} does not exist (checking the API's rows only)"
-        truth_dir = None
     try:
-        rows = fetch_rows(api_url)
+        judged = judge(Sources(api_url, truth_dirs=list(truth_dirs), **sources))
     except CheckError as e:
         print(f"clustersim check: {e}", file=sys.stderr)
         return 2
-    report = verify(rows)
-    truth_report = None
-    if truth_dir is not None:
-        # the logs are read after the rows: every sample and publish mark a
-        # stored row could have counted is in them by now
-        from cluster_sim.check_truth import verify_truth
-        from cluster_sim.truth import read_truth
-
-        try:
-            truth = read_truth(truth_dir)
-        except OSError as e:  # removed or unreadable between the test above and now
-            print(f"clustersim check: cannot read {truth_dir}: {e.strerror or e}", file=sys.stderr)
-            return 2
-        truth_report = verify_truth(rows, truth, plain=report)
     from cluster_sim import check_view
 
-    code = check_view.exit_code(report, truth_report)
+    code = check_view.exit_code(judged.report, judged.truth, judged.horizon)
+    if code == 2 and not as_json:
+        print(f"clustersim check: {judged.horizon.unreachable}", file=sys.stderr)
+        return code
     if as_json:
-        print(json.dumps(check_view.as_json(report, truth_report, note), indent=1))
+        print(json.dumps(check_view.as_json(judged.report, judged.truth, judged.note, judged.horizon), indent=1))
         return code
     from rich.console import Console
 
@@ -328,5 +319,5 @@ def run_check(api_url: str, truth_dir: Optional[str] = None, truth_given: bool =
     if not console.is_terminal:
         # piped into a file or a pager: rich would cut lines at 80 columns
         console = Console(width=200)
-    console.print(check_view.render(report, truth_report, note))
+    console.print(check_view.render(judged.report, judged.truth, judged.note, judged.horizon))
     return code

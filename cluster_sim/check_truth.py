@@ -16,19 +16,29 @@ verdict per row (or one for having no row):
     uncovered   more readings stored than the truth knows: nodes whose logs
                 are not here (remote, or of the original design); unverifiable
     explained   no row, but an original-design leader stored rows meanwhile
+    saved       no row, but the round is in a file the shutdown saved
+                (saved_rounds.py): accounted for, not stored yet
     short       fewer readings than the truth, undeclared: a loss (failure)
     wrong       as many readings, another mean (failure)
     lost        no row although nodes had published samples (failure)
 
 Samples never published (the node stopped first) were never available to a
-leader: they are listed per node, not as losses. Rounds after the newest
-stored row are not judged (not finalized yet), nor rounds before the first.
+leader: they are listed per node, not as losses. Rounds before the first
+stored row are not judged. Rounds after the newest are judged only up to
+`owed` (the caller's: the last round due now on a running cluster, the last
+one closed when a stopped cluster's nodes stopped; check_due.py): there, a
+round that every node that sampled it had published, and that nobody stored
+or saved, is lost. Without `owed`, rounds after the newest row are not judged.
+
+An "uncovered" row could not be recomputed: it is counted as unverified,
+with the nodes whose logs are not here when the rows or the caller name them,
+and never as matching.
 """
 
 import math
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Dict, List, Optional, Tuple
+from typing import AbstractSet, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from cluster_sim.check import Report, declared, verify, well_formed
 from cluster_sim.truth import ClusterTruth, Truth, TruthSample
@@ -37,6 +47,7 @@ from cluster_sim.truth import ClusterTruth, Truth, TruthSample
 # in a sum taken in another order
 TOLERANCE = 1e-6
 FAILURES = ("short", "wrong", "lost")
+VERDICTS = ("ok", "partial", "uncovered", "explained", "saved", *FAILURES)
 MAX_SUBSETS = 5000  # beyond this many candidate subsets, do not try to name nodes
 
 
@@ -76,7 +87,14 @@ class ClusterTruthReport:
     last: Optional[int] = None
     rounds: List[RoundTruth] = field(default_factory=list)
     earlier: int = 0                 # rounds with samples before the first stored round
-    later: int = 0                   # ... after the last stored round: not finalized yet
+    later: int = 0                   # ... after the last judged round: not owed yet
+    owed: Optional[int] = None       # rounds were judged up to here (None: up to the last stored)
+    foreign: List[str] = field(default_factory=list)  # nodes of these rows whose logs are not here
+
+    @property
+    def unverified(self) -> int:
+        """Rows that could not be recomputed from the logs here."""
+        return self.count("uncovered")
 
     @property
     def label(self) -> str:
@@ -94,7 +112,13 @@ class ClusterTruthReport:
 
     def notes(self) -> List[str]:
         lines = [f"{self.label}: round {r.round}: {describe(r)}" for r in self.rounds
-                 if not r.failed and r.verdict != "ok"]
+                 if not r.failed and r.verdict not in ("ok", "uncovered")]
+        uncovered = [r.round for r in self.rounds if r.verdict == "uncovered"]
+        if uncovered:  # one line, not one per row: the rows are in --json
+            shown = ", ".join(str(r) for r in uncovered[:6]) + (f" (+{len(uncovered) - 6})" if len(uncovered) > 6
+                                                                else "")
+            lines.append(f"{self.label}: {len(uncovered)} rows unverified (rounds {shown}): more readings "
+                         "than the logs here know, not covered by the truth (nodes without a log here)")
         for n in self.nodes.values():
             if n.unpublished:
                 rounds = ", ".join(str(r) for _, r in n.unpublished[:6])
@@ -110,6 +134,7 @@ class TruthReport:
     clusters: Dict[str, ClusterTruthReport] = field(default_factory=dict)
     without_rows: List[str] = field(default_factory=list)    # truth clusters the API has no rows of
     without_truth: List[str] = field(default_factory=list)   # row clusters no log covers
+    rows_without_truth: int = 0                              # their rows: none verified
     bad_lines: int = 0
     partial_lines: int = 0
     unreadable: List[str] = field(default_factory=list)
@@ -121,6 +146,27 @@ class TruthReport:
     def failures(self) -> List[str]:
         return [f for c in self.clusters.values() for f in c.failures()]
 
+    @property
+    def unverified(self) -> int:
+        return self.rows_without_truth + sum(c.unverified for c in self.clusters.values())
+
+    @property
+    def unverified_nodes(self) -> List[str]:
+        return sorted({n for c in self.clusters.values() if c.unverified for n in c.foreign}, key=_node_order)
+
+    def unverified_line(self, total_rows: int) -> str:
+        """'98 of 110 rows could not be verified: node 18's truth log is not here; ...', or ''."""
+        if not self.unverified:
+            return ""
+        nodes = self.unverified_nodes
+        if nodes:
+            who = (f"node {nodes[0]}'s truth log is" if len(nodes) == 1
+                   else f"the truth logs of nodes {', '.join(nodes)} are")
+        else:
+            who = "the truth logs of some members are"
+        return (f"{self.unverified} of {total_rows} rows could not be verified: {who} not here; "
+                f"collect {'it' if len(nodes) == 1 else 'them'} and pass --truth DIR (several allowed)")
+
     def notes(self) -> List[str]:
         lines = [n for c in self.clusters.values() for n in c.notes()]
         if self.bad_lines or self.partial_lines:
@@ -128,7 +174,7 @@ class TruthReport:
                          "last lines skipped")
         if self.unreadable:
             lines.append(f"truth logs not readable: {', '.join(self.unreadable)}")
-        lines += [f"cluster {c}: no truth log covers it" for c in self.without_truth]
+        lines += [f"cluster {c}: no truth log covers it (its rows are not verified)" for c in self.without_truth]
         lines += [f"cluster {c}: truth logs, but no rows in the API" for c in self.without_rows]
         return lines
 
@@ -139,6 +185,8 @@ def describe(r: RoundTruth) -> str:
     truth = f"truth {r.true_count}, mean {_num(r.true_mean)}"
     if r.verdict == "lost":
         return f"no row, though node(s) {_ids(r.nodes)} published a sample"
+    if r.verdict == "saved":
+        return f"not stored yet: in a file of rounds saved at shutdown (truth {r.true_count} readings)"
     if r.verdict == "explained":
         return f"no row; an original-design leader stored rows meanwhile (truth {r.true_count} readings)"
     if r.verdict == "short":
@@ -151,7 +199,7 @@ def describe(r: RoundTruth) -> str:
     if r.verdict == "partial":
         return f"partial: missing {_ids(r.missing)} (declared); the other {r.stored_count} match the truth"
     if r.verdict == "uncovered":
-        return (f"{r.stored_count} readings stored, the truth knows {r.true_count}: "
+        return (f"unverified: {r.stored_count} readings stored, the truth knows {r.true_count}: "
                 "not covered by the truth (nodes without a log here)")
     if r.unmarked:
         return f"ok, counting node(s) {_ids(r.unmarked)} whose log missed the publish mark"
@@ -166,8 +214,17 @@ def _num(x: Optional[float]) -> str:
     return "-" if x is None else str(x)  # all 6 decimals: a wrong mean may differ in the last
 
 
-def verify_truth(rows: List[dict], truth: Truth, plain: Optional[Report] = None) -> TruthReport:
-    """Judge every stored round of every cluster the truth covers. Pure."""
+def _node_order(node: str):
+    return (0, int(node), "") if node.isdigit() else (1, 0, node)
+
+
+def verify_truth(rows: List[dict], truth: Truth, plain: Optional[Report] = None,
+                 owed: Optional[Mapping[str, int]] = None, saved: Optional[Mapping[str, AbstractSet[int]]] = None,
+                 known_nodes: Sequence[str] = ()) -> TruthReport:
+    """Judge every stored round of every cluster the truth covers, and the rounds after the
+    newest row up to `owed[cluster]`; `saved`: cluster -> rounds in saved files; `known_nodes`:
+    members the caller knows of (a running cluster's, remote ones too), to name whose logs
+    are missing. Pure."""
     plain = plain if plain is not None else verify(rows)
     by_cluster: Dict[str, List[dict]] = {}
     for row in rows:
@@ -177,17 +234,32 @@ def verify_truth(rows: List[dict], truth: Truth, plain: Optional[Report] = None)
                       partial_lines=truth.partial_lines, unreadable=list(truth.unreadable))
     out.without_rows = sorted(c for c in truth.clusters if c not in by_cluster)
     out.without_truth = sorted(c for c in by_cluster if c not in truth.clusters)
+    out.rows_without_truth = sum(len(by_cluster[c]) for c in out.without_truth)
     for name in sorted(by_cluster):
         if name in truth.clusters:
             explained = plain.clusters[name].explained if name in plain.clusters else []
-            out.clusters[name] = _verify_cluster(truth.clusters[name], by_cluster[name], explained)
+            out.clusters[name] = _verify_cluster(truth.clusters[name], by_cluster[name], explained,
+                                                 (owed or {}).get(name), (saved or {}).get(name, set()))
+            out.clusters[name].foreign = _foreign(by_cluster[name], truth.clusters[name], known_nodes)
     return out
 
 
-def _verify_cluster(truth: ClusterTruth, rows: List[dict], explained) -> ClusterTruthReport:
+def _foreign(rows: List[dict], truth: ClusterTruth, known_nodes: Sequence[str]) -> List[str]:
+    """Members these rows or the caller name (leaders, declared missing, a running cluster's
+    nodes) whose truth log is not among the logs read."""
+    named = {str(n) for n in known_nodes}
+    for row in rows:
+        if row.get("leader") is not None:
+            named.add(str(row["leader"]))
+        named.update(declared(row)[1])
+    return sorted((n for n in named if n not in truth.nodes), key=_node_order)
+
+
+def _verify_cluster(truth: ClusterTruth, rows: List[dict], explained, owed: Optional[int] = None,
+                    saved: AbstractSet[int] = frozenset()) -> ClusterTruthReport:
     rows = sorted(rows, key=lambda r: (r["round"], r.get("id") or 0))
     first, last = rows[0]["round"], rows[-1]["round"]
-    out = ClusterTruthReport(cluster=truth.cluster, first=first, last=last)
+    out = ClusterTruthReport(cluster=truth.cluster, first=first, last=last, owed=owed)
     published: Dict[int, Dict[str, TruthSample]] = {}   # round -> node -> the sample a leader counts
     unpublished: Dict[int, Dict[str, TruthSample]] = {}
     for node_id, node in sorted(truth.nodes.items()):
@@ -195,20 +267,25 @@ def _verify_cluster(truth: ClusterTruth, rows: List[dict], explained) -> Cluster
             (published if s.published else unpublished).setdefault(s.round, {})[node_id] = s
         out.nodes[node_id] = NodeCoverage(
             node=node_id, pids=list(node.pids), samples=len(node.samples), published_seq=node.published_seq,
-            unpublished=[(s.seq, s.round) for s in node.unpublished if s.round <= last],
+            unpublished=[(s.seq, s.round) for s in node.unpublished if s.round <= max(last, owed or last)],
         )
+    # after the newest row, a round is owed when every node that sampled it had published it
+    # (a leader had all it needed); one a node took but never published may rightly be missing
+    after = {r for r in published if last < r <= (owed if owed is not None else last)
+             and not (set(unpublished.get(r, {})) - set(published[r]))}
     out.earlier = sum(1 for r in published if r < first)
-    out.later = sum(1 for r in published if r > last)
+    out.later = sum(1 for r in published if r > last and r not in after)
     stored: Dict[int, List[dict]] = {}
     for row in rows:
         stored.setdefault(row["round"], []).append(row)
     covered = {n for a, b, _ in explained for n in range(a, b + 1)}
-    for round_no in sorted(set(stored) | {r for r in published if first <= r <= last}):
+    for round_no in sorted(set(stored) | {r for r in published if first <= r <= last} | after):
         truth_here = {n: s.value for n, s in published.get(round_no, {}).items()}
         others = {n: s.value for n, s in unpublished.get(round_no, {}).items() if n not in truth_here}
         if round_no not in stored:
+            verdict = "explained" if round_no in covered else "saved" if round_no in saved else "lost"
             out.rounds.append(RoundTruth(
-                round=round_no, verdict="explained" if round_no in covered else "lost",
+                round=round_no, verdict=verdict,
                 stored_count=None, true_count=len(truth_here), stored_mean=None,
                 true_mean=_mean(truth_here.values()), nodes=sorted(truth_here),
             ))

@@ -329,47 +329,75 @@ def zk(port, listen):
         fail(str(exc))
 
 
-@main.command(short_help="Verify the API's history: every round once, no gaps.")
+@main.command(short_help="Verify the API's history: every round once, no gaps, nothing late.")
 @click.option("--api-url", default=None, type=URL,
               help="The API to check (default: the running cluster's, else http://localhost:8080).")
 @_name_option
-@click.option("--truth", "truth", default=None, metavar="DIR",
-              help="The nodes' truth logs to recompute every round from (default: the cluster's own, if any).")
+@click.option("--truth", "truth", multiple=True, metavar="DIR",
+              help="The nodes' truth logs to recompute every round from (default: the cluster's own, if any); "
+                   "repeat it for the logs collected from other machines.")
+@click.option("--saved", "saved", multiple=True, metavar="FILE",
+              help="A file of rounds saved at shutdown (undelivered-*.jsonl): its rounds count as accounted "
+                   "for (repeatable; the state directory's own files are found by themselves).")
+@click.option("--zk", "zk", default=None, type=ZK_HOSTS,
+              help="The cluster's ZooKeeper: its rules say which rounds are due (read only, no secret needed).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def check(api_url, name, truth, as_json):
+def check(api_url, name, truth, saved, zk, as_json):
     """Verify the API's history: one aggregate per round, no epoch going back,
-    no gaps, and (with the nodes' truth logs) every reading counted.
-    Exit 0 when sound, 1 on a violation or a loss.
+    no gaps, no round due (closed more than the round deadline ago) left
+    unstored, and (with the nodes' truth logs) every reading counted.
+    Exit 0 when sound, 1 on a violation, a loss or a stall.
 
     \b
     Examples:
       clustersim check                    # the running cluster's API and logs
       clustersim check --api-url http://10.0.0.5:8080 --json
+      clustersim check --zk 10.0.0.5:2181 --truth mine/ --truth from-node-18/
     """
     from cluster_sim import control
 
     status = {}
-    if api_url is None or truth is None:
-        try:
-            status = control.send(name, {"cmd": "status"}, timeout=3.0)["status"]
-        except (control.ControlError, OSError, KeyError, TypeError):
-            pass  # no cluster running under that name
+    try:
+        status = control.send(name, {"cmd": "status"}, timeout=3.0)["status"]
+    except (control.ControlError, OSError, KeyError, TypeError):
+        pass  # no cluster running under that name
     if not isinstance(status, dict):
         status = {}
+    if api_url is not None and status and (status.get("api_url") or "").rstrip("/") != api_url.rstrip("/"):
+        status = {}  # another API than the running cluster's: its rules say nothing about it
     if api_url is None:
         api_url = status.get("api_url") or "http://localhost:8080"
-    given = truth is not None
+    given = bool(truth)
+    truth_dirs = list(truth)
     if not given:
         from cluster_sim.truth import truth_dir
 
         try:
             # where the running cluster's nodes log; else where they would
-            truth = status.get("truth_dir") or truth_dir(name)
+            truth_dirs = [status.get("truth_dir") or truth_dir(name)]
         except (control.ControlError, OSError):
-            truth = None  # no usable runtime directory: no truth either
+            truth_dirs = []  # no usable runtime directory: no truth either
+    from cluster_sim.check_due import Grid, grid_from_status
+
+    grid, cluster = (grid_from_status(status) if status else None), None
+    if zk is not None:
+        from cluster_sim.check import CheckError
+        from cluster_sim.check_judge import read_cluster
+
+        try:
+            cluster, rules = read_cluster(zk)
+        except CheckError as e:
+            fail(str(e))
+        if rules is not None:
+            grid = Grid.from_rules(rules)
+    more = {} if grid is not None or zk is None else {
+        "how_to_give_grid": f"the cluster at {zk} has no rules znode (made by an older clustersim)"}
+    known = [str(n.get("id")) for n in status.get("nodes") or [] if isinstance(n, dict) and n.get("id") is not None]
     from cluster_sim.check import run_check
 
-    sys.exit(run_check(api_url, truth_dir=truth, truth_given=given, as_json=as_json))
+    sys.exit(run_check(api_url, truth_dirs=truth_dirs, truth_given=given, as_json=as_json,
+                       saved_paths=list(saved), grid=grid, running=bool(status) or zk is not None,
+                       cluster=cluster, known_nodes=known, last_stored=status.get("last_round"), **more))
 
 
 @main.command(short_help="Send the rounds `up` saved at shutdown to the API.")

@@ -23,6 +23,7 @@ never published (the node died first) was never available to any leader: the
 check reports it apart from losses. The check reads the logs back with
 
     truth = read_truth(truth_dir("default"))    # typed; bad or cut lines counted, skipped
+    truth = read_truths([mine, "collected/"])   # several directories (students' logs), merged
 """
 
 import json
@@ -145,6 +146,11 @@ class ClusterTruth:
     nodes: Dict[str, NodeTruth] = field(default_factory=dict)
 
     @property
+    def end(self) -> Optional[float]:
+        """The newest sample any of its nodes logged: where a stopped cluster stopped."""
+        return max((s.ts for node in self.nodes.values() for s in node.samples), default=None)
+
+    @property
     def interval(self) -> Optional[float]:
         """The round interval the samples were taken on (the most frequent one)."""
         seen: Dict[float, int] = {}
@@ -182,6 +188,32 @@ def read_truth(directory: str) -> Truth:
         except OSError:
             unreadable.append(name)
     truth = parse_truth(logs, directory)
+    truth.unreadable = unreadable
+    return truth
+
+
+def read_truths(directories: List[str]) -> Truth:
+    """Several directories' logs as one truth (the teacher's, and the students' collected).
+    A node's log found in more than one is read as one log: a sample copied twice is
+    counted once (same process, same seq). Raises as read_truth for a missing directory."""
+    if len(directories) == 1:
+        return read_truth(directories[0])
+    logs: Dict[str, bytes] = {}
+    unreadable = []
+    for directory in directories:
+        for name in sorted(os.listdir(directory)):
+            if not _LOG_NAME.fullmatch(name):
+                continue
+            try:
+                with open(os.path.join(directory, name), "rb") as f:
+                    data = f.read()
+            except OSError:
+                unreadable.append(os.path.join(directory, name))
+                continue
+            before = logs.get(name, b"")
+            # a log cut mid-line must not glue its last line to the next copy's first
+            logs[name] = before + (b"\n" if before and not before.endswith(b"\n") else b"") + data
+    truth = parse_truth(logs, ", ".join(directories))
     truth.unreadable = unreadable
     return truth
 

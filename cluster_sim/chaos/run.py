@@ -15,8 +15,10 @@ refused step, an error), every fault injected is undone before the run ends.
 
 After the last step the run waits for the cluster to settle (a leader, every
 local node running and CONNECTED, the API up, the outbox empty, rounds
-flowing again), then reads the API's rows and the nodes' truth logs and
-builds the verdict (verdict.py).
+flowing again), then judges the API's rows and the nodes' truth logs with
+`clustersim check`'s own function (check_judge.judge), up to the end of the
+run on the cluster's round grid: a round due by then and not stored fails
+the run. verdict.py builds the verdict from that.
 
 Every fault is a control command of the supervisor: network faults
 (`partition`, `slow`, `heal`) act on the nodes' relays, `sigstop` is
@@ -26,7 +28,6 @@ cannot be reached from here) is reported in the verdict as "not injected",
 never as a failure.
 """
 
-import os
 import random
 import threading
 import time
@@ -166,7 +167,7 @@ class ChaosRun:
         self.watch.stop.set()
         self.watch.join(5)
         status = self._status()
-        rows, check = self._check(status)
+        rows, check = self._check(status, end_wall)
         terms = [list(t) for t in self.watch.terms]
         window = (start_wall, end_wall)
         verdict = build_verdict(self.plan, self.executed, check, terms, rows, window, settled,
@@ -260,26 +261,22 @@ class ChaosRun:
         self.unsettled = why
         return False
 
-    def _check(self, status: dict) -> Tuple[List[dict], dict]:
-        from cluster_sim.check import CheckError, fetch_rows, verify
+    def _check(self, status: dict, end: float) -> Tuple[List[dict], dict]:
+        """What `clustersim check` judges (the same function), up to the end of the run."""
+        from cluster_sim.check import CheckError
+        from cluster_sim.check_due import grid_from_status
+        from cluster_sim.check_judge import Sources, judge
         from cluster_sim.check_view import as_json
 
+        directory = status.get("truth_dir")
+        sources = Sources(status.get("api_url") or "", truth_dirs=[directory] if directory else [],
+                          grid=grid_from_status(status), running=True, now=end,
+                          known_nodes=[str(n.get("id")) for n in status.get("nodes") or []])
         try:
-            rows = fetch_rows(status.get("api_url") or "")
+            judged = judge(sources)
         except CheckError as exc:
             return [], {"ok": False, "violations": [str(exc)], "clusters": {}}
-        report = verify(rows)
-        truth_report = None
-        directory = status.get("truth_dir")
-        if directory and os.path.isdir(directory):
-            from cluster_sim.check_truth import verify_truth
-            from cluster_sim.truth import read_truth
-
-            try:
-                truth_report = verify_truth(rows, read_truth(directory), plain=report)
-            except OSError:
-                truth_report = None  # judged on the rows alone; the verdict says so
-        return rows, as_json(report, truth_report)
+        return judged.rows, as_json(judged.report, judged.truth, judged.note, judged.horizon)
 
 
 def unsettled(status: dict) -> Optional[str]:

@@ -10,7 +10,9 @@ Pure: it reads what the run gathered and computes, nothing else.
 - `executed`: every step as it was played (`Executed`), with the node a
   LEADER step hit and the supervisor's answer;
 - `check_json`: `clustersim check --json` of the API after the run
-  (`check_view.as_json`), with the truth logs when there are any;
+  (`check_view.as_json` of `check_judge.judge`, the check's own function),
+  with the truth logs when there are any, judged up to the end of the run:
+  a round due by then and not stored fails the run like a lost one;
 - `terms`: the leadership seen during the run, (node, epoch, start, end)
   with end None for a term still running (the manager's `terms`);
 - `rows`: the API's rows (`GET /listar`), for their store order and times;
@@ -58,6 +60,9 @@ class RoundFigures:
     short: Optional[int]        # fewer readings than the truth, undeclared (None: no truth logs)
     wrong: Optional[int]        # as many readings, another mean
     lost: Optional[int]         # no row although samples were published
+    due_unstored: Optional[int] = None   # due by the end of the run, neither stored nor saved (None: no grid)
+    unverified: Optional[int] = None     # rows the truth logs here could not recompute (None: no truth)
+    saved: int = 0                       # rounds in saved files, not stored yet
 
 
 @dataclass(frozen=True)
@@ -179,11 +184,16 @@ def _rounds(check: dict, cluster: Optional[str]) -> Tuple[RoundFigures, int, boo
         short += verdicts.get("short", 0)
         wrong += verdicts.get("wrong", 0)
         lost += verdicts.get("lost", 0)
+    due = check.get("due_unstored") or None
+    unverified = check.get("unverified") or None
     figures = RoundFigures(expected=expected, stored=stored, missing=missing, duplicated=duplicated,
                            partial=partial, empty=empty,
                            # without truth, only a row's own admission shows it short
                            short=short if truth else undeclared,
-                           wrong=wrong if truth else None, lost=lost if truth else None)
+                           wrong=wrong if truth else None, lost=lost if truth else None,
+                           due_unstored=due.get("count") if isinstance(due, dict) else None,
+                           unverified=unverified.get("count") if isinstance(unverified, dict) else None,
+                           saved=int(check.get("saved") or 0))
     return figures, regressions, truth
 
 
@@ -228,6 +238,10 @@ def build_verdict(plan: Plan, executed: Sequence[Executed], check: dict, terms: 
     if not truth:
         notes.append("no truth logs: readings missing inside a row cannot be seen, "
                      "only rounds missing and rows that admit it")
+    if figures.unverified:
+        notes.append(f"{figures.unverified} rows could not be verified against the truth logs here")
+    if figures.due_unstored is None:
+        notes.append(str(check.get("lateness_unknown") or "which rounds were late could not be judged"))
     notes += [str(n) for n in check.get("notes") or []]
     times = [t for t in (row_time(r) for r in mine) if t is not None]
     return Verdict(

@@ -47,6 +47,8 @@ def lines(verdict: Verdict) -> List[Tuple[str, str, bool]]:
         ("short (undeclared)", _count(r.short), bool(r.short)),
         ("wrong mean", _count(r.wrong), bool(r.wrong)),
         ("lost", _count(r.lost), bool(r.lost)),
+        ("due, not stored nor saved", _count(r.due_unstored), bool(r.due_unstored)),
+        ("rows not verifiable here", _count(r.unverified), False),
         ("stale-epoch rows accepted", str(verdict.stale_epoch_accepted), bool(verdict.stale_epoch_accepted)),
         ("epoch regressions", str(verdict.epoch_regressions), bool(verdict.epoch_regressions)),
         ("longest without a leader", _span(verdict.longest_without_leader, start), False),
