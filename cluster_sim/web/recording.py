@@ -265,7 +265,7 @@ class WebRecorder:
                     self.error = self.error or f"{type(exc).__name__}: {exc}"
             self._closed = True
         data = self.data(results, final_text)
-        from cluster_sim.record import write_atomically
+        from cluster_sim.userfile import write_atomically
         from cluster_sim.web.page import render_page
 
         page = render_page({"title": self.title, "lang": self.lang, "mode": "replay"}, recording=data)
