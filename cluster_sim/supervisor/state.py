@@ -29,6 +29,8 @@ REMOTE = "remote"
 LEADER = "LEADER"
 FOLLOWER = "follower"
 
+EVENTS_SHOWN = 20     # the newest events `status` carries (a follower polling it misses more in a burst)
+
 
 @dataclass
 class NodeView:
@@ -145,6 +147,7 @@ class ClusterState:
     shadowed: Dict[str, NodeView] = field(default_factory=dict)
     zk_servers: List[ZkServerView] = field(default_factory=list)
     events: Deque["Event"] = field(default_factory=lambda: deque(maxlen=200))  # the log a person reads
+    events_total: int = 0               # events ever put in that log (a follower's cursor into it)
     started_at: float = 0.0
     interval: float = 0.0               # the cluster's round interval (s)
     join_command: Optional[str] = None
@@ -233,6 +236,7 @@ class ClusterState:
 
     def to_json(self, now: float) -> Dict[str, Any]:
         from cluster_sim.supervisor.wording import describe, level
+        from cluster_sim.supervisor.events import to_record
 
         return {
             "name": self.name,
@@ -296,8 +300,11 @@ class ClusterState:
                 }
                 for n in self.sorted_nodes()
             ],
+            # the newest events of the log, each the exporter's record (its kind and fields, the
+            # sentence, the level): a view attached from outside shows the supervisor's own events
             "events": [
-                {"ts": e.ts, "kind": e.kind, "text": describe(e, self.lang), "level": level(e)}
-                for e in list(self.events)[-20:]
+                dict(to_record(e), text=describe(e, self.lang), level=level(e))
+                for e in list(self.events)[-EVENTS_SHOWN:]
             ],
+            "events_total": self.events_total,
         }
