@@ -234,11 +234,13 @@ class ClusterState:
                 state.nodes[node.id] = node
         return state
 
-    def to_json(self, now: float) -> Dict[str, Any]:
+    def to_json(self, now: float, log: bool = True) -> Dict[str, Any]:
+        """The status (`status --json`, a web snapshot); `log=False` leaves out the event log (a
+        snapshot for the picture, which takes events from the event stream)."""
         from cluster_sim.supervisor.wording import describe, level
         from cluster_sim.supervisor.events import to_record
 
-        return {
+        data: Dict[str, Any] = {
             "name": self.name,
             "zk": self.zk,
             "zk_connected": self.zk_connected,
@@ -300,11 +302,11 @@ class ClusterState:
                 }
                 for n in self.sorted_nodes()
             ],
+        }
+        if log:
             # the newest events of the log, each the exporter's record (its kind and fields, the
             # sentence, the level): a view attached from outside shows the supervisor's own events
-            "events": [
-                dict(to_record(e), text=describe(e, self.lang), level=level(e))
-                for e in list(self.events)[-EVENTS_SHOWN:]
-            ],
-            "events_total": self.events_total,
-        }
+            data["events"] = [dict(to_record(e), text=describe(e, self.lang), level=level(e))
+                              for e in list(self.events)[-EVENTS_SHOWN:]]
+            data["events_total"] = self.events_total
+        return data

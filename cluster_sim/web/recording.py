@@ -229,6 +229,9 @@ class WebRecorder:
 
     def publish(self, event: Any) -> None:
         try:
+            kind = event.get("kind") if isinstance(event, dict) else getattr(event, "kind", None)
+            if kind in DATA_KINDS:
+                return                    # the frames carry them: not worth making a record of
             record = event_record(event, self.describe, self.clock)
             if record is None or record["kind"] in DATA_KINDS:
                 return
