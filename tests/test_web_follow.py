@@ -74,8 +74,10 @@ def test_a_follower_takes_each_event_once_and_says_nothing_for_an_older_supervis
     assert [e["kind"] for e in follower.new_events(status(4, ["a", "b", "c", "d"]))] == ["c", "d"]
     # a burst larger than the status carries: the newest ones
     assert [e["kind"] for e in follower.new_events(status(30, ["x", "y"]))] == ["x", "y"]
-    # another supervisor under the same name (it counts from 0 again): what it has
+    # another supervisor under the same name (it counts from 0 again, or started later): what it has
     assert [e["kind"] for e in follower.new_events(status(1, ["n"]))] == ["n"]
+    assert [e["kind"] for e in follower.new_events(dict(status(3, ["p", "q"]), started_at=T0 + 60))] == ["p", "q"]
+    assert follower.new_events(dict(status(3, ["p", "q"]), started_at=T0 + 60)) == []
     assert follower.new_events({"leader": "1"}) == []        # no events_total: snapshots only
 
 

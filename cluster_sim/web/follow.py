@@ -43,6 +43,7 @@ class Follower:
         self.polls = 0
         self._latest: Optional[Dict[str, Any]] = None
         self._seen: Optional[int] = None        # the supervisor's events_total at the last poll
+        self._started: Any = None               # ... and when that supervisor started (another one restarts the count)
         self._stop = threading.Event()
         self._thread: Optional[threading.Thread] = None
         self.sinks: List[Any] = []            # where what each poll finds goes (start() sets them)
@@ -82,9 +83,11 @@ class Follower:
         total, shown = status.get("events_total"), status.get("events")
         if isinstance(total, bool) or not isinstance(total, int) or not isinstance(shown, list):
             return []                     # a supervisor that does not say: snapshots only
-        seen = self._seen
-        self._seen = total
-        fresh = len(shown) if seen is None or total < seen else total - seen   # fewer: another supervisor
+        seen, started = self._seen, self._started
+        self._seen, self._started = total, status.get("started_at")
+        if seen is None or total < seen or started != self._started:   # the first poll, or another supervisor
+            seen = total - len(shown)
+        fresh = total - seen
         return [e for e in shown[len(shown) - min(fresh, len(shown)):] if isinstance(e, dict)]
 
     def start(self, *sinks: Any) -> "Follower":
