@@ -535,7 +535,7 @@ def replay(file, speed):
       clustersim replay class.html --speed 4
     """
     from cluster_sim.record import RecordingError, replay as play
-    from cluster_sim.supervisor.listeners.recorder import redraw
+    from cluster_sim.supervisor.redraw import redraw
 
     try:
         sys.exit(play(file, speed=speed, redraw=redraw))   # each frame laid out for this terminal

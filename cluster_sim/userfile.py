@@ -3,14 +3,37 @@
 Recordings, event exports and saved rounds are all files a user hands back to
 clustersim; each can be missing, a directory, unreadable, too large or not
 text. One function says so in one line, in the caller's own error class.
+And the one way a file for the user is written: whole, or not at all.
 
     text = read_text(path, "an event file", EventsFileError, max_bytes=1 << 30)
     # EventsFileError("x.jsonl is a directory, not an event file")
+    write_atomically("class.html", page)     # OSError if it cannot; never a half-written file
 """
 
 import json
+import os
 import re
+import tempfile
 from typing import Any, Optional, Type
+
+
+def write_atomically(path: str, text: str) -> None:
+    """`text` to `path` through a temporary file in the same folder, renamed over it."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".clustersim-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def read_text(path: str, kind: str, error: Type[Exception], max_bytes: Optional[int] = None,

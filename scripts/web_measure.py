@@ -84,14 +84,14 @@ def run(minutes, nodes, web, readers, record=True, sample_every=10.0):
         if record:
             recorder = WebRecorder("/tmp/clustersim-web-measure.html", title="measure", lang="es")
             sinks.append(recorder)
-    feed = Feed(*sinks)
+    feed = Feed(*sinks, describe=session.describe)   # the core's events, worded as the supervisor's Feed does
     stop = threading.Event()
 
     def manager():
         while not stop.wait(0.25):
             now = time.time()
-            for record in session.advance(now):
-                feed.event(record)
+            for event in session.advance(now):
+                feed.event(event)
             feed.frame(session.state, now)
 
     thread = threading.Thread(target=manager, daemon=True)

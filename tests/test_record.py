@@ -1,24 +1,34 @@
-"""Recordings: frames at most twice a second, one self-contained HTML file, replay.
+"""Recordings: one format (the web page), frames at most twice a second, one self-contained HTML
+file, replay in the terminal; and the older terminal-frame files still replay.
 
-No cluster here: the recorder is fed events and a ClusterState by hand (a
-demo writes a real recording in test_demo.py).
+No cluster here: the recorder is fed typed events and a ClusterState by hand through the same Feed
+the supervisor uses (a demo writes a real recording in test_demo.py). The old format's file is
+tests/data/terminal-recording-v1.html, written by the recorder that used to write it.
 """
 
 import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from cluster_sim.record import FORMAT, MIN_SPACING, RecordingError, load, replay
+from cluster_sim import record as replaying
+from cluster_sim.record import FORMAT, RecordingError, load, load_any, replay
 from cluster_sim.supervisor.events import Notice, ReadingPublished
-from cluster_sim.supervisor.listeners.recorder import Recorder
+from cluster_sim.supervisor.redraw import redraw
 from cluster_sim.supervisor.state import CRASHED, FOLLOWER, LEADER, RUNNING, ClusterState, NodeView
+from cluster_sim.supervisor.wording import describe
+from cluster_sim.web import Feed, WebRecorder
+from cluster_sim.web import recording as web
 
 T0 = 1_700_000_000.0
+OLD = Path(__file__).parent / "data" / "terminal-recording-v1.html"
+SPACING = 0.5          # the recorder keeps at most two frames a second
 
 
 def state_at(**kw):
@@ -30,33 +40,35 @@ def state_at(**kw):
 
 
 def record(tmp_path, calls=20, period=0.25, final="Leadership timeline\n1 │e1████"):
-    """A recording of `calls` refreshes `period` apart, one new event every 4th."""
+    """A recording of `calls` refreshes `period` apart (a new reading each), one new event every 4th."""
     path = tmp_path / "session.html"
-    recorder = Recorder(str(path), title="clustersim · rec")
+    recorder = WebRecorder(str(path), title="clustersim · rec", clock=lambda: T0)
+    feed = Feed(recorder, describe=lambda e: describe(e, "en"))
     state = state_at()
     for i in range(calls):
+        now = T0 + i * period
         if i % 4 == 0:
-            event = Notice(T0 + i * period, f"event {i // 4} </script><b>x</b>", "warn")
-            state.events.append(event)
-            recorder.event(event)
-        recorder.event(ReadingPublished(T0 + i * period, "1", value=80.0))   # data only: not in the log
-        recorder.frame(state, T0 + i * period)
+            feed.event(Notice(now, message=f"event {i // 4} </script><b>x</b>", level="warn"))
+        state.nodes["1"].value, state.nodes["1"].reading_ts = 80.0 + i, now
+        feed.event(ReadingPublished(now, "1", value=80.0 + i))          # data only: not in the log
+        feed.frame(state, now)
     recorder.close(final_text=final)
     return path, recorder
 
 
 def test_frames_at_most_twice_a_second_and_events_once(tmp_path):
     path, recorder = record(tmp_path, calls=20, period=0.25)   # 5 s of refreshes at 4 Hz
-    times = [f["t"] for f in recorder.frames]
+    frames = load_any(str(path))["frames"]
+    times = [f["t"] for f in frames]
     assert 9 <= len(times) <= 11, times
-    assert all(b - a >= MIN_SPACING for a, b in zip(times[:-1], times[1:-1]))
+    assert all(b - a >= SPACING for a, b in zip(times[:-1], times[1:-1]))
     assert times[-1] == T0 + 19 * 0.25          # the last refresh is stored on close, though it came early
-    assert [e["text"].split()[1] for e in recorder.events] == ["0", "1", "2", "3", "4"]
-    assert {e["kind"] for e in recorder.events} == {"notice"}
-    frame = recorder.frames[0]
-    assert "events" not in frame["state"] and frame["state"]["leader"] == "1"
-    assert "LEADER" in frame["text"] and "rec" in frame["text"]
-    assert max(len(line) for line in frame["text"].splitlines()) <= 110
+    events = web.load(str(path))["events"]
+    assert [e["text"].split()[1] for _, e in events] == ["0", "1", "2", "3", "4"]
+    assert {e["kind"] for _, e in events} == {"notice"}
+    first = frames[0]["state"]
+    assert "events" not in first and first["leader"] == "1" and first["name"] == "rec"
+    assert [n["value"] for n in frames[-1]["state"]["nodes"]] == [99.0, 79.5]
 
 
 def test_one_self_contained_html_file(tmp_path):
@@ -64,65 +76,82 @@ def test_one_self_contained_html_file(tmp_path):
     html = path.read_text()
     assert html.startswith("<!DOCTYPE html>")
     assert "http://" not in html and "https://" not in html
-    assert not re.search(r"""(src|href)\s*=|@import|url\(""", html, re.I)
-    assert html.count("</script>") == 2          # the data block and the player; event text cannot end them
-    assert '<script type="application/json" id="clustersim-recording">' in html
-    for word in ("play", "slider", "speed", "Events", "Leadership timeline"):
-        assert word in html
-    assert "&lt;&#47;script&gt;&lt;b&gt;x&lt;&#47;b&gt;" in html   # the event log, escaped
+    assert not re.search(r"""<[a-z]+[^>]*\s(src|href)\s*=|<link|@import|url\(""", html, re.I)   # loads nothing
+    assert html.count('<script type="application/json" id="cs-recording">') == 1
+    assert "</script><b>" not in html                       # event text cannot end the data block
     assert [p for p in os.listdir(tmp_path) if p != "session.html"] == []   # no temp file left
-    data = load(str(path))
-    assert data["format"] == FORMAT and len(data["frames"]) >= 9
+    data = load_any(str(path))
+    assert data["format"] == web.FORMAT and len(data["frames"]) >= 9
     assert data["frames"][0]["state"]["api_url"] == "http://127.0.0.1:8000"   # "\/" in the file, "/" read back
     assert data["events"][0]["text"].endswith("</script><b>x</b>")
+    assert data["final_text"].startswith("Leadership timeline")
 
 
 def test_replay_keeps_the_spacing_divided_by_speed(tmp_path):
-    path, recorder = record(tmp_path)
+    path, _ = record(tmp_path)
+    frames = load_any(str(path))["frames"]
     slept, out = [], io.StringIO()
-    assert replay(str(path), speed=2.0, out=out, sleep=slept.append) == 0
+    assert replay(str(path), speed=2.0, out=out, sleep=slept.append, redraw=redraw) == 0
     text = out.getvalue()
-    expected = [(b["t"] - a["t"]) / 2.0 for a, b in zip(recorder.frames, recorder.frames[1:])]
-    assert slept == pytest.approx(expected)
-    assert text.count("──── frame ") == len(recorder.frames)
+    assert slept == pytest.approx([(b["t"] - a["t"]) / 2.0 for a, b in zip(frames, frames[1:])])
+    assert text.count("──── frame ") == len(frames)
+    assert "★ LEADER" in text and "event 4 </script><b>x</b>" in text    # each frame drawn from its status
     assert text.rstrip().endswith("1 │e1████")            # the final text comes last
 
 
 def test_replay_on_a_live_screen(tmp_path):
-    path, recorder = record(tmp_path, calls=6)
+    path, _ = record(tmp_path, calls=6)
     out = io.StringIO()
-    assert replay(str(path), speed=100, out=out, sleep=lambda s: None, live=True) == 0
+    assert replay(str(path), speed=100, out=out, sleep=lambda s: None, live=True, redraw=redraw) == 0
     assert "LEADER" in out.getvalue() and "Leadership timeline" in out.getvalue()
 
 
-def test_recorder_never_breaks_the_manager_loop(tmp_path):
-    recorder = Recorder(str(tmp_path / "r.html"))
-    recorder.frame(object(), T0)        # not a state at all
-    assert recorder.error
-    recorder.frame(state_at(narration="Step 1\nkill the leader"), T0 + 1)
-    assert "Step 1" in recorder.frames[-1]["text"]
-    assert recorder.close() == str(tmp_path / "r.html")
-    assert recorder.close() == str(tmp_path / "r.html")    # idempotent
-    assert load(str(tmp_path / "r.html"))["final_text"] is None
+def test_an_old_terminal_frame_recording_still_replays(tmp_path):
+    data = load(str(OLD))
+    assert data["format"] == FORMAT and len(data["frames"]) == 4
+    assert load_any(str(OLD))["frames"] == data["frames"]
+    for drawn in (None, redraw):     # as recorded, and drawn again from each frame's status
+        out = io.StringIO()
+        slept = []
+        assert replay(str(OLD), speed=2.0, out=out, sleep=slept.append, redraw=drawn) == 0
+        text = out.getvalue()
+        assert slept == pytest.approx([0.25, 0.25, 0.25])
+        assert text.count("──── frame ") == 4 and "83.50" in text and "event 3 </script><b>x</b>" in text
+        assert text.rstrip().endswith("1 │e1████")
+    out = io.StringIO()
+    assert replay(str(OLD), speed=100, out=out, sleep=lambda s: None, live=True) == 0
+    assert "LEADER" in out.getvalue() and "crashed" in out.getvalue()
+
+
+def _spans(frame, cls):
+    lines = frame["text"].split("\n")
+    return [lines[n][a:b] for n, a, b, c in frame["spans"] if c == cls]
+
+
+def test_an_old_recordings_colours_come_from_its_spans():
+    frame = load(str(OLD))["frames"][0]
+    assert "★ LEADER" in _spans(frame, "lead") and "crashed" in _spans(frame, "bad")
+    styled = replaying._styled(frame)
+    leader = frame["text"].index("★ LEADER")
+    assert any(s.start <= leader < s.end and "yellow" in str(s.style) for s in styled.spans)
 
 
 def test_nan_and_empty_recordings_still_write_valid_files(tmp_path):
-    recorder = Recorder(str(tmp_path / "empty.html"))
-    recorder.close()
+    WebRecorder(str(tmp_path / "empty.html")).close()
     out = io.StringIO()
-    assert replay(str(tmp_path / "empty.html"), out=out, sleep=lambda s: None) == 0
+    assert replay(str(tmp_path / "empty.html"), out=out, sleep=lambda s: None, redraw=redraw) == 0
     assert "no frames" in out.getvalue()
     state = state_at()
     state.nodes["1"].value = float("nan")
-    recorder = Recorder(str(tmp_path / "nan.html"))
-    recorder.frame(state, T0)
+    recorder = WebRecorder(str(tmp_path / "nan.html"))
+    Feed(recorder).frame(state, T0)
     recorder.close()
-    assert load(str(tmp_path / "nan.html"))["frames"][0]["state"]["nodes"][0]["value"] is None
+    assert load_any(str(tmp_path / "nan.html"))["frames"][0]["state"]["nodes"][0]["value"] is None
 
 
 def test_unwritable_target_is_a_one_line_error(tmp_path):
-    recorder = Recorder(str(tmp_path / "missing-dir" / "r.html"))
-    with pytest.raises(RecordingError) as info:
+    recorder = WebRecorder(str(tmp_path / "missing-dir" / "r.html"))
+    with pytest.raises(RecordingError) as info:      # one error class for writing and for replay
         recorder.close()
     assert "\n" not in str(info.value)
 
@@ -137,6 +166,9 @@ def test_unwritable_target_is_a_one_line_error(tmp_path):
     (b'<html><script type="application/json" id="clustersim-recording">[1, 2]</script></html>', "corrupt"),
     (b'<html><script type="application/json" id="clustersim-recording">{"format": "clustersim-recording/1",'
      b' "frames": [{"t": 2, "text": "a"}, {"t": 1, "text": "b"}]}</script></html>', "back in time"),
+    (b'<html><script type="application/json" id="cs-recording">{"format": "clustersim-web-rec'
+     b'</script></html>', "corrupt"),
+    (b'<html><script type="application/json" id="cs-recording">{"format": "x"}</script></html>', "unknown"),
 ])
 def test_replay_of_a_bad_file_is_a_one_line_error(tmp_path, content, why):
     path = tmp_path / "bad.html"
@@ -148,56 +180,37 @@ def test_replay_of_a_bad_file_is_a_one_line_error(tmp_path, content, why):
 
 
 def test_a_truncated_recording_is_corrupt(tmp_path):
-    path, _ = record(tmp_path)
-    html = path.read_text()
-    cut = html.index('id="clustersim-recording">') + 200
-    path.write_text(html[:cut] + html[html.index("</script>", cut):])
-    with pytest.raises(RecordingError, match="corrupt"):
-        load(str(path))
+    web_path, _ = record(tmp_path)
+    old_path = tmp_path / "old.html"
+    shutil.copy(OLD, old_path)
+    for path, block in ((web_path, 'id="cs-recording">'), (old_path, 'id="clustersim-recording">')):
+        html = path.read_text()
+        cut = html.index(block) + 200
+        path.write_text(html[:cut] + html[html.index("</script>", cut):])
+        with pytest.raises(RecordingError, match="corrupt"):
+            load_any(str(path))
 
 
 def test_cli_replay_plain_and_its_errors(tmp_path):
-    path, recorder = record(tmp_path, calls=4)
-    done = subprocess.run([sys.executable, "-m", "cluster_sim", "replay", str(path), "--speed", "1000"],
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.count("──── frame ") == len(recorder.frames)
-    assert "Leadership timeline" in done.stdout
+    path, _ = record(tmp_path, calls=4)
+    for recording, frames in ((path, len(load_any(str(path))["frames"])), (OLD, 4)):
+        done = subprocess.run([sys.executable, "-m", "cluster_sim", "replay", str(recording), "--speed", "1000"],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.count("──── frame ") == frames and "★ LEADER" in done.stdout
+        assert "Leadership timeline" in done.stdout
     (tmp_path / "junk.html").write_text("<html>nothing</html>")
-    bad = subprocess.run([sys.executable, "-m", "cluster_sim", "replay", str(tmp_path / "junk.html")],
-                         capture_output=True, text=True, timeout=60)
-    assert bad.returncode == 2 and "Traceback" not in bad.stderr
-    assert len(bad.stderr.strip().splitlines()) == 1
+    (tmp_path / "cut.html").write_text('<html><script type="application/json" id="cs-recording">{"fra'
+                                       '</script></html>')
+    for junk in ("junk.html", "cut.html"):
+        bad = subprocess.run([sys.executable, "-m", "cluster_sim", "replay", str(tmp_path / junk)],
+                             capture_output=True, text=True, timeout=60)
+        assert bad.returncode == 2 and "Traceback" not in bad.stderr
+        assert len(bad.stderr.strip().splitlines()) == 1
 
 
 def test_recorded_state_is_json(tmp_path):
     path, _ = record(tmp_path, calls=3)
-    block = re.search(r'id="clustersim-recording">(.*?)</script>', path.read_text(), re.S).group(1)
+    block = re.search(r'id="cs-recording">(.*?)</script>', path.read_text(), re.S).group(1)
     assert "http://" not in block and "<" not in block
     assert json.loads(block)["title"] == "clustersim · rec"
-
-
-def _spans(frame, cls):
-    lines = frame["text"].split("\n")
-    return [lines[n][a:b] for n, a, b, c in frame["spans"] if c == cls]
-
-
-def test_colours_come_from_the_view_not_from_the_words(tmp_path):
-    state = state_at()
-    state.nodes["3"] = NodeView("3", pid=13, state=CRASHED, exit_code=-9)
-    recorder = Recorder(str(tmp_path / "c.html"))
-    recorder.frame(state, T0)
-    recorder.close()
-    frame = load(str(tmp_path / "c.html"))["frames"][0]
-    assert "★ LEADER" in _spans(frame, "lead") and "crashed" in _spans(frame, "bad")
-    # a node whose id is a word the old player looked for is not coloured for it
-    state = state_at()
-    state.nodes["LEADER"] = NodeView("LEADER", pid=14, state=RUNNING, role=FOLLOWER)
-    recorder = Recorder(str(tmp_path / "d.html"))
-    recorder.frame(state, T0)
-    recorder.close()
-    frame = load(str(tmp_path / "d.html"))["frames"][0]
-    row = next(line for line in frame["text"].split("\n") if line.startswith("LEADER"))
-    assert "★" not in row and "LEADER" not in _spans(frame, "lead")
-    out = io.StringIO()
-    assert replay(str(tmp_path / "c.html"), out=out, sleep=lambda s: None, live=True) == 0

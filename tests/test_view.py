@@ -598,7 +598,7 @@ def test_status_text_has_the_mean_rounds_api_and_outbox():
 
 
 def test_a_recorded_frame_drawn_again_matches_the_live_view():
-    from cluster_sim.supervisor.listeners.recorder import redraw
+    from cluster_sim.supervisor.redraw import redraw
 
     state = five(narration="Step 2\nWatch the leader.", last_round=int((NOW - 300) // 1.0) + 3, last_count=5)
     state.events.append(Notice(NOW - 1, "node 3 paused", "warn"))

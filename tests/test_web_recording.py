@@ -143,32 +143,6 @@ def test_the_recorder_never_raises_and_bad_files_say_so_in_one_line(tmp_path):
         WebRecorder(str(tmp_path / "no" / "dir" / "r.html")).close()
 
 
-# --------------------------------------------------------------------------- events from status polls
-
-def test_status_changes_become_events_in_the_export_schema():
-    from cluster_sim.web.derive import StatusChanges
-
-    def status(leader, epoch, states, values, **extra):
-        return dict({"leader": leader, "epoch": epoch, "last_round": extra.pop("round", 1), "api_ok": True,
-                     "nodes": [{"id": i, "state": s, "value": v, "connection": "CONNECTED", "remote": False}
-                               for i, s, v in zip("123", states, values)]}, **extra)
-    changes = StatusChanges()
-    assert changes(status("1", 1, ["running"] * 3, [1, 2, 3]), 10.0) == [
-        {"kind": "leader_elected", "ts": 10.0, "node": "1", "epoch": 1}]
-    assert changes(status("1", 1, ["running"] * 3, [1, 2, 3]), 10.1) == []
-    got = changes(status(None, 1, ["crashed", "running", "paused"], [1, 5, 3], api_ok=False, round=2), 10.2)
-    assert [(e["kind"], e.get("node")) for e in got] == [
-        ("node_stopped", "1"), ("reading_published", "2"), ("node_paused", "3"), ("leader_lost", "1"),
-        ("round_stored", None), ("api_down", None)]
-    assert got[0]["crashed"] is True and all(e["ts"] == 10.2 for e in got)
-    got = changes(status("2", 2, ["crashed", "running", "running"], [1, 5, 3], round=2,
-                         narration="Step 2\nwatch"), 10.3)
-    assert got == [{"kind": "node_resumed", "ts": 10.3, "node": "3"},
-                   {"kind": "leader_elected", "ts": 10.3, "node": "2", "epoch": 2, "after": "1", "how": "crashed"},
-                   {"kind": "api_back", "ts": 10.3, "node": None},
-                   {"kind": "narration", "ts": 10.3, "title": "Step 2", "body": "watch"}]
-
-
 def test_a_typed_event_becomes_the_exporters_record_line_for_line():
     from cluster_sim.supervisor.events import KINDS, typed_from
     from cluster_sim.supervisor.listeners.exporter import record_of

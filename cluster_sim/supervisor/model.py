@@ -393,3 +393,4 @@ def apply(model: Model, event: ev.Event) -> None:
         change(model, event)
     if event.logged:
         model.state.events.append(event)
+        model.state.events_total += 1

@@ -29,6 +29,8 @@ REMOTE = "remote"
 LEADER = "LEADER"
 FOLLOWER = "follower"
 
+EVENTS_SHOWN = 20     # the newest events `status` carries (a follower polling it misses more in a burst)
+
 
 @dataclass
 class NodeView:
@@ -145,6 +147,7 @@ class ClusterState:
     shadowed: Dict[str, NodeView] = field(default_factory=dict)
     zk_servers: List[ZkServerView] = field(default_factory=list)
     events: Deque["Event"] = field(default_factory=lambda: deque(maxlen=200))  # the log a person reads
+    events_total: int = 0               # events ever put in that log (a follower's cursor into it)
     started_at: float = 0.0
     interval: float = 0.0               # the cluster's round interval (s)
     join_command: Optional[str] = None
@@ -231,10 +234,13 @@ class ClusterState:
                 state.nodes[node.id] = node
         return state
 
-    def to_json(self, now: float) -> Dict[str, Any]:
+    def to_json(self, now: float, log: bool = True) -> Dict[str, Any]:
+        """The status (`status --json`, a web snapshot); `log=False` leaves out the event log (a
+        snapshot for the picture, which takes events from the event stream)."""
         from cluster_sim.supervisor.wording import describe, level
+        from cluster_sim.supervisor.events import to_record
 
-        return {
+        data: Dict[str, Any] = {
             "name": self.name,
             "zk": self.zk,
             "zk_connected": self.zk_connected,
@@ -296,8 +302,11 @@ class ClusterState:
                 }
                 for n in self.sorted_nodes()
             ],
-            "events": [
-                {"ts": e.ts, "kind": e.kind, "text": describe(e, self.lang), "level": level(e)}
-                for e in list(self.events)[-20:]
-            ],
         }
+        if log:
+            # the newest events of the log, each the exporter's record (its kind and fields, the
+            # sentence, the level): a view attached from outside shows the supervisor's own events
+            data["events"] = [dict(to_record(e), text=describe(e, self.lang), level=level(e))
+                              for e in list(self.events)[-EVENTS_SHOWN:]]
+            data["events_total"] = self.events_total
+        return data

@@ -9,11 +9,15 @@
     follower.close(); view.close(); recorder.close()
 
 It polls `status` over the control socket; each poll's status is the
-snapshot offered to every sink that wants one, and the changes between two
-polls are the events published to them (derive.py): the same picture as the
-supervisor's own feed, timed to within a polling period. It needs nothing from the supervisor but its
-control socket (the user's own), so it works with any `clustersim up` or
-`demo` of this version, before `up --web` exists.
+snapshot offered to every sink that wants one, and the events the status
+carries that the previous poll had not (`events`, the newest of the
+supervisor's own log as export records, and `events_total`, how many there
+have been) are published to them: the supervisor's own events, decided by
+its core (supervisor/core.py), with their own times and failover times,
+never derived again here. Data-only events (readings, rounds) are not in
+the log: the snapshots carry them. A burst of more than EVENTS_SHOWN events
+between two polls loses the oldest of them. It needs nothing from the
+supervisor but its control socket (the user's own).
 """
 
 import argparse
@@ -24,7 +28,6 @@ import time
 from typing import Any, Callable, Dict, List, NoReturn, Optional
 
 from cluster_sim import control
-from cluster_sim.web.derive import StatusChanges
 
 __all__ = ["Follower", "main"]
 
@@ -39,10 +42,11 @@ class Follower:
         self.error: Optional[str] = None        # the last poll's trouble (None while it answers)
         self.polls = 0
         self._latest: Optional[Dict[str, Any]] = None
-        self._changes = StatusChanges()
+        self._seen: Optional[int] = None        # the supervisor's events_total at the last poll
+        self._started: Any = None               # ... and when that supervisor started (another one restarts the count)
         self._stop = threading.Event()
         self._thread: Optional[threading.Thread] = None
-        self._sinks: list = []
+        self.sinks: List[Any] = []            # where what each poll finds goes (start() sets them)
 
     def latest(self) -> Optional[Dict[str, Any]]:
         """The last status polled (the web view's snapshot callable)."""
@@ -61,18 +65,35 @@ class Follower:
             return None
         self.error = None
         self.polls += 1
-        now = self.clock()
-        records = self._changes(status, now)
+        self.take(status, self.clock())
+        return status
+
+    def take(self, status: Dict[str, Any], now: float) -> None:
+        """One status: its new events, then the snapshot, to every sink."""
+        records = self.new_events(status)
         self._latest = status
-        for sink in self._sinks:
+        for sink in self.sinks:
             for record in records:
                 sink.publish(record)
             if sink.wants_snapshot(now):
                 sink.offer_snapshot(status, now)
-        return status
+
+    def new_events(self, status: Dict[str, Any]) -> List[Dict[str, Any]]:
+        """The events in `status` that the last one did not have (all it has, the first time)."""
+        total, shown = status.get("events_total"), status.get("events")
+        if isinstance(total, bool) or not isinstance(total, int) or not isinstance(shown, list):
+            return []                     # a supervisor that does not say: snapshots only
+        seen, started = self._seen, self._started
+        self._seen, self._started = total, status.get("started_at")
+        if seen is None or total < seen or started != self._started:   # the first poll, or another supervisor
+            seen = total - len(shown)
+        fresh = total - seen
+        return [e for e in shown[len(shown) - min(fresh, len(shown)):] if isinstance(e, dict)]
 
     def start(self, *sinks: Any) -> "Follower":
-        self._sinks = list(sinks)
+        """Poll on a thread of its own, handing what each poll finds to `sinks`."""
+        self.sinks = list(sinks)
+        self._seen = None                 # the sinks get the log's newest events first
         self._thread = threading.Thread(target=self._run, name="clustersim-web-follow", daemon=True)
         self._thread.start()
         return self

@@ -229,6 +229,9 @@ class WebRecorder:
 
     def publish(self, event: Any) -> None:
         try:
+            kind = event.get("kind") if isinstance(event, dict) else getattr(event, "kind", None)
+            if kind in DATA_KINDS:
+                return                    # the frames carry them: not worth making a record of
             record = event_record(event, self.describe, self.clock)
             if record is None or record["kind"] in DATA_KINDS:
                 return
@@ -265,7 +268,7 @@ class WebRecorder:
                     self.error = self.error or f"{type(exc).__name__}: {exc}"
             self._closed = True
         data = self.data(results, final_text)
-        from cluster_sim.record import write_atomically
+        from cluster_sim.userfile import write_atomically
         from cluster_sim.web.page import render_page
 
         page = render_page({"title": self.title, "lang": self.lang, "mode": "replay"}, recording=data)

@@ -1,184 +1,218 @@
-"""A synthetic class session: a cluster's status and events without processes, for measuring the web view.
+"""A synthetic class session through the supervisor's own core, without processes or ZooKeeper: for
+measuring the web view.
 
     session = SyntheticSession(nodes=30, interval=1.0, seed=1, start=t0)
     for t in range(...):
-        for record in session.advance(t):      # events in the export schema, in time order
-            view.publish(record)
+        for event in session.advance(t):       # the core's events, in time order
+            feed.event(event)                  # feed = Feed(view, describe=session.describe)
         view.offer_snapshot(session.snapshot(t), t)
 
     session, recorder = record("class.html", minutes=45, nodes=30)   # a whole class, recorded, in seconds
 
-The state is a real ClusterState (its to_json is what a real supervisor pays
-for a snapshot); readings arrive every interval from every running node; the
-leader stores a round every interval; every `fault_every` seconds something
-happens to a node, in turn: a graceful kill of the leader, a hard kill, a
-pause and resume of the leader, a partition and heal, a restart of what was
-stopped, each with the events a real cluster emits (leader_elected with its
-failover time, node_stopped, ...). Deterministic for a seed. Not a model of
-ZooKeeper: only of what the page is shown.
+Only the world is made up (processes, sessions, readings, the leader
+znode); what the supervisor sees of it is posted as the supervisor's own
+inputs: its actions (kill, pause, partition, heal, start) as the events its
+commands emit, and the world's answers (a process exits, ZooKeeper's
+snapshot of readings, election and leader znode, the nodes' reports, the
+API's health) as typed messages to the core (supervisor/core.py `step`). So
+the state is the core's model and the events are the core's own, failover
+times included. Readings arrive every interval from every running node; the
+leader delivers a round every interval; every `fault_every` seconds
+something happens to the leader, in turn: a graceful kill, a hard kill, a
+pause and resume, a partition and heal, then a restart of what was stopped.
+Deterministic for a seed.
 """
 
 import random
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
-from cluster_sim.supervisor.state import (CRASHED, FOLLOWER, LEADER, PAUSED, RUNNING, STOPPED, ClusterState,
-                                          NodeView, ZkServerView)
+from cluster_sim.node.readings import Reading
+from cluster_sim.supervisor import events as ev
+from cluster_sim.supervisor import messages as msg
+from cluster_sim.supervisor.core import step
+from cluster_sim.supervisor.model import Model, apply
+from cluster_sim.supervisor.state import ClusterState
+from cluster_sim.supervisor.wording import describe
 
 __all__ = ["SyntheticSession", "record"]
 
 FAULTS = ("kill", "hard_kill", "pause", "partition", "restart")
+HOST = "lab"
 
 
 class SyntheticSession:
     def __init__(self, nodes: int = 30, interval: float = 1.0, seed: int = 1, start: float = 0.0,
                  fault_every: float = 60.0, session_timeout: float = 3.0, narration: Optional[str] = None,
-                 zk_servers: int = 3):
+                 zk_servers: int = 3, lang: str = "en"):
         self.rng = random.Random(seed)
         self.interval = interval
         self.fault_every = fault_every
         self.session_timeout = session_timeout
+        self.lang = lang
         self.now = start
-        self.state = ClusterState(name="synthetic", zk="127.0.0.1:2181", api_url="http://127.0.0.1:8080",
-                                  zk_connected=True, started_at=start, api_ok=True, rounds_stored=0,
-                                  narration=narration)
-        self.state.interval = interval      # (a field the status has since issue 13: rounds shown from the start)
-        self.state.zk_servers = [ZkServerView(i + 1, f"127.0.0.1:{2180 + i}", "follower", 1000 + i)
-                                 for i in range(zk_servers)]
-        if self.state.zk_servers:
-            self.state.zk_servers[-1].mode = "leader" if zk_servers > 1 else "standalone"
-        for i in range(1, nodes + 1):
-            self.state.nodes[str(i)] = NodeView(id=str(i), pid=2000 + i, state=RUNNING, role=FOLLOWER,
-                                                host="lab", connection="CONNECTED")
-        self.partitioned: Dict[str, str] = {}
+        state = ClusterState(name="synthetic", zk="127.0.0.1:2181", api_url="http://127.0.0.1:8080",
+                             started_at=start, narration=narration, interval=interval, lang=lang,
+                             session_timeout=session_timeout)
+        self.model = Model(state, interval=interval, session_timeout=session_timeout)
+        # the world: each node's process, whether its ZooKeeper session is open, whether it is cut off
+        self.procs: Dict[str, str] = {}
+        self.pids: Dict[str, int] = {}
+        self.sessions: Set[str] = set()
+        self.cut: Set[str] = set()
+        self.readings: Dict[str, Reading] = {}
+        self.leader: Optional[Dict[str, Any]] = None      # the leader znode
+        self.epoch = 0
+        self.rows = 0
         self._next_tick = start
         self._next_fault = start + fault_every
         self._fault = 0
-        self._later: List[tuple] = []        # (time, function) to run when the clock gets there
-        self._queue: List[dict] = []
-        self._elect(None, None, start)
+        self._later: List[Tuple[float, Callable[[float], None]]] = []   # (time, what happens then)
+        self._queue: List[ev.Event] = []
+        modes = [msg.ZkServerMode(i + 1, f"127.0.0.1:{2180 + i}",
+                                  "standalone" if zk_servers == 1 else "leader" if i == zk_servers - 1
+                                  else "follower", 1000 + i) for i in range(zk_servers)]
+        self._post(start, msg.ZkServerModes(tuple(modes)))
+        self._post(start, msg.ApiHealth(ok=True, rows=0, rounds=0))
+        for i in range(1, nodes + 1):
+            self._start(str(i), 2000 + i, start, requested=False)
+        self._elect(start)
 
-    # -- helpers ----------------------------------------------------------
-    def _emit(self, kind: str, t: float, **fields: object) -> None:
-        self._queue.append(dict(fields, kind=kind, ts=t))
+    @property
+    def state(self) -> ClusterState:
+        return self.model.state
+
+    # -- the supervisor's inputs -----------------------------------------------------
+    def _emit(self, *events: ev.Event) -> None:
+        """The supervisor's own action (a command's event): applied as the manager's emit does."""
+        for event in events:
+            apply(self.model, event)
+        self._queue.extend(events)
+
+    def _post(self, now: float, message: msg.Message) -> None:
+        """Something the world says, decided by the core."""
+        self._queue.extend(step(self.model, message, now))
+
+    def _snapshot(self, t: float) -> None:
+        present = sorted(self.sessions, key=int)
+        self._post(t, msg.ZkSnapshot(t, True, readings={n: self.readings[n] for n in present if n in self.readings},
+                                     election=tuple(present), leader=self.leader))
+
+    # -- the world -------------------------------------------------------------------
+    def _start(self, node: str, pid: int, t: float, requested: bool = True) -> None:
+        self.procs[node], self.pids[node] = "running", pid
+        self._emit(ev.NodeStarted(t, node, pid=pid, requested=requested))
+        self._post(t, msg.ReportStarted(node, t, host=HOST))
+        self._post(t, msg.ReportConnection(node, t, state="CONNECTED"))
+        self.sessions.add(node)
 
     def _alive(self) -> List[str]:
-        return [n.id for n in self.state.sorted_nodes() if n.state == RUNNING and n.id not in self.partitioned]
+        return [n for n in sorted(self.sessions, key=int) if self.procs[n] == "running" and n not in self.cut]
 
-    def _elect(self, after: Optional[str], how: Optional[str], t: float, failover_ms: Optional[int] = None) -> None:
+    def _gone(self, node: str) -> None:
+        """The node's session ends: its znodes go, and the leader znode with it when it led."""
+        self.sessions.discard(node)
+        self.readings.pop(node, None)
+        if self.leader is not None and self.leader["id"] == node:
+            self.leader = None
+
+    def _elect(self, t: float) -> None:
+        """ZooKeeper's next look: a new leader znode, with a higher epoch, if none is left."""
         alive = self._alive()
-        if not alive:
-            self.state.leader = None
-            return
-        new = alive[0]
-        self.state.epoch = (self.state.epoch or 0) + 1
-        self.state.leader, self.state.leader_since = new, t
-        self.state.nodes[new].role = LEADER
-        self._emit("leader_elected", t, node=new, epoch=self.state.epoch, elected_at=t, failover_ms=failover_ms,
-                   after=after, how=how)
+        if alive and self.leader is None:
+            self.epoch += 1
+            self.leader = {"id": alive[0], "epoch": self.epoch, "elected_at": t}
+        self._snapshot(t)
 
-    def _depose(self, node_id: str) -> None:
-        view = self.state.nodes[node_id]
-        view.role = ""
-        if self.state.leader == node_id:
-            self.state.leader = None
+    def _rejoin(self, node: str, t: float, epoch: int) -> None:
+        """A node whose session expired while it could not speak: it steps down and reconnects."""
+        self._post(t, msg.ReportConnection(node, t, state="LOST"))
+        self._post(t, msg.ReportStepDown(node, t + 0.02, epoch=epoch, text="stepped down: session expired",
+                                         code="session_expired"))
+        self._post(t + 0.05, msg.ReportConnection(node, t + 0.05, state="CONNECTED"))
+        self.sessions.add(node)
 
     def _fault_now(self, t: float) -> None:
         kind = FAULTS[self._fault % len(FAULTS)]
         self._fault += 1
-        leader = self.state.leader
         if kind == "restart":
-            for view in self.state.sorted_nodes():
-                if view.state in (STOPPED, CRASHED):
-                    view.state, view.role, view.connection = RUNNING, FOLLOWER, "CONNECTED"
-                    view.pid = (view.pid or 0) + 100
-                    self._emit("node_started", t, node=view.id, pid=view.pid, requested=True)
+            for node, proc in sorted(self.procs.items(), key=lambda item: int(item[0])):
+                if proc in ("stopped", "crashed"):
+                    self._start(node, self.pids[node] + 100, t)
             return
+        leader = None if self.leader is None else str(self.leader["id"])
         if leader is None:
             return
+        timeout, epoch = self.session_timeout, self.epoch
         if kind == "kill":
-            self._emit("node_killed", t, node=leader, hard=False, was_leader=True)
-            self.state.nodes[leader].state = STOPPED
-            self._depose(leader)
-            ms = self.rng.randint(8, 25)
-            self._emit("node_stopped", t + 0.01, node=leader, exit=0, crashed=False, requested="SIGTERM")
-            self._later.append((t + ms / 1000, lambda at: self._elect(leader, "left", at, ms)))
+            self._emit(ev.NodeKilled(t, leader, hard=False, was_leader=True))
+            self.procs[leader] = "stopped"
+            self._gone(leader)          # a graceful exit closes its session
+            self._post(t + 0.01, msg.ProcessExited(leader, 0, "SIGTERM"))
+            self._later.append((t + self.rng.randint(8, 25) / 1000, self._elect))
         elif kind == "hard_kill":
-            self._emit("node_killed", t, node=leader, hard=True, was_leader=True)
-            self.state.nodes[leader].state = CRASHED
-            self.state.nodes[leader].connection = "LOST"
-            self._emit("node_stopped", t + 0.01, node=leader, signal="SIGKILL", crashed=True, requested="SIGKILL")
-            ms = int(self.session_timeout * 1000) + self.rng.randint(0, 400)
-
-            def elect(at: float, old: str = leader, ms: int = ms) -> None:
-                self._depose(old)
-                self._emit("leader_lost", at, node=old)
-                self._elect(old, "crashed", at, ms)
-            self._later.append((t + ms / 1000, elect))
-        elif kind == "pause":
-            view = self.state.nodes[leader]
-            self._emit("node_paused", t, node=leader, was_leader=True, session_timeout=self.session_timeout)
-            view.state = PAUSED
+            self._emit(ev.NodeKilled(t, leader, hard=True, was_leader=True))
+            self.procs[leader] = "crashed"
+            self._post(t + 0.01, msg.ProcessExited(leader, -9, "SIGKILL"))
+            expiry = t + timeout + self.rng.randint(0, 400) / 1000
 
             def expire(at: float, old: str = leader) -> None:
-                self.state.nodes[old].connection = "LOST"
-                self._depose(old)
-                self._emit("session_expired", at, node=old)
-                self._elect(old, "paused", at, int(self.session_timeout * 1000))
+                self._gone(old)
+                self._elect(at)
+            self._later.append((expiry, expire))
+        elif kind == "pause":
+            self._emit(ev.NodePaused(t, leader, was_leader=True, session_timeout=timeout))
+            self.procs[leader] = "paused"
+
+            def expire_paused(at: float, old: str = leader) -> None:
+                self._gone(old)
+                self._elect(at)
 
             def resume(at: float, old: str = leader) -> None:
-                view = self.state.nodes[old]
-                view.state, view.connection, view.role = RUNNING, "CONNECTED", FOLLOWER
-                self._emit("node_resumed", at, node=old)
-                self._emit("stepped_down", at + 0.02, node=old, epoch=None, reason="stepped down: session expired")
-            self._later.append((t + self.session_timeout, expire))
-            self._later.append((t + self.session_timeout + 5, resume))
+                self._emit(ev.NodeResumed(at, old))
+                self.procs[old] = "running"
+                self._rejoin(old, at, epoch)
+            self._later.append((t + timeout, expire_paused))
+            self._later.append((t + timeout + 5, resume))
         elif kind == "partition":
-            self.partitioned[leader] = "zk"
-            self.state.nodes[leader].connection = "SUSPENDED"
-            self._emit("partitioned", t, node=leader, target="zk")
+            self._emit(ev.Partitioned(t, leader, target="zk", was_leader=True, session_timeout=timeout))
+            self.cut.add(leader)
+            self._post(t, msg.ReportConnection(leader, t, state="SUSPENDED"))
 
             def expire_cut(at: float, old: str = leader) -> None:
-                self.state.nodes[old].connection = "LOST"
-                self._depose(old)
-                self._emit("session_expired", at, node=old)
-                self._elect(old, "left", at, int(self.session_timeout * 1000))
+                self._gone(old)
+                self._elect(at)
 
             def heal(at: float, old: str = leader) -> None:
-                self.partitioned.pop(old, None)
-                view = self.state.nodes[old]
-                view.connection, view.role = "CONNECTED", FOLLOWER
-                self._emit("healed", at, node=old, target="zk")
-                self._emit("reconnected", at + 0.05, node=old, same_session=False)
-            self._later.append((t + self.session_timeout, expire_cut))
+                self._emit(ev.Healed(at, old, target="zk"))
+                self.cut.discard(old)
+                self._rejoin(old, at, epoch)
+            self._later.append((t + timeout, expire_cut))
             self._later.append((t + 20, heal))
 
-    def _round(self, t: float) -> None:
-        values = []
-        for view in self.state.sorted_nodes():
-            if view.state != RUNNING:
-                continue
-            view.value = round(self.rng.uniform(60.0, 95.0), 6)
-            view.reading_ts = t
-            values.append(view.value)
-            self._emit("reading_published", t + 0.005, node=view.id, value=view.value, taken_at=t)
-        leader = self.state.leader
-        if leader is not None and values:
-            self.state.last_round = int(t / self.interval)
-            self.state.last_mean = sum(values) / len(values)
-            self.state.last_count = len(values)
-            self.state.rounds_stored = (self.state.rounds_stored or 0) + 1
-            self._emit("round_stored", t + 0.03, node=leader, round=self.state.last_round,
-                       mean=self.state.last_mean, count=len(values), epoch=self.state.epoch)
+    def _tick(self, t: float) -> None:
+        for node in self._alive():
+            self.readings[node] = Reading(round(self.rng.uniform(60.0, 95.0), 6), t, pid=self.pids[node], host=HOST)
+        self._snapshot(t + 0.005)
+        leader = None if self.leader is None else str(self.leader["id"])
+        values = [self.readings[n].value for n in self._alive() if n in self.readings]
+        if leader in self._alive() and values:
+            round_no, mean = int(t / self.interval), sum(values) / len(values)
+            self.rows += 1
+            self._post(t + 0.03, msg.ReportDelivered(leader, t + 0.03, round=round_no, mean=mean, count=len(values),
+                                                     epoch=self.leader["epoch"] if self.leader else None))
+            self._post(t + 0.03, msg.ApiHealth(ok=True, rows=self.rows, last_round=round_no, last_mean=mean,
+                                               last_count=len(values), rounds=self.rows))
 
-    # -- the clock --------------------------------------------------------
-    def advance(self, t: float) -> List[dict]:
-        """Move the session to time `t`; the events that happened meanwhile, in time order."""
+    # -- the clock -------------------------------------------------------------------
+    def advance(self, t: float) -> List[ev.Event]:
+        """Move the session to time `t`; the core's events meanwhile, in time order (as the manager
+        hands them to its listeners: a Feed, or a sink's publish with `describe`, makes them records)."""
         while True:
             nxt = min([self._next_tick, self._next_fault] + [at for at, _ in self._later])
             if nxt > t:
                 break
             if nxt == self._next_tick:
-                self._round(nxt)
+                self._tick(nxt)
                 self._next_tick += self.interval
             elif nxt == self._next_fault:
                 self._fault_now(nxt)
@@ -186,15 +220,20 @@ class SyntheticSession:
             else:
                 due = [item for item in self._later if item[0] == nxt]
                 self._later = [item for item in self._later if item[0] != nxt]
-                for at, fn in due:
-                    fn(at)
+                for at, happen in due:
+                    happen(at)
         self.now = t
-        out = sorted(self._queue, key=lambda e: e["ts"])
+        events = sorted(self._queue, key=lambda e: e.ts)
         self._queue = []
-        return out
+        return events
 
-    def snapshot(self, t: float) -> dict:
-        return self.state.to_json(t)
+    def describe(self, event: ev.Event) -> Optional[str]:
+        """The sentence the supervisor's Feed gives `event` (in the session's language)."""
+        return describe(event, self.lang)
+
+    def snapshot(self, t: float) -> Dict[str, Any]:
+        """The status as a web snapshot: without the event log (the events are published)."""
+        return self.state.to_json(t, log=False)
 
 
 T0 = 1_700_000_000.0
@@ -208,8 +247,9 @@ def record(path: str, minutes: float, nodes: int = 30, interval: float = 1.0, se
     from cluster_sim.web.recording import WebRecorder
 
     clock = [T0]
-    session = SyntheticSession(nodes=nodes, interval=interval, seed=seed, start=T0, fault_every=fault_every)
-    recorder = WebRecorder(path, title=title, lang=lang, clock=lambda: clock[0])
+    session = SyntheticSession(nodes=nodes, interval=interval, seed=seed, start=T0, fault_every=fault_every,
+                               lang=lang)
+    recorder = WebRecorder(path, title=title, lang=lang, clock=lambda: clock[0], describe=session.describe)
     t = T0
     while t < T0 + minutes * 60:
         t += step

@@ -1,6 +1,6 @@
 """Listeners on the supervisor's event stream: the live view and the plain
-printer (printers.py), the recorder (recorder.py), the exporter (exporter.py),
-and a demo's own.
+printer (printers.py), the exporter (exporter.py), the web view and its
+recording (cluster_sim.web.Feed), and a demo's own.
 
     class Leaders(Listener):
         def event(self, event):
