@@ -149,18 +149,19 @@ class Relay:
 
     # -- faults (any thread) ---------------------------------------------------
     def partition(self) -> LinkFault:
-        return self._change(lambda f: replace(f, partitioned=True))
+        return self.change(lambda f: replace(f, partitioned=True))
 
     def slow(self, latency_ms: float, jitter_ms: float = 0.0) -> LinkFault:
         if not (latency_ms >= 0 and jitter_ms >= 0) or latency_ms + jitter_ms > 3_600_000:
             raise ValueError(f"latency {latency_ms!r} ms, jitter {jitter_ms!r} ms: "
                              "not between 0 and an hour")
-        return self._change(lambda f: replace(f, latency_ms=float(latency_ms), jitter_ms=float(jitter_ms)))
+        return self.change(lambda f: replace(f, latency_ms=float(latency_ms), jitter_ms=float(jitter_ms)))
 
     def heal(self) -> LinkFault:
-        return self._change(lambda f: LinkFault())
+        return self.change(lambda f: LinkFault())
 
-    def _change(self, how: Callable[[LinkFault], LinkFault]) -> LinkFault:
+    def change(self, how: Callable[[LinkFault], LinkFault]) -> LinkFault:
+        """Set the fault `how` makes of the present one (a relay action, faults/actions.py)."""
         # read-modify-write on the hub's thread: two callers cannot lose each other's change
         def apply() -> LinkFault:
             fault = how(self._fault)

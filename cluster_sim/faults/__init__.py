@@ -1,0 +1,12 @@
+"""The fault vocabulary: every kind of fault a teacher or chaos can inject, declared once.
+
+    from cluster_sim.faults.registry import kind, chaos_kinds
+
+    kind("partition").inject, kind("partition").undo     # "partition", "heal"
+    chaos_kinds()                                        # ("kill", "hard-kill", ..., "quorum")
+
+registry.py holds the entries (and what is derived from them: the control
+commands, chaos's kinds, the CLI's list, the page's words); actions.py what
+each command does (its handler, its relay action). See docs/design.md,
+"Adding a fault kind".
+"""
