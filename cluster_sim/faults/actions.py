@@ -125,7 +125,7 @@ def api_switch(on: bool) -> Handler:
 def _server(ctx: Supervisor, ensemble: Any, request: Mapping[str, Any]) -> Tuple[int, Optional[Answer]]:
     raw = request.get("index")
     try:
-        index = int(raw)
+        index = int(raw)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return 0, fail(f"ZooKeeper server index {raw!r} is not a number")
     if not 1 <= index <= len(ensemble.servers):
