@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["NODE", "API", "ZK_SERVER", "ENSEMBLE", "Action", "Hold", "Chaos", "Words", "FaultKind",
            "register", "register_action", "kind", "kinds", "action", "actions", "chaos_kinds", "node_kinds",
-           "zk_kinds", "fault_commands", "fault_words", "unmet"]
+           "zk_kinds", "fault_commands", "fault_words", "fault_notes", "unmet", "label_keys"]
 
 # where a fault applies
 NODE, API, ZK_SERVER, ENSEMBLE = "node", "api", "zk-server", "ensemble"
@@ -80,9 +80,10 @@ class Chaos:
 class Words:
     """Its words: label keys (labels.py, labels_es.py), read with label(key, lang, **fields)."""
 
-    notes: Tuple[str, ...] = ()             # the node's notes in the table and `status`
+    notes: Tuple[str, ...] = ()             # the keys of the node's notes in the table and `status`
     shown_as: Optional[str] = None          # its key in a node's status faults ("partitioned", "slow")
     short: Optional[str] = None             # the page's word for it
+    note: Optional[Callable[[Any, str], Optional[str]]] = None   # (its status value, lang) -> the note
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,16 @@ def fault_words(lang: str) -> Dict[str, str]:
             if k.words.shown_as and k.words.short}
 
 
+def fault_notes(faults: Any, lang: str) -> List[str]:
+    """A node's notes for its faults ('cut off from zk', 'slow 300±50 ms'), from the `faults`
+    of its status (NodeFaults.to_json()), in `lang`: each kind's own note, in registry order."""
+    if not isinstance(faults, dict):
+        return []
+    notes = (k.words.note(faults.get(k.words.shown_as), lang) for k in _KINDS.values()
+             if k.words.shown_as and k.words.note is not None)
+    return [n for n in notes if n]
+
+
 def unmet(k: FaultKind, local_nodes: int, relays: bool, zk_servers: int, api_embedded: bool) -> str:
     """Why `k` cannot apply to a cluster like this ("" when it can)."""
     if k.applies == NODE and local_nodes < 2:
@@ -193,6 +204,30 @@ def _delay(rng: random.Random, session_timeout: float) -> Dict[str, Any]:
     latency = round(rng.uniform(min(20.0, top), top), 0)
     jitter = round(rng.uniform(0, latency / 2), 0)
     return {"target": "all", "latency_ms": latency, "jitter_ms": jitter}
+
+
+# --------------------------------------------------------------------------- the notes in the table
+
+_LINKS = ("zk", "api", "all")
+
+
+def _cut_note(value: Any, lang: str) -> Optional[str]:
+    """'cut off from zk': NodeFaults.to_json()["partitioned"]."""
+    from cluster_sim.supervisor.labels import label
+
+    return label("fault_cut_" + value, lang) if value in _LINKS else None
+
+
+def _slow_note(value: Any, lang: str) -> Optional[str]:
+    """'slow 300±50 ms': NodeFaults.to_json()["slow"]."""
+    if not isinstance(value, dict) or value.get("target") not in _LINKS:
+        return None
+    from cluster_sim.lang import seconds
+    from cluster_sim.supervisor.labels import label
+
+    jitter = value.get("jitter_ms")
+    delay = seconds(lang, value.get("latency_ms")) + (f"±{seconds(lang, jitter)}" if jitter else "")
+    return label("fault_slow" + ("" if value["target"] == "all" else "_" + value["target"]), lang, delay=delay)
 
 
 # --------------------------------------------------------------------------- the actions
@@ -264,11 +299,11 @@ for _kind in (
     FaultKind("partition", NODE, "partition", "heal", Chaos(Hold((0.5, 0), (3, 0)), leader=True, fields=_link_to_cut),
               request={"from": "target"}, relay=True,
               words=Words(notes=("fault_cut_zk", "fault_cut_api", "fault_cut_all"), shown_as="partitioned",
-                          short="fault_short_partitioned")),
+                          short="fault_short_partitioned", note=_cut_note)),
     FaultKind("slow", NODE, "slow", "heal", Chaos(Hold((0, 2), (3, 0)), leader=True, fields=_delay),
               request={"latency": "latency_ms", "jitter": "jitter_ms"}, relay=True,
               words=Words(notes=("fault_slow", "fault_slow_zk", "fault_slow_api"), shown_as="slow",
-                          short="fault_short_slow")),
+                          short="fault_short_slow", note=_slow_note)),
     FaultKind("api-outage", API, "api-stop", "api-start", Chaos(Hold((0, 2), (3, 0)))),
     FaultKind("zk-kill", ZK_SERVER, "zk-kill", "zk-start", Chaos(Hold((0, 2), (3, 0))), servers=3),
     FaultKind("quorum", ENSEMBLE, "zk-kill", "zk-start", Chaos(Hold((1, 0), (3, 0)), majority=True), servers=3),
@@ -276,6 +311,6 @@ for _kind in (
     register(_kind)
 
 
-def _words_known() -> List[str]:
+def label_keys() -> List[str]:
     """Every label key the kinds name (a test checks both languages have them)."""
     return [key for k in _KINDS.values() for key in k.words.notes + (k.words.short,) if key]
