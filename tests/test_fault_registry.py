@@ -38,7 +38,8 @@ _PROBE = textwrap.dedent('''
         "dropped", link=lambda link, e: replace(link, partitioned=True)))
     r.register(r.FaultKind("drop", r.NODE, "drop", "heal",
                            r.Chaos(r.Hold((0.5, 0), (2, 0)), leader=True,
-                                   fields=lambda rng, s: {"target": "all"}),
+                                   fields=lambda rng, s: {"target": "all",
+                                                          "params": {"percent": rng.randint(5, 30)}}),
                            request={"from": "target"}, relay=True))
 
     from click.testing import CliRunner
@@ -53,7 +54,7 @@ _PROBE = textwrap.dedent('''
     print(json.dumps({
         "kinds": chaos_plan.KINDS, "node_kinds": chaos_plan.NODE_KINDS,
         "hold": chaos_plan._holds("drop", 4.0, 1.0),
-        "requests": [s.request(node="2") for s in p.steps[:2]],
+        "requests": [s.request(node="2") for s in p.steps if s.fault == 1],
         "socket": "drop" in control.COMMANDS, "command": commands.by_name("drop").name,
         "drop_help": CliRunner().invoke(main, ["drop", "--help"]).output,
         "chaos_help": CliRunner().invoke(main, ["chaos", "--help"], terminal_width=400).output,
@@ -71,6 +72,7 @@ def test_a_kind_added_to_the_registry_appears_everywhere_it_is_derived():
     assert seen["kinds"][-1] == "drop" and "drop" in seen["node_kinds"]
     assert seen["hold"] == [2.0, 8.0]                       # 0.5 and 2 session timeouts
     inject, undo = seen["requests"]
+    assert 5 <= inject.pop("percent") <= 30                # drawn by the kind's own Chaos.fields
     assert inject == {"cmd": "drop", "id": "2", "from": "all"} and undo == {"cmd": "heal", "id": "2"}
     assert seen["socket"] and seen["command"] == "drop"
     assert "Lose a share of a node's chunks" in seen["drop_help"] and "--percent" in seen["drop_help"]

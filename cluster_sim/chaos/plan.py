@@ -75,6 +75,7 @@ class Fault:
     latency_ms: Optional[float] = None
     jitter_ms: Optional[float] = None
     servers: Tuple[int, ...] = ()     # ZooKeeper server indexes (1-based)
+    params: Tuple[Tuple[str, Any], ...] = ()   # a kind's own request fields (Chaos.fields' "params")
 
     @property
     def hold(self) -> float:
@@ -93,6 +94,7 @@ class Step:
     latency_ms: Optional[float] = None
     jitter_ms: Optional[float] = None
     index: Optional[int] = None       # ZooKeeper server
+    params: Tuple[Tuple[str, Any], ...] = ()   # a kind's own request fields, sent with the injection
 
     @property
     def injects(self) -> bool:
@@ -109,6 +111,7 @@ class Step:
             out["index"] = self.index
         if self.injects:
             out.update({name: getattr(self, step_field) for name, step_field in kind.request.items()})
+            out.update(self.params)
         return out
 
 
@@ -131,14 +134,22 @@ class Plan:
 
     def fingerprint(self) -> str:
         """A short digest of the steps: two runs with the same one played the same plan."""
-        text = json.dumps([asdict(s) for s in self.steps], sort_keys=True)
+        text = json.dumps([_plain(s) for s in self.steps], sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
     def to_json(self) -> dict:
         return {"seed": self.seed, "duration": self.duration, "kinds": list(self.kinds),
                 "nodes": list(self.nodes), "zk_servers": self.zk_servers, "settings": dict(self.settings),
-                "fingerprint": self.fingerprint(), "faults": [asdict(f) for f in self.faults],
-                "steps": [asdict(s) for s in self.steps]}
+                "fingerprint": self.fingerprint(), "faults": [_plain(f) for f in self.faults],
+                "steps": [_plain(s) for s in self.steps]}
+
+
+def _plain(item: Any) -> Dict[str, Any]:
+    """A fault or step as JSON; no `params` key when it has none (the kinds before them read as before)."""
+    out = asdict(item)
+    if not out.get("params"):
+        out.pop("params", None)
+    return out
 
 
 def _holds(kind: str, s: float, i: float) -> Tuple[float, float]:
@@ -255,7 +266,8 @@ def _make(fid: int, kind: str, start: float, end: float, rng: random.Random, act
         aim = chaos.leader and LEADER not in busy
         node = LEADER if aim and rng.random() < leader_share else rng.choice(free)
         fields: Dict[str, Any] = chaos.fields(rng, s) if chaos.fields is not None else {}
-        return Fault(fid, kind, start, end, node=node, **fields)
+        params = tuple(sorted((fields.pop("params", None) or {}).items()))
+        return Fault(fid, kind, start, end, node=node, params=params, **fields)
     if kind in ZK_KINDS:
         if chaos.majority:
             majority = zk_servers // 2 + 1
@@ -270,7 +282,7 @@ def _steps(f: Fault) -> List[Step]:
     if f.kind in NODE_KINDS:
         fixed = registry.kind(f.kind).fixed
         return [Step(f.start, f.id, f.kind, do, node=f.node, hard=bool(fixed.get("hard")), target=f.target,
-                     latency_ms=f.latency_ms, jitter_ms=f.jitter_ms),
+                     latency_ms=f.latency_ms, jitter_ms=f.jitter_ms, params=f.params),
                 Step(f.end, f.id, f.kind, undo, node=f.node)]
     if f.servers:
         return ([Step(f.start, f.id, f.kind, do, index=x) for x in f.servers]

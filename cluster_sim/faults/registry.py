@@ -1,7 +1,7 @@
 """Every fault kind, declared once: from here come the control commands that inject and
 undo faults, chaos's plan kinds, the CLI's list of kinds and the page's fault words.
 
-    from cluster_sim.faults.registry import NODE, kind, chaos_kinds, fault_commands
+    from cluster_sim.faults.registry import action, chaos_kinds, fault_commands, kind
 
     k = kind("partition")
     k.inject, k.undo, k.applies, k.event       # "partition", "heal", "node", "partitioned"
@@ -21,7 +21,6 @@ imported: `register()` a kind before importing commands or chaos.
 Standard library only at import time (the CLI reads it).
 """
 
-import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple
 
@@ -29,6 +28,8 @@ from cluster_sim.faults import actions as act
 from cluster_sim.supervisor.command_kit import CHOICE, FLAG, INDEX, MS, NODE as NODE_ARG, Arg, Command
 
 if TYPE_CHECKING:
+    import random
+
     from cluster_sim.netfault.relay import LinkFault
 
 __all__ = ["NODE", "API", "ZK_SERVER", "ENSEMBLE", "Action", "Hold", "Chaos", "Words", "FaultKind",
@@ -62,7 +63,7 @@ class Hold:
         return self.low[0] * s + self.low[1] * i, self.high[0] * s + self.high[1] * i
 
 
-Draw = Callable[[random.Random, float], Dict[str, Any]]    # (rng, session timeout) -> the fault's fields
+Draw = Callable[["random.Random", float], Dict[str, Any]]    # (rng, session timeout) -> the fault's fields
 
 
 @dataclass(frozen=True)
@@ -192,11 +193,11 @@ def unmet(k: FaultKind, local_nodes: int, relays: bool, zk_servers: int, api_emb
 
 # --------------------------------------------------------------------------- how chaos draws parameters
 
-def _link_to_cut(rng: random.Random, session_timeout: float) -> Dict[str, Any]:
+def _link_to_cut(rng: "random.Random", session_timeout: float) -> Dict[str, Any]:
     return {"target": rng.choices(("zk", "api", "all"), weights=(6, 2, 2))[0]}
 
 
-def _delay(rng: random.Random, session_timeout: float) -> Dict[str, Any]:
+def _delay(rng: "random.Random", session_timeout: float) -> Dict[str, Any]:
     # a slow link slows, it does not cut: see chaos.plan.slow_limit_ms
     from cluster_sim.chaos.plan import slow_limit_ms
 
