@@ -22,8 +22,8 @@ import math
 import socket
 import threading
 import time
-from dataclasses import dataclass, field, replace
-from typing import Callable, Dict, List, Optional, Tuple
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import urlsplit, urlunsplit
 
 from cluster_sim.netfault.hub import Hub
@@ -104,10 +104,11 @@ class NodeFaults:
                     return 0.0
                 return float(value) if math.isfinite(value) and value >= 0 else 0.0
             since = raw.get("since")
-            return LinkFault(partitioned=raw.get("partitioned") is True, latency_ms=number("latency_ms"),
-                             jitter_ms=number("jitter_ms"),
-                             since=float(since) if isinstance(since, (int, float)) and not isinstance(since, bool)
-                             else None)
+            values: Dict[str, Any] = {
+                f.name: raw.get(f.name) is True if f.type is bool else number(f.name)
+                for f in fields(LinkFault) if f.name != "since"}
+            return LinkFault(since=float(since) if isinstance(since, (int, float)) and not isinstance(since, bool)
+                             else None, **values)
         return cls(node, zk=link(data.get("zk")), api=link(data.get("api")))
 
     def to_json(self) -> dict:

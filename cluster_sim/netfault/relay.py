@@ -29,7 +29,7 @@ safe from any thread.
 import random
 import socket
 import time
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Callable, Optional, Tuple, Union
 
 from cluster_sim.netfault.hub import Hub, HubClosed
@@ -48,15 +48,16 @@ class LinkFault:
 
     @property
     def clear(self) -> bool:
-        return not self.partitioned and not self.latency_ms and not self.jitter_ms
+        """No fault at all (every field but `since` at its default, a new fault's too)."""
+        return not any(getattr(self, f.name) for f in fields(self) if f.name != "since")
 
     @property
     def slow(self) -> bool:
         return bool(self.latency_ms or self.jitter_ms)
 
     def to_json(self) -> dict:
-        return {"partitioned": self.partitioned, "latency_ms": self.latency_ms,
-                "jitter_ms": self.jitter_ms, "since": self.since}
+        """Every field (a new fault's too: NodeFaults.from_json reads them back by type)."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)
