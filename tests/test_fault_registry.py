@@ -93,6 +93,12 @@ def test_without_additions_the_lists_are_the_registry_s():
     assert {k.inject for k in registry.kinds()} | {k.undo for k in registry.kinds()} <= NAMES
 
 
+def test_every_action_names_an_event_that_exists():
+    from cluster_sim.supervisor.events import KINDS as EVENTS
+
+    assert [a.event for a in registry.actions() if a.event not in EVENTS] == []
+
+
 def test_every_fault_word_exists_in_both_languages():
     for key in registry.label_keys():
         assert key in TABLES["en"] and key in TABLES["es"], key
