@@ -21,6 +21,7 @@ from cluster_sim.node_options import node_options
 from cluster_sim.cli_types import (
     CLUSTER_NAME, LISTEN, NODE_ID, PORT, SECRET, URL, ZK_HOSTS, Count, Finite, Millis, Seconds, one_line, writable_file,
 )
+from cluster_sim.faults.registry import chaos_kinds
 from cluster_sim.supervisor.commands import CHOICE, COMMANDS, FLAG, INDEX, MS, NODE
 
 MAX_NODES = int(os.environ.get("CLUSTERSIM_MAX_NODES", "200"))
@@ -483,7 +484,7 @@ def demo(scenario, step, yes, interval, session_timeout, lang, unsafe, record, w
 @click.option("--seed", default=None, type=Count(0, 2 ** 63 - 1),
               help="Replay a run: the same seed, the same plan (default: a random one, shown).")
 @click.option("--faults", default=None, metavar="KIND,...",
-              help="Fault kinds to draw from: kill,hard-kill,pause,sigstop,partition,slow,api-outage,zk-kill,quorum "
+              help=f"Fault kinds to draw from: {','.join(chaos_kinds())} "
                    "(default: every kind the cluster allows).")
 @click.option("--json", "json_path", default=None, metavar="FILE", help="Write the verdict (and the plan) as JSON.")
 @click.option("-n", "--nodes", default=5, show_default=True, type=Count(2, MAX_NODES),

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Tuple
 
 from cluster_sim import control
-from cluster_sim.chaos.plan import KINDS, NODE_KINDS, Plan, PlanError, plan
+from cluster_sim.faults import registry
+from cluster_sim.chaos.plan import KINDS, Plan, PlanError, plan
 from cluster_sim.chaos.run import REQUEST_TIMEOUT, ChaosRun, RunResult, node_ids
 
 __all__ = ["ChaosOptions", "applicable", "make_plan", "run_chaos"]
@@ -53,18 +54,8 @@ def applicable(status: dict) -> Dict[str, str]:
     local = len(node_ids(status))
     why: Dict[str, str] = {}
     for kind in KINDS:
-        reason = ""
-        if kind in NODE_KINDS and local < 2:
-            reason = "needs 2 local nodes or more"
-        elif kind in ("partition", "slow") and not status.get("relays"):
-            reason = "the nodes do not go through relays (up --no-relays, or an older supervisor)"
-        elif kind in ("zk-kill", "quorum") and servers < 3:
-            reason = "needs an embedded ensemble of 3 or more ZooKeeper servers (up --zk-servers 3)"
-        elif kind == "sigstop" and servers < 1:
-            reason = "needs an embedded ZooKeeper server (this cluster uses --zk)"
-        elif kind == "api-outage" and not status.get("api_embedded"):
-            reason = "needs the embedded API (this cluster uses --api-url)"
-        why[kind] = reason
+        why[kind] = registry.unmet(registry.kind(kind), local_nodes=local, relays=bool(status.get("relays")),
+                                   zk_servers=servers, api_embedded=bool(status.get("api_embedded")))
     return why
 
 

@@ -11,7 +11,9 @@ Pure: no clock, no I/O; the same arguments and seed give the same plan.
 Times are seconds from the start of the run. Every fault is an injection
 and its undoing (kill/start, pause/resume, partition/heal, slow/heal,
 api-stop/api-start, zk-kill/zk-start, zk-pause/zk-resume), held for a time
-drawn from a range that scales with the session timeout. The rules that
+drawn from a range that scales with the session timeout. The kinds, their
+commands, holds and parameters come from the fault registry
+(cluster_sim.faults.registry). The rules that
 keep every state recoverable:
 
 - at most `max_concurrent` faults at once, and at least one node untouched;
@@ -31,19 +33,20 @@ import hashlib
 import json
 import random
 from dataclasses import asdict, dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from cluster_sim.faults import registry
 
 __all__ = ["KINDS", "LEADER", "PlanError", "Fault", "Step", "Plan", "plan", "parse_kinds", "slow_limit_ms"]
 
-KINDS = ("kill", "hard-kill", "pause", "sigstop", "partition", "slow", "api-outage", "zk-kill", "quorum")
-NODE_KINDS = ("kill", "hard-kill", "pause", "partition", "slow")
-ZK_KINDS = ("sigstop", "zk-kill", "quorum")
+# from the fault registry, when this module is imported (cluster_sim.faults.registry)
+KINDS = registry.chaos_kinds()
+NODE_KINDS = tuple(k for k in registry.node_kinds() if k in KINDS)
+ZK_KINDS = tuple(k for k in registry.zk_kinds() if k in KINDS)
 LEADER = "leader"          # a node fault aimed at whoever leads when it is injected
 
-_UNDO = {"kill": "start", "hard-kill": "start", "pause": "resume", "partition": "heal", "slow": "heal",
-         "api-outage": "api-start", "zk-kill": "zk-start", "quorum": "zk-start", "sigstop": "zk-resume"}
-_DO = {"kill": "kill", "hard-kill": "kill", "pause": "pause", "partition": "partition", "slow": "slow",
-       "api-outage": "api-stop", "zk-kill": "zk-kill", "quorum": "zk-kill", "sigstop": "zk-pause"}
+_UNDO = {k: registry.kind(k).undo for k in KINDS}
+_DO = {k: registry.kind(k).inject for k in KINDS}
 
 
 class PlanError(ValueError):
@@ -72,6 +75,7 @@ class Fault:
     latency_ms: Optional[float] = None
     jitter_ms: Optional[float] = None
     servers: Tuple[int, ...] = ()     # ZooKeeper server indexes (1-based)
+    params: Tuple[Tuple[str, Any], ...] = ()   # a kind's own request fields (Chaos.fields' "params")
 
     @property
     def hold(self) -> float:
@@ -90,6 +94,7 @@ class Step:
     latency_ms: Optional[float] = None
     jitter_ms: Optional[float] = None
     index: Optional[int] = None       # ZooKeeper server
+    params: Tuple[Tuple[str, Any], ...] = ()   # a kind's own request fields, sent with the injection
 
     @property
     def injects(self) -> bool:
@@ -98,20 +103,16 @@ class Step:
 
     def request(self, node: Optional[str] = None) -> Dict[str, object]:
         """The control request for this step; `node` replaces the planned one (LEADER resolved)."""
-        who = node if node is not None else self.node
-        if self.action in ("kill",):
-            return {"cmd": "kill", "id": who, "hard": self.hard}
-        if self.action in ("start", "pause", "resume"):
-            return {"cmd": self.action, "id": who}
-        if self.action == "partition":
-            return {"cmd": "partition", "id": who, "from": self.target}
-        if self.action == "slow":
-            return {"cmd": "slow", "id": who, "latency": self.latency_ms, "jitter": self.jitter_ms}
-        if self.action == "heal":
-            return {"cmd": "heal", "id": who}
-        if self.action in ("zk-kill", "zk-start", "zk-pause", "zk-resume"):
-            return {"cmd": self.action, "index": self.index}
-        return {"cmd": self.action}
+        kind = registry.kind(self.kind)
+        out: Dict[str, object] = {"cmd": self.action}
+        if kind.applies == registry.NODE:
+            out["id"] = node if node is not None else self.node
+        elif kind.applies in (registry.ZK_SERVER, registry.ENSEMBLE):
+            out["index"] = self.index
+        if self.injects:
+            out.update({name: getattr(self, step_field) for name, step_field in kind.request.items()})
+            out.update(self.params)
+        return out
 
 
 @dataclass(frozen=True)
@@ -133,30 +134,30 @@ class Plan:
 
     def fingerprint(self) -> str:
         """A short digest of the steps: two runs with the same one played the same plan."""
-        text = json.dumps([asdict(s) for s in self.steps], sort_keys=True)
+        text = json.dumps([_plain(s) for s in self.steps], sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
     def to_json(self) -> dict:
         return {"seed": self.seed, "duration": self.duration, "kinds": list(self.kinds),
                 "nodes": list(self.nodes), "zk_servers": self.zk_servers, "settings": dict(self.settings),
-                "fingerprint": self.fingerprint(), "faults": [asdict(f) for f in self.faults],
-                "steps": [asdict(s) for s in self.steps]}
+                "fingerprint": self.fingerprint(), "faults": [_plain(f) for f in self.faults],
+                "steps": [_plain(s) for s in self.steps]}
+
+
+def _plain(item: Any) -> Dict[str, Any]:
+    """A fault or step as JSON; no `params` key when it has none (the kinds before them read as before)."""
+    out = asdict(item)
+    if not out.get("params"):
+        out.pop("params", None)
+    return out
 
 
 def _holds(kind: str, s: float, i: float) -> Tuple[float, float]:
     """How long a fault of this kind is held, in seconds: a range from the
-    session timeout `s` and the interval `i`, long enough that something
-    happens (a session expires, rounds queue) and short enough to recover."""
-    return {
-        "kill": (i, 2 * s), "hard-kill": (i, 2 * s),
-        "pause": (0.3 * s, 2.5 * s),          # both sides of the session timeout
-        "sigstop": (0.5 * s, 1.5 * s),
-        "partition": (0.5 * s, 3 * s),
-        "slow": (2 * i, 3 * s),
-        "api-outage": (2 * i, 3 * s),
-        "zk-kill": (2 * i, 3 * s),
-        "quorum": (s, 3 * s),
-    }[kind]
+    session timeout `s` and the interval `i` (the registry's Chaos.hold), long
+    enough that something happens (a session expires, rounds queue) and short
+    enough to recover."""
+    return registry.kind(kind).chaos.hold.range(s, i)
 
 
 def slow_limit_ms(session_timeout: float) -> float:
@@ -236,14 +237,15 @@ def _validate(kinds: Tuple[str, ...], nodes: Tuple[str, ...], zk_servers: int, a
         raise PlanError("at least one fault at a time")
     if any(k in NODE_KINDS for k in kinds) and len(nodes) < 2:
         raise PlanError("node faults need 2 nodes or more (one is always left untouched)")
-    needs_ensemble = [k for k in kinds if k in ("zk-kill", "quorum")]
+    needs_ensemble = [k for k in kinds if registry.kind(k).servers >= 3]
     if needs_ensemble and zk_servers < 3:
         raise PlanError(f"{' and '.join(needs_ensemble)} need an embedded ensemble of 3 or more "
                         "ZooKeeper servers (up --zk-servers 3)")
-    if "sigstop" in kinds and zk_servers < 1:
-        raise PlanError("sigstop freezes an embedded ZooKeeper server: this cluster has none (--zk)")
-    if "api-outage" in kinds and not api_embedded:
-        raise PlanError("api-outage stops the embedded API: this cluster's API is external (--api-url)")
+    for k in kinds:
+        if 0 < registry.kind(k).servers < 3 and zk_servers < registry.kind(k).servers:
+            raise PlanError(f"{k} freezes an embedded ZooKeeper server: this cluster has none (--zk)")
+        if registry.kind(k).applies == registry.API and not api_embedded:
+            raise PlanError(f"{k} stops the embedded API: this cluster's API is external (--api-url)")
 
 
 def _fits(kind: str, active: List[Fault], nodes: Tuple[str, ...], zk_servers: int) -> bool:
@@ -257,33 +259,30 @@ def _fits(kind: str, active: List[Fault], nodes: Tuple[str, ...], zk_servers: in
 
 def _make(fid: int, kind: str, start: float, end: float, rng: random.Random, active: List[Fault],
           nodes: Tuple[str, ...], zk_servers: int, leader_share: float, s: float) -> Fault:
+    chaos = registry.kind(kind).chaos
     if kind in NODE_KINDS:
         busy = {f.node for f in active if f.node is not None}
         free = [n for n in nodes if n not in busy]
-        node = LEADER if LEADER not in busy and rng.random() < leader_share else rng.choice(free)
-        if kind == "partition":
-            target = rng.choices(("zk", "api", "all"), weights=(6, 2, 2))[0]
-            return Fault(fid, kind, start, end, node=node, target=target)
-        if kind == "slow":
-            # a slow link slows, it does not cut: see slow_limit_ms
-            top = slow_limit_ms(s) / 1.5           # the jitter adds up to half the latency
-            latency = round(rng.uniform(min(20.0, top), top), 0)
-            jitter = round(rng.uniform(0, latency / 2), 0)
-            return Fault(fid, kind, start, end, node=node, target="all", latency_ms=latency, jitter_ms=jitter)
-        return Fault(fid, kind, start, end, node=node)
-    if kind == "zk-kill" or kind == "sigstop":
+        aim = chaos.leader and LEADER not in busy
+        node = LEADER if aim and rng.random() < leader_share else rng.choice(free)
+        fields: Dict[str, Any] = chaos.fields(rng, s) if chaos.fields is not None else {}
+        params = tuple(sorted((fields.pop("params", None) or {}).items()))
+        return Fault(fid, kind, start, end, node=node, params=params, **fields)
+    if kind in ZK_KINDS:
+        if chaos.majority:
+            majority = zk_servers // 2 + 1
+            return Fault(fid, kind, start, end,
+                         servers=tuple(sorted(rng.sample(range(1, zk_servers + 1), majority))))
         return Fault(fid, kind, start, end, servers=(rng.randint(1, zk_servers),))
-    if kind == "quorum":
-        majority = zk_servers // 2 + 1
-        return Fault(fid, kind, start, end, servers=tuple(sorted(rng.sample(range(1, zk_servers + 1), majority))))
     return Fault(fid, kind, start, end)
 
 
 def _steps(f: Fault) -> List[Step]:
     do, undo = _DO[f.kind], _UNDO[f.kind]
     if f.kind in NODE_KINDS:
-        return [Step(f.start, f.id, f.kind, do, node=f.node, hard=f.kind == "hard-kill", target=f.target,
-                     latency_ms=f.latency_ms, jitter_ms=f.jitter_ms),
+        fixed = registry.kind(f.kind).fixed
+        return [Step(f.start, f.id, f.kind, do, node=f.node, hard=bool(fixed.get("hard")), target=f.target,
+                     latency_ms=f.latency_ms, jitter_ms=f.jitter_ms, params=f.params),
                 Step(f.end, f.id, f.kind, undo, node=f.node)]
     if f.servers:
         return ([Step(f.start, f.id, f.kind, do, index=x) for x in f.servers]

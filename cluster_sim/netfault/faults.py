@@ -22,15 +22,15 @@ import math
 import socket
 import threading
 import time
-from dataclasses import dataclass, field, replace
-from typing import Callable, Dict, List, Optional, Tuple
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import urlsplit, urlunsplit
 
 from cluster_sim.netfault.hub import Hub
 from cluster_sim.netfault.relay import LinkFault, Relay, parse_target
 
 __all__ = ["TARGETS", "FaultError", "RemoteNode", "Routes", "NodeFaults", "NetFaults",
-           "split_connect_string", "zk_round_trip_limit", "with_fault"]
+           "split_connect_string", "zk_round_trip_limit", "with_fault", "check_delay"]
 
 TARGETS = ("zk", "api", "all")
 MAX_DELAY_MS = 60_000.0
@@ -104,10 +104,11 @@ class NodeFaults:
                     return 0.0
                 return float(value) if math.isfinite(value) and value >= 0 else 0.0
             since = raw.get("since")
-            return LinkFault(partitioned=raw.get("partitioned") is True, latency_ms=number("latency_ms"),
-                             jitter_ms=number("jitter_ms"),
-                             since=float(since) if isinstance(since, (int, float)) and not isinstance(since, bool)
-                             else None)
+            values: Dict[str, Any] = {
+                f.name: raw.get(f.name) is True if f.type is bool else number(f.name)
+                for f in fields(LinkFault) if f.name != "since"}
+            return LinkFault(since=float(since) if isinstance(since, (int, float)) and not isinstance(since, bool)
+                             else None, **values)
         return cls(node, zk=link(data.get("zk")), api=link(data.get("api")))
 
     def to_json(self) -> dict:
@@ -119,22 +120,29 @@ class NodeFaults:
                 "zk": self.zk.to_json(), "api": self.api.to_json()}
 
 
-def with_fault(faults: NodeFaults, action: str, target: str, at: float,
-               latency_ms: float = 0.0, jitter_ms: float = 0.0) -> NodeFaults:
-    """`faults` after `action` ("partition", "slow" or "heal") on `target` (zk, api, all),
-    set at time `at`: what the relays do then, as a model rebuilt from events knows it. Pure."""
+def with_fault(faults: NodeFaults, how: Callable[[LinkFault], LinkFault], target: str, at: float) -> NodeFaults:
+    """`faults` after the relay action `how` on the links to `target` (zk, api, all), set at
+    time `at`: what the relays do then, as a model rebuilt from events knows it. Pure."""
     def change(link: LinkFault) -> LinkFault:
-        if action == "heal":
+        new = how(link)
+        if new.clear:
             return LinkFault()
-        if action == "partition":
-            new = replace(link, partitioned=True)
-        else:
-            new = replace(link, latency_ms=float(latency_ms), jitter_ms=float(jitter_ms))
         return new if new.since is not None else replace(new, since=at)
 
     zk = change(faults.zk) if target in ("zk", "all") else faults.zk
     api = change(faults.api) if target in ("api", "all") else faults.api
     return NodeFaults(faults.node, zk=zk, api=api)
+
+
+def check_delay(latency_ms: object, jitter_ms: object) -> None:
+    """FaultError (one line) unless latency and jitter make a delay a relay can hold."""
+    for name, value in (("latency", latency_ms), ("jitter", jitter_ms)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise FaultError(f"{name} {value!r} is not a number of milliseconds")
+    assert isinstance(latency_ms, (int, float)) and isinstance(jitter_ms, (int, float))
+    if latency_ms <= 0 or jitter_ms < 0 or latency_ms + jitter_ms > MAX_DELAY_MS:
+        raise FaultError(f"latency {latency_ms:g} ms, jitter {jitter_ms:g} ms: the latency must be "
+                         f"above 0 and both together at most {MAX_DELAY_MS:g} ms")
 
 
 def zk_round_trip_limit(session_timeout: float) -> float:
@@ -269,29 +277,29 @@ class NetFaults:
             raise FaultError(f"{target!r} is not a link: choose zk, api or all")
         return target
 
-    def partition(self, node: str, target: str = "zk") -> NodeFaults:
-        """Blackhole the node's traffic to `target` (zk, api, all)."""
+    def change(self, node: str, target: str, how: Callable[[LinkFault], LinkFault],
+               must_reach: bool = False) -> NodeFaults:
+        """Apply the relay action `how` to the node's links to `target` (zk, api, all);
+        `must_reach`: FaultError when no relay carries that link (an https API)."""
         known, target = self._node(node), self._target(target)
         links = known.links(target)
-        if not links:
+        if must_reach and not links:
             raise FaultError(f"node {node} reaches the API at {self.api_url} directly (https): "
                              "that link cannot be cut from here")
         for relay in links:
-            relay.partition()
+            relay.change(how)
         return known.faults()
+
+    def partition(self, node: str, target: str = "zk") -> NodeFaults:
+        """Blackhole the node's traffic to `target` (zk, api, all)."""
+        return self.change(node, target, lambda f: replace(f, partitioned=True), must_reach=True)
 
     def slow(self, node: str, latency_ms: float, jitter_ms: float = 0.0, target: str = "all") -> NodeFaults:
         """Delay every chunk on the node's links to `target` by latency +- jitter (each way)."""
-        known, target = self._node(node), self._target(target)
-        for name, value in (("latency", latency_ms), ("jitter", jitter_ms)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise FaultError(f"{name} {value!r} is not a number of milliseconds")
-        if latency_ms <= 0 or jitter_ms < 0 or latency_ms + jitter_ms > MAX_DELAY_MS:
-            raise FaultError(f"latency {latency_ms:g} ms, jitter {jitter_ms:g} ms: the latency must be "
-                             f"above 0 and both together at most {MAX_DELAY_MS:g} ms")
-        for relay in known.links(target):
-            relay.slow(latency_ms, jitter_ms)
-        return known.faults()
+        self._node(node)
+        check_delay(latency_ms, jitter_ms)
+        return self.change(node, target, lambda f: replace(f, latency_ms=float(latency_ms),
+                                                            jitter_ms=float(jitter_ms)))
 
     def heal(self, node: str, target: str = "all") -> NodeFaults:
         """Undo every fault on the node's links to `target`; held bytes are delivered."""

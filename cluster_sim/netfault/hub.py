@@ -1,5 +1,8 @@
 """One thread that moves the bytes of every relay: a selector loop.
 
+Over 400 lines on purpose: accepting, connecting, reading, delivering and
+closing are one state machine per connection, and read best in one place.
+
     hub = Hub()
     relay = Relay(("127.0.0.1", 2181), hub=hub)   # relay.py: the public face
     hub.call(lambda: ...)                          # run on the hub's thread, wait for the result
@@ -17,9 +20,6 @@ more than LIMIT bytes, so a stalled side pushes back through TCP exactly as a
 slow network would, and while the relay is partitioned nothing is read or
 written at all: no RST, no FIN, the peers' own timeouts decide.
 
-Longer than most modules on purpose: accepting, connecting, reading,
-delivering and closing are one state machine per connection, and read best
-in one place.
 """
 
 import errno

@@ -29,7 +29,7 @@ safe from any thread.
 import random
 import socket
 import time
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Callable, Optional, Tuple, Union
 
 from cluster_sim.netfault.hub import Hub, HubClosed
@@ -48,15 +48,16 @@ class LinkFault:
 
     @property
     def clear(self) -> bool:
-        return not self.partitioned and not self.latency_ms and not self.jitter_ms
+        """No fault at all (every field but `since` at its default, a new fault's too)."""
+        return not any(getattr(self, f.name) for f in fields(self) if f.name != "since")
 
     @property
     def slow(self) -> bool:
         return bool(self.latency_ms or self.jitter_ms)
 
     def to_json(self) -> dict:
-        return {"partitioned": self.partitioned, "latency_ms": self.latency_ms,
-                "jitter_ms": self.jitter_ms, "since": self.since}
+        """Every field (a new fault's too: NodeFaults.from_json reads them back by type)."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -149,18 +150,19 @@ class Relay:
 
     # -- faults (any thread) ---------------------------------------------------
     def partition(self) -> LinkFault:
-        return self._change(lambda f: replace(f, partitioned=True))
+        return self.change(lambda f: replace(f, partitioned=True))
 
     def slow(self, latency_ms: float, jitter_ms: float = 0.0) -> LinkFault:
         if not (latency_ms >= 0 and jitter_ms >= 0) or latency_ms + jitter_ms > 3_600_000:
             raise ValueError(f"latency {latency_ms!r} ms, jitter {jitter_ms!r} ms: "
                              "not between 0 and an hour")
-        return self._change(lambda f: replace(f, latency_ms=float(latency_ms), jitter_ms=float(jitter_ms)))
+        return self.change(lambda f: replace(f, latency_ms=float(latency_ms), jitter_ms=float(jitter_ms)))
 
     def heal(self) -> LinkFault:
-        return self._change(lambda f: LinkFault())
+        return self.change(lambda f: LinkFault())
 
-    def _change(self, how: Callable[[LinkFault], LinkFault]) -> LinkFault:
+    def change(self, how: Callable[[LinkFault], LinkFault]) -> LinkFault:
+        """Set the fault `how` makes of the present one (a relay action, faults/actions.py)."""
         # read-modify-write on the hub's thread: two callers cannot lose each other's change
         def apply() -> LinkFault:
             fault = how(self._fault)

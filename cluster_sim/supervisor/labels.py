@@ -114,6 +114,8 @@ LABELS: Dict[str, str] = {
     "fault_slow": "slow {delay} ms",
     "fault_slow_zk": "slow {delay} ms (zk)",
     "fault_slow_api": "slow {delay} ms (api)",
+    "fault_short_partitioned": "cut off",      # the page's word for a node's fault
+    "fault_short_slow": "slow",
     "exit": "exit {code}",
     "session_open": "session still open",
     "waits_for_id": "waits for id {id} (held by {holder})",

@@ -104,6 +104,8 @@ ES: Dict[str, str] = {
     "fault_slow": "lento {delay} ms",
     "fault_slow_zk": "lento {delay} ms (zk)",
     "fault_slow_api": "lento {delay} ms (api)",
+    "fault_short_partitioned": "aislado",
+    "fault_short_slow": "lento",
     "bad_readings_1": "1 ilegible",
     "exit": "salida {code}",
     "session_open": "su sesión sigue abierta",

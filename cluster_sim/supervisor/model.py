@@ -11,8 +11,9 @@ process state moves only through `move()`, along PROCESS_TRANSITIONS.
 """
 
 from dataclasses import dataclass, field
-from typing import Callable, Dict, FrozenSet, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
+from cluster_sim.faults.registry import actions as fault_actions
 from cluster_sim.supervisor import events as ev
 from cluster_sim.supervisor.state import (
     CRASHED, PAUSED, REMOTE, RUNNING, STARTING, STOPPED, ClusterState, Delivery, NodeView, ZkServerView,
@@ -335,17 +336,17 @@ def _zk_server(m: Model, e: ev.ZkServerChanged) -> None:
         view.address, view.mode, view.pid = e.address, e.mode, e.pid
 
 
-def _link_fault(action: str) -> Callable[[Model, ev.Event], None]:
-    """partition / slow / heal: the node's faults as its relays now have them."""
+def _link_fault(how: Callable[[Any, ev.Event], Any]) -> Callable[[Model, ev.Event], None]:
+    """partition / slow / heal (a fault command's relay action, faults/registry.py): the node's
+    faults as its relays now have them."""
     def change(m: Model, e: ev.Event) -> None:
         from cluster_sim.netfault.faults import NodeFaults, with_fault
 
         node = getattr(e, "node")
         view = _node(m, node)
         if view is not None:
-            view.faults = with_fault(view.faults or NodeFaults(node), action, getattr(e, "target"), e.ts,
-                                     latency_ms=getattr(e, "latency_ms", 0.0),
-                                     jitter_ms=getattr(e, "jitter_ms", 0.0))
+            view.faults = with_fault(view.faults or NodeFaults(node), lambda link: how(link, e),
+                                     getattr(e, "target"), e.ts)
         cut_off = isinstance(e, ev.Partitioned) and e.target != "api"
         if cut_off and m.state.leader == node:
             m.left_at[node] = (e.ts, "partitioned")  # a failover is timed from the cut
@@ -382,8 +383,9 @@ _APPLY: Dict[type, Callable] = {
     ev.LeaderElected: _elected, ev.LeaderLost: _lost, ev.SplitBrain: _split, ev.SplitBrainEnded: _split_over,
     ev.OutboxChanged: _outbox, ev.LeaderZkServer: _leader_zk, ev.ZkServerChanged: _zk_server,
     ev.Narration: _narration, ev.JoinCommand: _join, ev.WebViewStarted: _web, ev.RoundWaiting: _waiting, ev.ClusterStarted: _cluster,
-    ev.Partitioned: _link_fault("partition"), ev.Slowed: _link_fault("slow"), ev.Healed: _link_fault("heal"),
 }
+# every fault command that acts on a node's links (partition, slow, heal, ...): from the registry
+_APPLY.update({ev.KINDS[a.event]: _link_fault(a.link) for a in fault_actions() if a.link is not None})
 
 
 def apply(model: Model, event: ev.Event) -> None:

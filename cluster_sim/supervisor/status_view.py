@@ -14,7 +14,7 @@ screen (the full numbers are in --json).
 import math
 from typing import Any, Dict, List, Optional
 
-from cluster_sim.lang import hhmmss, number, seconds
+from cluster_sim.lang import hhmmss, number
 from cluster_sim.supervisor.labels import label, plural, word
 
 __all__ = ["status_text", "fault_notes"]
@@ -119,16 +119,8 @@ def _nodes(status: Dict[str, Any], lang: str) -> List[str]:
 
 def fault_notes(faults: Any, lang: str) -> List[str]:
     """'cut off from zk', 'slow 300±50 ms': a node's network faults, from the `faults` of its
-    status (NodeFaults.to_json()), in `lang`. The live view's notes and `status` alike."""
-    if not isinstance(faults, dict):
-        return []
-    out = []
-    cut = faults.get("partitioned")
-    if cut in ("zk", "api", "all"):
-        out.append(label("fault_cut_" + cut, lang))
-    slow = faults.get("slow")
-    if isinstance(slow, dict) and slow.get("target") in ("zk", "api", "all"):
-        jitter = slow.get("jitter_ms")
-        delay = seconds(lang, slow.get("latency_ms")) + (f"±{seconds(lang, jitter)}" if jitter else "")
-        out.append(label("fault_slow" + ("" if slow["target"] == "all" else "_" + slow["target"]), lang, delay=delay))
-    return out
+    status (NodeFaults.to_json()), in `lang`. The live view's notes and `status` alike; each
+    fault kind words its own (cluster_sim.faults.registry)."""
+    from cluster_sim.faults.registry import fault_notes as notes
+
+    return notes(faults, lang)

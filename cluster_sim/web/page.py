@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Optional
 
+from cluster_sim.faults.registry import fault_words
 from cluster_sim.web.adapt import clean
 
 __all__ = ["render_page", "LANGUAGES"]
@@ -59,7 +60,8 @@ def json_for_script(data: Any) -> str:
 
 def render_page(config: Dict[str, Any], recording: Optional[Dict[str, Any]] = None) -> str:
     lang = config.get("lang") if config.get("lang") in LANGUAGES else "en"
-    config = dict(config, lang=lang)
+    # the words for a node's faults come from the fault registry, in the page's language
+    config = dict(config, lang=lang, faults=fault_words(str(lang)))
     block = ""
     if recording is not None:
         block = '<script type="application/json" id="cs-recording">%s</script>' % json_for_script(recording)

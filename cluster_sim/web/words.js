@@ -19,7 +19,6 @@ var LABELS = {
     states: { running: "running", starting: "starting", paused: "paused", stopped: "stopped",
               crashed: "crashed", remote: "remote" },
     conn: { SUSPENDED: "suspended", LOST: "session lost" },
-    faults: { partitioned: "cut off", slow: "slow" },
     modes: { leader: "leader", follower: "follower", standalone: "standalone", down: "down" }
   },
   es: {
@@ -33,7 +32,6 @@ var LABELS = {
     states: { running: "en marcha", starting: "arrancando", paused: "pausado", stopped: "parado",
               crashed: "caído", remote: "remoto" },
     conn: { SUSPENDED: "suspendido", LOST: "sesión perdida" },
-    faults: { partitioned: "aislado", slow: "lento" },
     modes: { leader: "líder", follower: "seguidor", standalone: "único", down: "caído" }
   }
 };
@@ -47,6 +45,8 @@ var CONFIG = readJSON("cs-config") || {};
 var REC = readJSON("cs-recording");
 var LANG = LABELS[CONFIG.lang] ? CONFIG.lang : "en";
 var L = LABELS[LANG];
+// a node's faults, worded by the server from the fault registry (cluster_sim.faults.registry.fault_words)
+L.faults = CONFIG.faults && typeof CONFIG.faults === "object" ? CONFIG.faults : {};
 
 // ------------------------------------------------------------------ formatting
 function str(x) { return x === null || x === undefined ? "" : String(x); }
