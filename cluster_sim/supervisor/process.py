@@ -9,6 +9,7 @@ supervisor dies, that pipe closes and the node leaves the cluster by itself.
     spawner = Spawner(events=queue, log_dir=tmp)
     proc = spawner.spawn(settings)         # a NodeProcess
     proc.pause(); proc.resume(); proc.terminate(); proc.kill()
+    proc.close_sampling()                   # at shutdown, before terminate(): see node/main.py
     proc.poll()                             # exit code, or None while running
 """
 
@@ -31,7 +32,7 @@ class Spawner:
         if _QUIET_TRACKER not in sys.warnoptions:
             sys.warnoptions.append(_QUIET_TRACKER)
         self.ctx = multiprocessing.get_context("forkserver")
-        self.ctx.set_forkserver_preload(["cluster_sim.node.main"])
+        self.ctx.set_forkserver_preload(["cluster_sim.node.preload"])  # the node's code, SIGUSR1 blocked
         self.events = self.ctx.Queue()
         self.alive_r, self.alive_w = self.ctx.Pipe(duplex=False)
         self.log_dir = log_dir
@@ -82,6 +83,12 @@ class NodeProcess:
     def resume(self):
         self._signal(signal.SIGCONT)
         self.paused = False
+
+    def close_sampling(self):
+        """At shutdown: stop sampling, publish the history final, and stay (node/main.py)."""
+        if self.paused:
+            self.resume()  # a stopped process cannot run its handler
+        self._signal(signal.SIGUSR1)
 
     def terminate(self):
         self.stop_requested = "SIGTERM"
