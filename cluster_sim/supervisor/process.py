@@ -14,6 +14,7 @@ supervisor dies, that pipe closes and the node leaves the cluster by itself.
 """
 
 import multiprocessing
+import multiprocessing.util
 import os
 import signal
 import sys
@@ -37,6 +38,11 @@ class Spawner:
         self.alive_r, self.alive_w = self.ctx.Pipe(duplex=False)
         self.log_dir = log_dir
         self.reaper = reaper
+        # the fork server's socket lives in multiprocessing's own temp dir (pymp-*), which
+        # it removes only at a clean exit: the reaper removes it if we are SIGKILLed
+        self.mp_tempdir = multiprocessing.util.get_temp_dir()
+        if reaper is not None:
+            reaper.watch_path(self.mp_tempdir)
 
     def spawn(self, settings):
         log_path = os.path.join(self.log_dir, f"node-{settings.node_id}.log")
@@ -55,6 +61,10 @@ class Spawner:
         self.alive_w.close()
         self.events.close()
         self.events.join_thread()
+        if self.reaper is not None:
+            # this process removes it when it exits; until then the fork server (kept for
+            # the next cluster this process may start: a demo, a test) listens in it
+            self.reaper.forget_path(self.mp_tempdir)
 
 
 class NodeProcess:
