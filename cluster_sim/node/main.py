@@ -123,6 +123,10 @@ class Node:
         self.publisher = Publisher(self.client, self.s.node_id, sensor, report=self.report)
         sensor.on_sample = self.publisher.kick
         if not self._claim(sensor):
+            if self.closing.is_set():  # the cluster shuts down while we wait for our id: no sample, no claim
+                self.publisher.stop()
+                self.publisher = None
+                return 0
             self._fail(f"node {self.s.node_id} is already running in this cluster "
                        f"({paths.reading_path(self.s.node_id)} exists); pick another id", "id_taken")
             self.publisher.stop()
@@ -163,7 +167,7 @@ class Node:
         deadline = time.monotonic() + self.s.wait_for_id
         told = False
         sensor.seed(self.publisher.previous_history())
-        while not self.stopping.is_set():
+        while not self.closing.is_set():  # (a stop closes too) closing, no new sample may come
             # a sample taken now, not before a wait: its round is still open when the claim
             # lands, so the leader counts it (a round already stored must not gain a sample).
             # None if this id has one in this round already (a predecessor's last, or ours

@@ -11,7 +11,7 @@ without waiting for them to close (node/leader.py, closing). Read here from
 ZooKeeper, with the supervisor's session:
 
     progress = read_progress(client, interval=1.0, pids={"1": 4242, "2": 4243})
-    progress.closed      # every listed node's history is final, written by that process
+    progress.closed      # every listed node that published has published its history final
     progress.newest      # the newest round with a sample of a node that stopped (None: none)
     progress.stored      # the watermark: every round up to it is stored or in the outbox
     progress.uncomputed  # rounds with such a sample after the watermark, in order
@@ -23,7 +23,7 @@ and, after the nodes stopped, RoundsUncomputed for any round nobody computed.
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Set
+from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
 
 from kazoo.exceptions import NoNodeError
 
@@ -53,7 +53,7 @@ def read_progress(client: Any, interval: float, pids: Mapping[str, int], timeout
     except NoNodeError:
         children = []
     rounds: Set[int] = set()
-    final: Dict[str, int] = {}           # node id -> the pid whose final history it is
+    writers: Dict[str, Tuple[Optional[int], bool]] = {}   # node id -> (the pid that wrote its history, final)
     for start in range(0, len(children), BATCH):
         pending = [(c, client.get_async(f"{paths.HISTORY}/{c}")) for c in children[start:start + BATCH]]
         for child, result in pending:
@@ -62,17 +62,19 @@ def read_progress(client: Any, interval: float, pids: Mapping[str, int], timeout
                 reading = decode(data)
             except (NoNodeError, BadReading):
                 continue  # pruned meanwhile, or garbage: no sample a leader could count
+            writers[paths.node_id_from_reading(child)] = (reading.pid, reading.final)
             if reading.final:
                 # only a node that stopped sampling: one still going (a student's, on an external
                 # ZooKeeper) has rounds to come that its leader stores in their time
                 rounds.update(round_of(ts, interval) for _, ts, _ in reading.history)
-                if reading.pid is not None:
-                    final[paths.node_id_from_reading(child)] = reading.pid
     try:
         stored = _watermark(wait(client.get_async(paths.LAST_ROUND))[0])
     except NoNodeError:
         stored = None
-    return Progress(closed=all(final.get(node) == pid for node, pid in pids.items()),
+    # a process that has published nothing of its own (waiting for its id, or just started)
+    # has no sample anyone waits for: closed too
+    closed = all(writers.get(node, (None, False)) != (pid, False) for node, pid in pids.items())
+    return Progress(closed=closed,
                     newest=max(rounds, default=None), stored=stored,
                     uncomputed=sorted(r for r in rounds if stored is None or r > stored))
 
