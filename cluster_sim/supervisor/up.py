@@ -109,7 +109,7 @@ class Cluster:
         self.exporter = None
         self.netfaults = None                 # the local nodes' relays (netfault.NetFaults), unless --no-relays
         self._poll_stop = threading.Event()
-        self.skip_drain = threading.Event()   # a second Ctrl-C during the shutdown drain
+        self.skip_drain = threading.Event()   # a second Ctrl-C: the shutdown waits no longer (settle, drain)
         self.leftover = None                  # RoundsSaved / OutboxUnread: rounds left undelivered
         self.uncomputed = None                # RoundsUncomputed: rounds published, never computed
 
