@@ -5,11 +5,14 @@ Judged against the nodes' truth logs (tests/ground_truth.py), not the API's own 
 
 import json
 import signal
+import subprocess
+import sys
 
 import pytest
 
+from cluster_sim import paths
 from cluster_sim.api.store import Store
-from conftest import stored_rounds, wait_until
+from conftest import INTERVAL, SESSION_TIMEOUT, running, stored_rounds, wait_until
 from ground_truth import GroundTruth
 from test_cluster import up_args
 
@@ -111,3 +114,43 @@ def test_a_second_ctrl_c_skips_the_waits_and_loses_nothing_it_can_keep(start_up,
     kept = stored | {e["round"] for e in saved_entries(up)}
     published = {r for r in published_rounds(truth) if r >= min(kept)}
     assert published - kept == set(), up.output()
+
+
+def test_told_to_close_then_stopped_at_once_the_leader_still_computes_every_round(zk_hosts, zk_client, tmp_path):
+    """The nodes' side alone (what a skipped wait leaves to them): SIGUSR1 then SIGTERM to
+    every node at once, no pause between. The leader, told the whole cluster closes, waits
+    for the others' final samples as it leaves: every round they published is stored or
+    still in the outbox in ZooKeeper."""
+    truth_dir = tmp_path / "truth"
+    store = Store(":memory:")
+    procs = []
+    with running(store) as url:
+        try:
+            for node_id in ("1", "2", "3"):
+                log = open(tmp_path / f"node{node_id}.log", "w")
+                procs.append(subprocess.Popen(
+                    [sys.executable, "-m", "cluster_sim", "node", node_id, "--zk", zk_hosts, "--api-url", url,
+                     "--interval", str(INTERVAL), "--session-timeout", str(SESSION_TIMEOUT),
+                     "--truth-dir", str(truth_dir)], stdout=log, stderr=subprocess.STDOUT))
+                log.close()
+            wait_until(lambda: len(stored_rounds(store.rows())) >= 6, 30, "the nodes storing rounds")
+            for proc in procs:
+                proc.send_signal(signal.SIGUSR1)
+            for proc in procs:
+                proc.send_signal(signal.SIGTERM)
+            assert [proc.wait(20) for proc in procs] == [0, 0, 0]
+        finally:
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait(10)
+        rows = stored_rounds(store.rows())
+    store.close()
+    outbox = [json.loads(zk_client.get(f"{paths.OUTBOX}/{c}")[0]) for c in zk_client.get_children(paths.OUTBOX)]
+    kept = {r["round"] for r in rows} | {e["round"] for e in outbox}
+    truth = GroundTruth.load(truth_dir)
+    published = {r for r in published_rounds(truth) if r >= min(kept)}
+    assert published - kept == set(), (sorted(published - kept),
+                                       [(tmp_path / f"node{n}.log").read_text()[-2000:] for n in "123"])
+    assert max(kept) == max(published)
+    truth.assert_rows_match(rows + as_rows(outbox))
