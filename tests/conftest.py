@@ -1,8 +1,12 @@
 """Shared test fixtures: a real ZooKeeper server for the whole session (each
 test gets its own chroot on it, so tests never see each other's znodes),
-and a driver for `clustersim up` run as a real subprocess."""
+and a driver for `clustersim up` run as a real subprocess. The run fails if
+it leaves anything in the temp directory (see the guard below)."""
 
 import json
+import os
+import shutil
+import tempfile
 import threading
 from contextlib import contextmanager
 import signal
@@ -23,6 +27,69 @@ from cluster_sim.zk import ZooKeeperCluster
 # Short everything: the suite must stay well under 10 minutes on 2 cores.
 INTERVAL = 0.5
 SESSION_TIMEOUT = 2.0
+
+
+# -- nothing left in the temp directory --------------------------------------------------
+# The run gets a temp directory of its own: the first process (the xdist controller, or the
+# only one) makes it in the real temp dir and points TMPDIR and tempfile at it before any
+# test or worker starts, so everything the suite starts makes its temp files there: xdist
+# workers, `up` and its nodes, ZooKeeper's data dirs (clustersim-*), multiprocessing's fork
+# server (pymp-*), Chromium and chromedriver (org.chromium.*), a test's own tmp* dirs. Its
+# entries at the start: none. At the end, anything in it was made by the suite and left
+# behind: the run fails naming it. This is the filter: by where, not by name. A filter by
+# name on the shared temp dir (clustersim-*, pymp-*, tmp*) would also catch a concurrent
+# run's files of the same names (another checkout's suite, a user's `up`) and fail for them.
+# pytest's own tmp_path directories stay in the real temp dir (kept by pytest, by design).
+
+def _is_worker(config):
+    return hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own tmp_path plugin is configured
+def pytest_configure(config):
+    if _is_worker(config):
+        return  # its TMPDIR came from the controller
+    factory = getattr(config, "_tmp_path_factory", None)
+    if factory is not None:
+        factory.getbasetemp()  # made now, in the real temp dir, before tempfile points elsewhere
+    config._clustersim_tmp = (tempfile.mkdtemp(prefix="clustersim-tests-"), os.environ.get("TMPDIR"))
+    os.environ["TMPDIR"] = tempfile.tempdir = config._clustersim_tmp[0]
+
+
+@pytest.hookimpl(trylast=True)  # after xdist has stopped its workers
+def pytest_sessionfinish(session):
+    own = getattr(session.config, "_clustersim_tmp", None)
+    if own is None:
+        return
+    directory, before = own
+    _remove_own_multiprocessing_dir()
+    tempfile.tempdir = None
+    if before is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = before
+    left = sorted(os.listdir(directory))
+    shutil.rmtree(directory, ignore_errors=True)
+    if left:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        line = f"left in the temp dir by the suite: {', '.join(left)}"
+        if reporter is not None:
+            reporter.write("\n")  # below the progress line
+            reporter.write_sep("=", line, red=True)
+        else:
+            print(line, file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _remove_own_multiprocessing_dir():
+    """This process's multiprocessing temp dir (pymp-*: the socket of the fork server a demo run
+    in this process started) lasts until the process exits, after the check: remove it now,
+    by the finalizer multiprocessing registered for it (so it does not fail again at exit)."""
+    from multiprocessing import util
+
+    for finalizer in list(getattr(util, "_finalizer_registry", {}).values()):
+        if getattr(finalizer, "_callback", None) is getattr(util, "_remove_temp_dir", None):
+            finalizer()
 
 
 def wait_until(predicate, timeout=20.0, what="condition", period=0.05):

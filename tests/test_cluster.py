@@ -5,9 +5,14 @@ what a person sees is asserted on the printed lines.
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
+
+import pytest
 
 from kazoo.exceptions import NoNodeError
 
@@ -165,13 +170,27 @@ def test_ctrl_c_stops_every_process_it_started(start_up):
     assert "Leadership timeline" in up.output()
 
 
-def test_sigkill_of_the_supervisor_leaves_nothing_behind(start_up):
+@pytest.fixture
+def own_temp_dir(monkeypatch):
+    """A temp dir (TMPDIR) for what the test starts, empty: whatever `up` makes there, and only that.
+    Short (not in tmp_path): the fork server's socket in it must fit an AF_UNIX path."""
+    temp = Path(tempfile.mkdtemp(prefix="k"))
+    monkeypatch.setenv("TMPDIR", str(temp))
+    yield temp
+    shutil.rmtree(temp, ignore_errors=True)
+
+
+def test_sigkill_of_the_supervisor_leaves_nothing_behind(start_up, own_temp_dir):
+    temp = own_temp_dir
     up = start_up("-n", 3, "--interval", INTERVAL, "--session-timeout", SESSION_TIMEOUT)
     status = up.wait_ready(3, timeout=60)
+    made = sorted(p.name.split("-")[0] for p in temp.iterdir())
+    assert "pymp" in made and "clustersim" in made, made  # the fork server's socket dir, ZooKeeper's, its own
     pids = _pids(status, up)
     up.proc.send_signal(signal.SIGKILL)
     up.proc.wait(10)
     wait_until(lambda: not [p for p in pids if pid_alive(p)], 30, "every node and ZooKeeper to exit")
+    wait_until(lambda: not list(temp.iterdir()), 10, "the reaper to empty the temp dir")
     # the control socket is gone too: a new cluster of the same name can start
     result = clustersim("status", "--name", up.name)
     assert result.returncode == 1 and "no cluster named" in result.stderr
@@ -267,7 +286,7 @@ def test_logs_shows_what_a_node_printed(start_up, zk_hosts):
     assert up.cli("logs", "99").returncode == 1
 
 
-def test_sigkill_of_the_supervisor_gives_the_terminal_back(runtime_dir):
+def test_sigkill_of_the_supervisor_gives_the_terminal_back(runtime_dir, own_temp_dir):
     """A live view hides the cursor; killed with SIGKILL it cannot show it again,
     so the reaper does. And multiprocessing's "leaked semaphore" warning stays out."""
     import os
@@ -301,6 +320,7 @@ def test_sigkill_of_the_supervisor_gives_the_terminal_back(runtime_dir):
                    "the cursor shown again")
         wait_until(lambda: not read_some(0.5), 30, "every process gone from the terminal")
         assert b"leaked semaphore" not in screen and b"resource_tracker" not in screen, screen[-500:]
+        wait_until(lambda: not list(own_temp_dir.iterdir()), 10, "the reaper to empty the temp dir")
     finally:
         if proc.poll() is None:
             proc.kill()

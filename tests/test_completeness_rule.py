@@ -2,7 +2,7 @@
 
 from cluster_sim.node.aggregate import aggregate_values
 from cluster_sim.node.cache import Member, View
-from cluster_sim.node.completeness import assess
+from cluster_sim.node.completeness import assess, last_sampled, quiet
 from cluster_sim.node.delivery import delivery_params
 from cluster_sim.node.readings import Reading
 
@@ -114,3 +114,32 @@ def test_a_partial_aggregate_says_who_is_missing_and_how_many_were_expected():
     silence = aggregate_values({}, 11)
     assert (silence.count, silence.expected, silence.partial) == (0, 0, False)
     assert "missing" not in delivery_params(silence, epoch=4, node_id="1", cluster="c")
+
+
+# -- shutdown: when nobody can add a sample any more (the leader then stores every round up to the last)
+def test_quiet_once_every_node_has_said_it_takes_no_more_samples():
+    v = view({"1": member(11), "2": member(12)},
+             {"1": history(11, (10, 81.0), (11, 80.0), final=True), "2": history(12, (10, 79.0), final=True),
+              "3": history(13, (9, 78.0), final=True)})   # left gracefully (or was marked final for it)
+    assert quiet(v) and last_sampled(v, I) == 11
+    assert assess(v, 11, I, live=True, now=NOW, span=SPAN).complete  # the round under way: nothing to come
+
+
+def test_not_quiet_while_anyone_could_still_add_a_sample():
+    final = {"1": history(11, (10, 81.0), final=True)}
+    cases = {
+        "a member still sampling": view({"1": member(11), "2": member(12)},
+                                        {**final, "2": history(12, (10, 79.0))}),
+        "a final history another session wrote": view({"1": member(11), "2": member(22)},
+                                                      {**final, "2": history(12, (10, 79.0), final=True)}),
+        "a node of the original design": view({"1": member(11), "7": member(77)}, final),
+        "a node that vanished without a word": view({"1": member(11)}, {**final, "3": history(13, (10, 78.0))}),
+        "a read in flight": view({"1": member(11)}, final, pending=["2"]),
+    }
+    for why, v in cases.items():
+        assert not quiet(v), why
+    assert quiet(view({"1": member(11)}, final))
+
+
+def test_nothing_sampled_nothing_to_store():
+    assert last_sampled(view(), I) is None

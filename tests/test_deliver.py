@@ -120,7 +120,8 @@ def test_with_the_embedded_zookeeper_the_file_is_what_survives(start_up, state_d
         wait_until(lambda: stored_rounds(store.rows()), 15, "a round stored")
     wait_until(lambda: up.status()["outbox"]["depth"] >= 2, 20, "rounds waiting in the outbox")
     up.proc.send_signal(signal.SIGTERM)
-    wait_until(lambda: "Ctrl-C again to skip" in up.output(), 10, "the drain to start")
+    wait_until(lambda: re.search(r"delivering \d+ rounds left in the outbox \(up to 600 s; Ctrl-C again to skip",
+                                 up.output()), 10, "the drain to start")
     assert up.stop(signal.SIGINT) == 0  # the impatient user: no ten minutes' wait
     output = up.output()
     assert re.search(r"not waiting any longer: \d+ rounds still in the outbox", output), output

@@ -11,7 +11,7 @@ from cluster_sim.web import WebView
 from cluster_sim.web.recording import expand, load
 from cluster_sim.web.synthetic import record
 from conftest import INTERVAL, SESSION_TIMEOUT, dump, wait_until
-from web_support import browser_or_skip, page_errors
+from web_support import headless_browser, page_errors
 
 POLL = 0.05                # how often the test looks at the page's DOM
 SHOWN_WITHIN = 1.0         # issue 14: the page shows the new leader within a second
@@ -19,9 +19,8 @@ SHOWN_WITHIN = 1.0         # issue 14: the page shows the new leader within a se
 
 @pytest.fixture
 def browser():
-    driver = browser_or_skip()
-    yield driver
-    driver.quit()
+    with headless_browser() as driver:
+        yield driver
 
 
 def dom_wait(driver, predicate, timeout, what):

@@ -4,7 +4,9 @@ import json
 import os
 import shutil
 import socket
+import tempfile
 import time
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
@@ -68,8 +70,12 @@ class SSE:
         self.sock.close()
 
 
-def browser_or_skip(width=1600, height=900):
-    """A headless Chromium driven by selenium, or pytest.skip with the reason."""
+@contextmanager
+def headless_browser(width=1600, height=900):
+    """A headless Chromium driven by selenium (or pytest.skip with the reason), quit at the end.
+    It lives in a temp dir of its own, removed afterwards: its profile (--user-data-dir) and
+    whatever Chromium and chromedriver make in TMPDIR (org.chromium.Chromium.*) never outlive
+    the test."""
     try:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
@@ -77,14 +83,24 @@ def browser_or_skip(width=1600, height=900):
         pytest.skip("selenium is not installed (pip install -e .[test])")
     if not CHROMIUM or not CHROMEDRIVER:
         pytest.skip("no headless browser: apt-get install chromium chromium-driver (scripts/setup.sh does)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                f"--window-size={width},{height}", "--hide-scrollbars", "--no-first-run",
-                "--disable-background-networking", "--disable-extensions"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    home = tempfile.mkdtemp(prefix="clustersim-chromium-")
+    try:
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    f"--window-size={width},{height}", "--hide-scrollbars", "--no-first-run",
+                    "--disable-background-networking", "--disable-extensions",
+                    f"--user-data-dir={os.path.join(home, 'profile')}"):
+            options.add_argument(arg)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        service = Service(CHROMEDRIVER, env={**os.environ, "TMPDIR": home})
+        driver = webdriver.Chrome(service=service, options=options)
+        try:
+            yield driver
+        finally:
+            driver.quit()
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def page_errors(driver):

@@ -521,7 +521,9 @@ def _run(module, scenario, *, step, yes, interval, session_timeout, lang, unsafe
             thread.join(10.0)
         if on_main:
             for s in signals:
-                signal.signal(s, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+                # a second Ctrl-C must not cut the clean-up short; it only ends the waits for the
+                # last rounds and the deliveries (as in `up` and `chaos`)
+                signal.signal(s, lambda *_: cluster.skip_drain.set())
         try:
             cluster.stop()
         finally:

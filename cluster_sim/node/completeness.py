@@ -34,12 +34,18 @@ a deadline; a round finalized at its deadline with members still owed is
 stored as partial, naming them. A view that is not fresh (reconnecting,
 re-reading) is never assessed at all.
 
+At shutdown the nodes stop sampling and publish their histories marked final
+(node/main.py); once nobody can add a sample any more (*quiet*), a round need
+not close before it is stored: the leader stores every round up to the newest
+sample (*last_sampled*), the one under way included, and no empty round after.
+
     verdict = assess(cache.view(), round_no=4242, interval=1.0, live=True, now=time.time(), span=60)
     verdict.complete, verdict.values, verdict.owed      # True, {"1": 80.2, ...}, []
+    quiet(view), last_sampled(view, interval=1.0)   # True, 4243
 """
 
 from dataclasses import dataclass, field
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from cluster_sim.node.cache import View
 
@@ -98,3 +104,22 @@ def assess(view: View, round_no: int, interval: float, live: bool, *, now: float
 def _recent(history, now: float, span: float) -> bool:
     newest = history.history[-1][1] if history.history else history.ts
     return newest > now - span
+
+
+def quiet(view: View) -> bool:
+    """Nobody can add a sample to any round any more: every member is a clustersim node
+    whose history, written by its current session, is final; every node that left said
+    so too (a final history); no read is in flight. Never quiet while a node of the
+    original design is a member (it keeps writing its value) or one vanished without a
+    word (it may come back with samples, see assess)."""
+    if not view.fresh or view.pending:
+        return False
+    if any(member.reading is None or not view.speaks_for(node_id) for node_id, member in view.members.items()):
+        return False
+    return all(history.final for history in view.histories.values())
+
+
+def last_sampled(view: View, interval: float) -> Optional[int]:
+    """The newest round any history has a sample in (None: no samples at all)."""
+    rounds = [r for r in (h.last_round(interval) for h in view.histories.values()) if r is not None]
+    return max(rounds, default=None)

@@ -14,8 +14,15 @@ every round missed since then from the nodes' histories (an empty round,
 count 0, where nobody had a reading), then goes on live. Every write is a
 fenced transaction of the term.
 
-    leadership = Leadership(client, settings, term, cluster="ab12", report=print)
+Closing (the node stopped sampling: the cluster shuts down, or this node
+leaves): the leader stores no round past the newest sample. Once nobody can
+add a sample (completeness.quiet: every node final), it stores every round up
+to that sample at once, the one under way included, and says it is *settled*:
+the node may leave, nothing it was given is left unstored.
+
+    leadership = Leadership(client, settings, term, cluster="ab12", report=print, closing=node.closing)
     leadership.run()        # blocks for the whole term; always raises StepDown
+    leadership.settled.wait(3.0)   # closing: every published round is in the outbox
 """
 
 import json
@@ -32,7 +39,7 @@ from cluster_sim.rules_znode import check_grid, read as read_rules
 from cluster_sim.zkclient import connected_server
 from cluster_sim.node.aggregate import aggregate_round, aggregate_values
 from cluster_sim.node.cache import ReadingsCache
-from cluster_sim.node.completeness import assess
+from cluster_sim.node.completeness import assess, last_sampled, quiet
 from cluster_sim.node.delivery import Sender
 from cluster_sim.node.outbox import Outbox
 from cluster_sim.node.readings import read_all
@@ -65,7 +72,8 @@ def read_watermark(client):
 
 
 class Leadership:
-    def __init__(self, client, settings, term, cluster, report, elected_at=None, clock=time.time, reach=None):
+    def __init__(self, client, settings, term, cluster, report, elected_at=None, clock=time.time,
+                 reach=None, closing=None):
         self.client = client
         self.reach = reach  # reach.ApiReach: what the deliveries find, this node knows
         self._said_api = (None, None)  # the API state the leader znode last said (ok, since)
@@ -85,6 +93,8 @@ class Leadership:
         self.cache = None
         self._next_prune = 0.0
         self.waiting = None  # (round, owed ids) while a round waits for members to catch up
+        self.closing = closing or threading.Event()  # set: our node stopped sampling (see the docstring)
+        self.settled = threading.Event()  # closing, quiet, and every round up to the newest sample stored
 
     # -- the term ---------------------------------------------------------
     def run(self):
@@ -227,10 +237,16 @@ class Leadership:
                 continue
             seeing_since = seeing_since or now
             due = due_round(now, interval, lag)
+            view = self.cache.view() if self.closing.is_set() else None
+            if view is not None and view.fresh:
+                due = self._closing_due(view, due, next_round)
             if next_round > due:
-                self.term.ended.wait(max(0.0, due_at(next_round, interval, lag) - now))
+                if view is not None:
+                    self.cache.wait_change(0.1)  # closing: the others' final publishes change what is due
+                else:
+                    self.term.ended.wait(max(0.0, due_at(next_round, interval, lag) - now))
                 continue
-            view = self.cache.view()
+            view = view or self.cache.view()
             if not view.fresh:
                 self.cache.wait_change(0.05)  # re-reading after a reconnect: nothing is final yet
                 continue
@@ -246,6 +262,19 @@ class Leadership:
                 self.cache.wait_change(0.05)  # someone is not caught up: wait for their publish
             else:
                 self._prune_histories(view)
+
+    def _closing_due(self, view, due, next_round):
+        """Closing: the last round to store. Never one past the newest sample (it would be
+        an empty row); once quiet, every round up to it, closed or not (no sample can come)."""
+        last = last_sampled(view, self.s.interval)
+        calm = quiet(view)
+        if last is None or (calm and next_round > last):
+            self.settled.set()
+        else:
+            self.settled.clear()
+        if last is None:
+            return min(due, next_round - 1)
+        return last if calm else min(due, last)
 
     def _finalize(self, next_round, due, view, seeing_since):
         """Store rounds next_round..due in order while each is complete or past its

@@ -5,6 +5,15 @@ passes an event queue (the node reports what happens on it) and the read end
 of a pipe it never writes: when the supervisor dies, however, the pipe closes
 and the node shuts down cleanly.
 
+Leaving, a node first stops sampling and publishes its history one last time,
+marked final (*closing*); a leader then stores every round up to its newest
+sample before its term ends. When the whole cluster shuts down, the supervisor
+first sends every node SIGUSR1 (close, but stay: every leader, present or
+next, can store what all of them published; see supervisor/settle.py), then
+SIGTERM; a leader told to close by SIGUSR1 waits, when it leaves, up to
+SETTLE_LIMIT seconds for the others' final samples. A node that leaves on its
+own (SIGTERM alone) does not wait: the others go on, a new leader takes over.
+
     settings = NodeSettings(node_id="3", zk="127.0.0.1:2181", api_url="http://127.0.0.1:8080")
     exit_code = Node(settings).run()     # until SIGINT / SIGTERM
 """
@@ -33,6 +42,9 @@ from cluster_sim.node.sensor import Sensor, uniform_sampler
 from cluster_sim.node.settings import NodeSettings
 from cluster_sim.node.term import StepDown, Term, claim_epoch, cluster_id, ensure_layout
 
+SETTLE_LIMIT = 3.0  # the whole cluster closing: how long a leader that leaves waits to store the last rounds
+CLOSE_SIGNALS = {signal.SIGUSR1}  # blocked in the fork server (preload.py) until a node handles them
+
 
 class Node:
     def __init__(self, settings: NodeSettings, events=None, alive=None, out=None, live=False):
@@ -45,7 +57,12 @@ class Node:
         self.alive = alive
         self.out = out or sys.stdout
         self.stopping = threading.Event()
+        self.closing = threading.Event()        # stop sampling, publish final (a leader: see leader.py)
+        self.cluster_closing = False            # told by SIGUSR1: every node closes, not just this one
+        self._wake = threading.Event()          # the main loop has something to do
+        self._closed = False                    # sensor stopped, final history published
         self.client = None
+        self.leadership = None
         self.sensor = None
         self.publisher = None
         self.truth = None
@@ -90,6 +107,8 @@ class Node:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGINT, lambda *_: self.stop("SIGINT"))
             signal.signal(signal.SIGTERM, lambda *_: self.stop("SIGTERM"))
+            signal.signal(signal.SIGUSR1, lambda *_: self.close_with_cluster())
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, CLOSE_SIGNALS)  # one that came meanwhile runs now
         if self.alive is not None:
             threading.Thread(target=self._watch_parent, daemon=True, name="parent-watch").start()
         try:
@@ -119,7 +138,8 @@ class Node:
         self.cluster = cluster_id(self.client)
         sensor = self._claimed_sensor()
         if sensor is None:
-            return 2
+            # the cluster shut down while we waited for our id: no sample, no claim, no complaint
+            return 0 if self.closing.is_set() else 2
         if self.s.truth_dir:
             # only once the id is ours: a refused process must not write into the
             # truth of the node that holds it
@@ -148,9 +168,13 @@ class Node:
 
             self.screen = LiveScreen(self)
             self.screen.start()
-        while not self.stopping.wait(0.5):
+        while not self.stopping.is_set():
+            if self.closing.is_set():
+                self._close()
             if self.publisher.taken_over:
                 self.stop("id taken over")
+            self._wake.wait(0.5)
+            self._wake.clear()
         return self.exit_code
 
     def _check_rules(self):
@@ -182,9 +206,9 @@ class Node:
                 return sensor
             self.publisher.stop()
             self.publisher = None
-            if not picked or self.stopping.is_set():
+            if not picked or self.stopping.is_set() or self.closing.is_set():
                 break
-        if not self.stopping.is_set():
+        if not self.stopping.is_set() and not self.closing.is_set():
             self._fail(f"node {self.s.node_id} is already running in this cluster "
                        f"({paths.reading_path(self.s.node_id)} exists); pick another id", "id_taken")
         return None
@@ -195,7 +219,7 @@ class Node:
         deadline = time.monotonic() + self.s.wait_for_id
         told = False
         sensor.seed(self.publisher.previous_history())
-        while not self.stopping.is_set():
+        while not self.closing.is_set():  # (a stop closes too) closing, no new sample may come
             # a sample taken now, not before a wait: its round is still open when the claim
             # lands, so the leader counts it (a round already stored must not gain a sample).
             # None if this id has one in this round already (a predecessor's last, or ours
@@ -247,11 +271,39 @@ class Node:
             self.report("refused", code=code, text=line)
 
     def stop(self, why="stop"):
+        """Leave (a signal handler: only flags; _shutdown does the work, on the main thread)."""
         if not self.stopping.is_set():
             self.stop_reason = why
+            self.closing.set()
             self.stopping.set()
-            if self.term is not None:
-                self.term.end(f"shutting down ({why})")
+            self._wake.set()
+
+    def close_with_cluster(self):
+        """SIGUSR1: the whole cluster shuts down. Stop sampling, stay in the cluster."""
+        self.cluster_closing = True
+        self.closing.set()
+        self._wake.set()
+
+    def _close(self):
+        """Stop sampling, and publish every sample taken, marked final: leaders need not
+        wait for more from us. Once; on the main thread (it writes to ZooKeeper)."""
+        if self._closed or self.sensor is None:
+            return
+        self._closed = True
+        self.sensor.stop()
+        if self.sensor.ident is not None:
+            self.sensor.join(2.0)  # a sample being taken now is in the final publish
+        self.publisher.finish()
+
+    def _settle(self):
+        """Leading while the whole cluster closes: store every round up to the newest
+        sample before the term ends (bounded; a node leaving alone does not wait)."""
+        leadership = self.leadership
+        if leadership is None or not self.cluster_closing or self.term is None or self.term.over():
+            return
+        if not leadership.settled.wait(SETTLE_LIMIT):
+            # the node's log only: the supervisor names the rounds left unstored (settle.py)
+            self._print("warn", {"text": f"leaving after {SETTLE_LIMIT:g} s with published rounds not stored"})
 
     def _watch_parent(self):
         try:
@@ -265,8 +317,11 @@ class Node:
             self.screen.stop()
         if self.reach is not None:
             self.reach.stop()
+        if self.sensor is not None and self.publisher is not None:
+            self._close()
+            self._settle()
         if self.term is not None:
-            self.term.end("shutting down")
+            self.term.end(f"shutting down ({getattr(self, 'stop_reason', 'stop')})")
         if self.election is not None:
             try:
                 self.election.cancel()
@@ -321,9 +376,10 @@ class Node:
         self.term = Term(self.client, node, epoch, version, unsafe=self.s.unsafe)
         if self.stopping.is_set():
             return
+        self.leadership = Leadership(self.client, self.s, self.term, self.cluster, self.report,
+                                     elected_at=elected_at, reach=self.reach, closing=self.closing)
         try:
-            Leadership(self.client, self.s, self.term, self.cluster, self.report,
-                       elected_at=elected_at, reach=self.reach).run()
+            self.leadership.run()
         except (RulesConflict, RulesError) as exc:
             # the rules changed under us, or were never ours: never lead on another grid
             self._fail(str(exc), "rules_conflict")

@@ -11,6 +11,7 @@ After a reconnect, or a new session, it publishes at once.
     publisher.start(); publisher.kick(); ...; publisher.stop(final=True)
     publisher.reach = reach    # reach.ApiReach: its `ok` and `url` ride in the history (readers
                                # that do not know the fields ignore them)
+    publisher.finish()         # no more samples come: every publish from now on is marked final
 """
 
 import os
@@ -47,6 +48,7 @@ class Publisher(threading.Thread):
         self.published_seq = 0
         self._history_version = None  # known version of our history znode; None: ask
         self._force = True            # publish at the next wake even without a new sample
+        self._final = False           # the sensor stopped: say so in every publish (finish())
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._write_lock = threading.Lock()  # the thread and a final publish never interleave
@@ -165,9 +167,15 @@ class Publisher(threading.Thread):
         self._force = True
         self._wake.set()
 
+    def finish(self):
+        """The sensor has stopped: publish at once, marked final (and again, still final,
+        after a reconnect), so that no leader waits for samples from us."""
+        self._final = True
+        self.refresh()
+
     def publish(self):
         try:
-            if self._write(create_member=False) and not self._stop.is_set():
+            if self._write(create_member=False, final=self._final) and not self._stop.is_set():
                 self.report("republished", seq=self.published_seq)
         except IdTaken:
             self.taken_over = True

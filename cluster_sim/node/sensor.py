@@ -42,7 +42,7 @@ class Sensor(threading.Thread):
         self.history = deque(maxlen=max(1, history))
         self.seq = 0
         self._own_from = 1  # seq of the first sample this process takes (after a seeded history)
-        self._stop = threading.Event()
+        self._halt = threading.Event()  # not `_stop`: that name is threading.Thread's own (join calls it)
         self._lock = threading.Lock()
 
     def seed(self, previous):
@@ -91,14 +91,14 @@ class Sensor(threading.Thread):
         return k * self.interval + self.offset
 
     def run(self):
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             due = self.next_sample_time(self.clock())
-            while not self._stop.is_set():
+            while not self._halt.is_set():
                 left = due - self.clock()
                 if left <= 0:
                     break
-                self._stop.wait(left)
-            if self._stop.is_set():
+                self._halt.wait(left)
+            if self._halt.is_set():
                 break
             if not self.sampled_this_round():
                 self.take()
@@ -111,4 +111,4 @@ class Sensor(threading.Thread):
         return newest is not None and round_of(newest, self.interval) == round_of(self.clock(), self.interval)
 
     def stop(self):
-        self._stop.set()
+        self._halt.set()

@@ -460,6 +460,38 @@ class ShuttingDown(Event):
 
 
 @dataclass(frozen=True)
+class SettleStarted(Event):
+    """At shutdown, `count` local nodes were told to stop sampling (each publishes its history,
+    final, and stays); the leader gets up to `timeout` s to store every round they published."""
+    count: int = 0
+    timeout: float = 0.0
+
+
+@dataclass(frozen=True)
+class SettleEnded(Event):
+    """How that wait ended: `uncomputed` rounds published and not computed yet, i.e. not in the
+    outbox nor delivered (`first`..`last`; with none, `last` is the newest round published,
+    None if nobody had published one)."""
+    uncomputed: int = 0
+    first: Optional[int] = None
+    last: Optional[int] = None
+    timeout: float = 0.0
+    skipped: bool = False              # cut short (a second Ctrl-C, another stop)
+    why: str = ""                      # ZooKeeper could not be read: not known
+
+
+@dataclass(frozen=True)
+class RoundsUncomputed(Event):
+    """After the nodes stopped: `count` rounds (`first`..`last`) they published that no leader
+    computed, so they are in neither the API nor the saved file."""
+    count: int = 0
+    first: int = 0
+    last: int = 0
+    zk: str = ""
+    zk_embedded: bool = True           # then their readings are gone with it
+
+
+@dataclass(frozen=True)
 class DrainStarted(Event):
     """At shutdown, the leader gets up to `timeout` s to deliver what the outbox holds."""
     rounds: int = 0

@@ -36,7 +36,7 @@ class Outbox:
     rounds: List[dict] = field(default_factory=list)   # entries as the leader wrote them, in round order
 
 
-def _waiter(client, timeout):
+def waiter(client, timeout):
     """wait(async result) -> its value; a read that takes longer than `timeout`
     (a server gone, a lost quorum) raises LeftoverError. Per read, not in total:
     a day of rounds takes a few seconds to read, and must not be cut short."""
@@ -54,14 +54,14 @@ def _waiter(client, timeout):
 
 
 def outbox_depth(client, timeout=2.0) -> int:
-    wait = _waiter(client, timeout)
+    wait = waiter(client, timeout)
     stat = wait(client.exists_async(paths.OUTBOX))
     return stat.numChildren if stat else 0
 
 
 def read_outbox(client, timeout=5.0) -> Outbox:
     """Every outbox entry, plus the cluster id and the current epoch to send them with."""
-    wait = _waiter(client, timeout)
+    wait = waiter(client, timeout)
     try:
         cluster = wait(client.get_async(paths.CLUSTER_ID))[0].decode()
         epoch = int(wait(client.get_async(paths.EPOCH))[0] or b"0")

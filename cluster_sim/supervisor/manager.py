@@ -212,6 +212,57 @@ class Manager:
         if self.embedded_zk is not None:
             self.emit(*[ev.ZkServerResumed(now, index=i) for i in self.embedded_zk.resume_all()])
 
+    def settle(self, progress: Callable[[Dict[str, int]], Any], timeout: float,
+               skip: Optional[threading.Event] = None) -> Any:
+        """Before the drain: tell every local node to stop sampling (it publishes its history,
+        final, and stays), then give the leader up to `timeout` seconds to store every round
+        they published (settle.py). The view stays live; `skip` or another stop request cuts
+        the wait short. `progress(pids)` reads it (a settle.Progress; it may raise).
+        Returns the last Progress read (None: no local node, or ZooKeeper did not answer)."""
+        pids = {}
+        for node_id, proc in self.procs.items():
+            if proc.poll() is None:
+                proc.close_sampling()
+                pids[node_id] = proc.pid
+        if not pids:
+            return None  # nobody of ours samples: nothing we stopped can be left behind
+        self.emit(ev.SettleStarted(self.clock(), count=len(pids), timeout=timeout))
+        self._refresh(self.clock())
+        deadline = time.monotonic() + timeout  # not self.clock: tests may freeze it
+        skipped = False
+        while True:
+            running = {n: pid for n, pid in pids.items() if n in self.procs and self.procs[n].poll() is None}
+            try:
+                now = progress(running)
+            except Exception as exc:  # progress() asks ZooKeeper, which may fail in many ways: shutdown goes on
+                self.emit(ev.SettleEnded(self.clock(), timeout=timeout, why=_why(exc)))
+                return None
+            if now.settled or skipped or time.monotonic() >= deadline:
+                break
+            skipped = self._pump(skip)
+        self.emit(ev.SettleEnded(self.clock(), uncomputed=len(now.uncomputed), timeout=timeout, skipped=skipped,
+                                 first=now.uncomputed[0] if now.uncomputed else None,
+                                 last=now.uncomputed[-1] if now.uncomputed else now.newest))
+        self._refresh(self.clock())
+        return now
+
+    def _pump(self, skip: Optional[threading.Event]) -> bool:
+        """One turn of the loop while the shutdown waits: a message, reaping, the view.
+        Returns True when the user will not wait (`skip` set, or another stop request)."""
+        try:
+            message: Optional[Message] = self.queue.get(timeout=0.1)
+        except queue.Empty:
+            message = None
+        skipped = isinstance(message, StopRequested)  # `clustersim stop` again: as impatient as a second Ctrl-C
+        if message is not None and not skipped:
+            self.handle(message)
+        self._reap()
+        now = self.clock()
+        if now - self._last_render >= RENDER_EVERY:
+            self._last_render = now
+            self._refresh(now)
+        return skipped or bool(skip is not None and skip.is_set())
+
     def drain(self, depth: Callable[[], int], timeout: float, skip: Optional[threading.Event] = None) -> Optional[int]:
         """Before the nodes stop: give the leader up to `timeout` seconds to
         deliver what is in the outbox, ending as soon as it is empty. The view
@@ -223,32 +274,19 @@ class Manager:
         except Exception as exc:  # depth() asks ZooKeeper, which may fail in many ways: shutdown goes on
             self.emit(ev.OutboxUncounted(self.clock(), why=_why(exc), draining=False))
             return None
-        if not left or timeout <= 0:
-            return left
+        if not left or timeout <= 0 or (skip is not None and skip.is_set()):
+            return left  # (skipped while the rounds were stored: the saved file's line says the rest)
         self.emit(ev.DrainStarted(self.clock(), rounds=left, timeout=timeout))
         self._refresh(self.clock())
         deadline = time.monotonic() + timeout  # not self.clock: tests may freeze it
         skipped = False
         while left and not skipped and time.monotonic() < deadline:
-            try:
-                message: Optional[Message] = self.queue.get(timeout=0.1)
-            except queue.Empty:
-                message = None
-            if isinstance(message, StopRequested):
-                skipped = True  # `clustersim stop` again: as impatient as a second Ctrl-C
-            elif message is not None:
-                self.handle(message)
-            skipped = skipped or bool(skip is not None and skip.is_set())
-            self._reap()
+            skipped = self._pump(skip)
             try:
                 left = depth()
             except Exception as exc:  # as above
                 self.emit(ev.OutboxUncounted(self.clock(), why=_why(exc), draining=True))
                 return None
-            now = self.clock()
-            if now - self._last_render >= RENDER_EVERY:
-                self._last_render = now
-                self._refresh(now)
         self.emit(ev.DrainEnded(self.clock(), rounds=left, timeout=timeout, skipped=skipped))
         self._refresh(self.clock())
         return left

@@ -9,10 +9,12 @@ supervisor dies, that pipe closes and the node leaves the cluster by itself.
     spawner = Spawner(events=queue, log_dir=tmp)
     proc = spawner.spawn(settings)         # a NodeProcess
     proc.pause(); proc.resume(); proc.terminate(); proc.kill()
+    proc.close_sampling()                   # at shutdown, before terminate(): see node/main.py
     proc.poll()                             # exit code, or None while running
 """
 
 import multiprocessing
+import multiprocessing.util
 import os
 import signal
 import sys
@@ -31,11 +33,16 @@ class Spawner:
         if _QUIET_TRACKER not in sys.warnoptions:
             sys.warnoptions.append(_QUIET_TRACKER)
         self.ctx = multiprocessing.get_context("forkserver")
-        self.ctx.set_forkserver_preload(["cluster_sim.node.main"])
+        self.ctx.set_forkserver_preload(["cluster_sim.node.preload"])  # the node's code, SIGUSR1 blocked
         self.events = self.ctx.Queue()
         self.alive_r, self.alive_w = self.ctx.Pipe(duplex=False)
         self.log_dir = log_dir
         self.reaper = reaper
+        # the fork server's socket lives in multiprocessing's own temp dir (pymp-*), which
+        # it removes only at a clean exit: the reaper removes it if we are SIGKILLed
+        self.mp_tempdir = multiprocessing.util.get_temp_dir()
+        if reaper is not None:
+            reaper.watch_path(self.mp_tempdir)
 
     def spawn(self, settings):
         log_path = os.path.join(self.log_dir, f"node-{settings.node_id}.log")
@@ -54,6 +61,10 @@ class Spawner:
         self.alive_w.close()
         self.events.close()
         self.events.join_thread()
+        if self.reaper is not None:
+            # this process removes it when it exits; until then the fork server (kept for
+            # the next cluster this process may start: a demo, a test) listens in it
+            self.reaper.forget_path(self.mp_tempdir)
 
 
 class NodeProcess:
@@ -82,6 +93,12 @@ class NodeProcess:
     def resume(self):
         self._signal(signal.SIGCONT)
         self.paused = False
+
+    def close_sampling(self):
+        """At shutdown: stop sampling, publish the history final, and stay (node/main.py)."""
+        if self.paused:
+            self.resume()  # a stopped process cannot run its handler
+        self._signal(signal.SIGUSR1)
 
     def terminate(self):
         self.stop_requested = "SIGTERM"

@@ -6,9 +6,11 @@ SIGKILLed, ZooKeeper (embedded unless --zk), the API (embedded unless
 --api-url), the observer, each node's fault relays (netfault: `partition`,
 `slow`; not with --no-relays) and the node processes; then the manager's
 loop until Ctrl-C, SIGTERM or `clustersim stop`. Going down runs the same list
-backwards, after every network fault is healed and a short drain: the leader
-gets a few seconds to empty the outbox, and what is still in it is saved to a
-file (`clustersim deliver FILE` sends it).
+backwards, after every network fault is healed, the nodes have stopped
+sampling and the leader has stored every round they published (settle.py),
+and a short drain: the leader gets a few seconds to empty the outbox, and what
+is still in it is saved to a file (`clustersim deliver FILE` sends it); a
+round published and stored nowhere is named.
 
     options = UpOptions(nodes=5, interval=1.0)
     exit_code = run_up(options)
@@ -129,9 +131,10 @@ class Cluster:
         self.exporter = None
         self.netfaults = None                 # the local nodes' relays (netfault.NetFaults), unless --no-relays
         self._poll_stop = threading.Event()
-        self.skip_drain = threading.Event()   # a second Ctrl-C during the shutdown drain
+        self.skip_drain = threading.Event()   # a second Ctrl-C: the shutdown waits no longer (settle, drain)
         self.leftover = None                  # RoundsSaved / OutboxUnread: rounds left undelivered
         self.rules = None                     # the cluster's rules (ClusterRules), once established
+        self.uncomputed = None                # RoundsUncomputed: rounds published, never computed
 
     # -- start ------------------------------------------------------------
     def start(self):
@@ -468,10 +471,12 @@ class Cluster:
         """Take everything down, in reverse order; safe after a partial start."""
         steps = [
             self._heal_all,             # a partitioned leader can drain; a frozen ZooKeeper serves again
+            self._settle,               # sampling stops; the leader stores every round published
             self._drain,                # while the nodes, the API and ZooKeeper still run
             lambda: self.manager and self.manager.stop_all(),
             lambda: self.netfaults and self.netfaults.close(),  # no node is left to use a relay
             self._save_leftover,        # nothing writes the outbox now; ZooKeeper still runs
+            self._name_uncomputed,      # a round published and neither stored nor saved: say so
             lambda: self._poll_stop.set(),
             lambda: self.observer and self.observer.stop(),
             lambda: self.probe and self.probe.stop(),
@@ -516,8 +521,8 @@ class Cluster:
         start = self.manager.state.started_at
         ids = [n.id for n in self.manager.state.sorted_nodes()]
         text = label("timeline", lang) + "\n" + timeline_text(terms, ids, start, end, width=60, lang=lang)
-        if leftover and self.leftover is not None:
-            text += "\n\n" + (describe(self.leftover, lang) or "")
+        if leftover:
+            text += "".join("\n\n" + (describe(e, lang) or "") for e in (self.leftover, self.uncomputed) if e)
         return text
 
     # -- rounds left in the outbox at shutdown ---------------------------
@@ -525,6 +530,38 @@ class Cluster:
         from cluster_sim.supervisor.leftover import outbox_depth
 
         return outbox_depth(self.client)
+
+    def _settle(self):
+        if self.manager is None or self.client is None or self.o.unsafe:
+            return  # (unsafe: the original design's leaders keep no watermark, nothing to wait for)
+        from cluster_sim.node.settings import default_lag, default_round_deadline
+        from cluster_sim.supervisor.settle import read_progress
+
+        o = self.o
+        # all final, the leader stores the last rounds at once; a round that waits for a
+        # member (one reconnecting) is stored partial at its deadline: wait that long at most
+        deadline = o.round_deadline or default_round_deadline(o.interval, o.session_timeout)
+        timeout = deadline + o.interval + default_lag(o.interval) + 1.0
+        self.manager.settle(lambda pids: read_progress(self.client, o.interval, pids), timeout,
+                            skip=self.skip_drain)
+
+    def _name_uncomputed(self):
+        """After the nodes stopped: a round they published that no leader stored is in
+        neither the API nor the saved file. Name it, rather than let it go unnoticed."""
+        if self.manager is None or self.client is None or self.o.unsafe:
+            return
+        from cluster_sim.supervisor.events import RoundsUncomputed
+        from cluster_sim.supervisor.leftover import LeftoverError
+        from cluster_sim.supervisor.settle import read_progress
+
+        try:
+            progress = read_progress(self.client, self.o.interval, {})
+        except LeftoverError:
+            return  # the outbox could not be read either: that line (OutboxUnread) says it
+        left = progress.uncomputed
+        if left:
+            self.uncomputed = RoundsUncomputed(time.time(), count=len(left), first=left[0], last=left[-1],
+                                               zk=self.hosts, zk_embedded=self.zk is not None)
 
     def _drain(self):
         if self.manager is not None and self.client is not None and self.o.drain_timeout > 0:
@@ -564,10 +601,11 @@ class Cluster:
         # panel, which would wrap the file name: the user copies it from here.
         # The event itself goes to the recorder and the export (the printer has
         # stopped: it does not print it twice).
-        if self.leftover is not None:
-            self.manager.emit(self.leftover)
-            self.out.write((describe(self.leftover, self.o.lang) or "") + "\n")
-            self.out.flush()
+        for event in (self.leftover, self.uncomputed):
+            if event is not None:
+                self.manager.emit(event)
+                self.out.write((describe(event, self.o.lang) or "") + "\n")
+                self.out.flush()
 
 
 def run_up(options: UpOptions, out=None) -> int:

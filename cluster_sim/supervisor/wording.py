@@ -74,6 +74,24 @@ def _drain_ended(e: ev.DrainEnded) -> str:
     return f"{_rounds(e.rounds)} still in the outbox after {_g(e.timeout)} s"
 
 
+def _settle_ended(e: ev.SettleEnded) -> str:
+    if e.why:
+        return f"cannot tell whether every published round is computed ({e.why}): not waiting any longer"
+    if not e.uncomputed:
+        return ("every round the nodes published is computed: delivered or in the outbox"
+                + (f" (the last: round {e.last})" if e.last is not None else ""))
+    what = f"{_rounds(e.uncomputed)} the nodes published ({_span(e.first, e.last)})"
+    if e.skipped:
+        return f"not waiting any longer: {what} not computed yet"
+    return f"{what} still not computed after {_g(e.timeout)} s"
+
+
+def _uncomputed(e: ev.RoundsUncomputed) -> str:
+    return (f"{_rounds(e.count)} the nodes published never computed ({_span(e.first, e.last)}): in neither "
+            "the API nor a saved file; " + ("their readings are lost with the embedded ZooKeeper" if e.zk_embedded
+                                            else f"their readings stay in ZooKeeper at {e.zk} for the next leader"))
+
+
 def _saved(e: ev.RoundsSaved) -> str:
     what = f"{_rounds(e.count)} left undelivered ({e.reason})"
     if e.path is None:
@@ -227,6 +245,10 @@ _EN: Dict[type, Callable] = {
     ev.RecordingWritten: lambda e: f"recording written: {e.path} ({e.size / 1e6:.1f} MB; open it in a browser, "
                                    f"or clustersim replay {e.path})",
     ev.ShuttingDown: lambda e: f"shutting down ({e.why})",
+    ev.SettleStarted: lambda e: (_n("{n} node", "{n} nodes", e.count) + " stopped sampling; the leader computes "
+                                 f"every round they published (up to {_g(e.timeout)} s; Ctrl-C again to skip)..."),
+    ev.SettleEnded: _settle_ended,
+    ev.RoundsUncomputed: _uncomputed,
     ev.DrainStarted: lambda e: (f"delivering {_rounds(e.rounds)} left in the outbox (up to {_g(e.timeout)} s; "
                                 "Ctrl-C again to skip)..."),
     ev.DrainEnded: _drain_ended,
@@ -250,7 +272,7 @@ _LEVELS: Dict[type, str] = {
     ev.Partitioned: "warn", ev.Slowed: "warn", ev.ZkServerPaused: "warn", ev.ApiStopped: "warn",
     ev.ZkServerStopped: "warn", ev.ClusterOpen: "warn",
     ev.ShuttingDown: "warn", ev.Narration: "narration", ev.ListenerFailed: "error", ev.DrainStarted: "warn",
-    ev.OutboxUncounted: "warn", ev.OutboxUnread: "error",
+    ev.OutboxUncounted: "warn", ev.OutboxUnread: "error", ev.SettleStarted: "warn", ev.RoundsUncomputed: "error",
 }
 
 
@@ -278,6 +300,8 @@ def level(event: ev.Event) -> str:
         return "info" if event.connected else "warn"
     if isinstance(event, ev.DrainEnded):
         return "info" if not event.rounds else "warn"
+    if isinstance(event, ev.SettleEnded):
+        return "info" if not (event.uncomputed or event.why) else "warn"
     if isinstance(event, ev.RoundsSaved):
         return "warn" if event.path else "error"
     return _LEVELS.get(type(event), "info")

@@ -148,6 +148,25 @@ def _drain_ended(e: ev.DrainEnded) -> str:
     return f"{_rondas(e.rounds)} siguen en la bandeja de salida tras {_g(e.timeout)} s"
 
 
+def _settle_ended(e: ev.SettleEnded) -> str:
+    if e.why:
+        return f"no se puede saber si todas las rondas publicadas están calculadas ({e.why}): sin esperar más"
+    if not e.uncomputed:
+        return ("todas las rondas que publicaron los nodos están calculadas: entregadas o en la bandeja de salida"
+                + (f" (la última: ronda {e.last})" if e.last is not None else ""))
+    what = f"{_rondas(e.uncomputed)} publicadas por los nodos ({span(e.first, e.last)})"
+    if e.skipped:
+        return f"sin esperar más: {what} aún sin calcular"
+    return f"{what} siguen sin calcular tras {_g(e.timeout)} s"
+
+
+def _uncomputed(e: ev.RoundsUncomputed) -> str:
+    return (f"{_rondas(e.count)} publicadas por los nodos nunca se calcularon ({span(e.first, e.last)}): no están "
+            "ni en la API ni en un archivo guardado; " + (
+                "sus lecturas se pierden con el ZooKeeper embebido" if e.zk_embedded
+                else f"sus lecturas siguen en ZooKeeper en {e.zk} para el próximo líder"))
+
+
 def _saved(e: ev.RoundsSaved) -> str:
     what = f"{_rondas(e.count)} sin entregar ({_UNSAVED.get(e.reason, e.reason)})"
     if e.path is None:
@@ -212,6 +231,11 @@ TABLE: Dict[type, Callable] = {
     ev.RecordingWritten: lambda e: (f"grabación escrita: {e.path} ({number('es', e.size / 1e6, 1)} MB; "
                                     f"ábrela en un navegador, o clustersim replay {e.path})"),
     ev.ShuttingDown: lambda e: f"apagando ({_SHUTDOWN.get(e.why, e.why)})",
+    ev.SettleStarted: lambda e: (plural("{n} nodo dejó", "{n} nodos dejaron", e.count) + " de medir; el líder "
+                                 f"calcula todas las rondas que publicaron (hasta {_g(e.timeout)} s; "
+                                 "Ctrl-C otra vez para no esperar)..."),
+    ev.SettleEnded: _settle_ended,
+    ev.RoundsUncomputed: _uncomputed,
     ev.DrainStarted: lambda e: (f"entregando {_rondas(e.rounds)} que quedan en la bandeja de salida "
                                 f"(hasta {_g(e.timeout)} s; Ctrl-C otra vez para no esperar)..."),
     ev.DrainEnded: _drain_ended,
