@@ -6,8 +6,17 @@ the history in /clustersim/history/app{ID}, stamped with the session that
 wrote it. A write may block while ZooKeeper hangs; only this thread waits.
 After a reconnect, or a new session, it publishes at once.
 
+The history carries every sample the cluster has not stored yet (up to the
+sensor's cap: a ZooKeeper outage of 10 minutes), and at least the sensor's
+window: once it grows past the window by half, the publisher reads the
+watermark and lets the sensor forget the stored rounds' samples. A hard byte
+bound (settings.HISTORY_MAX_BYTES) drops the oldest beyond it.
+
+A claim is fenced by the watermark (see watermark.py): it fails with
+WatermarkMoved if a round was stored since the node read it.
+
     publisher = Publisher(client, "3", sensor, report=print, truth=log)
-    publisher.claim()          # create the znodes; False if the id is taken
+    publisher.claim(watermark.read(client))   # create the znodes; IdTaken, WatermarkMoved
     publisher.start(); publisher.kick(); ...; publisher.stop(final=True)
 """
 
@@ -20,7 +29,9 @@ from kazoo.exceptions import (BadVersionError, KazooException, ConnectionLoss, N
 from kazoo.protocol.states import KazooState
 
 from cluster_sim import paths
-from cluster_sim.node import readings
+from cluster_sim.node import readings, watermark
+from cluster_sim.node.settings import HISTORY_MAX_BYTES
+from cluster_sim.node.watermark import WatermarkMoved
 
 _DISCONNECTED = (ConnectionLoss, SessionExpiredError, OperationTimeoutError)
 
@@ -57,11 +68,21 @@ class Publisher(threading.Thread):
         client_id = self.client.client_id
         if client_id is None:
             raise ConnectionLoss("not connected: no session to stamp the history with")
+        window = self.sensor.window
+        if len(self.sensor.history) > window + max(4, window // 2):
+            # grown past its window (an outage, or just time): forget what the cluster stored
+            self.sensor.trim(watermark.read(self.client).round, keep=window)
         seq, history = self.sensor.latest()
         _, ts, value = history[-1]
-        reading = readings.Reading(value=value, ts=ts, seq=seq, pid=os.getpid(), host=self.host,
-                                   history=history, session=client_id[0], final=final)
-        return seq, readings.encode_bare(value), readings.encode(reading), client_id[0]
+        while True:
+            reading = readings.Reading(value=value, ts=ts, seq=seq, pid=os.getpid(), host=self.host,
+                                       history=history, session=client_id[0], final=final)
+            data = readings.encode(reading)
+            if len(data) <= HISTORY_MAX_BYTES or len(history) == 1:
+                break
+            # the hard bound: the oldest samples go (their rounds are stored partial, naming us)
+            history = history[max(1, len(history) * (len(data) - HISTORY_MAX_BYTES) // len(data) + 1):]
+        return seq, readings.encode_bare(value), data, client_id[0]
 
     def previous_history(self):
         """What an earlier process with this id published: samples to carry on."""
@@ -71,12 +92,13 @@ class Publisher(threading.Thread):
         except (NoNodeError, readings.BadReading):
             return []
 
-    def claim(self):
-        """Create our member znode and write the history, in one transaction.
-        Raises IdTaken if another live process holds the id."""
-        self._write(create_member=True)
+    def claim(self, fence=None):
+        """Create our member znode and write the history, in one transaction. Raises
+        IdTaken if another live process holds the id; with `fence` (a watermark.Watermark),
+        WatermarkMoved if the watermark changed since it was read (nothing written)."""
+        self._write(create_member=True, fence=fence)
 
-    def _write(self, create_member, final=False):
+    def _write(self, create_member, final=False, fence=None):
         created = False
         with self._write_lock:
             while True:
@@ -95,11 +117,16 @@ class Publisher(threading.Thread):
                     txn.create(self.history_path, history)
                 else:
                     txn.set_data(self.history_path, history, version=self._history_version)
+                fenced = create_member and fence is not None and fence.version is not None
+                if fenced:
+                    # unchanged, but versioned: fails if a round was stored since the read, and
+                    # makes a store computed before this claim fail (the leader then reads us)
+                    txn.set_data(paths.LAST_ROUND, fence.data, version=fence.version)
                 results = txn.commit()
                 failed = [r for r in results if isinstance(r, Exception)]
                 if not failed:
-                    last = results[-1]
-                    self._history_version = last.version if hasattr(last, "version") else 0
+                    written = results[1]
+                    self._history_version = written.version if hasattr(written, "version") else 0
                     created = created or create_member
                     self._published(seq)
                     now = self._session()
@@ -116,17 +143,21 @@ class Publisher(threading.Thread):
                 self._history_version = None
                 if isinstance(results[0], NodeExistsError):
                     if self._owned_by_us():
-                        create_member = False  # our own earlier claim landed; its answer was lost
+                        # our own earlier claim landed (fenced); its answer was lost: from
+                        # now on this is a plain publish
+                        create_member, fence = False, None
                         continue
                     raise IdTaken(self.member)
                 if isinstance(results[0], NoNodeError):
                     create_member = True  # a new session: our ephemeral znode is gone
                     continue
-                if isinstance(results[-1], NoNodeError) and self.client.exists(paths.HISTORY) is None:
+                if isinstance(results[1], NoNodeError) and self.client.exists(paths.HISTORY) is None:
                     self.client.ensure_path(paths.HISTORY)
                     continue
-                if isinstance(results[-1], (BadVersionError, NodeExistsError, NoNodeError)):
+                if isinstance(results[1], (BadVersionError, NodeExistsError, NoNodeError)):
                     continue  # the history changed under us (our own lost answer, or a pruning)
+                if fenced and isinstance(results[2], BadVersionError):
+                    raise WatermarkMoved(paths.LAST_ROUND)
                 raise failed[0]
         return created
 
