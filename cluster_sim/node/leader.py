@@ -268,7 +268,7 @@ class Leadership:
         if now < self._next_prune:
             return
         self._next_prune = now + 10.0
-        keep = max(2 * self.s.readings_kept, self.s.history_cap) * self.s.interval
+        keep = 2 * self.s.readings_kept * self.s.interval
         for node_id, history in view.histories.items():
             newest = history.history[-1][1] if history.history else history.ts
             if now - newest < keep or (node_id in view.members and view.speaks_for(node_id)):

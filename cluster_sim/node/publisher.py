@@ -6,14 +6,17 @@ the history in /clustersim/history/app{ID}, stamped with the session that
 wrote it. A write may block while ZooKeeper hangs; only this thread waits.
 After a reconnect, or a new session, it publishes at once.
 
-The history carries every sample the cluster has not stored yet (up to the
-sensor's cap: a ZooKeeper outage of 10 minutes), and at least the sensor's
-window: once it grows past the window by half, the publisher reads the
-watermark and lets the sensor forget the stored rounds' samples. A hard byte
-bound (settings.HISTORY_MAX_BYTES) drops the oldest beyond it.
+The history carries every sample the cluster has not stored yet, up to the
+sensor's cap (a ZooKeeper outage of 10 minutes): once it grows past the
+sensor's window by half, the publisher reads the watermark and lets the
+sensor forget the samples of rounds stored. A hard byte bound
+(settings.HISTORY_MAX_BYTES) drops the oldest beyond it.
 
-A claim is fenced by the watermark (see watermark.py): it fails with
-WatermarkMoved if a round was stored since the node read it.
+Every creation of the member znode (a claim, or coming back under a new
+session) is fenced by the watermark (see watermark.py): it fails if a round
+was stored since the node read it; a claim then raises WatermarkMoved (its
+caller decides about its sample), a return under a new session reads the
+watermark again and retries.
 
     publisher = Publisher(client, "3", sensor, report=print, truth=log)
     publisher.claim(watermark.read(client))   # create the znodes; IdTaken, WatermarkMoved
@@ -61,17 +64,22 @@ class Publisher(threading.Thread):
         client.add_listener(self._on_state)
 
     # -- what is written ----------------------------------------------------
-    def _payload(self, final=False):
+    def _payload(self, final=False, fence=None):
         """(seq, bare value, history, the session stamped on it). Built for each attempt
         of a write: the history must carry the session that writes it, or a leader takes
-        the node for one of the original design and leaves its samples out."""
+        the node for one of the original design and leaves its samples out. With `fence`
+        (the watermark a creation of our member znode is fenced on), or once the history
+        has grown past the sensor's window by half, the samples of rounds the cluster stored
+        are forgotten first: no leader reads them again, and one published only now (taken
+        while cut off) would claim a place in a row stored without it."""
         client_id = self.client.client_id
         if client_id is None:
             raise ConnectionLoss("not connected: no session to stamp the history with")
         window = self.sensor.window
-        if len(self.sensor.history) > window + max(4, window // 2):
-            # grown past its window (an outage, or just time): forget what the cluster stored
-            self.sensor.trim(watermark.read(self.client).round, keep=window)
+        if fence is None and len(self.sensor.history) > window + max(4, window // 2):
+            fence = watermark.read(self.client)
+        if fence is not None:
+            self.sensor.trim(fence.round, keep=window if fence.round is None else 1)
         seq, history = self.sensor.latest()
         _, ts, value = history[-1]
         while True:
@@ -100,11 +108,16 @@ class Publisher(threading.Thread):
 
     def _write(self, create_member, final=False, fence=None):
         created = False
+        claiming = fence is not None  # a claim: a moved watermark is the caller's to handle
         with self._write_lock:
             while True:
+                if create_member and not claiming:
+                    # back under a new session (our ephemeral znode went with the old one):
+                    # a leader may have stopped waiting for us, so we come back fenced as a claim
+                    fence = watermark.read(self.client)
                 # a retry may run under a new session (the old one expired meanwhile; a request
                 # queued while reconnecting is sent on the new one): stamp each attempt afresh
-                seq, bare, history, session = self._payload(final)
+                seq, bare, history, session = self._payload(final, fence if create_member else None)
                 if self._history_version is None:
                     stat = self.client.exists(self.history_path)
                     self._history_version = -1 if stat is None else stat.version
@@ -120,7 +133,7 @@ class Publisher(threading.Thread):
                 fenced = create_member and fence is not None and fence.version is not None
                 if fenced:
                     # unchanged, but versioned: fails if a round was stored since the read, and
-                    # makes a store computed before this claim fail (the leader then reads us)
+                    # makes a store computed before this write fail (the leader then reads us)
                     txn.set_data(paths.LAST_ROUND, fence.data, version=fence.version)
                 results = txn.commit()
                 failed = [r for r in results if isinstance(r, Exception)]
@@ -145,7 +158,7 @@ class Publisher(threading.Thread):
                     if self._owned_by_us():
                         # our own earlier claim landed (fenced); its answer was lost: from
                         # now on this is a plain publish
-                        create_member, fence = False, None
+                        create_member, fence, claiming = False, None, False
                         continue
                     raise IdTaken(self.member)
                 if isinstance(results[0], NoNodeError):
@@ -157,7 +170,9 @@ class Publisher(threading.Thread):
                 if isinstance(results[1], (BadVersionError, NodeExistsError, NoNodeError)):
                     continue  # the history changed under us (our own lost answer, or a pruning)
                 if fenced and isinstance(results[2], BadVersionError):
-                    raise WatermarkMoved(paths.LAST_ROUND)
+                    if claiming:
+                        raise WatermarkMoved(paths.LAST_ROUND)
+                    continue  # a round was stored meanwhile: read the watermark again
                 raise failed[0]
         return created
 

@@ -18,7 +18,7 @@ longer than the usual window loses nothing.
     sensor.attach_truth(log)   # once the id is ours: every sample from now on is logged
     sensor.start(); ...; sensor.stop()
     seq, history = sensor.latest()
-    sensor.trim(watermark=1700000000, keep=24)   # forget what is stored, beyond the newest 24
+    sensor.trim(watermark=1700000000, keep=1)    # forget what is stored, but the newest sample
 """
 
 import random
