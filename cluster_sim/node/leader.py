@@ -212,8 +212,12 @@ class Leadership:
             except WatermarkMoved:
                 # a node claimed its id since our view was read: its claim sample may be of
                 # this round. Read the watermark, then the cluster again (ZooKeeper answers
-                # in order: the listing sees every claim the read saw); compute again
-                self._reread()
+                # in order: the listing sees every claim the read saw); compute again. A read
+                # that fails leaves the old version: the next store fails and we come back here
+                try:
+                    self._reread()
+                except (ConnectionLoss, OperationTimeoutError):
+                    pass
                 continue
             if next_round <= due:
                 self.cache.wait_change(0.05)  # someone is not caught up: wait for their publish
@@ -238,9 +242,11 @@ class Leadership:
                     self._show_waiting(next_round, verdict.owed)
                     return next_round
             self.waiting = None  # the commit below rewrites the leader znode without it
-            self._commit(aggregate_values(verdict.values, next_round, missing=verdict.owed + verdict.unreachable,
-                                          computed_at=now))
+            current = self._commit(aggregate_values(verdict.values, next_round,
+                                                    missing=verdict.owed + verdict.unreachable, computed_at=now))
             next_round += 1
+            if not current:
+                return next_round  # stored, but this view may miss a claim: the next rounds wait for a fresh one
         return next_round
 
     def _reread(self):
@@ -321,6 +327,8 @@ class Leadership:
                             text=f"skipping node {node_id}'s reading: {member.bad}")
 
     def _commit(self, agg):
+        """Put the round in the outbox. False when it was stored by an earlier attempt whose
+        answer was lost: the view it was computed from may miss a claim since."""
         self.last = agg
         txn = self.term.transaction()
         dropped = self.outbox.add_to(txn, agg)
@@ -334,9 +342,9 @@ class Leadership:
             if isinstance(results[2], NodeExistsError):
                 # our own earlier commit landed though its answer was lost; the watermark's
                 # version it left is unknown: read it, and the cluster after it
-                self.outbox.added(agg.round)
                 self._reread()
-                return
+                self.outbox.added(agg.round)
+                return False
             if isinstance(results[mark], BadVersionError):
                 raise WatermarkMoved(paths.LAST_ROUND)
             raise failed[0]
@@ -353,3 +361,4 @@ class Leadership:
             self.report("warn", code="round_partial", round=agg.round, members=list(agg.missing),
                         text=f"round {agg.round} stored partial: {len(agg.missing)} member(s) "
                                      f"had not caught up by its deadline ({', '.join(agg.missing[:10])})")
+        return True
