@@ -35,7 +35,8 @@ OPTIONS: Tuple[NodeOption, ...] = (
     NodeOption("session_timeout", "--session-timeout", Seconds(0.4, 60), 4.0,
                "ZooKeeper session timeout (s): how long a crashed node keeps its place."),
     NodeOption("history", "--history", Count(0, 1_000_000), 0,
-               "Readings kept per node (0: enough for 60 s and three session timeouts).", False),
+               "Readings kept per node (0: enough for 60 s and three session timeouts); "
+               "through a ZooKeeper outage a node keeps 10 minutes more.", False),
     NodeOption("outbox_bound", "--outbox-max", Count(0, 100_000_000), 0,
                "Outbox bound in rounds while a node leads (0: 24 h of rounds).", False),
     NodeOption("retry_max", "--retry-max", Seconds(0.1, 3600), 30.0, "Cap of the sender's backoff (s)."),

@@ -27,6 +27,20 @@ from cluster_sim.zk import ZooKeeperCluster
 # Short everything: the suite must stay well under 10 minutes on 2 cores.
 INTERVAL = 0.5
 SESSION_TIMEOUT = 2.0
+# Tests marked `long` (a 10-minute ZooKeeper outage) run only when asked:
+#   CLUSTERSIM_LONG_TESTS=1 .venv/bin/python -m pytest -p no:cacheprovider tests/test_completeness.py -m long
+LONG_TESTS = "CLUSTERSIM_LONG_TESTS"
+
+
+def pytest_collection_modifyitems(config, items):
+    import os
+
+    if os.environ.get(LONG_TESTS) == "1":
+        return
+    skip = pytest.mark.skip(reason=f"takes more than 10 minutes; run with {LONG_TESTS}=1")
+    for item in items:
+        if "long" in item.keywords:
+            item.add_marker(skip)
 
 
 # -- nothing left in the temp directory --------------------------------------------------

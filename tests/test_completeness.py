@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from conftest import INTERVAL, SESSION_TIMEOUT, dump, stored_rounds, wait_until
 from ground_truth import GroundTruth
 from test_cluster import up_args
@@ -162,3 +164,51 @@ def test_zookeeper_frozen_past_the_session_timeout_loses_no_reading(start_up):
     GroundTruth.load(up.status()["truth_dir"]).assert_rows_match(rows, allow_partial=True)
     check = up.cli("check")
     assert check.returncode == 0, check.stdout
+
+
+def frozen_longer_than_the_history(up, interval, freeze):
+    """Freeze the embedded ZooKeeper's java for `freeze` seconds; returns the rows of every
+    round from the newest stored before the freeze to a few after the thaw, and the truth."""
+    java = up.wait_ready(3)["zk_servers"][0]["pid"]
+
+    def newest():
+        rows = stored_rounds(up.rows())
+        return max(r["round"] for r in rows) if rows else None
+    wait_until(lambda: (newest() or 0) >= int(time.time() // interval) - 2, 30, "rounds stored")
+    before = newest()
+    os.kill(java, signal.SIGSTOP)
+    try:
+        fault_lasts(freeze)
+    finally:
+        os.kill(java, signal.SIGCONT)
+    last = int(time.time() // interval) + 4
+    wait_until(lambda: (newest() or 0) >= last, 60, f"round {last} stored after the thaw", period=0.5)
+    rows = [r for r in stored_rounds(up.rows()) if before <= r["round"] <= last]
+    return rows, list(range(before, last + 1)), GroundTruth.load(up.status()["truth_dir"])
+
+
+def assert_nothing_lost(up, rows, rounds, truth):
+    assert [r["round"] for r in rows] == rounds, \
+        f"lost: {sorted(set(rounds) - {r['round'] for r in rows})}"        # every round, once
+    # never "nobody had a reading" while members sampled the round
+    empty = [r for r in rows if r["count"] == 0 and truth.values(r["round"])]
+    assert not empty, dump(empty)
+    truth.assert_rows_match(rows)            # every sample taken is in its round: none partial
+    check = up.cli("check")
+    assert check.returncode == 0, check.stdout[-3000:]
+
+
+def test_zookeeper_frozen_longer_than_the_history_window_loses_no_round(start_up):
+    # the window is 4 s (8 samples of 0.5 s); the freeze is 12 s, past the session timeout
+    # too: every session expires at once on the thaw. The nodes kept every sample the cluster
+    # had not stored (up to 10 minutes of them) and publish them from their new sessions.
+    up = start_up("-n", 3, "--interval", INTERVAL, "--session-timeout", 4, "--history", 8)
+    assert_nothing_lost(up, *frozen_longer_than_the_history(up, INTERVAL, freeze=12.0))
+
+
+@pytest.mark.long
+@pytest.mark.timeout(1200)
+def test_a_ten_minute_zookeeper_freeze_loses_no_round(start_up):
+    # the issue's figure: an outage of 10 minutes, at a 1 s interval and the default window (60 s)
+    up = start_up("-n", 3, "--interval", 1, "--session-timeout", 4)
+    assert_nothing_lost(up, *frozen_longer_than_the_history(up, 1.0, freeze=600.0))

@@ -143,3 +143,18 @@ def test_not_quiet_while_anyone_could_still_add_a_sample():
 
 def test_nothing_sampled_nothing_to_store():
     assert last_sampled(view(), I) is None
+
+
+def test_a_history_that_no_longer_reaches_the_round_names_its_node_missing_never_empty():
+    # a ZooKeeper outage longer than a node keeps samples: what node 1 had for round 10 is gone
+    # from its history (it starts at seq 50, in round 11). The row names it missing at once (no
+    # wait can bring the sample back) instead of saying that nobody had a reading (count=0).
+    # Node 2 started in round 11 (its history starts at its first sample): it is not named.
+    trimmed = [(50, 11 * I + 0.1, 80.0), (51, 12 * I + 0.1, 81.0)]
+    v = view({"1": member(11), "2": member(12)},
+             {"1": Reading(value=81.0, ts=12.1, history=trimmed, session=11), "2": history(12, (11, 79.0))})
+    verdict = assess(v, 10, I, live=False, now=NOW, span=SPAN)
+    assert verdict.complete and verdict.values == {} and verdict.unreachable == ["1"]
+    row = aggregate_values(verdict.values, 10, missing=verdict.owed + verdict.unreachable)
+    assert (row.count, row.expected, row.missing) == (0, 1, ["1"])
+    assert assess(v, 11, I, live=False, now=NOW, span=SPAN).values == {"1": 80.0, "2": 79.0}

@@ -81,3 +81,37 @@ def test_a_session_that_changes_between_stamping_and_committing_is_stamped_again
         assert publisher.published_seq == sensor.seq
     finally:
         zkclient.close(client)
+
+
+def test_a_history_holds_every_sample_the_cluster_has_not_stored_within_its_byte_bound(zk_hosts):
+    # after an outage longer than its window, a node publishes every sample of a round not
+    # stored yet (none of a stored one: published late, it would make a short row), and never
+    # more than the hard byte bound, the newest samples kept
+    from itertools import count
+
+    from cluster_sim.node import watermark
+    from cluster_sim.node.readings import round_of
+    from cluster_sim.node.settings import HISTORY_MAX_BYTES
+    from cluster_sim.node.term import ensure_layout
+
+    client = zkclient.connect(zk_hosts, session_timeout=4.0)
+    try:
+        ensure_layout(client)
+        ticks = count(1000)
+        sensor = Sensor("6", interval=1.0, history=5, cap=20000, clock=lambda: next(ticks) + 0.1)
+        for _ in range(40):
+            sensor.take()                                    # rounds 1000..1039, 8 windows' worth
+        client.set(paths.LAST_ROUND, watermark.encode(1019, 1, 0))
+        publisher = Publisher(client, "6", sensor)
+        publisher.claim()
+        _, history = member_and_history(client, "6")
+        assert [round_of(ts, 1.0) for _, ts, _ in history.history] == list(range(1020, 1040))
+        for _ in range(HISTORY_MAX_BYTES // 20):
+            sensor.take()                                    # far more than the znode may hold
+        publisher.publish()
+        data, _ = client.get(paths.history_path("6"))
+        published = readings.decode(data).history
+        assert len(data) <= HISTORY_MAX_BYTES and len(published) > 1000
+        assert published == sensor.latest()[1][-len(published):]       # the newest, in order
+    finally:
+        zkclient.close(client)

@@ -17,6 +17,7 @@ round from a stale view or on a pending node's word (see completeness.py).
     cache = ReadingsCache(client).start(timeout=10)
     readings, bad = cache.snapshot()     # members only, like readings.read_all(client)
     view = cache.view()                  # members, histories, freshness, pending nodes
+    cache.resync()                       # stale until everything is read again
     cache.stop()
 """
 
@@ -103,6 +104,11 @@ class ReadingsCache:
         instead of polling while a round is incomplete."""
         with self._changed:
             self._changed.wait(timeout)
+
+    def resync(self):
+        """Stale now, fresh again once everything is listed and read anew: what a caller
+        that learned of a change the watches may not have told yet (a claim) waits for."""
+        self._resync()
 
     def _on_state(self, state):
         # kazoo's thread: never block here

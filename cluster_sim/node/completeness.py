@@ -27,7 +27,12 @@ cache (see cache.py):
   like a member, as long as the round is recent enough that its samples could
   still be in the history it would publish (`span` seconds);
 - a member whose history is final is not waited for past its last sample;
-- a member whose znode is garbage is skipped (the leader warns once).
+- a member whose znode is garbage is skipped (the leader warns once);
+- a node whose history does not reach back to the round (its oldest samples
+  were dropped: an outage longer than a node keeps samples) while it took
+  samples before (its history does not start at its first sample) is
+  *unreachable*: waiting cannot bring its sample back, so the round is stored
+  at once, partial, naming it; never as if it had nothing (count=0).
 
 The round is complete when nobody is owed. The leader waits for that, up to
 a deadline; a round finalized at its deadline with members still owed is
@@ -41,6 +46,7 @@ sample (*last_sampled*), the one under way included, and no empty round after.
 
     verdict = assess(cache.view(), round_no=4242, interval=1.0, live=True, now=time.time(), span=60)
     verdict.complete, verdict.values, verdict.owed      # True, {"1": 80.2, ...}, []
+    verdict.unreachable                                 # [] (or ids to name missing at once)
     quiet(view), last_sampled(view, interval=1.0)   # True, 4243
 """
 
@@ -48,6 +54,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 from cluster_sim.node.cache import View
+from cluster_sim.node.readings import round_of
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,7 @@ class Verdict:
     round: int
     values: Dict[str, float] = field(default_factory=dict)   # node id -> its reading for the round
     owed: List[str] = field(default_factory=list)            # members not caught up yet
+    unreachable: List[str] = field(default_factory=list)     # whose samples of the round are gone
 
     @property
     def complete(self) -> bool:
@@ -64,6 +72,7 @@ class Verdict:
 def assess(view: View, round_no: int, interval: float, live: bool, *, now: float, span: float) -> Verdict:
     values: Dict[str, float] = {}
     owed: List[str] = []
+    unreachable: List[str] = []
     for node_id in sorted(set(view.members) | set(view.histories)):
         member = view.members.get(node_id)
         history = view.histories.get(node_id)
@@ -83,6 +92,8 @@ def assess(view: View, round_no: int, interval: float, live: bool, *, now: float
         newest = history.last_round(interval)
         if value is not None:
             values[node_id] = value
+        elif _trimmed_past(history, round_no, interval):
+            unreachable.append(node_id)  # it sampled before; what it had for the round is gone
         elif newest is not None and newest >= round_no:
             continue  # it published past the round without a sample in it: its own gap
         elif in_flight:
@@ -98,7 +109,15 @@ def assess(view: View, round_no: int, interval: float, live: bool, *, now: float
                 values[node_id] = member.reading.value  # a stale history left on an original node's id
         elif (round_no + 1) * interval > now - span:
             owed.append(node_id)  # vanished without a word: it may be back with these samples
-    return Verdict(round=round_no, values=values, owed=owed)
+    return Verdict(round=round_no, values=values, owed=owed, unreachable=unreachable)
+
+
+def _trimmed_past(history, round_no: int, interval: float) -> bool:
+    """Its history starts after the round, though it had samples before its oldest."""
+    if not history.history:
+        return False
+    seq, ts, _ = history.history[0]
+    return seq > 1 and round_of(ts, interval) > round_no
 
 
 def _recent(history, now: float, span: float) -> bool:

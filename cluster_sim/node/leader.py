@@ -11,8 +11,15 @@ partial, naming the members still owed.
 
 A new leader resumes from the watermark in /clustersim/last_round: it fills
 every round missed since then from the nodes' histories (an empty round,
-count 0, where nobody had a reading), then goes on live. Every write is a
-fenced transaction of the term.
+count 0, where nobody had a reading; partial, naming them, where members'
+histories do not reach back), then goes on live. Every write is a fenced
+transaction of the term.
+
+Each store is also versioned on the watermark as this leader last knew it. A
+node's claim rewrites the watermark (watermark.py), so a store computed
+before a claim landed fails: the leader is not fenced, it reads the cluster
+again (the new member's history with its claim sample) and computes the round
+again.
 
 Closing (the node stopped sampling: the cluster shuts down, or this node
 leaves): the leader stores no round past the newest sample. Once nobody can
@@ -32,7 +39,7 @@ import socket
 import threading
 import time
 
-from kazoo.exceptions import ConnectionLoss, KazooException, NodeExistsError, NoNodeError, OperationTimeoutError
+from kazoo.exceptions import BadVersionError, ConnectionLoss, KazooException, NodeExistsError, OperationTimeoutError
 
 from cluster_sim import paths
 from cluster_sim.rules_znode import check_grid, read as read_rules
@@ -44,6 +51,8 @@ from cluster_sim.node.delivery import Sender
 from cluster_sim.node.outbox import Outbox
 from cluster_sim.node.readings import read_all
 from cluster_sim.node.term import StepDown
+from cluster_sim.node import watermark
+from cluster_sim.node.watermark import WatermarkMoved
 
 
 def due_round(now, interval, lag):
@@ -54,21 +63,6 @@ def due_round(now, interval, lag):
 def due_at(round_no, interval, lag):
     """When round `round_no` becomes due: `lag` after it closes."""
     return (round_no + 1) * interval + lag
-
-
-def read_watermark(client):
-    """(last round put in the outbox or None, outbox entries dropped so far)."""
-    try:
-        data, _ = client.get(paths.LAST_ROUND)
-    except NoNodeError:
-        return None, 0
-    try:
-        obj = json.loads(data.decode() or "null")
-    except ValueError:
-        return None, 0
-    if isinstance(obj, dict) and isinstance(obj.get("round"), int):
-        return obj["round"], int(obj.get("dropped") or 0)
-    return None, 0
 
 
 class Leadership:
@@ -87,6 +81,7 @@ class Leadership:
         self.since = None
         self.last = None  # last aggregate put in the outbox
         self.dropped = 0
+        self.mark_version = -1  # the watermark's version as this leader last knew it
         self.warned_bad = set()
         self.outbox = Outbox(client, settings.outbox_limit)
         self.sender = None
@@ -104,13 +99,17 @@ class Leadership:
         if rules is not None:
             check_grid(rules, self.s)
         try:
+            # the watermark before the cache's first listing: a claim that landed before this
+            # read is in the listing, one after it makes our first store fail (watermark.py)
+            mark = watermark.read(self.client)
+            last, self.dropped = mark.round, mark.dropped
+            self.mark_version = -1 if mark.version is None else mark.version
             self.cache = ReadingsCache(self.client).start(timeout=0)  # loads in the background
             adopted = self.outbox.load()
-            watermark, self.dropped = read_watermark(self.client)
             self._announce()
             self.report(
                 "leader", epoch=self.term.epoch, elected_at=self.elected_at,
-                since=self.since, adopted=adopted, watermark=watermark,
+                since=self.since, adopted=adopted, watermark=last,
             )
             if adopted:
                 self.report("info", code="adopted", count=adopted,
@@ -124,7 +123,7 @@ class Leadership:
                 on_outcome=self._delivery_outcome,
             )
             self.sender.start()
-            self._rounds(watermark)
+            self._rounds(last)
         finally:
             self.term.end(self.term.reason or "stepped down")
             if self.cache is not None:
@@ -206,23 +205,23 @@ class Leadership:
         return json.dumps(info, separators=(",", ":")).encode()
 
     # -- rounds -----------------------------------------------------------
-    def _first_round(self, watermark, due):
-        if watermark is None:
+    def _first_round(self, last, due):
+        if last is None:
             # a new cluster: start with the round under way, the first one sampled
             return max(due + 1, math.floor(self.clock() / self.s.interval))
-        if watermark >= due:
-            return watermark + 1
-        first = watermark + 1
-        reach = due - self.s.readings_kept + 2  # the oldest round every history still covers
+        if last >= due:
+            return last + 1
+        first = last + 1
+        reach = due - self.s.history_cap + 2  # the oldest round every history still covers
         if first < reach:
             self.report("warn", code="rounds_lost", round=first, last=reach - 1,
                         text=f"rounds {first}..{reach - 1} are beyond the readings' history: lost")
             first = reach
         return first
 
-    def _rounds(self, watermark):
+    def _rounds(self, last):
         interval, lag = self.s.interval, self.s.round_lag
-        next_round = self._first_round(watermark, due_round(self.clock(), interval, lag))
+        next_round = self._first_round(last, due_round(self.clock(), interval, lag))
         seeing_since = self.clock()  # since when this leader has seen the cluster without a break
         last_tick = self.clock()
         while not self.term.over():
@@ -258,6 +257,16 @@ class Leadership:
                 # (SUSPENDED). Retry the same round once connected: a commit that
                 # did land shows up as "already in the outbox".
                 continue
+            except WatermarkMoved:
+                # a node claimed its id since our view was read: its claim sample may be of
+                # this round. Read the watermark, then the cluster again (ZooKeeper answers
+                # in order: the listing sees every claim the read saw); compute again. A read
+                # that fails leaves the old version: the next store fails and we come back here
+                try:
+                    self._reread()
+                except (ConnectionLoss, OperationTimeoutError):
+                    pass
+                continue
             if next_round <= due:
                 self.cache.wait_change(0.05)  # someone is not caught up: wait for their publish
             else:
@@ -282,17 +291,31 @@ class Leadership:
         interval, lag = self.s.interval, self.s.round_lag
         while next_round <= due:
             now = self.clock()
-            verdict = assess(view, next_round, interval, live=next_round == due, now=now,
-                             span=self.s.readings_kept * interval)
+            # a round that fell due while this leader could not see the cluster (a new term, an
+            # outage) may wait for nodes silent as long as a node keeps samples; a live one only
+            # for a history window (a node that vanished since is given up after that)
+            caught_up = due_at(next_round, interval, lag) >= seeing_since
+            span = (self.s.readings_kept if caught_up else self.s.history_cap) * interval
+            verdict = assess(view, next_round, interval, live=next_round == due, now=now, span=span)
             if not verdict.complete:
                 since = max(due_at(next_round, interval, lag), seeing_since)
                 if now < since + self.s.wait_limit:
                     self._show_waiting(next_round, verdict.owed)
                     return next_round
             self.waiting = None  # the commit below rewrites the leader znode without it
-            self._commit(aggregate_values(verdict.values, next_round, missing=verdict.owed, computed_at=now))
+            current = self._commit(aggregate_values(verdict.values, next_round,
+                                                    missing=verdict.owed + verdict.unreachable, computed_at=now))
             next_round += 1
+            if not current:
+                return next_round  # stored, but this view may miss a claim: the next rounds wait for a fresh one
         return next_round
+
+    def _reread(self):
+        """The watermark's version, then a fresh view: every member that claimed before
+        that read is in the view the next round is computed from."""
+        mark = watermark.read(self.client)
+        self.mark_version = -1 if mark.version is None else mark.version
+        self.cache.resync()
 
     def _show_waiting(self, round_no, owed):
         """Say in the leader znode who a round waits for (the table shows it), once
@@ -366,21 +389,30 @@ class Leadership:
                             text=f"skipping node {node_id}'s reading: {member.bad}")
 
     def _commit(self, agg):
+        """Put the round in the outbox. False when it was stored by an earlier attempt whose
+        answer was lost: the view it was computed from may miss a claim since."""
         self.last = agg
-        with self._znode_lock:
+        with self._znode_lock:  # the round loop and the sender both rewrite the leader znode
             txn = self.term.transaction()
             dropped = self.outbox.add_to(txn, agg)
-            watermark = {"round": agg.round, "epoch": self.term.epoch, "dropped": self.dropped + len(dropped)}
-            txn.set_data(paths.LAST_ROUND, json.dumps(watermark).encode())
+            mark = 3 + len(dropped)  # the watermark's op: after the term's two checks, the entry and the drops
+            txn.set_data(paths.LAST_ROUND, watermark.encode(agg.round, self.term.epoch,
+                                                            self.dropped + len(dropped)),
+                         version=self.mark_version)
             txn.set_data(paths.LEADER, self._info(pending=agg.round))
             results = self.term.commit(txn)
         failed = [r for r in results if isinstance(r, Exception)]
         if failed:
             if isinstance(results[2], NodeExistsError):
-                # our own earlier commit landed though its answer was lost
+                # our own earlier commit landed though its answer was lost; the watermark's
+                # version it left is unknown: read it, and the cluster after it
+                self._reread()
                 self.outbox.added(agg.round)
-                return
+                return False
+            if isinstance(results[mark], BadVersionError):
+                raise WatermarkMoved(paths.LAST_ROUND)
             raise failed[0]
+        self.mark_version = results[mark].version
         if dropped:
             self.dropped += len(dropped)
             self.report("dropped", rounds=dropped, total=self.dropped, bound=self.outbox.bound,
@@ -393,3 +425,4 @@ class Leadership:
             self.report("warn", code="round_partial", round=agg.round, members=list(agg.missing),
                         text=f"round {agg.round} stored partial: {len(agg.missing)} member(s) "
                                      f"had not caught up by its deadline ({', '.join(agg.missing[:10])})")
+        return True

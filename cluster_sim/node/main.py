@@ -35,12 +35,14 @@ from cluster_sim.node import say
 from cluster_sim.rules import ClusterRules, RulesError
 from cluster_sim.rules_znode import RulesConflict, check_grid, establish
 from cluster_sim.node.leader import Leadership
+from cluster_sim.node import watermark
 from cluster_sim.node.free_id import free_id
 from cluster_sim.node.publisher import IdTaken, Publisher
 from cluster_sim.node.reach import ApiReach
 from cluster_sim.node.sensor import Sensor, uniform_sampler
 from cluster_sim.node.settings import NodeSettings
 from cluster_sim.node.term import StepDown, Term, claim_epoch, cluster_id, ensure_layout
+from cluster_sim.node.watermark import WatermarkMoved
 
 SETTLE_LIMIT = 3.0  # the whole cluster closing: how long a leader that leaves waits to store the last rounds
 CLOSE_SIGNALS = {signal.SIGUSR1}  # blocked in the fork server (preload.py) until a node handles them
@@ -194,7 +196,7 @@ class Node:
             if picked:
                 self.s = replace(self.s, node_id=free_id(self.client))
             sensor = Sensor(self.s.node_id, self.s.interval, self.s.readings_kept,
-                            sample=uniform_sampler(self.s.low, self.s.high))
+                            sample=uniform_sampler(self.s.low, self.s.high), cap=self.s.history_cap)
             self.publisher = Publisher(self.client, self.s.node_id, sensor, report=self.report)
             sensor.on_sample = self.publisher.kick
             if self._claim(sensor):
@@ -215,21 +217,35 @@ class Node:
 
     def _claim(self, sensor):
         """Take our id; on a restart, wait for a dead predecessor's znode to go.
-        The history goes on from what a predecessor with this id published."""
+        The history goes on from what a predecessor with this id published.
+
+        The claim is fenced by the watermark (node/watermark.py): its sample is of a round
+        not stored yet when the claim commits, or the claim fails and is tried again with
+        a sample of an open round. Whatever the network holds back, the sample is in its
+        round's row or in no stored round (a leader's store that raced us fails and reads
+        us first)."""
         deadline = time.monotonic() + self.s.wait_for_id
         told = False
         sensor.seed(self.publisher.previous_history())
         while not self.closing.is_set():  # (a stop closes too) closing, no new sample may come
-            # a sample taken now, not before a wait: its round is still open when the claim
-            # lands, so the leader counts it (a round already stored must not gain a sample).
-            # None if this id has one in this round already (a predecessor's last, or ours
-            # from a claim whose answer was lost): one sample per round, whoever took it.
+            # One sample per round, whoever took it: none if this id has one in this round
+            # already (a predecessor's last, or ours from a claim whose answer was lost).
             took = not sensor.sampled_this_round()
             if took:
                 sensor.take()
             try:
-                self.publisher.claim()
+                fence = watermark.read(self.client)
+                if took and fence.stored(sensor.newest_round()):
+                    # its round is stored already (a claim held back, a clock behind the leader's):
+                    # it can never be counted; the next round's sample will be
+                    sensor.drop_newest()
+                    self.closing.wait(max(0.0, sensor.next_sample_time(time.time()) - time.time()))
+                    continue
+                self.publisher.claim(fence)
                 return True
+            except WatermarkMoved:
+                if took:
+                    sensor.drop_newest()  # not published; a round may have been stored meanwhile: look again
             except IdTaken:
                 if took:
                     sensor.drop_newest()  # never published: we do not own the id

@@ -6,8 +6,20 @@ the history in /clustersim/history/app{ID}, stamped with the session that
 wrote it. A write may block while ZooKeeper hangs; only this thread waits.
 After a reconnect, or a new session, it publishes at once.
 
+The history carries every sample the cluster has not stored yet, up to the
+sensor's cap (a ZooKeeper outage of 10 minutes): once it grows past the
+sensor's window by half, the publisher reads the watermark and lets the
+sensor forget the samples of rounds stored. A hard byte bound
+(settings.HISTORY_MAX_BYTES) drops the oldest beyond it.
+
+Every creation of the member znode (a claim, or coming back under a new
+session) is fenced by the watermark (see watermark.py): it fails if a round
+was stored since the node read it; a claim then raises WatermarkMoved (its
+caller decides about its sample), a return under a new session reads the
+watermark again and retries.
+
     publisher = Publisher(client, "3", sensor, report=print, truth=log)
-    publisher.claim()          # create the znodes; False if the id is taken
+    publisher.claim(watermark.read(client))   # create the znodes; IdTaken, WatermarkMoved
     publisher.start(); publisher.kick(); ...; publisher.stop(final=True)
     publisher.reach = reach    # reach.ApiReach: its `ok` and `url` ride in the history (readers
                                # that do not know the fields ignore them)
@@ -23,7 +35,9 @@ from kazoo.exceptions import (BadVersionError, KazooException, ConnectionLoss, N
 from kazoo.protocol.states import KazooState
 
 from cluster_sim import paths
-from cluster_sim.node import readings
+from cluster_sim.node import readings, watermark
+from cluster_sim.node.settings import HISTORY_MAX_BYTES
+from cluster_sim.node.watermark import WatermarkMoved
 
 _DISCONNECTED = (ConnectionLoss, SessionExpiredError, OperationTimeoutError)
 
@@ -55,21 +69,36 @@ class Publisher(threading.Thread):
         client.add_listener(self._on_state)
 
     # -- what is written ----------------------------------------------------
-    def _payload(self, final=False):
+    def _payload(self, final=False, fence=None):
         """(seq, bare value, history, the session stamped on it). Built for each attempt
         of a write: the history must carry the session that writes it, or a leader takes
-        the node for one of the original design and leaves its samples out."""
+        the node for one of the original design and leaves its samples out. With `fence`
+        (the watermark a creation of our member znode is fenced on), or once the history
+        has grown past the sensor's window by half, the samples of rounds the cluster stored
+        are forgotten first: no leader reads them again, and one published only now (taken
+        while cut off) would claim a place in a row stored without it."""
         client_id = self.client.client_id
         if client_id is None:
             raise ConnectionLoss("not connected: no session to stamp the history with")
+        window = self.sensor.window
+        if fence is None and len(self.sensor.history) > window + max(4, window // 2):
+            fence = watermark.read(self.client)
+        if fence is not None:
+            self.sensor.trim(fence.round, keep=window if fence.round is None else 1)
         seq, history = self.sensor.latest()
         _, ts, value = history[-1]
         reach = self.reach
-        reading = readings.Reading(value=value, ts=ts, seq=seq, pid=os.getpid(), host=self.host,
-                                   history=history, session=client_id[0], final=final,
-                                   api_ok=None if reach is None else reach.ok,
-                                   api_url=None if reach is None else reach.url)
-        return seq, readings.encode_bare(value), readings.encode(reading), client_id[0]
+        while True:
+            reading = readings.Reading(value=value, ts=ts, seq=seq, pid=os.getpid(), host=self.host,
+                                       history=history, session=client_id[0], final=final,
+                                       api_ok=None if reach is None else reach.ok,
+                                       api_url=None if reach is None else reach.url)
+            data = readings.encode(reading)
+            if len(data) <= HISTORY_MAX_BYTES or len(history) == 1:
+                break
+            # the hard bound: the oldest samples go (their rounds are stored partial, naming us)
+            history = history[max(1, len(history) * (len(data) - HISTORY_MAX_BYTES) // len(data) + 1):]
+        return seq, readings.encode_bare(value), data, client_id[0]
 
     def previous_history(self):
         """What an earlier process with this id published: samples to carry on."""
@@ -79,18 +108,24 @@ class Publisher(threading.Thread):
         except (NoNodeError, readings.BadReading):
             return []
 
-    def claim(self):
-        """Create our member znode and write the history, in one transaction.
-        Raises IdTaken if another live process holds the id."""
-        self._write(create_member=True)
+    def claim(self, fence=None):
+        """Create our member znode and write the history, in one transaction. Raises
+        IdTaken if another live process holds the id; with `fence` (a watermark.Watermark),
+        WatermarkMoved if the watermark changed since it was read (nothing written)."""
+        self._write(create_member=True, fence=fence)
 
-    def _write(self, create_member, final=False):
+    def _write(self, create_member, final=False, fence=None):
         created = False
+        claiming = fence is not None  # a claim: a moved watermark is the caller's to handle
         with self._write_lock:
             while True:
+                if create_member and not claiming:
+                    # back under a new session (our ephemeral znode went with the old one):
+                    # a leader may have stopped waiting for us, so we come back fenced as a claim
+                    fence = watermark.read(self.client)
                 # a retry may run under a new session (the old one expired meanwhile; a request
                 # queued while reconnecting is sent on the new one): stamp each attempt afresh
-                seq, bare, history, session = self._payload(final)
+                seq, bare, history, session = self._payload(final, fence if create_member else None)
                 if self._history_version is None:
                     stat = self.client.exists(self.history_path)
                     self._history_version = -1 if stat is None else stat.version
@@ -103,11 +138,16 @@ class Publisher(threading.Thread):
                     txn.create(self.history_path, history)
                 else:
                     txn.set_data(self.history_path, history, version=self._history_version)
+                fenced = create_member and fence is not None and fence.version is not None
+                if fenced:
+                    # unchanged, but versioned: fails if a round was stored since the read, and
+                    # makes a store computed before this write fail (the leader then reads us)
+                    txn.set_data(paths.LAST_ROUND, fence.data, version=fence.version)
                 results = txn.commit()
                 failed = [r for r in results if isinstance(r, Exception)]
                 if not failed:
-                    last = results[-1]
-                    self._history_version = last.version if hasattr(last, "version") else 0
+                    written = results[1]
+                    self._history_version = written.version if hasattr(written, "version") else 0
                     created = created or create_member
                     self._published(seq)
                     now = self._session()
@@ -124,17 +164,23 @@ class Publisher(threading.Thread):
                 self._history_version = None
                 if isinstance(results[0], NodeExistsError):
                     if self._owned_by_us():
-                        create_member = False  # our own earlier claim landed; its answer was lost
+                        # our own earlier claim landed (fenced); its answer was lost: from
+                        # now on this is a plain publish
+                        create_member, fence, claiming = False, None, False
                         continue
                     raise IdTaken(self.member)
                 if isinstance(results[0], NoNodeError):
                     create_member = True  # a new session: our ephemeral znode is gone
                     continue
-                if isinstance(results[-1], NoNodeError) and self.client.exists(paths.HISTORY) is None:
+                if isinstance(results[1], NoNodeError) and self.client.exists(paths.HISTORY) is None:
                     self.client.ensure_path(paths.HISTORY)
                     continue
-                if isinstance(results[-1], (BadVersionError, NodeExistsError, NoNodeError)):
+                if isinstance(results[1], (BadVersionError, NodeExistsError, NoNodeError)):
                     continue  # the history changed under us (our own lost answer, or a pruning)
+                if fenced and isinstance(results[2], BadVersionError):
+                    if claiming:
+                        raise WatermarkMoved(paths.LAST_ROUND)
+                    continue  # a round was stored meanwhile: read the watermark again
                 raise failed[0]
         return created
 

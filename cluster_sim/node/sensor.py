@@ -7,12 +7,18 @@ own, see publisher.py) sends the latest history when it can. A ZooKeeper
 server that hangs, a lost connection, a slow network: the history keeps every
 sample, and once published again it covers the outage.
 
-    sensor = Sensor("3", interval=5.0, history=24, on_sample=publisher.kick)
+It keeps up to `cap` samples (10 minutes' worth, settings.history_cap) and
+forgets the old ones only when told that the cluster stored their rounds
+(`trim`, called by the publisher with the watermark): a ZooKeeper outage
+longer than the usual window loses nothing.
+
+    sensor = Sensor("3", interval=5.0, history=24, cap=122, on_sample=publisher.kick)
     sensor.seed(previous)      # continue the history an earlier process published
     sensor.take()              # the first sample, taken at once
     sensor.attach_truth(log)   # once the id is ours: every sample from now on is logged
     sensor.start(); ...; sensor.stop()
     seq, history = sensor.latest()
+    sensor.trim(watermark=1700000000, keep=1)    # forget what is stored, but the newest sample
 """
 
 import random
@@ -30,7 +36,7 @@ def uniform_sampler(low=75.0, high=85.0, rng=None):
 
 class Sensor(threading.Thread):
     def __init__(self, node_id, interval, history, sample=None, clock=time.time, truth=None,
-                 on_sample=None):
+                 on_sample=None, cap=None):
         super().__init__(name=f"sensor-{node_id}", daemon=True)
         self.node_id = node_id
         self.interval = interval
@@ -39,7 +45,8 @@ class Sensor(threading.Thread):
         self.clock = clock
         self.truth = truth
         self.on_sample = on_sample or (lambda: None)
-        self.history = deque(maxlen=max(1, history))
+        self.window = max(1, history)
+        self.history = deque(maxlen=max(self.window, cap or 0))
         self.seq = 0
         self._own_from = 1  # seq of the first sample this process takes (after a seeded history)
         self._halt = threading.Event()  # not `_stop`: that name is threading.Thread's own (join calls it)
@@ -80,6 +87,19 @@ class Sensor(threading.Thread):
             if self.history:
                 self.history.pop()
                 self.seq -= 1
+
+    def trim(self, watermark, keep):
+        """Forget the oldest samples beyond the newest `keep` whose rounds are stored (at or
+        below the round `watermark`; None: no round stored yet, nothing to keep them for)."""
+        with self._lock:
+            while len(self.history) > keep and (
+                    watermark is None or round_of(self.history[0][1], self.interval) <= watermark):
+                self.history.popleft()
+
+    def newest_round(self):
+        """The round of the newest sample (None: no sample yet)."""
+        with self._lock:
+            return round_of(self.history[-1][1], self.interval) if self.history else None
 
     def latest(self):
         """(seq of the newest sample, a copy of the history), for the publisher."""

@@ -2,6 +2,7 @@
 
     s = NodeSettings(node_id="3", zk="127.0.0.1:2181", interval=1.0)
     s.readings_kept, s.round_lag, s.outbox_limit, s.wait_limit   # derived where a setting is left at 0
+    s.history_cap              # samples a node keeps through a ZooKeeper outage (10 minutes' worth)
     replace(template, node_id="4")                               # the supervisor: a copy per node
     default_lag(1.0)                                             # the same rules, without a node
 
@@ -22,6 +23,25 @@ def default_history(interval: float, session_timeout: float) -> int:
     """Readings kept per node: enough for 60 s and three session timeouts (at most 2000)."""
     span = max(60.0, 3 * session_timeout + 2 * interval)
     return min(2000, math.ceil(span / interval) + 2)
+
+
+# A node keeps every sample the cluster has not stored yet through a ZooKeeper outage this long,
+# beyond its usual window (which covers the way back: reconnecting, a new leader's catch-up); a
+# history is trimmed to its window only below the watermark, see publisher.py...
+OUTAGE_SECONDS = 600.0
+# ...within a hard bound on its history znode: well below jute.maxbuffer (1 MB) and below the
+# size a reader takes for garbage (readings.MAX_BYTES). About 7,000 samples.
+HISTORY_MAX_BYTES = 192 * 1024
+HISTORY_ENTRY_BYTES = 27   # `[6001,1796526029.123,80.12],`: one sample in the history's JSON
+
+
+def history_cap(interval: float, history: int) -> int:
+    """Samples a node keeps while the cluster cannot store them: 10 minutes of them beyond its
+    history window, as many as fit in HISTORY_MAX_BYTES (below an interval of about 0.09 s,
+    fewer). Past it the oldest go; the leader stores the rounds they were in partial, naming
+    the node."""
+    wanted = history + math.ceil(OUTAGE_SECONDS / interval)
+    return max(1, min(wanted, HISTORY_MAX_BYTES // HISTORY_ENTRY_BYTES))
 
 
 def default_outbox_bound(interval: float) -> int:
@@ -64,6 +84,10 @@ class NodeSettings:
     @property
     def readings_kept(self) -> int:
         return self.history or default_history(self.interval, self.session_timeout)
+
+    @property
+    def history_cap(self) -> int:
+        return history_cap(self.interval, self.readings_kept)
 
     @property
     def outbox_limit(self) -> int:
