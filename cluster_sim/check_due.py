@@ -19,16 +19,18 @@ stall: the check fails. Rounds closed but still within their deadline are
 "not final yet": named, never a failure. Only rounds after the newest stored
 row are looked at here (a hole between two rows is a gap, check.py's).
 
-A cluster that has stopped owes no more than what closed while it ran:
-`closed_by(end)` is the last round closed at the end of its truth (the
-newest sample its nodes logged).
+A cluster that has stopped owes every round its nodes published, the one
+under way when they stopped included: a shutdown (Ctrl-C, SIGTERM, `stop`)
+stores or saves every round up to the newest sample (`sampled_by(end)`, the
+round of the newest sample its nodes logged), so a round published then and
+found nowhere is a loss, whatever stopped the cluster.
 """
 
 import math
 from dataclasses import dataclass
 from typing import AbstractSet, Any, Mapping, Optional
 
-__all__ = ["Grid", "Lateness", "closed_by", "grid_from_status", "lateness", "last_due"]
+__all__ = ["Grid", "Lateness", "closed_by", "sampled_by", "grid_from_status", "lateness", "last_due"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,11 @@ def last_due(grid: Grid, now: float) -> int:
     """The newest round due at `now`: the largest r with now > (r+1)*interval + lag + deadline."""
     x = (now - grid.round_lag - grid.round_deadline) / grid.interval
     return math.ceil(x) - 2
+
+
+def sampled_by(interval: float, end: float) -> int:
+    """The round a sample taken at `end` belongs to: floor(end / interval)."""
+    return math.floor(end / interval)
 
 
 def closed_by(interval: float, end: float) -> int:

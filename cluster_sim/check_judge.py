@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple
 
 from cluster_sim.check import CheckError, Report, fetch_rows, verify, well_formed
-from cluster_sim.check_due import Grid, Lateness, closed_by, last_due, lateness
+from cluster_sim.check_due import Grid, Lateness, last_due, lateness, sampled_by
 
 if TYPE_CHECKING:
     from cluster_sim.check_truth import TruthReport
@@ -116,10 +116,11 @@ def judge(sources: Sources) -> Judged:
             if sources.grid is not None:   # running: a round is owed once it is due
                 owed[name] = last_due(sources.grid, end)
         else:
-            # stopped: every round that closed while its nodes ran was owed
+            # stopped: every round its nodes published was owed, the one under way included
+            # (a shutdown stores or saves every round up to the newest sample)
             interval = sources.grid.interval if sources.grid is not None else _truth_interval(truth, name)
             if interval:
-                owed[name] = closed_by(interval, end)
+                owed[name] = sampled_by(interval, end)
     horizon.saved = sum(len(saved.get(c, set()) - stored.get(c, set())) for c in clusters)
     if sources.grid is None:
         horizon.unknown = ("cannot judge which rounds are late: the cluster's round grid is unknown; "

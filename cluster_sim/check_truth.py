@@ -25,8 +25,8 @@ verdict per row (or one for having no row):
 Samples never published (the node stopped first) were never available to a
 leader: they are listed per node, not as losses. Rounds before the first
 stored row are not judged. Rounds after the newest are judged only up to
-`owed` (the caller's: the last round due now on a running cluster, the last
-one closed when a stopped cluster's nodes stopped; check_due.py): there, a
+`owed` (the caller's: the last round due now on a running cluster, the
+round of a stopped cluster's newest sample; check_due.py): there, a
 round that every node that sampled it had published, and that nobody stored
 or saved, is lost. Without `owed`, rounds after the newest row are not judged.
 

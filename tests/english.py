@@ -36,8 +36,10 @@ _TAKE_OUT = [
     re.compile(r"(?<![\w])(?:kill|pause|resume|start|logs|status|stop)(?= ID\b)"),   # the footer's commands
     re.compile(r"--[a-z][a-z-]*"),                                   # options
     re.compile(r"https?://\S+"),                                     # URLs
-    re.compile(r"(?<![\w])/[\w./<>-]+"),                             # paths and znodes
+    # addresses before paths: a ZooKeeper address's chroot (127.0.0.1:2181/t-84be1d) is a path once
+    # the address is out, and its random hex must not read as English ("be")
     re.compile(r"\b\d+(?:\.\d+){3}(?::\d+)?\b"),                     # addresses
+    re.compile(r"(?<![\w])/[\w./<>-]+"),                             # paths and znodes
     re.compile(r"\b\d\d:\d\d:\d\d(?:\.\d+)?\b"),                     # clock times
     re.compile(r"\b\d+\.\.\d+\b"),                                   # round spans 7..9
 ]

@@ -151,9 +151,15 @@ def test_rounds_within_their_deadline_are_not_final_yet_not_a_failure(api, tmp_p
 
 def test_a_stopped_cluster_is_judged_up_to_where_its_nodes_stopped(api, tmp_path):
     write_truth(tmp_path)                              # the newest sample: 1005.1
-    deliver(api, complete(range(1000, 1005)))          # 1005 had not closed when the nodes stopped
+    deliver(api, complete(range(1000, 1005)))          # 1005 was under way when the nodes stopped
     judged = judge(Sources(api, truth_dirs=[str(tmp_path)]))
-    assert judged.horizon.now == 1005.1 and judged.truth.clusters[CLUSTER].owed == 1004
+    # a shutdown stores every round up to the newest sample: 1005, published by every node and
+    # stored nowhere, is a loss although it had not closed
+    assert judged.horizon.now == 1005.1 and judged.truth.clusters[CLUSTER].owed == 1005
+    assert exit_code(judged.report, judged.truth, judged.horizon) == 1
+    assert [r.round for r in judged.truth.clusters[CLUSTER].rounds if r.verdict == "lost"] == [1005]
+    deliver(api, complete([1005]))
+    judged = judge(Sources(api, truth_dirs=[str(tmp_path)]))
     assert exit_code(judged.report, judged.truth, judged.horizon) == 0
 
 
@@ -167,10 +173,10 @@ def test_check_offline_counts_a_saved_file_and_fails_a_round_nobody_stored_or_sa
     assert [v for v in out["violations"] if "round 1003" in v or "round 1004" in v]
     header = SavedHeader(name="t", cluster=CLUSTER, epoch=1, leader="1", api_url=api)
     path = write_rounds(str(tmp_path / "elsewhere"), header,
-                        [{"round": r, "mean": 80.0, "count": 3, "min": 79.0, "max": 81.0} for r in (1003, 1004)])
+                        [{"round": r, "mean": 80.0, "count": 3, "min": 79.0, "max": 81.0} for r in (1003, 1004, 1005)])
     saved = clustersim("check", "--api-url", api, "--truth", str(truth_dir), "--saved", path, "--json")
     assert saved.returncode == 0, saved.stdout + saved.stderr
-    assert json.loads(saved.stdout)["saved"] == 2
+    assert json.loads(saved.stdout)["saved"] == 3
     os.makedirs(state_dir, exist_ok=True)                 # the shutdown's own directory: found by itself
     os.replace(path, os.path.join(state_dir, os.path.basename(path)))
     assert clustersim("check", "--api-url", api, "--truth", str(truth_dir)).returncode == 0

@@ -20,6 +20,7 @@ from cluster_sim.node.sensor import Sensor
 from cluster_sim.node.settings import NodeSettings
 from cluster_sim.node.term import Term, claim_epoch, cluster_id, ensure_layout
 from cluster_sim.node.watermark import WatermarkMoved
+from cluster_sim.rules import ClusterRules
 
 from conftest import stored_rounds, wait_until
 from ground_truth import GroundTruth
@@ -125,8 +126,9 @@ def test_a_claim_held_by_the_network_never_makes_a_short_row(start_up, zk_hosts,
         return real_claim(publisher, fence)
 
     monkeypatch.setattr(Publisher, "claim", claim_held_by_the_network)
-    settings = NodeSettings(node_id="9", zk=f"{relay.address}/{chroot}", api_url=status["api_url"],
-                            interval=interval, session_timeout=10.0, truth_dir=status["truth_dir"])
+    # on the cluster's rules (a node on another grid is refused), through the relay
+    settings = ClusterRules.from_json(status["rules"]).apply(
+        NodeSettings(node_id="9", zk=f"{relay.address}/{chroot}", truth_dir=status["truth_dir"]))
     node = Node(settings)
     runner = threading.Thread(target=node.run, daemon=True)
     runner.start()

@@ -259,6 +259,26 @@ def test_remote_nodes_join_publish_and_leave():
     assert m.state.nodes["1"].role == "" and m.state.nodes["1"].state == RUNNING
 
 
+def test_a_newcomer_seen_before_its_history_joins_once_with_its_host():
+    # its bare value (/mediciones) is read a moment before its history (host, pid): the join waits
+    # for the history rather than saying "joined" with no host; a node of the original design, with
+    # no history to wait for, joins at once
+    m = model()
+    started(m, "1")
+    first = {"1": Reading(80.0, T0, pid=100), "7": Reading(81.0, T0, bare=True)}
+    waiting = ZkSnapshot(ts=T0 + 1, connected=True, readings=first, election=("1", "7"),
+                         leader={"id": "1", "epoch": 1}, pending=frozenset({"7"}))
+    assert not of(step(m, waiting, T0 + 1), ev.RemoteJoined) and "7" not in m.state.nodes
+    read = {"1": Reading(80.0, T0, pid=100), "7": Reading(81.0, T0, pid=4242, host="lab-pc-7")}
+    (joined,) = of(step(m, snap(T0 + 2, ("1", "7"), {"id": "1", "epoch": 1}, readings=read), T0 + 2),
+                   ev.RemoteJoined)
+    assert (joined.host, joined.pid) == ("lab-pc-7", 4242)
+    original = {"1": Reading(80.0, T0, pid=100), "8": Reading(79.0, T0, bare=True)}
+    (joined,) = of(step(m, snap(T0 + 3, ("1", "8"), {"id": "1", "epoch": 1}, readings=original), T0 + 3),
+                   ev.RemoteJoined)
+    assert joined.node == "8" and joined.host is None
+
+
 def test_readings_are_events_only_when_they_change():
     m = model()
     started(m, "1")

@@ -289,6 +289,12 @@ class ReadingsCache:
 
     def snapshot(self):
         """(node id -> Reading, node id -> why it is garbage), members only."""
+        readings, bad, _ = self.snapshot_pending()
+        return readings, bad
+
+    def snapshot_pending(self):
+        """snapshot() and the ids with a read in flight: a member seen by its bare value whose
+        history (host, pid) is still being read is told apart from one that has none."""
         view = self.view()
         readings, bad = {}, {}
         for node_id, member in view.members.items():
@@ -297,4 +303,4 @@ class ReadingsCache:
                 readings[node_id] = reading
             else:
                 bad[node_id] = member.bad or "unreadable"
-        return readings, bad
+        return readings, bad, frozenset(view.pending)

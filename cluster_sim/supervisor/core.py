@@ -75,6 +75,8 @@ def _snapshot(m: Model, snap: msg.ZkSnapshot, now: float) -> Events:
     for node in sorted(present):
         view = s.nodes.get(node)
         reading = snap.readings.get(node)
+        if view is None and getattr(reading, "bare", False) and node in snap.pending:
+            continue  # a newcomer's history (its host, its pid) is being read: say it joined with them
         if view is None or (not view.remote and _foreign(m, view, reading)):
             # one row is one process: another process holding a local id gets a row of its own
             out.append(ev.RemoteJoined(ts, node, host=getattr(reading, "host", None),

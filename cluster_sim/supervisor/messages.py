@@ -15,7 +15,7 @@ node may report more) and never raising.
 """
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, Mapping, Optional, Tuple, Type
+from typing import Any, Dict, FrozenSet, Mapping, Optional, Tuple, Type
 
 from cluster_sim.supervisor.events import Event, typed_from
 
@@ -35,6 +35,7 @@ class ZkSnapshot(Message):
     election: Tuple[str, ...] = ()                              # contenders' ids, the first one leads
     leader: Optional[Mapping[str, Any]] = None                  # /clustersim/leader data
     outbox_depth: int = 0
+    pending: FrozenSet[str] = frozenset()                       # ids whose znodes are being read right now
 
 
 # --------------------------------------------------------------------------- what node processes report

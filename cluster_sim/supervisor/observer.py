@@ -79,9 +79,9 @@ class Observer(threading.Thread):
         if not self.client.connected:
             return ZkSnapshot(ts=ts, connected=False)
         if self.cache is not None and self.cache.loaded:
-            readings, bad = self.cache.snapshot()
+            readings, bad, pending = self.cache.snapshot_pending()
         else:
-            readings, bad = read_all(self.client)
+            (readings, bad), pending = read_all(self.client), frozenset()
         return ZkSnapshot(
             ts=ts,
             connected=True,
@@ -90,6 +90,7 @@ class Observer(threading.Thread):
             election=tuple(self._election()),
             leader=self._leader(),
             outbox_depth=self._outbox_depth(),
+            pending=pending,
         )
 
     def _election(self):
