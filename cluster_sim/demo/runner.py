@@ -7,7 +7,9 @@ the control socket) and narrate(). It learns what happened from the typed
 event stream (a listener that keeps every event: `demo.find(LeaderElected,
 since, node="2")`), never from the words on screen. At the end the scenario
 fetches the API's rows, stops the cluster, and the results are printed after
-the leadership timeline.
+the leadership timeline. Starting, signals and stopping are the cluster
+session's (supervisor/session.py), the same as `up` and `chaos`: the scenario
+is its driver.
 
     code = run_demo("failover", yes=True, interval=0.5, plain=True)
 """
@@ -15,15 +17,17 @@ the leadership timeline.
 import os
 import queue
 import select
-import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple, Type, Union
 
 from cluster_sim.demo import narration
+from cluster_sim.demo.summary import Summary, add_check, is_terminal, print_summary, render_summary
 from cluster_sim.supervisor.events import Event, LeaderElected, Narration
+from cluster_sim.supervisor.session import Driver
+
+__all__ = ["Demo", "DemoFailed", "Aborted", "Summary", "add_check", "render_summary", "run_demo", "SCENARIOS"]
 
 SCENARIOS = ("failover", "split-brain", "quorum", "api-outage", "partition")
 UNSAFE = ("split-brain", "partition")   # the scenarios --unsafe applies to
@@ -38,25 +42,6 @@ class DemoFailed(Exception):
 
 class Aborted(Exception):
     """The cluster is stopping (Ctrl-C, `clustersim stop`): the scenario ends quietly."""
-
-
-@dataclass
-class Summary:
-    """What a scenario measured: (label, value) rows and notes, printed at the end.
-
-    A row's `verdict` ("ok" or "bad") colours it; the words are the language's.
-    """
-
-    title: str
-    rows: List[Tuple[str, str]] = field(default_factory=list)
-    notes: List[str] = field(default_factory=list)
-    measured: dict = field(default_factory=dict)   # raw numbers (ms, counts) for tests and recordings
-    verdicts: dict = field(default_factory=dict)   # row index -> "ok" / "bad"
-
-    def add(self, label: str, value, verdict: Optional[str] = None) -> None:
-        if verdict:
-            self.verdicts[len(self.rows)] = verdict
-        self.rows.append((label, str(value)))
 
 
 class Demo:
@@ -315,76 +300,6 @@ def acting_leaders(status: dict) -> List[str]:
     return [n["id"] for n in status["nodes"] if n["role"] == "LEADER"]
 
 
-def add_check(demo: Demo, summary: Summary, rows: Optional[List[dict]], error: Optional[str] = None) -> None:
-    """Rounds delivered and missed, and the verdict of `clustersim check`, on `rows`."""
-    from cluster_sim.check import verify
-
-    lang = demo.lang
-    say = lambda key, **kw: narration.say(lang, key, **kw)  # noqa: E731
-    if rows is None:
-        summary.add(say("check"), say("check_unreachable", error=error or "?"))
-        return
-    report = verify(rows)
-    clusters = list(report.clusters.values())
-    rounds = sum(c.rounds for c in clusters)
-    missed = sum(b - a + 1 for c in clusters for a, b in c.gaps)
-    empty = sum(len(c.empty_rounds) for c in clusters)
-    if clusters:
-        first = min(c.first for c in clusters)
-        last = max(c.last for c in clusters)
-        summary.add(say("rounds"), say("rounds_v", rounds=rounds, first=str(first), last=str(last),
-                                       missed=missed, empty=empty))
-    else:
-        summary.add(say("rounds"), say("rounds_none"))
-    if report.unrounded:
-        summary.add(say("unrounded"), say("unrounded_v", n=report.unrounded))
-    violations = report.violations()
-    if report.ok and not clusters and report.unrounded:
-        summary.add(say("check"), say("check_nothing"))
-    elif report.ok:
-        summary.add(say("check"), say("check_ok"), verdict="ok")
-    else:
-        summary.add(say("check"), say("check_failed", n=len(violations)), verdict="bad")
-        summary.notes.extend("  " + v for v in violations[:5])
-        if len(violations) > 5:
-            summary.notes.append(f"  ... (+{len(violations) - 5})")
-    summary.measured.update(rounds=rounds, missed=missed, empty=empty, unrounded=report.unrounded,
-                            check_ok=report.ok, violations=len(violations))
-
-
-def render_summary(summary: Summary, plain: bool):
-    """A rich Panel, or plain text when `plain`."""
-    if plain:
-        width = max((len(label) for label, _ in summary.rows), default=0)
-        lines = [summary.title, "=" * len(summary.title)]
-        for label, value in summary.rows:
-            value_lines = value.splitlines() or [""]
-            lines.append(f"{label.ljust(width)}  {value_lines[0]}")
-            lines += [" " * (width + 2) + v for v in value_lines[1:]]
-        if summary.notes:
-            lines.append("")
-            lines += summary.notes      # whole sentences: the terminal wraps them, not us
-        return "\n".join(lines)
-    from rich import box
-    from rich.console import Group
-    from rich.panel import Panel
-    from rich.table import Table
-    from rich.text import Text
-
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
-    styles = {"ok": "bold green", "bad": "bold red"}
-    for n, (label, value) in enumerate(summary.rows):
-        grid.add_row(Text(label), Text(value, style=styles.get(summary.verdicts.get(n), "")))
-    parts = [grid]
-    if summary.notes:
-        parts.append(Text(""))
-        parts += [Text(note) for note in summary.notes]
-    return Panel(Group(*parts), title=Text(summary.title, style="bold"), title_align="left",
-                 box=box.ROUNDED, border_style="cyan", expand=False)
-
-
 # --------------------------------------------------------------------------- running
 
 def _scenario_module(scenario: str):
@@ -441,117 +356,98 @@ def run_demo(scenario, step=False, yes=False, interval=1.0, session_timeout=3.0,
         return 1
 
 
-def _run(module, scenario, *, step, yes, interval, session_timeout, lang, unsafe, record, plain, name, out,
-         events=None, events_format="jsonl", web=None):
-    from cluster_sim.supervisor.listeners.printers import PlainPrinter
-    from cluster_sim.supervisor.up import Cluster, UpOptions
+class _ScenarioDriver(Driver):
+    """A demo on its cluster: the scenario's script on its own thread, its Demo (requests,
+    narration, waits) built once the cluster is up; it stops the cluster when it is done."""
 
-    options = UpOptions(nodes=module.NODES, interval=interval, session_timeout=session_timeout,
-                        zk_servers=getattr(module, "ZK_SERVERS", 1), name=name, record=record,
-                        events=events, events_format=events_format, plain=plain or None,
-                        unsafe=unsafe and scenario in UNSAFE, retry_max=1.0, lang=lang, web=web)
-    cluster = Cluster(options, out=out)
-    state = {"interrupted": False, "summary": None, "error": None}
-    demo_box = []
+    join_timeout = 10.0
 
-    def on_signal(signum, _frame):
-        state["interrupted"] = True
-        if demo_box:
-            demo_box[0].stopped.set()
-        if cluster.manager is not None:
-            cluster.manager.stop(signal.Signals(signum).name)
-        else:
-            raise KeyboardInterrupt
+    def __init__(self, module: Any, scenario: str, *, step: bool, yes: bool, lang: str, out: Any) -> None:
+        self.module, self.scenario = module, scenario
+        self.name = f"demo-{scenario}"
+        self.step, self.yes, self.lang, self.out = step, yes, lang, out
+        self.demo: Optional[Demo] = None
+        self.summary: Optional[Summary] = None
+        self.error: Optional[str] = None
 
-    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-    on_main = threading.current_thread() is threading.main_thread()
-    previous = {s: signal.signal(s, on_signal) for s in signals} if on_main else {}
-    thread = None
-    try:
-        cluster.start()
-        demo = Demo(cluster.manager, api_url=cluster.api_url, interval=interval, session_timeout=session_timeout,
-                    lang=lang, step=step, yes=yes, unsafe=options.unsafe, tick=options.tick_ms / 1000)
-        demo_box.append(demo)
+    def started(self, cluster: Any) -> None:
+        from cluster_sim.supervisor.listeners.printers import PlainPrinter
+
+        o, rules = cluster.o, cluster.rules
+        self.demo = Demo(cluster.manager, api_url=cluster.api_url, interval=rules.interval,
+                         session_timeout=rules.session_timeout, lang=self.lang, step=self.step, yes=self.yes,
+                         unsafe=o.unsafe, tick=o.tick_ms / 1000)
         if cluster.recorder is not None:
-            cluster.recorder.meta.update(scenario=scenario, lang=lang, unsafe=options.unsafe)
+            cluster.recorder.meta.update(scenario=self.scenario, lang=self.lang, unsafe=o.unsafe)
         listeners = cluster.manager.listeners
         if isinstance(cluster.printer, PlainPrinter):
-            listeners.insert(listeners.index(cluster.printer) + 1, _PlainNarration(out))
-        listeners.append(demo.listener())
+            listeners.insert(listeners.index(cluster.printer) + 1, _PlainNarration(self.out))
+        listeners.append(self.demo.listener())
 
-        def scenario_main():
-            why = "demo finished"
-            try:
-                summary = Summary(title=narration.say(lang, "results", scenario=scenario))
-                module.run(demo, summary)
-                rows, error = None, None
-                try:
-                    rows = demo.rows()                 # before the cluster stops
-                except DemoFailed as exc:
-                    error = str(exc)
-                add_check(demo, summary, rows, error)
-                state["summary"] = summary
-                # the recording ends on the measured results (its last page)
-                cluster.results = {"title": summary.title, "rows": [list(r) for r in summary.rows],
-                                   "notes": list(summary.notes), "measured": dict(summary.measured)}
-                demo.narrate("finished")
-            except Aborted:
-                why = "demo interrupted"
-            except DemoFailed as exc:
-                state["error"] = str(exc)
-                why = "demo failed"
-            except Exception as exc:  # a bug must still stop the cluster, and say one line
-                state["error"] = f"{type(exc).__name__}: {exc}"
-                why = "demo failed"
-            finally:
-                if state["error"]:
-                    try:
-                        demo.narrate("failed", error=state["error"])
-                    except (KeyError, ValueError, IndexError):  # a text that cannot be filled in: the line below says it
-                        pass
-                cluster.manager.stop(why)
+    def interrupt(self, signal_name: str) -> bool:
+        self.over()
+        return False               # the session stops the manager
 
-        thread = threading.Thread(target=scenario_main, name=f"demo-{scenario}", daemon=True)
-        thread.start()
-        cluster.run()
-    finally:
-        if demo_box:
-            demo_box[0].stopped.set()
-        if thread is not None:
-            thread.join(10.0)
-        if on_main:
-            for s in signals:
-                # a second Ctrl-C must not cut the clean-up short; it only ends the waits for the
-                # last rounds and the deliveries (as in `up` and `chaos`)
-                signal.signal(s, lambda *_: cluster.skip_drain.set())
+    def over(self) -> None:
+        if self.demo is not None:
+            self.demo.stopped.set()
+
+    def run(self, cluster: Any) -> None:
+        demo, lang, scenario = self.demo, self.lang, self.scenario
+        assert demo is not None
+        why = "demo finished"
         try:
-            cluster.stop()
+            summary = Summary(title=narration.say(lang, "results", scenario=scenario))
+            self.module.run(demo, summary)
+            rows, error = None, None
+            try:
+                rows = demo.rows()                 # before the cluster stops
+            except DemoFailed as exc:
+                error = str(exc)
+            add_check(demo, summary, rows, error)
+            self.summary = summary
+            # the recording ends on the measured results (its last page)
+            cluster.results = {"title": summary.title, "rows": [list(r) for r in summary.rows],
+                               "notes": list(summary.notes), "measured": dict(summary.measured)}
+            demo.narrate("finished")
+        except Aborted:
+            why = "demo interrupted"
+        except DemoFailed as exc:
+            self.error = str(exc)
+            why = "demo failed"
+        except Exception as exc:  # a bug must still stop the cluster, and say one line
+            self.error = f"{type(exc).__name__}: {exc}"
+            why = "demo failed"
         finally:
-            for s, handler in previous.items():
-                signal.signal(s, handler)
-    if state["error"]:
-        print(f"clustersim demo: {scenario}: {state['error']}", file=sys.stderr)
+            if self.error:
+                try:
+                    demo.narrate("failed", error=self.error)
+                except (KeyError, ValueError, IndexError):  # a text that cannot be filled in: the line below says it
+                    pass
+            cluster.manager.stop(why)
+
+
+def _run(module: Any, scenario: str, *, step: bool, yes: bool, interval: float, session_timeout: float,
+         lang: str, unsafe: bool, record: Optional[str], plain: bool, name: str, out: Any,
+         events: Optional[str] = None, events_format: str = "jsonl", web: Optional[str] = None) -> int:
+    from cluster_sim.node.settings import NodeSettings
+    from cluster_sim.supervisor.session import ClusterSession
+    from cluster_sim.supervisor.up import Cluster, UpOptions
+
+    # retry_max 1 s: a class sees the rounds go out the moment the API is back
+    node = NodeSettings(node_id="", interval=interval, session_timeout=session_timeout, retry_max=1.0,
+                        unsafe=unsafe and scenario in UNSAFE)
+    options = UpOptions(nodes=module.NODES, node=node, zk_servers=getattr(module, "ZK_SERVERS", 1), name=name,
+                        record=record, events=events, events_format=events_format, plain=plain or None,
+                        lang=lang, web=web)
+    driver = _ScenarioDriver(module, scenario, step=step, yes=yes, lang=lang, out=out)
+    if ClusterSession(Cluster(options, out=out), driver=driver).run() == 130:
+        raise KeyboardInterrupt       # interrupted while starting: run_demo says so
+    if driver.error:
+        print(f"clustersim demo: {scenario}: {driver.error}", file=sys.stderr)
         return 1
-    if state["summary"] is None:
+    if driver.summary is None:
         print(f"clustersim demo: {scenario}: {narration.say(lang, 'interrupted')}", file=sys.stderr)
         return 130
-    _print_summary(state["summary"], plain=bool(plain) or not _isatty(out), out=out)
+    print_summary(driver.summary, plain=bool(plain) or not is_terminal(out), out=out)
     return 0
-
-
-def _isatty(out) -> bool:
-    try:
-        return bool(out.isatty())
-    except (AttributeError, OSError, ValueError):  # no isatty, or a closed stream: not a terminal
-        return False
-
-
-def _print_summary(summary: Summary, plain: bool, out) -> None:
-    rendered = render_summary(summary, plain)
-    if isinstance(rendered, str):
-        out.write("\n" + rendered + "\n")
-        out.flush()
-        return
-    from rich.console import Console
-
-    Console(file=out).print(rendered)

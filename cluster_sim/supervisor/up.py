@@ -12,31 +12,36 @@ and a short drain: the leader gets a few seconds to empty the outbox, and what
 is still in it is saved to a file (`clustersim deliver FILE` sends it); a
 round published and stored nowhere is named.
 
-    options = UpOptions(nodes=5, interval=1.0)
+    options = UpOptions(nodes=5, node=NodeSettings(node_id="", interval=1.0))
     exit_code = run_up(options)
 
-Longer than 300 lines because it is the one list of everything a cluster
+The harness around it (signals, a driver, the order of start and stop) is
+supervisor/session.py, shared with demo and chaos; the cluster's rules
+(adopted from ZooKeeper or written there) are up_rules.py.
+
+Longer than 400 lines because it is the one list of everything a cluster
 starts and, read backwards, stops; each step is a short method, and the
 shutdown's outbox work itself lives in leftover.py.
 """
 
 import os
 import shutil
-import signal
 import socket
 import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, replace
-from typing import Optional, Tuple
+from dataclasses import dataclass, field, replace
+from typing import Any, Optional, Tuple
 
 from kazoo.exceptions import KazooException
 
 from cluster_sim import zkclient
 from cluster_sim.node.join import join_line
+from cluster_sim.node.settings import NodeSettings
 from cluster_sim.reaper import Reaper
 from cluster_sim.supervisor.state import ClusterState, ZkServerView
+from cluster_sim.supervisor.up_rules import UpError, adopt_rules, establish_rules
 from cluster_sim.supervisor.wording import describe
 
 
@@ -44,8 +49,10 @@ from cluster_sim.supervisor.wording import describe
 class UpOptions:
     nodes: int = 5
     name: str = "default"
-    interval: float = 5.0
-    session_timeout: float = 4.0
+    # the node settings template (interval, session timeout, history, outbox bound, retry max,
+    # round deadline, secret, unsafe): every node's settings are a copy of it on the cluster's rules.
+    # The one holder of these values before the cluster has rules; read them here, never copied
+    node: NodeSettings = field(default_factory=lambda: NodeSettings(node_id=""))
     zk: Optional[str] = None
     zk_servers: int = 1
     api_url: Optional[str] = None
@@ -56,41 +63,33 @@ class UpOptions:
     outbox_bound: int = 0
     retry_max: float = 30.0
     plain: Optional[bool] = None   # None: plain lines unless stdout is a terminal
-    secret: str = ""               # cluster secret; generated when listening beyond loopback
     record: Optional[str] = None   # write the session as a self-contained HTML file here (the web page)
     web: Optional[str] = None      # "[HOST:]PORT": serve the read-only web view there
     events: Optional[str] = None   # export every event to this file as it happens
     events_format: str = "jsonl"   # jsonl or csv
-    unsafe: bool = False           # nodes without guard and fencing (the split-brain demo)
     lang: str = "en"               # the language events are worded in
-    round_deadline: float = 0.0    # 0: derived by NodeSettings
     drain_timeout: float = 5.0     # at shutdown, seconds the leader gets to empty the outbox (0: none)
     relays: bool = True            # local nodes reach ZooKeeper and the API through fault relays (partition, slow)
     # the options the user typed (the CLI knows); None: all of them. On a ZooKeeper that holds
     # a cluster's rules already, the others are taken from it and these must agree with it
     given: Optional[Tuple[str, ...]] = None
 
+    # read from the template (the cluster's secret may be made at start: see Cluster.start)
+    @property
+    def secret(self) -> str:
+        return self.node.secret
 
-class UpError(RuntimeError):
-    """Start-up failed; the message is one line."""
+    @property
+    def unsafe(self) -> bool:          # nodes without guard and fencing (the split-brain demo)
+        return self.node.unsafe
+
+    @property
+    def session_timeout(self) -> float:
+        return self.node.session_timeout
 
 
-_RULED = ("interval", "session_timeout", "history", "outbox_bound", "retry_max", "round_deadline")
-
-
-def _url_host(host):
+def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
-
-
-def _answers(api_url, timeout=3.0):
-    """Does the API answer its health check? (Any HTTP answer counts: it is there.)"""
-    import requests
-
-    try:
-        requests.get(api_url.rstrip("/") + "/health", timeout=timeout)
-        return True
-    except requests.RequestException:
-        return False
 
 
 def _announce_address(listen):
@@ -144,7 +143,7 @@ class Cluster:
         if not o.secret and o.listen not in ("127.0.0.1", "localhost", "::1"):
             import secrets
 
-            o.secret = secrets.token_urlsafe(12)  # reachable by a classroom: never open
+            o.node = replace(o.node, secret=secrets.token_urlsafe(12))  # reachable by a classroom: never open
         self.reaper = Reaper.start(grace=max(3.0, o.session_timeout))
         self.workdir = tempfile.mkdtemp(prefix=f"clustersim-{o.name}-")
         self.reaper.watch_path(self.workdir)
@@ -178,7 +177,7 @@ class Cluster:
         o = self.o
         if o.zk:
             self.hosts = o.zk
-            self._adopt_rules()   # before our session opens: it asks for the cluster's session timeout
+            adopt_rules(o, self.hosts)   # before our session opens: it asks for the cluster's session timeout
         else:
             self.zk = ZooKeeperCluster(size=o.zk_servers, listen=o.listen, tick_ms=o.tick_ms, reaper=self.reaper)
             self.zk.start()
@@ -202,79 +201,8 @@ class Cluster:
         except LayoutLocked as exc:
             raise UpError(str(exc)) from None
 
-    # -- the cluster's rules ----------------------------------------------
-    def _given(self, name):
-        return self.o.given is None or name in self.o.given
-
-    def _adopt_rules(self):
-        """`up --zk` on a cluster that has rules: what the user did not type is the cluster's;
-        what they typed must agree with it (else one line, and the way out)."""
-        from cluster_sim.rules import RulesError
-        from cluster_sim.rules_znode import read, refusal
-
-        o = self.o
-        try:
-            reader = zkclient.connect(self.hosts, connect_timeout=10.0)
-        except zkclient.ZkUnreachable as exc:
-            raise UpError(str(exc)) from None
-        try:
-            found = read(reader)
-        except RulesError as exc:
-            raise UpError(str(exc)) from None
-        except KazooException as exc:
-            raise UpError(f"could not read the cluster's rules at {self.hosts}: {type(exc).__name__}") from None
-        finally:
-            zkclient.close(reader)
-        if found is None:
-            return                # a bare ZooKeeper: our options become its rules
-        fresh = f"leave it out (the cluster sets it), or start a new cluster: --zk {self.hosts.split('/')[0]}/NAME"
-        given = {name: getattr(o, name) for name in _RULED
-                 if self._given(name) and not (name in ("history", "outbox_bound", "round_deadline")
-                                               and getattr(o, name) == 0)}
-        if o.api_url and self._given("api_url"):
-            given["api_url"] = o.api_url
-        found_wrong = found.contradictions(given)
-        if found_wrong:
-            raise UpError(refusal(found_wrong[0], fresh))
-        if found.secret_required and not o.secret:
-            raise UpError("this cluster requires its secret: --secret or CLUSTERSIM_SECRET")
-        if o.secret and not found.secret_required:
-            if self._given("secret"):
-                raise UpError(f"this cluster is open (no secret): leave --secret out, or start a new cluster: "
-                              f"--zk {self.hosts.split('/')[0]}/NAME")
-            o.secret = ""         # the one we made for --listen: this cluster was made open
-        o.interval, o.session_timeout = found.interval, found.session_timeout
-        o.history, o.outbox_bound, o.retry_max = found.history, found.outbox_bound, found.retry_max
-        o.round_deadline = found.round_deadline
-        if not o.api_url:
-            if not _answers(found.api_url):
-                # most likely the embedded API of an earlier `up` on this ZooKeeper, gone with it:
-                # rounds would go nowhere, and the rules name no other API
-                raise UpError(f"the cluster's API {found.api_url} does not answer (an earlier `up` that served "
-                              f"it has stopped?): start it again, or start a new cluster: "
-                              f"--zk {self.hosts.split('/')[0]}/NAME")
-            o.api_url = found.api_url     # the cluster's API, not one of ours
-        if not self._given("lang"):
-            o.lang = found.lang
-
-    def _establish_rules(self):
-        """Write the rules (a fresh cluster) or check ours against them (a race lost to another `up`)."""
-        from cluster_sim.node.settings import NodeSettings
-        from cluster_sim.rules import ClusterRules, RulesError
-        from cluster_sim.rules_znode import RulesConflict, establish
-
-        o = self.o
-        mine = NodeSettings(node_id="", interval=o.interval, session_timeout=o.session_timeout,
-                            history=o.history, outbox_bound=o.outbox_bound, retry_max=o.retry_max,
-                            round_deadline=o.round_deadline, secret=o.secret)
-        proposed = ClusterRules.from_settings(mine, api_url=self.api_url, lang=o.lang)
-        given = {name: getattr(proposed, name) for name in ClusterRules.NODE_FIELDS}
-        try:
-            self.rules = establish(self.client, proposed, given)
-        except (RulesConflict, RulesError) as exc:
-            raise UpError(str(exc)) from None
-        except KazooException as exc:
-            raise UpError(f"could not write the cluster's rules: {type(exc).__name__}") from None
+    def _establish_rules(self) -> None:
+        self.rules = establish_rules(self.o, self.client, self.api_url)
 
     def _start_api(self):
         o = self.o
@@ -295,7 +223,6 @@ class Cluster:
         self.api_url = f"http://{_url_host(shown)}:{self.api.port}"
 
     def _start_supervision(self):
-        from cluster_sim.node.settings import NodeSettings
         from cluster_sim.supervisor import events as ev
         from cluster_sim.supervisor.api_probe import ApiProbe
         from cluster_sim.supervisor.listeners.printers import PlainPrinter, choose_printer
@@ -343,8 +270,7 @@ class Cluster:
             state.relays = True
 
         # every node runs on the cluster's rules; each gets a copy with its own id
-        template = rules.apply(NodeSettings(node_id="", zk=self.hosts, secret=o.secret, unsafe=o.unsafe,
-                                            truth_dir=self.truth_dir))
+        template = rules.apply(replace(o.node, node_id="", zk=self.hosts, truth_dir=self.truth_dir))
 
         def settings(node_id, wait_for_id=0.0):
             # a local node talks to ZooKeeper and the API through its own relays, so that
@@ -534,15 +460,13 @@ class Cluster:
     def _settle(self):
         if self.manager is None or self.client is None or self.o.unsafe:
             return  # (unsafe: the original design's leaders keep no watermark, nothing to wait for)
-        from cluster_sim.node.settings import default_lag, default_round_deadline
         from cluster_sim.supervisor.settle import read_progress
 
-        o = self.o
+        rules = self.rules
         # all final, the leader stores the last rounds at once; a round that waits for a
         # member (one reconnecting) is stored partial at its deadline: wait that long at most
-        deadline = o.round_deadline or default_round_deadline(o.interval, o.session_timeout)
-        timeout = deadline + o.interval + default_lag(o.interval) + 1.0
-        self.manager.settle(lambda pids: read_progress(self.client, o.interval, pids), timeout,
+        timeout = rules.round_deadline + rules.interval + rules.round_lag + 1.0
+        self.manager.settle(lambda pids: read_progress(self.client, rules.interval, pids), timeout,
                             skip=self.skip_drain)
 
     def _name_uncomputed(self):
@@ -555,7 +479,7 @@ class Cluster:
         from cluster_sim.supervisor.settle import read_progress
 
         try:
-            progress = read_progress(self.client, self.o.interval, {})
+            progress = read_progress(self.client, self.rules.interval, {})
         except LeftoverError:
             return  # the outbox could not be read either: that line (OutboxUnread) says it
         left = progress.uncomputed
@@ -608,29 +532,8 @@ class Cluster:
                 self.out.flush()
 
 
-def run_up(options: UpOptions, out=None) -> int:
-    cluster = Cluster(options, out=out)
-    stop_now = threading.Event()
+def run_up(options: UpOptions, out: Any = None) -> int:
+    """`up` itself: the cluster session with no driver (0, or 130 when interrupted while starting)."""
+    from cluster_sim.supervisor.session import ClusterSession
 
-    def on_signal(signum, _frame):
-        name = signal.Signals(signum).name
-        if cluster.manager is not None:
-            cluster.manager.stop(name)
-        else:
-            stop_now.set()
-            raise KeyboardInterrupt
-
-    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
-    try:
-        cluster.start()
-        cluster.run()
-        return 0
-    except KeyboardInterrupt:
-        return 130
-    finally:
-        for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            # a second Ctrl-C must not cut the clean-up short; it only ends the wait for deliveries
-            signal.signal(s, lambda *_: cluster.skip_drain.set())
-        cluster.stop()
-        for s, handler in previous.items():
-            signal.signal(s, handler)
+    return ClusterSession(Cluster(options, out=out)).run()
