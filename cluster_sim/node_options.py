@@ -70,7 +70,7 @@ def node_options(*fields: str, **defaults: Any) -> Callable[[Callable[..., Any]]
 
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
         for option in reversed(chosen):
-            extra = {"envvar": option.envvar} if option.envvar else {}
+            extra: Dict[str, Any] = {"envvar": option.envvar} if option.envvar else {}
             command = click.option(option.flag, option.field, type=option.type,
                                    default=defaults.get(option.field, option.default),
                                    show_default=option.show_default, help=option.help, **extra)(command)

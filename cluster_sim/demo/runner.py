@@ -23,6 +23,7 @@ import time
 from typing import Any, Callable, Dict, List, Optional, Tuple, Type, Union
 
 from cluster_sim.demo import narration
+from cluster_sim.node_options import DEMO_PACE
 from cluster_sim.demo.summary import Summary, add_check, is_terminal, print_summary, render_summary
 from cluster_sim.supervisor.events import Event, LeaderElected, Narration
 from cluster_sim.supervisor.session import Driver
@@ -47,8 +48,8 @@ class Aborted(Exception):
 class Demo:
     """What a scenario sees: requests, narration, waits on conditions, pauses."""
 
-    def __init__(self, manager, *, api_url: str, interval: float, session_timeout: float, lang: str = "en",
-                 step: bool = False, yes: bool = False, unsafe: bool = False, stdin=None,
+    def __init__(self, manager: Any, *, api_url: str, interval: float, session_timeout: float, lang: str = "en",
+                 step: bool = False, yes: bool = False, unsafe: bool = False, stdin: Any = None,
                  clock: Callable[[], float] = time.time, tick: float = 0.2):
         self.manager = manager
         self.api_url = api_url
@@ -69,11 +70,11 @@ class Demo:
         self._current = ("", "")           # the narration on screen: (title, explanation)
 
     # -- talking to the manager --------------------------------------------
-    def request(self, cmd: str, check: bool = True, timeout: float = REQUEST_TIMEOUT, **fields) -> dict:
+    def request(self, cmd: str, check: bool = True, timeout: float = REQUEST_TIMEOUT, **fields: Any) -> Dict[str, Any]:
         """Send one control request and wait for its answer."""
         if self.stopped.is_set():
             raise Aborted()
-        reply = queue.Queue(maxsize=1)
+        reply: "queue.Queue[Dict[str, Any]]" = queue.Queue(maxsize=1)
         self.manager.submit_request({"cmd": cmd, **fields}, reply)
         deadline = time.monotonic() + timeout
         while True:
@@ -89,7 +90,7 @@ class Demo:
             raise DemoFailed(self.say("w_refused", cmd=cmd, error=answer.get("error") or "?"))
         return answer
 
-    def listener(self):
+    def listener(self) -> Any:
         """The listener that keeps every event for this demo (add it to the manager's listeners)."""
         demo = self
 
@@ -98,12 +99,12 @@ class Demo:
                 with demo._events_lock:
                     demo.events.append(event)
 
-            def frame(self, state, now: float) -> None:
+            def frame(self, state: Any, now: float) -> None:
                 pass
 
         return Keep()
 
-    def find(self, kinds: Union[Type[Event], Tuple[Type[Event], ...]], since: int = 0, **fields: Any):
+    def find(self, kinds: Union[Type[Event], Tuple[Type[Event], ...]], since: int = 0, **fields: Any) -> Any:
         """The last event from index `since` of one of `kinds` whose fields equal `fields`, or None."""
         with self._events_lock:
             events = self.events[since:]
@@ -119,17 +120,17 @@ class Demo:
         self.max_outbox = max(self.max_outbox, depth)
         return status
 
-    def say(self, key: str, **values) -> str:
+    def say(self, key: str, **values: Any) -> str:
         return narration.say(self.lang, key, **values)
 
-    def narrate(self, key: str, **values) -> str:
+    def narrate(self, key: str, **values: Any) -> str:
         text = self.say(key, **values)
         title, body = narration.split(text)
         self._current = (title, body)
         self.manager.narrate(title, body)
         return title
 
-    def _show_step_hint(self):
+    def _show_step_hint(self) -> None:
         """Add "press Enter" to the narration on screen (without a new line in the log)."""
         title, body = self._current
         self.manager.narrate(title, body, hint=self.say("step_hint"), log=False)
@@ -140,7 +141,7 @@ class Demo:
         if self.stopped.wait(max(0.0, seconds)):
             raise Aborted()
 
-    def wait_for(self, predicate: Callable[[dict], object], timeout: float, what: str):
+    def wait_for(self, predicate: Callable[[dict], object], timeout: float, what: str) -> Any:
         """Poll the status until predicate(status) is truthy; DemoFailed after `timeout`.
         `what` is worded in the demo's language (a LABELS text, "w_..."), for the failure line."""
         deadline = time.monotonic() + timeout
@@ -152,7 +153,7 @@ class Demo:
                 raise DemoFailed(self.say("w_timeout", secs=float(timeout), what=what))
             self.sleep(POLL)
 
-    def try_wait_for(self, predicate: Callable[[dict], object], timeout: float):
+    def try_wait_for(self, predicate: Callable[[dict], object], timeout: float) -> Any:
         """wait_for() that returns None instead of failing."""
         try:
             return self.wait_for(predicate, timeout, "")
@@ -221,7 +222,7 @@ class Demo:
 
     def wait_ready(self, nodes: int, rounds: int = 2, timeout: float = 90.0) -> dict:
         """A leader, `nodes` running nodes with readings, and `rounds` rounds stored."""
-        def ready(status):
+        def ready(status: Dict[str, Any]) -> Optional[Dict[str, Any]]:
             running = [n for n in status["nodes"] if n["state"] == "running" and n["value"] is not None]
             return (status if status["leader"] and status["epoch"] and len(running) >= nodes
                     and (status.get("rounds_stored") or 0) >= rounds else None)
@@ -267,7 +268,7 @@ class Demo:
         second leader in time: say so and let the rounds go on. True if two were seen."""
         from cluster_sim.supervisor.events import SplitBrain
 
-        def two(status):
+        def two(status: Dict[str, Any]) -> object:
             leaders = acting_leaders(status)
             return (old in leaders and len(leaders) >= 2) or self.find(SplitBrain, since)
 
@@ -279,7 +280,7 @@ class Demo:
         self.narrate(narration, old=old, new=new)
         base = self.max_row_id()
 
-        def both_delivered(_status):
+        def both_delivered(_status: Dict[str, Any]) -> bool:
             counts: Dict[str, int] = {}
             for row in self.rows():
                 if (row.get("id") or 0) > base:
@@ -302,7 +303,7 @@ def acting_leaders(status: dict) -> List[str]:
 
 # --------------------------------------------------------------------------- running
 
-def _scenario_module(scenario: str):
+def _scenario_module(scenario: str) -> Any:
     import importlib
 
     return importlib.import_module("cluster_sim.demo." + scenario.replace("-", "_"))
@@ -316,7 +317,7 @@ class _PlainNarration:
     the "press Enter" hint of a --step pause.
     """
 
-    def __init__(self, out):
+    def __init__(self, out: Any) -> None:
         self.out = out
 
     def event(self, event: Event) -> None:
@@ -328,13 +329,14 @@ class _PlainNarration:
             self.out.write("".join("    " + line + "\n" if line.strip() else "\n" for line in body.splitlines()))
             self.out.flush()
 
-    def frame(self, state, now: float) -> None:
+    def frame(self, state: Any, now: float) -> None:
         pass
 
 
-def run_demo(scenario, step=False, yes=False, interval=1.0, session_timeout=3.0, lang="en", unsafe=False,
-             record=None, plain=False, name="default", out=None, events=None, events_format="jsonl",
-             web=None) -> int:
+def run_demo(scenario: str, step: bool = False, yes: bool = False, interval: float = DEMO_PACE["interval"],
+             session_timeout: float = DEMO_PACE["session_timeout"], lang: str = "en", unsafe: bool = False,
+             record: Optional[str] = None, plain: bool = False, name: str = "default", out: Any = None,
+             events: Optional[str] = None, events_format: str = "jsonl", web: Optional[str] = None) -> int:
     """Run one narrated scenario; 0 when it ran, 1 on a failure (one line on stderr), 130 on Ctrl-C."""
     out = out if out is not None else sys.stdout
     if scenario not in SCENARIOS:

@@ -7,7 +7,7 @@
 """
 
 from dataclasses import dataclass, field
-from typing import Any, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from cluster_sim.demo import narration
 
@@ -22,10 +22,10 @@ class Summary:
     title: str
     rows: List[Tuple[str, str]] = field(default_factory=list)
     notes: List[str] = field(default_factory=list)
-    measured: dict = field(default_factory=dict)   # raw numbers (ms, counts) for tests and recordings
-    verdicts: dict = field(default_factory=dict)   # row index -> "ok" / "bad"
+    measured: Dict[str, Any] = field(default_factory=dict)   # raw numbers (ms, counts) for tests and recordings
+    verdicts: Dict[int, str] = field(default_factory=dict)   # row index -> "ok" / "bad"
 
-    def add(self, label: str, value, verdict: Optional[str] = None) -> None:
+    def add(self, label: str, value: Any, verdict: Optional[str] = None) -> None:
         if verdict:
             self.verdicts[len(self.rows)] = verdict
         self.rows.append((label, str(value)))
@@ -36,7 +36,10 @@ def add_check(demo: Any, summary: Summary, rows: Optional[List[dict]], error: Op
     from cluster_sim.check import verify
 
     lang = demo.lang
-    say = lambda key, **kw: narration.say(lang, key, **kw)  # noqa: E731
+
+    def say(key: str, **kw: Any) -> str:
+        return narration.say(lang, key, **kw)
+
     if rows is None:
         summary.add(say("check"), say("check_unreachable", error=error or "?"))
         return
@@ -46,8 +49,8 @@ def add_check(demo: Any, summary: Summary, rows: Optional[List[dict]], error: Op
     missed = sum(b - a + 1 for c in clusters for a, b in c.gaps)
     empty = sum(len(c.empty_rounds) for c in clusters)
     if clusters:
-        first = min(c.first for c in clusters)
-        last = max(c.last for c in clusters)
+        first = min(c.first for c in clusters if c.first is not None)
+        last = max(c.last for c in clusters if c.last is not None)
         summary.add(say("rounds"), say("rounds_v", rounds=rounds, first=str(first), last=str(last),
                                        missed=missed, empty=empty))
     else:
@@ -92,8 +95,8 @@ def render_summary(summary: Summary, plain: bool) -> Any:
     grid.add_column(overflow="fold")
     styles = {"ok": "bold green", "bad": "bold red"}
     for n, (label, value) in enumerate(summary.rows):
-        grid.add_row(Text(label), Text(value, style=styles.get(summary.verdicts.get(n), "")))
-    parts = [grid]
+        grid.add_row(Text(label), Text(value, style=styles.get(summary.verdicts.get(n, ""), "")))
+    parts: List[Any] = [grid]
     if summary.notes:
         parts.append(Text(""))
         parts += [Text(note) for note in summary.notes]

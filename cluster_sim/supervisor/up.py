@@ -32,7 +32,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from kazoo.exceptions import KazooException
 
@@ -92,12 +92,12 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def _announce_address(listen):
+def _announce_address(listen: str) -> str:
     if listen in ("0.0.0.0", "::"):
         try:
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
                 probe.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outgoing interface
-                return probe.getsockname()[0]
+                return str(probe.getsockname()[0])
         except OSError:
             return socket.gethostname()
     return listen
@@ -106,37 +106,38 @@ def _announce_address(listen):
 class Cluster:
     """Everything `up` starts, so that it can all be stopped in reverse order."""
 
-    def __init__(self, options: UpOptions, out=None):
+    def __init__(self, options: UpOptions, out: Any = None) -> None:
         self.o = options
         self.out = out or sys.stdout
-        self.reaper = None
-        self.workdir = None
+        # what is started, None until it is (Any: each is checked for None where it is stopped)
+        self.reaper: Any = None
+        self.workdir = ""                     # our temp dir, once made
         self.truth_dir = ""
-        self.control = None
-        self.zk = None
-        self.api = None
-        self.client = None
-        self.observer = None
-        self.probe = None
-        self.spawner = None
-        self.manager = None
-        self.printer = None
-        self.hosts = None
-        self.api_url = None
-        self._zk_poller = None
-        self.recorder = None                  # WebRecorder (--record)
-        self.web = None                       # WebView (--web)
-        self.results = None                   # a demo's results, for the recording's last page
-        self.exporter = None
-        self.netfaults = None                 # the local nodes' relays (netfault.NetFaults), unless --no-relays
+        self.control: Any = None              # ControlServer
+        self.zk: Any = None                   # ZooKeeperCluster, when embedded
+        self.api: Any = None                  # ApiService, when embedded
+        self.client: Any = None               # our KazooClient
+        self.observer: Any = None
+        self.probe: Any = None
+        self.spawner: Any = None
+        self.manager: Any = None
+        self.printer: Any = None
+        self.hosts = ""                       # ZooKeeper's address, once known
+        self.api_url = ""                     # the API's, once known
+        self._zk_poller: Optional[threading.Thread] = None
+        self.recorder: Any = None             # WebRecorder (--record)
+        self.web: Any = None                  # WebView (--web)
+        self.results: Optional[Dict[str, Any]] = None   # a demo's results, for the recording's last page
+        self.exporter: Any = None
+        self.netfaults: Any = None            # the local nodes' relays (netfault.NetFaults), unless --no-relays
         self._poll_stop = threading.Event()
         self.skip_drain = threading.Event()   # a second Ctrl-C: the shutdown waits no longer (settle, drain)
-        self.leftover = None                  # RoundsSaved / OutboxUnread: rounds left undelivered
-        self.rules = None                     # the cluster's rules (ClusterRules), once established
-        self.uncomputed = None                # RoundsUncomputed: rounds published, never computed
+        self.leftover: Any = None             # RoundsSaved / OutboxUnread: rounds left undelivered
+        self.rules: Any = None                # the cluster's rules (ClusterRules), once established
+        self.uncomputed: Any = None           # RoundsUncomputed: rounds published, never computed
 
     # -- start ------------------------------------------------------------
-    def start(self):
+    def start(self) -> None:
         from cluster_sim.supervisor.control_server import AlreadyRunning, ControlServer
 
         o = self.o
@@ -165,13 +166,13 @@ class Cluster:
         self._establish_rules()
         self._start_supervision()
 
-    def _submit(self, request, reply):
+    def _submit(self, request: Dict[str, Any], reply: Any) -> None:
         if self.manager is None:
             reply.put({"ok": False, "error": f"cluster {self.o.name!r} is still starting; try again"})
         else:
             self.manager.submit_request(request, reply)
 
-    def _start_zookeeper(self):
+    def _start_zookeeper(self) -> None:
         from cluster_sim.zk import ZooKeeperCluster
 
         o = self.o
@@ -204,7 +205,7 @@ class Cluster:
     def _establish_rules(self) -> None:
         self.rules = establish_rules(self.o, self.client, self.api_url)
 
-    def _start_api(self):
+    def _start_api(self) -> None:
         o = self.o
         if o.api_url:
             self.api_url = o.api_url.rstrip("/")
@@ -222,7 +223,7 @@ class Cluster:
         shown = _announce_address(o.listen) if wildcard else host
         self.api_url = f"http://{_url_host(shown)}:{self.api.port}"
 
-    def _start_supervision(self):
+    def _start_supervision(self) -> None:
         from cluster_sim.supervisor import events as ev
         from cluster_sim.supervisor.api_probe import ApiProbe
         from cluster_sim.supervisor.listeners.printers import PlainPrinter, choose_printer
@@ -246,7 +247,7 @@ class Cluster:
         if self.zk is not None:
             state.zk_servers = [ZkServerView(index=s.index, address=s.address, pid=s.pid)
                                 for s in self.zk.servers]
-        listeners = []
+        listeners: List[Any] = []
         if o.events:
             from cluster_sim.supervisor.listeners.exporter import EventExporter
 
@@ -272,7 +273,7 @@ class Cluster:
         # every node runs on the cluster's rules; each gets a copy with its own id
         template = rules.apply(replace(o.node, node_id="", zk=self.hosts, truth_dir=self.truth_dir))
 
-        def settings(node_id, wait_for_id=0.0):
+        def settings(node_id: str, wait_for_id: float = 0.0) -> NodeSettings:
             # a local node talks to ZooKeeper and the API through its own relays, so that
             # `clustersim partition` can cut it off; students' nodes (join) use the real addresses
             zk, api_url = template.zk, template.api_url
@@ -310,7 +311,7 @@ class Cluster:
             self.manager.announce(ev.ClusterOpen(now))
         self.manager.post(SpawnNodes(tuple(str(i) for i in range(1, o.nodes + 1))))
 
-    def _zk_for_students(self):
+    def _zk_for_students(self) -> str:
         """ZooKeeper as a student's machine reaches it: an embedded server by the address we
         listen on (the outgoing interface's for a wildcard), a given one as it was given."""
         if self.zk is None:
@@ -318,11 +319,11 @@ class Cluster:
         address = _url_host(_announce_address(self.o.listen))
         return ",".join(f"{address}:{server.rsplit(':', 1)[-1]}" for server in self.hosts.split(","))
 
-    def _web_listeners(self):
+    def _web_listeners(self) -> List[Any]:
         """The web view (`--web`) and the recording (`--record`, the same page with the
         session inline): one listener feeds both, from the same typed events."""
         o = self.o
-        sinks = []
+        sinks: List[Any] = []
         if o.web:
             from cluster_sim.ports import PortInUse
             from cluster_sim.web import WebView, WebViewError, parse_address
@@ -347,23 +348,25 @@ class Cluster:
 
         return [Feed(*sinks, describe=lambda e: describe(e, o.lang))]
 
-    def _close_recording(self):
+    def _close_recording(self) -> None:
         """Write the recording (with the demo's results, if any) and say where it is."""
         from cluster_sim.supervisor import events as ev
 
+        if self.recorder is None:
+            return
         path = self.recorder.close(results=self.results, final_text=self._final_view(leftover=True))
         size = os.path.getsize(path)
         line = describe(ev.RecordingWritten(time.time(), path=path, size=size), self.o.lang)
         print(line, file=self.out, flush=True)
 
-    def _node_exited(self, node_id, pid, code):
+    def _node_exited(self, node_id: str, pid: int, code: Optional[int]) -> None:
         """A node that did not leave gracefully (killed, crashed) cannot say it is
         done: say it for it, so leaders do not wait for samples that never come."""
         if code == 0 or self.client is None:
             return  # a graceful exit marked its history final itself
         from cluster_sim.node.publisher import mark_final
 
-        def mark():
+        def mark() -> None:
             try:
                 mark_final(self.client, node_id, pid)
             except KazooException:
@@ -371,14 +374,14 @@ class Cluster:
 
         threading.Thread(target=mark, daemon=True, name=f"final-{node_id}").start()
 
-    def _hand_terminal_to_reaper(self):
+    def _hand_terminal_to_reaper(self) -> None:
         """The live view hides the cursor; should we be SIGKILLed, the reaper shows it."""
         try:
             self.reaper.watch_terminal(os.ttyname(self.out.fileno()))
         except (AttributeError, OSError, ValueError):
             pass  # not a real terminal (a test's stream): nothing to restore
 
-    def _poll_zk_servers(self):
+    def _poll_zk_servers(self) -> None:
         from cluster_sim.supervisor.messages import ZkServerMode, ZkServerModes
 
         while not self._poll_stop.wait(0.5):
@@ -389,11 +392,11 @@ class Cluster:
             self.manager.post(ZkServerModes(modes))
 
     # -- run and stop -----------------------------------------------------
-    def run(self):
+    def run(self) -> None:
         self.printer.start()
         self.manager.loop()
 
-    def stop(self):
+    def stop(self) -> None:
         """Take everything down, in reverse order; safe after a partial start."""
         steps = [
             self._heal_all,             # a partitioned leader can drain; a frozen ZooKeeper serves again
@@ -410,14 +413,14 @@ class Cluster:
             lambda: self.reaper and self.reaper.forget_terminal(),  # the view showed the cursor itself
             self._print_leftover,       # below the timeline: the last thing on screen
             lambda: self.web and self.web.close(),
-            lambda: self.recorder and self._close_recording(),
-            lambda: self.exporter and self._close_exporter(),
-            lambda: self.client and zkclient.close(self.client),
+            self._close_recording,
+            self._close_exporter,
+            lambda: self.client and _closed(self.client),
             lambda: self.spawner and self.spawner.close(),
             lambda: self.api and self.api.close(),
             lambda: self.zk and self.zk.stop(),
             lambda: self.control and self.control.stop(),
-            lambda: self.workdir and shutil.rmtree(self.workdir, ignore_errors=True),
+            lambda: self.workdir and _removed(self.workdir),
             lambda: self.reaper and self.reaper.close(),
         ]
         for step in steps:
@@ -426,16 +429,18 @@ class Cluster:
             except Exception as exc:  # keep going: the rest must still be cleaned up
                 print(f"clustersim: while stopping: {exc!r}", file=sys.stderr)
 
-    def _heal_all(self):
+    def _heal_all(self) -> None:
         if self.manager is not None:
             self.manager.heal_all()
 
-    def _close_exporter(self):
+    def _close_exporter(self) -> None:
+        if self.exporter is None:
+            return
         self.exporter.close()
         if self.exporter.error:
             print(f"clustersim: --events: {self.exporter.error}", file=sys.stderr)
 
-    def _final_view(self, leftover=False):
+    def _final_view(self, leftover: bool = False) -> Optional[str]:
         if self.manager is None:
             return None
         from cluster_sim.supervisor.labels import label
@@ -452,12 +457,12 @@ class Cluster:
         return text
 
     # -- rounds left in the outbox at shutdown ---------------------------
-    def _outbox_depth(self):
+    def _outbox_depth(self) -> int:
         from cluster_sim.supervisor.leftover import outbox_depth
 
         return outbox_depth(self.client)
 
-    def _settle(self):
+    def _settle(self) -> None:
         if self.manager is None or self.client is None or self.o.unsafe:
             return  # (unsafe: the original design's leaders keep no watermark, nothing to wait for)
         from cluster_sim.supervisor.settle import read_progress
@@ -469,7 +474,7 @@ class Cluster:
         self.manager.settle(lambda pids: read_progress(self.client, rules.interval, pids), timeout,
                             skip=self.skip_drain)
 
-    def _name_uncomputed(self):
+    def _name_uncomputed(self) -> None:
         """After the nodes stopped: a round they published that no leader stored is in
         neither the API nor the saved file. Name it, rather than let it go unnoticed."""
         if self.manager is None or self.client is None or self.o.unsafe:
@@ -487,11 +492,11 @@ class Cluster:
             self.uncomputed = RoundsUncomputed(time.time(), count=len(left), first=left[0], last=left[-1],
                                                zk=self.hosts, zk_embedded=self.zk is not None)
 
-    def _drain(self):
+    def _drain(self) -> None:
         if self.manager is not None and self.client is not None and self.o.drain_timeout > 0:
             self.manager.drain(self._outbox_depth, self.o.drain_timeout, skip=self.skip_drain)
 
-    def _save_leftover(self):
+    def _save_leftover(self) -> None:
         """Read what the outbox still holds and write it to a file, with what
         `clustersim deliver` needs to send it later."""
         if self.manager is None or self.client is None:
@@ -520,7 +525,7 @@ class Cluster:
         self.leftover = RoundsSaved(time.time(), count=len(outbox.rounds), path=path, reason=reason,
                                     error=error, zk=self.hosts, zk_embedded=embedded)
 
-    def _print_leftover(self):
+    def _print_leftover(self) -> None:
         # a plain line of its own below the timeline, not a line in the view's
         # panel, which would wrap the file name: the user copies it from here.
         # The event itself goes to the recorder and the export (the printer has
@@ -530,6 +535,16 @@ class Cluster:
                 self.manager.emit(event)
                 self.out.write((describe(event, self.o.lang) or "") + "\n")
                 self.out.flush()
+
+
+def _closed(client: Any) -> bool:
+    zkclient.close(client)
+    return True
+
+
+def _removed(path: str) -> bool:
+    shutil.rmtree(path, ignore_errors=True)
+    return True
 
 
 def run_up(options: UpOptions, out: Any = None) -> int:
