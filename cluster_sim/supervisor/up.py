@@ -15,18 +15,16 @@ round published and stored nowhere is named.
     options = UpOptions(nodes=5, node=NodeSettings(node_id="", interval=1.0))
     exit_code = run_up(options)
 
-The harness around it (signals, a driver, the order of start and stop) is
-supervisor/session.py, shared with demo and chaos; the cluster's rules
-(adopted from ZooKeeper or written there) are up_rules.py.
-
-Longer than 400 lines because it is the one list of everything a cluster
-starts and, read backwards, stops; each step is a short method, and the
-shutdown's outbox work itself lives in leftover.py.
+This module is the one list of everything a cluster starts and, read
+backwards, stops. Around it: the harness (signals, a driver, start and stop)
+is session.py, shared with demo and chaos; the cluster's rules (adopted from
+ZooKeeper or written there) up_rules.py; the shutdown's steps for the rounds
+left (settle, drain, save, name) up_shutdown.py, the outbox work itself
+leftover.py; the addresses students reach and the web view up_reach.py.
 """
 
 import os
 import shutil
-import socket
 import sys
 import tempfile
 import threading
@@ -41,8 +39,9 @@ from cluster_sim.node.join import join_line
 from cluster_sim.node.settings import NodeSettings
 from cluster_sim.reaper import Reaper
 from cluster_sim.supervisor.state import ClusterState, ZkServerView
+from cluster_sim.supervisor.up_reach import Reach, announce_address, url_host
 from cluster_sim.supervisor.up_rules import UpError, adopt_rules, establish_rules
-from cluster_sim.supervisor.wording import describe
+from cluster_sim.supervisor.up_shutdown import Shutdown
 
 
 @dataclass
@@ -88,22 +87,7 @@ class UpOptions:
         return self.node.session_timeout
 
 
-def _url_host(host: str) -> str:
-    return f"[{host}]" if ":" in host else host
-
-
-def _announce_address(listen: str) -> str:
-    if listen in ("0.0.0.0", "::"):
-        try:
-            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-                probe.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outgoing interface
-                return str(probe.getsockname()[0])
-        except OSError:
-            return socket.gethostname()
-    return listen
-
-
-class Cluster:
+class Cluster(Reach, Shutdown):
     """Everything `up` starts, so that it can all be stopped in reverse order."""
 
     def __init__(self, options: UpOptions, out: Any = None) -> None:
@@ -220,8 +204,8 @@ class Cluster:
 
         self.api = ApiService(db, host=host, token=api_token(o.secret) if o.secret else None)
         self.api.start()
-        shown = _announce_address(o.listen) if wildcard else host
-        self.api_url = f"http://{_url_host(shown)}:{self.api.port}"
+        shown = announce_address(o.listen) if wildcard else host
+        self.api_url = f"http://{url_host(shown)}:{self.api.port}"
 
     def _start_supervision(self) -> None:
         from cluster_sim.supervisor import events as ev
@@ -311,54 +295,6 @@ class Cluster:
             self.manager.announce(ev.ClusterOpen(now))
         self.manager.post(SpawnNodes(tuple(str(i) for i in range(1, o.nodes + 1))))
 
-    def _zk_for_students(self) -> str:
-        """ZooKeeper as a student's machine reaches it: an embedded server by the address we
-        listen on (the outgoing interface's for a wildcard), a given one as it was given."""
-        if self.zk is None:
-            return self.hosts
-        address = _url_host(_announce_address(self.o.listen))
-        return ",".join(f"{address}:{server.rsplit(':', 1)[-1]}" for server in self.hosts.split(","))
-
-    def _web_listeners(self) -> List[Any]:
-        """The web view (`--web`) and the recording (`--record`, the same page with the
-        session inline): one listener feeds both, from the same typed events."""
-        o = self.o
-        sinks: List[Any] = []
-        if o.web:
-            from cluster_sim.ports import PortInUse
-            from cluster_sim.web import WebView, WebViewError, parse_address
-
-            wildcard = o.listen in ("0.0.0.0", "::")
-            try:
-                host, port = parse_address(o.web, default_host=o.listen if wildcard else "127.0.0.1")
-                self.web = WebView(host, port, title=f"clustersim · {o.name}", lang=o.lang,
-                                   advertise=_announce_address(o.listen) if host in ("0.0.0.0", "::") else None)
-                self.web.start()
-            except (ValueError, PortInUse, WebViewError, OSError) as exc:
-                raise UpError(f"--web {o.web}: {exc}") from None
-            sinks.append(self.web)
-        if o.record:
-            from cluster_sim.web import WebRecorder
-
-            self.recorder = WebRecorder(o.record, title=f"clustersim · {o.name}", lang=o.lang)
-            sinks.append(self.recorder)
-        if not sinks:
-            return []
-        from cluster_sim.web import Feed
-
-        return [Feed(*sinks, describe=lambda e: describe(e, o.lang))]
-
-    def _close_recording(self) -> None:
-        """Write the recording (with the demo's results, if any) and say where it is."""
-        from cluster_sim.supervisor import events as ev
-
-        if self.recorder is None:
-            return
-        path = self.recorder.close(results=self.results, final_text=self._final_view(leftover=True))
-        size = os.path.getsize(path)
-        line = describe(ev.RecordingWritten(time.time(), path=path, size=size), self.o.lang)
-        print(line, file=self.out, flush=True)
-
     def _node_exited(self, node_id: str, pid: int, code: Optional[int]) -> None:
         """A node that did not leave gracefully (killed, crashed) cannot say it is
         done: say it for it, so leaders do not wait for samples that never come."""
@@ -428,114 +364,6 @@ class Cluster:
                 step()
             except Exception as exc:  # keep going: the rest must still be cleaned up
                 print(f"clustersim: while stopping: {exc!r}", file=sys.stderr)
-
-    def _heal_all(self) -> None:
-        if self.manager is not None:
-            self.manager.heal_all()
-
-    def _close_exporter(self) -> None:
-        if self.exporter is None:
-            return
-        self.exporter.close()
-        if self.exporter.error:
-            print(f"clustersim: --events: {self.exporter.error}", file=sys.stderr)
-
-    def _final_view(self, leftover: bool = False) -> Optional[str]:
-        if self.manager is None:
-            return None
-        from cluster_sim.supervisor.labels import label
-        from cluster_sim.timeline import timeline_text
-
-        lang = self.o.lang
-        terms = list(self.manager.terms)
-        end = time.time()
-        start = self.manager.state.started_at
-        ids = [n.id for n in self.manager.state.sorted_nodes()]
-        text = label("timeline", lang) + "\n" + timeline_text(terms, ids, start, end, width=60, lang=lang)
-        if leftover:
-            text += "".join("\n\n" + (describe(e, lang) or "") for e in (self.leftover, self.uncomputed) if e)
-        return text
-
-    # -- rounds left in the outbox at shutdown ---------------------------
-    def _outbox_depth(self) -> int:
-        from cluster_sim.supervisor.leftover import outbox_depth
-
-        return outbox_depth(self.client)
-
-    def _settle(self) -> None:
-        if self.manager is None or self.client is None or self.o.unsafe:
-            return  # (unsafe: the original design's leaders keep no watermark, nothing to wait for)
-        from cluster_sim.supervisor.settle import read_progress
-
-        rules = self.rules
-        # all final, the leader stores the last rounds at once; a round that waits for a
-        # member (one reconnecting) is stored partial at its deadline: wait that long at most
-        timeout = rules.round_deadline + rules.interval + rules.round_lag + 1.0
-        self.manager.settle(lambda pids: read_progress(self.client, rules.interval, pids), timeout,
-                            skip=self.skip_drain)
-
-    def _name_uncomputed(self) -> None:
-        """After the nodes stopped: a round they published that no leader stored is in
-        neither the API nor the saved file. Name it, rather than let it go unnoticed."""
-        if self.manager is None or self.client is None or self.o.unsafe:
-            return
-        from cluster_sim.supervisor.events import RoundsUncomputed
-        from cluster_sim.supervisor.leftover import LeftoverError
-        from cluster_sim.supervisor.settle import read_progress
-
-        try:
-            progress = read_progress(self.client, self.rules.interval, {})
-        except LeftoverError:
-            return  # the outbox could not be read either: that line (OutboxUnread) says it
-        left = progress.uncomputed
-        if left:
-            self.uncomputed = RoundsUncomputed(time.time(), count=len(left), first=left[0], last=left[-1],
-                                               zk=self.hosts, zk_embedded=self.zk is not None)
-
-    def _drain(self) -> None:
-        if self.manager is not None and self.client is not None and self.o.drain_timeout > 0:
-            self.manager.drain(self._outbox_depth, self.o.drain_timeout, skip=self.skip_drain)
-
-    def _save_leftover(self) -> None:
-        """Read what the outbox still holds and write it to a file, with what
-        `clustersim deliver` needs to send it later."""
-        if self.manager is None or self.client is None:
-            return  # start-up failed before any node ran: no round was made
-        from cluster_sim.saved_rounds import SavedHeader
-        from cluster_sim.supervisor.events import OutboxUnread, RoundsSaved
-        from cluster_sim.supervisor.leftover import LeftoverError, read_outbox, save
-
-        embedded = self.zk is not None
-        try:
-            outbox = read_outbox(self.client)
-        except LeftoverError as exc:
-            self.leftover = OutboxUnread(time.time(), why=str(exc), zk=self.hosts, zk_embedded=embedded)
-            return
-        if not outbox.rounds:
-            return
-        # rounds come from clustersim leaders only: an original-design leader has no epoch (0 here)
-        terms = [t for t in self.manager.terms if t.epoch]
-        header = SavedHeader(name=self.o.name, cluster=outbox.cluster, epoch=outbox.epoch,
-                             leader=str(terms[-1].node_id) if terms else "", api_url=self.api_url,
-                             zk=self.hosts, zk_embedded=embedded, secret=bool(self.o.secret))
-        path, error = save(header, outbox.rounds)
-        state = self.manager.state
-        reason = ("API down" if state.api_ok is False else "no leader" if not terms
-                  else "not delivered in time")
-        self.leftover = RoundsSaved(time.time(), count=len(outbox.rounds), path=path, reason=reason,
-                                    error=error, zk=self.hosts, zk_embedded=embedded)
-
-    def _print_leftover(self) -> None:
-        # a plain line of its own below the timeline, not a line in the view's
-        # panel, which would wrap the file name: the user copies it from here.
-        # The event itself goes to the recorder and the export (the printer has
-        # stopped: it does not print it twice).
-        for event in (self.leftover, self.uncomputed):
-            if event is not None:
-                self.manager.emit(event)
-                self.out.write((describe(event, self.o.lang) or "") + "\n")
-                self.out.flush()
-
 
 def _closed(client: Any) -> bool:
     zkclient.close(client)
