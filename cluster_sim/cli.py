@@ -17,7 +17,7 @@ import sys
 
 import click
 
-from cluster_sim.node_options import node_options
+from cluster_sim.node_options import CHAOS_PACE, DEMO_PACE, node_options
 from cluster_sim.cli_types import (
     CLUSTER_NAME, LISTEN, NODE_ID, PORT, SECRET, URL, ZK_HOSTS, Count, Finite, Millis, Seconds, one_line, writable_file,
 )
@@ -108,7 +108,7 @@ def _lang_option(f):
                         help="Language of everything on screen: en, or es (Spanish).")(f)
 
 
-# the node options that up, node and demo share are declared once, in node_options.py
+# the node options that up, node, demo and chaos share are declared once, in node_options.py
 TICK_MS = Count(10, 10_000)
 
 
@@ -177,6 +177,7 @@ def up(nodes, zk, zk_servers, api_url, api_db, listen, tick_ms, plain, record, w
     if not zk and session_timeout * 1000 < 2 * tick_ms:
         fail(f"--session-timeout {session_timeout:g} is shorter than two ZooKeeper ticks "
              f"(--tick-ms {tick_ms}): ZooKeeper would stretch it to {2 * tick_ms / 1000:g} s")
+    from cluster_sim.node.settings import NodeSettings
     from cluster_sim.supervisor.up import UpError, UpOptions, run_up
     from cluster_sim.zkclient import ZkUnreachable
     from cluster_sim.zk.install import ZooKeeperUnavailable
@@ -188,7 +189,7 @@ def up(nodes, zk, zk_servers, api_url, api_db, listen, tick_ms, plain, record, w
         listen=listen, tick_ms=tick_ms, plain=plain or None, record=_checked_output(record),
         events=_checked_output(events), events_format=_events_format(events, events_format), lang=lang,
         drain_timeout=drain_timeout, web=web, relays=not no_relays, given=typed,
-        **dict(node, secret=node["secret"] or ""),
+        node=NodeSettings(node_id="", **dict(node, secret=node["secret"] or "")),
     )
     try:
         code = run_up(options)
@@ -425,7 +426,7 @@ def deliver(file, api_url, secret):
 @click.argument("scenario", type=click.Choice(SCENARIOS))
 @click.option("--step", is_flag=True, help="Wait for Enter before every step (you pace the class).")
 @click.option("--yes", is_flag=True, help="Run straight through, no pauses (rehearsals, scripts, tests).")
-@node_options("interval", "session_timeout", interval=1.0, session_timeout=3.0)   # a class's pace
+@node_options("interval", "session_timeout", **DEMO_PACE)   # a class's pace
 @_lang_option
 @click.option("--unsafe", is_flag=True, help="split-brain, partition: switch the guard and fencing off, to show why they exist.")
 @click.option("--record", default=None, metavar="FILE",
@@ -489,10 +490,7 @@ def demo(scenario, step, yes, interval, session_timeout, lang, unsafe, record, w
 @click.option("--json", "json_path", default=None, metavar="FILE", help="Write the verdict (and the plan) as JSON.")
 @click.option("-n", "--nodes", default=5, show_default=True, type=Count(2, MAX_NODES),
               help="Nodes of a cluster chaos starts itself (when none runs under --name).")
-@click.option("--interval", default=1.0, show_default=True, type=Seconds(0.05, 3600),
-              help="Its round interval (s).")
-@click.option("--session-timeout", default=4.0, show_default=True, type=Seconds(0.4, 60),
-              help="Its ZooKeeper session timeout (s).")
+@node_options("interval", "session_timeout", **CHAOS_PACE)   # of a cluster it starts itself
 @click.option("--zk-servers", default="3", show_default=True, type=click.Choice(["1", "3", "5", "7"]),
               help="Its embedded ZooKeeper ensemble (zk-kill and quorum need 3 or more).")
 @click.option("--plain", is_flag=True, help="Plain lines instead of the live table (a cluster it starts).")
@@ -519,9 +517,12 @@ def chaos(duration, seed, faults, json_path, nodes, interval, session_timeout, z
             fail(str(exc))
     from cluster_sim.chaos.command import ChaosOptions, run_chaos
 
+    from cluster_sim.node.settings import NodeSettings
+
+    node = NodeSettings(node_id="", interval=interval, session_timeout=session_timeout)
     sys.exit(run_chaos(ChaosOptions(duration=duration, seed=seed, faults=kinds, json_path=_checked_output(json_path),
-                                    name=name, nodes=nodes, interval=interval, session_timeout=session_timeout,
-                                    zk_servers=int(zk_servers), plain=plain or None)))
+                                    name=name, nodes=nodes, node=node, zk_servers=int(zk_servers),
+                                    plain=plain or None)))
 
 
 @main.command(short_help="Play a recording back in the terminal.")

@@ -21,11 +21,14 @@ import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Tuple
 
 from cluster_sim import control
 from cluster_sim.faults import registry
+from cluster_sim.node.settings import NodeSettings
+from cluster_sim.node_options import CHAOS_PACE
+from cluster_sim.supervisor.session import Driver
 from cluster_sim.chaos.plan import KINDS, Plan, PlanError, plan
 from cluster_sim.chaos.run import REQUEST_TIMEOUT, ChaosRun, RunResult, node_ids
 
@@ -39,10 +42,10 @@ class ChaosOptions:
     faults: Optional[Tuple[str, ...]] = None   # None: every kind that applies to the cluster
     json_path: Optional[str] = None
     name: str = "default"
-    # for a cluster chaos starts itself
+    # for a cluster chaos starts itself: its node settings template (interval, session timeout),
+    # declared with the node's options (node_options: chaos's pace, else NodeSettings' defaults)
     nodes: int = 5
-    interval: float = 1.0
-    session_timeout: float = 4.0
+    node: NodeSettings = field(default_factory=lambda: NodeSettings(node_id="", **CHAOS_PACE))
     zk_servers: int = 3
     plain: Optional[bool] = None
     lang: str = "en"
@@ -205,83 +208,77 @@ def manager_send(manager: Any, over: threading.Event,
     return send
 
 
-def _on_own_cluster(options: ChaosOptions, out: TextIO) -> int:
-    from cluster_sim.supervisor import events as ev
-    from cluster_sim.supervisor.up import Cluster, UpError, UpOptions
-    from cluster_sim.zk.install import ZooKeeperUnavailable
-    from cluster_sim.zkclient import ZkUnreachable
+class _ChaosDriver(Driver):
+    """Chaos on a cluster of its own: wait until it is ready, make the plan, play it. The first
+    Ctrl-C ends the plan (every fault undone, then the verdict); the next stops the cluster."""
 
-    seed = _seed(options)
-    up = UpOptions(nodes=options.nodes, name=options.name, interval=options.interval,
-                   session_timeout=options.session_timeout, zk_servers=options.zk_servers,
-                   plain=options.plain, lang=options.lang)
-    cluster = Cluster(up, out=out)
-    over = threading.Event()          # the manager's loop has ended: nobody answers requests
-    stop = threading.Event()          # Ctrl-C: undo every fault, judge, stop
-    box: Dict[str, Any] = {}
+    name = "chaos"
+    join_timeout = REQUEST_TIMEOUT
 
-    def on_signal(signum: int, _frame: object) -> None:
-        if cluster.manager is None:
-            raise KeyboardInterrupt
-        box["interrupted"] = True
-        if stop.is_set():
-            cluster.manager.stop(signal.Signals(signum).name)   # a second Ctrl-C: stop now
-        stop.set()
+    def __init__(self, options: ChaosOptions, seed: int) -> None:
+        self.options = options
+        self.seed = seed
+        self.over_ = threading.Event()    # the manager's loop has ended: nobody answers requests
+        self.stop = threading.Event()     # Ctrl-C: undo every fault, judge, stop
+        self.box: Dict[str, Any] = {}
 
-    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-    on_main = threading.current_thread() is threading.main_thread()
-    previous = {s: signal.signal(s, on_signal) for s in signals} if on_main else {}
-    thread = None
-    try:
-        try:
-            cluster.start()
-        except (UpError, ZooKeeperUnavailable, ZkUnreachable) as exc:
-            return _fail(str(exc), 2)
-        manager: Any = cluster.manager
+    def interrupt(self, signal_name: str) -> bool:
+        self.box["interrupted"] = True
+        if self.stop.is_set():
+            return False                  # a second Ctrl-C: stop now
+        self.stop.set()
+        return True
+
+    def over(self) -> None:
+        self.over_.set()
+        self.stop.set()
+
+    def run(self, cluster: Any) -> None:
+        from cluster_sim.supervisor import events as ev
+
+        manager, box, options = cluster.manager, self.box, self.options
 
         def log(line: str) -> None:
             manager.announce(ev.Notice(time.time(), message=f"chaos: {line}"))
 
-        def main() -> None:
-            try:
-                send = manager_send(manager, over)
-                status = _wait_ready(send, options, stop)
-                made, notes = make_plan(options, status, seed)
-                box["plan"], box["notes"] = made, notes
-                log(_opening(options, made))
-                for note in notes:
-                    log(note)
-                # each step shows in the event log as the cluster's own event: only refusals are logged
-                box["result"] = ChaosRun(options.name, made, send=send, log=log, stop=stop, log_ok=False).run()
-            except PlanError as exc:
-                box["error"], box["code"] = str(exc), 2
-            except control.ControlError as exc:
-                if not stop.is_set():
-                    box["error"], box["code"] = str(exc), 1
-            except Exception as exc:  # a bug must still stop the cluster, in one line
-                box["error"], box["code"] = f"{type(exc).__name__}: {exc}", 1
-            finally:
-                manager.stop("chaos finished")
-
-        thread = threading.Thread(target=main, name="chaos", daemon=True)
-        thread.start()
-        cluster.run()
-    finally:
-        over.set()
-        stop.set()
-        if thread is not None:
-            thread.join(REQUEST_TIMEOUT)
-        if on_main:
-            for s in signals:
-                signal.signal(s, lambda *_: cluster.skip_drain.set())
         try:
-            cluster.stop()
+            send = manager_send(manager, self.over_)
+            status = _wait_ready(send, options, self.stop)
+            made, notes = make_plan(options, status, self.seed)
+            box["plan"], box["notes"] = made, notes
+            log(_opening(options, made))
+            for note in notes:
+                log(note)
+            # each step shows in the event log as the cluster's own event: only refusals are logged
+            box["result"] = ChaosRun(options.name, made, send=send, log=log, stop=self.stop, log_ok=False).run()
+        except PlanError as exc:
+            box["error"], box["code"] = str(exc), 2
+        except control.ControlError as exc:
+            if not self.stop.is_set():
+                box["error"], box["code"] = str(exc), 1
+        except Exception as exc:  # a bug must still stop the cluster, in one line
+            box["error"], box["code"] = f"{type(exc).__name__}: {exc}", 1
         finally:
-            for s, handler in previous.items():
-                signal.signal(s, handler)
+            manager.stop("chaos finished")
+
+
+def _on_own_cluster(options: ChaosOptions, out: TextIO) -> int:
+    from cluster_sim.supervisor.session import ClusterSession
+    from cluster_sim.supervisor.up import Cluster, UpError, UpOptions
+    from cluster_sim.zk.install import ZooKeeperUnavailable
+    from cluster_sim.zkclient import ZkUnreachable
+
+    driver = _ChaosDriver(options, _seed(options))
+    up = UpOptions(nodes=options.nodes, name=options.name, node=options.node, zk_servers=options.zk_servers,
+                   plain=options.plain, lang=options.lang)
+    try:
+        code = ClusterSession(Cluster(up, out=out), driver=driver).run()
+    except (UpError, ZooKeeperUnavailable, ZkUnreachable) as exc:
+        return _fail(str(exc), 2)
+    box = driver.box
     if "error" in box:
         return _fail(box["error"], box["code"])
-    if "result" not in box:
+    if code == 130 or "result" not in box:
         return _fail("interrupted before the plan started", 130)
     return _finish(options, box["plan"], box["notes"], box["result"], out, interrupted=bool(box.get("interrupted")))
 

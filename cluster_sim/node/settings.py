@@ -11,12 +11,21 @@ that set them on the command line are declared once, in node_options.py.
 
 Each derived value has its rule as a function here, so a tool that needs
 one (the bench) asks the rule, not a dummy node.
+
+Every default is declared here once: the options (node_options.py), `up`'s
+options, chaos's and the supervisor's model read them from these fields.
 """
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import MISSING, asdict, dataclass, fields
+from typing import Any, Dict
 
-from cluster_sim.node.outbox import DEFAULT_BOUND_SECONDS
+# The session timeout every command starts a cluster with unless told otherwise: 4 s, the
+# value README documents for `up` and `node`. Long enough for a loaded classroom laptop's
+# heartbeats (a third of it, ZooKeeper's ping), short enough that a killed leader's handover
+# is seen within a breath; the demo paces itself faster on purpose (node_options.DEMO_PACE).
+DEFAULT_SESSION_TIMEOUT = 4.0
+DEFAULT_INTERVAL = 5.0
 
 
 def default_history(interval: float, session_timeout: float) -> int:
@@ -46,6 +55,8 @@ def history_cap(interval: float, history: int) -> int:
 
 def default_outbox_bound(interval: float) -> int:
     """Rounds the outbox holds: 24 hours of them."""
+    from cluster_sim.node.outbox import DEFAULT_BOUND_SECONDS   # here: the options read this module without kazoo
+
     return max(1, math.ceil(DEFAULT_BOUND_SECONDS / interval))
 
 
@@ -66,8 +77,8 @@ class NodeSettings:
     node_id: str
     zk: str = "127.0.0.1:2181"
     api_url: str = "http://localhost:8080"
-    interval: float = 5.0
-    session_timeout: float = 10.0
+    interval: float = DEFAULT_INTERVAL
+    session_timeout: float = DEFAULT_SESSION_TIMEOUT
     connect_timeout: float = 10.0
     history: int = 0          # readings kept per node; 0: enough for 60 s and 3 session timeouts
     outbox_bound: int = 0     # 0: 24 hours of rounds
@@ -101,5 +112,13 @@ class NodeSettings:
     def wait_limit(self) -> float:
         return self.round_deadline or default_round_deadline(self.interval, self.session_timeout)
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         return asdict(self)
+
+
+def default_of(name: str) -> Any:
+    """A setting's one default (NodeSettings' field): what every option and holder starts from."""
+    for f in fields(NodeSettings):
+        if f.name == name and f.default is not MISSING:
+            return f.default
+    raise KeyError(name)

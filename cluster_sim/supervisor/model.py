@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from cluster_sim.faults.registry import actions as fault_actions
+from cluster_sim.node.settings import DEFAULT_INTERVAL, DEFAULT_SESSION_TIMEOUT
 from cluster_sim.supervisor import events as ev
 from cluster_sim.supervisor.state import (
     CRASHED, PAUSED, REMOTE, RUNNING, STARTING, STOPPED, ClusterState, Delivery, NodeView, ZkServerView,
@@ -54,8 +55,8 @@ class Model:
     """What the core knows: the state on screen and the bookkeeping behind it."""
 
     state: ClusterState
-    interval: float = 5.0
-    session_timeout: float = 10.0
+    interval: float = DEFAULT_INTERVAL                  # the defaults of every setting: node/settings.py
+    session_timeout: float = DEFAULT_SESSION_TIMEOUT
     unsafe: bool = False              # nodes without guard: every node that acts is shown as leader
     terms: List[Term] = field(default_factory=list)                        # the leadership timeline
     left_at: Dict[str, Tuple[float, str]] = field(default_factory=dict)    # node -> (when, how) it left
