@@ -17,6 +17,7 @@ from cluster_sim.record import FORMAT, MIN_SPACING, RecordingError, load, replay
 from cluster_sim.supervisor.events import Notice, ReadingPublished
 from cluster_sim.supervisor.listeners.recorder import Recorder
 from cluster_sim.supervisor.state import CRASHED, FOLLOWER, LEADER, RUNNING, ClusterState, NodeView
+from cluster_sim.supervisor.state import Shown
 
 T0 = 1_700_000_000.0
 
@@ -99,7 +100,7 @@ def test_recorder_never_breaks_the_manager_loop(tmp_path):
     recorder = Recorder(str(tmp_path / "r.html"))
     recorder.frame(object(), T0)        # not a state at all
     assert recorder.error
-    recorder.frame(state_at(narration="Step 1\nkill the leader"), T0 + 1)
+    recorder.frame(state_at(narration=Shown("Step 1", "kill the leader")), T0 + 1)
     assert "Step 1" in recorder.frames[-1]["text"]
     assert recorder.close() == str(tmp_path / "r.html")
     assert recorder.close() == str(tmp_path / "r.html")    # idempotent

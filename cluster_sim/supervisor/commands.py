@@ -46,7 +46,7 @@ class Supervisor(Protocol):
     def clock(self) -> float: ...
     def emit(self, *events: "ev.Event") -> None: ...
     def start_node(self, node_id: str, wait_for_id: float = 0.0, requested: bool = False) -> "ev.NodeStarted": ...
-    def stop(self, why: str = "stop") -> None: ...
+    def stop(self, why: "ev.StopWhy" = ...) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -213,7 +213,9 @@ def _logs(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
 
 
 def _stop(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
-    ctx.stop("clustersim stop")
+    from cluster_sim.supervisor import events as ev
+
+    ctx.stop(ev.StopWhy.COMMAND)
     return {"ok": True, "message": _words(ctx, "stopping", name=ctx.state.name)}
 
 

@@ -227,18 +227,19 @@ def _reflow(body: str) -> str:
 
 
 def _narration(state: ClusterState, layout: Layout) -> Optional[RenderableType]:
-    """What a demo is showing right now: first line the title, the rest the explanation."""
-    narration = getattr(state, "narration", None)
-    if narration is None:
-        return None
-    lines = str(narration).splitlines()
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    if not lines:
+    """What a demo is showing right now: its title, its explanation, the question, the hint."""
+    shown = state.narration
+    if shown is None or not shown.title.strip():
         return None
     # Text, never markup: a "[x]" in a demo's text is shown as it is
-    title = Text(lines[0].strip(), style="bold magenta")
-    body = _reflow("\n".join(lines[1:]).strip("\n"))
+    title = Text(shown.title.strip(), style="bold magenta")
+    parts = [shown.body]
+    if shown.question:
+        parts.append(label("demo.ask", state.lang) + " " + shown.question)
+    body = "\n".join(p for p in parts if p)
+    if shown.hint:
+        body = f"{body}\n\n{shown.hint}" if body else shown.hint
+    body = _reflow(body.strip("\n"))
     text = Text(body, overflow="fold") if body else None
     if layout.narration_lines is not None and text is not None:
         text = _first_lines(text, layout.narration_lines, layout.narration_width)

@@ -16,6 +16,8 @@ status's event texts.
 
 from typing import Any, Dict, List, Optional
 
+from cluster_sim.supervisor.state import Shown
+
 __all__ = ["StatusChanges"]
 
 
@@ -119,6 +121,8 @@ class StatusChanges:
                     emit("zk_server_starting", index=server.get("index"))
         narration = status.get("narration")
         if narration and narration != before.get("narration"):
-            title, _, body = str(narration).partition("\n")
-            emit("narration", title=title, body=body)
+            shown = Shown.from_json(narration)
+            if shown is not None:
+                asked = {"question": shown.question} if shown.question else {}
+                emit("narration", title=shown.title, body=shown.body, **asked)
         return out

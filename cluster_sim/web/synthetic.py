@@ -21,7 +21,7 @@ ZooKeeper: only of what the page is shown.
 import random
 from typing import Any, Dict, List, Optional, Tuple
 
-from cluster_sim.supervisor.state import (CRASHED, FOLLOWER, LEADER, PAUSED, RUNNING, STOPPED, ClusterState,
+from cluster_sim.supervisor.state import (CRASHED, FOLLOWER, LEADER, PAUSED, RUNNING, STOPPED, ClusterState, Shown,
                                           NodeView, ZkServerView)
 
 __all__ = ["SyntheticSession", "record"]
@@ -40,7 +40,7 @@ class SyntheticSession:
         self.now = start
         self.state = ClusterState(name="synthetic", zk="127.0.0.1:2181", api_url="http://127.0.0.1:8080",
                                   zk_connected=True, started_at=start, api_ok=True, rounds_stored=0,
-                                  narration=narration)
+                                  narration=Shown.from_json(narration))
         self.state.interval = interval      # (a field the status has since issue 13: rounds shown from the start)
         self.state.zk_servers = [ZkServerView(i + 1, f"127.0.0.1:{2180 + i}", "follower", 1000 + i)
                                  for i in range(zk_servers)]
