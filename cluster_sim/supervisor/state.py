@@ -87,14 +87,14 @@ class Shown:
     @classmethod
     def from_json(cls, data: Any) -> Optional["Shown"]:
         if isinstance(data, str):      # a status or recording of an older version: its first line is the title
-            title, _, body = data.partition("\n")
-            return cls(title=title, body=body) if title else None
-        data = _dict(data)
-        title = _str(data.get("title"))
+            first, _, body = data.partition("\n")
+            return cls(title=first, body=body) if first else None
+        fields = _dict(data)
+        title = _str(fields.get("title"))
         if not title:
             return None
-        return cls(title=title, body=_str(data.get("body")) or "", question=_str(data.get("question")) or "",
-                   hint=_str(data.get("hint")) or "")
+        return cls(title=title, body=_str(fields.get("body")) or "", question=_str(fields.get("question")) or "",
+                   hint=_str(fields.get("hint")) or "")
 
 
 @dataclass

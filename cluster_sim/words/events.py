@@ -25,7 +25,8 @@ ENTRIES: Dict[str, Dict[str, str]] = {
     "ev.node_started": {"en": "node {node} started (pid {pid})", "es": "nodo {node} arrancado (pid {pid})"},
     "ev.node_started.waits": {
         "en": "node {node} started (pid {pid}); it waits up to {waits} s for the old session of id {node} to end",
-        "es": "nodo {node} arrancado (pid {pid}); espera hasta {waits} s a que termine la sesión anterior del id {node}",
+        "es": "nodo {node} arrancado (pid {pid}); espera hasta {waits} s a que termine la sesión anterior del id "
+              "{node}",
     },
     "ev.node_killed.hard": {"en": "node {node}{leader} killed (SIGKILL)",
                             "es": "nodo {node}{leader} matado de golpe (SIGKILL)"},
@@ -87,11 +88,13 @@ ENTRIES: Dict[str, Dict[str, str]] = {
     "ev.zk_connection.down": {"en": "supervisor lost its ZooKeeper connection",
                               "es": "el supervisor ha perdido su conexión con ZooKeeper"},
     "ev.remote_joined": {"en": "remote node {node} joined", "es": "nodo remoto {node} se une"},
-    "ev.remote_joined.from": {"en": "remote node {node} joined from {host}", "es": "nodo remoto {node} se une desde {host}"},
+    "ev.remote_joined.from": {"en": "remote node {node} joined from {host}",
+                              "es": "nodo remoto {node} se une desde {host}"},
     "ev.remote_left": {"en": "remote node {node} left", "es": "nodo remoto {node} se va"},
     "ev.unreadable_reading": {"en": "node {node} publishes an unreadable reading ({why}): skipped",
                               "es": "nodo {node}: publica una lectura ilegible ({why}): se ignora"},
-    "ev.leader_elected": {"en": "leader elected: {node} (epoch {epoch})", "es": "líder elegido: {node} (época {epoch})"},
+    "ev.leader_elected": {"en": "leader elected: {node} (epoch {epoch})",
+                          "es": "líder elegido: {node} (época {epoch})"},
     "ev.leader_elected.after": {
         "en": "leader elected: {node} (epoch {epoch}, failover {ms} ms after {after} {how})",
         "es": "líder elegido: {node} (época {epoch}, relevo en {ms} ms después de que {after} {how})",

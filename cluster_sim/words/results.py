@@ -13,7 +13,8 @@ ENTRIES: Dict[str, Dict[str, str]] = {
     "demo.results": {"en": "Results · {scenario}", "es": "Resultados · {scenario}"},
     "demo.graceful": {"en": "graceful kill (SIGTERM)", "es": "parada ordenada (SIGTERM)"},
     "demo.hard": {"en": "hard kill (SIGKILL)", "es": "muerte de golpe (SIGKILL)"},
-    "demo.handover": {"en": "{ms} ms: {old} → {new} (epoch {epoch})", "es": "{ms} ms: {old} → {new} (época {epoch})"},
+    "demo.handover": {"en": "{ms} ms: {old} → {new} (epoch {epoch})",
+                      "es": "{ms} ms: {old} → {new} (época {epoch})"},
     "demo.graceful_why": {
         "en": "graceful: {ms} ms — the session was closed, the ephemeral znode vanished at once",
         "es": "ordenada: {ms} ms — la sesión se cerró y el znode efímero desapareció en el acto",
