@@ -20,7 +20,7 @@ never parsed as rich markup, so "[x]" in an id is harmless.
 """
 
 from dataclasses import replace
-from typing import Dict, List, Optional
+from typing import Dict, Iterator, List, Optional, Tuple
 
 from rich.console import Group, RenderableType
 
@@ -49,7 +49,8 @@ def _height(renderable: RenderableType, width: int) -> int:
     return len(console.render_lines(renderable, console.options.update_width(max(1, width)), pad=False))
 
 
-def _parts(state: ClusterState, now: float, stale_after: float, layout: Layout):
+def _parts(state: ClusterState, now: float, stale_after: float,
+           layout: Layout) -> Iterator[Tuple[tuple, RenderableType]]:
     """The parts of the screen top to bottom, as (key, renderable): a key names what a part's
     height depends on, so _fit measures each variant once."""
     narration = _narration(state, layout)

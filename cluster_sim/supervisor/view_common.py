@@ -12,7 +12,7 @@ import io
 import math
 import time
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 from rich.console import Console
 
@@ -54,7 +54,7 @@ CONTROL_HINTS = hints()
 
 # --------------------------------------------------------------------------- helpers
 
-def clock(ts, millis: bool = True) -> str:
+def clock(ts: Any, millis: bool = True) -> str:
     """Local wall-clock time of `ts` (seconds since the epoch): "HH:MM:SS.mmm"."""
     try:
         seconds, ms = divmod(int(round(float(ts) * 1000)), 1000)
@@ -72,7 +72,7 @@ def format_event(event: Event, lang: str = "en") -> str:
     return "%s %s" % (clock(getattr(event, "ts", None)), text)
 
 
-def _finite(value) -> Optional[float]:
+def _finite(value: Any) -> Optional[float]:
     """`value` as a finite float, or None."""
     try:
         value = float(value)
@@ -81,7 +81,7 @@ def _finite(value) -> Optional[float]:
     return value if math.isfinite(value) else None
 
 
-def format_duration(seconds) -> str:
+def format_duration(seconds: Any) -> str:
     """12s, 3m05s, 2h07m."""
     seconds = _finite(seconds)
     if seconds is None:
@@ -95,7 +95,7 @@ def format_duration(seconds) -> str:
     return "%dh%02dm" % (hours, rest // 60)
 
 
-def format_age(age, lang: str = "en") -> str:
+def format_age(age: Any, lang: str = "en") -> str:
     """0.4s, 12.0s, 3m05s (0,4s in Spanish)."""
     if age is None:
         return NONE
@@ -107,7 +107,7 @@ def format_age(age, lang: str = "en") -> str:
     return format_duration(age)
 
 
-def round_text(state: ClusterState, round_no) -> str:
+def round_text(state: ClusterState, round_no: Any) -> str:
     """A round as the screen shows it: counted from the session's start ("12"), since a round's
     own number (seconds since 1970 over the interval) is ten digits nobody can read from the
     back of a room. `status --json` and the export keep the full number."""
@@ -120,7 +120,7 @@ def round_text(state: ClusterState, round_no) -> str:
         return str(round_no)
 
 
-def _num(value, digits: int = 2, lang: str = "en") -> str:
+def _num(value: Any, digits: int = 2, lang: str = "en") -> str:
     """A reading or a mean in the language's notation (78.79, 78,79)."""
     if value is None:
         return NONE
@@ -128,7 +128,7 @@ def _num(value, digits: int = 2, lang: str = "en") -> str:
     return str(value) if text == "?" else text
 
 
-def _s(value) -> str:
+def _s(value: Any) -> str:
     return "" if value is None else str(value)
 
 

@@ -178,7 +178,7 @@ def _outbox_text(state: ClusterState, now: float) -> Optional[Text]:
         text.append(plural("pending", depth, lang), style="yellow")
         if state.outbox_oldest is not None:
             text.append(" " + label("oldest_round", lang, round=round_text(state, state.outbox_oldest),
-                                    duration=format_duration(now - since)))
+                                    duration=format_duration(now - (since or now))))
     if dropped:
         text.append(("  · " if waiting else "") + plural("dropped", dropped, lang), style="red")
     return text

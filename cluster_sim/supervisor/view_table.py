@@ -7,7 +7,7 @@ Pure functions of ClusterState, as the rest of the view (view.py fits them to a 
 """
 
 import math
-from typing import Iterable, List, Optional
+from typing import Any, Iterable, List, Optional, Tuple
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -92,11 +92,12 @@ def _node_row(state: ClusterState, node: NodeView, now: float, stale_after: floa
 STATES = (RUNNING, STARTING, PAUSED, STOPPED, CRASHED, REMOTE)
 
 
-def _widest(kind: str, values, lang: str) -> int:
+def _widest(kind: str, values: Iterable[Any], lang: str) -> int:
     return max(len(word(kind, v, lang)) for v in values)
 
 
-def _pick_nodes(nodes: List[NodeView], leader: Optional[str], max_nodes: Optional[int]):
+def _pick_nodes(nodes: List[NodeView], leader: Optional[str],
+                max_nodes: Optional[int]) -> Tuple[List[NodeView], int]:
     """The rows to show when only `max_nodes` fit; the leader's row always stays."""
     if max_nodes is None or len(nodes) <= max_nodes:
         return nodes, 0
