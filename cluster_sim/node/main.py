@@ -31,6 +31,7 @@ from cluster_sim.node.publisher import IdTaken, Publisher
 from cluster_sim.node.reach import ApiReach
 from cluster_sim.node.sensor import Sensor, uniform_sampler
 from cluster_sim.node.settings import NodeSettings
+from cluster_sim.node.stopping import Stop
 from cluster_sim.node.term import StepDown, Term, claim_epoch, cluster_id, ensure_layout
 
 
@@ -88,8 +89,8 @@ class Node:
     # -- life cycle -------------------------------------------------------
     def run(self) -> int:
         if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGINT, lambda *_: self.stop("SIGINT"))
-            signal.signal(signal.SIGTERM, lambda *_: self.stop("SIGTERM"))
+            signal.signal(signal.SIGINT, lambda *_: self.stop(Stop.SIGINT))
+            signal.signal(signal.SIGTERM, lambda *_: self.stop(Stop.SIGTERM))
         if self.alive is not None:
             threading.Thread(target=self._watch_parent, daemon=True, name="parent-watch").start()
         try:
@@ -150,7 +151,7 @@ class Node:
             self.screen.start()
         while not self.stopping.wait(0.5):
             if self.publisher.taken_over:
-                self.stop("id taken over")
+                self.stop(Stop.ID_TAKEN_OVER)
         return self.exit_code
 
     def _check_rules(self):
@@ -246,19 +247,19 @@ class Node:
         else:
             self.report("refused", code=code, text=line)
 
-    def stop(self, why="stop"):
+    def stop(self, why: Stop = Stop.STOP) -> None:
         if not self.stopping.is_set():
             self.stop_reason = why
             self.stopping.set()
             if self.term is not None:
-                self.term.end(f"shutting down ({why})")
+                self.term.end(f"shutting down ({why.value})")
 
     def _watch_parent(self):
         try:
             self.alive.recv()
         except (EOFError, OSError):
             pass
-        self.stop("supervisor gone")
+        self.stop(Stop.SUPERVISOR_GONE)
 
     def _shutdown(self):
         if self.screen is not None:
@@ -285,7 +286,7 @@ class Node:
         if self.truth is not None:
             self.truth.close()
         if self.sensor is not None:
-            self.report("stopped", reason=getattr(self, "stop_reason", ""))
+            self.report("stopped", reason=getattr(self, "stop_reason", Stop.STOP).value)
 
     def _on_state(self, state):
         name = {KazooState.CONNECTED: "CONNECTED", KazooState.SUSPENDED: "SUSPENDED",
@@ -328,7 +329,7 @@ class Node:
             # the rules changed under us, or were never ours: never lead on another grid
             self._fail(str(exc), "rules_conflict")
             self.exit_code = 2
-            self.stop("rules")
+            self.stop(Stop.RULES)
         except StepDown as exc:
             if not self.stopping.is_set():
                 self.report("step_down", epoch=epoch, code=self._step_down_code(),

@@ -95,6 +95,15 @@ ENTRIES: Dict[str, Dict[str, str]] = {
     "say_connection": {"en": "ZooKeeper connection {state}", "es": "conexión con ZooKeeper: {state}"},
     "say_leader": {"en": "leader, epoch {epoch}", "es": "líder, época {epoch}"},
     "say_stopped": {"en": "stopped ({reason})", "es": "parado ({reason})"},
+    # why a node stops (node/stopping.Stop)
+    "say_stop.stop": {"en": "asked to stop", "es": "se le pidió parar"},
+    "say_stop.SIGINT": {"en": "SIGINT", "es": "SIGINT"},
+    "say_stop.SIGTERM": {"en": "SIGTERM", "es": "SIGTERM"},
+    "say_stop.id_taken_over": {"en": "its id was taken by another process",
+                               "es": "otro proceso le ha quitado su id"},
+    "say_stop.supervisor_gone": {"en": "its supervisor is gone", "es": "su supervisor ya no está"},
+    "say_stop.rules": {"en": "the cluster's rules cannot be followed",
+                       "es": "no puede seguir las reglas del clúster"},
     "rounds_stored": {"en": "{n} {n?round stored|rounds stored}", "es": "{n} {n?ronda guardada|rondas guardadas}"},
     "rows_unrounded": {
         "en": "{n} {n?row without a round|rows without a round}",
