@@ -230,3 +230,17 @@ def test_narration_is_typed_title_body_question():
     assert "\n" not in step.title and step.body.startswith("Como haría `clustersim kill 1`")
     assert step.question == "¿cuánto tiempo estará el clúster sin líder?"
     assert told("en", "start", nodes=3).question == ""
+
+
+def test_a_recording_carries_its_languages_words(tmp_path):
+    import json
+
+    from cluster_sim.web.recording import WebRecorder
+
+    recorder = WebRecorder(str(tmp_path / "clase.html"), title="aula", lang="es", clock=lambda: 1_700_000_000.0)
+    recorder.offer_snapshot({"nodes": []}, 1_700_000_000.0)
+    recorder.publish(ev.ApiStopped(1_700_000_001.0))
+    page = Path(recorder.close()).read_text(encoding="utf-8")
+    config = json.loads(re.search(r'id="cs-config">(.*?)</script>', page, re.S).group(1))
+    assert config["words"]["page.live"] == "en directo" and config["words"] == catalogue("es")
+    assert "API parada" in page                     # the event comes worded in the recording's language
