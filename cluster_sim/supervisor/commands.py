@@ -12,7 +12,7 @@ and the live view's footer shows their hints. A handler runs on the
 manager's loop with the supervisor as `ctx` (see `Supervisor`): it checks the
 request against the state, acts on the processes, and emits the events that
 say what it did; the answer's message is the event's own sentence, or why it
-refused (labels.py), in the cluster's language.
+refused (the catalogue's "answer_..." labels), in the cluster's language.
 
 Kept to the standard library at import time: `clustersim kill` reads this
 list and must answer in a blink.

@@ -11,7 +11,8 @@ No I/O and no terminal needed; the printer puts the result on screen.
     print(format_event(state.events[-1]))      # "14:02:07.315 leader elected: 3 (epoch 2)"
 
 Events are worded by `wording.describe` in the state's language and coloured
-by `wording.level`; every other word on screen is a label from labels.py.
+by `wording.level`; every other word on screen is a label from the
+catalogue (cluster_sim/words).
 The parts (narration, header, ensemble: view_header.py; nodes, events,
 footer: view_table.py) are small functions, read top to bottom; here `_fit`
 chooses how they share a terminal of a given size. Every piece of text that
