@@ -2,6 +2,7 @@
 every control answer and every number has its Spanish form, and it is Spanish."""
 
 import dataclasses
+import shutil
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -244,3 +245,21 @@ def test_a_recording_carries_its_languages_words(tmp_path):
     config = json.loads(re.search(r'id="cs-config">(.*?)</script>', page, re.S).group(1))
     assert config["words"]["page.live"] == "en directo" and config["words"] == catalogue("es")
     assert "API parada" in page                     # the event comes worded in the recording's language
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node (nodejs) to run the page's script")
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_page_fills_the_catalogue_as_python_does(lang):
+    import json
+    import subprocess
+
+    js = (Path(__file__).resolve().parent.parent / "cluster_sim" / "web" / "words.js").read_text(encoding="utf-8")
+    fill_js = re.search(r"function fill\(text, fields\) \{.*?\n\}\n", js, re.S).group(0)
+    values = [dict(n=1, count=1, node="3", epoch=2, secs=0.5, rounds=1), dict(n=1233, count=1233, node="3", epoch=2,
+                                                                            secs=12.5, rounds=7, empty=1)]
+    cases = [(text, fields) for entry in ENTRIES.values() for text in [entry[lang]] for fields in values]
+    script = ("var LANG = %s;\nfunction str(x) { return x === null || x === undefined ? '' : String(x); }\n%s\n"
+              "var cases = %s;\nconsole.log(JSON.stringify(cases.map(function (c) { return fill(c[0], c[1]); })));"
+              % (json.dumps(lang), fill_js, json.dumps(cases)))
+    out = subprocess.run(["node"], input=script, capture_output=True, text=True, timeout=30, check=True).stdout
+    assert json.loads(out) == [fill(text, lang, **fields) for text, fields in cases]

@@ -18,10 +18,11 @@ function readJSON(id) {
 var CONFIG = readJSON("cs-config") || {};
 var REC = readJSON("cs-recording");
 var LANG = CONFIG.lang === "es" ? "es" : "en";
-// a recording carries its words; one made before they travelled falls back to the live page's
-var WORDS = (REC && REC.words) || CONFIG.words || {};
+var WORDS = CONFIG.words || {};      // live and in a recording alike: page.py puts them in
 
-// words.fill's syntax: "{name?one|many}" (one when the value is 1), then "{name}"
+// words.fill's syntax and rules: "{name?one|many}" (one when the value is 1), then "{name}"; a
+// count n with the language's thousands separator, other whole numbers as they are, decimals
+// with the language's mark
 function fill(text, fields) {
   fields = fields || {};
   text = str(text).replace(/\{(\w+)\?([^|{}]*)\|([^{}]*)\}/g, function (_, name, one, many) {
@@ -31,6 +32,8 @@ function fill(text, fields) {
     if (!(name in fields)) return all;
     var v = fields[name];
     if (v === null || v === undefined) return "?";
+    if (typeof v === "number" && name === "n" && v % 1 === 0)
+      return String(v).replace(/\B(?=(\d{3})+(?!\d))/g, LANG === "es" ? "." : ",");
     return typeof v === "number" && v % 1 !== 0 && LANG === "es" ? String(v).replace(".", ",") : String(v);
   });
 }
