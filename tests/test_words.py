@@ -15,7 +15,9 @@ from cluster_sim.supervisor import events as ev
 from cluster_sim.supervisor.commands import by_name
 from cluster_sim.supervisor.state import ClusterState, NodeView
 from cluster_sim.supervisor.wording import WORDED as _WORDED, describe, step_down_why
-from cluster_sim.words import ENTRIES, PLURAL, catalogue, fill
+from cluster_sim.words import PLURAL, catalogue, entries, fill
+
+ENTRIES = entries()          # the whole catalogue, every topic loaded
 from cluster_sim.words import screen
 
 SAID_CODES = sorted(key.split(".")[-1] for key in ENTRIES if key.startswith("ev.said."))
@@ -263,3 +265,14 @@ def test_the_page_fills_the_catalogue_as_python_does(lang):
               % (json.dumps(lang), fill_js, json.dumps(cases)))
     out = subprocess.run(["node"], input=script, capture_output=True, text=True, timeout=30, check=True).stdout
     assert json.loads(out) == [fill(text, lang, **fields) for text, fields in cases]
+
+
+def test_status_loads_the_screens_words_only():
+    """`clustersim status` must stay fast: the demos' and the event log's words are not loaded for it."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from cluster_sim.supervisor.status_view import status_text; "
+            "print(sorted(m for m in sys.modules if m.startswith('cluster_sim.words.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True).stdout
+    assert "cluster_sim.words.demo" not in out and "cluster_sim.words.events" not in out, out

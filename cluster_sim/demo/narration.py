@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cluster_sim.lang import whole
-from cluster_sim.words import ENTRIES, lookup
+from cluster_sim.words import has, lookup
 
 __all__ = ["LANGUAGES", "Told", "say", "told"]
 
@@ -39,7 +39,7 @@ def _shown(lang: str, values: Any) -> Any:
 
 def say(lang: str, key: str, **values: Any) -> str:
     """The phrase "demo.<key>" in `lang`, filled with `values`; KeyError for a key the catalogue lacks."""
-    if f"demo.{key}" not in ENTRIES:
+    if not has(f"demo.{key}"):
         raise KeyError(key)
     return lookup(f"demo.{key}", lang, **_shown(lang, values))
 
@@ -47,8 +47,8 @@ def say(lang: str, key: str, **values: Any) -> str:
 def told(lang: str, step: str, **values: Any) -> Told:
     """The step `step` of a demo in `lang`; KeyError for a step the catalogue lacks."""
     base = f"demo.{step}"
-    if f"{base}.title" not in ENTRIES:
+    if not has(f"{base}.title"):
         raise KeyError(step)
     shown = _shown(lang, values)
-    part = lambda name: lookup(f"{base}.{name}", lang, **shown) if f"{base}.{name}" in ENTRIES else ""  # noqa: E731
+    part = lambda name: lookup(f"{base}.{name}", lang, **shown) if has(f"{base}.{name}") else ""  # noqa: E731
     return Told(part("title"), part("body"), part("question"))

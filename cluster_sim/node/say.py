@@ -12,7 +12,7 @@ from typing import Any, Mapping, Optional
 
 from cluster_sim.lang import hhmmss
 from cluster_sim.node.stopping import Stop
-from cluster_sim.words import ENTRIES, label, plural
+from cluster_sim.words import has, label, plural
 
 
 def line(kind: str, fields: Mapping[str, Any], lang: str = "en") -> Optional[str]:
@@ -32,7 +32,7 @@ def line(kind: str, fields: Mapping[str, Any], lang: str = "en") -> Optional[str
     if kind == "stopped":
         reason = str(fields.get("reason") or Stop.STOP.value)
         key = f"say_stop.{reason}"
-        return label("say_stopped", lang, reason=label(key, lang) if key in ENTRIES else reason)
+        return label("say_stopped", lang, reason=label(key, lang) if has(key) else reason)
     return None
 
 

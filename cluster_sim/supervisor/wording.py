@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, Optional
 
 from cluster_sim.lang import hhmmss, listing, number, seconds, span
 from cluster_sim.supervisor import events as ev
-from cluster_sim.words import ENTRIES, lookup
+from cluster_sim.words import has, lookup
 
 __all__ = ["describe", "level", "step_down_why", "LANGUAGES"]
 
@@ -41,7 +41,7 @@ def _at(url: Optional[str], lang: str) -> str:
 
 def _link(target: str, lang: str) -> str:
     key = f"ev.link.{target}"
-    return lookup(key, lang) if key in ENTRIES else str(target)
+    return lookup(key, lang) if has(key) else str(target)
 
 
 def _code(value: Any) -> str:
@@ -62,7 +62,7 @@ def _elected(e: ev.LeaderElected, lang: str) -> str:
         return lookup("ev.leader_elected", lang, node=e.node, epoch=e.epoch)
     how = f"ev.how.{e.how or 'left'}"
     return lookup("ev.leader_elected.after", lang, node=e.node, epoch=e.epoch, ms=str(e.failover_ms), after=e.after,
-                  how=lookup(how, lang) if how in ENTRIES else e.how)
+                  how=lookup(how, lang) if has(how) else e.how)
 
 
 def _drain_ended(e: ev.DrainEnded, lang: str) -> str:
@@ -75,7 +75,7 @@ def _drain_ended(e: ev.DrainEnded, lang: str) -> str:
 def _saved(e: ev.RoundsSaved, lang: str) -> str:
     reason = f"ev.unsaved.{_code(e.reason)}"
     what = lookup("ev.rounds_saved", lang, count=e.count,
-                  reason=lookup(reason, lang) if reason in ENTRIES else _code(e.reason))
+                  reason=lookup(reason, lang) if has(reason) else _code(e.reason))
     if e.path is None:
         return (lookup("ev.rounds_saved.failed", lang, what=what, error=e.error)
                 + lookup("ev.rounds_saved.lost" if e.zk_embedded else "ev.rounds_saved.stay", lang, zk=e.zk))
@@ -112,7 +112,7 @@ def step_down_why(e: ev.SteppedDown, lang: str = "en") -> str:
     if e.code == "internal_error":
         return lookup("ev.why.internal_error", lang, error=e.error)
     key = f"ev.why.{e.code}"
-    return lookup(key if e.code and key in ENTRIES else "ev.why.other", lang)
+    return lookup(key if e.code and has(key) else "ev.why.other", lang)
 
 
 def _stepped_down(e: ev.SteppedDown, lang: str) -> str:
@@ -131,7 +131,7 @@ def _dropped(e: ev.OutboxDropped, lang: str) -> str:
 
 def _said(e: ev.NodeSaid, lang: str) -> str:
     key = f"ev.said.{e.code}"
-    if not e.code or key not in ENTRIES:
+    if not e.code or not has(key):
         return lookup("ev.said", lang, node=e.node, message=e.message)
     count: Any = e.count
     if e.code == "rounds_lost":
@@ -224,7 +224,7 @@ WORDED = tuple(_RENDER)          # the kinds of event a person reads a sentence 
 
 def _stop_why(why: Any, lang: str) -> str:
     key = f"ev.stop.{_code(why)}"
-    return lookup(key, lang) if key in ENTRIES else _code(why)
+    return lookup(key, lang) if has(key) else _code(why)
 
 
 _LEVELS: Dict[type, str] = {

@@ -22,25 +22,64 @@ as given (ids, pids, rounds, epochs are names, and the event log is copied
 into scripts); other numbers take the language's decimal mark (0.5 / 0,5);
 None is "?". The page's words.js fills the same syntax the same way.
 
-Standard library only: `clustersim status` imports it and must stay fast.
+Standard library only, and each topic loaded when a key of it is first
+looked up: `clustersim status` imports this and must stay fast (it needs the
+screen's words, not the demos').
 """
 
+import importlib
 import re
-from typing import Any, Dict, Mapping
+from typing import Any, Dict, Mapping, Optional
 
 from cluster_sim.lang import seconds, whole
-from cluster_sim.words import demo, demo_outages, events, events_node, page, results, screen
 
-__all__ = ["ENTRIES", "LANGUAGES", "catalogue", "fill", "label", "lookup", "plural", "word"]
+__all__ = ["LANGUAGES", "catalogue", "entries", "entry", "fill", "has", "label", "lookup", "plural", "word"]
 
 LANGUAGES = ("en", "es")
 
-ENTRIES: Dict[str, Dict[str, str]] = {}
-for _module in (screen, events, events_node, demo, demo_outages, results, page):
-    for _key, _entry in _module.ENTRIES.items():
-        if _key in ENTRIES:
-            raise ValueError(f"words: key {_key!r} declared twice")
-        ENTRIES[_key] = _entry
+Entry = Dict[str, str]
+
+# which modules hold the keys that start with which prefix (the screen's keys have none)
+GROUPS = (("ev.", ("events", "events_node")), ("demo.", ("demo", "demo_outages", "results")),
+          ("page.", ("page",)), ("", ("screen",)))
+_LOADED: Dict[str, Dict[str, Entry]] = {}
+
+
+def _group(key: str) -> Dict[str, Entry]:
+    for prefix, modules in GROUPS:
+        if key.startswith(prefix):
+            table = _LOADED.get(prefix)
+            if table is None:
+                table = {}
+                for name in modules:
+                    for k, e in importlib.import_module(f"cluster_sim.words.{name}").ENTRIES.items():
+                        if k in table or not k.startswith(prefix) or (not prefix and _prefixed(k)):
+                            raise ValueError(f"words: key {k!r} declared twice, or in the wrong module ({name})")
+                        table[k] = e
+                _LOADED[prefix] = table
+            return table
+    raise AssertionError("the last group takes every key")
+
+
+def _prefixed(key: str) -> bool:
+    return any(prefix and key.startswith(prefix) for prefix, _ in GROUPS)
+
+
+def entry(key: str) -> Optional[Entry]:
+    """The entry `key` ({"en": ..., "es": ...}), or None."""
+    return _group(key).get(key)
+
+
+def has(key: str) -> bool:
+    return entry(key) is not None
+
+
+def entries() -> Dict[str, Entry]:
+    """The whole catalogue, every topic loaded."""
+    out: Dict[str, Entry] = {}
+    for prefix, _ in GROUPS:
+        out.update(_group(prefix))
+    return out
 
 PLURAL = re.compile(r"\{(\w+)\?([^|{}]*)\|([^{}]*)\}")
 FIELD = re.compile(r"\{(\w+)\}")
@@ -71,10 +110,10 @@ def fill(text: str, lang: str = "en", **fields: Any) -> str:
 
 def lookup(key: str, lang: str = "en", **fields: Any) -> str:
     """The phrase `key` in `lang` (English when that language has none), filled with `fields`."""
-    entry = ENTRIES.get(key)
-    if entry is None:
+    found = entry(key)
+    if found is None:
         return key
-    return fill(entry.get(lang) or entry["en"], lang, **fields)
+    return fill(found.get(lang) or found["en"], lang, **fields)
 
 
 label = lookup          # the name the screen's helpers have always called
@@ -88,9 +127,9 @@ def plural(key: str, n: Any, lang: str = "en", **fields: Any) -> str:
 def word(kind: str, value: Any, lang: str = "en") -> str:
     """A state's value in words: word("state", "crashed", "es") -> "caído"; unknown values as they are."""
     key = f"{kind}_{value}"
-    return lookup(key, lang) if key in ENTRIES else ("" if value is None else str(value))
+    return lookup(key, lang) if has(key) else ("" if value is None else str(value))
 
 
 def catalogue(lang: str, prefix: str = "") -> Mapping[str, str]:
     """Every phrase in `lang` (English where it has none) whose key starts with `prefix`: what the page gets."""
-    return {key: entry.get(lang) or entry["en"] for key, entry in ENTRIES.items() if key.startswith(prefix)}
+    return {key: e.get(lang) or e["en"] for key, e in entries().items() if key.startswith(prefix)}
