@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple, Type, Union
 
 from cluster_sim.demo import narration
-from cluster_sim.words import label
 from cluster_sim.supervisor.events import Event, LeaderElected, Narration, StopWhy
+from cluster_sim.words import label
 
 SCENARIOS = ("failover", "split-brain", "quorum", "api-outage", "partition")
 UNSAFE = ("split-brain", "partition")   # the scenarios --unsafe applies to
