@@ -225,7 +225,7 @@ def _on_own_cluster(options: ChaosOptions, out: TextIO) -> int:
             raise KeyboardInterrupt
         box["interrupted"] = True
         if stop.is_set():
-            cluster.manager.stop(signal.Signals(signum).name)   # a second Ctrl-C: stop now
+            cluster.manager.stop(ev.StopWhy(signal.Signals(signum).name))   # a second Ctrl-C: stop now
         stop.set()
 
     signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple, Type, Union
 
 from cluster_sim.demo import narration
-from cluster_sim.supervisor.events import Event, LeaderElected, Narration
+from cluster_sim.supervisor.events import Event, LeaderElected, Narration, StopWhy
+from cluster_sim.words import label
 
 SCENARIOS = ("failover", "split-brain", "quorum", "api-outage", "partition")
 UNSAFE = ("split-brain", "partition")   # the scenarios --unsafe applies to
@@ -81,7 +82,7 @@ class Demo:
         self._events_lock = threading.Lock()
         self.last_status: Optional[dict] = None
         self.max_outbox = 0                # deepest outbox seen in a status poll
-        self._current = ("", "")           # the narration on screen: (title, explanation)
+        self._current = narration.Told("")   # the narration on screen
 
     # -- talking to the manager --------------------------------------------
     def request(self, cmd: str, check: bool = True, timeout: float = REQUEST_TIMEOUT, **fields) -> dict:
@@ -138,16 +139,15 @@ class Demo:
         return narration.say(self.lang, key, **values)
 
     def narrate(self, key: str, **values) -> str:
-        text = self.say(key, **values)
-        title, body = narration.split(text)
-        self._current = (title, body)
-        self.manager.narrate(title, body)
-        return title
+        told = narration.told(self.lang, key, **values)
+        self._current = told
+        self.manager.narrate(told.title, told.body, told.question)
+        return told.title
 
     def _show_step_hint(self):
         """Add "press Enter" to the narration on screen (without a new line in the log)."""
-        title, body = self._current
-        self.manager.narrate(title, body, hint=self.say("step_hint"), log=False)
+        told = self._current
+        self.manager.narrate(told.title, told.body, told.question, hint=self.say("step_hint"), log=False)
 
     # -- waiting -------------------------------------------------------------
     def sleep(self, seconds: float) -> None:
@@ -401,13 +401,15 @@ class _PlainNarration:
     the "press Enter" hint of a --step pause.
     """
 
-    def __init__(self, out):
-        self.out = out
+    def __init__(self, out, lang: str = "en"):
+        self.out, self.lang = out, lang
 
     def event(self, event: Event) -> None:
         if not isinstance(event, Narration):
             return
         body = event.body if event.logged else (event.hint or "")
+        if event.logged and event.question:
+            body = (body + "\n" if body else "") + label("demo.ask", self.lang) + " " + event.question
         if body:
             # one line per paragraph, never broken inside a sentence: the terminal wraps
             self.out.write("".join("    " + line + "\n" if line.strip() else "\n" for line in body.splitlines()))
@@ -476,11 +478,11 @@ def _run(module, scenario, *, step, yes, interval, session_timeout, lang, unsafe
             cluster.recorder.meta.update(scenario=scenario, lang=lang, unsafe=options.unsafe)
         listeners = cluster.manager.listeners
         if isinstance(cluster.printer, PlainPrinter):
-            listeners.insert(listeners.index(cluster.printer) + 1, _PlainNarration(out))
+            listeners.insert(listeners.index(cluster.printer) + 1, _PlainNarration(out, lang))
         listeners.append(demo.listener())
 
         def scenario_main():
-            why = "demo finished"
+            why = StopWhy.DEMO_FINISHED
             try:
                 summary = Summary(title=narration.say(lang, "results", scenario=scenario))
                 module.run(demo, summary)
@@ -496,13 +498,13 @@ def _run(module, scenario, *, step, yes, interval, session_timeout, lang, unsafe
                                    "notes": list(summary.notes), "measured": dict(summary.measured)}
                 demo.narrate("finished")
             except Aborted:
-                why = "demo interrupted"
+                why = StopWhy.DEMO_INTERRUPTED
             except DemoFailed as exc:
                 state["error"] = str(exc)
-                why = "demo failed"
+                why = StopWhy.DEMO_FAILED
             except Exception as exc:  # a bug must still stop the cluster, and say one line
                 state["error"] = f"{type(exc).__name__}: {exc}"
-                why = "demo failed"
+                why = StopWhy.DEMO_FAILED
             finally:
                 if state["error"]:
                     try:

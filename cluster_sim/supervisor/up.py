@@ -573,7 +573,7 @@ class Cluster:
         if self.manager is None or self.client is None:
             return  # start-up failed before any node ran: no round was made
         from cluster_sim.saved_rounds import SavedHeader
-        from cluster_sim.supervisor.events import OutboxUnread, RoundsSaved
+        from cluster_sim.supervisor.events import OutboxUnread, RoundsSaved, Unsaved
         from cluster_sim.supervisor.leftover import LeftoverError, read_outbox, save
 
         embedded = self.zk is not None
@@ -591,8 +591,8 @@ class Cluster:
                              zk=self.hosts, zk_embedded=embedded, secret=bool(self.o.secret))
         path, error = save(header, outbox.rounds)
         state = self.manager.state
-        reason = ("API down" if state.api_ok is False else "no leader" if not terms
-                  else "not delivered in time")
+        reason = (Unsaved.API_DOWN if state.api_ok is False else Unsaved.NO_LEADER if not terms
+                  else Unsaved.LATE)
         self.leftover = RoundsSaved(time.time(), count=len(outbox.rounds), path=path, reason=reason,
                                     error=error, zk=self.hosts, zk_embedded=embedded)
 
@@ -615,7 +615,9 @@ def run_up(options: UpOptions, out=None) -> int:
     def on_signal(signum, _frame):
         name = signal.Signals(signum).name
         if cluster.manager is not None:
-            cluster.manager.stop(name)
+            from cluster_sim.supervisor.events import StopWhy
+
+            cluster.manager.stop(StopWhy(name))
         else:
             stop_now.set()
             raise KeyboardInterrupt
