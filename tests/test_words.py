@@ -223,6 +223,38 @@ def test_reasons_are_codes_worded_by_the_catalogue():
     saved = sample(ev.RoundsSaved, reason=ev.Unsaved.API_DOWN, path="/tmp/x.json", count=2)
     assert "(API down)" in describe(saved) and "(API caída)" in describe(saved, "es")
     assert ev.from_record(dict(ev.to_record(saved), reason="no such reason")).reason == ev.Unsaved.LATE
+    from cluster_sim.node.stopping import Stop
+
+    codes = ([f"ev.stop.{c.value}" for c in ev.StopWhy] + [f"ev.unsaved.{c.value}" for c in ev.Unsaved]
+             + [f"say_stop.{c.value}" for c in Stop])
+    assert [key for key in codes if key not in ENTRIES] == []
+
+
+def test_the_shutdown_s_wait_for_published_rounds_in_both_languages():
+    t = 1_700_000_000.0
+    cases = [
+        (ev.SettleStarted(t, count=1, timeout=5.0),
+         "1 node stopped sampling; the leader computes every round they published (up to 5 s; Ctrl-C again to "
+         "skip)..."),
+        (ev.SettleEnded(t, why="ConnectionLoss"),
+         "cannot tell whether every published round is computed (ConnectionLoss): not waiting any longer"),
+        (ev.SettleEnded(t, last=12), "every round the nodes published is computed: delivered or in the outbox "
+                                     "(the last: round 12)"),
+        (ev.SettleEnded(t), "every round the nodes published is computed: delivered or in the outbox"),
+        (ev.SettleEnded(t, uncomputed=3, first=10, last=12, skipped=True),
+         "not waiting any longer: 3 rounds the nodes published (10..12) not computed yet"),
+        (ev.SettleEnded(t, uncomputed=1, first=7, last=7, timeout=5.0),
+         "1 round the nodes published (7) still not computed after 5 s"),
+        (ev.RoundsUncomputed(t, count=2, first=3, last=4, zk="127.0.0.1:2181", zk_embedded=False),
+         "2 rounds the nodes published never computed (3..4): in neither the API nor a saved file; their "
+         "readings stay in ZooKeeper at 127.0.0.1:2181 for the next leader"),
+    ]
+    for event, english in cases:
+        assert describe(event) == english
+        spanish = describe(event, "es")
+        assert spanish and spanish != english and english_in(spanish) == [], spanish
+    assert describe(ev.SettleEnded(t, uncomputed=1, first=7, timeout=5.0), "es") == (
+        "1 ronda publicada por los nodos (7) sigue sin calcular tras 5 s")
 
 
 def test_narration_is_typed_title_body_question():

@@ -261,7 +261,7 @@ def _on_own_cluster(options: ChaosOptions, out: TextIO) -> int:
             except Exception as exc:  # a bug must still stop the cluster, in one line
                 box["error"], box["code"] = f"{type(exc).__name__}: {exc}", 1
             finally:
-                manager.stop("chaos finished")
+                manager.stop(ev.StopWhy.CHAOS_FINISHED)
 
         thread = threading.Thread(target=main, name="chaos", daemon=True)
         thread.start()

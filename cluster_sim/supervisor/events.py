@@ -40,6 +40,7 @@ class StopWhy(str, enum.Enum):
     DEMO_FINISHED = "demo_finished"
     DEMO_INTERRUPTED = "demo_interrupted"
     DEMO_FAILED = "demo_failed"
+    CHAOS_FINISHED = "chaos_finished"  # `clustersim chaos` played its plan, or was stopped
 
 
 class Unsaved(str, enum.Enum):

@@ -168,6 +168,7 @@ ENTRIES: Dict[str, Dict[str, str]] = {
     "ev.stop.demo_finished": {"en": "demo finished", "es": "fin de la demostración"},
     "ev.stop.demo_interrupted": {"en": "demo interrupted", "es": "demostración interrumpida"},
     "ev.stop.demo_failed": {"en": "demo failed", "es": "la demostración falló"},
+    "ev.stop.chaos_finished": {"en": "chaos finished", "es": "fin del caos"},
     "ev.settle_started": {
         "en": "{count} {count?node|nodes} stopped sampling; the leader computes every round they published (up to "
               "{timeout} s; Ctrl-C again to skip)...",
