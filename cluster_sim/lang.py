@@ -1,15 +1,13 @@
 """Numbers in the class's language (`--lang en|es`), and small helpers for the words around them.
 
-    from cluster_sim.lang import number, whole, seconds, plural
+    from cluster_sim.lang import number, whole, seconds
 
     whole("es", 3096)                      # "3.096"   (whole("en", 3096): "3,096")
     number("es", 78.794)                   # "78,79"
     seconds("es", 0.5)                     # "0,5"
-    plural("{n} round", "{n} rounds", 1)   # "1 round"
 
-Where the words are: events in supervisor/wording.py (wording_es.py), the
-demos in demo/narration.py, the rest of the screen (header, table, timeline,
-`status`) in supervisor/labels.py (labels_es.py). Numbers follow the
+The words themselves, and their one plural syntax, are in the catalogue
+(cluster_sim/words); this module is the numbers'. Numbers follow the
 language: thousands and decimals as a reader of it expects ("3,096.5" in
 English, "3.096,5" in Spanish). The event log groups no thousands (a number
 there is copied into scripts); exports carry plain numbers, never text.
@@ -20,7 +18,7 @@ Standard library only: control commands import it.
 import math
 from typing import Any
 
-__all__ = ["LANGUAGES", "number", "whole", "seconds", "plural", "span", "listing", "hhmmss"]
+__all__ = ["LANGUAGES", "number", "whole", "seconds", "span", "listing", "hhmmss"]
 
 LANGUAGES = ("en", "es")
 
@@ -66,11 +64,6 @@ def seconds(lang: str, x: Any) -> str:
         return "?"
     text = f"{value:g}"
     return text.replace(".", ",") if lang == "es" else text
-
-
-def plural(one: str, many: str, n: Any) -> str:
-    """"1 round" / "3 rounds": `one` and `many` hold {n}."""
-    return (one if n == 1 else many).format(n="?" if n is None else n)
 
 
 def span(first: Any, last: Any) -> str:

@@ -26,13 +26,13 @@ from rich.console import Group
 from rich.text import Text
 
 from cluster_sim.lang import seconds
-from cluster_sim.supervisor.labels import label
+from cluster_sim.words import label
 
 __all__ = ["Term", "render_timeline", "timeline_text", "BLOCK", "IDLE", "NO_LEADER"]
 
 BLOCK = "█"
 IDLE = "·"
-NO_LEADER = "no leader yet"
+NO_LEADER = label("no_leader_yet")   # the English words, from the catalogue
 LABEL_MAX = 12                      # node labels longer than this are cut with "…"
 GUTTER = " │"
 

@@ -19,7 +19,7 @@ from cluster_sim.supervisor.messages import (
 )
 from cluster_sim.supervisor.model import PROCESS_TRANSITIONS, IllegalTransition, Model, apply, can_move, move
 from cluster_sim.supervisor.state import (
-    CRASHED, FOLLOWER, LEADER, PAUSED, REMOTE, RUNNING, STARTING, STOPPED, ClusterState, NodeView,
+    CRASHED, FOLLOWER, LEADER, PAUSED, REMOTE, RUNNING, STARTING, STOPPED, ClusterState, NodeView, Shown,
 )
 from cluster_sim.supervisor.wording import describe
 
@@ -413,7 +413,7 @@ def test_apply_keeps_only_what_a_person_reads_in_the_log():
     apply(m, ev.ReadingPublished(T0, "1", value=80.0))
     apply(m, ev.Narration(T0, title="", body="only a hint", log=True))
     apply(m, ev.Narration(T0, title="Step 1", body="explained", hint="press Enter", log=False))
-    assert list(m.state.events) == [] and m.state.narration == "Step 1\nexplained\n\npress Enter"
+    assert list(m.state.events) == [] and m.state.narration == Shown("Step 1", "explained", hint="press Enter")
     apply(m, ev.Narration(T0, title="Step 2", body="more"))
     assert [e.title for e in m.state.events] == ["Step 2"]
 

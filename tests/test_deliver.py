@@ -12,13 +12,14 @@ from cluster_sim import paths
 from cluster_sim.api.store import Store
 from cluster_sim.saved_rounds import SavedHeader, write_rounds
 from cluster_sim.secret import api_token
+from cluster_sim.supervisor.events import Unsaved
 from cluster_sim.supervisor.wording import describe
 from conftest import INTERVAL, SESSION_TIMEOUT, clustersim, running, stored_rounds, wait_until
 from test_cluster import up_args
 
 
 
-def saved_line(up, reason="API down"):
+def saved_line(up, reason=Unsaved.API_DOWN, words="API down"):
     """What `up` saved at shutdown (its RoundsSaved event), and the line it printed about it."""
     saved = up.events("rounds_saved")
     assert saved, f"no rounds saved:\n{up.output()}"
@@ -26,7 +27,7 @@ def saved_line(up, reason="API down"):
     assert event.reason == reason and event.path, event
     line = next((line for line in up.output().splitlines() if line == describe(event)), None)
     assert line is not None, f"no line {describe(event)!r} in:\n{up.output()}"
-    assert f"left undelivered ({reason}): saved to {event.path}; send them later with: " \
+    assert f"left undelivered ({words}): saved to {event.path}; send them later with: " \
            f"clustersim deliver {event.path}" in line
     return event.count, event.path, line
 

@@ -15,6 +15,7 @@ import pytest
 
 from cluster_sim.demo import run_demo
 from cluster_sim.eventlog import read_events
+from cluster_sim.supervisor.state import Shown
 
 from conftest import INTERVAL, SESSION_TIMEOUT
 
@@ -123,7 +124,7 @@ def every_kind_of_state(lang, now):
                     ZkServerView(3, "127.0.0.1:3", "no quorum"), ZkServerView(4, "127.0.0.1:4", "down"),
                     ZkServerView(5, "127.0.0.1:5", "observer")]
     s.events.append(ev.LeaderElected(now - 12, "2", epoch=3, failover_ms=2612, after="3", how="crashed"))
-    s.narration = "Paso 1: paramos al líder\nMirad la línea Líder."
+    s.narration = Shown("Paso 1: paramos al líder", "Mirad la línea Líder.")
     return s
 
 

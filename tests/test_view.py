@@ -24,6 +24,7 @@ from cluster_sim.supervisor.state import (
 )
 from cluster_sim.supervisor.view import clock, format_event, render
 from cluster_sim.timeline import BLOCK, IDLE, NO_LEADER, Term, render_timeline, timeline_text
+from cluster_sim.supervisor.state import Shown
 
 NOW = 1_700_000_000.25
 ANSI = re.compile(r"\x1b\[")
@@ -257,7 +258,7 @@ def test_max_nodes_keeps_the_leader():
 
 def test_narration_panel_on_top_with_title_and_text_as_is():
     assert "Watch" not in text_of(render(cluster(), NOW))
-    state = cluster(narration="Watch the [bold]leader[/bold]\nIt will [red]die[/red] now.\nSecond line.")
+    state = cluster(narration=Shown("Watch the [bold]leader[/bold]", "It will [red]die[/red] now.\nSecond line."))
     out = text_of(render(state, NOW))
     lines = out.splitlines()
     title_at = next(i for i, line in enumerate(lines) if "Watch the [bold]leader[/bold]" in line)
@@ -265,9 +266,9 @@ def test_narration_panel_on_top_with_title_and_text_as_is():
     assert "It will [red]die[/red] now." in out and "Second line." in out
     assert "━" in lines[0]  # a heavy box: stands out from the rest of the screen
     # a title alone, and blank narration, render too
-    assert "Only a title" in text_of(render(cluster(narration="Only a title"), NOW))
-    text_of(render(cluster(narration="\n"), NOW))
-    text_of(render(cluster(narration=""), NOW))
+    assert "Only a title" in text_of(render(cluster(narration=Shown("Only a title")), NOW))
+    text_of(render(cluster(narration=Shown("\n")), NOW))
+    text_of(render(cluster(narration=Shown("")), NOW))
 
 
 def test_render_returns_plain_rich_objects():
@@ -538,7 +539,7 @@ def test_more_nodes_does_not_widen_the_id_column():
 @pytest.mark.parametrize("size", [(80, 24), (160, 50), (60, 20)])
 def test_the_screen_fits_the_terminal_with_the_newest_events_and_every_node(size):
     width, height = size
-    state = five(name="class", narration="Step 1: stop the leader\n" + "A long explanation. " * 30)
+    state = five(name="class", narration=Shown("Step 1: stop the leader", "A long explanation. " * 30))
     state.events.extend(Notice(NOW - 60 + i, "event %02d " % i + "that wraps " * (i % 9)) for i in range(40))
     lines = screen_of(render(state, NOW, width=width, height=height), width)
     text = "\n".join(lines)
@@ -549,7 +550,7 @@ def test_the_screen_fits_the_terminal_with_the_newest_events_and_every_node(size
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 50)])
-@pytest.mark.parametrize("narration", [None, "Step 2: pause the leader\n" + "Watch the table. " * 20])
+@pytest.mark.parametrize("narration", [None, Shown("Step 2: pause the leader", "Watch the table. " * 20)])
 def test_a_hundred_nodes_fill_the_terminal_with_as_many_rows_as_fit(size, narration):
     width, height = size
     state = five(name="class", narration=narration)
@@ -600,7 +601,7 @@ def test_status_text_has_the_mean_rounds_api_and_outbox():
 def test_a_recorded_frame_drawn_again_matches_the_live_view():
     from cluster_sim.supervisor.redraw import redraw
 
-    state = five(narration="Step 2\nWatch the leader.", last_round=int((NOW - 300) // 1.0) + 3, last_count=5)
+    state = five(narration=Shown("Step 2", "Watch the leader."), last_round=int((NOW - 300) // 1.0) + 3, last_count=5)
     state.events.append(Notice(NOW - 1, "node 3 paused", "warn"))
     frame = {"t": NOW, "state": state.to_json(NOW), "events": 1}
     events = [{"ts": NOW - 1, "text": "node 3 paused", "level": "warn"}]

@@ -81,6 +81,23 @@ def test_a_follower_takes_each_event_once_and_says_nothing_for_an_older_supervis
     assert follower.new_events({"leader": "1"}) == []        # no events_total: snapshots only
 
 
+def test_a_follower_s_events_are_worded_in_the_view_s_language():
+    """An English supervisor, a Spanish page: the page's sink words each event itself, as any other."""
+    model = Model(ClusterState(name="f", lang="en"), interval=1.0, session_timeout=4.0)
+    apply(model, ev.NodeKilled(T0, "1", hard=True, was_leader=True))
+    status = json.loads(json.dumps(model.state.to_json(T0)))
+    assert "killed" in status["events"][-1]["text"]           # the supervisor's own words: English
+    status["events"].append({"kind": "from_a_newer_version", "ts": T0, "text": "said by the supervisor"})
+    status["events_total"] += 1
+    recorder = WebRecorder("unused.html", lang="es", clock=lambda: T0)
+    follower = Follower("unused")
+    follower.sinks = [recorder]
+    follower.take(status, T0)
+    texts = {r["kind"]: r["text"] for _, r in recorder.data()["events"]}
+    assert texts["node_killed"] == "nodo 1 (el líder) matado de golpe (SIGKILL)"
+    assert texts["from_a_newer_version"] == "said by the supervisor"      # a kind it cannot word: kept
+
+
 @pytest.mark.slow
 def test_a_view_following_a_real_cluster_shows_its_failover_time(start_up, zk_hosts, tmp_path):
     up = start_up("-n", 3, "--zk", zk_hosts, "--interval", INTERVAL, "--session-timeout", SESSION_TIMEOUT)

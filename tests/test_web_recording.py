@@ -125,7 +125,8 @@ def test_the_recorder_never_raises_and_bad_files_say_so_in_one_line(tmp_path):
     path = recorder.close()
     assert recorder.close() == path                                     # idempotent
     data = load(path)
-    assert data["events"] == [[1000, {"kind": "leader_elected", "node": "1"}]]   # after the first frame
+    # after the first frame; worded by the catalogue as it is recorded (the page holds no phrases)
+    assert data["events"] == [[1000, {"kind": "leader_elected", "node": "1", "text": "leader elected: 1 (epoch ?)"}]]
     (t, state), = expand(data)["frames"]
     assert state["nodes"] == [{"id": "1", "value": None, "age_s": None}]
     html = open(path, encoding="utf-8").read()

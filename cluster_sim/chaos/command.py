@@ -259,7 +259,7 @@ class _ChaosDriver(Driver):
         except Exception as exc:  # a bug must still stop the cluster, in one line
             box["error"], box["code"] = f"{type(exc).__name__}: {exc}", 1
         finally:
-            manager.stop("chaos finished")
+            manager.stop(ev.StopWhy.CHAOS_FINISHED)
 
 
 def _on_own_cluster(options: ChaosOptions, out: TextIO) -> int:

@@ -4,7 +4,7 @@
     exit_code = run_demo("failover", yes=True, interval=0.5, plain=True)
 
 Scenarios: failover, split-brain, quorum, api-outage, partition (one module each; the
-runner in runner.py, the English and Spanish texts in narration.py).
+runner in runner.py, each step typed by narration.py, its words in cluster_sim/words).
 """
 
 from cluster_sim.demo.runner import SCENARIOS, run_demo

@@ -21,8 +21,9 @@ from cluster_sim.demo import narration
 from cluster_sim.demo.stage import ROOM_PAUSE, Aborted, Demo, DemoFailed, acting_leaders
 from cluster_sim.demo.summary import Summary, add_check, is_terminal, print_summary, render_summary
 from cluster_sim.node_options import DEMO_PACE
-from cluster_sim.supervisor.events import Event, Narration
+from cluster_sim.supervisor.events import Event, Narration, StopWhy
 from cluster_sim.supervisor.session import Driver
+from cluster_sim.words import label
 
 __all__ = ["Demo", "DemoFailed", "Aborted", "ROOM_PAUSE", "Summary", "acting_leaders", "add_check",
            "render_summary", "run_demo", "SCENARIOS"]
@@ -45,13 +46,15 @@ class _PlainNarration:
     the "press Enter" hint of a --step pause.
     """
 
-    def __init__(self, out: Any) -> None:
-        self.out = out
+    def __init__(self, out: Any, lang: str = "en") -> None:
+        self.out, self.lang = out, lang
 
     def event(self, event: Event) -> None:
         if not isinstance(event, Narration):
             return
         body = event.body if event.logged else (event.hint or "")
+        if event.logged and event.question:
+            body = (body + "\n" if body else "") + label("demo.ask", self.lang) + " " + event.question
         if body:
             # one line per paragraph, never broken inside a sentence: the terminal wraps
             self.out.write("".join("    " + line + "\n" if line.strip() else "\n" for line in body.splitlines()))
@@ -111,7 +114,7 @@ class _ScenarioDriver(Driver):
             cluster.recorder.meta.update(scenario=self.scenario, lang=self.lang, unsafe=o.unsafe)
         listeners = cluster.manager.listeners
         if isinstance(cluster.printer, PlainPrinter):
-            listeners.insert(listeners.index(cluster.printer) + 1, _PlainNarration(self.out))
+            listeners.insert(listeners.index(cluster.printer) + 1, _PlainNarration(self.out, self.lang))
         listeners.append(self.demo.listener())
 
     def interrupt(self, signal_name: str) -> bool:
@@ -125,7 +128,7 @@ class _ScenarioDriver(Driver):
     def run(self, cluster: Any) -> None:
         demo, lang, scenario = self.demo, self.lang, self.scenario
         assert demo is not None
-        why = "demo finished"
+        why = StopWhy.DEMO_FINISHED
         try:
             summary = Summary(title=narration.say(lang, "results", scenario=scenario))
             self.module.run(demo, summary)
@@ -141,13 +144,13 @@ class _ScenarioDriver(Driver):
                                "notes": list(summary.notes), "measured": dict(summary.measured)}
             demo.narrate("finished")
         except Aborted:
-            why = "demo interrupted"
+            why = StopWhy.DEMO_INTERRUPTED
         except DemoFailed as exc:
             self.error = str(exc)
-            why = "demo failed"
+            why = StopWhy.DEMO_FAILED
         except Exception as exc:  # a bug must still stop the cluster, and say one line
             self.error = f"{type(exc).__name__}: {exc}"
-            why = "demo failed"
+            why = StopWhy.DEMO_FAILED
         finally:
             if self.error:
                 try:

@@ -55,7 +55,7 @@ class Demo:
         self._events_lock = threading.Lock()
         self.last_status: Optional[dict] = None
         self.max_outbox = 0                # deepest outbox seen in a status poll
-        self._current = ("", "")           # the narration on screen: (title, explanation)
+        self._current = narration.Told("")   # the narration on screen
 
     # -- talking to the manager --------------------------------------------
     def request(self, cmd: str, check: bool = True, timeout: float = REQUEST_TIMEOUT, **fields: Any) -> Dict[str, Any]:
@@ -112,16 +112,15 @@ class Demo:
         return narration.say(self.lang, key, **values)
 
     def narrate(self, key: str, **values: Any) -> str:
-        text = self.say(key, **values)
-        title, body = narration.split(text)
-        self._current = (title, body)
-        self.manager.narrate(title, body)
-        return title
+        told = narration.told(self.lang, key, **values)
+        self._current = told
+        self.manager.narrate(told.title, told.body, told.question)
+        return told.title
 
     def _show_step_hint(self) -> None:
         """Add "press Enter" to the narration on screen (without a new line in the log)."""
-        title, body = self._current
-        self.manager.narrate(title, body, hint=self.say("step_hint"), log=False)
+        told = self._current
+        self.manager.narrate(told.title, told.body, told.question, hint=self.say("step_hint"), log=False)
 
     # -- waiting -------------------------------------------------------------
     def sleep(self, seconds: float) -> None:

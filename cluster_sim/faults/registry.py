@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["NODE", "API", "ZK_SERVER", "ENSEMBLE", "Action", "Hold", "Chaos", "Words", "FaultKind",
            "register", "register_action", "kind", "kinds", "action", "actions", "chaos_kinds", "node_kinds",
-           "zk_kinds", "fault_commands", "fault_words", "fault_notes", "unmet", "label_keys"]
+           "zk_kinds", "fault_commands", "fault_word_keys", "fault_words", "fault_notes", "unmet", "label_keys"]
 
 # where a fault applies
 NODE, API, ZK_SERVER, ENSEMBLE = "node", "api", "zk-server", "ensemble"
@@ -79,7 +79,7 @@ class Chaos:
 
 @dataclass(frozen=True)
 class Words:
-    """Its words: label keys (labels.py, labels_es.py), read with label(key, lang, **fields)."""
+    """Its words: keys of the words catalogue (cluster_sim/words/screen.py), read with label(key, lang, **fields)."""
 
     notes: Tuple[str, ...] = ()             # the keys of the node's notes in the table and `status`
     shown_as: Optional[str] = None          # its key in a node's status faults ("partitioned", "slow")
@@ -158,12 +158,17 @@ def fault_commands() -> Tuple[Command, ...]:
     return tuple(a.command for a in _ACTIONS.values())
 
 
+def fault_word_keys() -> Dict[str, str]:
+    """The catalogue key of the page's word for each fault a node's status can show:
+    {"partitioned": "fault_short_partitioned", ...} (the page has the catalogue; words.js looks them up)."""
+    return {k.words.shown_as: k.words.short for k in _KINDS.values() if k.words.shown_as and k.words.short}
+
+
 def fault_words(lang: str) -> Dict[str, str]:
     """The page's word for each fault a node's status can show: {"partitioned": "cut off", ...}."""
-    from cluster_sim.supervisor.labels import label
+    from cluster_sim.words import label
 
-    return {k.words.shown_as: label(k.words.short, lang) for k in _KINDS.values()
-            if k.words.shown_as and k.words.short}
+    return {shown: label(key, lang) for shown, key in fault_word_keys().items()}
 
 
 def fault_notes(faults: Any, lang: str) -> List[str]:

@@ -41,6 +41,7 @@ from cluster_sim.node.publisher import IdTaken, Publisher
 from cluster_sim.node.reach import ApiReach
 from cluster_sim.node.sensor import Sensor, uniform_sampler
 from cluster_sim.node.settings import NodeSettings
+from cluster_sim.node.stopping import Stop
 from cluster_sim.node.term import StepDown, Term, claim_epoch, cluster_id, ensure_layout
 from cluster_sim.node.watermark import WatermarkMoved
 
@@ -107,8 +108,8 @@ class Node:
     # -- life cycle -------------------------------------------------------
     def run(self) -> int:
         if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGINT, lambda *_: self.stop("SIGINT"))
-            signal.signal(signal.SIGTERM, lambda *_: self.stop("SIGTERM"))
+            signal.signal(signal.SIGINT, lambda *_: self.stop(Stop.SIGINT))
+            signal.signal(signal.SIGTERM, lambda *_: self.stop(Stop.SIGTERM))
             signal.signal(signal.SIGUSR1, lambda *_: self.close_with_cluster())
             signal.pthread_sigmask(signal.SIG_UNBLOCK, CLOSE_SIGNALS)  # one that came meanwhile runs now
         if self.alive is not None:
@@ -174,7 +175,7 @@ class Node:
             if self.closing.is_set():
                 self._close()
             if self.publisher.taken_over:
-                self.stop("id taken over")
+                self.stop(Stop.ID_TAKEN_OVER)
             self._wake.wait(0.5)
             self._wake.clear()
         return self.exit_code
@@ -286,7 +287,7 @@ class Node:
         else:
             self.report("refused", code=code, text=line)
 
-    def stop(self, why="stop"):
+    def stop(self, why: Stop = Stop.STOP) -> None:
         """Leave (a signal handler: only flags; _shutdown does the work, on the main thread)."""
         if not self.stopping.is_set():
             self.stop_reason = why
@@ -326,7 +327,7 @@ class Node:
             self.alive.recv()
         except (EOFError, OSError):
             pass
-        self.stop("supervisor gone")
+        self.stop(Stop.SUPERVISOR_GONE)
 
     def _shutdown(self):
         if self.screen is not None:
@@ -337,7 +338,7 @@ class Node:
             self._close()
             self._settle()
         if self.term is not None:
-            self.term.end(f"shutting down ({getattr(self, 'stop_reason', 'stop')})")
+            self.term.end(f"shutting down ({getattr(self, 'stop_reason', Stop.STOP).value})")
         if self.election is not None:
             try:
                 self.election.cancel()
@@ -356,7 +357,7 @@ class Node:
         if self.truth is not None:
             self.truth.close()
         if self.sensor is not None:
-            self.report("stopped", reason=getattr(self, "stop_reason", ""))
+            self.report("stopped", reason=getattr(self, "stop_reason", Stop.STOP).value)
 
     def _on_state(self, state):
         name = {KazooState.CONNECTED: "CONNECTED", KazooState.SUSPENDED: "SUSPENDED",
@@ -400,7 +401,7 @@ class Node:
             # the rules changed under us, or were never ours: never lead on another grid
             self._fail(str(exc), "rules_conflict")
             self.exit_code = 2
-            self.stop("rules")
+            self.stop(Stop.RULES)
         except StepDown as exc:
             if not self.stopping.is_set():
                 self.report("step_down", epoch=epoch, code=self._step_down_code(),

@@ -4,14 +4,15 @@
     # "no se puede acceder a la API en http://localhost:8080 desde las 14:02:07 (ConnectionError); ..."
     line("warn", {"text": "..."})           # None: no sentence of its own (the caller prints its text)
 
-Words come from supervisor/labels*.py, in the cluster's language (rules.lang). The
+Words come from the catalogue (cluster_sim/words/screen.py), in the cluster's language (rules.lang). The
 original design's "I'm the leader" / "Media:" lines are not here: they stay as they were.
 """
 
 from typing import Any, Mapping, Optional
 
 from cluster_sim.lang import hhmmss
-from cluster_sim.supervisor.labels import label, plural
+from cluster_sim.node.stopping import Stop
+from cluster_sim.words import has, label, plural
 
 
 def line(kind: str, fields: Mapping[str, Any], lang: str = "en") -> Optional[str]:
@@ -29,7 +30,9 @@ def line(kind: str, fields: Mapping[str, Any], lang: str = "en") -> Optional[str
     if kind == "leader":
         return label("say_leader", lang, epoch=fields.get("epoch"))
     if kind == "stopped":
-        return label("say_stopped", lang, reason=fields.get("reason") or "?")
+        reason = str(fields.get("reason") or Stop.STOP.value)
+        key = f"say_stop.{reason}"
+        return label("say_stopped", lang, reason=label(key, lang) if has(key) else reason)
     return None
 
 

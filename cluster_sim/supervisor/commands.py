@@ -15,7 +15,7 @@ cluster_sim.faults.actions; the rest are here. A handler runs on the
 manager's loop with the supervisor as `ctx` (command_kit.Supervisor): it
 checks the request against the state, acts, and emits the events that say
 what it did; the answer's message is the event's own sentence, or why it
-refused (labels.py), in the cluster's language.
+refused (the catalogue's "answer_..." labels), in the cluster's language.
 
 Kept to the standard library at import time: `clustersim kill` reads this
 list and must answer in a blink.
@@ -62,7 +62,9 @@ def _logs(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
 
 
 def _stop(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
-    ctx.stop("clustersim stop")
+    from cluster_sim.supervisor import events as ev
+
+    ctx.stop(ev.StopWhy.COMMAND)
     return {"ok": True, "message": words(ctx, "stopping", name=ctx.state.name)}
 
 

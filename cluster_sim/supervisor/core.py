@@ -360,7 +360,8 @@ _DECIDE: Dict[type, Callable[[Model, Any, float], Events]] = {
     msg.ProcessExited: _exited,
     msg.ApiHealth: _api,
     msg.ZkServerModes: _zk_servers,
-    msg.Narrate: lambda m, n, now: [ev.Narration(now, title=n.title, body=n.text, hint=n.hint, log=n.log)],
+    msg.Narrate: lambda m, n, now: [ev.Narration(now, title=n.title, body=n.text, question=n.question,
+                                                 hint=n.hint, log=n.log)],
     msg.StopRequested: lambda m, r, now: [ev.ShuttingDown(now, why=r.why)],
     msg.Announce: lambda m, a, now: [a.event],
 }

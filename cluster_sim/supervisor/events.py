@@ -20,13 +20,34 @@ place: one short class per kind of event, grouped by who observes it.
 """
 
 import dataclasses
+import enum
 import typing
 from dataclasses import dataclass
 from typing import Any, ClassVar, Dict, Mapping, Optional, Tuple, Type, TypeVar
 
-__all__ = ["Event", "KINDS", "to_record", "from_record", "typed_from"]
+__all__ = ["Event", "KINDS", "StopWhy", "Unsaved", "to_record", "from_record", "typed_from"]
 
 KINDS: Dict[str, Type["Event"]] = {}
+
+
+class StopWhy(str, enum.Enum):
+    """Why the cluster shuts down (ShuttingDown.why): a code, worded by the catalogue ("ev.stop.<value>")."""
+    STOP = "stop"                      # asked to, with no more said
+    COMMAND = "command"                # `clustersim stop`
+    SIGINT = "SIGINT"                  # Ctrl-C, or a signal from outside
+    SIGTERM = "SIGTERM"
+    SIGHUP = "SIGHUP"
+    DEMO_FINISHED = "demo_finished"
+    DEMO_INTERRUPTED = "demo_interrupted"
+    DEMO_FAILED = "demo_failed"
+    CHAOS_FINISHED = "chaos_finished"  # `clustersim chaos` played its plan, or was stopped
+
+
+class Unsaved(str, enum.Enum):
+    """Why rounds were left undelivered at shutdown (RoundsSaved.reason): "ev.unsaved.<value>"."""
+    API_DOWN = "api_down"
+    NO_LEADER = "no_leader"
+    LATE = "late"                      # a leader and the API, but the drain ran out of time
 
 
 def _snake(name: str) -> str:
@@ -456,7 +477,7 @@ class RecordingWritten(Event):
 
 @dataclass(frozen=True)
 class ShuttingDown(Event):
-    why: str = ""
+    why: StopWhy = StopWhy.STOP
 
 
 @dataclass(frozen=True)
@@ -516,7 +537,7 @@ class RoundsSaved(Event):
     """At shutdown, what the outbox still held was written to `path` (None: it could not be)."""
     count: int = 0
     path: Optional[str] = None
-    reason: str = ""                   # "API down", "no leader", "not delivered in time"
+    reason: Unsaved = Unsaved.LATE
     error: Optional[str] = None        # why no file could be written
     zk: str = ""
     zk_embedded: bool = True           # then the file is all that is left of them
@@ -535,6 +556,7 @@ class Narration(Event):
     """What a demo shows now: a title (logged) and its explanation (the panel)."""
     title: str = ""
     body: str = ""
+    question: str = ""                 # what to ask the class, if anything
     hint: Optional[str] = None         # e.g. "press Enter", shown under the text
     log: bool = True
 
@@ -562,6 +584,8 @@ T = TypeVar("T")
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
     return list(value) if isinstance(value, tuple) else value
 
 
@@ -609,6 +633,8 @@ def _coerce(value: Any, hint: Any) -> Any:
         return float(value)
     if hint is str:
         return str(value)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return hint(value)             # ValueError for a code this version does not know: the default
     return value
 
 

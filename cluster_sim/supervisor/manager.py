@@ -72,12 +72,13 @@ class Manager:
     def submit_request(self, request: Dict[str, Any], reply: Any) -> None:
         self.post(ControlRequest(request, reply))
 
-    def stop(self, why: str = "stop") -> None:
+    def stop(self, why: ev.StopWhy = ev.StopWhy.STOP) -> None:
         self.post(StopRequested(why))
 
-    def narrate(self, title: str, text: str = "", hint: Optional[str] = None, log: bool = True) -> None:
+    def narrate(self, title: str, text: str = "", question: str = "", hint: Optional[str] = None,
+                log: bool = True) -> None:
         """Show what a demo is doing now (a panel in the view and, with log, a line in the log)."""
-        self.post(Narrate(title, text, hint, log))
+        self.post(Narrate(title, text, question, hint, log))
 
     def announce(self, event: ev.Event) -> None:
         self.post(Announce(event))

@@ -17,7 +17,7 @@ node may report more) and never raising.
 from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, Mapping, Optional, Tuple, Type
 
-from cluster_sim.supervisor.events import Event, typed_from
+from cluster_sim.supervisor.events import Event, StopWhy, typed_from
 
 
 class Message:
@@ -207,13 +207,14 @@ class SpawnNodes(Message):
 class Narrate(Message):
     title: str
     text: str = ""
+    question: str = ""
     hint: Optional[str] = None
     log: bool = True
 
 
 @dataclass(frozen=True)
 class StopRequested(Message):
-    why: str = "stop"
+    why: StopWhy = StopWhy.STOP
 
 
 @dataclass(frozen=True)

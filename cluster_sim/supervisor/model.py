@@ -17,7 +17,7 @@ from cluster_sim.faults.registry import actions as fault_actions
 from cluster_sim.node.settings import DEFAULT_INTERVAL, DEFAULT_SESSION_TIMEOUT
 from cluster_sim.supervisor import events as ev
 from cluster_sim.supervisor.state import (
-    CRASHED, PAUSED, REMOTE, RUNNING, STARTING, STOPPED, ClusterState, Delivery, NodeView, ZkServerView,
+    CRASHED, PAUSED, REMOTE, RUNNING, STARTING, STOPPED, ClusterState, Delivery, NodeView, Shown, ZkServerView,
 )
 from cluster_sim.timeline import Term
 
@@ -357,10 +357,7 @@ def _link_fault(how: Callable[[Any, ev.Event], Any]) -> Callable[[Model, ev.Even
 
 
 def _narration(m: Model, e: ev.Narration) -> None:
-    text = e.body
-    if e.hint:
-        text = f"{text}\n\n{e.hint}" if text else e.hint
-    m.state.narration = f"{e.title}\n{text}" if text else e.title
+    m.state.narration = Shown(e.title, e.body, e.question, e.hint or "") if e.title else None
 
 
 def _join(m: Model, e: ev.JoinCommand) -> None:

@@ -116,7 +116,9 @@ class ClusterSession:
         name = signal.Signals(signum).name
         if self.driver is not None and self.driver.interrupt(name):
             return
-        manager.stop(name)
+        from cluster_sim.supervisor.events import StopWhy
+
+        manager.stop(StopWhy(name))
 
     def _skip_waits(self, _signum: int, _frame: Optional[FrameType]) -> None:
         # a second Ctrl-C must not cut the clean-up short; it only ends the waits for the

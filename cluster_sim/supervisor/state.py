@@ -75,6 +75,30 @@ class Delivery:
                    since=_num(data.get("since")), error=_str(data.get("error")) or "")
 
 
+@dataclass(frozen=True)
+class Shown:
+    """What a demo is showing right now: typed, never "title\\nbody" text to split again."""
+    title: str
+    body: str = ""
+    question: str = ""             # what to ask the class, if anything
+    hint: str = ""                 # e.g. "press Enter", under the rest
+
+    def to_json(self) -> Dict[str, Any]:
+        return {"title": self.title, "body": self.body, "question": self.question, "hint": self.hint}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Optional["Shown"]:
+        if isinstance(data, str):      # a status or recording of an older version: its first line is the title
+            first, _, body = data.partition("\n")
+            return cls(title=first, body=body) if first else None
+        fields = _dict(data)
+        title = _str(fields.get("title"))
+        if not title:
+            return None
+        return cls(title=title, body=_str(fields.get("body")) or "", question=_str(fields.get("question")) or "",
+                   hint=_str(fields.get("hint")) or "")
+
+
 @dataclass
 class ZkServerView:
     index: int                     # 1-based
@@ -152,7 +176,7 @@ class ClusterState:
     interval: float = 0.0               # the cluster's round interval (s)
     join_command: Optional[str] = None
     web_url: Optional[str] = None         # `up --web`: where the picture is served
-    narration: Optional[str] = None  # what a demo is showing right now (title, then explanation)
+    narration: Optional[Shown] = None  # what a demo is showing right now
     refresh_hz: Optional[float] = None  # how often the view was actually refreshed
     truth_dir: str = ""            # where the local nodes log every sample (clustersim check --truth)
     lang: str = "en"                    # the language events are worded in
@@ -192,7 +216,7 @@ class ClusterState:
                     api_down_since=_num(data.get("api_down_since")), started_at=_num(data.get("started_at")) or 0.0,
                     interval=_num(data.get("interval")) or 0.0, join_command=_str(data.get("join_command")),
                     web_url=_str(data.get("web_url")),
-                    narration=_str(data.get("narration")), lang=_str(data.get("lang")) or "en",
+                    narration=Shown.from_json(data.get("narration")), lang=_str(data.get("lang")) or "en",
                     rules=data.get("rules") if isinstance(data.get("rules"), dict) else None)
         state.delivery = Delivery.from_json(data.get("delivery"))
         outbox = _dict(data.get("outbox"))
@@ -278,7 +302,7 @@ class ClusterState:
             "zk_embedded": self.zk_embedded,
             "api_embedded": self.api_embedded,
             "relays": self.relays,
-            "narration": self.narration,
+            "narration": None if self.narration is None else self.narration.to_json(),
             "zk_servers": [
                 {"index": s.index, "address": s.address, "mode": s.mode, "pid": s.pid}
                 for s in self.zk_servers

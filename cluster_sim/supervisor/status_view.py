@@ -7,7 +7,7 @@
 
 A pure function of the status dict (what `status --json` prints); standard
 library only, so the control command stays fast. The labels are the live
-view's (labels.py), rounds are counted from the session's start as on
+view's (the catalogue's), rounds are counted from the session's start as on
 screen (the full numbers are in --json).
 """
 

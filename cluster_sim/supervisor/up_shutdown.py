@@ -119,7 +119,7 @@ class Shutdown:
         if self.manager is None or self.client is None:
             return  # start-up failed before any node ran: no round was made
         from cluster_sim.saved_rounds import SavedHeader
-        from cluster_sim.supervisor.events import OutboxUnread, RoundsSaved
+        from cluster_sim.supervisor.events import OutboxUnread, RoundsSaved, Unsaved
         from cluster_sim.supervisor.leftover import LeftoverError, read_outbox, save
 
         embedded = self.zk is not None
@@ -137,8 +137,8 @@ class Shutdown:
                              zk=self.hosts, zk_embedded=embedded, secret=bool(self.o.secret))
         path, error = save(header, outbox.rounds)
         state = self.manager.state
-        reason = ("API down" if state.api_ok is False else "no leader" if not terms
-                  else "not delivered in time")
+        reason = (Unsaved.API_DOWN if state.api_ok is False else Unsaved.NO_LEADER if not terms
+                  else Unsaved.LATE)
         self.leftover = RoundsSaved(time.time(), count=len(outbox.rounds), path=path, reason=reason,
                                     error=error, zk=self.hosts, zk_embedded=embedded)
 

@@ -23,7 +23,7 @@ import math
 import time
 from typing import Any, Callable, Dict, Optional
 
-__all__ = ["event_record", "snapshot_record", "clean", "DATA_KINDS", "MAX_TEXT"]
+__all__ = ["event_record", "snapshot_record", "clean", "worded_in", "DATA_KINDS", "MAX_TEXT"]
 
 MAX_TEXT = 2000          # characters of one text field (a narration is the longest)
 MAX_DEPTH = 6
@@ -64,6 +64,15 @@ def _typed(event: Any) -> Dict[str, Any]:
     return record
 
 
+def worded_in(lang: str) -> Callable[[Any], Optional[str]]:
+    """The supervisor's wording in `lang` (imported when first used: the event classes cost time)."""
+    def describe(event: Any) -> Optional[str]:
+        from cluster_sim.supervisor.wording import describe as words
+
+        return words(event, lang)
+    return describe
+
+
 def event_record(event: Any, describe: Optional[Callable[[Any], Optional[str]]] = None,
                  now: Callable[[], float] = time.time) -> Optional[Dict[str, Any]]:
     """The page's record of `event`, or None when it is not an event.
@@ -75,6 +84,8 @@ def event_record(event: Any, describe: Optional[Callable[[Any], Optional[str]]] 
     """
     if isinstance(event, dict):
         record = dict(event)
+        if describe is not None and "text" not in record:
+            _word(record, describe)     # a record derived from status polls: worded as the supervisor would
     elif dataclasses.is_dataclass(event) and not isinstance(event, type) and hasattr(event, "kind"):
         record = _typed(event)
         if describe is not None:
@@ -95,6 +106,19 @@ def event_record(event: Any, describe: Optional[Callable[[Any], Optional[str]]] 
     if isinstance(ts, bool) or not isinstance(ts, (int, float)) or not math.isfinite(ts):
         record["ts"] = now()
     return clean(record)
+
+
+def _word(record: Dict[str, Any], describe: Callable[[Any], Optional[str]]) -> None:
+    from cluster_sim.supervisor.events import from_record
+
+    try:
+        event = from_record(record)
+    except ValueError:
+        return                          # a kind this version does not know: the page shows it plainly
+    try:
+        record["text"] = describe(event) if event.logged else None
+    except Exception:  # a wording bug must not cost the event
+        pass
 
 
 def snapshot_record(snapshot: Any) -> Optional[Dict[str, Any]]:

@@ -16,7 +16,9 @@ have been) are published to them: the supervisor's own events, decided by
 its core (supervisor/core.py), with their own times and failover times,
 never derived again here. Data-only events (readings, rounds) are not in
 the log: the snapshots carry them. A burst of more than EVENTS_SHOWN events
-between two polls loses the oldest of them. It needs nothing from the
+between two polls loses the oldest of them. Each sink words them in its
+own language, as any event (the supervisor's sentence is dropped for the
+kinds this version knows). It needs nothing from the
 supervisor but its control socket (the user's own).
 """
 
@@ -70,7 +72,7 @@ class Follower:
 
     def take(self, status: Dict[str, Any], now: float) -> None:
         """One status: its new events, then the snapshot, to every sink."""
-        records = self.new_events(status)
+        records = [_unworded(r) for r in self.new_events(status)]
         self._latest = status
         for sink in self.sinks:
             for record in records:
@@ -109,6 +111,17 @@ class Follower:
         if self._thread is not None:
             self._thread.join(self.timeout + 1)
             self._thread = None
+
+
+def _unworded(record: Dict[str, Any]) -> Dict[str, Any]:
+    """`record` without the supervisor's sentence when this version knows its kind: each sink words
+    it in its own language (adapt.event_record), as any other event. A kind it does not know keeps
+    the supervisor's words."""
+    from cluster_sim.supervisor.events import KINDS
+
+    if record.get("kind") in KINDS and "text" in record:
+        return {k: v for k, v in record.items() if k != "text"}
+    return record
 
 
 class _Parser(argparse.ArgumentParser):

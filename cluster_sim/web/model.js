@@ -47,6 +47,14 @@ var MARKS = {
   zk_server_starting: function (e) { return ["ZK" + str(e.index) + "✓", "#3ddc84"]; }
 };
 
+// a demo's step as the panel shows it: its title, then its body and the question for the class
+function told(n) {
+  var text = n.body != null ? str(n.body) : n.text === n.title ? "" : str(n.text);
+  if (n.question) text += (text ? "\n" : "") + say("demo.ask") + " " + str(n.question);
+  if (n.hint) text += (text ? "\n\n" : "") + str(n.hint);
+  return { title: str(n.title), text: text };
+}
+
 function applyEvent(raw, animate) {
   var e = normEvent(raw);
   if (!e) return;
@@ -82,7 +90,7 @@ function applyEvent(raw, animate) {
     M.join = str(e.command);
   } else if (k === "narration") {
     // the explanation is "body"; an exported line's "text" is only the sentence (the title again)
-    M.narration = { title: str(e.title), text: e.body != null ? str(e.body) : e.text === e.title ? "" : str(e.text) };
+    M.narration = told(e);
   } else if (k === "reading_published" && e.node != null) {
     var n = M.nodes[e.node];
     if (n && typeof e.value === "number") { n.value = e.value; n.readingT = typeof e.taken_at === "number" ? e.taken_at : t; }
@@ -131,7 +139,8 @@ function applySnapshot(state, t, animate) {
   M.terms.forEach(function (x) { if (x.end === null && !nodes[x.node]) x.end = t; });
   if (state.narration !== undefined) {
     if (state.narration === null) M.narration = null;
-    else { var lines = str(state.narration).split("\n"); M.narration = { title: lines[0], text: lines.slice(1).join("\n") }; }
+    else if (typeof state.narration === "object") M.narration = told(state.narration);
+    else { var lines = str(state.narration).split("\n"); M.narration = { title: lines[0], text: lines.slice(1).join("\n") }; }  // an older recording
   }
   if (state.join_command) M.join = str(state.join_command);
   if (state.last_round != null && state.last_round !== M.lastRound) {

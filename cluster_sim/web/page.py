@@ -8,7 +8,9 @@ The template, the CSS and the scripts are files next to this module
 scope), put inline: the page loads nothing from
 anywhere (its Content-Security-Policy says so too), so it works in an
 offline classroom and as a file opened from disk. Data goes in as JSON
-blocks that cannot end their <script> element and hold no literal URL.
+blocks that cannot end their <script> element and hold no literal URL;
+the config block carries the catalogue of the page's language (cluster_sim/
+words): words.js holds no phrase, it fills these.
 """
 
 import html
@@ -17,8 +19,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Optional
 
-from cluster_sim.faults.registry import fault_words
+from cluster_sim.faults.registry import fault_word_keys
 from cluster_sim.web.adapt import clean
+from cluster_sim.words import catalogue
 
 __all__ = ["render_page", "LANGUAGES"]
 
@@ -59,9 +62,11 @@ def json_for_script(data: Any) -> str:
 
 
 def render_page(config: Dict[str, Any], recording: Optional[Dict[str, Any]] = None) -> str:
-    lang = config.get("lang") if config.get("lang") in LANGUAGES else "en"
-    # the words for a node's faults come from the fault registry, in the page's language
-    config = dict(config, lang=lang, faults=fault_words(str(lang)))
+    """The page for `config` (title, lang, mode), with the words of its language (the catalogue's, for
+    words.js to fill): a recording written with it plays standalone, in its own language. A node's
+    faults are worded by the keys the fault registry names ("faults": {"partitioned": key, ...})."""
+    lang = str(config.get("lang")) if config.get("lang") in LANGUAGES else "en"
+    config = dict(config, lang=lang, words=dict(catalogue(lang)), faults=fault_word_keys())
     block = ""
     if recording is not None:
         block = '<script type="application/json" id="cs-recording">%s</script>' % json_for_script(recording)

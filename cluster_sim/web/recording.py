@@ -36,7 +36,7 @@ import threading
 import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from cluster_sim.web.adapt import DATA_KINDS, event_record, snapshot_record
+from cluster_sim.web.adapt import worded_in, DATA_KINDS, event_record, snapshot_record
 
 __all__ = ["WebRecorder", "RecordingError", "FORMAT", "load", "expand", "encode_patch", "apply_patch"]
 
@@ -179,7 +179,8 @@ class WebRecorder:
                  describe: Optional[Callable] = None, clock: Callable[[], float] = time.time):
         self.path = str(path)
         self.title, self.lang = str(title), str(lang)
-        self.describe = describe
+        # the page holds no phrases: every event reaches it worded, in the page's language
+        self.describe = describe or worded_in(self.lang)
         self.clock = clock
         self.period = 1.0 / snapshot_hz
         self.frames: List[list] = []

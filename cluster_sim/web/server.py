@@ -40,7 +40,7 @@ from typing import Any, Callable, Deque, Dict, Optional, Tuple
 from urllib.parse import urlsplit
 
 from cluster_sim.ports import PortInUse
-from cluster_sim.web.adapt import DATA_KINDS, event_record, snapshot_record
+from cluster_sim.web.adapt import worded_in, DATA_KINDS, event_record, snapshot_record
 from cluster_sim.web.hub import Behind, Closed, Hub, sse
 from cluster_sim.web.page import render_page
 
@@ -216,7 +216,8 @@ class WebView:
         self.host, self.port = host, int(port)
         self.snapshot = snapshot
         self.title, self.lang = str(title), str(lang)
-        self.describe = describe
+        # the page holds no phrases: every event reaches it worded, in the page's language
+        self.describe = describe or worded_in(self.lang)
         self.advertise = advertise
         self.snapshot_period = 1.0 / snapshot_hz
         self.flush_period = 1.0 / flush_hz

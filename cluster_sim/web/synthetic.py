@@ -31,7 +31,7 @@ from cluster_sim.supervisor import events as ev
 from cluster_sim.supervisor import messages as msg
 from cluster_sim.supervisor.core import step
 from cluster_sim.supervisor.model import Model, apply
-from cluster_sim.supervisor.state import ClusterState
+from cluster_sim.supervisor.state import ClusterState, Shown
 from cluster_sim.supervisor.wording import describe
 
 __all__ = ["SyntheticSession", "record"]
@@ -51,7 +51,7 @@ class SyntheticSession:
         self.lang = lang
         self.now = start
         state = ClusterState(name="synthetic", zk="127.0.0.1:2181", api_url="http://127.0.0.1:8080",
-                             started_at=start, narration=narration, interval=interval, lang=lang,
+                             started_at=start, narration=Shown.from_json(narration), interval=interval, lang=lang,
                              session_timeout=session_timeout)
         self.model = Model(state, interval=interval, session_timeout=session_timeout)
         # the world: each node's process, whether its ZooKeeper session is open, whether it is cut off

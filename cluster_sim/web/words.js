@@ -1,5 +1,7 @@
-/* The page's words and its one adapter: labels in English and Spanish, number and time formats,
- * the sentence of each event kind, and the tolerant reading of event records and node faults.
+/* The page's words and its one adapter: the catalogue the server put in the page (cs-config's
+ * "words": cluster_sim/words for the page's language, live and in a recording alike), filled with
+ * the catalogue's one syntax; number and time formats; the tolerant reading of event records and
+ * node faults. No phrase lives here: an event record comes worded ("text") by the server.
  * First of the page's scripts (page.py puts them, in order, inside one function). */
 var MAX_LOG = 200, MAX_TERMS = 400, MAX_MARKS = 600, MAX_FLOWS = 80, MAX_ROWS = 16;
 var DATA_KINDS = ["reading_published", "round_computed", "round_stored", "role_changed", "outbox_changed",
@@ -8,34 +10,6 @@ var DATA_KINDS = ["reading_published", "round_computed", "round_stored", "role_c
 var PALETTE = ["#ffcc33", "#4da3ff", "#3ddc84", "#ff7ab6", "#b388ff", "#ff9f43", "#2ee6e6", "#e6ee6a"];
 var SVGNS = "http:" + "//www.w3.org/2000/svg";
 
-var LABELS = {
-  en: {
-    leader: "Leader", noLeader: "no leader", epoch: "epoch", forT: "for", mean: "Mean", stored: "Stored",
-    rounds: "rounds", ok: "OK", down: "DOWN", zkOk: "connected", zkLost: "disconnected",
-    noQuorum: "no quorum", timeline: "Leadership timeline", events: "Events", live: "live",
-    connecting: "connecting…", reconnecting: "reconnecting…", replay: "recording", play: "▶ play",
-    pause: "❚❚ pause", speed: "speed", results: "Results", outbox: "outbox", join: "Students join with:",
-    node: "node", cluster: "cluster", noEvents: "no events yet", now: "now", waitsForId: "waits for its id",
-    states: { running: "running", starting: "starting", paused: "paused", stopped: "stopped",
-              crashed: "crashed", remote: "remote" },
-    conn: { SUSPENDED: "suspended", LOST: "session lost" },
-    modes: { leader: "leader", follower: "follower", standalone: "standalone", down: "down" }
-  },
-  es: {
-    leader: "Líder", noLeader: "sin líder", epoch: "época", forT: "desde hace", mean: "Media",
-    stored: "Guardadas", rounds: "rondas", ok: "OK", down: "CAÍDA", zkOk: "conectado",
-    zkLost: "desconectado", noQuorum: "sin quórum", timeline: "Cronología del liderazgo",
-    events: "Eventos", live: "en directo", connecting: "conectando…", reconnecting: "reconectando…",
-    replay: "grabación", play: "▶ reproducir", pause: "❚❚ pausa", speed: "velocidad",
-    results: "Resultados", outbox: "bandeja de salida", join: "Los estudiantes se unen con:",
-    node: "nodo", cluster: "clúster", noEvents: "aún no hay eventos", now: "ahora", waitsForId: "espera su id",
-    states: { running: "en marcha", starting: "arrancando", paused: "pausado", stopped: "parado",
-              crashed: "caído", remote: "remoto" },
-    conn: { SUSPENDED: "suspendido", LOST: "sesión perdida" },
-    modes: { leader: "líder", follower: "seguidor", standalone: "único", down: "caído" }
-  }
-};
-
 function readJSON(id) {
   var el = document.getElementById(id);
   if (!el) return null;
@@ -43,10 +17,43 @@ function readJSON(id) {
 }
 var CONFIG = readJSON("cs-config") || {};
 var REC = readJSON("cs-recording");
-var LANG = LABELS[CONFIG.lang] ? CONFIG.lang : "en";
-var L = LABELS[LANG];
-// a node's faults, worded by the server from the fault registry (cluster_sim.faults.registry.fault_words)
-L.faults = CONFIG.faults && typeof CONFIG.faults === "object" ? CONFIG.faults : {};
+var LANG = CONFIG.lang === "es" ? "es" : "en";
+var WORDS = CONFIG.words || {};      // live and in a recording alike: page.py puts them in
+
+// words.fill's syntax and rules: "{name?one|many}" (one when the value is 1), then "{name}"; a
+// count n with the language's thousands separator, other whole numbers as they are, decimals
+// with the language's mark
+function fill(text, fields) {
+  fields = fields || {};
+  text = str(text).replace(/\{(\w+)\?([^|{}]*)\|([^{}]*)\}/g, function (_, name, one, many) {
+    return String(fields[name]) === "1" ? one : many;
+  });
+  return text.replace(/\{(\w+)\}/g, function (all, name) {
+    if (!(name in fields)) return all;
+    var v = fields[name];
+    if (v === null || v === undefined) return "?";
+    if (typeof v === "number" && name === "n" && v % 1 === 0)
+      return String(v).replace(/\B(?=(\d{3})+(?!\d))/g, LANG === "es" ? "." : ",");
+    return typeof v === "number" && v % 1 !== 0 && LANG === "es" ? String(v).replace(".", ",") : String(v);
+  });
+}
+function say(key, fields) { return key in WORDS ? fill(WORDS[key], fields) : key; }
+
+// L: the page's own words ("page.<name>", "page.<kind>.<value>") as an object the panels read
+var L = {};
+Object.keys(WORDS).forEach(function (key) {
+  var path = key.split(".");
+  if (path[0] !== "page") return;
+  var at = L;
+  for (var i = 1; i < path.length - 1; i++) at = at[path[i]] = at[path[i]] || {};
+  at[path[path.length - 1]] = WORDS[key];
+});
+["states", "conn", "faults", "modes"].forEach(function (k) { L[k] = L[k] || {}; });
+// a node's faults: the fault registry names each one's key in the catalogue (registry.fault_word_keys)
+var FAULTS = CONFIG.faults && typeof CONFIG.faults === "object" ? CONFIG.faults : {};
+Object.keys(FAULTS).forEach(function (name) {
+  if (typeof FAULTS[name] === "string" && FAULTS[name] in WORDS) L.faults[name] = WORDS[FAULTS[name]];
+});
 
 // ------------------------------------------------------------------ formatting
 function str(x) { return x === null || x === undefined ? "" : String(x); }
@@ -74,109 +81,7 @@ function age(seconds) {
 }
 function short(text, n) { text = str(text); return text.length > n ? text.slice(0, n - 1) + "…" : text; }
 
-// ------------------------------------------------------------------ the words of the event log
-var HOW = { en: { left: "left", crashed: "crashed", paused: "was paused" },
-            es: { left: "se fue", crashed: "cayó", paused: "se congeló" } };
-var PHRASES = {
-  en: {
-    leader_elected: function (e) {
-      if (e.original) return "leader elected: " + e.node + " (a node of the original design: no fencing)";
-      var t = "leader elected: " + e.node + " (epoch " + str(e.epoch);
-      if (e.failover_ms != null && e.after != null)
-        t += ", failover " + e.failover_ms + " ms after " + e.after + " " + (HOW.en[e.how] || str(e.how || "left"));
-      return t + ")";
-    },
-    leader_lost: function (e) { return "no leader: " + e.node + " is gone, election in progress"; },
-    node_killed: function (e) { return "node " + e.node + " killed (" + (e.hard ? "SIGKILL" : "SIGTERM") + ")"; },
-    node_paused: function (e) { return "node " + e.node + " paused (SIGSTOP)"; },
-    node_resumed: function (e) { return "node " + e.node + " resumed (SIGCONT)"; },
-    node_stopped: function (e) {
-      if (e.signal === "SIGKILL" || e.requested === "SIGKILL") return "node " + e.node + " is dead (SIGKILL)";
-      return "node " + e.node + (e.crashed ? " crashed" : " stopped") + (e.exit != null ? " (exit " + e.exit + ")" : "");
-    },
-    node_started: function (e) { return "node " + e.node + " started"; },
-    suspended: function (e) { return "node " + e.node + ": ZooKeeper connection SUSPENDED"; },
-    session_expired: function (e) { return "node " + e.node + ": ZooKeeper session expired (LOST)"; },
-    reconnected: function (e) { return "node " + e.node + ": back in ZooKeeper"; },
-    stepped_down: function (e) { return "node " + e.node + " " + (e.reason || "stepped down"); },
-    fenced: function (e) { return "node " + e.node + " fenced: its epoch " + str(e.epoch) + " is old"; },
-    api_down: function (e) {
-      if (e.node == null) return "API unreachable: rounds wait in the outbox";
-      return "leader " + e.node + " cannot reach the API" + (e.url ? " at " + e.url : "") +
-        (e.since != null ? " since " + clock(e.since) : "") + (e.error ? " (" + e.error + ")" : "") +
-        "; rounds wait in its outbox";
-    },
-    api_back: function (e) {
-      if (e.delivered == null && e.node != null) return "leader " + e.node + " reaches the API again: its outbox drains";
-      return "API back" + (e.delivered != null ? ": " + e.delivered + " rounds delivered" : "");
-    },
-    api_stopped: function () { return "API stopped"; },
-    api_started: function () { return "API started"; },
-    remote_joined: function (e) { return "remote node " + e.node + " joined" + (e.host ? " from " + e.host : ""); },
-    remote_left: function (e) { return "remote node " + e.node + " left"; },
-    split_brain: function (e) { return "two leaders acting at once: " + (e.nodes || []).join(" and "); },
-    partitioned: function (e) { return "node " + e.node + " cut off from " + (e.target || "zk"); },
-    healed: function (e) { return "node " + e.node + " reaches " + (e.target || "all") + " again"; },
-    slowed: function (e) { return "node " + e.node + " slowed: " + str(e.latency_ms) + " ms each way"; },
-    zk_server_paused: function (e) { return "ZooKeeper server " + e.index + " frozen (SIGSTOP)"; },
-    zk_server_resumed: function (e) { return "ZooKeeper server " + e.index + " resumed (SIGCONT)"; },
-    zk_server_stopped: function (e) { return "ZooKeeper server " + e.index + " stopped"; },
-    zk_server_starting: function (e) { return "ZooKeeper server " + e.index + " starting"; },
-    zk_connection: function (e) { return e.connected ? "supervisor connected to ZooKeeper" : "supervisor lost ZooKeeper"; },
-    cluster_started: function (e) { return "cluster " + str(e.name) + ": " + str(e.nodes) + " nodes"; },
-    join_command: function (e) { return "students join with: " + str(e.command); },
-    shutting_down: function () { return "shutting down"; }
-  },
-  es: {
-    leader_elected: function (e) {
-      if (e.original) return "líder elegido: " + e.node + " (un nodo del diseño original: sin fencing)";
-      var t = "líder elegido: " + e.node + " (época " + str(e.epoch);
-      if (e.failover_ms != null && e.after != null)
-        t += ", relevo en " + e.failover_ms + " ms; " + e.after + " " + (HOW.es[e.how] || HOW.es.left);
-      return t + ")";
-    },
-    leader_lost: function (e) { return "sin líder: " + e.node + " se ha ido, elección en curso"; },
-    node_killed: function (e) { return "nodo " + e.node + " terminado (" + (e.hard ? "SIGKILL" : "SIGTERM") + ")"; },
-    node_paused: function (e) { return "nodo " + e.node + " pausado (SIGSTOP)"; },
-    node_resumed: function (e) { return "nodo " + e.node + " reanudado (SIGCONT)"; },
-    node_stopped: function (e) {
-      if (e.signal === "SIGKILL" || e.requested === "SIGKILL") return "nodo " + e.node + " muerto (SIGKILL)";
-      return "nodo " + e.node + (e.crashed ? " caído" : " parado") + (e.exit != null ? " (salida " + e.exit + ")" : "");
-    },
-    node_started: function (e) { return "nodo " + e.node + " arrancado"; },
-    suspended: function (e) { return "nodo " + e.node + ": conexión con ZooKeeper SUSPENDIDA"; },
-    session_expired: function (e) { return "nodo " + e.node + ": sesión de ZooKeeper caducada (LOST)"; },
-    reconnected: function (e) { return "nodo " + e.node + ": de vuelta en ZooKeeper"; },
-    stepped_down: function (e) { return "nodo " + e.node + " deja de liderar"; },
-    fenced: function (e) { return "nodo " + e.node + " rechazado: su época " + str(e.epoch) + " es antigua"; },
-    api_down: function (e) {
-      if (e.node == null) return "API inalcanzable: las rondas esperan en la bandeja de salida";
-      return "el líder " + e.node + " no puede acceder a la API" + (e.url ? " en " + e.url : "") +
-        (e.since != null ? " desde las " + clock(e.since) : "") + (e.error ? " (" + e.error + ")" : "") +
-        "; las rondas esperan en su bandeja de salida";
-    },
-    api_back: function (e) {
-      if (e.delivered == null && e.node != null) return "el líder " + e.node + " vuelve a acceder a la API: su bandeja de salida se vacía";
-      return "API de vuelta" + (e.delivered != null ? ": " + e.delivered + " rondas entregadas" : "");
-    },
-    api_stopped: function () { return "API detenida"; },
-    api_started: function () { return "API arrancada"; },
-    remote_joined: function (e) { return "nodo remoto " + e.node + " se une" + (e.host ? " desde " + e.host : ""); },
-    remote_left: function (e) { return "nodo remoto " + e.node + " se va"; },
-    split_brain: function (e) { return "dos líderes a la vez: " + (e.nodes || []).join(" y "); },
-    partitioned: function (e) { return "nodo " + e.node + " aislado de " + (e.target || "zk"); },
-    healed: function (e) { return "nodo " + e.node + " vuelve a alcanzar " + (e.target || "todo"); },
-    slowed: function (e) { return "nodo " + e.node + " ralentizado: " + str(e.latency_ms) + " ms en cada sentido"; },
-    zk_server_paused: function (e) { return "servidor " + e.index + " de ZooKeeper congelado (SIGSTOP)"; },
-    zk_server_resumed: function (e) { return "servidor " + e.index + " de ZooKeeper reanudado (SIGCONT)"; },
-    zk_server_stopped: function (e) { return "servidor " + e.index + " de ZooKeeper detenido"; },
-    zk_server_starting: function (e) { return "servidor " + e.index + " de ZooKeeper arrancando"; },
-    zk_connection: function (e) { return e.connected ? "supervisor conectado a ZooKeeper" : "el supervisor perdió ZooKeeper"; },
-    cluster_started: function (e) { return "clúster " + str(e.name) + ": " + str(e.nodes) + " nodos"; },
-    join_command: function (e) { return "los estudiantes se unen con: " + str(e.command); },
-    shutting_down: function () { return "apagando"; }
-  }
-};
+// ------------------------------------------------------------------ the event log
 var LEVELS = {
   node_killed: "warn", node_paused: "warn", suspended: "warn", session_expired: "warn", stepped_down: "warn",
   fenced: "error", outbox_dropped: "warn", api_down: "warn", unreadable_reading: "warn", leader_elected: "leader",
@@ -200,14 +105,12 @@ function isLogged(e) {
   return DATA_KINDS.indexOf(e.kind) < 0;
 }
 function wording(e) {
-  var phrase = PHRASES[LANG][e.kind];
   if (e.kind === "narration") return str(e.title || e.text);
-  // the supervisor's own wording, in the cluster's language (up --lang); the page's phrases only
-  // for records that come without a sentence (a view attached from outside derives its events)
+  // the server's wording, from the catalogue in the cluster's language (up --lang)
   if (typeof e.text === "string" && e.text) return e.text;
-  if (phrase) { try { return phrase(e); } catch (err) { /* a field of an unexpected type: say it plainly */ } }
-  if (typeof e.text === "string" && e.text) return e.text;
-  if (typeof e.message === "string" && e.message) return (e.node != null ? L.node + " " + e.node + ": " : "") + e.message;
+  // a record of a kind this version cannot word: what it says of itself, plainly
+  if (typeof e.message === "string" && e.message)
+    return e.node != null ? say("ev.said", { node: e.node, message: e.message }) : e.message;
   return e.kind.replace(/_/g, " ") + (e.node != null ? " " + e.node : "");
 }
 function levelOf(e) {
