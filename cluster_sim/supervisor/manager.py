@@ -102,18 +102,25 @@ class Manager:
     def loop(self) -> None:
         self._bridge.start()
         while not self._stop.is_set():
-            try:
-                message: Optional[Message] = self.queue.get(timeout=0.05)
-            except queue.Empty:
-                message = None
+            message = self._next(0.05)
             if message is not None:
                 self.handle(message)
-            self._reap()
-            now = self.clock()
-            if now - self._last_render >= RENDER_EVERY:
-                self._last_render = now
-                self._refresh(now)
+            self._tick()
         self._refresh(self.clock())
+
+    def _next(self, timeout: float) -> Optional[Message]:
+        try:
+            return self.queue.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def _tick(self) -> None:
+        """After each message (or none): reap exited nodes, redraw at most every RENDER_EVERY."""
+        self._reap()
+        now = self.clock()
+        if now - self._last_render >= RENDER_EVERY:
+            self._last_render = now
+            self._refresh(now)
 
     def handle(self, message: Message) -> None:
         if isinstance(message, ControlRequest):
@@ -250,18 +257,11 @@ class Manager:
     def _pump(self, skip: Optional[threading.Event]) -> bool:
         """One turn of the loop while the shutdown waits: a message, reaping, the view.
         Returns True when the user will not wait (`skip` set, or another stop request)."""
-        try:
-            message: Optional[Message] = self.queue.get(timeout=0.1)
-        except queue.Empty:
-            message = None
+        message = self._next(0.1)
         skipped = isinstance(message, StopRequested)  # `clustersim stop` again: as impatient as a second Ctrl-C
         if message is not None and not skipped:
             self.handle(message)
-        self._reap()
-        now = self.clock()
-        if now - self._last_render >= RENDER_EVERY:
-            self._last_render = now
-            self._refresh(now)
+        self._tick()
         return skipped or bool(skip is not None and skip.is_set())
 
     def drain(self, depth: Callable[[], int], timeout: float, skip: Optional[threading.Event] = None) -> Optional[int]:
