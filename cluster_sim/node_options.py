@@ -12,7 +12,7 @@ Adding a node option means one entry in OPTIONS and one field in NodeSettings.
 """
 
 from dataclasses import dataclass
-from typing import Any, Callable, Tuple
+from typing import Any, Callable, Dict, Tuple
 
 import click
 
@@ -57,7 +57,7 @@ def node_options(*fields: str, **defaults: Any) -> Callable:
 
     def decorate(command: Callable) -> Callable:
         for option in reversed(chosen):
-            extra = {"envvar": option.envvar} if option.envvar else {}
+            extra: Dict[str, Any] = {"envvar": option.envvar} if option.envvar else {}
             command = click.option(option.flag, option.field, type=option.type,
                                    default=defaults.get(option.field, option.default),
                                    show_default=option.show_default, help=option.help, **extra)(command)

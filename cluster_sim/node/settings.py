@@ -15,8 +15,12 @@ one (the bench) asks the rule, not a dummy node.
 
 import math
 from dataclasses import asdict, dataclass
+from typing import Any, Callable, Dict
 
 from cluster_sim.node.outbox import DEFAULT_BOUND_SECONDS
+
+# How a node's parts tell what happens on it: report(kind, **fields) (node/main.py's Node.report).
+Report = Callable[..., None]
 
 
 def default_history(interval: float, session_timeout: float) -> int:
@@ -101,5 +105,5 @@ class NodeSettings:
     def wait_limit(self) -> float:
         return self.round_deadline or default_round_deadline(self.interval, self.session_timeout)
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         return asdict(self)
