@@ -9,7 +9,8 @@ import signal
 import sys
 
 from cluster_sim import procfs
-from cluster_sim.bench.support import ElectionWatch, wait_for
+from cluster_sim.bench.support import wait_for
+from cluster_sim.bench.watches import ElectionWatch
 
 
 READINGS = "/mediciones"

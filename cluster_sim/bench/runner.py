@@ -18,7 +18,9 @@ from datetime import datetime, timezone
 from cluster_sim import procfs
 from cluster_sim.bench.config import Config
 from cluster_sim.bench.measure import MEASUREMENTS
-from cluster_sim.bench.report import markdown, notes, print_table, table_rows
+from cluster_sim.bench.notes import notes
+from cluster_sim.bench.report import markdown, print_table
+from cluster_sim.bench.rows import table_rows
 from cluster_sim.bench.support import BenchSession
 
 TICK_MS = 200

@@ -1,18 +1,17 @@
 """The benchmark's plumbing: one ZooKeeper, processes that are always cleaned up,
-an API that timestamps every stored row, and watches on the election.
+an API that timestamps every stored row (the watches on the election are in watches.py).
 
     with BenchSession(tick_ms=200) as bench:
         hosts = bench.chroot("handover")          # HOST:PORT/bench-handover-1a2b3c
         api = bench.api()                         # ApiService in this process
         proc = bench.spawn([...], "node-1")       # own session, log in the temp dir
         client = bench.client(hosts)
-        watch = ElectionWatch(client)
+        watch = ElectionWatch(client)             # watches.py
         ...
     # every process, client, server and temp dir is gone here (also on Ctrl-C);
     # a reaper process cleans up even if the benchmark itself is SIGKILLed
 """
 
-import json
 import math
 import os
 import shutil
@@ -24,8 +23,6 @@ import threading
 import time
 import uuid
 
-from kazoo.exceptions import KazooException
-from kazoo.handlers.threading import KazooTimeoutError
 
 from cluster_sim import zkclient
 
@@ -163,139 +160,6 @@ class Api:
 
     def close(self):
         self.service.close()
-
-
-# -- watches ------------------------------------------------------------------
-
-
-def _sequence(child):
-    return child[-10:]
-
-
-class _LeaderChanges:
-    """What both leader watches share: ``changes``, a list of (time, leader id or None)."""
-
-    def mark(self):
-        with self.cond:
-            return len(self.changes)
-
-    def wait_new_leader(self, start, old, timeout):
-        """The first change at index >= start to a leader other than ``old``: (t, id) or None."""
-        return wait_for_item(self.cond, self.changes, start, lambda item: item[1] not in (None, old), timeout)
-
-
-class ElectionWatch(_LeaderChanges):
-    """Follows kazoo's Election: who leads (the lowest /election child's data).
-
-    ``changes`` is a list of ``(time.time(), leader id or None)``, taken when
-    the bench's watch saw the new children list.
-    """
-
-    def __init__(self, client, path="/election"):
-        self.client = client
-        self.path = path
-        self.cond = threading.Condition()
-        self.ids = {}        # child -> node id (a contender's data never changes)
-        self.order = []      # children, lowest sequence first
-        self.leader = None
-        self.changes = []
-        client.ensure_path(path)
-        client.ChildrenWatch(path, self._on_children)
-
-    def _on_children(self, children):
-        seen = time.time()
-        try:
-            ordered = sorted(children, key=_sequence)
-            unknown = [c for c in ordered if c not in self.ids]
-            pending = [(c, self.client.get_async(f"{self.path}/{c}")) for c in unknown]
-            found = {}
-            for child, result in pending:
-                try:
-                    data, _ = result.get(timeout=5)
-                    found[child] = data.decode(errors="replace")
-                except (KazooException, KazooTimeoutError):
-                    pass  # gone already
-            with self.cond:
-                self.ids.update(found)
-                alive = set(ordered)
-                for child in list(self.ids):
-                    if child not in alive:
-                        del self.ids[child]
-                self.order = [c for c in ordered if c in self.ids]
-                leader = self.ids.get(ordered[0]) if ordered else None
-                if leader != self.leader:
-                    self.leader = leader
-                    self.changes.append((seen, leader))
-                self.cond.notify_all()
-        except Exception:  # noqa: BLE001
-            pass  # never break kazoo's watch thread
-
-    def contenders(self):
-        with self.cond:
-            return [self.ids[c] for c in self.order]
-
-    def contender_path(self, node_id):
-        with self.cond:
-            for child in self.order:
-                if self.ids.get(child) == str(node_id):
-                    return f"{self.path}/{child}"
-        return None
-
-
-
-class LeaderZnodeWatch(_LeaderChanges):
-    """Follows /clustersim/leader (JSON with "id"): ``changes`` as (time, id or None)."""
-
-    def __init__(self, client, path="/clustersim/leader"):
-        self.cond = threading.Condition()
-        self.leader = None
-        self.changes = []
-        client.DataWatch(path, self._on_data)
-
-    def _on_data(self, data, stat, event=None):
-        seen = time.time()
-        leader = None
-        if data:
-            try:
-                info = json.loads(data.decode())
-                leader = str(info["id"]) if isinstance(info, dict) and "id" in info else None
-            except (ValueError, UnicodeDecodeError):
-                leader = None
-        with self.cond:
-            if leader != self.leader:
-                self.leader = leader
-                self.changes.append((seen, leader))
-            self.cond.notify_all()
-
-
-
-class DeletionWatch:
-    """Time at which one znode was deleted (an exists() watch)."""
-
-    def __init__(self, client, path):
-        self.deleted_at = None
-        self.event = threading.Event()
-        self.client = client
-        self.path = path
-        if client.exists(path, watch=self._fired) is None:
-            self.deleted_at = time.time()
-            self.event.set()
-
-    def _fired(self, event):
-        seen = time.time()
-        if event.type == "DELETED":
-            self.deleted_at = seen
-            self.event.set()
-        else:
-            try:
-                if self.client.exists(self.path, watch=self._fired) is None:
-                    self.deleted_at = time.time()
-                    self.event.set()
-            except KazooException:  # disconnected: the next watch or poll tells
-                pass
-
-    def wait(self, timeout):
-        return self.deleted_at if self.event.wait(timeout) else None
 
 
 # -- the session: everything started is stopped --------------------------------

@@ -10,7 +10,8 @@ import time
 
 from cluster_sim.bench.nodeset import NodeSet
 from cluster_sim.bench.results import error, first_row_predicate, rounds_report
-from cluster_sim.bench.support import DeletionWatch, summary_ms
+from cluster_sim.bench.support import summary_ms
+from cluster_sim.bench.watches import DeletionWatch
 
 
 def crash(bench, cfg, log):

@@ -12,10 +12,11 @@ import threading
 import time
 
 from cluster_sim.bench.results import error
-from cluster_sim.bench.support import ElectionWatch, LeaderZnodeWatch, clustersim_command, summary_ms, wait_for
+from cluster_sim.bench.support import clustersim_command, summary_ms, wait_for
 from cluster_sim.bench.up_control import (
     control_status, leftovers, node_pids, node_state, restart_stopped, run_cli, running_with_values,
 )
+from cluster_sim.bench.watches import ElectionWatch, LeaderZnodeWatch
 
 
 def kill_command(bench, cfg, log):
