@@ -7,9 +7,10 @@
 import os
 import signal
 import sys
+from typing import Dict, List, Optional
 
 from cluster_sim import procfs
-from cluster_sim.bench.support import wait_for
+from cluster_sim.bench.support import Api, BenchSession, Proc, wait_for
 from cluster_sim.bench.watches import ElectionWatch
 
 
@@ -19,7 +20,8 @@ READINGS = "/mediciones"
 class NodeSet:
     """``n`` node processes (clustersim or original) delivering to ``api``."""
 
-    def __init__(self, bench, system, hosts, api, interval, session_timeout, n, label):
+    def __init__(self, bench: BenchSession, system: str, hosts: str, api: Api, interval: float,
+                 session_timeout: float, n: int, label: str) -> None:
         self.bench = bench
         self.system = system
         self.hosts = hosts
@@ -28,27 +30,28 @@ class NodeSet:
         self.session_timeout = session_timeout
         self.ids = [str(i) for i in range(1, n + 1)]
         self.label = label
-        self.procs = {}
+        self.procs: Dict[str, Proc] = {}
         self.starts = 0
         self.client = bench.client(hosts)
         self.client.ensure_path(READINGS)
         self.watch = ElectionWatch(self.client)
 
-    def command(self, node_id):
+    def command(self, node_id: str) -> List[str]:
         common = ["--interval", f"{self.interval:g}", "--session-timeout", f"{self.session_timeout:g}"]
         if self.system == "clustersim":
             # truth logs inside the bench's own temporary directory, removed with it
+            assert self.bench.tmp is not None  # (a started session's)
             return [sys.executable, "-m", "cluster_sim", "node", node_id, "--zk", self.hosts,
                     "--api-url", self.api.url, "--truth-dir", os.path.join(self.bench.tmp, "truth"), *common]
         return [sys.executable, "-m", "cluster_sim.bench.original_app", node_id, "--zk", self.hosts,
                 "--api", self.api.url, *common]
 
     @property
-    def stop_signal(self):
+    def stop_signal(self) -> int:
         # the original handles SIGINT (Ctrl-C in its terminal); clustersim's kill sends SIGTERM
         return signal.SIGINT if self.system == "original" else signal.SIGTERM
 
-    def start(self, node_id):
+    def start(self, node_id: str) -> None:
         # a node killed hard leaves its znode until its session expires
         path = f"{READINGS}/app{node_id}"
         wait_for(lambda: self.client.exists(path) is None, 2 * self.session_timeout + 10,
@@ -58,11 +61,11 @@ class NodeSet:
             self.command(node_id), f"{self.label}-{self.system}-n{node_id}-{self.starts}",
             stop_signal=self.stop_signal)
 
-    def start_all(self):
+    def start_all(self) -> None:
         for node_id in self.ids:
             self.start(node_id)
 
-    def ensure_running(self):
+    def ensure_running(self) -> None:
         for node_id in self.ids:
             proc = self.procs.get(node_id)
             if proc is None or proc.poll() is not None:
@@ -70,12 +73,12 @@ class NodeSet:
                     self.bench.reap(proc)
                 self.start(node_id)
 
-    def _dead(self):
+    def _dead(self) -> List[str]:
         return [i for i, p in self.procs.items() if p.poll() is not None]
 
-    def wait_steady(self, timeout=60.0):
+    def wait_steady(self, timeout: float = 60.0) -> Optional[str]:
         """All nodes in the election and publishing, and the leader delivering; returns the leader."""
-        def complete():
+        def complete() -> bool:
             dead = self._dead()
             if dead:
                 proc = self.procs[dead[0]]
@@ -96,7 +99,7 @@ class NodeSet:
             raise TimeoutError(f"leader {leader} delivered nothing within {3 * self.interval + 10:g} s")
         return leader
 
-    def memory(self):
+    def memory(self) -> Dict[str, Dict[str, int]]:
         out = {}
         for node_id, proc in self.procs.items():
             mem = procfs.memory(proc.pid)
@@ -104,7 +107,7 @@ class NodeSet:
                 out[node_id] = mem
         return out
 
-    def close(self):
+    def close(self) -> None:
         # SIGTERM, not the original's SIGINT: a node still importing has no handler yet, and
         # SIGINT may be ignored altogether (inherited from a shell that ran us in the background)
         for proc in self.procs.values():

@@ -3,12 +3,14 @@
     paragraphs = notes(results)    # ["**1. Graceful handover.** ...", ...]
 """
 
+from typing import Any, Dict, List
+
 from cluster_sim.bench.rows import leader_path, ms
 
 
-def notes(results):
+def notes(results: Dict[str, Any]) -> List[str]:
     """Paragraphs for the Markdown: how each number was taken, and what bounds a missed target."""
-    out = []
+    out: List[str] = []
     h = results.get("handover")
     if h and not h.get("error"):
         cs = h.get("clustersim", {})
@@ -203,7 +205,7 @@ def notes(results):
     return out
 
 
-def _relay_note(res):
+def _relay_note(res: Dict[str, Any]) -> str:
     p, echo, diff = res["params"], res["echo"], res["difference_ms"]
     text = ("**8. The fault relays, no fault set.** `clustersim up` starts every local node with its "
             "ZooKeeper and API connections through relays of its own on loopback (one selector thread moves "
@@ -230,7 +232,7 @@ _OLD_ROUND_NOTE = (
     "`aggregate_round`. Medians after one untimed warm-up.")
 
 
-def _latency_note(res):
+def _latency_note(res: Dict[str, Any]) -> str:
     p, lat, rounds = res["params"], res["latency"], res.get("rounds") or {}
     over = [v - p["lag_s"] * 1000 for v in lat["samples"]]
     from cluster_sim.bench.support import percentile

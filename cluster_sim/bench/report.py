@@ -5,7 +5,12 @@
     print_table(console, meta, rows)
 """
 
-from cluster_sim.bench.rows import DASH
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
+
+from cluster_sim.bench.rows import DASH, TableRow
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 # the table's section number of each measurement
@@ -13,15 +18,15 @@ _SECTIONS = {"handover": "1", "crash": "2", "kill": "3", "first_mean": "4", "rou
              "latency": "7", "relay": "8"}
 
 
-def _met(value):
+def _met(value: Optional[bool]) -> str:
     return DASH if value is None else ("yes" if value else "**no**")
 
 
-def _cell(text):
+def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _run_lines(meta):
+def _run_lines(meta: Dict[str, Any]) -> List[str]:
     """The command / date / machine / software / run lines of one run."""
     return [
         f"- **Command:** `{meta['command']}`",
@@ -39,7 +44,8 @@ def _run_lines(meta):
     ]
 
 
-def markdown(meta, rows, paragraphs, reruns=()):
+def markdown(meta: Dict[str, Any], rows: List[TableRow], paragraphs: List[str],
+             reruns: Sequence[Dict[str, Any]] = ()) -> str:
     """``reruns``: later runs of some measurements merged into this report
     (``{"meta": ..., ...}`` with ``meta["only"]`` naming them), each with its own lines."""
     lines = [
@@ -77,7 +83,7 @@ def markdown(meta, rows, paragraphs, reruns=()):
     return "\n".join(lines).rstrip() + "\n"
 
 
-def print_table(console, meta, rows):
+def print_table(console: "Console", meta: Dict[str, Any], rows: List[TableRow]) -> None:
     """A table on a terminal; on a pipe, one plain line per measurement (nothing wrapped or boxed)."""
     from rich.table import Table
     from rich.text import Text

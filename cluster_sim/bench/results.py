@@ -5,16 +5,24 @@
     first_row_predicate("clustersim", "2", t_new)(t, row)   # the new leader's first row?
 """
 
+from typing import Any, Callable, Dict, List, Optional
 
-def error(exc):
+from cluster_sim.bench.support import Row
+
+Result = Dict[str, Any]                  # what a measurement returns: plain, JSON-ready
+Log = Callable[[str], None]              # where a measurement says what it does
+
+
+def error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def mb(value):
+def mb(value: Optional[float]) -> Optional[float]:
     return None if value is None else round(value / (1024 * 1024), 1)
 
 
-def first_row_predicate(system, new_leader, t_new):
+def first_row_predicate(system: str, new_leader: Optional[str],
+                        t_new: float) -> Callable[[float, Dict[str, Any]], bool]:
     if system == "clustersim":
         return lambda t, row: row.get("leader") == new_leader
     # the original's rows say nothing about who sent them: the first row after
@@ -22,7 +30,7 @@ def first_row_predicate(system, new_leader, t_new):
     return lambda t, row: t >= t_new - 0.005
 
 
-def rounds_report(rows):
+def rounds_report(rows: List[Row]) -> Result:
     """Whether a clustersim run lost rounds: the rows' rounds must be contiguous."""
     rounds = sorted({row["round"] for _, row in rows if row.get("round") is not None})
     if not rounds:
@@ -33,7 +41,7 @@ def rounds_report(rows):
             "missing": missing[:50], "empty": empty}
 
 
-def original_rows_report(rows, interval):
+def original_rows_report(rows: List[Row], interval: float) -> Result:
     if len(rows) < 2:
         return {"rows": len(rows)}
     span = rows[-1][0] - rows[0][0]

@@ -1,13 +1,17 @@
 """The benchmark's table: one row per figure, from the measurements' results.
 
     rows = table_rows(results)     # [{"id": "1a", "measurement": ..., "clustersim": "1.2 s", ...}]
-    ms(0.0123)                     # "12.3 ms"
+    ms(12.34)                      # "12 ms" (milliseconds in, the unit chosen for the cell)
 """
+
+from typing import Any, Dict, List, Optional
+
+TableRow = Dict[str, Any]   # {"id", "measurement", "clustersim", "original", "target", "met", "note"}
 
 DASH = "—"
 
 
-def ms(value):
+def ms(value: Optional[float]) -> str:
     if value is None:
         return DASH
     if value < 10:
@@ -17,39 +21,40 @@ def ms(value):
     return f"{value / 1000:.2f} s"
 
 
-def p50_p95(summary):
+def p50_p95(summary: Any) -> str:
     if not isinstance(summary, dict) or not summary.get("n"):
         return DASH
     return f"p50 {ms(summary['p50'])} · p95 {ms(summary['p95'])} (n={summary['n']})"
 
 
-def p50_max(summary):
+def p50_max(summary: Any) -> str:
     if not isinstance(summary, dict) or not summary.get("n"):
         return DASH
     return f"p50 {ms(summary['p50'])} · max {ms(summary['max'])} (n={summary['n']})"
 
 
-def _err(part):
+def _err(part: Any) -> Optional[str]:
     if isinstance(part, dict) and part.get("error"):
         return f"error: {part['error']}"
     return None
 
 
-def _errors_suffix(part):
+def _errors_suffix(part: Any) -> str:
     errors = part.get("errors") if isinstance(part, dict) else None
     return f" · {len(errors)} failed trial(s)" if errors else ""
 
 
-def _row(id_, what, cs=DASH, orig=DASH, target=DASH, met=None, note=""):
+def _row(id_: str, what: str, cs: str = DASH, orig: str = DASH, target: str = DASH, met: Optional[bool] = None,
+         note: str = "") -> TableRow:
     return {"id": id_, "measurement": what, "clustersim": cs, "original": orig, "target": target,
             "met": met, "note": note}
 
 
-def _mb(value):
+def _mb(value: Optional[float]) -> str:
     return DASH if value is None else f"{value:.1f} MB"
 
 
-def _memory_pair(memory):
+def _memory_pair(memory: Optional[Dict[str, Dict[str, int]]]) -> str:
     """'RSS a / USS b MB' (medians) of a NodeSet.memory() dict."""
     if not memory:
         return DASH
@@ -60,7 +65,7 @@ def _memory_pair(memory):
     return f"RSS {rss:.1f} · USS {uss:.1f} MB"
 
 
-def table_rows(results):
+def table_rows(results: Dict[str, Any]) -> List[TableRow]:
     rows = []
     for name, builder in (("handover", _handover_rows), ("crash", _crash_rows), ("kill", _kill_rows),
                           ("first_mean", _first_mean_rows), ("round", _round_rows), ("scale", _scale_rows),
@@ -90,7 +95,7 @@ _TITLES = {
 }
 
 
-def _handover_rows(res, _):
+def _handover_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
     p = res["params"]
     cs, orig = res.get("clustersim", {}), res.get("original", {})
     what = f"{p['nodes']} nodes, interval {p['interval_s']:g} s"
@@ -127,7 +132,7 @@ def _handover_rows(res, _):
     return rows
 
 
-def _crash_rows(res, _):
+def _crash_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
     rows = []
     cs_all, orig_all = res.get("clustersim", {}), res.get("original", {})
     lost_total, rounds_total = 0, 0
@@ -161,14 +166,14 @@ def _crash_rows(res, _):
     return rows
 
 
-def _met_p50(summary, limit_ms):
+def _met_p50(summary: Any, limit_ms: float) -> Optional[bool]:
     """Whether a summary's p50 is within a target, or None when nothing was measured."""
     if not isinstance(summary, dict) or not summary.get("n"):
         return None
     return summary["p50"] <= limit_ms
 
 
-def _kill_rows(res, _):
+def _kill_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
     return [
         _row("3a", "`clustersim kill <leader>` typed (command start-up included) → /clustersim/leader "
                    "names another node",
@@ -181,8 +186,8 @@ def _kill_rows(res, _):
     ]
 
 
-def _first_mean_rows(res, _):
-    def cell(part):
+def _first_mean_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
+    def cell(part: Any) -> str:
         if not isinstance(part, dict):
             return DASH
         s = part.get("first_row") or {}
@@ -196,12 +201,12 @@ def _first_mean_rows(res, _):
                  _met_p50((res.get("clustersim") or {}).get("first_row"), 3000.0))]
 
 
-def leader_path(res):
+def leader_path(res: Dict[str, Any]) -> str:
     """'cached' when the leader's code uses the cache and it exists, else 'pipelined'."""
     return "cached" if res.get("cache_available") and res.get("leader_uses_cache") else "pipelined"
 
 
-def _round_rows(res, _):
+def _round_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
     rows = []
     path = leader_path(res)
     for i, (key, size) in enumerate(sorted(res.get("sizes", {}).items(), key=lambda kv: int(kv[0]))):
@@ -232,7 +237,7 @@ def _round_rows(res, _):
     return rows
 
 
-def _scale_rows(res, results):
+def _scale_rows(res: Dict[str, Any], results: Dict[str, Any]) -> List[TableRow]:
     n = res["params"]["nodes"]
     cpu = res.get("cpu_pct") or {}
     mem = res.get("node_memory_mb") or {}
@@ -266,14 +271,14 @@ def _scale_rows(res, results):
     return rows
 
 
-def p50_p99(summary):
+def p50_p99(summary: Any) -> str:
     if not isinstance(summary, dict) or not summary.get("n") or summary.get("p99") is None:
         return DASH
     return (f"p50 {ms(summary['p50'])} · p90 {ms(summary['p90'])} · p99 {ms(summary['p99'])} · "
             f"max {ms(summary['max'])} (n={summary['n']})")
 
 
-def _latency_rows(res, _):
+def _latency_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
     p = res["params"]
     lat = res.get("latency") or {}
     rounds = res.get("rounds") or {}
@@ -296,7 +301,7 @@ def _latency_rows(res, _):
     return rows
 
 
-def _relay_rows(res, _):
+def _relay_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
     p, echo = res["params"], res.get("echo") or {}
     rows = []
     if echo:

@@ -8,12 +8,13 @@ import os
 import socket
 import subprocess
 import time
+from typing import Any, Dict, List, Optional, Sequence
 
 from cluster_sim import control
 from cluster_sim import procfs
 
 
-def control_status(runtime_dir, name, timeout=5.0):
+def control_status(runtime_dir: str, name: str, timeout: float = 5.0) -> Dict[str, Any]:
     """`clustersim status --json` in-process (no interpreter start-up): the status dict."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.settimeout(timeout)
@@ -28,11 +29,11 @@ def control_status(runtime_dir, name, timeout=5.0):
     return answer["status"]
 
 
-def running_with_values(status):
+def running_with_values(status: Dict[str, Any]) -> List[Dict[str, Any]]:
     return [n for n in status["nodes"] if n["value"] is not None and n["state"] == "running"]
 
 
-def node_pids(runtime, name):
+def node_pids(runtime: str, name: str) -> List[int]:
     """The pids of a running `up`'s nodes (to check they are gone after it stopped)."""
     try:
         return [node["pid"] for node in control_status(runtime, name)["nodes"] if node["pid"]]
@@ -40,7 +41,7 @@ def node_pids(runtime, name):
         return []
 
 
-def leftovers(pids, grace=5.0):
+def leftovers(pids: Sequence[int], grace: float = 5.0) -> List[int]:
     """The pids still alive ``grace`` seconds after their supervisor exited."""
     deadline = time.monotonic() + grace
     while True:
@@ -50,19 +51,20 @@ def leftovers(pids, grace=5.0):
         time.sleep(0.1)
 
 
-def node_state(status, node_id):
+def node_state(status: Dict[str, Any], node_id: object) -> Optional[str]:
     for node in status["nodes"]:
         if node["id"] == str(node_id):
             return node["state"]
     return None
 
 
-def run_cli(cs, args, env, timeout=30.0):
+def run_cli(cs: List[str], args: List[str], env: Optional[Dict[str, str]],
+            timeout: float = 30.0) -> "subprocess.CompletedProcess[str]":
     return subprocess.run(cs + args, env=env, capture_output=True, text=True, timeout=timeout,
                           stdin=subprocess.DEVNULL)
 
 
-def restart_stopped(cs, env, runtime, name):
+def restart_stopped(cs: List[str], env: Optional[Dict[str, str]], runtime: str, name: str) -> None:
     """After a failed trial: start again every node the supervisor shows as stopped."""
     try:
         for node in control_status(runtime, name)["nodes"]:

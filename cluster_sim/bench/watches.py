@@ -8,25 +8,34 @@
 import json
 import threading
 import time
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from kazoo.exceptions import KazooException
 from kazoo.handlers.threading import KazooTimeoutError
 
 from cluster_sim.bench.support import wait_for_item
 
+if TYPE_CHECKING:
+    from kazoo.client import KazooClient
 
-def _sequence(child):
+Change = Tuple[float, Optional[str]]   # (when the watch saw it, the leader's id or None)
+
+
+def _sequence(child: str) -> str:
     return child[-10:]
 
 
 class _LeaderChanges:
     """What both leader watches share: ``changes``, a list of (time, leader id or None)."""
 
-    def mark(self):
+    cond: threading.Condition
+    changes: List[Change]
+
+    def mark(self) -> int:
         with self.cond:
             return len(self.changes)
 
-    def wait_new_leader(self, start, old, timeout):
+    def wait_new_leader(self, start: int, old: Optional[str], timeout: float) -> Optional[Change]:
         """The first change at index >= start to a leader other than ``old``: (t, id) or None."""
         return wait_for_item(self.cond, self.changes, start, lambda item: item[1] not in (None, old), timeout)
 
@@ -38,24 +47,24 @@ class ElectionWatch(_LeaderChanges):
     the bench's watch saw the new children list.
     """
 
-    def __init__(self, client, path="/election"):
+    def __init__(self, client: "KazooClient", path: str = "/election") -> None:
         self.client = client
         self.path = path
         self.cond = threading.Condition()
-        self.ids = {}        # child -> node id (a contender's data never changes)
-        self.order = []      # children, lowest sequence first
-        self.leader = None
+        self.ids: Dict[str, str] = {}        # child -> node id (a contender's data never changes)
+        self.order: List[str] = []      # children, lowest sequence first
+        self.leader: Optional[str] = None
         self.changes = []
         client.ensure_path(path)
         client.ChildrenWatch(path, self._on_children)
 
-    def _on_children(self, children):
+    def _on_children(self, children: List[str]) -> None:
         seen = time.time()
         try:
             ordered = sorted(children, key=_sequence)
             unknown = [c for c in ordered if c not in self.ids]
             pending = [(c, self.client.get_async(f"{self.path}/{c}")) for c in unknown]
-            found = {}
+            found: Dict[str, str] = {}
             for child, result in pending:
                 try:
                     data, _ = result.get(timeout=5)
@@ -77,11 +86,11 @@ class ElectionWatch(_LeaderChanges):
         except Exception:  # noqa: BLE001
             pass  # never break kazoo's watch thread
 
-    def contenders(self):
+    def contenders(self) -> List[str]:
         with self.cond:
             return [self.ids[c] for c in self.order]
 
-    def contender_path(self, node_id):
+    def contender_path(self, node_id: object) -> Optional[str]:
         with self.cond:
             for child in self.order:
                 if self.ids.get(child) == str(node_id):
@@ -92,13 +101,13 @@ class ElectionWatch(_LeaderChanges):
 class LeaderZnodeWatch(_LeaderChanges):
     """Follows /clustersim/leader (JSON with "id"): ``changes`` as (time, id or None)."""
 
-    def __init__(self, client, path="/clustersim/leader"):
+    def __init__(self, client: "KazooClient", path: str = "/clustersim/leader") -> None:
         self.cond = threading.Condition()
-        self.leader = None
+        self.leader: Optional[str] = None
         self.changes = []
         client.DataWatch(path, self._on_data)
 
-    def _on_data(self, data, stat, event=None):
+    def _on_data(self, data: Optional[bytes], stat: Any, event: Any = None) -> None:
         seen = time.time()
         leader = None
         if data:
@@ -117,8 +126,8 @@ class LeaderZnodeWatch(_LeaderChanges):
 class DeletionWatch:
     """Time at which one znode was deleted (an exists() watch)."""
 
-    def __init__(self, client, path):
-        self.deleted_at = None
+    def __init__(self, client: "KazooClient", path: str) -> None:
+        self.deleted_at: Optional[float] = None
         self.event = threading.Event()
         self.client = client
         self.path = path
@@ -126,7 +135,7 @@ class DeletionWatch:
             self.deleted_at = time.time()
             self.event.set()
 
-    def _fired(self, event):
+    def _fired(self, event: Any) -> None:
         seen = time.time()
         if event.type == "DELETED":
             self.deleted_at = seen
@@ -139,5 +148,5 @@ class DeletionWatch:
             except KazooException:  # disconnected: the next watch or poll tells
                 pass
 
-    def wait(self, timeout):
+    def wait(self, timeout: float) -> Optional[float]:
         return self.deleted_at if self.event.wait(timeout) else None

@@ -8,15 +8,16 @@ import random
 import signal
 import time
 
+from cluster_sim.bench.config import Config
 from cluster_sim.bench.nodeset import NodeSet
-from cluster_sim.bench.results import error, first_row_predicate, rounds_report
-from cluster_sim.bench.support import summary_ms
+from cluster_sim.bench.results import Log, Result, error, first_row_predicate, rounds_report
+from cluster_sim.bench.support import BenchSession, summary_ms
 from cluster_sim.bench.watches import DeletionWatch
 
 
-def crash(bench, cfg, log):
-    result = {"params": {"nodes": cfg.nodes, "interval_s": cfg.crash_interval, "trials": cfg.crash_trials,
-                         "session_timeouts_s": list(cfg.crash_timeouts), "tick_ms": bench.tick_ms}}
+def crash(bench: BenchSession, cfg: Config, log: Log) -> Result:
+    result: Result = {"params": {"nodes": cfg.nodes, "interval_s": cfg.crash_interval, "trials": cfg.crash_trials,
+                                 "session_timeouts_s": list(cfg.crash_timeouts), "tick_ms": bench.tick_ms}}
     for system in cfg.systems:
         result[system] = {}
         for timeout in cfg.crash_timeouts:
@@ -29,11 +30,11 @@ def crash(bench, cfg, log):
     return result
 
 
-def _crash_one(bench, cfg, system, timeout, log):
+def _crash_one(bench: BenchSession, cfg: Config, system: str, timeout: float, log: Log) -> Result:
     api = bench.api()
     nodes = NodeSet(bench, system, bench.chroot(f"crash-{system}-{timeout:g}"), api, cfg.crash_interval,
                     timeout, cfg.nodes, f"crash{timeout:g}")
-    out = {"gone": [], "elected": [], "first_row": [], "errors": []}
+    out: Result = {"gone": [], "elected": [], "first_row": [], "errors": []}
     phase = random.Random(f"{system}-{timeout}")  # other phases for each timeout: more of the round covered
     try:
         nodes.start_all()
@@ -42,6 +43,7 @@ def _crash_one(bench, cfg, system, timeout, log):
                 nodes.wait_steady(60)
                 time.sleep(phase.uniform(0, cfg.crash_interval))  # a random phase of the round
                 leader = nodes.watch.leader
+                assert leader is not None  # steady: every node is in the election
                 proc = nodes.procs[leader]
                 path = nodes.watch.contender_path(leader)
                 if path is None:

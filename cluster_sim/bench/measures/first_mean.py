@@ -6,21 +6,23 @@
 import signal
 import sys
 import time
+from typing import Tuple
 
-from cluster_sim.bench.results import error
-from cluster_sim.bench.support import clustersim_command, summary_ms
+from cluster_sim.bench.config import Config
+from cluster_sim.bench.results import Log, Result, error
+from cluster_sim.bench.support import Api, BenchSession, clustersim_command, summary_ms
 from cluster_sim.bench.up_control import control_status, leftovers, node_pids
 
 
-def first_mean(bench, cfg, log):
-    out = {"params": {"nodes": cfg.first_mean_nodes, "interval_s": 1.0, "trials": cfg.first_mean_trials,
-                      "zookeeper": "a fresh server per trial (clustersim: embedded, no --zk)"}}
+def first_mean(bench: BenchSession, cfg: Config, log: Log) -> Result:
+    out: Result = {"params": {"nodes": cfg.first_mean_nodes, "interval_s": 1.0, "trials": cfg.first_mean_trials,
+                              "zookeeper": "a fresh server per trial (clustersim: embedded, no --zk)"}}
     api = bench.api()
     try:
         for system, fn in (("clustersim", _first_mean_clustersim), ("original", _first_mean_original)):
             if system not in cfg.systems:
                 continue
-            part = {"first_row": [], "shutdown": [], "errors": []}
+            part: Result = {"first_row": [], "shutdown": [], "errors": []}
             for trial in range(1, cfg.first_mean_trials + 1):
                 try:
                     first, stop_s = fn(bench, cfg, api, trial, part)
@@ -42,7 +44,8 @@ def first_mean(bench, cfg, log):
     return out
 
 
-def _first_mean_clustersim(bench, cfg, api, trial, part):
+def _first_mean_clustersim(bench: BenchSession, cfg: Config, api: Api, trial: int,
+                           part: Result) -> Tuple[float, float]:
     """`clustersim up -n 5 --interval 1` (embedded ZooKeeper) until the API stored a mean."""
     cs = clustersim_command()
     runtime = bench.tempdir("run-")
@@ -85,7 +88,8 @@ def _first_mean_clustersim(bench, cfg, api, trial, part):
     return row[0] - t0, stop_s
 
 
-def _first_mean_original(bench, cfg, api, trial, part):
+def _first_mean_original(bench: BenchSession, cfg: Config, api: Api, trial: int,
+                         part: Result) -> Tuple[float, float]:
     """The original's set-up, scripted: a ZooKeeper server, then N app processes at once."""
     from cluster_sim.zk import ZooKeeperCluster
 

@@ -7,16 +7,17 @@ import os
 import random
 import time
 
+from cluster_sim.bench.config import Config
 from cluster_sim.bench.nodeset import NodeSet
-from cluster_sim.bench.results import error, first_row_predicate, original_rows_report, rounds_report
-from cluster_sim.bench.support import summary_ms
+from cluster_sim.bench.results import Log, Result, error, first_row_predicate, original_rows_report, rounds_report
+from cluster_sim.bench.support import BenchSession, summary_ms
 
 
-def handover(bench, cfg, log):
-    result = {"params": {"nodes": cfg.nodes, "interval_s": cfg.handover_interval,
-                         "session_timeout_s": cfg.handover_session_timeout,
-                         "trials": cfg.handover_trials,
-                         "signal": {"clustersim": "SIGTERM", "original": "SIGINT"}}}
+def handover(bench: BenchSession, cfg: Config, log: Log) -> Result:
+    result: Result = {"params": {"nodes": cfg.nodes, "interval_s": cfg.handover_interval,
+                                 "session_timeout_s": cfg.handover_session_timeout,
+                                 "trials": cfg.handover_trials,
+                                 "signal": {"clustersim": "SIGTERM", "original": "SIGINT"}}}
     for system in cfg.systems:
         try:
             result[system] = _handover_system(bench, cfg, system, log)
@@ -26,11 +27,11 @@ def handover(bench, cfg, log):
     return result
 
 
-def _handover_system(bench, cfg, system, log):
+def _handover_system(bench: BenchSession, cfg: Config, system: str, log: Log) -> Result:
     api = bench.api()
     nodes = NodeSet(bench, system, bench.chroot(f"handover-{system}"), api, cfg.handover_interval,
                     cfg.handover_session_timeout, cfg.nodes, "handover")
-    out = {"elected": [], "first_row": [], "errors": []}
+    out: Result = {"elected": [], "first_row": [], "errors": []}
     phase = random.Random(1)
     try:
         nodes.start_all()
@@ -43,6 +44,7 @@ def _handover_system(bench, cfg, system, log):
                 # interval instead, or every trial would start right after a round was delivered
                 time.sleep(phase.uniform(0, cfg.handover_interval))
                 leader = nodes.watch.leader
+                assert leader is not None  # steady: every node is in the election
                 proc = nodes.procs[leader]
                 w_mark, a_mark = nodes.watch.mark(), api.mark()
                 t0 = time.time()
@@ -88,7 +90,7 @@ def _handover_system(bench, cfg, system, log):
     return out
 
 
-def _round_due(round_no, interval):
+def _round_due(round_no: int, interval: float) -> float:
     """When a round is computed (node/leader.py): `lag` after it closes."""
     from cluster_sim.node.leader import due_at
     from cluster_sim.node.settings import default_lag

@@ -10,24 +10,26 @@ import subprocess
 import sys
 import threading
 import time
+from typing import Dict
 
-from cluster_sim.bench.results import error
-from cluster_sim.bench.support import clustersim_command, summary_ms, wait_for
+from cluster_sim.bench.config import Config
+from cluster_sim.bench.results import Log, Result, error
+from cluster_sim.bench.support import BenchSession, clustersim_command, summary_ms, wait_for
 from cluster_sim.bench.up_control import (
     control_status, leftovers, node_pids, node_state, restart_stopped, run_cli, running_with_values,
 )
 from cluster_sim.bench.watches import ElectionWatch, LeaderZnodeWatch
 
 
-def kill_command(bench, cfg, log):
+def kill_command(bench: BenchSession, cfg: Config, log: Log) -> Result:
     cs = clustersim_command()
     hosts = bench.chroot("kill")
     runtime = bench.tempdir("run-")
     name = "benchX"
     env = dict(os.environ, CLUSTERSIM_RUNTIME_DIR=runtime)
-    out = {"params": {"nodes": 3, "interval_s": 1.0, "trials": cfg.kill_trials, "status_runs": cfg.status_runs,
-                      "command": " ".join(os.path.basename(c) if i == 0 else c for i, c in enumerate(cs))},
-           "to_new_leader": [], "to_election": [], "command_exit": [], "errors": []}
+    out: Result = {"params": {"nodes": 3, "interval_s": 1.0, "trials": cfg.kill_trials, "status_runs": cfg.status_runs,
+                              "command": " ".join(os.path.basename(c) if i == 0 else c for i, c in enumerate(cs))},
+                   "to_new_leader": [], "to_election": [], "command_exit": [], "errors": []}
     up = bench.spawn(cs + ["up", "-n", "3", "--interval", "1", "--zk", hosts, "--plain", "--name", name],
                      "kill-up", env={"CLUSTERSIM_RUNTIME_DIR": runtime}, stop_signal=signal.SIGINT)
     client = bench.client(hosts)
@@ -36,7 +38,7 @@ def kill_command(bench, cfg, log):
         election = ElectionWatch(client)
         leader_watch = LeaderZnodeWatch(client)
 
-        def ready():
+        def ready() -> bool:
             if up.poll() is not None:
                 raise RuntimeError(f"up exited ({up.returncode}): {bench.log_tail(up)}")
             status = control_status(runtime, name)
@@ -50,7 +52,7 @@ def kill_command(bench, cfg, log):
                 answer = run_cli(cs, ["status", "--json", "--name", name], env)
                 leader = json.loads(answer.stdout)["leader"]
                 l_mark, e_mark = leader_watch.mark(), election.mark()
-                exited = {}
+                exited: Dict[str, float] = {}
                 t0 = time.time()
                 proc = subprocess.Popen(cs + ["kill", str(leader), "--name", name], env=env,
                                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

@@ -7,12 +7,15 @@
 import math
 import signal
 import time
+from typing import Any, Dict, List, Sequence
 
-from cluster_sim.bench.support import clustersim_command, summary_ms, wait_for
+from cluster_sim.bench.config import Config
+from cluster_sim.bench.results import Log, Result
+from cluster_sim.bench.support import BenchSession, Proc, clustersim_command, summary_ms, wait_for
 from cluster_sim.bench.up_control import control_status, leftovers, node_pids, running_with_values
 
 
-def _listar(api_url, after=0, timeout=5.0):
+def _listar(api_url: str, after: int = 0, timeout: float = 5.0) -> List[Dict[str, Any]]:
     """The API's rows with id > ``after`` (GET /listar, as `clustersim check` reads them)."""
     import requests
 
@@ -24,20 +27,21 @@ def _listar(api_url, after=0, timeout=5.0):
     return rows
 
 
-def _stored_at(row):
+def _stored_at(row: Dict[str, Any]) -> float:
     """The row's `at` (ISO time the API stored it) as seconds since the epoch."""
     from datetime import datetime
 
     return datetime.fromisoformat(row["at"]).timestamp()
 
 
-def round_latency(bench, cfg, log):
+def round_latency(bench: BenchSession, cfg: Config, log: Log) -> Result:
     """`clustersim up -n 5 --interval 1` as a user runs it (embedded ZooKeeper and API):
     for each round of a steady run, the row's `at` minus the round's close."""
     return latency_run(bench, cfg, log, cfg.latency_rounds, "benchL")
 
 
-def latency_run(bench, cfg, log, rounds, name, extra=()):
+def latency_run(bench: BenchSession, cfg: Config, log: Log, rounds: int, name: str,
+                extra: Sequence[str] = ()) -> Result:
     """One steady run of `up` (`extra`: more of its options) measured as round_latency describes."""
     from cluster_sim.node.settings import NodeSettings
 
@@ -46,11 +50,11 @@ def latency_run(bench, cfg, log, rounds, name, extra=()):
     settings = NodeSettings(node_id="x", interval=interval, session_timeout=4.0)  # `up`'s default timeout
     runtime = bench.tempdir("run-")
     args = ["up", "-n", str(n), "--interval", f"{interval:g}", "--plain", "--name", name, *extra]
-    out = {"params": {"nodes": n, "interval_s": interval, "rounds": rounds, "lag_s": settings.round_lag,
-                      "round_deadline_s": settings.wait_limit,
-                      "target_p99_ms": round((settings.round_lag + 0.1) * 1000, 1),
-                      "command": "clustersim " + " ".join(args),
-                      "zookeeper": "embedded (a fresh server started by `up`)", "api": "embedded"}}
+    out: Result = {"params": {"nodes": n, "interval_s": interval, "rounds": rounds, "lag_s": settings.round_lag,
+                              "round_deadline_s": settings.wait_limit,
+                              "target_p99_ms": round((settings.round_lag + 0.1) * 1000, 1),
+                              "command": "clustersim " + " ".join(args),
+                              "zookeeper": "embedded (a fresh server started by `up`)", "api": "embedded"}}
     t0 = time.time()
     up = bench.spawn(cs + args, "latency-up", env={"CLUSTERSIM_RUNTIME_DIR": runtime}, stop_signal=signal.SIGINT)
     pids = []
@@ -80,11 +84,11 @@ def latency_run(bench, cfg, log, rounds, name, extra=()):
     return out
 
 
-def _latency_steady(bench, up, runtime, name, n, log):
+def _latency_steady(bench: BenchSession, up: Proc, runtime: str, name: str, n: int, log: Log) -> str:
     """Wait until all ``n`` nodes are publishing and a full round was stored; the API's URL."""
-    seen = {}
+    seen: Dict[str, int] = {}
 
-    def steady():
+    def steady() -> Any:
         if up.poll() is not None:
             raise RuntimeError(f"up exited ({up.returncode}): {bench.log_tail(up)}")
         status = control_status(runtime, name, timeout=2.0)
@@ -100,7 +104,8 @@ def _latency_steady(bench, up, runtime, name, n, log):
     return api_url
 
 
-def _latency_collect(bench, up, api_url, first, last, interval, settings, log):
+def _latency_collect(bench: BenchSession, up: Proc, api_url: str, first: int, last: int, interval: float,
+                     settings: Any, log: Log) -> List[Dict[str, Any]]:
     """The rows of rounds ``first``..``last`` (polled from /listar until the last one is in)."""
     # the last round is due `lag` after it closes; past its deadline it is stored partial at the latest
     deadline = time.monotonic() + (last + 1) * interval - time.time() + settings.round_lag + settings.wait_limit + 15
@@ -121,7 +126,7 @@ def _latency_collect(bench, up, api_url, first, last, interval, settings, log):
         time.sleep(min(2.0, max(0.2, interval)))
 
 
-def _latency_report(rows, first, last, interval, n):
+def _latency_report(rows: List[Dict[str, Any]], first: int, last: int, interval: float, n: int) -> Result:
     latencies = [_stored_at(row) - (row["round"] + 1) * interval for row in rows]
     stored = {row["round"] for row in rows}
     missing = [r for r in range(first, last + 1) if r not in stored]
@@ -129,7 +134,7 @@ def _latency_report(rows, first, last, interval, n):
     # short: fewer readings than nodes running (all of them ran throughout) or than the row expected
     short = [[row["round"], row.get("count"), row.get("expected")] for row in rows
              if (row.get("count") or 0) < n or (row.get("count") or 0) < (row.get("expected") or 0)]
-    epochs = sorted({row.get("epoch") for row in rows if row.get("epoch") is not None})
+    epochs = sorted({row["epoch"] for row in rows if row.get("epoch") is not None})
     return {
         "latency": summary_ms(latencies, also=(90, 99)),
         "rounds": {"expected": last - first + 1, "stored": len(rows), "first": first, "last": last,

@@ -6,28 +6,35 @@
 
 import random
 import time
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from cluster_sim import paths
+from cluster_sim.bench.config import Config
 from cluster_sim.bench.nodeset import READINGS
 from cluster_sim.bench.original_app import read_mean
-from cluster_sim.bench.results import error
-from cluster_sim.bench.support import summary_ms, wait_for
+from cluster_sim.bench.results import Log, Result, error
+from cluster_sim.bench.support import BenchSession, summary_ms, wait_for
+from cluster_sim.node.aggregate import Aggregate
 from cluster_sim.node.aggregate import aggregate_round
 from cluster_sim.node.readings import (
     BadReading, Reading, decode, encode, encode_bare, merge, read_all, round_of,
 )
+from cluster_sim.node.sensor import Sample
+
+if TYPE_CHECKING:
+    from kazoo.client import KazooClient
 
 
-def _flush(pending, limit):
+def _flush(pending: List[Any], limit: int) -> None:
     if len(pending) >= limit:
         for result in pending:
             result.get(timeout=60)
         pending.clear()
 
 
-def _populate(clients, base, count, payload):
+def _populate(clients: Sequence["KazooClient"], base: str, count: int, payload: Callable[[int], bytes]) -> None:
     """Create ``count`` ephemeral znodes base/app{i}, spread over ``clients``, pipelined."""
-    pending = []
+    pending: List[Any] = []
     for i in range(count):
         client = clients[i % len(clients)]
         pending.append(client.create_async(f"{base}/app{i}", payload(i), ephemeral=True))
@@ -35,13 +42,14 @@ def _populate(clients, base, count, payload):
     _flush(pending, 1)
 
 
-def _populate_nodes(writers, root, count, samples):
+def _populate_nodes(writers: Sequence["KazooClient"], root: str, count: int,
+                    samples: Callable[[int], List[Sample]]) -> None:
     """``count`` nodes in clustersim's layout under the chroot ``root``, as the publisher
     writes them: the bare latest value in an ephemeral /mediciones/app{i} and the
     history in a persistent /clustersim/history/app{i}, stamped with the session of
     the writer that owns the member znode (else the cache takes the node for one of
     the original design). Node i is written by ``writers[i % len(writers)]``."""
-    pending = []
+    pending: List[Any] = []
     for i in range(count):
         client = writers[i % len(writers)]
         member, history = _node_payloads(client, i, samples(i))
@@ -51,7 +59,7 @@ def _populate_nodes(writers, root, count, samples):
     _flush(pending, 1)
 
 
-def _node_payloads(client, i, history):
+def _node_payloads(client: "KazooClient", i: int, history: List[Sample]) -> Tuple[bytes, bytes]:
     """(what /mediciones/app{i} holds, what /clustersim/history/app{i} holds) for ``history``."""
     seq, ts, value = history[-1]
     reading = Reading(value=value, ts=ts, seq=seq, pid=100000 + i, host="bench", history=history,
@@ -59,12 +67,12 @@ def _node_payloads(client, i, history):
     return encode_bare(value), encode(reading)
 
 
-def _sequential_json_round(client, round_no, interval):
+def _sequential_json_round(client: "KazooClient", round_no: int, interval: float) -> Aggregate:
     """The original's access pattern on clustersim's data: one get at a time, two per node
     (its value and its history)."""
     from kazoo.exceptions import NoNodeError
 
-    readings = {}
+    readings: Dict[str, Reading] = {}
     for child in client.get_children(paths.READINGS):
         try:
             data, stat = client.get(f"{paths.READINGS}/{child}")
@@ -84,8 +92,10 @@ def _sequential_json_round(client, round_no, interval):
     return aggregate_round(readings, round_no, interval, live=True)
 
 
-def _time(fn, reps):
-    times, value = [], None
+def _time(fn: Callable[[], Any], reps: int) -> Tuple[List[float], Any]:
+    """(the times of `reps` timed calls, the last call's value: None when reps is 0)."""
+    times: List[float] = []
+    value = None
     fn()  # warm-up, untimed
     for _ in range(reps):
         began = time.perf_counter()
@@ -94,7 +104,7 @@ def _time(fn, reps):
     return times, value
 
 
-def uses_cache(module_name):
+def uses_cache(module_name: str) -> Optional[bool]:
     """Whether a module's source mentions ReadingsCache (None if it cannot be read)."""
     try:
         import importlib
@@ -105,20 +115,20 @@ def uses_cache(module_name):
         return None
 
 
-def _leader_uses_cache():
+def _leader_uses_cache() -> Optional[bool]:
     return uses_cache("cluster_sim.node.leader")
 
 
-def leader_round(bench, cfg, log):
+def leader_round(bench: BenchSession, cfg: Config, log: Log) -> Result:
     try:
         from cluster_sim.node.cache import ReadingsCache
         from cluster_sim.node.completeness import assess  # noqa: F401 (the cached round needs both)
     except ImportError as exc:
-        ReadingsCache, cache_missing = None, error(exc)
+        ReadingsCache, cache_missing = None, error(exc)  # type: ignore[misc, assignment]  # said in the result
     else:
-        cache_missing = None
+        cache_missing = None  # type: ignore[assignment]  # (str when the cache is missing)
     interval = 1.0
-    out = {"params": {"sizes": list(cfg.round_sizes), "history": cfg.round_history, "interval_s": interval,
+    out: Result = {"params": {"sizes": list(cfg.round_sizes), "history": cfg.round_history, "interval_s": interval,
                       "writer_sessions": 4,
                       "layout": "bare value in ephemeral /mediciones/app{ID}, history with the writer's "
                                 "session in persistent /clustersim/history/app{ID}",
@@ -135,7 +145,8 @@ def leader_round(bench, cfg, log):
     return out
 
 
-def _round_size(bench, cfg, count, interval, ReadingsCache, log):
+def _round_size(bench: BenchSession, cfg: Config, count: int, interval: float, ReadingsCache: Any,
+                log: Log) -> Result:
     big = count >= 5000
     reps = max(3, cfg.round_reps // 3) if big else cfg.round_reps
     seq_reps = max(2, cfg.round_sequential_reps // 2) if big else cfg.round_sequential_reps
@@ -145,17 +156,18 @@ def _round_size(bench, cfg, count, interval, ReadingsCache, log):
     base_orig = "/" + hosts_orig.split("/", 1)[1] + READINGS
     # one session per batch of nodes: its ephemeral members and the histories naming it
     writers = [bench.client(bench.address) for _ in range(4)]
-    readers = []
+    readers: List["KazooClient"] = []
     rng = random.Random(count)
     now = time.time()
     round_no = round_of(now, interval)
     history_len = cfg.round_history
 
-    def samples(i):
+    def samples(i: int) -> List[Sample]:
         return [(k + 1, now - (history_len - 1 - k) * interval, round(rng.uniform(75, 85), 2))
                 for k in range(history_len)]
 
-    res = {"reps": reps, "sequential_reps": seq_reps}
+    res: Result = {"reps": reps, "sequential_reps": seq_reps}
+    assert bench.root is not None  # (a started session's)
     try:
         for path in (root + paths.READINGS, root + paths.HISTORY, base_orig):
             bench.root.ensure_path(path)
@@ -182,7 +194,7 @@ def _round_size(bench, cfg, count, interval, ReadingsCache, log):
             raise RuntimeError(f"sequential round counted {agg.count} of {count}")
 
         # (b) clustersim without the cache: read_all (pipelined, both znodes of every node) + aggregate_round
-        def pipelined():
+        def pipelined() -> Aggregate:
             readings, bad = read_all(reader)
             return aggregate_round(readings, round_no, interval, live=True)
 
@@ -212,12 +224,13 @@ def _round_size(bench, cfg, count, interval, ReadingsCache, log):
     return res
 
 
-def _cached_round(ReadingsCache, reader, owner, root, count, round_no, interval, reps, now, history):
+def _cached_round(ReadingsCache: Any, reader: "KazooClient", owner: "KazooClient", root: str, count: int, round_no: int,
+                  interval: float, reps: int, now: float, history: List[Sample]) -> Result:
     """The leader's path on a loaded cache; ``owner`` is the session that wrote node 0."""
     from cluster_sim.node.aggregate import aggregate_values
     from cluster_sim.node.completeness import assess
 
-    out = {}
+    out: Result = {}
     began = time.perf_counter()
     cache = ReadingsCache(reader)
     try:
@@ -226,7 +239,7 @@ def _cached_round(ReadingsCache, reader, owner, root, count, round_no, interval,
         if not cache.view().fresh:
             raise RuntimeError("the cache did not load within 120 s")
 
-        def cached():
+        def cached() -> Tuple[Any, Aggregate]:
             # the leader's call: now, and the span its histories cover (default_history's 60 s at least)
             verdict = assess(cache.view(), round_no, interval, live=True, now=time.time(), span=60.0)
             return verdict, aggregate_values(verdict.values, round_no, missing=verdict.owed)

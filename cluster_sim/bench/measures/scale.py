@@ -8,15 +8,17 @@ import signal
 import statistics
 import threading
 import time
+from typing import Any, Dict, List, Optional, Sequence
 
 from cluster_sim import procfs
+from cluster_sim.bench.config import Config
 from cluster_sim.bench.measures.leader_round import uses_cache
-from cluster_sim.bench.results import error, mb
-from cluster_sim.bench.support import clustersim_command, wait_for
+from cluster_sim.bench.results import Log, Result, error, mb
+from cluster_sim.bench.support import BenchSession, Proc, clustersim_command, wait_for
 from cluster_sim.bench.up_control import control_status, leftovers, node_pids
 
 
-def _children_of(pid):
+def _children_of(pid: int) -> List[int]:
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -31,7 +33,7 @@ def _children_of(pid):
     return found
 
 
-def scale(bench, cfg, log):
+def scale(bench: BenchSession, cfg: Config, log: Log) -> Result:
     import fcntl
     import pty
     import struct
@@ -43,15 +45,15 @@ def scale(bench, cfg, log):
     runtime = bench.tempdir("run-")
     name = "benchS"
     rows, cols = 50, 160
-    out = {"params": {"nodes": n, "interval_s": 1.0, "cpu_window_s": cfg.scale_cpu_window,
-                      "terminal": f"pseudo-terminal {cols}x{rows} (the live rich table)",
-                      "zookeeper": "the benchmark's shared server (--zk)"},
-           "observer_uses_cache": uses_cache("cluster_sim.supervisor.observer")}
+    out: Result = {"params": {"nodes": n, "interval_s": 1.0, "cpu_window_s": cfg.scale_cpu_window,
+                              "terminal": f"pseudo-terminal {cols}x{rows} (the live rich table)",
+                              "zookeeper": "the benchmark's shared server (--zk)"},
+                   "observer_uses_cache": uses_cache("cluster_sim.supervisor.observer")}
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     drained = {"bytes": 0}
 
-    def drain():
+    def drain() -> None:
         while True:
             try:
                 chunk = os.read(master, 65536)
@@ -93,7 +95,7 @@ def scale(bench, cfg, log):
     return out
 
 
-def _frame_cost(n, cols, rows, frames=40):
+def _frame_cost(n: int, cols: int, rows: int, frames: int = 40) -> float:
     """What one frame of the live table costs at ``n`` nodes, rendered here (ms)."""
     import io
 
@@ -123,10 +125,11 @@ def _frame_cost(n, cols, rows, frames=40):
         printer.stop()
 
 
-def _scale_run(bench, cfg, up, runtime, name, n, t0, drained, out, log):
-    marks = {}
+def _scale_run(bench: BenchSession, cfg: Config, up: Proc, runtime: str, name: str, n: int, t0: float,
+               drained: Any, out: Result, log: Log) -> None:
+    marks: Dict[str, float] = {}
 
-    def published():
+    def published() -> bool:
         if up.poll() is not None:
             raise RuntimeError(f"up exited ({up.returncode}): {bench.log_tail(up)}")
         status = control_status(runtime, name)
@@ -153,8 +156,9 @@ def _scale_run(bench, cfg, up, runtime, name, n, t0, drained, out, log):
     status = control_status(runtime, name)
     node_pids = [node["pid"] for node in status["nodes"] if node["pid"]]
     helpers = [pid for pid in _children_of(up.pid) if pid not in node_pids]
+    assert bench.zk is not None  # (a started session's)
     zk_pid = bench.zk.server(1).pid
-    watched = [up.pid, zk_pid, *node_pids, *helpers]
+    watched: List[Any] = [up.pid, zk_pid, *node_pids, *helpers]   # zk_pid None (down): its figures are None
     before = {pid: procfs.cpu_seconds(pid) for pid in watched}
     bytes_before, began = drained["bytes"], time.monotonic()
     time.sleep(cfg.scale_cpu_window)
@@ -162,16 +166,17 @@ def _scale_run(bench, cfg, up, runtime, name, n, t0, drained, out, log):
     elapsed = time.monotonic() - began
     tty_bytes = drained["bytes"] - bytes_before
 
-    def used(pid):
-        if before.get(pid) is None or after.get(pid) is None:
+    def used(pid: Optional[int]) -> Optional[float]:
+        was, now = before.get(pid), after.get(pid)
+        if was is None or now is None:
             return None
-        return after[pid] - before[pid]
+        return now - was
 
-    def pct(pids):
-        values = [used(p) for p in pids if used(p) is not None]
+    def pct(pids: Sequence[Optional[int]]) -> float:
+        values = [v for v in map(used, pids) if v is not None]
         return round(100.0 * sum(values) / elapsed, 1)
 
-    per_node = [100.0 * used(p) / elapsed for p in node_pids if used(p) is not None]
+    per_node = [100.0 * v / elapsed for v in map(used, node_pids) if v is not None]
     out["cpu_pct"] = {
         "supervisor": pct([up.pid]),
         "supervisor_helpers": pct(helpers),
