@@ -22,12 +22,15 @@ root. The root of a ZooKeeper without chroot is not the cluster's and is left
 as it is.
 """
 
-from typing import List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, List, Optional, Sequence, Tuple
 
 from kazoo.exceptions import NoAuthError, NoNodeError
 from kazoo.security import ANYONE_ID_UNSAFE, Permissions
 
 from cluster_sim import paths
+
+if TYPE_CHECKING:
+    from kazoo.client import KazooClient
 
 __all__ = ["LayoutLocked", "secure_layout"]
 
@@ -35,7 +38,7 @@ class LayoutLocked(RuntimeError):
     """A znode of the layout cannot be given the cluster ACL; the message is one line."""
 
 
-def secure_layout(client) -> List[str]:
+def secure_layout(client: "KazooClient") -> List[str]:
     """Give every znode of the layout the ACL the client creates with (its
     ``default_acl``, set by a secret); returns the paths changed. Without a
     secret there is nothing to do."""
@@ -74,7 +77,7 @@ def _child(path: str, name: str) -> str:
     return ("" if path == "/" else path) + "/" + name
 
 
-def _acl(client, path: str) -> Optional[Sequence]:
+def _acl(client: "KazooClient", path: str) -> Optional[Sequence]:
     try:
         acl, _ = client.get_acls(path)
     except NoNodeError:
@@ -84,25 +87,26 @@ def _acl(client, path: str) -> Optional[Sequence]:
     return acl
 
 
-def _children(client, path: str) -> List[str]:
+def _children(client: "KazooClient", path: str) -> List[str]:
     try:
         return client.get_children(path)
     except NoNodeError:
         return []
 
 
-def _plan(client, path: str, want: frozenset) -> List[Tuple[str, Sequence]]:
+def _plan(client: "KazooClient", path: str, want: frozenset) -> List[Tuple[str, Sequence]]:
     """(path, its ACL) of every znode of the subtree to change, children first."""
     acl = _acl(client, path)
     if acl is None or _keys(acl) == want:
         return []
-    plan = []
+    plan: List[Tuple[str, Sequence]] = []
     for name in _children(client, path):
         plan += _plan(client, _child(path, name), want)
     return plan + [(path, acl)]
 
 
-def _apply(client, plan, expected, want, changed) -> None:
+def _apply(client: "KazooClient", plan: List[Tuple[str, Sequence]], expected: Sequence[Any], want: frozenset,
+           changed: List[str]) -> None:
     for path, _ in plan:
         try:
             client.set_acls(path, expected)
@@ -120,7 +124,7 @@ def _apply(client, plan, expected, want, changed) -> None:
             _apply(client, more, expected, want, changed)
 
 
-def _locked(client, path: str) -> str:
+def _locked(client: "KazooClient", path: str) -> str:
     path = (client.chroot + path).rstrip("/") or "/"
     return (f"ZooKeeper node {path} is protected by another secret (or ACL) that this one cannot change: "
             f"start with that cluster's secret, or use a fresh chroot (--zk HOST:PORT/NAME), "

@@ -30,9 +30,14 @@ import os
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Set, Tuple
 
 import requests
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from cluster_sim.check_truth import TruthReport
 
 
 class CheckError(Exception):
@@ -158,7 +163,7 @@ def declared(row: dict) -> Tuple[Optional[int], List[str]]:
     raise ValueError("missing")
 
 
-def well_formed(row) -> bool:
+def well_formed(row: object) -> bool:
     """A row the check can read: integer round, epoch and count (or none), parsable extras."""
     if not isinstance(row, dict) or not _integer_or_none(row, "round", "epoch", "count"):
         return False
@@ -189,7 +194,7 @@ def verify(rows: List[dict]) -> Report:
     return report
 
 
-def _integer_or_none(row: dict, *names) -> bool:
+def _integer_or_none(row: dict, *names: str) -> bool:
     values = [row.get(n) for n in names]
     return all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in values)
 
@@ -204,7 +209,7 @@ def _verify_cluster(name: str, rows: List[dict], unrounded: List[dict]) -> Clust
         gaps=[(a + 1, b - 1) for a, b in zip(rounds, rounds[1:]) if b > a + 1],
         empty_rounds=sorted({r["round"] for r in rows if r.get("count") == 0}),
     )
-    seen = set()
+    seen: Set[int] = set()
     for r in rows:
         if r["round"] in seen and r["round"] not in out.duplicates:
             out.duplicates.append(r["round"])
@@ -223,17 +228,18 @@ def _verify_cluster(name: str, rows: List[dict], unrounded: List[dict]) -> Clust
     return out
 
 
-def _explained(cluster: str, rows: List[dict], gaps, unrounded: List[dict]) -> List[Tuple[int, int, int]]:
+def _explained(cluster: str, rows: List[dict], gaps: List[Tuple[int, int]],
+               unrounded: List[dict]) -> List[Tuple[int, int, int]]:
     """Gaps during which an original-design leader stored rows (it sends no
     round): stored after the round before the gap, before the round after it."""
     times = sorted(t for t in (_time(r) for r in unrounded if str(r.get("cluster") or cluster) == cluster)
                    if t is not None)
     if not times:
         return []
-    stored = {}
+    stored: Dict[int, Optional[datetime]] = {}
     for r in rows:  # sorted by (round, id): the first delivery of each round
         stored.setdefault(r["round"], _time(r))
-    found = []
+    found: List[Tuple[int, int, int]] = []
     for a, b in gaps:
         before, after = stored.get(a - 1), stored.get(b + 1)
         if before is None or after is None:
@@ -256,7 +262,10 @@ def _time(row: dict) -> Optional[datetime]:
 
 def _regressions(rows: List[dict]) -> List[Tuple[int, int, int]]:
     """Rows whose epoch is below the highest epoch of any strictly earlier round."""
-    found, highest, current, highest_here = [], None, None, None
+    found: List[Tuple[int, int, int]] = []
+    highest: Optional[int] = None
+    current: Optional[int] = None
+    highest_here: Optional[int] = None
     for r in rows:  # sorted by round
         if r["round"] != current:  # a new round: fold the previous one in
             highest = _max(highest, highest_here)
@@ -270,7 +279,7 @@ def _regressions(rows: List[dict]) -> List[Tuple[int, int, int]]:
     return found
 
 
-def _max(a, b):
+def _max(a: Optional[int], b: Optional[int]) -> Optional[int]:
     return b if a is None else a if b is None else max(a, b)
 
 
@@ -278,7 +287,8 @@ def _span(word: str, first: int, last: int) -> str:
     return f"{word} {first}" if first == last else f"{word}s {first}-{last}"
 
 
-def render(report: Report, truth=None, note: str = "", horizon=None):
+def render(report: Report, truth: Optional["TruthReport"] = None, note: str = "",
+           horizon: Any = None) -> "RenderableType":
     """The report as a rich renderable; see cluster_sim.check_view (pure)."""
     from cluster_sim.check_view import render as render_view
 
@@ -286,7 +296,7 @@ def render(report: Report, truth=None, note: str = "", horizon=None):
 
 
 def run_check(api_url: str, truth_dirs: Sequence[str] = (), truth_given: bool = False,
-              as_json: bool = False, **sources) -> int:
+              as_json: bool = False, **sources: Any) -> int:
     """Fetch, verify, print; 0 when the history is sound and nothing due is missing, 1 when
     not, 2 when unreachable or when --truth names no directory.
 

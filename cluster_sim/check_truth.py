@@ -38,7 +38,7 @@ and never as matching.
 import math
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import AbstractSet, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import AbstractSet, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from cluster_sim.check import Report, declared, verify, well_formed
 from cluster_sim.truth import ClusterTruth, Truth, TruthSample
@@ -214,7 +214,7 @@ def _num(x: Optional[float]) -> str:
     return "-" if x is None else str(x)  # all 6 decimals: a wrong mean may differ in the last
 
 
-def _node_order(node: str):
+def _node_order(node: str) -> Tuple[int, int, str]:
     return (0, int(node), "") if node.isdigit() else (1, 0, node)
 
 
@@ -255,8 +255,8 @@ def _foreign(rows: List[dict], truth: ClusterTruth, known_nodes: Sequence[str]) 
     return sorted((n for n in named if n not in truth.nodes), key=_node_order)
 
 
-def _verify_cluster(truth: ClusterTruth, rows: List[dict], explained, owed: Optional[int] = None,
-                    saved: AbstractSet[int] = frozenset()) -> ClusterTruthReport:
+def _verify_cluster(truth: ClusterTruth, rows: List[dict], explained: List[Tuple[int, int, int]],
+                    owed: Optional[int] = None, saved: AbstractSet[int] = frozenset()) -> ClusterTruthReport:
     rows = sorted(rows, key=lambda r: (r["round"], r.get("id") or 0))
     first, last = rows[0]["round"], rows[-1]["round"]
     out = ClusterTruthReport(cluster=truth.cluster, first=first, last=last, owed=owed)
@@ -329,9 +329,9 @@ def judge(row: dict, truth_here: Dict[str, float], others: Dict[str, float]) -> 
     return out
 
 
-def _mean(values) -> Optional[float]:
-    values = list(values)
-    return round(sum(values) / len(values), 6) if values else None
+def _mean(values: Iterable[float]) -> Optional[float]:
+    numbers = list(values)
+    return round(sum(numbers) / len(numbers), 6) if numbers else None
 
 
 def _same(a: Optional[float], b: Optional[float]) -> bool:
@@ -340,21 +340,22 @@ def _same(a: Optional[float], b: Optional[float]) -> bool:
     return math.isfinite(a) and abs(a - b) <= TOLERANCE + 1e-9
 
 
-def _fits(values: List[float], mean, low, high) -> bool:
+def _fits(values: List[float], mean: Optional[float], low: Optional[float], high: Optional[float]) -> bool:
     if not values:
         return mean is None
     return (_same(mean, _mean(values)) and (low is None or _same(low, min(values)))
             and (high is None or _same(high, max(values))))
 
 
-def _left_out(considered: Dict[str, float], count: int, mean, low, high) -> Optional[List[str]]:
+def _left_out(considered: Dict[str, float], count: int, mean: Optional[float], low: Optional[float],
+              high: Optional[float]) -> Optional[List[str]]:
     """The nodes a short row left out, if exactly one choice gives its mean."""
     names = sorted(considered)
     drop = len(names) - count
     if math.comb(len(names), drop) > MAX_SUBSETS:
         return None
     total = sum(considered.values())
-    found = []
+    found: List[List[str]] = []
     for gone in combinations(names, drop):
         # the sum first (cheap), the whole fit only for a candidate
         if count and mean is not None and not _same(mean, round((total - sum(considered[n] for n in gone))
@@ -368,12 +369,12 @@ def _left_out(considered: Dict[str, float], count: int, mean, low, high) -> Opti
 
 
 def _explaining(considered: Dict[str, float], others: Dict[str, float], extra: int,
-                mean, low, high) -> Optional[List[str]]:
+                mean: Optional[float], low: Optional[float], high: Optional[float]) -> Optional[List[str]]:
     """The unmarked samples that, added, give the row's mean (one choice only)."""
     if extra > len(others) or math.comb(len(others), extra) > MAX_SUBSETS:
         return None
     names, total, count = sorted(others), sum(considered.values()), len(considered) + extra
-    found = []
+    found: List[List[str]] = []
     for chosen in combinations(names, extra):
         if mean is not None and not _same(mean, round((total + sum(others[n] for n in chosen)) / count, 6)):
             continue

@@ -9,10 +9,16 @@
 
 import time
 from dataclasses import asdict
-from typing import Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Tuple
 
 from cluster_sim.check import Report
 from cluster_sim.check_truth import FAILURES, VERDICTS, TruthReport
+
+if TYPE_CHECKING:  # rich is imported where a screen is drawn, not for --json
+    from rich.console import RenderableType
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
 
 LIMIT = 20  # lines of failures / notes shown; --json has them all
 
@@ -32,7 +38,8 @@ def clock(t: Optional[float]) -> str:
 
 def late_lines(horizon: Any) -> Tuple[List[str], List[str]]:
     """(failures, notes) about rounds after the newest stored row (check_judge.Horizon)."""
-    failures, notes = [], []
+    failures: List[str] = []
+    notes: List[str] = []
     if horizon is None:
         return failures, notes
     if horizon.unknown:
@@ -126,7 +133,7 @@ def as_json(report: Report, truth: Optional[TruthReport], note: str = "", horizo
     return out
 
 
-def _ranges(numbers, limit: int = 6) -> str:
+def _ranges(numbers: Iterable[int], limit: int = 6) -> str:
     """[1, 2, 3, 5] -> '1-3, 5', cut after `limit` ranges."""
     spans: List[List[int]] = []
     for n in sorted(set(numbers)):
@@ -153,7 +160,7 @@ def _leaders(leaders: Dict[Optional[int], List[str]], limit: int = 6) -> str:
     return "\n".join(cut + parts[-limit:]) or "-"
 
 
-def _lines(title: str, lines: List[str], style: str):
+def _lines(title: str, lines: List[str], style: str) -> List["Text"]:
     from rich.text import Text
 
     out = [Text(title, style=style)] if lines else []
@@ -163,7 +170,7 @@ def _lines(title: str, lines: List[str], style: str):
     return out
 
 
-def _truth_table(truth: TruthReport):
+def _truth_table(truth: TruthReport) -> "Table":
     from rich.table import Table
     from rich.text import Text
 
@@ -183,7 +190,7 @@ def _truth_table(truth: TruthReport):
     return table
 
 
-def render(report: Report, truth: Optional[TruthReport] = None, note: str = "", horizon: Any = None):
+def render(report: Report, truth: Optional[TruthReport] = None, note: str = "", horizon: Any = None) -> "Panel":
     """A rich renderable of the report (a Panel); pure: prints nothing."""
     from rich.console import Group
     from rich.panel import Panel
@@ -211,7 +218,7 @@ def render(report: Report, truth: Optional[TruthReport] = None, note: str = "", 
             Text(str(len(c.partial)), style="yellow" if c.partial else ""),
             Text(str(len(c.undeclared)), style="red" if c.undeclared else ""),
         )
-    parts = ([table] if report.clusters else
+    parts: List[RenderableType] = ([table] if report.clusters else
              [Text("the API's rows could not be read" if horizon is not None and horizon.unreachable
                    else "no rounds delivered yet")])
     parts.append(Text(f"{report.total} rows, {report.unrounded} without a round", style="dim"))

@@ -15,6 +15,7 @@ import ipaddress
 import math
 import os
 import socket
+from typing import Any, Optional
 
 import click
 
@@ -25,7 +26,7 @@ __all__ = ["Count", "Seconds", "Millis", "Finite", "NodeIdType", "ZkHostsType", 
            "one_line"]
 
 
-def _hint(param, ctx=None) -> str:
+def _hint(param: Optional[click.Parameter], ctx: Optional[click.Context] = None) -> str:
     """How the user typed the parameter: "-n", "--interval", "NODE_ID"."""
     if param is None:
         return "value"
@@ -39,13 +40,13 @@ class Count(click.ParamType):
 
     name = "integer"
 
-    def __init__(self, low: int, high: int, raise_hint: str = ""):
+    def __init__(self, low: int, high: int, raise_hint: str = "") -> None:
         self.low, self.high, self.raise_hint = low, high, raise_hint
 
-    def get_metavar(self, param, ctx=None):
+    def get_metavar(self, param: click.Parameter, ctx: Optional[click.Context] = None) -> str:
         return "N"
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> int:
         if isinstance(value, int) and not isinstance(value, bool):
             number = value
         else:
@@ -67,13 +68,13 @@ class Seconds(click.ParamType):
 
     name = "seconds"
 
-    def __init__(self, low: float, high: float, zero: bool = False):
+    def __init__(self, low: float, high: float, zero: bool = False) -> None:
         self.low, self.high, self.zero = low, high, zero
 
-    def get_metavar(self, param, ctx=None):
+    def get_metavar(self, param: click.Parameter, ctx: Optional[click.Context] = None) -> str:
         return "S"
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> float:
         try:
             seconds = float(value)
         except (TypeError, ValueError):
@@ -92,13 +93,13 @@ class Millis(click.ParamType):
 
     name = "milliseconds"
 
-    def __init__(self, low: float, high: float):
+    def __init__(self, low: float, high: float) -> None:
         self.low, self.high = low, high
 
-    def get_metavar(self, param, ctx=None):
+    def get_metavar(self, param: click.Parameter, ctx: Optional[click.Context] = None) -> str:
         return "MS"
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> float:
         try:
             ms = float(value)
         except (TypeError, ValueError):
@@ -114,10 +115,10 @@ class Finite(click.ParamType):
 
     name = "number"
 
-    def get_metavar(self, param, ctx=None):
+    def get_metavar(self, param: click.Parameter, ctx: Optional[click.Context] = None) -> str:
         return "X"
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> float:
         try:
             number = float(value)
         except (TypeError, ValueError):
@@ -130,9 +131,11 @@ class Finite(click.ParamType):
 class _Checked(click.ParamType):
     """A text checked by one of validate.py's parse_* functions."""
 
-    check = staticmethod(lambda text: text)
+    @staticmethod
+    def check(value: Any) -> Any:
+        return value
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> Any:
         try:
             return type(self).check(value)
         except BadInput as exc:
@@ -143,7 +146,7 @@ class NodeIdType(_Checked):
     name = "node id"
     check = staticmethod(parse_node_id)
 
-    def get_metavar(self, param, ctx=None):
+    def get_metavar(self, param: click.Parameter, ctx: Optional[click.Context] = None) -> str:
         return "ID"
 
 
@@ -151,13 +154,13 @@ class ClusterName(_Checked):
     name = "cluster name"
 
     @staticmethod
-    def check(value):
+    def check(value: object) -> str:
         try:
             return parse_node_id(value)
         except BadInput as exc:
             raise BadInput(str(exc).replace("node id", "cluster name")) from None
 
-    def get_metavar(self, param, ctx=None):
+    def get_metavar(self, param: click.Parameter, ctx: Optional[click.Context] = None) -> str:
         return "NAME"
 
 
@@ -165,17 +168,17 @@ class ZkHostsType(_Checked):
     name = "ZooKeeper address"
     check = staticmethod(parse_zk_hosts)
 
-    def get_metavar(self, param, ctx=None):
+    def get_metavar(self, param: click.Parameter, ctx: Optional[click.Context] = None) -> str:
         return "HOST:PORT[,...]"
 
 
 class UrlType(click.ParamType):
     name = "url"
 
-    def get_metavar(self, param, ctx=None):
+    def get_metavar(self, param: click.Parameter, ctx: Optional[click.Context] = None) -> str:
         return "URL"
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> str:
         text = str(value).strip()
         if not text.startswith(("http://", "https://")) or len(text) <= len("https://"):
             self.fail(f"{_hint(param)} {text!r} must start with http:// or https://", param, ctx)
@@ -185,10 +188,10 @@ class UrlType(click.ParamType):
 class PortType(click.ParamType):
     name = "port"
 
-    def get_metavar(self, param, ctx=None):
+    def get_metavar(self, param: click.Parameter, ctx: Optional[click.Context] = None) -> str:
         return "PORT"
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> int:
         try:
             return parse_port(value, _hint(param))
         except BadInput as exc:
@@ -200,10 +203,10 @@ class ListenType(click.ParamType):
 
     name = "address"
 
-    def get_metavar(self, param, ctx=None):
+    def get_metavar(self, param: click.Parameter, ctx: Optional[click.Context] = None) -> str:
         return "ADDRESS"
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> str:
         text = str(value).strip()
         try:
             address = str(ipaddress.ip_address(text.strip("[]")))
@@ -227,10 +230,10 @@ class ListenType(click.ParamType):
 class SecretType(click.ParamType):
     name = "secret"
 
-    def get_metavar(self, param, ctx=None):
+    def get_metavar(self, param: click.Parameter, ctx: Optional[click.Context] = None) -> str:
         return "SECRET"
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> str:
         text = str(value)
         if not text:
             self.fail("--secret is empty: give the cluster's secret, or leave --secret out for an open cluster",
@@ -249,7 +252,7 @@ LISTEN = ListenType()
 SECRET = SecretType()
 
 
-def writable_file(path):
+def writable_file(path: str) -> Optional[str]:
     """None when a file at `path` can be created or written, else why not (one phrase)."""
     directory = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):

@@ -14,13 +14,13 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import List
+from typing import List, Optional, TextIO
 
 import requests
 
 from cluster_sim.node.aggregate import Aggregate
 from cluster_sim.node.delivery import delivery_params
-from cluster_sim.saved_rounds import SavedRoundsError, read_rounds
+from cluster_sim.saved_rounds import SavedHeader, SavedRoundsError, read_rounds
 from cluster_sim.secret import TOKEN_HEADER, api_token
 
 TIMEOUT = (2.0, 5.0)  # the sender's: connect, read
@@ -41,7 +41,8 @@ class Outcome:
         return not self.refused
 
 
-def deliver_rounds(header, rounds, api_url, secret="", session=None) -> Outcome:
+def deliver_rounds(header: SavedHeader, rounds: List[dict], api_url: str, secret: str = "",
+                   session: Optional[requests.Session] = None) -> Outcome:
     """Send every round; raises DeliverError when the API cannot be reached or
     refuses our token (what was stored until then stays stored)."""
     url = api_url.rstrip("/") + "/nuevo"
@@ -72,7 +73,7 @@ def deliver_rounds(header, rounds, api_url, secret="", session=None) -> Outcome:
     return out
 
 
-def _body(answer) -> dict:
+def _body(answer: requests.Response) -> dict:
     try:
         body = answer.json()
     except ValueError:
@@ -80,7 +81,8 @@ def _body(answer) -> dict:
     return body if isinstance(body, dict) else {}
 
 
-def run_deliver(path, api_url=None, secret="", out=None, err=None) -> int:
+def run_deliver(path: str, api_url: Optional[str] = None, secret: str = "", out: Optional[TextIO] = None,
+                err: Optional[TextIO] = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
     try:
@@ -114,7 +116,7 @@ def run_deliver(path, api_url=None, secret="", out=None, err=None) -> int:
     return 0
 
 
-def _retire(path) -> str:
+def _retire(path: str) -> str:
     """Every round is stored: rename the file so it is not sent again by mistake."""
     if path.endswith(".delivered"):
         return f"every round is stored; {path} kept"

@@ -9,11 +9,12 @@
 
 import os
 import platform
+from typing import Any, Dict, List, Optional
 
 CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def stat_fields(pid):
+def stat_fields(pid: int) -> Optional[List[bytes]]:
     """/proc/PID/stat after the command name (field 3 on), or None if it is gone."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
@@ -24,13 +25,13 @@ def stat_fields(pid):
     return stat[stat.rfind(b")") + 2:].split()
 
 
-def start_time(pid):
+def start_time(pid: int) -> Optional[str]:
     """When the process started (clock ticks after boot): tells a pid from its reuse."""
     fields = stat_fields(pid)
     return None if fields is None else fields[19].decode()
 
 
-def cpu_seconds(pid):
+def cpu_seconds(pid: int) -> Optional[float]:
     """User plus system CPU time of ``pid`` (every thread), or None if it is gone."""
     fields = stat_fields(pid)
     if fields is None:
@@ -39,9 +40,9 @@ def cpu_seconds(pid):
     return (utime + stime) / CLK_TCK
 
 
-def memory(pid):
+def memory(pid: int) -> Optional[Dict[str, int]]:
     """RSS, PSS and USS (Private_Clean + Private_Dirty) of ``pid`` in bytes, or None."""
-    values = {}
+    values: Dict[str, int] = {}
     try:
         with open(f"/proc/{pid}/smaps_rollup") as f:
             for line in f:
@@ -60,13 +61,13 @@ def memory(pid):
     }
 
 
-def alive(pid):
+def alive(pid: int) -> bool:
     """Running (a zombie is not)."""
     fields = stat_fields(pid)
     return fields is not None and fields[0] != b"Z"
 
 
-def cpu_model():
+def cpu_model() -> str:
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
@@ -77,7 +78,7 @@ def cpu_model():
     return platform.processor() or ""
 
 
-def mem_total():
+def mem_total() -> Optional[int]:
     try:
         with open("/proc/meminfo") as f:
             for line in f:
@@ -88,7 +89,7 @@ def mem_total():
     return None
 
 
-def loadavg():
+def loadavg() -> Optional[List[float]]:
     """The 1, 5 and 15 minute load averages, or None."""
     try:
         with open("/proc/loadavg") as f:
@@ -97,7 +98,7 @@ def loadavg():
         return None
 
 
-def machine():
+def machine() -> Dict[str, Any]:
     return {
         "machine": platform.machine(),
         "cores": os.cpu_count(),

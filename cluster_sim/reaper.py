@@ -25,21 +25,22 @@ import subprocess
 import sys
 import termios
 import time
+from typing import Dict, List, Optional
 
 from cluster_sim import procfs
 
 
-def _alive(pid, start):
+def _alive(pid: int, start: str) -> bool:
     """Still the process we registered (same start time), and not a zombie."""
     return procfs.start_time(pid) == start and procfs.alive(pid)
 
 
 class Reaper:
-    def __init__(self, proc):
+    def __init__(self, proc: "subprocess.Popen[bytes]") -> None:
         self._proc = proc
 
     @classmethod
-    def start(cls, grace=3.0):
+    def start(cls, grace: float = 3.0) -> "Reaper":
         proc = subprocess.Popen(
             [sys.executable, "-m", "cluster_sim.reaper", str(grace)],
             stdin=subprocess.PIPE,
@@ -51,40 +52,43 @@ class Reaper:
         return cls(proc)
 
     @property
-    def pid(self):
+    def pid(self) -> int:
         return self._proc.pid
 
-    def _send(self, line):
+    def _send(self, line: str) -> None:
+        stdin = self._proc.stdin
+        assert stdin is not None  # a pipe: started so
         try:
-            self._proc.stdin.write((line + "\n").encode())
-            self._proc.stdin.flush()
+            stdin.write((line + "\n").encode())
+            stdin.flush()
         except (BrokenPipeError, ValueError, OSError):
             pass
 
-    def watch_pid(self, pid):
+    def watch_pid(self, pid: int) -> None:
         self._send(f"pid {pid} {procfs.start_time(pid)}")
 
-    def forget_pid(self, pid):
+    def forget_pid(self, pid: int) -> None:
         self._send(f"unpid {pid}")
 
-    def watch_path(self, path):
+    def watch_path(self, path: str) -> None:
         self._send(f"path {os.path.abspath(path)}")
 
-    def forget_path(self, path):
+    def forget_path(self, path: str) -> None:
         self._send(f"unpath {os.path.abspath(path)}")
 
-    def watch_terminal(self, tty_path):
+    def watch_terminal(self, tty_path: str) -> None:
         """A live view hides the cursor on this terminal; if we die without
         restoring it, the reaper shows it again (a teacher's shell stays usable)."""
         self._send(f"tty {tty_path}")
 
-    def forget_terminal(self):
+    def forget_terminal(self) -> None:
         self._send("untty")
 
-    def close(self, wait=True):
+    def close(self, wait: bool = True) -> None:
         """Let the reaper run its clean-up now (whatever is still registered)."""
         try:
-            self._proc.stdin.close()
+            if self._proc.stdin is not None:   # (a pipe: started so)
+                self._proc.stdin.close()
         except OSError:
             pass
         if wait:
@@ -94,12 +98,12 @@ class Reaper:
                 self._proc.kill()
 
 
-def _run(grace):
+def _run(grace: float) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    pids = {}
-    paths = []
-    tty = None
+    pids: Dict[int, str] = {}
+    paths: List[str] = []
+    tty: Optional[str] = None
     for raw in sys.stdin.buffer:
         kind, _, rest = raw.decode(errors="replace").strip().partition(" ")
         if kind == "pid":
@@ -142,7 +146,7 @@ def _run(grace):
                 pass
 
 
-def _restore_terminal(tty):
+def _restore_terminal(tty: str) -> None:
     """Show the cursor and reset colours, on a fresh line; keys echo again, a line at a time
     (the live view had turned both off)."""
     try:

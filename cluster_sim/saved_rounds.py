@@ -18,7 +18,7 @@ import re
 import tempfile
 import time
 from dataclasses import asdict, dataclass
-from typing import List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from cluster_sim.userfile import read_text
 
@@ -56,7 +56,7 @@ def state_dir() -> str:
     return os.path.join(os.path.expanduser("~"), ".local", "state", "clustersim")
 
 
-def write_rounds(directory: str, header: SavedHeader, rounds: List[dict], now: float = None) -> str:
+def write_rounds(directory: str, header: SavedHeader, rounds: List[dict], now: Optional[float] = None) -> str:
     """Write the file under `directory` (created 0700 if missing); returns its path.
 
     Raises OSError when the directory cannot be made or written."""
@@ -103,14 +103,14 @@ def read_rounds(path: str) -> Tuple[SavedHeader, List[dict]]:
     if not lines:
         raise SavedRoundsError(f"{path} is empty: not a file of saved rounds")
     header = _header(path, lines[0])
-    rounds = {}
+    rounds: Dict[int, dict] = {}
     for number, line in enumerate(lines[1:], start=2):
         entry = _round(path, number, line)
         rounds.setdefault(entry["round"], entry)
     return header, [rounds[r] for r in sorted(rounds)]
 
 
-def _json_object(line):
+def _json_object(line: str) -> Optional[Dict[str, Any]]:
     if len(line) > MAX_LINE:
         return None
     try:
@@ -120,7 +120,7 @@ def _json_object(line):
     return obj if isinstance(obj, dict) else None
 
 
-def _header(path, line) -> SavedHeader:
+def _header(path: str, line: str) -> SavedHeader:
     obj = _json_object(line)
     if obj is None or obj.get("kind") != KIND:
         raise SavedRoundsError(f"{path} is not a file of saved rounds (line 1 is not its header)")
@@ -138,7 +138,7 @@ def _header(path, line) -> SavedHeader:
     return SavedHeader(**fields)
 
 
-def _round(path, number, line) -> dict:
+def _round(path: str, number: int, line: str) -> dict:
     obj = _json_object(line)
     if obj is None or not _natural(obj.get("round")) or not _natural(obj.get("count")):
         raise SavedRoundsError(f"{path} line {number}: not a saved round")
@@ -148,5 +148,5 @@ def _round(path, number, line) -> dict:
     return obj
 
 
-def _natural(value) -> bool:
+def _natural(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0

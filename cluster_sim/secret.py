@@ -16,5 +16,5 @@ def api_token(secret: str) -> str:
     return hmac.new(secret.encode(), b"clustersim-api-write", hashlib.sha256).hexdigest()[:40]
 
 
-def token_matches(expected: str, given) -> bool:
+def token_matches(expected: str, given: object) -> bool:
     return isinstance(given, str) and hmac.compare_digest(expected.encode(), given.encode(errors="replace"))

@@ -20,9 +20,9 @@ running and is drawn up to `end`. `lang` words the axis and "no leader yet"
 
 import math
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text
 
 from cluster_sim.lang import seconds
@@ -56,7 +56,7 @@ class _Row:
     cells: List[Tuple[str, int]]      # (character, kind)
 
 
-def _label(node_id) -> str:
+def _label(node_id: object) -> str:
     text = str(node_id)
     return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
 
@@ -67,7 +67,7 @@ def _seconds(x: float, lang: str = "en") -> str:
     return seconds(lang, round(x, 1)) + "s"
 
 
-def _float(x, default: float) -> float:
+def _float(x: Any, default: float) -> float:
     try:
         x = float(x)
     except (TypeError, ValueError):
@@ -75,10 +75,11 @@ def _float(x, default: float) -> float:
     return default if math.isnan(x) else x
 
 
-def _layout(terms: Iterable[Term], node_ids: Sequence[str], start: float, end: float, width: int):
+def _layout(terms: Iterable[Term], node_ids: Sequence[str], start: float, end: float,
+            width: int) -> Optional[Tuple[List[_Row], float, int]]:
     """Rows of (char, kind) cells, or None when there is no term at all."""
-    terms = [t for t in (terms or []) if t is not None]
-    if not terms:
+    given = [t for t in (terms or []) if t is not None]
+    if not given:
         return None
     width = max(1, int(width))
     start = _float(start, 0.0)
@@ -90,13 +91,13 @@ def _layout(terms: Iterable[Term], node_ids: Sequence[str], start: float, end: f
     cell = span / width
 
     order: List[str] = []
-    for node_id in list(node_ids or []) + [t.node_id for t in terms]:
+    for node_id in list(node_ids or []) + [t.node_id for t in given]:
         key = str(node_id)
         if key not in order:
             order.append(key)
     grid: Dict[str, List[Tuple[str, int]]] = {k: [(IDLE, _IDLE)] * width for k in order}
 
-    for term in sorted(terms, key=lambda t: _float(t.start, start)):
+    for term in sorted(given, key=lambda t: _float(t.start, start)):
         t0 = _float(term.start, start)
         t1 = end if term.end is None else _float(term.end, end)
         if t1 < t0:
@@ -156,21 +157,23 @@ def render_timeline(
     end: float,
     width: int = 60,
     lang: str = "en",
-):
+) -> RenderableType:
     """The same chart as timeline_text(), coloured, as a rich renderable."""
     laid = _layout(terms, node_ids, start, end, width)
     if laid is None:
         return Text(label("no_leader_yet", lang), style="dim")
     rows, span, width = laid
     pad = max(len(r.label) for r in rows)
-    lines = []
+    lines: List[Text] = []
     for r in rows:
         line = Text(no_wrap=True, overflow="crop")
         line.append(r.label.rjust(pad), style="bold")
         line.append(GUTTER, style="dim")
-        run_kind, run = None, []
+        run_kind: Optional[int] = None
+        run: List[str] = []
         for ch, kind in r.cells + [("", -1)]:
             if kind != run_kind and run:
+                assert run_kind is not None  # a run has a kind
                 line.append("".join(run), style=_STYLES[run_kind])
                 run = []
             run_kind = kind

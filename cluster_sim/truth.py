@@ -32,7 +32,7 @@ import os
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import IO, Any, Dict, List, Optional, Tuple
 
 from cluster_sim import control
 
@@ -48,7 +48,7 @@ def log_path(directory: str, node_id: str) -> str:
 
 
 class TruthLog:
-    def __init__(self, directory: str, node_id: str, cluster: str):
+    def __init__(self, directory: str, node_id: str, cluster: str) -> None:
         if os.path.dirname(os.path.abspath(directory)) == os.path.abspath(control.runtime_dir(create=False)):
             control.runtime_dir()  # created private (0700), as the control sockets need it
         os.makedirs(directory, mode=0o700, exist_ok=True)
@@ -56,7 +56,7 @@ class TruthLog:
         self.cluster = cluster
         self.pid = os.getpid()
         self._lock = threading.Lock()  # the sensor and the publisher both write
-        self._file: Optional[object] = open(log_path(directory, node_id), "a", buffering=1)
+        self._file: Optional[IO[str]] = open(log_path(directory, node_id), "a", buffering=1)
         self._published = 0
 
     def _write(self, obj: dict) -> None:
@@ -218,10 +218,13 @@ def read_truths(directories: List[str]) -> Truth:
     return truth
 
 
+_Parsed = Tuple[str, str, Dict[str, Any]]   # a good line: (kind, cluster, its object)
+
+
 def parse_truth(logs: Dict[str, bytes], directory: str = "") -> Truth:
     """File name -> its bytes, to a Truth. Pure: the reader's whole logic."""
     truth = Truth(directory=directory, files=len(logs))
-    raw: Dict[Tuple[str, str], list] = {}   # (cluster, node) -> parsed lines
+    raw: Dict[Tuple[str, str], List[_Parsed]] = {}   # (cluster, node) -> parsed lines
     for name in sorted(logs):
         match = _LOG_NAME.fullmatch(name)
         if not match:
@@ -242,16 +245,16 @@ def parse_truth(logs: Dict[str, bytes], directory: str = "") -> Truth:
                 truth.partial_lines += 1  # written up to the kill: skip it
             else:
                 raw.setdefault((parsed[1], match.group(1)), []).append(parsed)
-    for (cluster, node_id), parsed in sorted(raw.items()):
-        node, duplicates = _node_truth(node_id, parsed)
+    for (cluster, node_id), entries in sorted(raw.items()):
+        node, duplicates = _node_truth(node_id, entries)
         truth.duplicates += duplicates
         truth.clusters.setdefault(cluster, ClusterTruth(cluster)).nodes[node_id] = node
     return truth
 
 
-def _node_truth(node_id: str, parsed: list) -> Tuple[NodeTruth, int]:
+def _node_truth(node_id: str, parsed: List[_Parsed]) -> Tuple[NodeTruth, int]:
     node = NodeTruth(node_id)
-    samples: Dict[Tuple[Optional[int], int], tuple] = {}
+    samples: Dict[Tuple[Optional[int], int], Dict[str, Any]] = {}
     duplicates = 0
     for kind, _, obj in parsed:
         pid = obj.get("pid")
@@ -276,7 +279,7 @@ def _node_truth(node_id: str, parsed: list) -> Tuple[NodeTruth, int]:
     return node, duplicates
 
 
-def _parse_line(line: bytes, node_id: str):
+def _parse_line(line: bytes, node_id: str) -> Optional[_Parsed]:
     """(kind, cluster, object) for a good line, else None."""
     try:
         obj = json.loads(line.decode("utf-8"))
@@ -299,9 +302,9 @@ def _parse_line(line: bytes, node_id: str):
     return kind, cluster, obj
 
 
-def _count(value) -> bool:
+def _count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _SEQ_MAX
 
 
-def _number(value) -> bool:
+def _number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

@@ -21,7 +21,7 @@ class BadInput(ValueError):
     """A value typed by a person is not acceptable; the message is one line."""
 
 
-def parse_node_id(value) -> str:
+def parse_node_id(value: object) -> str:
     text = "" if value is None else str(value)
     if not text:
         raise BadInput("node id is empty")
@@ -36,7 +36,7 @@ def parse_node_id(value) -> str:
     return text
 
 
-def parse_port(value, what="port") -> int:
+def parse_port(value: object, what: str = "port") -> int:
     try:
         port = int(str(value))
     except ValueError:

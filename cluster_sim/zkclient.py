@@ -15,6 +15,7 @@ watcher without the secret sees the cluster but cannot touch it.
 """
 
 import logging
+from typing import Any, Dict, List, Optional
 
 from kazoo.client import KazooClient
 from kazoo.handlers.threading import KazooTimeoutError
@@ -29,7 +30,7 @@ logging.getLogger("kazoo").addHandler(logging.NullHandler())
 logging.getLogger("kazoo").propagate = False
 
 
-def cluster_acl(secret):
+def cluster_acl(secret: str) -> List[Any]:
     """Members may do anything; everyone else may only read."""
     return [make_digest_acl(MEMBER, secret, all=True), make_acl("world", "anyone", read=True)]
 
@@ -38,9 +39,10 @@ class ZkUnreachable(RuntimeError):
     """The ZooKeeper address did not answer; the message is one line."""
 
 
-def make_client(hosts: str, session_timeout: float = 10.0, read_only=False, secret=None) -> KazooClient:
-    retry = {"max_tries": -1, "delay": 0.05, "backoff": 1.5, "max_delay": 1.0, "max_jitter": 0.2}
-    extra = {}
+def make_client(hosts: str, session_timeout: float = 10.0, read_only: bool = False,
+                secret: Optional[str] = None) -> KazooClient:
+    retry: Dict[str, Any] = {"max_tries": -1, "delay": 0.05, "backoff": 1.5, "max_delay": 1.0, "max_jitter": 0.2}
+    extra: Dict[str, Any] = {}
     if secret:
         extra = {"auth_data": [("digest", f"{MEMBER}:{secret}")], "default_acl": cluster_acl(secret)}
     return KazooClient(
@@ -53,7 +55,7 @@ def make_client(hosts: str, session_timeout: float = 10.0, read_only=False, secr
     )
 
 
-def ensure_chroot(hosts: str, connect_timeout: float, secret=None) -> None:
+def ensure_chroot(hosts: str, connect_timeout: float, secret: Optional[str] = None) -> None:
     """kazoo does not create the chroot of HOST:PORT/chroot; do it once here."""
     servers, slash, chroot = hosts.partition("/")
     if not slash or not chroot:
@@ -68,12 +70,12 @@ def ensure_chroot(hosts: str, connect_timeout: float, secret=None) -> None:
         close(client)
 
 
-def _unreachable(hosts, timeout):
+def _unreachable(hosts: str, timeout: float) -> str:
     return f"cannot reach ZooKeeper at {hosts} within {timeout:g} s (is it running? try: clustersim zk)"
 
 
 def connect(hosts: str, session_timeout: float = 10.0, connect_timeout: float = 10.0,
-            secret=None) -> KazooClient:
+            secret: Optional[str] = None) -> KazooClient:
     ensure_chroot(hosts, connect_timeout, secret)
     client = make_client(hosts, session_timeout, secret=secret)
     try:
@@ -84,7 +86,7 @@ def connect(hosts: str, session_timeout: float = 10.0, connect_timeout: float = 
     return client
 
 
-def connected_server(client: KazooClient):
+def connected_server(client: KazooClient) -> Optional[str]:
     """The "host:port" of the ZooKeeper server this client talks to now, or None.
 
     kazoo keeps no public record of it; this is for showing, never for deciding."""

@@ -36,12 +36,16 @@ import threading
 import traceback
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import parse_qsl
 
 from .. import __version__
 from ..ports import PortInUse
 from ..secret import TOKEN_HEADER, token_matches
 from .store import Store
+
+Pairs = List[Tuple[str, str]]            # a delivery's (name, text) pairs, in order
+Answer = Tuple[int, Any]                 # (HTTP status, the JSON body)
 
 MAX_QUERY = 4096          # characters of the raw query string
 MAX_BODY = 16 * 1024      # bytes of a POST body
@@ -63,7 +67,7 @@ _HANG_UPS = (ConnectionError, TimeoutError, socket.timeout)
 class BadRequest(Exception):
     """A request the API refuses; str() is the JSON error message."""
 
-    def __init__(self, message: str, status: int = 400):
+    def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)
         self.status = status
 
@@ -72,9 +76,9 @@ class _Pairs(list):
     """A JSON object kept as (key, value) pairs, so repeated keys can be seen."""
 
 
-def parse_delivery(pairs):
+def parse_delivery(pairs: Pairs) -> Tuple[Optional[float], Dict[str, Any]]:
     """(name, text) pairs of a delivery -> (dato, fields) for Store.record."""
-    given = {}
+    given: Dict[str, str] = {}
     for name, value in pairs:
         if name in given:
             raise BadRequest(f"parameter {_short(name)} given more than once")
@@ -83,10 +87,10 @@ def parse_delivery(pairs):
         # an empty round (no node had a reading) is sent with count=0 and no dato
         if given.get("count") != "0" or "round" not in given:
             raise BadRequest("missing parameter 'dato'")
-        dato = None
+        dato: Optional[float] = None
     else:
         dato = _number("dato", given.pop("dato"))
-    fields = {}
+    fields: Dict[str, Any] = {}
     for name in ("epoch", "round", "count", "expected"):
         if name in given:
             fields[name] = _integer(name, given.pop(name))
@@ -110,7 +114,7 @@ def parse_delivery(pairs):
     return dato, fields
 
 
-def _number(name, text):
+def _number(name: str, text: str) -> float:
     if len(text) > MAX_NUMBER:
         raise BadRequest(f"{name} is longer than {MAX_NUMBER} characters")
     if not _NUMBER.fullmatch(text):
@@ -121,13 +125,13 @@ def _number(name, text):
     return value
 
 
-def _integer(name, text):
+def _integer(name: str, text: str) -> int:
     if not _INTEGER.fullmatch(text) or int(text) > MAX_INT:
         raise BadRequest(f"{name} {_short(text)} is not a non-negative integer")
     return int(text)
 
 
-def _node_ids(name, text):
+def _node_ids(name: str, text: str) -> str:
     if len(text) > MAX_MISSING:
         raise BadRequest(f"{name} is longer than {MAX_MISSING} characters")
     if text and not _NODE_IDS.fullmatch(text):
@@ -135,18 +139,18 @@ def _node_ids(name, text):
     return text
 
 
-def _text(name, text):
+def _text(name: str, text: str) -> str:
     if len(text) > MAX_TEXT:
         raise BadRequest(f"{name} is longer than {MAX_TEXT} characters")
     return text
 
 
-def _short(text, limit=40):
+def _short(text: str, limit: int = 40) -> str:
     """repr() for error messages, cut so a huge input does not echo back whole."""
     return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
-def form_pairs(data: bytes):
+def form_pairs(data: bytes) -> Pairs:
     """A query string or form body -> (name, value) pairs; BadRequest if not UTF-8."""
     try:
         return parse_qsl(
@@ -159,7 +163,7 @@ def form_pairs(data: bytes):
         raise BadRequest(f"more than {MAX_FIELDS} parameters") from None
 
 
-def json_pairs(data: bytes):
+def json_pairs(data: bytes) -> Pairs:
     """A JSON object body -> (name, text) pairs: numbers become their repr."""
     try:
         obj = json.loads(data.decode("utf-8"), object_pairs_hook=_Pairs)
@@ -169,7 +173,7 @@ def json_pairs(data: bytes):
         raise BadRequest("body must be a JSON object")
     if len(obj) > MAX_FIELDS:
         raise BadRequest(f"more than {MAX_FIELDS} parameters")
-    pairs = []
+    pairs: Pairs = []
     for name, value in obj:
         # bool is an int, and a nested object is a _Pairs, i.e. a list
         if isinstance(value, (bool, list)) or value is None:
@@ -181,21 +185,22 @@ def json_pairs(data: bytes):
 class _Handler(BaseHTTPRequestHandler):
     server_version = "clustersim-api/" + __version__
     timeout = 10  # a client that stalls mid-request loses its thread after this
+    server: "_Server"
 
-    def do_GET(self):
+    def do_GET(self) -> None:
         self._dispatch(self._get)
 
-    def do_POST(self):
+    def do_POST(self) -> None:
         self._dispatch(self._post)
 
-    def _not_allowed(self):
+    def _not_allowed(self) -> Answer:
         return 405, {"error": f"method {self.command} not allowed"}
 
     do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = lambda self: self._dispatch(
         self._not_allowed
     )
 
-    def _get(self):
+    def _get(self) -> Answer:
         path, _, query = self.path.partition("?")
         if path == "/nuevo":
             return self._deliver(self._query_pairs(query))
@@ -205,7 +210,7 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, dict(ok=True, **self.server.store.health())
         return 404, {"error": f"no such path: {_short(path)}"}
 
-    def _post(self):
+    def _post(self) -> Answer:
         path, _, query = self.path.partition("?")
         if path in ("/listar", "/health"):
             return self._not_allowed()
@@ -219,7 +224,7 @@ class _Handler(BaseHTTPRequestHandler):
             pairs += json_pairs(body) if json_body else form_pairs(body)
         return self._deliver(pairs)
 
-    def _deliver(self, pairs):
+    def _deliver(self, pairs: Pairs) -> Answer:
         pairs = self._authorize(pairs)
         dato, fields = parse_delivery(pairs)
         low, high = self.server.bounds
@@ -228,7 +233,7 @@ class _Handler(BaseHTTPRequestHandler):
                 raise BadRequest(f"{name} {value:g} is outside the accepted range [{low:g}, {high:g}]")
         return self.server.store.record(dato, fields)
 
-    def _authorize(self, pairs):
+    def _authorize(self, pairs: Pairs) -> Pairs:
         """With a secret, writes need its token: in a header, or with
         --legacy-auth as ?token= (for the original design's GET /nuevo)."""
         token = self.server.token
@@ -243,19 +248,19 @@ class _Handler(BaseHTTPRequestHandler):
             raise BadRequest("a valid token is required to write (header " + TOKEN_HEADER + ")", 401)
         return pairs
 
-    def _query_pairs(self, query):
+    def _query_pairs(self, query: str) -> Pairs:
         if len(query) > MAX_QUERY:
             raise BadRequest(f"query string longer than {MAX_QUERY} characters", 414)
         # http.server decoded the request line as latin-1: get its bytes back
         return form_pairs(query.encode("latin-1"))
 
-    def _after(self, query):
+    def _after(self, query: str) -> int:
         after = dict(self._query_pairs(query)).get("after", "0")
         if not _INTEGER.fullmatch(after):
             raise BadRequest(f"after {_short(after)} is not a row id")
         return min(int(after), MAX_INT)
 
-    def _read_body(self):
+    def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             raise BadRequest("chunked bodies are not supported: send Content-Length", 411)
         raw = self.headers.get("Content-Length", "0").strip()
@@ -270,7 +275,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise BadRequest("body shorter than its Content-Length")
         return body
 
-    def _discard(self, length):
+    def _discard(self, length: int) -> None:
         """Read a refused body: closing with unread input sends a TCP reset,
         which can destroy our answer before the client reads it."""
         left = min(length, MAX_DRAIN)
@@ -280,7 +285,7 @@ class _Handler(BaseHTTPRequestHandler):
                 break
             left -= len(chunk)
 
-    def _dispatch(self, route):
+    def _dispatch(self, route: Callable[[], Answer]) -> None:
         try:
             status, body = route()
         except BadRequest as e:
@@ -293,7 +298,7 @@ class _Handler(BaseHTTPRequestHandler):
             status, body = 500, {"error": "internal error (the trace is on the API's stderr)"}
         self._send_json(status, body)
 
-    def _send_json(self, status, body):
+    def _send_json(self, status: int, body: Any) -> None:
         data = json.dumps(body).encode("ascii")
         try:
             self.send_response(status)
@@ -307,7 +312,7 @@ class _Handler(BaseHTTPRequestHandler):
         except _HANG_UPS:
             self.close_connection = True
 
-    def send_error(self, code, message=None, explain=None):
+    def send_error(self, code: int, message: Optional[str] = None, explain: Optional[str] = None) -> None:
         # http.server's own refusals (bad request line, huge headers, unknown
         # method) answer JSON too; an unknown method is a 405 like PUT is
         if code == HTTPStatus.NOT_IMPLEMENTED:
@@ -320,7 +325,7 @@ class _Handler(BaseHTTPRequestHandler):
         # http.server quotes the request line: keep a junk line from echoing back whole
         self._send_json(code, {"error": (message or HTTPStatus(code).phrase)[:200]})
 
-    def log_message(self, format, *args):
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # one line per request would drown the supervisor's terminal
 
 
@@ -328,7 +333,8 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, store: Store, token=None, legacy_auth=False, bounds=(-1e9, 1e9)):
+    def __init__(self, address: Tuple[str, int], store: Store, token: Optional[str] = None, legacy_auth: bool = False,
+                 bounds: Tuple[float, float] = (-1e9, 1e9)) -> None:
         self.store = store
         self.token = token
         self.legacy_auth = legacy_auth
@@ -337,20 +343,21 @@ class _Server(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
 
-    def server_bind(self):
+    def server_bind(self) -> None:
         # HTTPServer.server_bind looks up the host's FQDN, which can hang for
         # seconds on a machine with a slow resolver; the name is never used
         socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = self.server_address[:2]
+        # an AF_INET(6) address: (host, port, ...); typeshed allows a unix path too
+        self.server_name, self.server_port = self.server_address[:2]  # type: ignore[assignment]
 
-    def handle_error(self, request, client_address):
+    def handle_error(self, request: Any, client_address: Any) -> None:
         # a client that hung up is no bug; anything else keeps its traceback
         if not isinstance(sys.exc_info()[1], _HANG_UPS):
             super().handle_error(request, client_address)
 
 
-def make_server(host: str, port: int, store: Store, token=None, legacy_auth=False,
-                bounds=(-1e9, 1e9)) -> ThreadingHTTPServer:
+def make_server(host: str, port: int, store: Store, token: Optional[str] = None, legacy_auth: bool = False,
+                bounds: Tuple[float, float] = (-1e9, 1e9)) -> ThreadingHTTPServer:
     """Bind (and listen on) host:port; call serve_forever() on the result.
 
     token: writes must carry it (see cluster_sim.secret); bounds: the range a
@@ -363,8 +370,8 @@ def make_server(host: str, port: int, store: Store, token=None, legacy_auth=Fals
         raise
 
 
-def serve(host: str = "127.0.0.1", port: int = 8080, db=None, token=None, legacy_auth=False,
-          bounds=(-1e9, 1e9)) -> int:
+def serve(host: str = "127.0.0.1", port: int = 8080, db: Optional[object] = None, token: Optional[str] = None,
+          legacy_auth: bool = False, bounds: Tuple[float, float] = (-1e9, 1e9)) -> int:
     """Serve until SIGINT or SIGTERM, then close cleanly and return 0.
 
     db None keeps the rows in memory only: they are gone when the API stops.
@@ -395,16 +402,16 @@ def serve(host: str = "127.0.0.1", port: int = 8080, db=None, token=None, legacy
     return 0
 
 
-def _stop_on_signals(stop: threading.Event):
+def _stop_on_signals(stop: threading.Event) -> Callable[[], None]:
     """SIGINT/SIGTERM set `stop`; returns a function that restores the old handlers."""
-    old = {}
+    old: Dict[int, Any] = {}
     for signum in (signal.SIGINT, signal.SIGTERM):
         try:
             old[signum] = signal.signal(signum, lambda *_: stop.set())
         except ValueError:  # not the main thread, which alone receives signals
             pass
 
-    def restore():
+    def restore() -> None:
         for signum, handler in old.items():
             signal.signal(signum, handler)
 

@@ -56,7 +56,7 @@ CREATE TABLE IF NOT EXISTS fences (
 
 
 class Store:
-    def __init__(self, path: str = ":memory:"):
+    def __init__(self, path: str = ":memory:") -> None:
         self.path = str(path)
         self._lock = threading.Lock()
         # isolation_level=None: transactions are ours (BEGIN IMMEDIATE below)
@@ -76,7 +76,7 @@ class Store:
         with self._lock:
             self._db.close()
 
-    def record(self, dato: float, fields: Optional[Dict[str, Any]] = None) -> Tuple[int, dict]:
+    def record(self, dato: Optional[float], fields: Optional[Dict[str, Any]] = None) -> Tuple[int, dict]:
         """Store one delivery; returns (HTTP status, JSON body). One transaction."""
         columns, extra = _split(fields or {})
         if dato is None:
@@ -101,7 +101,8 @@ class Store:
                 self._summary = (count + 1, inserted, rounds + (inserted.get("round") is not None))
         return status, body
 
-    def _record(self, dato, columns, extra):
+    def _record(self, dato: Optional[float], columns: Dict[str, Any],
+                extra: Dict[str, Any]) -> Tuple[int, Dict[str, Any], Optional[Dict[str, Any]]]:
         key = columns["cluster"] or ""
         epoch, round_no = columns["epoch"], columns["round"]
         if epoch is not None:
@@ -159,7 +160,7 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
-def _finite(name: str, value) -> float:
+def _finite(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number, not {type(value).__name__}")
     value = float(value)
@@ -168,7 +169,7 @@ def _finite(name: str, value) -> float:
     return value
 
 
-def _integer(name: str, value) -> int:
+def _integer(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be an integer, not {type(value).__name__}")
     return value

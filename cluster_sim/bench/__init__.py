@@ -17,11 +17,19 @@ scale, latency. See ``cluster_sim/bench/measure.py``; the baseline is
 ``python -m cluster_sim.bench [--quick] [--only NAME ...] [--merge FILE]``.
 """
 
+from typing import TYPE_CHECKING, Optional, Sequence
+
+if TYPE_CHECKING:  # nothing heavy on the way to --help
+    from rich.console import Console
+
+    from cluster_sim.bench.config import Config
+
 __all__ = ["main"]
 
 
-def main(quick=False, json_path=None, markdown_path=None, only=None, config=None, command=None, console=None,
-         merge_path=None):
+def main(quick: bool = False, json_path: Optional[str] = None, markdown_path: Optional[str] = None,
+         only: Optional[Sequence[str]] = None, config: Optional["Config"] = None, command: Optional[str] = None,
+         console: Optional["Console"] = None, merge_path: Optional[str] = None) -> int:
     """Run the benchmark; returns an exit code (0, 1 if a measurement failed, 2 on bad
     arguments, 130 on Ctrl-C). With ``merge_path``, the results replace those
     measurements in that earlier JSON, and the JSON and Markdown written are the merge."""

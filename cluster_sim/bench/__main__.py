@@ -3,12 +3,13 @@ python -m cluster_sim.bench --from-json FILE [--markdown FILE]"""
 
 import argparse
 import sys
+from typing import Optional, Sequence
 
 from cluster_sim.bench import main
 from cluster_sim.bench.config import Config
 
 
-def cli(argv=None):
+def cli(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cluster_sim.bench", description=__doc__)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--tiny", action="store_true", help="the test suite's sizes: checks the code, not the numbers")

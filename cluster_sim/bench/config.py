@@ -1,7 +1,7 @@
 """How much the benchmark does: the full run, --quick, and a tiny one for the tests."""
 
 from dataclasses import asdict, dataclass, field
-from typing import Tuple
+from typing import Any, Dict, Tuple
 
 SYSTEMS = ("clustersim", "original")
 
@@ -45,18 +45,18 @@ class Config:
     extra: dict = field(default_factory=dict)
 
     @classmethod
-    def full(cls):
+    def full(cls) -> "Config":
         return cls()
 
     @classmethod
-    def quick(cls):
+    def quick(cls) -> "Config":
         return cls(name="quick", handover_trials=5, handover_interval=0.5, crash_timeouts=(2.0, 4.0),
                    crash_trials=2, crash_interval=0.5, kill_trials=3, status_runs=5, first_mean_trials=1,
                    round_sizes=(100, 1000), round_reps=7, round_sequential_reps=3, scale_nodes=20,
                    latency_rounds=8, relay_rounds=8, relay_round_trips=500)
 
     @classmethod
-    def tiny(cls):
+    def tiny(cls) -> "Config":
         """For the test suite: every code path, a few seconds each, no meaningful numbers."""
         return cls(name="tiny", handover_trials=2, handover_interval=0.5, handover_session_timeout=2.0,
                    crash_timeouts=(2.0,), crash_trials=1, crash_interval=0.5, kill_trials=2, status_runs=2,
@@ -65,5 +65,5 @@ class Config:
                    scale_publish_timeout=60.0, latency_nodes=3, latency_rounds=3, relay_rounds=3,
                    relay_round_trips=200)
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         return asdict(self)

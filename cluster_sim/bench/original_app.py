@@ -24,6 +24,7 @@ import signal
 import sys
 import threading
 import time
+from typing import Any, List, Optional, Sequence
 
 import requests
 from kazoo.client import KazooClient
@@ -33,9 +34,9 @@ READINGS = "/mediciones"
 ELECTION = "/election"
 
 
-def read_mean(client):
+def read_mean(client: KazooClient) -> Optional[float]:
     """The original leader's round: list, then read every child one by one."""
-    values = []
+    values: List[float] = []
     for child in client.get_children(READINGS):
         try:
             data, _ = client.get(f"{READINGS}/{child}")
@@ -47,7 +48,7 @@ def read_mean(client):
     return sum(values) / len(values)
 
 
-def main(argv=None):
+def main(argv: Optional[Sequence[str]] = None) -> None:
     parser = argparse.ArgumentParser(description="A node of the original design (baseline).")
     parser.add_argument("id")
     parser.add_argument("--zk", default="127.0.0.1:2181")
@@ -61,7 +62,7 @@ def main(argv=None):
     client.ensure_path(READINGS)
     stop = threading.Event()
 
-    def on_signal(signum, frame):
+    def on_signal(signum: int, frame: Any) -> None:
         print("Interrupt received", flush=True)
         stop.set()
         client.stop()
@@ -71,7 +72,7 @@ def main(argv=None):
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
 
-    def sensor():
+    def sensor() -> None:
         path = f"{READINGS}/app{args.id}"
         while not stop.is_set():
             value = str(random.uniform(75, 85)).encode()
@@ -83,7 +84,7 @@ def main(argv=None):
 
     threading.Thread(target=sensor, daemon=True).start()
 
-    def leader_loop():
+    def leader_loop() -> None:
         while True:
             mean = read_mean(client)
             if mean is not None:

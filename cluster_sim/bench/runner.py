@@ -14,17 +14,23 @@ import threading
 import time
 import traceback
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence
 
 from cluster_sim import procfs
 from cluster_sim.bench.config import Config
 from cluster_sim.bench.measure import MEASUREMENTS
-from cluster_sim.bench.report import markdown, notes, print_table, table_rows
+from cluster_sim.bench.notes import notes
+from cluster_sim.bench.report import markdown, print_table
+from cluster_sim.bench.rows import table_rows
 from cluster_sim.bench.support import BenchSession
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 TICK_MS = 200
 
 
-def _version(package):
+def _version(package: str) -> str:
     try:
         from importlib.metadata import version
 
@@ -33,7 +39,7 @@ def _version(package):
         return "?"
 
 
-def _short_path(path):
+def _short_path(path: str) -> str:
     """``path`` relative to the working directory when it is below it (.venv/bin/python), else its name."""
     try:
         rel = os.path.relpath(path)
@@ -42,7 +48,7 @@ def _short_path(path):
     return os.path.basename(path) if rel.startswith("..") else rel
 
 
-def _command(argv):
+def _command(argv: Sequence[str]) -> str:
     args = list(argv)
     if args:
         head = args[0]
@@ -60,15 +66,16 @@ def _command(argv):
     return shlex.join(args)
 
 
-def _console(Console):
+def _console(Console: Any) -> "Console":
     """The terminal's console; on a pipe or a file, one that never wraps a line (a log is read whole)."""
     if sys.stdout.isatty():
         return Console()
     return Console(soft_wrap=True, width=200)
 
 
-def run(quick=False, json_path=None, markdown_path=None, only=None, config=None, command=None, console=None,
-        merge_path=None):
+def run(quick: bool = False, json_path: Optional[str] = None, markdown_path: Optional[str] = None,
+        only: Optional[Sequence[str]] = None, config: Optional[Config] = None, command: Optional[str] = None,
+        console: Optional["Console"] = None, merge_path: Optional[str] = None) -> int:
     from rich.console import Console
 
     console = console or _console(Console)
@@ -92,13 +99,13 @@ def run(quick=False, json_path=None, markdown_path=None, only=None, config=None,
     began = time.time()
     began_mono = time.monotonic()
 
-    def log(text):
+    def log(text: str) -> None:
         console.print(f"{time.monotonic() - began_mono:7.1f}s  {text}", highlight=False, markup=False,
                       soft_wrap=True)
 
     previous = None
     if threading.current_thread() is threading.main_thread():
-        def on_term(signum, frame):
+        def on_term(signum: int, frame: Any) -> None:
             raise KeyboardInterrupt
 
         previous = signal.signal(signal.SIGTERM, on_term)
@@ -149,7 +156,7 @@ def run(quick=False, json_path=None, markdown_path=None, only=None, config=None,
     meta["duration_s"] = round(time.time() - began, 1)
     meta["loadavg_end"] = procfs.loadavg()
     meta.setdefault("zookeeper", "")
-    report = {"meta": meta, "config": cfg.to_dict(), "results": results}
+    report: Dict[str, Any] = {"meta": meta, "config": cfg.to_dict(), "results": results}
     if earlier is not None:
         report = merge(earlier, report)
     report["table"] = rows = table_rows(report["results"])
@@ -172,7 +179,7 @@ def run(quick=False, json_path=None, markdown_path=None, only=None, config=None,
     return 1 if failed else 0
 
 
-def _load_report(path):
+def _load_report(path: str) -> Dict[str, Any]:
     with open(path) as f:
         report = json.load(f)
     if not isinstance(report, dict) or not isinstance(report.get("results"), dict) or "meta" not in report:
@@ -180,7 +187,7 @@ def _load_report(path):
     return report
 
 
-def merge(earlier, later):
+def merge(earlier: Dict[str, Any], later: Dict[str, Any]) -> Dict[str, Any]:
     """``earlier`` with ``later``'s measurements in place of its own.
 
     The earlier run stays the report's main run (``meta``, ``config``); the
@@ -201,7 +208,7 @@ def merge(earlier, later):
     return {"meta": earlier["meta"], "config": earlier.get("config"), "results": results, "reruns": reruns}
 
 
-def render(json_path, markdown_path=None, console=None):
+def render(json_path: str, markdown_path: Optional[str] = None, console: Optional["Console"] = None) -> int:
     """Rebuild the table (and the Markdown) from a JSON written by an earlier run."""
     from rich.console import Console
 
@@ -216,7 +223,7 @@ def render(json_path, markdown_path=None, console=None):
     return 0
 
 
-def _cleanup(session):
+def _cleanup(session: BenchSession) -> None:
     """Stop everything; a second Ctrl-C must not cut the clean-up short."""
     main_thread = threading.current_thread() is threading.main_thread()
     old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
@@ -227,7 +234,7 @@ def _cleanup(session):
             signal.signal(signal.SIGINT, old)
 
 
-def web_view_section(markdown_path):
+def web_view_section(markdown_path: str) -> str:
     """The web view's measured cost (issue 14), measured by scripts/web_measure.py and kept in
     docs/web.md: carried into the benchmarks page so every figure is found in one place."""
     import os

@@ -1,18 +1,17 @@
 """The benchmark's plumbing: one ZooKeeper, processes that are always cleaned up,
-an API that timestamps every stored row, and watches on the election.
+an API that timestamps every stored row (the watches on the election are in watches.py).
 
     with BenchSession(tick_ms=200) as bench:
         hosts = bench.chroot("handover")          # HOST:PORT/bench-handover-1a2b3c
         api = bench.api()                         # ApiService in this process
         proc = bench.spawn([...], "node-1")       # own session, log in the temp dir
         client = bench.client(hosts)
-        watch = ElectionWatch(client)
+        watch = ElectionWatch(client)             # watches.py
         ...
     # every process, client, server and temp dir is gone here (also on Ctrl-C);
     # a reaper process cleans up even if the benchmark itself is SIGKILLed
 """
 
-import json
 import math
 import os
 import shutil
@@ -23,16 +22,25 @@ import tempfile
 import threading
 import time
 import uuid
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, TypeVar
 
-from kazoo.exceptions import KazooException
-from kazoo.handlers.threading import KazooTimeoutError
 
 from cluster_sim import zkclient
+
+if TYPE_CHECKING:
+    from kazoo.client import KazooClient
+
+    from cluster_sim.reaper import Reaper
+    from cluster_sim.zk import ZooKeeperCluster
+
+T = TypeVar("T")
+Proc = Any   # a subprocess.Popen carrying its log's path (spawn sets .log_path, log_tail reads it)
+Row = Tuple[float, Dict[str, Any]]   # (when the API stored it, the row)
 
 # -- statistics ------------------------------------------------------------
 
 
-def percentile(values, q):
+def percentile(values: Iterable[float], q: float) -> Optional[float]:
     """The q-th percentile (0..100), linear interpolation between closest ranks."""
     ordered = sorted(values)
     if not ordered:
@@ -45,7 +53,7 @@ def percentile(values, q):
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
-def summary_ms(seconds, also=()):
+def summary_ms(seconds: Iterable[Optional[float]], also: Sequence[float] = ()) -> Dict[str, Any]:
     """{"n", "p50", "p95", "min", "max", "mean", "samples"} in milliseconds,
     plus "pQ" for every percentile Q in ``also`` (e.g. ``also=(90, 99)``)."""
     ms = [s * 1000.0 for s in seconds if s is not None]
@@ -53,21 +61,27 @@ def summary_ms(seconds, also=()):
     if not ms:
         return dict({"n": 0, "p50": None, "p95": None, "min": None, "max": None, "mean": None, "samples": []},
                     **{k: None for k in keys})
-    out = {
+
+    def at(q: float) -> float:
+        value = percentile(ms, q)
+        assert value is not None  # (ms is not empty)
+        return round(value, 2)
+
+    out: Dict[str, Any] = {
         "n": len(ms),
-        "p50": round(percentile(ms, 50), 2),
-        "p95": round(percentile(ms, 95), 2),
+        "p50": at(50),
+        "p95": at(95),
         "min": round(min(ms), 2),
         "max": round(max(ms), 2),
         "mean": round(sum(ms) / len(ms), 2),
         "samples": [round(v, 2) for v in ms],
     }
     for key, q in zip(keys, also):
-        out[key] = round(percentile(ms, q), 2)
+        out[key] = at(q)
     return out
 
 
-def wait_for(predicate, timeout, what, period=0.05):
+def wait_for(predicate: Callable[[], T], timeout: float, what: str, period: float = 0.05) -> T:
     """Poll ``predicate`` until it returns something truthy; TimeoutError after ``timeout``."""
     deadline = time.monotonic() + timeout
     last_error = None
@@ -84,7 +98,7 @@ def wait_for(predicate, timeout, what, period=0.05):
         time.sleep(period)
 
 
-def clustersim_command():
+def clustersim_command() -> List[str]:
     """How a user types `clustersim`: the console script next to this python, if any."""
     script = os.path.join(os.path.dirname(sys.executable), "clustersim")
     if os.path.isfile(script) and os.access(script, os.X_OK):
@@ -92,7 +106,8 @@ def clustersim_command():
     return [sys.executable, "-m", "cluster_sim"]
 
 
-def wait_for_item(cond, items, start, predicate, timeout):
+def wait_for_item(cond: threading.Condition, items: List[T], start: int, predicate: Callable[[T], Any],
+                  timeout: float) -> Optional[T]:
     """The first of ``items[start:]`` (a list that grows under ``cond``) that
     satisfies ``predicate``, waiting up to ``timeout`` seconds; or None."""
     deadline = time.monotonic() + timeout
@@ -119,17 +134,17 @@ class Api:
     committed (duplicates and refusals are not rows).
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         from cluster_sim.api.service import ApiService
 
         self.service = ApiService(":memory:")
-        self.rows = []
+        self.rows: List[Row] = []
         self.duplicates = 0  # re-sent rounds the store answered with the stored row
         self.cond = threading.Condition()
         store = self.service.store
         record = store.record
 
-        def timed_record(dato, fields=None):
+        def timed_record(dato: Optional[float], fields: Optional[Dict[str, Any]] = None) -> Tuple[int, dict]:
             status, body = record(dato, fields)
             if status == 200 and isinstance(body, dict) and not body.get("duplicate"):
                 stored_at = time.time()
@@ -141,161 +156,29 @@ class Api:
                     self.duplicates += 1
             return status, body
 
-        store.record = timed_record  # the server calls server.store.record(...)
+        store.record = timed_record  # type: ignore[method-assign]  # the server calls server.store.record(...)
         self.service.start()
 
     @property
-    def url(self):
+    def url(self) -> str:
         return self.service.url
 
-    def mark(self):
+    def mark(self) -> int:
         with self.cond:
             return len(self.rows)
 
-    def wait_row(self, start, predicate=None, timeout=10.0):
+    def wait_row(self, start: int, predicate: Optional[Callable[[float, Dict[str, Any]], Any]] = None,
+                 timeout: float = 10.0) -> Optional[Row]:
         """The first (time, row) at index >= start that satisfies predicate(t, row), or None."""
         return wait_for_item(self.cond, self.rows, start, lambda item: predicate is None or predicate(*item),
                              timeout)
 
-    def snapshot(self, start=0):
+    def snapshot(self, start: int = 0) -> List[Row]:
         with self.cond:
             return list(self.rows[start:])
 
-    def close(self):
+    def close(self) -> None:
         self.service.close()
-
-
-# -- watches ------------------------------------------------------------------
-
-
-def _sequence(child):
-    return child[-10:]
-
-
-class _LeaderChanges:
-    """What both leader watches share: ``changes``, a list of (time, leader id or None)."""
-
-    def mark(self):
-        with self.cond:
-            return len(self.changes)
-
-    def wait_new_leader(self, start, old, timeout):
-        """The first change at index >= start to a leader other than ``old``: (t, id) or None."""
-        return wait_for_item(self.cond, self.changes, start, lambda item: item[1] not in (None, old), timeout)
-
-
-class ElectionWatch(_LeaderChanges):
-    """Follows kazoo's Election: who leads (the lowest /election child's data).
-
-    ``changes`` is a list of ``(time.time(), leader id or None)``, taken when
-    the bench's watch saw the new children list.
-    """
-
-    def __init__(self, client, path="/election"):
-        self.client = client
-        self.path = path
-        self.cond = threading.Condition()
-        self.ids = {}        # child -> node id (a contender's data never changes)
-        self.order = []      # children, lowest sequence first
-        self.leader = None
-        self.changes = []
-        client.ensure_path(path)
-        client.ChildrenWatch(path, self._on_children)
-
-    def _on_children(self, children):
-        seen = time.time()
-        try:
-            ordered = sorted(children, key=_sequence)
-            unknown = [c for c in ordered if c not in self.ids]
-            pending = [(c, self.client.get_async(f"{self.path}/{c}")) for c in unknown]
-            found = {}
-            for child, result in pending:
-                try:
-                    data, _ = result.get(timeout=5)
-                    found[child] = data.decode(errors="replace")
-                except (KazooException, KazooTimeoutError):
-                    pass  # gone already
-            with self.cond:
-                self.ids.update(found)
-                alive = set(ordered)
-                for child in list(self.ids):
-                    if child not in alive:
-                        del self.ids[child]
-                self.order = [c for c in ordered if c in self.ids]
-                leader = self.ids.get(ordered[0]) if ordered else None
-                if leader != self.leader:
-                    self.leader = leader
-                    self.changes.append((seen, leader))
-                self.cond.notify_all()
-        except Exception:  # noqa: BLE001
-            pass  # never break kazoo's watch thread
-
-    def contenders(self):
-        with self.cond:
-            return [self.ids[c] for c in self.order]
-
-    def contender_path(self, node_id):
-        with self.cond:
-            for child in self.order:
-                if self.ids.get(child) == str(node_id):
-                    return f"{self.path}/{child}"
-        return None
-
-
-
-class LeaderZnodeWatch(_LeaderChanges):
-    """Follows /clustersim/leader (JSON with "id"): ``changes`` as (time, id or None)."""
-
-    def __init__(self, client, path="/clustersim/leader"):
-        self.cond = threading.Condition()
-        self.leader = None
-        self.changes = []
-        client.DataWatch(path, self._on_data)
-
-    def _on_data(self, data, stat, event=None):
-        seen = time.time()
-        leader = None
-        if data:
-            try:
-                info = json.loads(data.decode())
-                leader = str(info["id"]) if isinstance(info, dict) and "id" in info else None
-            except (ValueError, UnicodeDecodeError):
-                leader = None
-        with self.cond:
-            if leader != self.leader:
-                self.leader = leader
-                self.changes.append((seen, leader))
-            self.cond.notify_all()
-
-
-
-class DeletionWatch:
-    """Time at which one znode was deleted (an exists() watch)."""
-
-    def __init__(self, client, path):
-        self.deleted_at = None
-        self.event = threading.Event()
-        self.client = client
-        self.path = path
-        if client.exists(path, watch=self._fired) is None:
-            self.deleted_at = time.time()
-            self.event.set()
-
-    def _fired(self, event):
-        seen = time.time()
-        if event.type == "DELETED":
-            self.deleted_at = seen
-            self.event.set()
-        else:
-            try:
-                if self.client.exists(self.path, watch=self._fired) is None:
-                    self.deleted_at = time.time()
-                    self.event.set()
-            except KazooException:  # disconnected: the next watch or poll tells
-                pass
-
-    def wait(self, timeout):
-        return self.deleted_at if self.event.wait(timeout) else None
 
 
 # -- the session: everything started is stopped --------------------------------
@@ -304,21 +187,21 @@ class DeletionWatch:
 class BenchSession:
     """One ZooKeeper for the whole run, and a registry of what must be cleaned up."""
 
-    def __init__(self, tick_ms=200, log=None):
+    def __init__(self, tick_ms: int = 200, log: Optional[Callable[[str], None]] = None) -> None:
         self.tick_ms = tick_ms
-        self.log = log or (lambda text: None)
-        self.tmp = None
-        self.reaper = None
-        self.zk = None
-        self.root = None
+        self.log: Callable[[str], None] = log or (lambda text: None)
+        self.tmp: Optional[str] = None
+        self.reaper: Optional["Reaper"] = None
+        self.zk: Optional["ZooKeeperCluster"] = None
+        self.root: Optional["KazooClient"] = None
         self.zk_version = ""
-        self._procs = []      # (Popen, stop signal, log file)
-        self._clients = []
-        self._apis = []
+        self._procs: List[Tuple[Proc, int, Any]] = []      # (Popen, stop signal, log file)
+        self._clients: List["KazooClient"] = []
+        self._apis: List[Api] = []
         self._lock = threading.Lock()
 
     # -- life cycle
-    def start(self):
+    def start(self) -> "BenchSession":
         from cluster_sim.reaper import Reaper
         from cluster_sim.zk import ZooKeeperCluster, server_version
 
@@ -332,17 +215,17 @@ class BenchSession:
         self.root = zkclient.connect(self.zk.address, session_timeout=10.0, connect_timeout=10.0)
         return self
 
-    def __enter__(self):
+    def __enter__(self) -> "BenchSession":
         try:
             return self.start()
         except BaseException:
             self.close()
             raise
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def close(self):
+    def close(self) -> None:
         for proc, sig, _ in list(self._procs):
             self._stop(proc, sig)
         for client in list(self._clients):
@@ -370,51 +253,56 @@ class BenchSession:
 
     # -- ZooKeeper
     @property
-    def address(self):
+    def address(self) -> str:
+        assert self.zk is not None  # started
         return self.zk.address
 
-    def chroot(self, label):
+    def chroot(self, label: str) -> str:
         """A fresh chroot on the shared server: HOST:PORT/bench-label-xxxxxx."""
+        assert self.root is not None and self.zk is not None  # started
         name = f"bench-{label}-{uuid.uuid4().hex[:6]}"
         self.root.ensure_path("/" + name)
         return f"{self.zk.address}/{name}"
 
-    def client(self, hosts, session_timeout=10.0):
+    def client(self, hosts: str, session_timeout: float = 10.0) -> "KazooClient":
         client = zkclient.connect(hosts, session_timeout=session_timeout, connect_timeout=10.0)
         with self._lock:
             self._clients.append(client)
         return client
 
-    def close_client(self, client):
+    def close_client(self, client: "KazooClient") -> None:
         zkclient.close(client)
         with self._lock:
             if client in self._clients:
                 self._clients.remove(client)
 
     # -- the API
-    def api(self):
+    def api(self) -> Api:
         api = Api()
         with self._lock:
             self._apis.append(api)
         return api
 
-    def close_api(self, api):
+    def close_api(self, api: Api) -> None:
         api.close()
         with self._lock:
             if api in self._apis:
                 self._apis.remove(api)
 
     # -- processes
-    def tempdir(self, prefix):
+    def tempdir(self, prefix: str) -> str:
         path = tempfile.mkdtemp(prefix=prefix, dir=self.tmp)
         os.chmod(path, 0o700)
         return path
 
-    def spawn(self, args, name, env=None, stop_signal=signal.SIGTERM, stdout=None):
+    def spawn(self, args: Sequence[str], name: str, env: Optional[Dict[str, str]] = None,
+              stop_signal: int = signal.SIGTERM, stdout: Any = None) -> Proc:
         """Start ``args`` in its own session (Ctrl-C reaches only us); output to a log."""
+        assert self.tmp is not None and self.reaper is not None  # started
         log_path = os.path.join(self.tmp, f"{name}.log")
         log = open(log_path, "ab")
         full_env = dict(os.environ, PYTHONUNBUFFERED="1")
+        proc: Proc
         if env:
             full_env.update(env)
         try:
@@ -430,7 +318,7 @@ class BenchSession:
         self.reaper.watch_pid(proc.pid)
         return proc
 
-    def stop(self, proc, sig=None, timeout=15.0):
+    def stop(self, proc: Proc, sig: Optional[int] = None, timeout: float = 15.0) -> Tuple[Optional[int], bool]:
         """Signal ``proc`` (its registered stop signal by default), wait, SIGKILL if needed.
 
         Returns the exit code, and whether it had to be killed."""
@@ -439,7 +327,7 @@ class BenchSession:
                 return self._stop(proc, sig or entry[1], timeout)
         return proc.poll(), False
 
-    def _stop(self, proc, sig, timeout=15.0):
+    def _stop(self, proc: Proc, sig: int, timeout: float = 15.0) -> Tuple[Optional[int], bool]:
         killed = False
         if proc.poll() is None:
             try:
@@ -466,7 +354,7 @@ class BenchSession:
         self._forget(proc)
         return proc.returncode, killed
 
-    def reap(self, proc, timeout=15.0):
+    def reap(self, proc: Proc, timeout: float = 15.0) -> Tuple[Optional[int], bool]:
         """Wait for a process we killed ourselves (SIGKILL) and forget it."""
         try:
             proc.wait(timeout)
@@ -475,7 +363,7 @@ class BenchSession:
         self._forget(proc)
         return proc.returncode, False
 
-    def _forget(self, proc):
+    def _forget(self, proc: Proc) -> None:
         with self._lock:
             for entry in list(self._procs):
                 if entry[0] is proc:
@@ -487,7 +375,7 @@ class BenchSession:
         if self.reaper is not None:
             self.reaper.forget_pid(proc.pid)
 
-    def log_tail(self, proc, lines=5):
+    def log_tail(self, proc: Proc, lines: int = 5) -> str:
         try:
             with open(proc.log_path, "rb") as f:
                 f.seek(0, os.SEEK_END)

@@ -15,7 +15,7 @@ live rounds only, as the original leader counted it.
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Dict, List, Optional
+from typing import Dict, Iterable, List, Optional
 
 from cluster_sim.node.readings import Reading
 
@@ -45,19 +45,20 @@ class Aggregate:
         return cls(**{k: obj.get(k) for k in cls.__dataclass_fields__ if k in obj})
 
 
-def aggregate_values(values: Dict[str, float], round_no: int, missing=(), computed_at: float = 0.0) -> Aggregate:
+def aggregate_values(values: Dict[str, float], round_no: int, missing: Iterable[str] = (),
+                     computed_at: float = 0.0) -> Aggregate:
     """The aggregate of one value per node; `missing` names members owed but absent."""
     nodes = sorted(values)
     numbers = [values[n] for n in nodes]
-    missing = sorted(missing)
-    expected = len(numbers) + len(missing)
+    owed = sorted(missing)
+    expected = len(numbers) + len(owed)
     if not numbers:
         return Aggregate(round=round_no, mean=None, count=0, computed_at=computed_at,
-                         missing=missing, expected=expected)
+                         missing=owed, expected=expected)
     return Aggregate(
         round=round_no, mean=round(sum(numbers) / len(numbers), 6), count=len(numbers),
         min=min(numbers), max=max(numbers), nodes=nodes, computed_at=computed_at,
-        missing=missing, expected=expected,
+        missing=owed, expected=expected,
     )
 
 

@@ -24,13 +24,17 @@ round from a stale view or on a pending node's word (see completeness.py).
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Dict, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Optional, Set, Tuple
 
 from kazoo.exceptions import KazooException, NoNodeError
 from kazoo.protocol.states import EventType, KazooState
 
 from cluster_sim import paths
 from cluster_sim.node.readings import BadReading, Reading, decode, merge
+
+if TYPE_CHECKING:
+    from kazoo.client import KazooClient
+    from kazoo.protocol.states import WatchedEvent
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ class View:
 
 
 class ReadingsCache:
-    def __init__(self, client, clock=time.time):
+    def __init__(self, client: "KazooClient", clock: Callable[[], float] = time.time) -> None:
         self.client = client
         self.clock = clock
         self._lock = threading.Lock()
@@ -81,7 +85,7 @@ class ReadingsCache:
         self._stopped = False
 
     # -- life cycle -------------------------------------------------------
-    def start(self, timeout=10.0):
+    def start(self, timeout: float = 10.0) -> "ReadingsCache":
         self.client.add_listener(self._on_state)
         for folder in self._children:
             self.client.ensure_path(folder)
@@ -90,27 +94,27 @@ class ReadingsCache:
         return self
 
     @property
-    def loaded(self):
+    def loaded(self) -> bool:
         return self._loaded.is_set()
 
-    def stop(self):
+    def stop(self) -> None:
         self._stopped = True
         self.client.remove_listener(self._on_state)
         with self._changed:
             self._changed.notify_all()
 
-    def wait_change(self, timeout):
+    def wait_change(self, timeout: Optional[float]) -> None:
         """Block until the cache changes (or `timeout`): the leader waits on this
         instead of polling while a round is incomplete."""
         with self._changed:
             self._changed.wait(timeout)
 
-    def resync(self):
+    def resync(self) -> None:
         """Stale now, fresh again once everything is listed and read anew: what a caller
         that learned of a change the watches may not have told yet (a claim) waits for."""
         self._resync()
 
-    def _on_state(self, state):
+    def _on_state(self, state: str) -> None:
         # kazoo's thread: never block here
         if state == KazooState.CONNECTED:
             if not self._stopped:
@@ -121,7 +125,7 @@ class ReadingsCache:
                 self._changed.notify_all()
 
     # -- reads ------------------------------------------------------------
-    def _resync(self):
+    def _resync(self) -> None:
         """List both folders (re-arming the children watches) and read every child."""
         with self._lock:
             if self._stopped:
@@ -134,21 +138,21 @@ class ReadingsCache:
         for folder in list(self._children):
             self._list(folder, generation, resync=True)
 
-    def _list(self, folder, generation, resync=False):
+    def _list(self, folder: str, generation: int, resync: bool = False) -> None:
         try:
             result = self.client.get_children_async(folder, watch=self._on_children)
         except KazooException:
             return  # disconnected: the next CONNECTED resyncs
         result.rawlink(lambda res: self._listed(folder, generation, resync, res))
 
-    def _on_children(self, event):
+    def _on_children(self, event: "WatchedEvent") -> None:
         if self._stopped or event.path is None:
             return  # path None: the connection dropped; the resync after it re-reads all
         with self._lock:
             generation = self._generation
         self._list(event.path, generation)
 
-    def _listed(self, folder, generation, resync, result):
+    def _listed(self, folder: str, generation: int, resync: bool, result: Any) -> None:
         try:
             children = set(result.get_nowait())
         except NoNodeError:
@@ -172,7 +176,7 @@ class ReadingsCache:
         for child in to_read:
             self._read(folder, child, generation)
 
-    def _read(self, folder, child, generation):
+    def _read(self, folder: str, child: str, generation: int) -> None:
         try:
             result = self.client.get_async(f"{folder}/{child}", watch=self._on_data)
         except KazooException:
@@ -180,7 +184,7 @@ class ReadingsCache:
             return
         result.rawlink(lambda res: self._stored(folder, child, generation, res))
 
-    def _on_data(self, event):
+    def _on_data(self, event: "WatchedEvent") -> None:
         if self._stopped or event.path is None:
             return  # path None: the connection dropped; the resync after it re-reads all
         folder, child = event.path.rsplit("/", 1)
@@ -195,7 +199,7 @@ class ReadingsCache:
             self._in_flight[(folder, child)] = self._in_flight.get((folder, child), 0) + 1
         self._read(folder, child, generation)
 
-    def _stored(self, folder, child, generation, result):
+    def _stored(self, folder: str, child: str, generation: int, result: Any) -> None:
         try:
             data, stat = result.get_nowait()
         except NoNodeError:
@@ -207,6 +211,8 @@ class ReadingsCache:
             self._done(folder, child)  # disconnected: the resync after it re-reads
             return
         node_id = paths.node_id_from_reading(child)
+        reading: Optional[Reading]
+        why: Optional[str]
         try:
             reading, why = decode(data, mtime=stat.mtime / 1000.0), None
         except BadReading as exc:
@@ -235,7 +241,7 @@ class ReadingsCache:
             self._read(paths.HISTORY, child, generation)
         self._done(folder, child)
 
-    def _history_behind(self, node_id, owner):
+    def _history_behind(self, node_id: str, owner: int) -> bool:
         """A member whose history (as we hold it) another session wrote: a node back under
         a new session, or one of the original design. A clustersim node writes both znodes
         in one transaction, but kazoo runs watch callbacks and read answers on two threads,
@@ -249,7 +255,7 @@ class ReadingsCache:
         self._reread_for[node_id] = owner
         return True
 
-    def _done(self, folder, child):
+    def _done(self, folder: str, child: str) -> None:
         with self._changed:
             left = self._in_flight.get((folder, child), 0) - 1
             if left > 0:
@@ -259,7 +265,7 @@ class ReadingsCache:
             self._resync_reads.discard((folder, child))
             self._settle()
 
-    def _forget(self, folder, child):
+    def _forget(self, folder: str, child: str) -> None:
         node_id = paths.node_id_from_reading(child)
         if folder == paths.READINGS:
             self._members.pop(node_id, None)
@@ -268,7 +274,7 @@ class ReadingsCache:
             self._histories.pop(node_id, None)
             self._bad_history.discard(node_id)
 
-    def _settle(self):
+    def _settle(self) -> None:
         """Called under the lock after every answer: fresh once a resync is all in."""
         if not self._resyncing and not self._resync_reads and self._fresh_since is None:
             if self.client.connected:
@@ -287,16 +293,17 @@ class ReadingsCache:
                 fresh_since=self._fresh_since,
             )
 
-    def snapshot(self):
+    def snapshot(self) -> Tuple[Dict[str, Reading], Dict[str, str]]:
         """(node id -> Reading, node id -> why it is garbage), members only."""
         readings, bad, _ = self.snapshot_pending()
         return readings, bad
 
-    def snapshot_pending(self):
+    def snapshot_pending(self) -> Tuple[Dict[str, Reading], Dict[str, str], FrozenSet[str]]:
         """snapshot() and the ids with a read in flight: a member seen by its bare value whose
         history (host, pid) is still being read is told apart from one that has none."""
         view = self.view()
-        readings, bad = {}, {}
+        readings: Dict[str, Reading] = {}
+        bad: Dict[str, str] = {}
         for node_id, member in view.members.items():
             reading = view.reading(node_id)
             if reading is not None:

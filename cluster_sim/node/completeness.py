@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 from cluster_sim.node.cache import View
-from cluster_sim.node.readings import round_of
+from cluster_sim.node.readings import Reading, round_of
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,7 @@ def assess(view: View, round_no: int, interval: float, live: bool, *, now: float
             if in_flight:
                 owed.append(node_id)  # its history may be on its way: cannot tell yet
             elif live:
+                assert member.reading is not None  # garbage was skipped above
                 values[node_id] = member.reading.value  # the original design: its current value
             continue
         # a clustersim node's samples: present, departed, or back under a new session
@@ -106,13 +107,14 @@ def assess(view: View, round_no: int, interval: float, live: bool, *, now: float
             if _recent(history, now, span):
                 owed.append(node_id)  # back under a new session: its new history is on its way
             elif live:
+                assert member.reading is not None  # garbage was skipped above
                 values[node_id] = member.reading.value  # a stale history left on an original node's id
         elif (round_no + 1) * interval > now - span:
             owed.append(node_id)  # vanished without a word: it may be back with these samples
     return Verdict(round=round_no, values=values, owed=owed, unreachable=unreachable)
 
 
-def _trimmed_past(history, round_no: int, interval: float) -> bool:
+def _trimmed_past(history: Reading, round_no: int, interval: float) -> bool:
     """Its history starts after the round, though it had samples before its oldest."""
     if not history.history:
         return False
@@ -120,7 +122,7 @@ def _trimmed_past(history, round_no: int, interval: float) -> bool:
     return seq > 1 and round_of(ts, interval) > round_no
 
 
-def _recent(history, now: float, span: float) -> bool:
+def _recent(history: Reading, now: float, span: float) -> bool:
     newest = history.history[-1][1] if history.history else history.ts
     return newest > now - span
 

@@ -15,20 +15,27 @@ delivered: the term ends and the node steps down.
 import random
 import threading
 import time
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, NoReturn, Optional, Tuple
 
 import requests
 from kazoo.exceptions import ConnectionLoss, NoNodeError, SessionExpiredError
 
 from cluster_sim import paths
 from cluster_sim.node.aggregate import Aggregate
-from cluster_sim.node.term import Fenced
+from cluster_sim.node.settings import Report
+from cluster_sim.node.term import Fenced, Term
 from cluster_sim.secret import TOKEN_HEADER, api_token
+
+if TYPE_CHECKING:
+    from kazoo.client import KazooClient
+
+    from cluster_sim.node.outbox import Outbox
 
 BASE_BACKOFF = 0.2
 MAX_MISSING = 1024  # the API's limit for the missing list; `expected` keeps the true number
 
 
-def _fit(ids, limit):
+def _fit(ids: Iterable[str], limit: int) -> str:
     text = ""
     for node_id in ids:
         candidate = f"{text},{node_id}" if text else node_id
@@ -38,8 +45,8 @@ def _fit(ids, limit):
     return text
 
 
-def delivery_params(agg: Aggregate, epoch: int, node_id: str, cluster: str) -> dict:
-    params = {
+def delivery_params(agg: Aggregate, epoch: int, node_id: str, cluster: str) -> Dict[str, Any]:
+    params: Dict[str, Any] = {
         "leader": node_id,
         "epoch": epoch,
         "round": agg.round,
@@ -56,8 +63,10 @@ def delivery_params(agg: Aggregate, epoch: int, node_id: str, cluster: str) -> d
 
 
 class Sender(threading.Thread):
-    def __init__(self, client, term, outbox, api_url, node_id, cluster, report,
-                 retry_max=30.0, clock=time.time, rng=None, secret="", on_outcome=None):
+    def __init__(self, client: "KazooClient", term: Term, outbox: "Outbox", api_url: str, node_id: str,
+                 cluster: str, report: Report, retry_max: float = 30.0, clock: Callable[[], float] = time.time,
+                 rng: Optional[random.Random] = None, secret: str = "",
+                 on_outcome: Optional[Callable[[bool, str], None]] = None) -> None:
         super().__init__(name=f"sender-{node_id}", daemon=True)
         self.client = client
         self.term = term
@@ -73,18 +82,18 @@ class Sender(threading.Thread):
         self.retry_max = retry_max
         self.clock = clock
         self.rng = rng or random.Random()
-        self.api_ok = None
+        self.api_ok: Optional[bool] = None
         self.error = ""       # why the last delivery failed, while it cannot deliver
-        self.down_since = None
+        self.down_since: Optional[float] = None
         self.delivered = 0
-        self.last_delivered = None  # (round, mean, count)
+        self.last_delivered: Optional[Tuple[int, Optional[float], int]] = None  # (round, mean, count)
         self._attempt = 0
-        self._recovered = None  # rounds delivered since the API came back
+        self._recovered: Optional[int] = None  # rounds delivered since the API came back
         self._warned_plain_api = False
         self.headers = {TOKEN_HEADER: api_token(secret)} if secret else {}
 
     # -- the loop ---------------------------------------------------------
-    def run(self):
+    def run(self) -> None:
         session = requests.Session()
         try:
             while not self.term.over():
@@ -106,7 +115,7 @@ class Sender(threading.Thread):
         finally:
             session.close()
 
-    def _deliver(self, session, round_no):
+    def _deliver(self, session: requests.Session, round_no: int) -> None:
         try:
             data, _ = self.client.get(paths.outbox_entry(round_no))
         except NoNodeError:
@@ -142,7 +151,7 @@ class Sender(threading.Thread):
             self._failed(f"HTTP {response.status_code}")
 
     # -- outcomes ---------------------------------------------------------
-    def _fenced(self, response):
+    def _fenced(self, response: requests.Response) -> NoReturn:
         try:
             detail = response.json().get("error") or ""
         except ValueError:
@@ -152,13 +161,13 @@ class Sender(threading.Thread):
         self.term.end(text)
         raise Fenced(text)
 
-    def _remove(self, round_no):
+    def _remove(self, round_no: int) -> None:
         txn = self.term.transaction()
         txn.delete(paths.outbox_entry(round_no))
         self.term.commit(txn)  # a NoNode on the delete (dropped meanwhile) is fine
         self.outbox.discard(round_no)
 
-    def _confirmed(self, agg, response):
+    def _confirmed(self, agg: Aggregate, response: requests.Response) -> None:
         self._check_api_kind(response)
         self._remove(agg.round)
         self.delivered += 1
@@ -177,7 +186,7 @@ class Sender(threading.Thread):
                 self.down_since = None
         self.report("delivered", round=agg.round, mean=agg.mean, count=agg.count, epoch=self.term.epoch)
 
-    def _check_api_kind(self, response):
+    def _check_api_kind(self, response: requests.Response) -> None:
         try:
             ok = isinstance(response.json(), dict) and "id" in response.json()
         except ValueError:
@@ -187,7 +196,7 @@ class Sender(threading.Thread):
             self.report("warn", code="plain_api", text="the API does not answer in clustersim's JSON: "
                                      "re-sent rounds may be stored twice")
 
-    def _failed(self, why):
+    def _failed(self, why: str) -> None:
         if self.api_ok is not False:
             self.api_ok, self.error = False, why
             self.down_since = self.down_since or self.clock()

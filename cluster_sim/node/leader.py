@@ -27,6 +27,9 @@ add a sample (completeness.quiet: every node final), it stores every round up
 to that sample at once, the one under way included, and says it is *settled*:
 the node may leave, nothing it was given is left unstored.
 
+Longer than 400 lines: the round loop, its store and the leader znode it rewrites share
+one term's state and lock; the rules they apply are in completeness.py and aggregate.py.
+
     leadership = Leadership(client, settings, term, cluster="ab12", report=print, closing=node.closing)
     leadership.run()        # blocks for the whole term; always raises StepDown
     leadership.settled.wait(3.0)   # closing: every published round is in the outbox
@@ -38,39 +41,48 @@ import os
 import socket
 import threading
 import time
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Set, Tuple
 
 from kazoo.exceptions import BadVersionError, ConnectionLoss, KazooException, NodeExistsError, OperationTimeoutError
 
 from cluster_sim import paths
 from cluster_sim.rules_znode import check_grid, read as read_rules
 from cluster_sim.zkclient import connected_server
-from cluster_sim.node.aggregate import aggregate_round, aggregate_values
-from cluster_sim.node.cache import ReadingsCache
+from cluster_sim.node.aggregate import Aggregate, aggregate_round, aggregate_values
+from cluster_sim.node.cache import ReadingsCache, View
 from cluster_sim.node.completeness import assess, last_sampled, quiet
 from cluster_sim.node.delivery import Sender
 from cluster_sim.node.outbox import Outbox
 from cluster_sim.node.readings import read_all
-from cluster_sim.node.term import StepDown
+from cluster_sim.node.settings import NodeSettings, Report
+from cluster_sim.node.term import StepDown, Term
 from cluster_sim.node import watermark
 from cluster_sim.node.watermark import WatermarkMoved
 
+if TYPE_CHECKING:
+    from kazoo.client import KazooClient
 
-def due_round(now, interval, lag):
+    from cluster_sim.node.reach import ApiReach
+
+
+def due_round(now: float, interval: float, lag: float) -> int:
     """The newest round whose samples are all in (it closed `lag` ago)."""
     return math.floor((now - lag) / interval) - 1
 
 
-def due_at(round_no, interval, lag):
+def due_at(round_no: int, interval: float, lag: float) -> float:
     """When round `round_no` becomes due: `lag` after it closes."""
     return (round_no + 1) * interval + lag
 
 
 class Leadership:
-    def __init__(self, client, settings, term, cluster, report, elected_at=None, clock=time.time,
-                 reach=None, closing=None):
+    def __init__(self, client: "KazooClient", settings: NodeSettings, term: Term, cluster: str, report: Report,
+                 elected_at: Optional[float] = None, clock: Callable[[], float] = time.time,
+                 reach: Optional["ApiReach"] = None, closing: Optional[threading.Event] = None) -> None:
         self.client = client
         self.reach = reach  # reach.ApiReach: what the deliveries find, this node knows
-        self._said_api = (None, None)  # the API state the leader znode last said (ok, since)
+        # the API state the leader znode last said (ok, since)
+        self._said_api: Tuple[Optional[bool], Optional[float]] = (None, None)
         self._znode_lock = threading.Lock()  # the round loop and the sender both rewrite the leader znode
         self.s = settings
         self.term = term
@@ -78,21 +90,22 @@ class Leadership:
         self.report = report
         self.clock = clock
         self.elected_at = elected_at or clock()
-        self.since = None
-        self.last = None  # last aggregate put in the outbox
+        self.since: Optional[float] = None
+        self.last: Optional[Aggregate] = None  # last aggregate put in the outbox
         self.dropped = 0
         self.mark_version = -1  # the watermark's version as this leader last knew it
-        self.warned_bad = set()
+        self.warned_bad: Set[str] = set()
         self.outbox = Outbox(client, settings.outbox_limit)
-        self.sender = None
-        self.cache = None
+        self.sender: Optional[Sender] = None
+        self.cache: Optional[ReadingsCache] = None
         self._next_prune = 0.0
-        self.waiting = None  # (round, owed ids) while a round waits for members to catch up
+        # (round, owed ids) while a round waits for members to catch up
+        self.waiting: Optional[Tuple[int, Tuple[str, ...]]] = None
         self.closing = closing or threading.Event()  # set: our node stopped sampling (see the docstring)
         self.settled = threading.Event()  # closing, quiet, and every round up to the newest sample stored
 
     # -- the term ---------------------------------------------------------
-    def run(self):
+    def run(self) -> None:
         # never a round on another grid than the cluster's: the node checked its settings
         # when it joined; a leader checks again before its first round (RulesConflict)
         rules = read_rules(self.client)
@@ -134,7 +147,7 @@ class Leadership:
             self._retract()
         raise StepDown(self.term.reason)
 
-    def _announce(self):
+    def _announce(self) -> None:
         self.since = self.clock()
         txn = self.term.transaction()
         if self.client.exists(paths.LEADER) is not None:
@@ -142,7 +155,7 @@ class Leadership:
         txn.create(paths.LEADER, self._info(), ephemeral=True)
         self.term.commit(txn)
 
-    def _retract(self):
+    def _retract(self) -> None:
         """Remove our leader znode, unless a newer epoch already owns it."""
         if not self.client.connected or not self.term.same_session():
             return
@@ -154,7 +167,7 @@ class Leadership:
         except KazooException:
             pass  # gone with our session anyway: it is ephemeral
 
-    def _delivery_outcome(self, ok, error):
+    def _delivery_outcome(self, ok: bool, error: str) -> None:
         """Called by the sender after each attempt: when whether it can deliver changed, the
         leader znode says so now, not at the next round (the teacher's screen names a leader
         that cannot deliver within a moment of its first failure)."""
@@ -171,12 +184,12 @@ class Leadership:
         except KazooException:
             pass  # disconnected: the next round's commit says it
 
-    def _info(self, pending=None):
+    def _info(self, pending: Optional[int] = None) -> bytes:
         sender = self.sender
         oldest = self.outbox.oldest()
         if pending is not None and (oldest is None or pending < oldest):
             oldest = pending
-        info = {
+        info: Dict[str, Any] = {
             "id": self.s.node_id,
             "epoch": self.term.epoch,
             "elected_at": self.elected_at,
@@ -205,7 +218,7 @@ class Leadership:
         return json.dumps(info, separators=(",", ":")).encode()
 
     # -- rounds -----------------------------------------------------------
-    def _first_round(self, last, due):
+    def _first_round(self, last: Optional[int], due: int) -> int:
         if last is None:
             # a new cluster: start with the round under way, the first one sampled
             return max(due + 1, math.floor(self.clock() / self.s.interval))
@@ -219,10 +232,11 @@ class Leadership:
             first = reach
         return first
 
-    def _rounds(self, last):
+    def _rounds(self, last: Optional[int]) -> None:
+        assert self.cache is not None  # run() starts it before the rounds
         interval, lag = self.s.interval, self.s.round_lag
         next_round = self._first_round(last, due_round(self.clock(), interval, lag))
-        seeing_since = self.clock()  # since when this leader has seen the cluster without a break
+        seeing_since: Optional[float] = self.clock()  # since when this leader has seen the cluster without a break
         last_tick = self.clock()
         while not self.term.over():
             now = self.clock()
@@ -250,6 +264,7 @@ class Leadership:
                 self.cache.wait_change(0.05)  # re-reading after a reconnect: nothing is final yet
                 continue
             self._warn_garbage(view)
+            assert view.fresh_since is not None  # (view.fresh says so)
             try:
                 next_round = self._finalize(next_round, due, view, max(seeing_since, view.fresh_since))
             except (ConnectionLoss, OperationTimeoutError):
@@ -272,7 +287,7 @@ class Leadership:
             else:
                 self._prune_histories(view)
 
-    def _closing_due(self, view, due, next_round):
+    def _closing_due(self, view: View, due: int, next_round: int) -> int:
         """Closing: the last round to store. Never one past the newest sample (it would be
         an empty row); once quiet, every round up to it, closed or not (no sample can come)."""
         last = last_sampled(view, self.s.interval)
@@ -285,7 +300,7 @@ class Leadership:
             return min(due, next_round - 1)
         return last if calm else min(due, last)
 
-    def _finalize(self, next_round, due, view, seeing_since):
+    def _finalize(self, next_round: int, due: int, view: View, seeing_since: float) -> int:
         """Store rounds next_round..due in order while each is complete or past its
         deadline; returns the first round not stored."""
         interval, lag = self.s.interval, self.s.round_lag
@@ -310,14 +325,15 @@ class Leadership:
                 return next_round  # stored, but this view may miss a claim: the next rounds wait for a fresh one
         return next_round
 
-    def _reread(self):
+    def _reread(self) -> None:
         """The watermark's version, then a fresh view: every member that claimed before
         that read is in the view the next round is computed from."""
+        assert self.cache is not None  # run() starts it before the rounds
         mark = watermark.read(self.client)
         self.mark_version = -1 if mark.version is None else mark.version
         self.cache.resync()
 
-    def _show_waiting(self, round_no, owed):
+    def _show_waiting(self, round_no: int, owed: List[str]) -> None:
         """Say in the leader znode who a round waits for (the table shows it), once
         per change: a teacher sees why the mean pauses after a hard kill."""
         waiting = (round_no, tuple(owed))
@@ -329,7 +345,7 @@ class Leadership:
             txn.set_data(paths.LEADER, self._info())
             self.term.commit(txn)
 
-    def _prune_histories(self, view):
+    def _prune_histories(self, view: View) -> None:
         """Delete the history znodes of nodes long gone (they are persistent, so that
         a node's last samples outlive it; nothing can need them after this long)."""
         now = self.clock()
@@ -350,7 +366,7 @@ class Leadership:
             txn.delete(path, version=stat.version)  # a node that wrote meanwhile keeps it
             self.term.commit(txn)
 
-    def _unsafe_rounds(self):
+    def _unsafe_rounds(self) -> None:
         """The original design's loop, kept for the split-brain demo: no guard,
         no fencing, no outbox. A leader that lost its session goes on sending."""
         import requests
@@ -381,14 +397,14 @@ class Leadership:
                 pass
             self.report("round", round=due, mean=agg.mean, count=agg.count, epoch=self.term.epoch)
 
-    def _warn_garbage(self, view):
+    def _warn_garbage(self, view: View) -> None:
         for node_id, member in view.members.items():
             if member.reading is None and node_id not in self.warned_bad:
                 self.warned_bad.add(node_id)
                 self.report("warn", code="reading_skipped", member=node_id, error=str(member.bad),
                             text=f"skipping node {node_id}'s reading: {member.bad}")
 
-    def _commit(self, agg):
+    def _commit(self, agg: Aggregate) -> bool:
         """Put the round in the outbox. False when it was stored by an earlier attempt whose
         answer was lost: the view it was computed from may miss a claim since."""
         self.last = agg

@@ -14,6 +14,9 @@ SIGTERM; a leader told to close by SIGUSR1 waits, when it leaves, up to
 SETTLE_LIMIT seconds for the others' final samples. A node that leaves on its
 own (SIGTERM alone) does not wait: the others go on, a new leader takes over.
 
+Longer than 400 lines: a node's life (claim, sampling, election, close, shutdown) is one
+sequence of steps on shared state; split, each part would reach into the others.
+
     settings = NodeSettings(node_id="3", zk="127.0.0.1:2181", api_url="http://127.0.0.1:8080")
     exit_code = Node(settings).run()     # until SIGINT / SIGTERM
 """
@@ -25,6 +28,7 @@ import sys
 import threading
 import time
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, TextIO
 
 from kazoo.exceptions import KazooException, NoAuthError
 from kazoo.protocol.states import KazooState
@@ -45,38 +49,48 @@ from cluster_sim.node.stopping import Stop
 from cluster_sim.node.term import StepDown, Term, claim_epoch, cluster_id, ensure_layout
 from cluster_sim.node.watermark import WatermarkMoved
 
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    from kazoo.client import KazooClient
+    from kazoo.recipe.election import Election
+
+    from cluster_sim.node.live import LiveScreen
+    from cluster_sim.truth import TruthLog
+
 SETTLE_LIMIT = 3.0  # the whole cluster closing: how long a leader that leaves waits to store the last rounds
 CLOSE_SIGNALS = {signal.SIGUSR1}  # blocked in the fork server (preload.py) until a node handles them
 
 
 class Node:
-    def __init__(self, settings: NodeSettings, events=None, alive=None, out=None, live=False):
+    def __init__(self, settings: NodeSettings, events: Optional[Any] = None, alive: Optional["Connection"] = None,
+                 out: Optional[TextIO] = None, live: bool = False) -> None:
         self.s = settings
         self.live = live and events is None   # a student's terminal: the live view (node/live.py)
-        self.screen = None
-        self.reach = None  # reach.ApiReach: can this node reach the API it would deliver to
+        self.screen: Optional["LiveScreen"] = None
+        self.reach: Optional[ApiReach] = None  # can this node reach the API it would deliver to
         self.lang = "en"   # the cluster's (rules.lang), for the lines a student reads
         self.events = events
         self.alive = alive
-        self.out = out or sys.stdout
+        self.out: TextIO = out or sys.stdout
         self.stopping = threading.Event()
         self.closing = threading.Event()        # stop sampling, publish final (a leader: see leader.py)
         self.cluster_closing = False            # told by SIGUSR1: every node closes, not just this one
         self._wake = threading.Event()          # the main loop has something to do
         self._closed = False                    # sensor stopped, final history published
-        self.client = None
-        self.leadership = None
-        self.sensor = None
-        self.publisher = None
-        self.truth = None
-        self.election = None
-        self.term = None
+        self.client: Optional["KazooClient"] = None
+        self.leadership: Optional[Leadership] = None
+        self.sensor: Optional[Sensor] = None
+        self.publisher: Optional[Publisher] = None
+        self.truth: Optional["TruthLog"] = None
+        self.election: Optional["Election"] = None
+        self.term: Optional[Term] = None
         self.cluster = ""
-        self.rules = None          # the cluster's rules (ClusterRules), read once connected
+        self.rules: Optional[ClusterRules] = None   # the cluster's rules, read once connected
         self.exit_code = 0
 
     # -- reporting --------------------------------------------------------
-    def report(self, kind, **fields):
+    def report(self, kind: str, **fields: Any) -> None:
         event = {"node": self.s.node_id, "kind": kind, "ts": time.time(), "pid": os.getpid(), **fields}
         if self.events is not None:
             try:
@@ -85,7 +99,7 @@ class Node:
                 pass  # the supervisor's queue is full or closed: the log line below still tells
         self._print(kind, fields)
 
-    def _print(self, kind, f):
+    def _print(self, kind: str, f: Mapping[str, Any]) -> None:
         if kind == "round":
             # the original design's lines, unchanged
             lines = [f"I'm the leader: (id = {self.s.node_id})",
@@ -136,6 +150,7 @@ class Node:
             self._shutdown()
 
     def _run_connected(self) -> int:
+        assert self.client is not None  # connected by run()
         ensure_layout(self.client)
         self._check_rules()
         self.cluster = cluster_id(self.client)
@@ -143,6 +158,7 @@ class Node:
         if sensor is None:
             # the cluster shut down while we waited for our id: no sample, no claim, no complaint
             return 0 if self.closing.is_set() else 2
+        assert self.publisher is not None  # the claimed sensor's
         if self.s.truth_dir:
             # only once the id is ours: a refused process must not write into the
             # truth of the node that holds it
@@ -180,16 +196,16 @@ class Node:
             self._wake.clear()
         return self.exit_code
 
-    def _check_rules(self):
+    def _check_rules(self) -> None:
         """Defence in depth: whoever started us (a student's command line, the supervisor's
         template), we run on the cluster's grid or not at all. On a bare ZooKeeper the first
         member's settings become the rules (a loser of that race adopts the winner's)."""
         proposed = ClusterRules.from_settings(self.s, api_url=self.s.api_url)
-        self.rules = establish(self.client, proposed, given={})
-        check_grid(self.rules, self.s)
-        self.lang = self.rules.lang   # the lines a student reads speak the cluster's language
+        self.rules = rules = establish(self.client, proposed, given={})
+        check_grid(rules, self.s)
+        self.lang = rules.lang   # the lines a student reads speak the cluster's language
 
-    def _claimed_sensor(self):
+    def _claimed_sensor(self) -> Optional[Sensor]:
         """A sensor whose id is ours in ZooKeeper, or None (refused: said in one line).
         Without an id we pick the lowest free one, and pick again if another joiner got it first."""
         picked = not self.s.node_id
@@ -198,8 +214,8 @@ class Node:
                 self.s = replace(self.s, node_id=free_id(self.client))
             sensor = Sensor(self.s.node_id, self.s.interval, self.s.readings_kept,
                             sample=uniform_sampler(self.s.low, self.s.high), cap=self.s.history_cap)
-            self.publisher = Publisher(self.client, self.s.node_id, sensor, report=self.report)
-            sensor.on_sample = self.publisher.kick
+            self.publisher = publisher = Publisher(self.client, self.s.node_id, sensor, report=self.report)
+            sensor.on_sample = publisher.kick
             if self._claim(sensor):
                 if picked:
                     from cluster_sim.supervisor.labels import label
@@ -207,7 +223,7 @@ class Node:
                     self.report("info", code="picked_id", id=self.s.node_id,
                                 text=label("picked_id", self.lang, id=self.s.node_id))
                 return sensor
-            self.publisher.stop()
+            publisher.stop()
             self.publisher = None
             if not picked or self.stopping.is_set() or self.closing.is_set():
                 break
@@ -216,7 +232,7 @@ class Node:
                        f"({paths.reading_path(self.s.node_id)} exists); pick another id", "id_taken")
         return None
 
-    def _claim(self, sensor):
+    def _claim(self, sensor: Sensor) -> bool:
         """Take our id; on a restart, wait for a dead predecessor's znode to go.
         The history goes on from what a predecessor with this id published.
 
@@ -225,6 +241,7 @@ class Node:
         a sample of an open round. Whatever the network holds back, the sample is in its
         round's row or in no stored round (a leader's store that raced us fails and reads
         us first)."""
+        assert self.client is not None and self.publisher is not None  # (_claimed_sensor's)
         deadline = time.monotonic() + self.s.wait_for_id
         told = False
         sensor.seed(self.publisher.previous_history())
@@ -236,7 +253,8 @@ class Node:
                 sensor.take()
             try:
                 fence = watermark.read(self.client)
-                if took and fence.stored(sensor.newest_round()):
+                newest = sensor.newest_round() if took else None   # (a round: one was just taken)
+                if newest is not None and fence.stored(newest):
                     # its round is stored already (a claim held back, a clock behind the leader's):
                     # it can never be counted; the next round's sample will be
                     sensor.drop_newest()
@@ -271,9 +289,10 @@ class Node:
                     sensor.drop_newest()  # never published: the next attempt takes a fresh one
         return False
 
-    def _sample_landed(self, sensor):
+    def _sample_landed(self, sensor: Sensor) -> bool:
         """Did a claim whose answer was lost publish our newest sample? Then it stays: a
         leader may have counted it, so it must not be swapped for another."""
+        assert self.publisher is not None  # (_claim's)
         _, history = sensor.latest()
         try:
             published = self.publisher.previous_history()
@@ -281,7 +300,7 @@ class Node:
             return False  # cannot tell: the claim's own txn decides (a retry rewrites the whole history)
         return bool(history) and tuple(history[-1]) in {tuple(entry) for entry in published}
 
-    def _fail(self, line, code):
+    def _fail(self, line: str, code: str) -> None:
         if self.events is None:
             print(f"clustersim: {line}", file=sys.stderr)
         else:
@@ -295,24 +314,25 @@ class Node:
             self.stopping.set()
             self._wake.set()
 
-    def close_with_cluster(self):
+    def close_with_cluster(self) -> None:
         """SIGUSR1: the whole cluster shuts down. Stop sampling, stay in the cluster."""
         self.cluster_closing = True
         self.closing.set()
         self._wake.set()
 
-    def _close(self):
+    def _close(self) -> None:
         """Stop sampling, and publish every sample taken, marked final: leaders need not
         wait for more from us. Once; on the main thread (it writes to ZooKeeper)."""
         if self._closed or self.sensor is None:
             return
+        assert self.publisher is not None  # a sensor is only kept once claimed by its publisher
         self._closed = True
         self.sensor.stop()
         if self.sensor.ident is not None:
             self.sensor.join(2.0)  # a sample being taken now is in the final publish
         self.publisher.finish()
 
-    def _settle(self):
+    def _settle(self) -> None:
         """Leading while the whole cluster closes: store every round up to the newest
         sample before the term ends (bounded; a node leaving alone does not wait)."""
         leadership = self.leadership
@@ -322,14 +342,15 @@ class Node:
             # the node's log only: the supervisor names the rounds left unstored (settle.py)
             self._print("warn", {"text": f"leaving after {SETTLE_LIMIT:g} s with published rounds not stored"})
 
-    def _watch_parent(self):
+    def _watch_parent(self) -> None:
+        assert self.alive is not None  # (run() watches only then)
         try:
             self.alive.recv()
         except (EOFError, OSError):
             pass
         self.stop(Stop.SUPERVISOR_GONE)
 
-    def _shutdown(self):
+    def _shutdown(self) -> None:
         if self.screen is not None:
             self.screen.stop()
         if self.reach is not None:
@@ -359,7 +380,7 @@ class Node:
         if self.sensor is not None:
             self.report("stopped", reason=getattr(self, "stop_reason", Stop.STOP).value)
 
-    def _on_state(self, state):
+    def _on_state(self, state: str) -> None:
         name = {KazooState.CONNECTED: "CONNECTED", KazooState.SUSPENDED: "SUSPENDED",
                 KazooState.LOST: "LOST"}.get(state, str(state))
         if state == KazooState.LOST and self.term is not None and not self.s.unsafe:
@@ -369,14 +390,15 @@ class Node:
             self.report("connection", state=name)
 
     # -- election ---------------------------------------------------------
-    def _elect(self):
+    def _elect(self) -> None:
+        assert self.client is not None  # (_run_connected's)
         while not self.stopping.is_set():
             if not self.client.connected:
                 self.stopping.wait(0.1)
                 continue
-            self.election = self.client.Election(paths.ELECTION, self.s.node_id)
+            self.election = election = self.client.Election(paths.ELECTION, self.s.node_id)
             try:
-                self.election.run(self._lead, self.election)
+                election.run(self._lead, election)
             except KazooException as exc:
                 if self.stopping.is_set():
                     break
@@ -384,19 +406,19 @@ class Node:
                             text=f"election interrupted: {type(exc).__name__}; rejoining")
                 self.stopping.wait(0.2)
 
-    def _lead(self, election):
+    def _lead(self, election: "Election") -> None:
         elected_at = time.time()
         if self.stopping.is_set():
             return
         node = f"{paths.ELECTION}/{election.lock.node}"
         epoch, version = claim_epoch(self.client)
-        self.term = Term(self.client, node, epoch, version, unsafe=self.s.unsafe)
+        self.term = term = Term(self.client, node, epoch, version, unsafe=self.s.unsafe)
         if self.stopping.is_set():
             return
-        self.leadership = Leadership(self.client, self.s, self.term, self.cluster, self.report,
-                                     elected_at=elected_at, reach=self.reach, closing=self.closing)
+        self.leadership = leadership = Leadership(self.client, self.s, term, self.cluster, self.report,
+                                                  elected_at=elected_at, reach=self.reach, closing=self.closing)
         try:
-            self.leadership.run()
+            leadership.run()
         except (RulesConflict, RulesError) as exc:
             # the rules changed under us, or were never ours: never lead on another grid
             self._fail(str(exc), "rules_conflict")
@@ -424,16 +446,17 @@ class Node:
             self.term.end(self.term.reason or "stepped down")
 
     # -- why a term ended, as a code the supervisor words in the class's language
-    def _step_down_code(self, error=None):
+    def _step_down_code(self, error: Optional[BaseException] = None) -> str:
         """"session_expired" (its session is gone), "fenced" (the term was ended while the session
         lived: a newer epoch, its election znode gone, the API refusing its epoch) or "error" (an
         exception the term did not expect). Read from the session and the exception, not from text."""
+        assert self.term is not None and self.client is not None  # asked only when a term ends
         if not self.s.unsafe and (not self.term.same_session() or self.client.state == KazooState.LOST):
             return "session_expired"
         return "fenced" if error is None else "error"
 
 
-def _name_process(name):
+def _name_process(name: str) -> None:
     """Show `clustersim-n3` in ps/top instead of the fork server's command line."""
     try:
         import ctypes
@@ -444,7 +467,7 @@ def _name_process(name):
         pass  # not Linux: ps shows the fork server's command line, nothing worse
 
 
-def process_main(settings_dict, events, alive, log_path):
+def process_main(settings_dict: Dict[str, Any], events: Any, alive: "Connection", log_path: str) -> None:
     """Entry point of a node process started by the supervisor."""
     os.setsid()  # Ctrl-C in the terminal goes to the supervisor, which stops us in order
     _name_process(f"clustersim-n{settings_dict['node_id']}")

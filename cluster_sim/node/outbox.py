@@ -14,22 +14,28 @@ bounded: when full, the oldest entry is dropped, with a warning and a counter.
 """
 
 import threading
+from typing import TYPE_CHECKING, Any, Iterable, List, Optional
 
 from kazoo.exceptions import NoNodeError
 
 from cluster_sim import paths
 
+if TYPE_CHECKING:
+    from kazoo.client import KazooClient
+
+    from cluster_sim.node.aggregate import Aggregate
+
 DEFAULT_BOUND_SECONDS = 24 * 3600
 
 
 class Outbox:
-    def __init__(self, client, bound: int):
+    def __init__(self, client: "KazooClient", bound: int) -> None:
         self.client = client
         self.bound = max(1, int(bound))
-        self._rounds = []  # sorted pending rounds, as this leader knows them
+        self._rounds: List[int] = []  # sorted pending rounds, as this leader knows them
         self._cond = threading.Condition()
 
-    def load(self):
+    def load(self) -> int:
         try:
             children = self.client.get_children(paths.OUTBOX)
         except NoNodeError:
@@ -45,7 +51,7 @@ class Outbox:
             self._cond.notify_all()
         return len(rounds)
 
-    def add_to(self, txn, agg):
+    def add_to(self, txn: Any, agg: "Aggregate") -> List[int]:
         """Add this round's entry to `txn`; returns the rounds it drops to stay bounded."""
         txn.create(paths.outbox_entry(agg.round), agg.to_bytes())
         with self._cond:
@@ -55,7 +61,7 @@ class Outbox:
             txn.delete(paths.outbox_entry(r))
         return dropped
 
-    def added(self, round_no, dropped=()):
+    def added(self, round_no: int, dropped: Iterable[int] = ()) -> None:
         with self._cond:
             for r in dropped:
                 if r in self._rounds:
@@ -64,25 +70,25 @@ class Outbox:
             self._rounds.sort()
             self._cond.notify_all()
 
-    def discard(self, round_no):
+    def discard(self, round_no: int) -> None:
         with self._cond:
             if round_no in self._rounds:
                 self._rounds.remove(round_no)
 
-    def depth(self):
+    def depth(self) -> int:
         with self._cond:
             return len(self._rounds)
 
-    def oldest(self):
+    def oldest(self) -> Optional[int]:
         with self._cond:
             return self._rounds[0] if self._rounds else None
 
-    def wait_oldest(self, timeout):
+    def wait_oldest(self, timeout: Optional[float]) -> Optional[int]:
         with self._cond:
             if not self._rounds:
                 self._cond.wait(timeout)
             return self._rounds[0] if self._rounds else None
 
-    def wake(self):
+    def wake(self) -> None:
         with self._cond:
             self._cond.notify_all()

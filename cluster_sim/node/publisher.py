@@ -29,6 +29,7 @@ watermark again and retries.
 import os
 import socket
 import threading
+from typing import TYPE_CHECKING, List, Optional, Tuple
 
 from kazoo.exceptions import (BadVersionError, KazooException, ConnectionLoss, NodeExistsError, NoNodeError,
                               OperationTimeoutError, SessionExpiredError)
@@ -36,8 +37,15 @@ from kazoo.protocol.states import KazooState
 
 from cluster_sim import paths
 from cluster_sim.node import readings, watermark
-from cluster_sim.node.settings import HISTORY_MAX_BYTES
-from cluster_sim.node.watermark import WatermarkMoved
+from cluster_sim.node.settings import HISTORY_MAX_BYTES, Report
+from cluster_sim.node.watermark import Watermark, WatermarkMoved
+
+if TYPE_CHECKING:
+    from kazoo.client import KazooClient
+
+    from cluster_sim.node.reach import ApiReach
+    from cluster_sim.node.sensor import Sample, Sensor
+    from cluster_sim.truth import TruthLog
 
 _DISCONNECTED = (ConnectionLoss, SessionExpiredError, OperationTimeoutError)
 
@@ -47,20 +55,21 @@ class IdTaken(Exception):
 
 
 class Publisher(threading.Thread):
-    def __init__(self, client, node_id, sensor, report=None, truth=None):
+    def __init__(self, client: "KazooClient", node_id: str, sensor: "Sensor", report: Optional[Report] = None,
+                 truth: Optional["TruthLog"] = None) -> None:
         super().__init__(name=f"publisher-{node_id}", daemon=True)
         self.client = client
         self.node_id = node_id
         self.sensor = sensor
-        self.report = report or (lambda kind, **kw: None)
+        self.report: Report = report or (lambda kind, **kw: None)
         self.truth = truth
-        self.reach = None  # reach.ApiReach: whether this node reaches its API, said in its history
+        self.reach: Optional["ApiReach"] = None  # whether this node reaches its API, said in its history
         self.member = paths.reading_path(node_id)
         self.history_path = paths.history_path(node_id)
         self.host = socket.gethostname()
         self.taken_over = False
         self.published_seq = 0
-        self._history_version = None  # known version of our history znode; None: ask
+        self._history_version: Optional[int] = None  # known version of our history znode; None: ask
         self._force = True            # publish at the next wake even without a new sample
         self._final = False           # the sensor stopped: say so in every publish (finish())
         self._wake = threading.Event()
@@ -69,7 +78,8 @@ class Publisher(threading.Thread):
         client.add_listener(self._on_state)
 
     # -- what is written ----------------------------------------------------
-    def _payload(self, final=False, fence=None):
+    def _payload(self, final: bool = False,
+                 fence: Optional[Watermark] = None) -> Tuple[int, bytes, bytes, int]:
         """(seq, bare value, history, the session stamped on it). Built for each attempt
         of a write: the history must carry the session that writes it, or a leader takes
         the node for one of the original design and leaves its samples out. With `fence`
@@ -100,7 +110,7 @@ class Publisher(threading.Thread):
             history = history[max(1, len(history) * (len(data) - HISTORY_MAX_BYTES) // len(data) + 1):]
         return seq, readings.encode_bare(value), data, client_id[0]
 
-    def previous_history(self):
+    def previous_history(self) -> List["Sample"]:
         """What an earlier process with this id published: samples to carry on."""
         try:
             data, _ = self.client.get(self.history_path)
@@ -108,13 +118,13 @@ class Publisher(threading.Thread):
         except (NoNodeError, readings.BadReading):
             return []
 
-    def claim(self, fence=None):
+    def claim(self, fence: Optional[Watermark] = None) -> None:
         """Create our member znode and write the history, in one transaction. Raises
         IdTaken if another live process holds the id; with `fence` (a watermark.Watermark),
         WatermarkMoved if the watermark changed since it was read (nothing written)."""
         self._write(create_member=True, fence=fence)
 
-    def _write(self, create_member, final=False, fence=None):
+    def _write(self, create_member: bool, final: bool = False, fence: Optional[Watermark] = None) -> bool:
         created = False
         claiming = fence is not None  # a claim: a moved watermark is the caller's to handle
         with self._write_lock:
@@ -140,6 +150,7 @@ class Publisher(threading.Thread):
                     txn.set_data(self.history_path, history, version=self._history_version)
                 fenced = create_member and fence is not None and fence.version is not None
                 if fenced:
+                    assert fence is not None  # (fenced says so)
                     # unchanged, but versioned: fails if a round was stored since the read, and
                     # makes a store computed before this write fail (the leader then reads us)
                     txn.set_data(paths.LAST_ROUND, fence.data, version=fence.version)
@@ -184,42 +195,42 @@ class Publisher(threading.Thread):
                 raise failed[0]
         return created
 
-    def _published(self, seq):
+    def _published(self, seq: int) -> None:
         self.published_seq = seq
         if self.truth is not None:
             self.truth.published(seq)
 
-    def _session(self):
+    def _session(self) -> Optional[int]:
         client_id = self.client.client_id
         return client_id[0] if client_id else None
 
-    def _owned_by_us(self):
+    def _owned_by_us(self) -> bool:
         stat = self.client.exists(self.member)
         client_id = self.client.client_id
         return stat is not None and client_id is not None and stat.ephemeralOwner == client_id[0]
 
     # -- the thread -------------------------------------------------------
-    def _on_state(self, state):
+    def _on_state(self, state: str) -> None:
         # kazoo calls this on its own thread, which must not block: just wake.
         if state == KazooState.CONNECTED:
             self._force = True  # after a new session our member znode is gone: recreate it now
             self._wake.set()
 
-    def kick(self):
+    def kick(self) -> None:
         self._wake.set()
 
-    def refresh(self):
+    def refresh(self) -> None:
         """Publish again soon although no new sample came (what the node says about itself changed)."""
         self._force = True
         self._wake.set()
 
-    def finish(self):
+    def finish(self) -> None:
         """The sensor has stopped: publish at once, marked final (and again, still final,
         after a reconnect), so that no leader waits for samples from us."""
         self._final = True
         self.refresh()
 
-    def publish(self):
+    def publish(self) -> None:
         try:
             if self._write(create_member=False, final=self._final) and not self._stop.is_set():
                 self.report("republished", seq=self.published_seq)
@@ -233,7 +244,7 @@ class Publisher(threading.Thread):
             # the next sample tries again
             self.report("error", code="publish_failed", error=type(exc).__name__, text=f"publishing failed: {exc!r}")
 
-    def run(self):
+    def run(self) -> None:
         while not self._stop.is_set():
             self._wake.wait()
             self._wake.clear()
@@ -243,7 +254,7 @@ class Publisher(threading.Thread):
                 self._force = False
                 self.publish()
 
-    def stop(self, final=False):
+    def stop(self, final: bool = False) -> None:
         """Stop; with `final`, publish everything one last time, marked final (a
         graceful exit leaves every sample it took readable, and says no more come)."""
         self._stop.set()
@@ -257,7 +268,7 @@ class Publisher(threading.Thread):
         self.client.remove_listener(self._on_state)
 
 
-def mark_final(client, node_id, pid):
+def mark_final(client: "KazooClient", node_id: str, pid: int) -> bool:
     """Mark a dead node's history final, on its behalf: the supervisor saw the
     process with this pid exit (killed, crashed), so no more samples will come
     and a leader need not wait for any. Only that process's history is touched

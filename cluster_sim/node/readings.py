@@ -17,7 +17,10 @@ Anything else is garbage: it raises ``BadReading`` and never enters a mean.
 import json
 import math
 from dataclasses import dataclass, field
-from typing import List, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
+
+if TYPE_CHECKING:
+    from kazoo.client import KazooClient
 
 MAX_BYTES = 256 * 1024  # a reading znode larger than this is garbage
 VALUE_BOUNDS = (-1e9, 1e9)
@@ -70,7 +73,7 @@ TS_BOUNDS = (0.0, 1e11)
 SEQ_BOUNDS = (0, 2**53)
 
 
-def _finite(value, what, bounds=VALUE_BOUNDS) -> float:
+def _finite(value: object, what: str, bounds: Tuple[float, float] = VALUE_BOUNDS) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise BadReading(f"{what} is not a number")
     try:
@@ -170,7 +173,7 @@ def merge(member: Optional[Reading], owner: Optional[int], history: Optional[Rea
     return member
 
 
-def read_all(client, timeout: float = 10.0):
+def read_all(client: "KazooClient", timeout: float = 10.0) -> Tuple[Dict[str, Reading], Dict[str, str]]:
     """Every reading under /mediciones, read in one pipelined burst.
 
     Returns ``(readings, bad)``: node id -> Reading, and node id -> why its
@@ -187,7 +190,8 @@ def read_all(client, timeout: float = 10.0):
         return {}, {}
     pending = [(c, client.get_async(f"{paths.READINGS}/{c}"), client.get_async(f"{paths.HISTORY}/{c}"))
                for c in children]
-    readings, bad = {}, {}
+    readings: Dict[str, Reading] = {}
+    bad: Dict[str, str] = {}
     for child, result, history_result in pending:
         try:
             data, stat = result.get(timeout=timeout)

@@ -25,18 +25,26 @@ import random
 import threading
 import time
 from collections import deque
+from typing import TYPE_CHECKING, Callable, Deque, Iterable, List, Optional, Tuple
 
 from cluster_sim.node.readings import round_of
 
+if TYPE_CHECKING:
+    from cluster_sim.truth import TruthLog
 
-def uniform_sampler(low=75.0, high=85.0, rng=None):
+Sample = Tuple[int, float, float]   # (seq, ts, value), as a history holds it
+
+
+def uniform_sampler(low: float = 75.0, high: float = 85.0,
+                    rng: Optional[random.Random] = None) -> Callable[[], float]:
     rng = rng or random.Random()
     return lambda: round(rng.uniform(low, high), 2)
 
 
 class Sensor(threading.Thread):
-    def __init__(self, node_id, interval, history, sample=None, clock=time.time, truth=None,
-                 on_sample=None, cap=None):
+    def __init__(self, node_id: str, interval: float, history: int, sample: Optional[Callable[[], float]] = None,
+                 clock: Callable[[], float] = time.time, truth: Optional["TruthLog"] = None,
+                 on_sample: Optional[Callable[[], None]] = None, cap: Optional[int] = None) -> None:
         super().__init__(name=f"sensor-{node_id}", daemon=True)
         self.node_id = node_id
         self.interval = interval
@@ -44,15 +52,15 @@ class Sensor(threading.Thread):
         self.sample = sample or uniform_sampler()
         self.clock = clock
         self.truth = truth
-        self.on_sample = on_sample or (lambda: None)
+        self.on_sample: Callable[[], None] = on_sample or (lambda: None)
         self.window = max(1, history)
-        self.history = deque(maxlen=max(self.window, cap or 0))
+        self.history: Deque[Sample] = deque(maxlen=max(self.window, cap or 0))
         self.seq = 0
         self._own_from = 1  # seq of the first sample this process takes (after a seeded history)
         self._halt = threading.Event()  # not `_stop`: that name is threading.Thread's own (join calls it)
         self._lock = threading.Lock()
 
-    def seed(self, previous):
+    def seed(self, previous: Iterable[Sample]) -> None:
         """Continue from what an earlier process with this id published (its
         samples may still be needed for rounds not yet stored)."""
         with self._lock:
@@ -61,7 +69,7 @@ class Sensor(threading.Thread):
                 self.seq = max(self.seq, seq)
             self._own_from = self.seq + 1
 
-    def attach_truth(self, truth):
+    def attach_truth(self, truth: "TruthLog") -> None:
         """Log from now on, starting with the samples this process took so far (those
         the claim published: one, or two when a claim's lost answer kept one)."""
         with self._lock:
@@ -70,7 +78,7 @@ class Sensor(threading.Thread):
         for seq, ts, value in own:
             truth.sample(seq, ts, value, round_of(ts, self.interval), self.interval)
 
-    def take(self):
+    def take(self) -> None:
         with self._lock:
             self.seq += 1
             ts = round(self.clock(), 3)
@@ -81,14 +89,14 @@ class Sensor(threading.Thread):
             self.truth.sample(seq, ts, value, round_of(ts, self.interval), self.interval)
         self.on_sample()
 
-    def drop_newest(self):
+    def drop_newest(self) -> None:
         """Forget the newest sample: taken for a claim that did not succeed, never published."""
         with self._lock:
             if self.history:
                 self.history.pop()
                 self.seq -= 1
 
-    def trim(self, watermark, keep):
+    def trim(self, watermark: Optional[int], keep: int) -> None:
         """Forget the oldest samples beyond the newest `keep` whose rounds are stored (at or
         below the round `watermark`; None: no round stored yet, nothing to keep them for)."""
         with self._lock:
@@ -96,21 +104,21 @@ class Sensor(threading.Thread):
                     watermark is None or round_of(self.history[0][1], self.interval) <= watermark):
                 self.history.popleft()
 
-    def newest_round(self):
+    def newest_round(self) -> Optional[int]:
         """The round of the newest sample (None: no sample yet)."""
         with self._lock:
             return round_of(self.history[-1][1], self.interval) if self.history else None
 
-    def latest(self):
+    def latest(self) -> Tuple[int, List[Sample]]:
         """(seq of the newest sample, a copy of the history), for the publisher."""
         with self._lock:
             return self.seq, list(self.history)
 
-    def next_sample_time(self, now):
+    def next_sample_time(self, now: float) -> float:
         k = int((now - self.offset) // self.interval) + 1
         return k * self.interval + self.offset
 
-    def run(self):
+    def run(self) -> None:
         while not self._halt.is_set():
             due = self.next_sample_time(self.clock())
             while not self._halt.is_set():
@@ -123,12 +131,12 @@ class Sensor(threading.Thread):
             if not self.sampled_this_round():
                 self.take()
 
-    def sampled_this_round(self):
+    def sampled_this_round(self) -> bool:
         """One sample per round: a late wake-up (a pause, a starved thread) must not add a
         second sample to a round whose first may already be stored."""
         with self._lock:
             newest = self.history[-1][1] if self.history else None
         return newest is not None and round_of(newest, self.interval) == round_of(self.clock(), self.interval)
 
-    def stop(self):
+    def stop(self) -> None:
         self._halt.set()

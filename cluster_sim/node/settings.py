@@ -18,7 +18,7 @@ options, chaos's and the supervisor's model read them from these fields.
 
 import math
 from dataclasses import MISSING, asdict, dataclass, fields
-from typing import Any, Dict
+from typing import Any, Callable, Dict
 
 # The session timeout every command starts a cluster with unless told otherwise: 4 s, the
 # value README documents for `up` and `node`. Long enough for a loaded classroom laptop's
@@ -26,6 +26,9 @@ from typing import Any, Dict
 # is seen within a breath; the demo paces itself faster on purpose (node_options.DEMO_PACE).
 DEFAULT_SESSION_TIMEOUT = 4.0
 DEFAULT_INTERVAL = 5.0
+
+# How a node's parts tell what happens on it: report(kind, **fields) (node/main.py's Node.report).
+Report = Callable[..., None]
 
 
 def default_history(interval: float, session_timeout: float) -> int:

@@ -15,11 +15,15 @@ and the term's election znode, so a deposed leader cannot write either.
 """
 
 import threading
+from typing import TYPE_CHECKING, Any, List, Optional, Tuple
 
 from kazoo.exceptions import BadVersionError, NoNodeError
 
 from cluster_sim import paths
 from cluster_sim.acl import secure_layout
+
+if TYPE_CHECKING:
+    from kazoo.client import KazooClient
 
 
 class StepDown(Exception):
@@ -30,7 +34,7 @@ class Fenced(StepDown):
     pass
 
 
-def ensure_layout(client):
+def ensure_layout(client: "KazooClient") -> None:
     """Create the znodes every node relies on. With a secret, first give the
     existing ones the cluster ACL (acl.LayoutLocked, one line, if one cannot)."""
     secure_layout(client)
@@ -44,7 +48,7 @@ def ensure_layout(client):
                 pass
 
 
-def cluster_id(client) -> str:
+def cluster_id(client: "KazooClient") -> str:
     """This cluster's id, created once: keeps clusters apart in a shared API."""
     import os
 
@@ -58,7 +62,7 @@ def cluster_id(client) -> str:
     return data.decode()
 
 
-def claim_epoch(client):
+def claim_epoch(client: "KazooClient") -> Tuple[int, int]:
     """Bump /clustersim/epoch with a versioned set: a strictly larger epoch,
     over the cluster's whole history, for every new leadership."""
     while True:
@@ -75,14 +79,15 @@ def claim_epoch(client):
 
 
 class Term:
-    def __init__(self, client, election_node, epoch, epoch_version, unsafe=False):
+    def __init__(self, client: "KazooClient", election_node: str, epoch: int, epoch_version: int,
+                 unsafe: bool = False) -> None:
         self.client = client
         self.unsafe = unsafe  # the original design: nothing but a stop ends the term
         self.election_node = election_node
         self.epoch = epoch
         self.epoch_version = epoch_version
         client_id = client.client_id
-        self.session_id = client_id[0] if client_id else None
+        self.session_id: Optional[int] = client_id[0] if client_id else None
         self.ended = threading.Event()
         self.reason = ""
 
@@ -105,18 +110,18 @@ class Term:
         """May act right now (a SUSPENDED connection pauses the term)."""
         return not self.over() and self.client.connected and self.same_session()
 
-    def end(self, reason):
+    def end(self, reason: str) -> None:
         if not self.ended.is_set():
             self.reason = reason
             self.ended.set()
 
-    def transaction(self):
+    def transaction(self) -> Any:
         txn = self.client.transaction()
         txn.check(paths.EPOCH, self.epoch_version)
         txn.check(self.election_node, 0)
         return txn
 
-    def commit(self, txn):
+    def commit(self, txn: Any) -> List[Any]:
         """Commit a fenced transaction; ends the term and raises Fenced if the
         epoch moved on or our election znode is gone."""
         results = txn.commit()

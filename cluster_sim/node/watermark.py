@@ -18,11 +18,14 @@ forgotten (sensor.trim).
 
 import json
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from kazoo.exceptions import NoNodeError
 
 from cluster_sim import paths
+
+if TYPE_CHECKING:
+    from kazoo.client import KazooClient
 
 
 class WatermarkMoved(Exception):
@@ -51,7 +54,7 @@ def parse(data: bytes, version: Optional[int]) -> Watermark:
     return Watermark(None, 0, data, version)
 
 
-def read(client) -> Watermark:
+def read(client: "KazooClient") -> Watermark:
     try:
         data, stat = client.get(paths.LAST_ROUND)
     except NoNodeError:

@@ -26,7 +26,7 @@ from typing import List, Optional
 
 from cluster_sim.ports import PortInUse, free_ports, port_free
 from cluster_sim.reaper import Reaper
-from cluster_sim.zk.config import server_settings, write_config
+from cluster_sim.zk.config import Peer, server_settings, write_config
 from cluster_sim.zk.install import Distribution, ZooKeeperUnavailable, find_distribution
 from cluster_sim.zk.probe import connectable
 from cluster_sim.zk.server import ManagedServer
@@ -47,7 +47,7 @@ class ZooKeeperCluster:
     (``QuorumPeerMain``, one quorum) for more."""
 
     def __init__(self, size: int = 1, listen: str = "127.0.0.1", port: Optional[int] = None,
-                 data_dir: Optional[str] = None, tick_ms: int = 200, reaper=None):
+                 data_dir: Optional[str] = None, tick_ms: int = 200, reaper: Optional[Reaper] = None) -> None:
         if size < 1:
             raise ValueError("a ZooKeeper cluster needs at least one server")
         if port is not None and size != 1:
@@ -63,7 +63,7 @@ class ZooKeeperCluster:
         self._laid_out = False
         self._dist: Optional[Distribution] = None
         self._reaper = reaper
-        self._own_reaper = None
+        self._own_reaper: Optional[Reaper] = None
 
     # -- what callers see
     @property
@@ -94,7 +94,7 @@ class ZooKeeperCluster:
                 return s.index
         return None
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<ZooKeeperCluster {self.address or '(not started)'}>"
 
     # -- the whole cluster
@@ -152,7 +152,7 @@ class ZooKeeperCluster:
     def __enter__(self) -> "ZooKeeperCluster":
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     # -- one server (fault injection)
@@ -205,6 +205,7 @@ class ZooKeeperCluster:
                 self._base = self._given_dir
             else:
                 self._base = tempfile.mkdtemp(prefix="clustersim-zk-")
+                assert self._reaper is not None  # start() has one before laying out
                 self._reaper.watch_path(self._base)
         if self._port is not None and not port_free(self.listen, self._port):
             raise PortInUse(f"port {self._port} on {self.listen} is already in use")
@@ -222,7 +223,7 @@ class ZooKeeperCluster:
                 i, data_dir, host=self.host, listen=self.listen, port=client, peer_port=peer,
                 election_port=election, reaper=self._reaper,
                 label=f"ZooKeeper server {i}" if ensemble else "ZooKeeper"))
-        peers = [(s.index, s.host, s.peer_port, s.election_port) for s in self._servers] if ensemble else None
+        peers = [_peer(s) for s in self._servers] if ensemble else None
         for s in self._servers:
             write_config(s.data_dir, server_settings(self.tick_ms, s.data_dir, s.port, self.listen, peers),
                          myid=s.index if ensemble else None)
@@ -249,3 +250,9 @@ class ZooKeeperCluster:
             if time.monotonic() > deadline:
                 return pending[0].late_reason()
             time.sleep(0.05)
+
+
+def _peer(server: ManagedServer) -> Peer:
+    """An ensemble member as zoo.cfg names it."""
+    assert server.peer_port is not None and server.election_port is not None  # an ensemble's: laid out so
+    return (server.index, server.host, server.peer_port, server.election_port)

@@ -15,12 +15,15 @@ import os
 import re
 import signal
 import subprocess
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from cluster_sim.ports import port_free
 from cluster_sim.zk.config import LOG_NAME, java_command
 from cluster_sim.zk.install import Distribution, ZooKeeperUnavailable
 from cluster_sim.zk.probe import NO_QUORUM, server_mode
+
+if TYPE_CHECKING:
+    from cluster_sim.reaper import Reaper
 
 __all__ = ["ManagedServer"]
 
@@ -30,7 +33,7 @@ class ManagedServer:
 
     def __init__(self, index: int, data_dir: str, host: str, listen: str, port: int,
                  peer_port: Optional[int] = None, election_port: Optional[int] = None,
-                 reaper=None, label: str = "ZooKeeper"):
+                 reaper: Optional["Reaper"] = None, label: str = "ZooKeeper") -> None:
         self.index = index
         self.data_dir = data_dir
         self.host = host                  # where clients and probes connect
@@ -65,7 +68,7 @@ class ManagedServer:
         """"standalone", "leader", "follower", "no quorum" (running, not serving) or "down"."""
         return server_mode(self.host, self.port, timeout)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         state = "running" if self.running else "stopped"
         return f"<ManagedServer {self.index} {self.address} pid={self.pid} {state}>"
 

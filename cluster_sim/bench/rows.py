@@ -1,0 +1,322 @@
+"""The benchmark's table: one row per figure, from the measurements' results.
+
+    rows = table_rows(results)     # [{"id": "1a", "measurement": ..., "clustersim": "1.2 s", ...}]
+    ms(12.34)                      # "12 ms" (milliseconds in, the unit chosen for the cell)
+"""
+
+from typing import Any, Dict, List, Optional
+
+TableRow = Dict[str, Any]   # {"id", "measurement", "clustersim", "original", "target", "met", "note"}
+
+DASH = "—"
+
+
+def ms(value: Optional[float]) -> str:
+    if value is None:
+        return DASH
+    if value < 10:
+        return f"{value:.1f} ms"
+    if value < 1000:
+        return f"{value:.0f} ms"
+    return f"{value / 1000:.2f} s"
+
+
+def p50_p95(summary: Any) -> str:
+    if not isinstance(summary, dict) or not summary.get("n"):
+        return DASH
+    return f"p50 {ms(summary['p50'])} · p95 {ms(summary['p95'])} (n={summary['n']})"
+
+
+def p50_max(summary: Any) -> str:
+    if not isinstance(summary, dict) or not summary.get("n"):
+        return DASH
+    return f"p50 {ms(summary['p50'])} · max {ms(summary['max'])} (n={summary['n']})"
+
+
+def _err(part: Any) -> Optional[str]:
+    if isinstance(part, dict) and part.get("error"):
+        return f"error: {part['error']}"
+    return None
+
+
+def _errors_suffix(part: Any) -> str:
+    errors = part.get("errors") if isinstance(part, dict) else None
+    return f" · {len(errors)} failed trial(s)" if errors else ""
+
+
+def _row(id_: str, what: str, cs: str = DASH, orig: str = DASH, target: str = DASH, met: Optional[bool] = None,
+         note: str = "") -> TableRow:
+    return {"id": id_, "measurement": what, "clustersim": cs, "original": orig, "target": target,
+            "met": met, "note": note}
+
+
+def _mb(value: Optional[float]) -> str:
+    return DASH if value is None else f"{value:.1f} MB"
+
+
+def _memory_pair(memory: Optional[Dict[str, Dict[str, int]]]) -> str:
+    """'RSS a / USS b MB' (medians) of a NodeSet.memory() dict."""
+    if not memory:
+        return DASH
+    import statistics
+
+    rss = statistics.median(m["rss"] for m in memory.values()) / 2**20
+    uss = statistics.median(m["uss"] for m in memory.values()) / 2**20
+    return f"RSS {rss:.1f} · USS {uss:.1f} MB"
+
+
+def table_rows(results: Dict[str, Any]) -> List[TableRow]:
+    rows = []
+    for name, builder in (("handover", _handover_rows), ("crash", _crash_rows), ("kill", _kill_rows),
+                          ("first_mean", _first_mean_rows), ("round", _round_rows), ("scale", _scale_rows),
+                          ("latency", _latency_rows), ("relay", _relay_rows)):
+        if name not in results:
+            continue
+        res = results[name]
+        if res.get("error") and not res.get("partial"):
+            rows.append(_row(name, _TITLES[name], f"error: {res['error']}", met=None))
+            continue
+        try:
+            rows.extend(builder(res, results))
+        except Exception as exc:  # a reporting bug must not lose the JSON
+            rows.append(_row(name, _TITLES[name], f"report error: {exc!r}"))
+    return rows
+
+
+_TITLES = {
+    "handover": "graceful handover",
+    "crash": "crash detection",
+    "kill": "`clustersim kill` typed",
+    "first_mean": "`clustersim up -n 5` to the first mean",
+    "round": "a leader round",
+    "scale": "`clustersim up -n 100`",
+    "latency": "steady state: a round's close → its row in the API",
+    "relay": "the fault relays, no fault set",
+}
+
+
+def _handover_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
+    p = res["params"]
+    cs, orig = res.get("clustersim", {}), res.get("original", {})
+    what = f"{p['nodes']} nodes, interval {p['interval_s']:g} s"
+    rows = [
+        _row("1a", f"Graceful handover ({what}): stop the leader (SIGTERM; original: SIGINT) → new leader "
+                   "elected (watch on /election)",
+             _err(cs) or p50_p95(cs.get("elected")) + _errors_suffix(cs),
+             _err(orig) or p50_p95(orig.get("elected")) + _errors_suffix(orig)),
+        _row("1b", "… → first aggregate of the new leader stored by the API",
+             _err(cs) or p50_p95(cs.get("first_row")),
+             _err(orig) or p50_p95(orig.get("first_row"))),
+    ]
+    late, steady = cs.get("first_row_late") or {}, cs.get("steady_late") or {}
+    first_orig = (orig.get("first_row") or {}).get("p50")
+    met = None
+    if late.get("n") and first_orig is not None:
+        met = late["p50"] <= max(24.0, first_orig)
+    rows.append(_row("1b′", "… what the handover adds to the round schedule: the new leader's first round "
+                            "stored after it was due (steady state: "
+                            f"{ms(steady.get('p50'))} p50); original: its first row after the stop",
+                     _err(cs) or p50_p95(late) if late.get("n") else DASH,
+                     _err(orig) or p50_p95(orig.get("first_row")),
+                     "≤ the original's (24 ms in the issue)", met))
+    rounds = cs.get("rounds") or {}
+    rep = orig.get("rows_report") or {}
+    orig_text = DASH
+    if rep.get("rows"):
+        orig_text = (f"no rounds: {rep['rows']} rows in {rep.get('span_s', 0):g} s "
+                     f"(≈ {rep.get('intervals', 0):g} intervals)")
+    lost = rounds.get("lost")
+    rows.append(_row("1c", "Rounds lost over the whole handover run",
+                     _err(cs) or (f"{lost} lost of {rounds.get('rounds')} rounds" if lost is not None else DASH),
+                     _err(orig) or orig_text, "0 lost", None if lost is None else lost == 0))
+    return rows
+
+
+def _crash_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
+    rows = []
+    cs_all, orig_all = res.get("clustersim", {}), res.get("original", {})
+    lost_total, rounds_total = 0, 0
+    for i, timeout in enumerate(res["params"]["session_timeouts_s"]):
+        key = f"{timeout:g}"
+        cs, orig = cs_all.get(key, {}), orig_all.get(key, {})
+        limit = f"≤ {timeout:g} s + 200 ms"
+        met = None
+        if isinstance(cs.get("gone"), dict) and cs["gone"].get("n"):
+            met = cs["gone"]["max"] <= cs["limit_ms"]
+        rows.append(_row(f"2{'abcdef'[i]}", f"Crash: SIGKILL the leader → its election znode gone "
+                                            f"(session timeout {key} s)",
+                         _err(cs) or p50_max(cs.get("gone")) + _errors_suffix(cs),
+                         _err(orig) or p50_max(orig.get("gone")) + _errors_suffix(orig), limit, met))
+        met = None
+        if isinstance(cs.get("elected"), dict) and cs["elected"].get("n"):
+            met = cs["elected"]["max"] <= cs["limit_ms"]
+        rows.append(_row(f"2{'abcdef'[i]}′", f"… → new leader elected (session timeout {key} s); "
+                                             f"first aggregate stored p50: clustersim "
+                                             f"{ms((cs.get('first_row') or {}).get('p50'))}, original "
+                                             f"{ms((orig.get('first_row') or {}).get('p50'))}",
+                         _err(cs) or p50_max(cs.get("elected")),
+                         _err(orig) or p50_max(orig.get("elected")), limit, met))
+        rounds = cs.get("rounds") or {}
+        if rounds.get("lost") is not None:
+            lost_total += rounds["lost"]
+            rounds_total += rounds["rounds"]
+    if rounds_total:
+        rows.append(_row("2z", "Rounds lost across all the crashes (clustersim fills them from the histories)",
+                         f"{lost_total} lost of {rounds_total} rounds", "no rounds", "0 lost", lost_total == 0))
+    return rows
+
+
+def _met_p50(summary: Any, limit_ms: float) -> Optional[bool]:
+    """Whether a summary's p50 is within a target, or None when nothing was measured."""
+    if not isinstance(summary, dict) or not summary.get("n"):
+        return None
+    return summary["p50"] <= limit_ms
+
+
+def _kill_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
+    return [
+        _row("3a", "`clustersim kill <leader>` typed (command start-up included) → /clustersim/leader "
+                   "names another node",
+             p50_p95(res.get("to_new_leader")) + _errors_suffix(res),
+             "no such command (Ctrl-C in the leader's own terminal)",
+             "≤ 250 ms", _met_p50(res.get("to_new_leader"), 250.0)),
+        _row("3b", "`clustersim status` (the bare command, wall time)",
+             p50_p95(res.get("status_command")),
+             DASH, note=f"python -c pass: p50 {ms((res.get('python_startup') or {}).get('p50'))}"),
+    ]
+
+
+def _first_mean_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
+    def cell(part: Any) -> str:
+        if not isinstance(part, dict):
+            return DASH
+        s = part.get("first_row") or {}
+        samples = ", ".join(ms(v) for v in s.get("samples", []))
+        return (f"p50 {ms(s.get('p50'))} ({samples})" if s.get("n") else DASH) + _errors_suffix(part)
+
+    return [_row("4", f"`clustersim up -n {res['params']['nodes']} --interval 1` → first mean stored, "
+                      "a fresh ZooKeeper started too (original: a script starting ZooKeeper, then "
+                      f"{res['params']['nodes']} app processes)",
+                 cell(res.get("clustersim")), cell(res.get("original")), "≤ 3 s",
+                 _met_p50((res.get("clustersim") or {}).get("first_row"), 3000.0))]
+
+
+def leader_path(res: Dict[str, Any]) -> str:
+    """'cached' when the leader's code uses the cache and it exists, else 'pipelined'."""
+    return "cached" if res.get("cache_available") and res.get("leader_uses_cache") else "pipelined"
+
+
+def _round_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
+    rows = []
+    path = leader_path(res)
+    for i, (key, size) in enumerate(sorted(res.get("sizes", {}).items(), key=lambda kv: int(kv[0]))):
+        count = int(key)
+        if size.get("error"):
+            rows.append(_row(f"5{'abcdef'[i]}", f"Leader round, {count:,} readings", f"error: {size['error']}"))
+            continue
+        parts = [f"read_all (pipelined) {ms(size['pipelined']['p50'])} ({size['pipelined'].get('speedup')}×)"]
+        cached = size.get("cached")
+        if isinstance(cached, dict) and cached.get("p50") is not None:
+            # a JSON from before the history moved to /clustersim/history timed snapshot() alone
+            label = "cache: view + assess" if res["params"].get("layout") else "cache"
+            parts.append(f"{label} {ms(cached['p50'])} ({cached.get('speedup')}×)")
+        elif not res.get("cache_available"):
+            parts.append("cache: not available")
+        target, met = DASH, None
+        chosen = size.get(path) if isinstance(size.get(path), dict) else None
+        if count == 1000:
+            target = "≥ 20× the sequential round"
+            met = chosen is not None and (chosen.get("speedup") or 0) >= 20
+        elif count == 10000:
+            target = "< 100 ms"
+            met = chosen is not None and chosen.get("p50") is not None and chosen["p50"] < 100
+        rows.append(_row(f"5{'abcdef'[i]}", f"Leader round, {count:,} readings (median; speed-up against the "
+                                            f"original's sequential round)",
+                         " · ".join(parts), f"sequential gets {ms(size['original']['p50'])}", target, met,
+                         note=f"judged on the leader's path: {path}"))
+    return rows
+
+
+def _scale_rows(res: Dict[str, Any], results: Dict[str, Any]) -> List[TableRow]:
+    n = res["params"]["nodes"]
+    cpu = res.get("cpu_pct") or {}
+    mem = res.get("node_memory_mb") or {}
+    err = f" (error: {res['error']})" if res.get("error") else ""
+    handover = results.get("handover", {})
+    orig_mem = (handover.get("original") or {}).get("memory") or {}
+    cs_mem = (handover.get("clustersim") or {}).get("memory") or {}
+    rows = []
+    t_all = res.get("all_publishing_s")
+    rows.append(_row("6a", f"`clustersim up -n {n} --interval 1` → all {n} nodes publishing",
+                     (f"{t_all:.1f} s" if t_all is not None else DASH) + err, DASH, "≤ 20 s",
+                     None if t_all is None else t_all <= 20))
+    sup = cpu.get("supervisor")
+    rows.append(_row("6b", f"Supervisor CPU, steady, {res['params']['cpu_window_s']:g} s window "
+                           f"(live table on a pseudo-terminal)",
+                     f"{sup:.1f} % of one core" if sup is not None else DASH, DASH, "< 25 % of one core",
+                     None if sup is None else sup < 25))
+    uss_max = mem.get("uss_max")
+    orig_uss = DASH
+    if orig_mem:
+        import statistics
+
+        orig_uss = f"USS {statistics.median(m['uss'] for m in orig_mem.values()) / 2**20:.1f} MB (own process)"
+    rows.append(_row("6c", f"Per-node unique memory (USS), {n} forked nodes: median / max",
+                     f"{_mb(mem.get('uss_median'))} / {_mb(uss_max)}" if mem else DASH, orig_uss, "< 30 MB",
+                     None if uss_max is None else uss_max < 30))
+    rows.append(_row("6d", "Live table refresh rate (`refresh_hz`)",
+                     f"{res['refresh_hz']:g} Hz" if res.get("refresh_hz") is not None else DASH, DASH))
+    rows.append(_row("6e", "One node started on its own (`clustersim node` / original app): memory",
+                     _memory_pair(cs_mem), _memory_pair(orig_mem)))
+    return rows
+
+
+def p50_p99(summary: Any) -> str:
+    if not isinstance(summary, dict) or not summary.get("n") or summary.get("p99") is None:
+        return DASH
+    return (f"p50 {ms(summary['p50'])} · p90 {ms(summary['p90'])} · p99 {ms(summary['p99'])} · "
+            f"max {ms(summary['max'])} (n={summary['n']})")
+
+
+def _latency_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
+    p = res["params"]
+    lat = res.get("latency") or {}
+    rounds = res.get("rounds") or {}
+    err = f" (error: {res['error']})" if res.get("error") else ""
+    met = None
+    if lat.get("n") and lat.get("p99") is not None:
+        met = lat["p99"] <= p["target_p99_ms"]
+    rows = [_row("7a", f"Steady state, `clustersim up -n {p['nodes']} --interval {p['interval_s']:g}` (embedded "
+                       "ZooKeeper and API): "
+                       f"a round's close → its row stored by the API (`at`), {p['rounds']} rounds",
+                 p50_p99(lat) + err, "no rounds",
+                 f"p99 ≤ lag {ms(p['lag_s'] * 1000)} + 100 ms = {ms(p['target_p99_ms'])}", met)]
+    if rounds:
+        bad = len(rounds.get("partial") or []) + len(rounds.get("short") or []) + (rounds.get("lost") or 0)
+        rows.append(_row("7b", f"… rows partial (`missing`) or short (count < {p['nodes']} or < `expected`), and "
+                               "rounds never stored, over those rounds",
+                         f"{len(rounds.get('partial') or [])} partial · {len(rounds.get('short') or [])} short · "
+                         f"{rounds.get('lost')} lost of {rounds.get('expected')} rounds", DASH, "0",
+                         bad == 0 and rounds.get("stored", 0) > 0))
+    return rows
+
+
+def _relay_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
+    p, echo = res["params"], res.get("echo") or {}
+    rows = []
+    if echo:
+        rows.append(_row("8a", f"An echo round trip of {echo['payload_bytes']} bytes on loopback, direct and through "
+                               f"one relay (no fault set), {p['echo_round_trips']} each, alternating",
+                         f"median {echo['direct']['median_us']:g} → {echo['relayed']['median_us']:g} µs "
+                         f"(+{echo['overhead_median_us']:g} µs) · p99 +{echo['overhead_p99_us']:g} µs",
+                         DASH, "well under a millisecond", echo["overhead_median_us"] < 1000))
+    a = (res.get("without_relays") or {}).get("latency") or {}
+    b = (res.get("with_relays") or {}).get("latency") or {}
+    diff = res.get("difference_ms")
+    if a.get("n") and b.get("n") and diff:
+        rows.append(_row("8b", f"7a again, {p['rounds']} rounds each: `up --no-relays` (nodes straight to ZooKeeper and "
+                               "the API), then with the relays `partition` and `slow` act on",
+                         f"p50 {ms(a['p50'])} → {ms(b['p50'])} ({diff['p50']:+g} ms) · p99 {ms(a['p99'])} → "
+                         f"{ms(b['p99'])} ({diff['p99']:+g} ms)",
+                         DASH, f"p50 within ±{p['noise_ms']:g} ms", res.get("met")))
+    return rows
