@@ -177,6 +177,19 @@ LABELS: Dict[str, str] = {
     "answer_zk_frozen": "ZooKeeper server {index} is already frozen",
     "answer_zk_not_frozen": "ZooKeeper server {index} is not frozen",
     "answer_zk_not_running": "ZooKeeper server {index} is not running",
+    # issue 21: `clustersim zk --id N --peers ...`, one server of an ensemble across machines (zk/member.py)
+    "zk_member_starting": "ZooKeeper server {id} of {size} on {host}, clients on port {port} "
+                          "(it serves while {quorum} of the {size} servers see each other; Ctrl-C to stop)",
+    "zk_member_others": "the other machines type:",
+    "zk_member_teacher": "the teacher types:",
+    "zk_member_waiting": "server {id}: waiting for a quorum ({quorum} of {size} servers)",
+    "zk_member_leader": "server {id}: leader, serving on {address}",
+    "zk_member_follower": "server {id}: follower, serving on {address}",
+    "zk_member_no_quorum": "server {id}: no quorum (fewer than {quorum} of {size} servers see each other): "
+                           "not serving",
+    "zk_member_down": "server {id}: does not answer",
+    "zk_member_exited": "ZooKeeper server {id} exited: {reason}",
+    # end issue 21
 }
 
 TABLES: Dict[str, Dict[str, str]] = {"en": LABELS, "es": ES}

@@ -168,4 +168,17 @@ ES: Dict[str, str] = {
     "answer_zk_frozen": "el servidor ZooKeeper {index} ya está congelado",
     "answer_zk_not_frozen": "el servidor ZooKeeper {index} no está congelado",
     "answer_zk_not_running": "el servidor ZooKeeper {index} no está en marcha",
+    # issue 21: `clustersim zk --id N --peers ...`, one server of an ensemble across machines (zk/member.py)
+    "zk_member_starting": "servidor ZooKeeper {id} de {size} en {host}, clientes en el puerto {port} "
+                          "(sirve mientras {quorum} de los {size} servidores se vean; Ctrl-C para parar)",
+    "zk_member_others": "las otras máquinas escriben:",
+    "zk_member_teacher": "el profesor escribe:",
+    "zk_member_waiting": "servidor {id}: esperando quórum ({quorum} de {size} servidores)",
+    "zk_member_leader": "servidor {id}: líder, sirviendo en {address}",
+    "zk_member_follower": "servidor {id}: seguidor, sirviendo en {address}",
+    "zk_member_no_quorum": "servidor {id}: sin quórum (menos de {quorum} de {size} servidores se ven): "
+                           "no sirve",
+    "zk_member_down": "servidor {id}: no responde",
+    "zk_member_exited": "el servidor ZooKeeper {id} terminó: {reason}",
+    # end issue 21
 }
