@@ -1,0 +1,231 @@
+"""The quorum lesson on three machines: three network namespaces, each running one
+server of one ZooKeeper ensemble (`clustersim zk --id N --peers ...`), joined to
+the teacher's host by one link each (a veth pair on a bridge). `up --zk A,B,C`
+on the host; one machine unplugged: rounds go on; two: no quorum, no rounds;
+both back: every round stored or declared partial, judged against the truth
+logs and `clustersim check`. Nothing is left in any namespace afterwards.
+Needs root and `ip netns`: skips with the reason elsewhere."""
+
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from cluster_sim import procfs
+from cluster_sim.reaper import Reaper
+from cluster_sim.zk.probe import NO_QUORUM, server_mode
+
+from conftest import INTERVAL, SESSION_TIMEOUT, stored_rounds, wait_until
+from ground_truth import GroundTruth
+
+CLIENT_PORT = 2181      # every namespace has its own network stack: ZooKeeper's usual ports
+TICK_MS = 100           # a quick lesson: a lost peer is noticed in syncLimit (5) ticks
+
+
+def _run(*command, check=True):
+    return subprocess.run(list(command), check=check, capture_output=True, text=True, timeout=15)
+
+
+def _ns_pids(ns):
+    return _run("ip", "netns", "pids", ns, check=False).stdout.split()
+
+
+class Machines:
+    """Three namespaces on a bridge of the host: machine i is namespace ``names[i-1]``
+    at ``addresses[i-1]``, its link to the host ``links[i-1]`` (the host's end).
+    Every name carries the pid of the test process: a later run removes what a
+    SIGKILLed one left (sweep); a reaper ends the servers even then."""
+
+    def __init__(self, tmp_path, reaper, pid=None):
+        tag = str(pid or os.getpid())
+        self.bridge = f"csbr{tag}"
+        self.names = [f"cse{tag}m{i}" for i in (1, 2, 3)]
+        self.links = [f"cseh{tag}{i}" for i in (1, 2, 3)]
+        self.reaper = reaper
+        x = random.randrange(256)
+        self.host_address = f"10.213.{x}.1"
+        self.addresses = [f"10.213.{x}.{10 + i}" for i in (1, 2, 3)]
+        self.tmp = tmp_path / "machines-tmp"      # every member's TMPDIR: its data dir must go
+        self.tmp.mkdir(exist_ok=True)
+        self.logs = [tmp_path / f"zk{i}.log" for i in (1, 2, 3)]
+        self.procs = []
+
+    def create(self):
+        _run("ip", "link", "add", self.bridge, "type", "bridge")
+        _run("ip", "addr", "add", f"{self.host_address}/24", "dev", self.bridge)
+        _run("ip", "link", "set", self.bridge, "up")
+        for ns, link, address in zip(self.names, self.links, self.addresses):
+            inside = link.replace("cseh", "csei")
+            _run("ip", "netns", "add", ns)
+            _run("ip", "link", "add", link, "type", "veth", "peer", "name", inside)
+            _run("ip", "link", "set", inside, "netns", ns)
+            _run("ip", "link", "set", link, "master", self.bridge)
+            _run("ip", "link", "set", link, "up")
+            _run("ip", "netns", "exec", ns, "ip", "addr", "add", f"{address}/24", "dev", inside)
+            _run("ip", "netns", "exec", ns, "ip", "link", "set", inside, "up")
+            _run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up")
+
+    @property
+    def peers(self):
+        return ",".join(f"{a}:2888:3888" for a in self.addresses)
+
+    @property
+    def connect_string(self):
+        return ",".join(f"{a}:{CLIENT_PORT}" for a in self.addresses)
+
+    def start_servers(self):
+        env = dict(os.environ, TMPDIR=str(self.tmp))
+        for i, (ns, log_path) in enumerate(zip(self.names, self.logs), 1):
+            with open(log_path, "w") as log:
+                self.procs.append(subprocess.Popen(
+                    ["ip", "netns", "exec", ns, sys.executable, "-m", "cluster_sim", "zk", "--id", str(i),
+                     "--peers", self.peers, "--tick-ms", str(TICK_MS)],
+                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                    start_new_session=True))
+            self.reaper.watch_pid(self.procs[-1].pid)
+
+    def mode(self, i):
+        return server_mode(self.addresses[i - 1], CLIENT_PORT)
+
+    def modes(self):
+        return {i: self.mode(i) for i in (1, 2, 3)}
+
+    def unplug(self, i):
+        _run("ip", "link", "set", self.links[i - 1], "down")
+
+    def plug(self, i):
+        _run("ip", "link", "set", self.links[i - 1], "up")
+
+    def stop_servers(self):
+        """Ctrl-C to every `clustersim zk`; their exit codes."""
+        for proc in self.procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGINT)
+        codes = []
+        for proc in self.procs:
+            try:
+                codes.append(proc.wait(20))
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                codes.append(proc.wait(10))
+        return codes
+
+    def destroy(self):
+        """Whatever happened: every process in the namespaces killed, the namespaces, links and bridge gone."""
+        for proc in self.procs:
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                proc.wait(10)
+        for ns in self.names:
+            for pid in _ns_pids(ns):
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            _run("ip", "netns", "del", ns, check=False)
+        for link in [*self.links, self.bridge]:
+            _run("ip", "link", "del", link, check=False)
+
+
+def _sweep(tmp_path, reaper):
+    """Remove the namespaces of a test process that is gone (SIGKILLed before its teardown)."""
+    for pid in {int(p) for p in re.findall(r"^cse(\d+)m\d\b", _run("ip", "netns", "list").stdout, re.M)}:
+        if not procfs.alive(pid):
+            Machines(tmp_path, reaper, pid=pid).destroy()
+
+
+@pytest.fixture
+def machines(tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("creating network namespaces needs root")
+    if shutil.which("ip") is None or subprocess.run(["ip", "netns", "list"], capture_output=True).returncode != 0:
+        pytest.skip("`ip netns` is not available here")
+    reaper = Reaper.start(grace=5.0)
+    _sweep(tmp_path, reaper)
+    m = Machines(tmp_path, reaper)
+    try:
+        m.create()
+    except subprocess.CalledProcessError as exc:
+        m.destroy()
+        reaper.close()
+        pytest.skip(f"cannot create network namespaces and a bridge here: {exc.stderr.strip()}")
+    try:
+        yield m
+    finally:
+        m.destroy()
+        reaper.close()
+        left = _run("ip", "netns", "list").stdout + _run("ip", "link", "show").stdout
+        assert not [name for name in [*m.names, *m.links, m.bridge] if name in left], left
+
+
+def test_three_machines_lose_one_then_two_and_every_round_is_accounted_for(machines, start_up):
+    machines.start_servers()
+    wait_until(lambda: sorted(machines.modes().values()) == ["follower", "follower", "leader"], 60,
+               "one ZooKeeper leader and two followers across the three machines")
+    banner = machines.logs[0].read_text()
+    assert f"clustersim up --zk {machines.connect_string}" in banner
+    assert f"clustersim zk --id 2 --peers {machines.peers} --tick-ms {TICK_MS}" in banner
+
+    up = start_up("-n", 3, "--zk", machines.connect_string, "--interval", INTERVAL,
+                  "--session-timeout", SESSION_TIMEOUT)
+    up.wait_ready(3, timeout=60)
+
+    def rounds():
+        return len(stored_rounds(up.rows()))
+
+    # the ZooKeeper leader's machine unplugged: the two others keep a quorum, rounds go on
+    first = next(i for i, mode in machines.modes().items() if mode == "leader")
+    machines.unplug(first)
+    rest = [i for i in (1, 2, 3) if i != first]
+    wait_until(lambda: sorted(machines.mode(i) for i in rest) == ["follower", "leader"], 30,
+               "a new ZooKeeper leader among the two machines left")
+    before = rounds()
+    wait_until(lambda: rounds() >= before + 4, 40, "rounds with one machine unplugged")
+
+    # a second machine unplugged: the last server has no quorum, nobody stores a round
+    second, last = rest
+    machines.unplug(second)
+    wait_until(lambda: machines.mode(last) == NO_QUORUM, 30, "the last server running without quorum")
+    wait_until(lambda: all(n["connection"] in ("SUSPENDED", "LOST") for n in up.status()["nodes"]), 30,
+               "every node cut off from ZooKeeper")
+    stalled = rounds()
+    newest = max(r["round"] for r in stored_rounds(up.rows()))
+    truth_dir = up.status()["truth_dir"]
+
+    def sampled_beyond():
+        truth = GroundTruth.load(truth_dir)
+        return all(max(truth.rounds_of(n), default=0) >= newest + 6 for n in ("1", "2", "3"))
+    wait_until(sampled_beyond, 30, "every node sampling six rounds past the newest stored one")
+    # the nodes sample on, but no round of theirs is stored (at most those a leader had in hand)
+    assert rounds() <= stalled + 2
+    assert max(r["round"] for r in stored_rounds(up.rows())) <= newest + 2
+    assert "server {}: no quorum".format(last) in machines.logs[last - 1].read_text()
+
+    # both plugged back: rounds resume with every node's reading
+    machines.plug(first)
+    machines.plug(second)
+    wait_until(lambda: sorted(machines.modes().values()) == ["follower", "follower", "leader"], 60,
+               "the ensemble whole again")
+    wait_until(lambda: rounds() >= stalled + 6, 60, "rounds after quorum is back")
+    back = max(r["round"] for r in stored_rounds(up.rows()))
+    wait_until(lambda: [r for r in stored_rounds(up.rows()) if r["round"] > back and r["count"] == 3], 30,
+               "live rounds with all three readings")
+
+    # every round stored whole or declared partial, as the nodes really sampled it
+    check = up.cli("check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    GroundTruth.load(truth_dir).assert_rows_match(stored_rounds(up.rows()), allow_partial=True)
+    assert up.stop() == 0
+
+    # Ctrl-C on each machine: nothing of theirs left there
+    assert machines.stop_servers() == [0, 0, 0]
+    assert all(not _ns_pids(ns) for ns in machines.names)
+    assert list(machines.tmp.iterdir()) == []
