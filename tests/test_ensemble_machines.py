@@ -4,13 +4,15 @@ the teacher's host by one link each (a veth pair on a bridge). `up --zk A,B,C`
 on the host; one machine unplugged: rounds go on; two: no quorum, no rounds;
 both back: every round stored or declared partial, judged against the truth
 logs and `clustersim check`. Nothing is left in any namespace afterwards.
-Needs root and `ip netns`: skips with the reason elsewhere."""
+Needs root and `ip netns`: skips with the reason elsewhere. Without root: three
+servers on three loopback addresses of one machine, and bad input."""
 
 import os
 import random
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 
@@ -20,7 +22,9 @@ from cluster_sim import procfs
 from cluster_sim.reaper import Reaper
 from cluster_sim.zk.probe import NO_QUORUM, server_mode
 
-from conftest import INTERVAL, SESSION_TIMEOUT, stored_rounds, wait_until
+from cluster_sim.ports import free_ports
+
+from conftest import INTERVAL, SESSION_TIMEOUT, clustersim, stored_rounds, wait_until
 from ground_truth import GroundTruth
 
 CLIENT_PORT = 2181      # every namespace has its own network stack: ZooKeeper's usual ports
@@ -229,3 +233,87 @@ def test_three_machines_lose_one_then_two_and_every_round_is_accounted_for(machi
     assert machines.stop_servers() == [0, 0, 0]
     assert all(not _ns_pids(ns) for ns in machines.names)
     assert list(machines.tmp.iterdir()) == []
+
+
+# -- without root: bad input, and three servers on loopback addresses ------------------
+@pytest.mark.parametrize("args, message", [
+    (["--id", "2"], "--id and --peers go together: --peers lists every server, --id says which one runs here"),
+    (["--id", "1", "--peers", "198.51.100.1,198.51.100.2"],
+     "an ensemble across machines needs 3 or more servers (--peers names 2); for one server, leave --peers off"),
+    (["--id", "4", "--peers", "198.51.100.1,198.51.100.2,198.51.100.3"],
+     "--id 4: --peers names servers 1 to 3 (the Nth entry is server N)"),
+    (["--id", "1", "--peers", "198.51.100.1:2888,198.51.100.2,198.51.100.3"],
+     "'198.51.100.1:2888' is not HOST or HOST:PEER_PORT:ELECTION_PORT (like 10.0.0.5:2888:3888)"),
+    (["--id", "1", "--peers", "198.51.100.1,198.51.100.1,198.51.100.3"], "'198.51.100.1' is named twice: one entry per server"),
+    (["--id", "2", "--peers", "198.51.100.1,198.51.100.2,198.51.100.3"],
+     "--id 2 names 198.51.100.2, which is not an address of this machine: type the --id of this machine's entry "
+     "in --peers"),
+])
+def test_a_member_given_a_bad_layout_says_so_in_one_line(args, message):
+    with socket.socket() as s:
+        try:
+            s.bind(("198.51.100.2", 0))
+            pytest.skip("198.51.100.2 (documentation addresses) is an address of this machine")
+        except OSError:
+            pass
+    result = clustersim("zk", *args)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"clustersim: {message}"]
+
+
+def test_a_member_whose_client_port_is_taken_says_so_before_java_starts():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = clustersim("zk", "--id", "1", "--peers", "127.0.0.1,198.51.100.2,198.51.100.3", "--port", str(port),
+                            "--listen", "127.0.0.1")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"clustersim: port {port} (ZooKeeper's client port) is already in use here: stop what holds it, "
+        "or choose other ports for every machine"]
+
+
+def test_three_members_on_loopback_addresses_elect_lose_quorum_and_leave_nothing(tmp_path):
+    client, *quorum = free_ports("127.0.0.1", 7)
+    hosts = ["127.0.0.1", "127.0.0.2", "127.0.0.3"]
+    peers = ",".join(f"{h}:{quorum[2 * i]}:{quorum[2 * i + 1]}" for i, h in enumerate(hosts))
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    logs = [tmp_path / f"zk{i}.log" for i in (1, 2, 3)]
+    procs = []
+    try:
+        for i, (host, log_path) in enumerate(zip(hosts, logs), 1):
+            with open(log_path, "w") as log:
+                procs.append(subprocess.Popen(
+                    [sys.executable, "-m", "cluster_sim", "zk", "--id", str(i), "--peers", peers, "--port", str(client),
+                     "--listen", host, "--tick-ms", str(TICK_MS)], stdout=log, stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL, env=dict(os.environ, TMPDIR=str(temp)), start_new_session=True))
+
+        def modes():
+            return sorted(server_mode(h, client) for h in hosts)
+        wait_until(lambda: modes() == ["follower", "follower", "leader"], 60, "one leader and two followers")
+        first = logs[0].read_text()
+        assert first.splitlines()[:6] == [
+            f"ZooKeeper server 1 of 3 on 127.0.0.1, clients on port {client} "
+            "(it serves while 2 of the 3 servers see each other; Ctrl-C to stop)",
+            "the other machines type:",
+            f"  127.0.0.2:  clustersim zk --id 2 --peers {peers} --port {client} --tick-ms {TICK_MS}",
+            f"  127.0.0.3:  clustersim zk --id 3 --peers {peers} --port {client} --tick-ms {TICK_MS}",
+            "the teacher types:",
+            f"  clustersim up --zk 127.0.0.1:{client},127.0.0.2:{client},127.0.0.3:{client}"]
+        # two servers stopped (Ctrl-C): the last one runs on, without a quorum, and says so
+        for proc in procs[1:]:
+            os.killpg(proc.pid, signal.SIGINT)
+            assert proc.wait(20) == 0
+        wait_until(lambda: "server 1: no quorum (fewer than 2 of 3 servers see each other): not serving"
+                   in logs[0].read_text(), 30, "server 1 saying it has no quorum")
+        assert server_mode("127.0.0.1", client) == NO_QUORUM
+        os.killpg(procs[0].pid, signal.SIGINT)
+        assert procs[0].wait(20) == 0
+        assert list(temp.iterdir()) == []          # every server's data dir removed
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
