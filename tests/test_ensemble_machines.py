@@ -96,6 +96,9 @@ class Machines:
     def mode(self, i):
         return server_mode(self.addresses[i - 1], CLIENT_PORT)
 
+    def client_address(self, i):
+        return f"{self.addresses[i - 1]}:{CLIENT_PORT}"
+
     def modes(self):
         return {i: self.mode(i) for i in (1, 2, 3)}
 
@@ -182,6 +185,10 @@ def test_three_machines_lose_one_then_two_and_every_round_is_accounted_for(machi
                   "--session-timeout", SESSION_TIMEOUT)
     up.wait_ready(3, timeout=60)
 
+    def shown(i):
+        """Server i's mode as the teacher's screen shows it (status --json)."""
+        return next(s["mode"] for s in up.status()["zk_servers"] if s["address"] == machines.client_address(i))
+
     def rounds():
         return len(stored_rounds(up.rows()))
 
@@ -191,6 +198,7 @@ def test_three_machines_lose_one_then_two_and_every_round_is_accounted_for(machi
     rest = [i for i in (1, 2, 3) if i != first]
     wait_until(lambda: sorted(machines.mode(i) for i in rest) == ["follower", "leader"], 30,
                "a new ZooKeeper leader among the two machines left")
+    wait_until(lambda: shown(first) == "down", 10, "the unplugged server shown down")
     before = rounds()
     wait_until(lambda: rounds() >= before + 4, 40, "rounds with one machine unplugged")
 
@@ -198,6 +206,8 @@ def test_three_machines_lose_one_then_two_and_every_round_is_accounted_for(machi
     second, last = rest
     machines.unplug(second)
     wait_until(lambda: machines.mode(last) == NO_QUORUM, 30, "the last server running without quorum")
+    wait_until(lambda: shown(last) == NO_QUORUM and shown(second) == "down", 10,
+               "the teacher's screen: one server without quorum, two down")
     wait_until(lambda: all(n["connection"] in ("SUSPENDED", "LOST") for n in up.status()["nodes"]), 30,
                "every node cut off from ZooKeeper")
     stalled = rounds()
@@ -218,6 +228,8 @@ def test_three_machines_lose_one_then_two_and_every_round_is_accounted_for(machi
     machines.plug(second)
     wait_until(lambda: sorted(machines.modes().values()) == ["follower", "follower", "leader"], 60,
                "the ensemble whole again")
+    wait_until(lambda: sorted(shown(i) for i in (1, 2, 3)) == ["follower", "follower", "leader"], 10,
+               "the teacher's screen showing it whole")
     wait_until(lambda: rounds() >= stalled + 6, 60, "rounds after quorum is back")
     back = max(r["round"] for r in stored_rounds(up.rows()))
     wait_until(lambda: [r for r in stored_rounds(up.rows()) if r["round"] > back and r["count"] == 3], 30,
