@@ -51,7 +51,8 @@ class Machines:
         self.names = [f"cse{tag}m{i}" for i in (1, 2, 3)]
         self.links = [f"cseh{tag}{i}" for i in (1, 2, 3)]
         self.reaper = reaper
-        x = random.randrange(256)
+        taken = set(re.findall(r"inet 10\.213\.(\d+)\.", _run("ip", "-4", "addr").stdout))
+        x = random.choice([x for x in range(256) if str(x) not in taken])   # another test's link may be up
         self.host_address = f"10.213.{x}.1"
         self.addresses = [f"10.213.{x}.{10 + i}" for i in (1, 2, 3)]
         self.tmp = tmp_path / "machines-tmp"      # every member's TMPDIR: its data dir must go
