@@ -309,25 +309,46 @@ def api(port, listen, host, db, secret, legacy_auth, min_value, max_value):
         fail(f"cannot serve on {listen}:{port}: {exc.strerror or exc}")
 
 
-@main.command(short_help="Run a standalone ZooKeeper in the foreground.")
-@click.option("--port", default=2181, show_default=True, type=PORT, help="Client port.")
-@click.option("--listen", default="127.0.0.1", show_default=True, type=LISTEN,
-              help="Address to listen on (0.0.0.0: every interface).")
-def zk(port, listen):
-    """Run a standalone ZooKeeper in the foreground, for nodes started by hand.
+@main.command(short_help="Run a ZooKeeper server in the foreground: standalone, or one of an ensemble.")
+@click.option("--port", default=2181, show_default=True, type=PORT, help="Client port (the same on every machine).")
+@click.option("--listen", default=None, type=LISTEN,
+              help="Address the client port listens on (0.0.0.0: every interface).  [default: 127.0.0.1; "
+                   "0.0.0.0 with --peers]")
+@click.option("--id", "server_id", default=None, type=click.IntRange(1, 255),
+              help="This machine's server in --peers: the Nth entry is server N.")
+@click.option("--peers", default=None, metavar="HOST[:PEER:ELECTION],...",
+              help="Every server of an ensemble across machines, the same list on each (ports 2888:3888 unless "
+                   "said).")
+@click.option("--tick-ms", default=2000, show_default=True, type=click.IntRange(10, 60000),
+              help="ZooKeeper's tick: sessions and failure detection are counted in ticks.")
+@_lang_option
+def zk(port, listen, server_id, peers, tick_ms, lang):
+    """Run ZooKeeper in the foreground: a standalone server for nodes started
+    by hand, or (--id, --peers) this machine's server of an ensemble that
+    spans machines; it prints what the other machines and the teacher type.
 
     \b
     Examples:
       clustersim zk --port 2181
       clustersim zk --listen 0.0.0.0      # then: clustersim node 1 --zk HOST:2181
+      clustersim zk --id 1 --peers 10.0.0.5,10.0.0.6,10.0.0.7   # on 10.0.0.5; 2 and 3 on the others
     """
     from cluster_sim.ports import PortInUse
-    from cluster_sim.zk.foreground import run_foreground
     from cluster_sim.zk.install import ZooKeeperUnavailable
+    from cluster_sim.zk.layout import EnsembleLayout, LayoutError
 
+    if (server_id is None) != (peers is None):
+        fail("--id and --peers go together: --peers lists every server, --id says which one runs here")
     try:
-        sys.exit(run_foreground(port=port, listen=listen))
-    except (ZooKeeperUnavailable, PortInUse) as exc:
+        if peers is not None:
+            from cluster_sim.zk.member import run_member
+
+            layout = EnsembleLayout.parse(peers, client_port=port, tick_ms=tick_ms)
+            sys.exit(run_member(layout, server_id, listen=listen or "0.0.0.0", lang=lang))
+        from cluster_sim.zk.foreground import run_foreground
+
+        sys.exit(run_foreground(port=port, listen=listen or "127.0.0.1", tick_ms=tick_ms))
+    except (ZooKeeperUnavailable, PortInUse, LayoutError) as exc:
         fail(str(exc))
 
 

@@ -231,6 +231,9 @@ class Cluster(Reach, Shutdown):
         if self.zk is not None:
             state.zk_servers = [ZkServerView(index=s.index, address=s.address, pid=s.pid)
                                 for s in self.zk.servers]
+        elif len(self._external_servers()) > 1:
+            # an ensemble of its own (`clustersim zk --id N --peers ...` on other machines): shown, not driven
+            state.zk_servers = [ZkServerView(index=i, address=a) for i, a in enumerate(self._external_servers(), 1)]
         listeners: List[Any] = []
         if o.events:
             from cluster_sim.supervisor.listeners.exporter import EventExporter
@@ -317,14 +320,24 @@ class Cluster(Reach, Shutdown):
         except (AttributeError, OSError, ValueError):
             pass  # not a real terminal (a test's stream): nothing to restore
 
+    def _external_servers(self) -> List[str]:
+        """HOST:PORT of each server of a --zk connect string (its chroot left off)."""
+        return [a for a in self.hosts.split("/", 1)[0].split(",") if a] if self.zk is None else []
+
     def _poll_zk_servers(self) -> None:
         from cluster_sim.supervisor.messages import ZkServerMode, ZkServerModes
+        from cluster_sim.zk.probe import server_mode
 
+        external = self._external_servers()
         while not self._poll_stop.wait(0.5):
-            # a frozen server (zk-pause) would only time out: say what it is
-            modes = tuple(ZkServerMode(index=s.index, address=s.address, pid=s.pid if s.running else None,
-                                       mode="frozen" if s.paused else s.mode(timeout=0.3))
-                          for s in self.zk.servers)
+            if self.zk is None:
+                modes = tuple(ZkServerMode(index=i, address=a, mode=server_mode(*_host_port(a), timeout=0.3))
+                              for i, a in enumerate(external, 1))
+            else:
+                # a frozen server (zk-pause) would only time out: say what it is
+                modes = tuple(ZkServerMode(index=s.index, address=s.address, pid=s.pid if s.running else None,
+                                           mode="frozen" if s.paused else s.mode(timeout=0.3))
+                              for s in self.zk.servers)
             self.manager.post(ZkServerModes(modes))
 
     # -- run and stop -----------------------------------------------------
@@ -380,3 +393,8 @@ def run_up(options: UpOptions, out: Any = None) -> int:
     from cluster_sim.supervisor.session import ClusterSession
 
     return ClusterSession(Cluster(options, out=out)).run()
+
+
+def _host_port(address: str) -> Tuple[str, int]:
+    host, colon, port = address.rpartition(":")
+    return (host, int(port)) if colon and port.isdigit() else (address, 2181)

@@ -268,4 +268,41 @@ ENTRIES: Dict[str, Dict[str, str]] = {
         "en": "ZooKeeper server {index} is not running",
         "es": "el servidor ZooKeeper {index} no está en marcha",
     },
+    # issue 21: ported from the branch's label tables
+    'zk_member_starting': {
+        "en": 'ZooKeeper server {id} of {size} on {host}, clients on port {port} (it serves while {quorum} of the {size} servers see each other; Ctrl-C to stop)',
+        "es": 'servidor ZooKeeper {id} de {size} en {host}, clientes en el puerto {port} (sirve mientras {quorum} de los {size} servidores se vean; Ctrl-C para parar)',
+    },
+    'zk_member_others': {
+        "en": 'the other machines type:',
+        "es": 'las otras máquinas escriben:',
+    },
+    'zk_member_teacher': {
+        "en": 'the teacher types:',
+        "es": 'el profesor escribe:',
+    },
+    'zk_member_waiting': {
+        "en": 'server {id}: waiting for a quorum ({quorum} of {size} servers)',
+        "es": 'servidor {id}: esperando quórum ({quorum} de {size} servidores)',
+    },
+    'zk_member_leader': {
+        "en": 'server {id}: leader, serving on {address}',
+        "es": 'servidor {id}: líder, sirviendo en {address}',
+    },
+    'zk_member_follower': {
+        "en": 'server {id}: follower, serving on {address}',
+        "es": 'servidor {id}: seguidor, sirviendo en {address}',
+    },
+    'zk_member_no_quorum': {
+        "en": 'server {id}: no quorum (fewer than {quorum} of {size} servers see each other): not serving',
+        "es": 'servidor {id}: sin quórum (menos de {quorum} de {size} servidores se ven): no sirve',
+    },
+    'zk_member_down': {
+        "en": 'server {id}: does not answer',
+        "es": 'servidor {id}: no responde',
+    },
+    'zk_member_exited': {
+        "en": 'ZooKeeper server {id} exited: {reason}',
+        "es": 'el servidor ZooKeeper {id} terminó: {reason}',
+    },
 }
