@@ -6,6 +6,9 @@ click, that list and the small control module: they must answer in a blink.
 Everything heavy (kazoo, rich, requests) is imported inside the commands that
 need it.
 
+Longer than 400 lines: it is the command line's one page, every command's options, help
+and examples, each command a thin shell over the module that does its work.
+
     clustersim up -n 5                 # a live cluster on an embedded ZooKeeper
     clustersim kill 2 [--hard]         # from another terminal
     clustersim status --json
@@ -14,6 +17,7 @@ need it.
 import json
 import os
 import sys
+from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, Tuple, TypeVar, Union
 
 import click
 
@@ -22,14 +26,17 @@ from cluster_sim.cli_types import (
     CLUSTER_NAME, LISTEN, NODE_ID, PORT, SECRET, URL, ZK_HOSTS, Count, Finite, Millis, Seconds, one_line, writable_file,
 )
 from cluster_sim.faults.registry import chaos_kinds
+from cluster_sim.supervisor.command_kit import Command
 from cluster_sim.supervisor.commands import CHOICE, COMMANDS, FLAG, INDEX, MS, NODE
 
 MAX_NODES = int(os.environ.get("CLUSTERSIM_MAX_NODES", "200"))
 SCENARIOS = ("failover", "split-brain", "quorum", "api-outage", "partition")   # cluster_sim.demo.SCENARIOS, without its imports
 LANGS = ("en", "es")
 
+F = TypeVar("F", bound=Callable[..., Any])   # a command's function, given one more option
 
-def fail(message, code=2):
+
+def fail(message: str, code: int = 2) -> NoReturn:
     click.echo(f"clustersim: {message}", err=True)
     sys.exit(code)
 
@@ -37,7 +44,9 @@ def fail(message, code=2):
 class _Main(click.Group):
     """The `clustersim` group: a usage error is one line on stderr and exit 2, never a usage block."""
 
-    def main(self, args=None, prog_name=None, **extra):
+    # narrower than click's: complete_var and the rest only by keyword, and it always exits
+    def main(self, args: Optional[Sequence[str]] = None, prog_name: Optional[str] = None,  # type: ignore[override]
+             **extra: Any) -> NoReturn:
         extra.pop("standalone_mode", None)
         try:
             code = super().main(args, prog_name=prog_name or "clustersim", standalone_mode=False, **extra)
@@ -48,18 +57,18 @@ class _Main(click.Group):
         sys.exit(code if isinstance(code, int) else 0)
 
 
-def _name_option(f):
+def _name_option(f: F) -> F:
     return click.option("--name", default="default", show_default=True, type=CLUSTER_NAME,
                         help="Which cluster (several can run side by side).")(f)
 
 
-def _default_truth_dir():
+def _default_truth_dir() -> str:
     from cluster_sim.truth import truth_dir
 
     return truth_dir("default")
 
 
-def _checked_output(path):
+def _checked_output(path: Optional[str]) -> Optional[str]:
     """A file we will write at the end: fail now, not after an hour of class."""
     if path is None:
         return None
@@ -69,7 +78,7 @@ def _checked_output(path):
     return path
 
 
-def _checked_db(path):
+def _checked_db(path: Optional[str]) -> Optional[str]:
     """--api-db: a file the embedded API can keep its rows in (an SQLite database, or none yet)."""
     if path is None:
         return None
@@ -87,7 +96,7 @@ def _checked_db(path):
     return path
 
 
-def _events_format(events, events_format):
+def _events_format(events: Optional[str], events_format: Optional[str]) -> str:
     """--events-format, or what the file's name says (.csv), or JSON lines."""
     if events_format and not events:
         fail("--events-format needs --events FILE")
@@ -96,14 +105,14 @@ def _events_format(events, events_format):
     return "csv" if events and events.lower().endswith(".csv") else "jsonl"
 
 
-def _events_options(f):
+def _events_options(f: F) -> F:
     f = click.option("--events-format", type=click.Choice(["jsonl", "csv"]), default=None,
                      help="Format of --events (default: csv for a .csv file, else JSON lines).")(f)
     return click.option("--events", default=None, metavar="FILE",
                         help="Write every event to FILE as it happens (see clustersim events).")(f)
 
 
-def _lang_option(f):
+def _lang_option(f: F) -> F:
     return click.option("--lang", default="en", show_default=True, type=click.Choice(LANGS),
                         help="Language of everything on screen: en, or es (Spanish).")(f)
 
@@ -114,7 +123,7 @@ TICK_MS = Count(10, 10_000)
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="clustersim")
-def main():
+def main() -> None:
     """A live cluster of sensor nodes on real Apache ZooKeeper: leader election,
     fencing and failover you can watch, kill and pause.
 
@@ -156,8 +165,10 @@ def main():
 @_lang_option
 @_events_options
 @_name_option
-def up(nodes, zk, zk_servers, api_url, api_db, listen, tick_ms, plain, record, web, drain_timeout, no_relays,
-       lang, events, events_format, name, **node):
+def up(nodes: int, zk: Optional[str], zk_servers: Union[str, int], api_url: Optional[str], api_db: Optional[str],
+       listen: str, tick_ms: int, plain: bool, record: Optional[str], web: Optional[str], drain_timeout: float,
+       no_relays: bool, lang: str, events: Optional[str], events_format: Optional[str], name: str,
+       **node: Any) -> None:
     """Start ZooKeeper (embedded), the API (embedded) and N nodes, and show
     them live until Ctrl-C; then print the leadership timeline.
 
@@ -214,7 +225,8 @@ def up(nodes, zk, zk_servers, api_url, api_db, listen, tick_ms, plain, record, w
 @click.option("--high", default=85.0, show_default=True, type=Finite(),
               help="Highest value the sensor reads (a hot sensor: --low 95 --high 99).")
 @click.pass_context
-def node(ctx, node_id, zk, api_url, connect_timeout, truth_dir, low, high, **node):
+def node(ctx: click.Context, node_id: Optional[str], zk: Optional[str], api_url: str, connect_timeout: float,
+         truth_dir: Optional[str], low: float, high: float, **node: Any) -> None:
     """Run one node in the foreground: join a cluster by hand (a student's
     laptop), until Ctrl-C. The cluster's rules (interval, session timeout,
     API, ...) come from its ZooKeeper; without an ID the node takes the
@@ -256,7 +268,7 @@ def node(ctx, node_id, zk, api_url, connect_timeout, truth_dir, low, high, **nod
 _DERIVED_AT_0 = ("history", "outbox_bound", "round_deadline")
 
 
-def _given(ctx, name):
+def _given(ctx: click.Context, name: str) -> bool:
     """Did the user type this option (or set its environment variable)? Defaults are the cluster's to fill."""
     from click.core import ParameterSource
 
@@ -274,7 +286,8 @@ def _given(ctx, name):
 @click.option("--legacy-auth", is_flag=True, help="Also accept the token as ?token= (the original GET /nuevo form).")
 @click.option("--min-value", default=-1e9, show_default=True, type=Finite(), help="Smallest value accepted.")
 @click.option("--max-value", default=1e9, show_default=True, type=Finite(), help="Largest value accepted.")
-def api(port, listen, host, db, secret, legacy_auth, min_value, max_value):
+def api(port: int, listen: str, host: Optional[str], db: Optional[str], secret: Optional[str], legacy_auth: bool,
+        min_value: float, max_value: float) -> None:
     """Run the API receiver alone: GET /nuevo?dato=..., GET /listar, GET /health.
 
     \b
@@ -322,7 +335,8 @@ def api(port, listen, host, db, secret, legacy_auth, min_value, max_value):
 @click.option("--tick-ms", default=2000, show_default=True, type=click.IntRange(10, 60000),
               help="ZooKeeper's tick: sessions and failure detection are counted in ticks.")
 @_lang_option
-def zk(port, listen, server_id, peers, tick_ms, lang):
+def zk(port: int, listen: Optional[str], server_id: Optional[int], peers: Optional[str], tick_ms: int,
+       lang: str) -> None:
     """Run ZooKeeper in the foreground: a standalone server for nodes started
     by hand, or (--id, --peers) this machine's server of an ensemble that
     spans machines; it prints what the other machines and the teacher type.
@@ -340,7 +354,7 @@ def zk(port, listen, server_id, peers, tick_ms, lang):
     if (server_id is None) != (peers is None):
         fail("--id and --peers go together: --peers lists every server, --id says which one runs here")
     try:
-        if peers is not None:
+        if peers is not None and server_id is not None:   # together, as checked above
             from cluster_sim.zk.member import run_member
 
             layout = EnsembleLayout.parse(peers, client_port=port, tick_ms=tick_ms)
@@ -365,7 +379,8 @@ def zk(port, listen, server_id, peers, tick_ms, lang):
 @click.option("--zk", "zk", default=None, type=ZK_HOSTS,
               help="The cluster's ZooKeeper: its rules say which rounds are due (read only, no secret needed).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def check(api_url, name, truth, saved, zk, as_json):
+def check(api_url: Optional[str], name: str, truth: Tuple[str, ...], saved: Tuple[str, ...], zk: Optional[str],
+          as_json: bool) -> None:
     """Verify the API's history: one aggregate per round, no epoch going back,
     no gaps, no round due (closed more than the round deadline ago) left
     unstored, and (with the nodes' truth logs) every reading counted.
@@ -428,7 +443,7 @@ def check(api_url, name, truth, saved, zk, as_json):
 @click.option("--api-url", default=None, type=URL, help="Send to this API (default: the one saved in FILE).")
 @click.option("--secret", envvar="CLUSTERSIM_SECRET", default=None, type=SECRET,
               help="The cluster's secret, if its API wants the token (env CLUSTERSIM_SECRET).")
-def deliver(file, api_url, secret):
+def deliver(file: str, api_url: Optional[str], secret: Optional[str]) -> None:
     """Send rounds saved at shutdown (FILE, named by `up`) to the API; each is
     stored once. Exit 0 when all are stored, 1 if some were refused, 2 if it
     could not try.
@@ -458,8 +473,9 @@ def deliver(file, api_url, secret):
 @click.option("--plain", is_flag=True, help="Plain lines instead of the live table.")
 @_events_options
 @_name_option
-def demo(scenario, step, yes, interval, session_timeout, lang, unsafe, record, web, plain, events, events_format,
-         name):
+def demo(scenario: str, step: bool, yes: bool, interval: float, session_timeout: float, lang: str, unsafe: bool,
+         record: Optional[str], web: Optional[str], plain: bool, events: Optional[str], events_format: Optional[str],
+         name: str) -> None:
     """Narrated classroom scenarios on a real cluster, ending with the
     measured results and the `check` verdict.
 
@@ -516,7 +532,8 @@ def demo(scenario, step, yes, interval, session_timeout, lang, unsafe, record, w
               help="Its embedded ZooKeeper ensemble (zk-kill and quorum need 3 or more).")
 @click.option("--plain", is_flag=True, help="Plain lines instead of the live table (a cluster it starts).")
 @_name_option
-def chaos(duration, seed, faults, json_path, nodes, interval, session_timeout, zk_servers, plain, name):
+def chaos(duration: float, seed: Optional[int], faults: Optional[str], json_path: Optional[str], nodes: int,
+          interval: float, session_timeout: float, zk_servers: str, plain: bool, name: str) -> None:
     """Random faults from a seed on the running cluster --name, or on one it
     starts; then heal everything, wait for the cluster to settle, and judge
     it against the nodes' truth logs: exit 0 only when nothing was lost,
@@ -549,7 +566,7 @@ def chaos(duration, seed, faults, json_path, nodes, interval, session_timeout, z
 @main.command(short_help="Play a recording back in the terminal.")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--speed", default=1.0, show_default=True, type=Seconds(0.01, 1000), help="Playback speed factor.")
-def replay(file, speed):
+def replay(file: str, speed: float) -> None:
     """Play a recording (from up --record or demo --record) back in the terminal.
 
     \b
@@ -571,7 +588,7 @@ def replay(file, speed):
 @click.option("--json", "json_path", default=None, type=click.Path(dir_okay=False), help="Write the results as JSON.")
 @click.option("--markdown", default=None, type=click.Path(dir_okay=False),
               help="Write the results table (e.g. docs/benchmarks.md).")
-def bench(quick, json_path, markdown):
+def bench(quick: bool, json_path: Optional[str], markdown: Optional[str]) -> None:
     """Measure clustersim against the original design on this machine.
 
     \b
@@ -588,7 +605,7 @@ def bench(quick, json_path, markdown):
 @click.argument("file")
 @click.option("--kind", "kinds", multiple=True, help="Only events of this kind (e.g. leader_elected); repeatable.")
 @click.option("--node", default=None, type=NODE_ID, help="Only events about this node.")
-def events(file, kinds, node):
+def events(file: str, kinds: Tuple[str, ...], node: Optional[str]) -> None:
     """Print an event export (up/demo --events FILE) as a table.
 
     \b
@@ -611,7 +628,7 @@ def events(file, kinds, node):
 
 
 # -- control: one subcommand per declared command ------------------------------
-def _send(name, message):
+def _send(name: str, message: Dict[str, Any]) -> Dict[str, Any]:
     from cluster_sim import control
 
     try:
@@ -628,16 +645,16 @@ def _send(name, message):
 _PARAM = {NODE: "node_id", INDEX: "index"}   # click's name for a positional argument
 
 
-def _request(command, values):
+def _request(command: Command, values: Dict[str, Any]) -> Dict[str, Any]:
     """The control request for `command` from what was typed (already checked by the click types)."""
-    request = {"cmd": command.name}
+    request: Dict[str, Any] = {"cmd": command.name}
     for arg in command.args:
         if not arg.local:
             request[arg.name] = values[_PARAM.get(arg.kind, arg.name)]
     return request
 
 
-def _show_status(answer, values):
+def _show_status(answer: Dict[str, Any], values: Dict[str, Any]) -> None:
     data = answer["status"]
     if values.get("json"):
         click.echo(json.dumps(data, indent=2))
@@ -647,7 +664,7 @@ def _show_status(answer, values):
     click.echo(status_text(data))
 
 
-def _show_logs(answer, values):
+def _show_logs(answer: Dict[str, Any], values: Dict[str, Any]) -> None:
     click.echo(f"==> {answer['path']} <==")
     for line in answer["lines"]:
         click.echo(line)
@@ -656,15 +673,15 @@ def _show_logs(answer, values):
 _SHOW = {"status": _show_status, "logs": _show_logs}
 
 
-def _help(command) -> str:
+def _help(command: Command) -> str:
     text = command.help
     if command.examples:
         text += "\n\n\b\nExamples:\n" + "\n".join("  " + e for e in command.examples)
     return text
 
 
-def _control_command(command):
-    params = []
+def _control_command(command: Command) -> click.Command:
+    params: List[click.Parameter] = []
     for arg in command.args:
         if arg.kind == NODE:
             params.append(click.Argument([_PARAM[arg.kind]], type=NODE_ID, metavar="ID", required=arg.required))
@@ -686,7 +703,7 @@ def _control_command(command):
     params.append(click.Option(["--name"], default="default", show_default=True, type=CLUSTER_NAME,
                                help="Which cluster (several can run side by side)."))
 
-    def callback(name, **values):
+    def callback(name: str, **values: Any) -> None:
         answer = _send(name, _request(command, values))
         _SHOW.get(command.name, lambda a, v: click.echo(a.get("message") or "ok"))(answer, values)
 

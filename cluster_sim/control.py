@@ -37,7 +37,7 @@ class NotRunning(ControlError):
     """No supervisor listens under that name (nothing to ask: start one)."""
 
 
-def runtime_dir(create=True) -> str:
+def runtime_dir(create: bool = True) -> str:
     base = os.environ.get("CLUSTERSIM_RUNTIME_DIR")
     if not base:
         xdg = os.environ.get("XDG_RUNTIME_DIR")
@@ -78,7 +78,7 @@ def decode(line: bytes) -> dict:
     return message
 
 
-def read_line(sock) -> bytes:
+def read_line(sock: socket.socket) -> bytes:
     chunks, size = [], 0
     while True:
         chunk = sock.recv(65536)

@@ -1,13 +1,19 @@
 """api-outage: stop the API, watch the outbox in ZooKeeper grow, start it, watch it drain."""
 
+from typing import TYPE_CHECKING
+
 from cluster_sim.supervisor.events import ApiBack
+
+if TYPE_CHECKING:
+    from cluster_sim.demo.stage import Demo
+    from cluster_sim.demo.summary import Summary
 
 NODES = 3
 ZK_SERVERS = 1
 MIN_DEPTH = 3     # rounds in the outbox before the API comes back
 
 
-def run(demo, summary):
+def run(demo: "Demo", summary: "Summary") -> None:
     say = demo.say
     status = demo.opening(NODES)
 

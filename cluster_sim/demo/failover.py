@@ -5,11 +5,17 @@ goes at once and the next candidate takes over in milliseconds; a SIGKILL
 leaves the session open until it times out.
 """
 
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Tuple
+
+if TYPE_CHECKING:
+    from cluster_sim.demo.stage import Demo
+    from cluster_sim.demo.summary import Summary
+
 NODES = 5
 ZK_SERVERS = 1
 
 
-def run(demo, summary):
+def run(demo: "Demo", summary: "Summary") -> None:
     say = demo.say
     first = demo.opening(NODES)["leader"]
     # 1. graceful: SIGTERM, the session is closed on the way out
@@ -22,7 +28,7 @@ def run(demo, summary):
     demo.pause()
 
 
-def notes(say, soft_ms, hard_ms, window):
+def notes(say: Callable[..., str], soft_ms: float, hard_ms: float, window: Dict[str, float]) -> List[str]:
     """The results' notes: why each handover took what it took (`say` words them)."""
     lines = [say("graceful_why", ms=soft_ms), say("hard_why", ms=hard_ms, **window)]
     if soft_ms > 0 and hard_ms > soft_ms:
@@ -30,11 +36,11 @@ def notes(say, soft_ms, hard_ms, window):
     return lines
 
 
-def _window(demo):
+def _window(demo: "Demo") -> Dict[str, float]:
     return expiry_window(demo.session_timeout, demo.interval, demo.tick)
 
 
-def expiry_window(timeout, interval, tick):
+def expiry_window(timeout: float, interval: float, tick: float) -> Dict[str, float]:
     """When ZooKeeper expires a killed node's session, in seconds after the kill: {timeout, tick, low, high}.
 
     The server moves a session's expiry to the next tick boundary after
@@ -49,7 +55,7 @@ def expiry_window(timeout, interval, tick):
     return dict(timeout=float(timeout), tick=float(tick), low=round(low, 1), high=round(timeout + tick, 1))
 
 
-def _kill_and_measure(demo, summary, leader, hard):
+def _kill_and_measure(demo: "Demo", summary: "Summary", leader: str, hard: bool) -> Tuple[Any, int]:
     """Kill the leader, wait for the next one; returns (new leader, handover in ms)."""
     kind = "hard" if hard else "soft"
     demo.narrate(f"fo_kill_{kind}", leader=leader, timeout=float(demo.session_timeout))

@@ -14,13 +14,19 @@ figures into the results' rows (docs/classroom.md quotes it with sample
 figures, scripts/classroom_quotes.py).
 """
 
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, cast
+
 from cluster_sim.supervisor.events import Fenced, Partitioned, SteppedDown
+
+if TYPE_CHECKING:
+    from cluster_sim.demo.stage import Demo
+    from cluster_sim.demo.summary import Summary
 
 NODES = 3
 ZK_SERVERS = 1
 
 
-def run(demo, summary):
+def run(demo: "Demo", summary: "Summary") -> None:
     m = summary.measured
     status = demo.opening(NODES)
     old, old_epoch = status["leader"], status["epoch"]
@@ -30,7 +36,8 @@ def run(demo, summary):
     demo.pause()
     since = len(demo.events)
     sent = demo.clock()
-    demo.request("partition", id=old, **{"from": "zk"})
+    # a dict only because `from` is a keyword (it fills neither `check` nor `timeout`)
+    demo.request("partition", id=old, **{"from": "zk"})  # type: ignore[arg-type]
     status, ms = demo.handover(old, sent, timeout=2 * demo.session_timeout + 20, since=since)
     new, epoch = status["leader"], status["epoch"]
     cut = demo.find(Partitioned, since, node=old)
@@ -56,7 +63,7 @@ def run(demo, summary):
     _stale(demo, m, rows, old, new, epoch)
     # the cut-off node's readings could not reach ZooKeeper: its rounds say so, never silently short
     m["partial_without_old"] = len([r for r in rows if str(old) in str(r.get("missing") or "").split(",")])
-    by_leader = {}
+    by_leader: Dict[str, int] = {}
     for row in rows:
         if (row.get("id") or 0) > healed_after:
             key = str(row.get("leader") or "?")
@@ -66,7 +73,7 @@ def run(demo, summary):
     demo.pause()
 
 
-def report(summary, say, m, unsafe):
+def report(summary: "Summary", say: Callable[..., str], m: Dict[str, Any], unsafe: bool) -> None:
     """The results' rows and note from what run() measured (`say` words them)."""
     old, new = m["old"], m["new"]
     summary.add(say("pt_handover"), say("handover", ms=m["handover_ms"], old=old, new=new, epoch=m["epoch"]))
@@ -83,7 +90,7 @@ def report(summary, say, m, unsafe):
     summary.notes.append(say("pt_unsafe_why" if unsafe else "pt_safe_why"))
 
 
-def _stale(demo, m, rows, old, new, epoch):
+def _stale(demo: "Demo", m: Dict[str, Any], rows: List[dict], old: str, new: str, epoch: int) -> None:
     """Deliveries of the old leader after the new leader's first row: stored ones (fencing failed)
     and refused ones (the API's 409, which the old leader reports as Fenced)."""
     first_new = min((r["id"] for r in rows if str(r.get("leader")) == str(new)
@@ -93,7 +100,7 @@ def _stale(demo, m, rows, old, new, epoch):
     m.update(stale_attempted=len(stored) + len(refused), stale_refused=len(refused), stale_stored=len(stored))
 
 
-def _safe(demo, m, old, new, since):
+def _safe(demo: "Demo", m: Dict[str, Any], old: str, new: str, since: int) -> None:
     from cluster_sim.supervisor.wording import step_down_why
 
     say = demo.say
@@ -104,13 +111,14 @@ def _safe(demo, m, old, new, since):
     else:
         m["old_fate"] = say("old_fenced_api", epoch=gone.epoch)
     # back in the election as a follower, and the new leader still leads
-    back = demo.try_wait_for(lambda s: next((n for n in s["nodes"] if n["id"] == old), {}).get("role") == "follower",
+    back = demo.try_wait_for(lambda s: next((n for n in s["nodes"] if n["id"] == old),
+                                            cast(Dict[str, Any], {})).get("role") == "follower",
                              demo.session_timeout + 10)
     m.update(old_follower=bool(back), two_leaders=False)
     demo.narrate("pt_rejoined", old=old, new=new)
     demo.wait_stored(3, timeout=10 * demo.interval + 15)
 
 
-def _unsafe(demo, m, old, new, since):
+def _unsafe(demo: "Demo", m: Dict[str, Any], old: str, new: str, since: int) -> None:
     m["two_leaders"] = demo.two_leaders(old, new, since, 2 * demo.session_timeout + 6 * demo.interval + 10,
                                         narration="pt_two")

@@ -6,22 +6,28 @@ still. When a server comes back, the rounds of the outage are filled from
 the nodes' histories.
 """
 
+from typing import TYPE_CHECKING, Any, Dict, Optional
+
 from cluster_sim.supervisor.labels import word
+
+if TYPE_CHECKING:
+    from cluster_sim.demo.stage import Demo
+    from cluster_sim.demo.summary import Summary
 
 NODES = 3
 ZK_SERVERS = 3
 
 
-def _server(status, index):
+def _server(status: Dict[str, Any], index: int) -> Dict[str, Any]:
     return next((s for s in status["zk_servers"] if s["index"] == index), {})
 
 
-def run(demo, summary):
+def run(demo: "Demo", summary: "Summary") -> None:
     say = demo.say
     demo.narrate("start", nodes=NODES)
     status = demo.wait_ready(NODES, rounds=2, timeout=120)
 
-    def modes(s):
+    def modes(s: Dict[str, Any]) -> Optional[Dict[str, Any]]:
         found = sorted(x["mode"] for x in s["zk_servers"])
         return s if found == ["follower", "follower", "leader"] else None
 
@@ -51,7 +57,7 @@ def run(demo, summary):
     demo.request("zk-kill", index=zk_leader)
     lost_at = demo.clock()
 
-    def suspended(s):
+    def suspended(s: Dict[str, Any]) -> object:
         nodes = [n for n in s["nodes"] if n["state"] == "running"]
         return nodes and all(n["connection"] in ("SUSPENDED", "LOST") for n in nodes)
 

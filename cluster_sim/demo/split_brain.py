@@ -6,14 +6,20 @@ with the guard and fencing it finds out and steps down; with --unsafe (the
 original design) it goes on sending, and for a while two leaders deliver.
 """
 
+from typing import TYPE_CHECKING, Any, Dict, cast
+
 from cluster_sim.supervisor.events import Fenced, SteppedDown
 from cluster_sim.supervisor.wording import step_down_why
+
+if TYPE_CHECKING:
+    from cluster_sim.demo.stage import Demo
+    from cluster_sim.demo.summary import Summary
 
 NODES = 5
 ZK_SERVERS = 1
 
 
-def run(demo, summary):
+def run(demo: "Demo", summary: "Summary") -> None:
     say = demo.say
     status = demo.opening(NODES)
     old, old_epoch = status["leader"], status["epoch"]
@@ -42,7 +48,7 @@ def run(demo, summary):
         _safe(demo, summary, old, new, old_epoch, epoch, since)
 
     rows = [r for r in demo.rows() if (r.get("id") or 0) > resumed_after]
-    by_leader = {}
+    by_leader: Dict[str, int] = {}
     for row in rows:
         by_leader[str(row.get("leader") or "?")] = by_leader.get(str(row.get("leader") or "?"), 0) + 1
     shown = [old, new] + sorted(k for k in by_leader if k not in (old, new))
@@ -62,7 +68,7 @@ def run(demo, summary):
     demo.pause()
 
 
-def _safe(demo, summary, old, new, old_epoch, epoch, since):
+def _safe(demo: "Demo", summary: "Summary", old: str, new: str, old_epoch: int, epoch: int, since: int) -> None:
     say = demo.say
     gone = demo.wait_for(lambda s: demo.find((SteppedDown, Fenced), since, node=old),
                          2 * demo.session_timeout + 20, say("w_step_down", old=old))
@@ -72,14 +78,15 @@ def _safe(demo, summary, old, new, old_epoch, epoch, since):
         summary.add(say("old_fate", old=old), say("old_fenced_api", epoch=gone.epoch))
     demo.narrate("sb_fenced", old=old, epoch=epoch, old_epoch=old_epoch)
     # back in the election as a follower, and the new leader still leads
-    demo.try_wait_for(lambda s: next((n for n in s["nodes"] if n["id"] == old), {}).get("role") == "follower",
+    demo.try_wait_for(lambda s: next((n for n in s["nodes"] if n["id"] == old),
+                                     cast(Dict[str, Any], {})).get("role") == "follower",
                       demo.session_timeout + 10)
     demo.wait_stored(3, timeout=10 * demo.interval + 15)
     summary.add(say("two_leaders"), say("no"))
     demo.pause()
 
 
-def _unsafe(demo, summary, old, new, since):
+def _unsafe(demo: "Demo", summary: "Summary", old: str, new: str, since: int) -> None:
     say = demo.say
 
     seen = demo.two_leaders(old, new, since, 2 * demo.session_timeout + 6 * demo.interval + 5, narration="sb_two")

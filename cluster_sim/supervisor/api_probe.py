@@ -6,13 +6,22 @@
 
 import math
 import threading
+from typing import Any, Callable, Optional, Type, overload
 
 import requests
 
 from cluster_sim.supervisor.messages import ApiHealth
 
 
-def _number(value, kind):
+@overload  # an int field gets an int (or None), a float field a float
+def _number(value: object, kind: Type[int]) -> Optional[int]: ...
+
+
+@overload
+def _number(value: object, kind: Type[float]) -> Optional[float]: ...
+
+
+def _number(value: object, kind: type) -> Optional[float]:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return None
     if kind is float:
@@ -20,7 +29,7 @@ def _number(value, kind):
     return value if isinstance(value, int) else None
 
 
-def health(body) -> ApiHealth:
+def health(body: Any) -> ApiHealth:
     """The probe's message for a /health answer (anything unexpected in it is left out)."""
     body = body if isinstance(body, dict) else {}
     last = body.get("last") if isinstance(body.get("last"), dict) else {}
@@ -30,14 +39,14 @@ def health(body) -> ApiHealth:
 
 
 class ApiProbe(threading.Thread):
-    def __init__(self, api_url, post, period=1.0):
+    def __init__(self, api_url: str, post: Callable[[ApiHealth], None], period: float = 1.0) -> None:
         super().__init__(name="api-probe", daemon=True)
         self.url = api_url.rstrip("/") + "/health"
         self.post = post
         self.period = period
         self._stop = threading.Event()
 
-    def run(self):
+    def run(self) -> None:
         session = requests.Session()
         while not self._stop.is_set():
             try:
@@ -48,5 +57,5 @@ class ApiProbe(threading.Thread):
             self._stop.wait(self.period)
         session.close()
 
-    def stop(self):
+    def stop(self) -> None:
         self._stop.set()

@@ -14,31 +14,35 @@ import queue
 import socket
 import struct
 import threading
+from typing import Any, Callable, Dict, Optional
 
 from cluster_sim import control
+
+# a request and the slot its answer goes in (the manager's submit_request)
+Submit = Callable[[Dict[str, Any], "queue.Queue[Dict[str, Any]]"], None]
 
 
 class AlreadyRunning(RuntimeError):
     pass
 
 
-def _peer_uid(conn):
+def _peer_uid(conn: socket.socket) -> int:
     creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
     _pid, uid, _gid = struct.unpack("3i", creds)
     return uid
 
 
 class ControlServer:
-    def __init__(self, name, submit, reply_timeout=15.0):
+    def __init__(self, name: str, submit: Submit, reply_timeout: float = 15.0) -> None:
         self.name = name
         self.submit = submit  # submit(request, reply_queue)
         self.reply_timeout = reply_timeout
         self.path = control.socket_path(name)
-        self.sock = None
-        self._thread = None
+        self.sock: Optional[socket.socket] = None
+        self._thread: Optional[threading.Thread] = None
         self._stopping = threading.Event()
 
-    def start(self):
+    def start(self) -> None:
         if os.path.exists(self.path):
             try:
                 control.send(self.name, {"cmd": "status"}, timeout=2.0)
@@ -62,7 +66,8 @@ class ControlServer:
         self._thread = threading.Thread(target=self._accept, name="control", daemon=True)
         self._thread.start()
 
-    def _accept(self):
+    def _accept(self) -> None:
+        assert self.sock is not None  # start() binds it before this thread runs
         while not self._stopping.is_set():
             try:
                 conn, _ = self.sock.accept()
@@ -72,7 +77,7 @@ class ControlServer:
                 break
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
-    def _serve(self, conn):
+    def _serve(self, conn: socket.socket) -> None:
         try:
             conn.settimeout(5.0)
             if _peer_uid(conn) != os.getuid():
@@ -86,7 +91,7 @@ class ControlServer:
             except control.ControlError as exc:
                 conn.sendall(control.encode({"ok": False, "error": str(exc)}))
                 return
-            reply = queue.Queue(maxsize=1)
+            reply: "queue.Queue[Dict[str, Any]]" = queue.Queue(maxsize=1)
             self.submit(request, reply)
             try:
                 answer = reply.get(timeout=self.reply_timeout)
@@ -98,7 +103,7 @@ class ControlServer:
         finally:
             conn.close()
 
-    def stop(self):
+    def stop(self) -> None:
         self._stopping.set()
         if self.sock is not None:
             self.sock.close()

@@ -15,12 +15,15 @@ What `up` says about it is an event (events.RoundsSaved), worded in wording.py.
 import json
 import tempfile
 from dataclasses import dataclass, field
-from typing import List
+from typing import TYPE_CHECKING, Any, Callable, List, Optional, Tuple
 
 from kazoo.exceptions import NoNodeError
 
 from cluster_sim import paths
 from cluster_sim.saved_rounds import SavedHeader, state_dir, write_rounds
+
+if TYPE_CHECKING:
+    from kazoo.client import KazooClient
 
 BATCH = 500  # reads in flight at once: thousands of rounds are read in a second or two
 
@@ -36,14 +39,14 @@ class Outbox:
     rounds: List[dict] = field(default_factory=list)   # entries as the leader wrote them, in round order
 
 
-def waiter(client, timeout):
+def waiter(client: "KazooClient", timeout: float) -> Callable[[Any], Any]:
     """wait(async result) -> its value; a read that takes longer than `timeout`
     (a server gone, a lost quorum) raises LeftoverError. Per read, not in total:
     a day of rounds takes a few seconds to read, and must not be cut short."""
     if not client.connected:
         raise LeftoverError("the supervisor is not connected to ZooKeeper")
 
-    def wait(result):
+    def wait(result: Any) -> Any:
         try:
             return result.get(timeout=timeout)
         except NoNodeError:
@@ -53,13 +56,13 @@ def waiter(client, timeout):
     return wait
 
 
-def outbox_depth(client, timeout=2.0) -> int:
+def outbox_depth(client: "KazooClient", timeout: float = 2.0) -> int:
     wait = waiter(client, timeout)
     stat = wait(client.exists_async(paths.OUTBOX))
     return stat.numChildren if stat else 0
 
 
-def read_outbox(client, timeout=5.0) -> Outbox:
+def read_outbox(client: "KazooClient", timeout: float = 5.0) -> Outbox:
     """Every outbox entry, plus the cluster id and the current epoch to send them with."""
     wait = waiter(client, timeout)
     try:
@@ -88,7 +91,7 @@ def read_outbox(client, timeout=5.0) -> Outbox:
     return out
 
 
-def _entry(data):
+def _entry(data: bytes) -> Optional[dict]:
     try:
         obj = json.loads(data.decode())
     except (ValueError, UnicodeDecodeError, AttributeError):
@@ -101,7 +104,7 @@ def _entry(data):
     return obj
 
 
-def save(header: SavedHeader, rounds: List[dict]):
+def save(header: SavedHeader, rounds: List[dict]) -> Tuple[Optional[str], Optional[str]]:
     """Write the rounds to the state directory (the temp dir if that fails).
     Returns (path, None), or (None, why) when no directory would take them."""
     errors = []

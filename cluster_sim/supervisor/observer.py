@@ -13,6 +13,7 @@ cache, so a snapshot costs memory reads, not one request per node.
 import json
 import threading
 import time
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
 from kazoo.exceptions import KazooException, NoNodeError
 
@@ -21,13 +22,18 @@ from cluster_sim.node.cache import ReadingsCache
 from cluster_sim.node.readings import read_all
 from cluster_sim.supervisor.messages import ZkSnapshot
 
+if TYPE_CHECKING:
+    from kazoo.client import KazooClient
+
 
 def _sequence(child: str) -> str:
     return child[-10:]
 
 
 class Observer(threading.Thread):
-    def __init__(self, client, post, period=0.25, clock=time.time, address=None, url=None):
+    def __init__(self, client: "KazooClient", post: Callable[[ZkSnapshot], None], period: float = 0.25,
+                 clock: Callable[[], float] = time.time, address: Optional[Callable[[str], str]] = None,
+                 url: Optional[Callable[[str], str]] = None) -> None:
         super().__init__(name="observer", daemon=True)
         self.client = client
         self.url = url  # the same for the API URL the leader delivers to (its relay's, for a local one)
@@ -39,10 +45,10 @@ class Observer(threading.Thread):
         self.clock = clock
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._contender_ids = {}  # election child -> node id (its data never changes)
-        self.cache = None
+        self._contender_ids: Dict[str, str] = {}  # election child -> node id (its data never changes)
+        self.cache: Optional[ReadingsCache] = None
 
-    def run(self):
+    def run(self) -> None:
         self._watch()
         try:
             self.cache = ReadingsCache(self.client).start(timeout=5)
@@ -59,7 +65,7 @@ class Observer(threading.Thread):
                 self.post(ZkSnapshot(ts=self.clock(), connected=False))
                 self._stop.wait(self.period)
 
-    def _watch(self):
+    def _watch(self) -> None:
         wake = lambda *_: self._wake.set()  # noqa: E731 - kazoo threads must not block
         try:
             self.client.ChildrenWatch(paths.ELECTION, lambda children: wake())
@@ -68,7 +74,7 @@ class Observer(threading.Thread):
         except KazooException:
             pass
 
-    def stop(self):
+    def stop(self) -> None:
         self._stop.set()
         self._wake.set()
         if self.cache is not None:
@@ -93,7 +99,7 @@ class Observer(threading.Thread):
             pending=pending,
         )
 
-    def _election(self):
+    def _election(self) -> List[str]:
         try:
             children = sorted(self.client.get_children(paths.ELECTION), key=_sequence)
         except NoNodeError:
@@ -112,7 +118,7 @@ class Observer(threading.Thread):
                 del self._contender_ids[child]
         return [self._contender_ids[c] for c in children if c in self._contender_ids]
 
-    def _leader(self):
+    def _leader(self) -> Optional[Dict[str, Any]]:
         try:
             data, _ = self.client.get(paths.LEADER)
             info = json.loads(data.decode())
@@ -126,6 +132,6 @@ class Observer(threading.Thread):
             info["api_url"] = self.url(info["api_url"])
         return info
 
-    def _outbox_depth(self):
+    def _outbox_depth(self) -> int:
         stat = self.client.exists(paths.OUTBOX)
         return stat.numChildren if stat else 0

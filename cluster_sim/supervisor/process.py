@@ -18,8 +18,14 @@ import multiprocessing.util
 import os
 import signal
 import sys
+from multiprocessing.process import BaseProcess
+from typing import TYPE_CHECKING, Optional
 
 from cluster_sim.node import main as node_main
+
+if TYPE_CHECKING:
+    from cluster_sim.node.settings import NodeSettings
+    from cluster_sim.reaper import Reaper
 
 
 # multiprocessing's resource tracker (a helper process) warns of "leaked
@@ -29,7 +35,7 @@ _QUIET_TRACKER = "ignore:resource_tracker:UserWarning"
 
 
 class Spawner:
-    def __init__(self, log_dir, reaper=None):
+    def __init__(self, log_dir: str, reaper: Optional["Reaper"] = None) -> None:
         if _QUIET_TRACKER not in sys.warnoptions:
             sys.warnoptions.append(_QUIET_TRACKER)
         self.ctx = multiprocessing.get_context("forkserver")
@@ -44,7 +50,7 @@ class Spawner:
         if reaper is not None:
             reaper.watch_path(self.mp_tempdir)
 
-    def spawn(self, settings):
+    def spawn(self, settings: "NodeSettings") -> "NodeProcess":
         log_path = os.path.join(self.log_dir, f"node-{settings.node_id}.log")
         process = self.ctx.Process(
             target=node_main.process_main,
@@ -53,11 +59,12 @@ class Spawner:
             daemon=True,
         )
         process.start()
+        assert process.pid is not None  # started
         if self.reaper is not None:
             self.reaper.watch_pid(process.pid)
         return NodeProcess(settings.node_id, process, log_path, self.reaper)
 
-    def close(self):
+    def close(self) -> None:
         self.alive_w.close()
         self.events.close()
         self.events.join_thread()
@@ -68,55 +75,57 @@ class Spawner:
 
 
 class NodeProcess:
-    def __init__(self, node_id, process, log_path, reaper=None):
+    def __init__(self, node_id: str, process: BaseProcess, log_path: str,
+                 reaper: Optional["Reaper"] = None) -> None:
         self.node_id = node_id
         self.process = process
         self.log_path = log_path
         self.reaper = reaper
         self.paused = False
-        self.stop_requested = None  # "SIGTERM" / "SIGKILL" when we asked it to go
+        self.stop_requested: Optional[str] = None  # "SIGTERM" / "SIGKILL" when we asked it to go
 
     @property
-    def pid(self):
+    def pid(self) -> int:
+        assert self.process.pid is not None  # a NodeProcess holds a started process (Spawner.spawn)
         return self.process.pid
 
-    def _signal(self, sig):
+    def _signal(self, sig: int) -> None:
         try:
-            os.kill(self.process.pid, sig)
+            os.kill(self.pid, sig)
         except ProcessLookupError:
             pass
 
-    def pause(self):
+    def pause(self) -> None:
         self._signal(signal.SIGSTOP)
         self.paused = True
 
-    def resume(self):
+    def resume(self) -> None:
         self._signal(signal.SIGCONT)
         self.paused = False
 
-    def close_sampling(self):
+    def close_sampling(self) -> None:
         """At shutdown: stop sampling, publish the history final, and stay (node/main.py)."""
         if self.paused:
             self.resume()  # a stopped process cannot run its handler
         self._signal(signal.SIGUSR1)
 
-    def terminate(self):
+    def terminate(self) -> None:
         self.stop_requested = "SIGTERM"
         if self.paused:
             self.resume()  # a stopped process cannot run its SIGTERM handler
         self._signal(signal.SIGTERM)
 
-    def kill(self):
+    def kill(self) -> None:
         self.stop_requested = "SIGKILL"
         self._signal(signal.SIGKILL)
 
-    def poll(self):
+    def poll(self) -> Optional[int]:
         code = self.process.exitcode
         if code is not None and self.reaper is not None:
-            self.reaper.forget_pid(self.process.pid)
+            self.reaper.forget_pid(self.pid)
             self.reaper = None
         return code
 
-    def join(self, timeout):
+    def join(self, timeout: Optional[float]) -> Optional[int]:
         self.process.join(timeout)
         return self.poll()

@@ -61,7 +61,7 @@ def status_text(status: Dict[str, Any], lang: Optional[str] = None) -> str:
         "connected" if status.get("zk_connected") else "not_connected", lang))])
     api = status.get("api_url") or "?"
     ok = status.get("api_ok")
-    delivery = status.get("delivery") if isinstance(status.get("delivery"), dict) else {}
+    delivery = status["delivery"] if isinstance(status.get("delivery"), dict) else {}
     if delivery.get("ok") is False:
         since = delivery.get("since")
         api += "  " + label("delivery_down", lang, node=delivery.get("leader"), url=delivery.get("url") or "?",

@@ -18,9 +18,9 @@ shift it). PlainPrinter prints each event a person reads as it arrives, one
 import atexit
 import sys
 import termios
-from typing import Any, List, Optional
+from typing import Any, List, Optional, TextIO, Tuple, Union
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.errors import ConsoleError
 from rich.live import Live
 from rich.text import Text
@@ -30,6 +30,7 @@ from cluster_sim.supervisor.labels import label
 from cluster_sim.supervisor.listeners import Listener
 from cluster_sim.supervisor.state import ClusterState
 from cluster_sim.supervisor.view import fit, fit_key, format_event, render
+from cluster_sim.supervisor.view_common import Layout
 from cluster_sim.supervisor.wording import describe
 
 __all__ = ["LivePrinter", "PlainPrinter", "QuietKeyboard", "choose_printer"]
@@ -49,7 +50,7 @@ class QuietKeyboard:
     SIGKILLed supervisor's reaper gives it back too (reaper.py).
     """
 
-    def __init__(self, stream=None):
+    def __init__(self, stream: Optional[TextIO] = None) -> None:
         self.stream = stream if stream is not None else sys.stdin
         self._fd: Optional[int] = None
         self._saved: Optional[List[Any]] = None
@@ -97,7 +98,7 @@ class LivePrinter(Listener):
         fit_height: bool = True,
         keyboard: Any = None,
         lang: str = "en",
-    ):
+    ) -> None:
         self.console = console if console is not None else Console()
         self.lang = lang               # for its own lines (the join line, a view error); the view reads the state's
         self.max_events = max_events
@@ -113,7 +114,7 @@ class LivePrinter(Listener):
         )
         self._started = False
         self._stopped = False
-        self._fitted = None  # (fit_key, layout, when): the layout kept across frames
+        self._fitted: Optional[Tuple[tuple, Layout, float]] = None  # (fit_key, layout, when): the layout kept across frames
         self.keyboard = QuietKeyboard(keyboard) if keyboard is not None else None
 
     # -- lifecycle
@@ -143,12 +144,12 @@ class LivePrinter(Listener):
     def __enter__(self) -> "LivePrinter":
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self.stop()
 
     # -- frames
 
-    def _size(self):
+    def _size(self) -> Tuple[Optional[int], Optional[int]]:
         """The terminal's (columns, lines), or (None, None): then every part is drawn whole."""
         if not self.fit_height:
             return None, None
@@ -158,7 +159,7 @@ class LivePrinter(Listener):
             return None, None
         return size.width, size.height
 
-    def renderable(self, state: ClusterState, now: float):
+    def renderable(self, state: ClusterState, now: float) -> RenderableType:
         """What frame() would draw (the view, or a red error line if rendering failed)."""
         width, height = self._size()
         try:
@@ -167,7 +168,8 @@ class LivePrinter(Listener):
         except Exception as exc:  # a view bug must not take the supervisor down
             return Text(label("view_error", self.lang, error=repr(exc)), style="bold red")
 
-    def _layout(self, state: ClusterState, now: float, width, height):
+    def _layout(self, state: ClusterState, now: float, width: Optional[int],
+                height: Optional[int]) -> Optional[Layout]:
         """The layout for this frame: fitting measures parts of the screen (a big cluster's
         table among them), so a layout is kept while what it depends on holds, and fitted
         again at least every REFIT seconds (values change widths only now and then)."""
@@ -187,7 +189,9 @@ class LivePrinter(Listener):
             self.console.print(label("join_line", self.lang), style="bold", highlight=False)
             self.console.print(Text(event.command), soft_wrap=True, highlight=False)
         elif isinstance(event, WebViewStarted) and not self._stopped:
-            self.console.print(Text(describe(event)), soft_wrap=True, highlight=False)
+            line = describe(event)
+            assert line is not None  # WebViewStarted has a sentence (wording.py)
+            self.console.print(Text(line), soft_wrap=True, highlight=False)
 
     def frame(self, state: ClusterState, now: float) -> None:
         if self._stopped:
@@ -203,13 +207,13 @@ REFIT = 1.0  # seconds a layout is kept for while the screen's shape holds
 class PlainPrinter(Listener):
     """Event lines only, each printed once as it happens, for when stdout is not a terminal."""
 
-    def __init__(self, stream=None, lang: str = "en"):
+    def __init__(self, stream: Optional[TextIO] = None, lang: str = "en") -> None:
         self._stream = stream
         self.lang = lang
         self._stopped = False
 
     @property
-    def stream(self):
+    def stream(self) -> TextIO:
         return self._stream if self._stream is not None else sys.stdout
 
     def start(self) -> "PlainPrinter":
@@ -218,7 +222,7 @@ class PlainPrinter(Listener):
     def __enter__(self) -> "PlainPrinter":
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self.stop()
 
     def event(self, event: Event) -> None:
@@ -253,7 +257,7 @@ class PlainPrinter(Listener):
         stream.flush()
 
 
-def choose_printer(stream=None, **live_options):
+def choose_printer(stream: Optional[TextIO] = None, **live_options: Any) -> Union[LivePrinter, PlainPrinter]:
     """LivePrinter when `stream` (default sys.stdout) is a terminal, else PlainPrinter."""
     stream = stream if stream is not None else sys.stdout
     try:
