@@ -22,6 +22,10 @@ caught up when the round was finalized). Other parameters (at most
 20, names and values up to 128 characters) are stored as extra fields. An
 epoch lower than one already accepted for the cluster answers 409; a round
 already stored answers 200 with the stored row and "duplicate": true.
+
+Longer than 400 lines: it is the API's whole wire contract in one place (every
+field's validation, the epoch fence, the endpoints), so what a request may carry
+and what it is answered is read in one file; storage is store.py's.
 """
 
 import errno
