@@ -3,8 +3,7 @@
     rows = fetch_rows("http://127.0.0.1:8080")   # GET /listar
     report = verify(rows)                        # pure: no I/O
     report.ok, report.violations()               # True, []
-    run_check("http://127.0.0.1:8080")           # all of it, printed; 0 ok, 1 not, 2 unreachable
-                                                 # (gathered and judged by check_judge.judge)
+    # judged with the truth logs: check_judge.judge; printed: check_command.run_check
 
 Only rows with a `round` are checked, per `cluster`; rows without one (what a
 leader of the original design sends) are counted, with their time span.
@@ -25,20 +24,11 @@ recomputes every round and finds losses no row admits to; check_due.py finds
 the rounds owed by now that are not stored (a stall).
 """
 
-import json
-import os
-import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 import requests
-
-if TYPE_CHECKING:
-    from rich.console import RenderableType
-
-    from cluster_sim.check_truth import TruthReport
-
 
 class CheckError(Exception):
     """The history could not be fetched; the message is one line."""
@@ -285,49 +275,3 @@ def _max(a: Optional[int], b: Optional[int]) -> Optional[int]:
 
 def _span(word: str, first: int, last: int) -> str:
     return f"{word} {first}" if first == last else f"{word}s {first}-{last}"
-
-
-def render(report: Report, truth: Optional["TruthReport"] = None, note: str = "",
-           horizon: Any = None) -> "RenderableType":
-    """The report as a rich renderable; see cluster_sim.check_view (pure)."""
-    from cluster_sim.check_view import render as render_view
-
-    return render_view(report, truth, note, horizon)
-
-
-def run_check(api_url: str, truth_dirs: Sequence[str] = (), truth_given: bool = False,
-              as_json: bool = False, **sources: Any) -> int:
-    """Fetch, verify, print; 0 when the history is sound and nothing due is missing, 1 when
-    not, 2 when unreachable or when --truth names no directory.
-
-    truth_dirs: the nodes' truth logs; truth_given: the user named them (so they must
-    exist), else they are the running cluster's, used when they exist. `sources`: the
-    rest of check_judge.Sources (grid, running, saved_paths, cluster, known_nodes)."""
-    from cluster_sim.check_judge import Sources, judge
-
-    for d in truth_dirs:
-        if truth_given and not os.path.isdir(d):
-            print(f"clustersim check: --truth {d}: no such directory", file=sys.stderr)
-            return 2
-    try:
-        judged = judge(Sources(api_url, truth_dirs=list(truth_dirs), **sources))
-    except CheckError as e:
-        print(f"clustersim check: {e}", file=sys.stderr)
-        return 2
-    from cluster_sim import check_view
-
-    code = check_view.exit_code(judged.report, judged.truth, judged.horizon)
-    if code == 2 and not as_json:
-        print(f"clustersim check: {judged.horizon.unreachable}", file=sys.stderr)
-        return code
-    if as_json:
-        print(json.dumps(check_view.as_json(judged.report, judged.truth, judged.note, judged.horizon), indent=1))
-        return code
-    from rich.console import Console
-
-    console = Console()
-    if not console.is_terminal:
-        # piped into a file or a pager: rich would cut lines at 80 columns
-        console = Console(width=200)
-    console.print(check_view.render(judged.report, judged.truth, judged.note, judged.horizon))
-    return code

@@ -431,7 +431,7 @@ def check(api_url: Optional[str], name: str, truth: Tuple[str, ...], saved: Tupl
     more = {} if grid is not None or zk is None else {
         "how_to_give_grid": f"the cluster at {zk} has no rules znode (made by an older clustersim)"}
     known = [str(n.get("id")) for n in status.get("nodes") or [] if isinstance(n, dict) and n.get("id") is not None]
-    from cluster_sim.check import run_check
+    from cluster_sim.check_command import run_check
 
     sys.exit(run_check(api_url, truth_dirs=truth_dirs, truth_given=given, as_json=as_json,
                        saved_paths=list(saved), grid=grid, running=bool(status) or zk is not None,

@@ -11,7 +11,8 @@ import requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cluster_sim.check import CheckError, fetch_rows, render, run_check, verify
+from cluster_sim.check import CheckError, fetch_rows, verify
+from cluster_sim.check_command import render, run_check
 
 
 TIMEOUT = 10
