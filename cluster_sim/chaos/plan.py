@@ -36,6 +36,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from cluster_sim.faults import registry
+from cluster_sim.faults.registry import slow_limit_ms
 
 __all__ = ["KINDS", "LEADER", "PlanError", "Fault", "Step", "Plan", "plan", "parse_kinds", "slow_limit_ms"]
 
@@ -158,16 +159,6 @@ def _holds(kind: str, s: float, i: float) -> Tuple[float, float]:
     enough that something happens (a session expires, rounds queue) and short
     enough to recover."""
     return registry.kind(kind).chaos.hold.range(s, i)
-
-
-def slow_limit_ms(session_timeout: float) -> float:
-    """The largest one-way delay (latency + jitter) a slow fault gets, in ms.
-
-    kazoo pings after (a third of the session timeout, less a random 0.01-0.4 s)
-    of silence and drops the connection when the answer takes that long again,
-    so a link whose round trip exceeds session_timeout/3 - 0.4 s is cut, not
-    slowed. Keep 20 % below it, and never above 300 ms each way."""
-    return max(10.0, min(300.0, 0.8 * 1000 * (session_timeout / 3 - 0.4) / 2))
 
 
 def plan(seed: int, duration: float, faults: Sequence[str], nodes: Sequence[str], *,

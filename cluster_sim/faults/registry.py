@@ -202,10 +202,18 @@ def _link_to_cut(rng: "random.Random", session_timeout: float) -> Dict[str, Any]
     return {"target": rng.choices(("zk", "api", "all"), weights=(6, 2, 2))[0]}
 
 
-def _delay(rng: "random.Random", session_timeout: float) -> Dict[str, Any]:
-    # a slow link slows, it does not cut: see chaos.plan.slow_limit_ms
-    from cluster_sim.chaos.plan import slow_limit_ms
+def slow_limit_ms(session_timeout: float) -> float:
+    """The largest one-way delay (latency + jitter) a slow fault gets, in ms.
 
+    kazoo pings after (a third of the session timeout, less a random 0.01-0.4 s)
+    of silence and drops the connection when the answer takes that long again,
+    so a link whose round trip exceeds session_timeout/3 - 0.4 s is cut, not
+    slowed. Keep 20 % below it, and never above 300 ms each way."""
+    return max(10.0, min(300.0, 0.8 * 1000 * (session_timeout / 3 - 0.4) / 2))
+
+
+def _delay(rng: "random.Random", session_timeout: float) -> Dict[str, Any]:
+    # a slow link slows, it does not cut: see slow_limit_ms
     top = slow_limit_ms(session_timeout) / 1.5           # the jitter adds up to half the latency
     latency = round(rng.uniform(min(20.0, top), top), 0)
     jitter = round(rng.uniform(0, latency / 2), 0)

@@ -58,9 +58,6 @@ class UpOptions:
     api_db: Optional[str] = None
     listen: str = "127.0.0.1"
     tick_ms: int = 200
-    history: int = 0
-    outbox_bound: int = 0
-    retry_max: float = 30.0
     plain: Optional[bool] = None   # None: plain lines unless stdout is a terminal
     record: Optional[str] = None   # write the session as a self-contained HTML file here (the web page)
     web: Optional[str] = None      # "[HOST:]PORT": serve the read-only web view there

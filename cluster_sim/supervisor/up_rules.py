@@ -77,9 +77,7 @@ def adopt_rules(o: "UpOptions", hosts: str) -> None:
         if _given(o, "secret"):
             raise UpError(f"this cluster is open (no secret): leave --secret out, or {new_cluster}")
         secret = ""         # the one we made for --listen: this cluster was made open
-    o.node = replace(o.node, interval=found.interval, session_timeout=found.session_timeout,
-                     history=found.history, outbox_bound=found.outbox_bound, retry_max=found.retry_max,
-                     round_deadline=found.round_deadline, secret=secret)
+    o.node = replace(found.apply(o.node), secret=secret)   # on the cluster's grid, every rule its
     if not o.api_url:
         if not _answers(found.api_url):
             # most likely the embedded API of an earlier `up` on this ZooKeeper, gone with it:
