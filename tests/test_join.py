@@ -78,8 +78,9 @@ def test_node_without_zk_says_what_to_type(runtime_dir):
 
 
 def test_node_without_zk_gives_the_running_clusters_line(start_up, runtime_dir):
+    # named otherwise, but the only cluster running here: its line is the one to type
     up = start_up("-n", 1, "--interval", INTERVAL, "--session-timeout", SESSION_TIMEOUT, "--listen", "127.0.0.2",
-                  name="default")
+                  name="lesson3")
     line = join_command(up)
     result = clustersim("node", timeout=30)
     assert result.returncode == 2

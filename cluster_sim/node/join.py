@@ -10,6 +10,7 @@ bare ZooKeeper (the original's set-up) the first member writes them from its
 own options; the ones after adopt them.
 """
 
+import os
 import shlex
 from typing import Any, Mapping, Optional
 
@@ -68,18 +69,32 @@ def join_line(zk: str, secret: str = "") -> str:
 
 
 def join_hint(name: str = "default") -> str:
-    """One line saying what to type, for `clustersim node` without --zk."""
-    status = _running(name)
+    """One line saying what to type, for `clustersim node` without --zk: the line of the cluster
+    running on this machine (the one named `name`, or the only one there is), else the teacher's."""
+    status = _running(name) or _the_only_one()
     if status:
         line = status.get("join_command")
         if not line and status.get("zk"):
             line = join_line(str(status["zk"]))
             if (status.get("rules") or {}).get("secret_required"):
-                line = "CLUSTERSIM_SECRET=<its secret> " + line
+                # no placeholder in the line itself: bash would read `<...>` as a redirect
+                line += "   (with the cluster's secret in CLUSTERSIM_SECRET)"
         if line:
             return f"say which cluster to join: to join the one running here, type: {line}"
     return ("say which cluster to join: paste the line the teacher's `clustersim up --listen` printed "
             "(clustersim node --zk HOST:PORT)")
+
+
+def _the_only_one() -> Optional[dict]:
+    """The status of the one cluster running on this machine under any name, if exactly one is."""
+    from cluster_sim import control
+
+    try:
+        names = [f[:-len(".sock")] for f in os.listdir(control.runtime_dir(create=False)) if f.endswith(".sock")]
+    except OSError:
+        return None
+    found = [status for status in map(_running, names) if status]
+    return found[0] if len(found) == 1 else None
 
 
 def _running(name: str) -> Optional[dict]:
