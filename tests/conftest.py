@@ -191,6 +191,9 @@ class Up:
             [sys.executable, "-m", "cluster_sim", "up", "--plain", "--name", name,
              "--events", str(self.events_path), *args],
             stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            # a process group of its own, as a shell gives a command: a test may signal the whole group
+            # (as `timeout` or a service manager does) without signalling pytest
+            start_new_session=True,
         )
         self.started = time.monotonic()
 

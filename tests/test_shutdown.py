@@ -4,6 +4,7 @@ published, delivers what it can, and what the API did not take is in the saved f
 Judged against the nodes' truth logs (tests/ground_truth.py), not the API's own rows."""
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -37,8 +38,9 @@ def as_rows(entries):
              "missing": ",".join(e.get("missing") or [])} for e in entries]
 
 
-@pytest.mark.parametrize("how, api_up", [("SIGINT", True), ("stop", True), ("SIGTERM", False), ("stop", False)],
-                         ids=["ctrl-c", "stop", "sigterm-api-down", "stop-api-down"])
+@pytest.mark.parametrize("how, api_up", [("SIGINT", True), ("stop", True), ("SIGTERM", False), ("stop", False),
+                                         ("group", True)],
+                         ids=["ctrl-c", "stop", "sigterm-api-down", "stop-api-down", "sigterm-to-the-group"])
 def test_every_round_the_nodes_published_is_stored_or_saved(start_up, zk_hosts, tmp_path, how, api_up):
     db = tmp_path / "api.db"   # the embedded API's rows, readable after `up` is gone
     up = start_up(*up_args(zk_hosts, 3, "--api-db", db, "--retry-max", 0.5))
@@ -50,6 +52,11 @@ def test_every_round_the_nodes_published_is_stored_or_saved(start_up, zk_hosts, 
     if how == "stop":
         result = up.cli("stop")
         assert result.returncode == 0, result.stderr
+        up.proc.wait(40)
+    if how == "group":
+        # SIGTERM to every process of `up`'s group, as `timeout 60 clustersim up` or a service
+        # manager sends it: the processes `up` started must leave the shutdown to it
+        os.killpg(up.proc.pid, signal.SIGTERM)
         up.proc.wait(40)
     assert up.stop(getattr(signal, how, signal.SIGINT)) == 0
 

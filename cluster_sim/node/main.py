@@ -470,6 +470,8 @@ def _name_process(name: str) -> None:
 def process_main(settings_dict: Dict[str, Any], events: Any, alive: "Connection", log_path: str) -> None:
     """Entry point of a node process started by the supervisor."""
     os.setsid()  # Ctrl-C in the terminal goes to the supervisor, which stops us in order
+    for inherited in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(inherited, signal.SIG_DFL)   # the fork server ignores them (preload.py); a node does not
     _name_process(f"clustersim-n{settings_dict['node_id']}")
     log = open(log_path, "a", buffering=1)
     os.dup2(log.fileno(), 1)

@@ -8,6 +8,13 @@ server imports this module: the supervisor and what it starts keep the signal un
 
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["cluster_sim.node.preload"])
+
+The fork server also ignores SIGTERM and SIGHUP (multiprocessing already makes it ignore
+SIGINT). It shares `up`'s process group, and a group-wide signal (`timeout 60 clustersim
+up`, a service manager stopping it, a closed terminal) would otherwise kill it first: the
+supervisor would then take every node for dead (exit 255) and skip the shutdown that
+stores their last rounds. It ends when the supervisor's end of its socket closes. A node
+installs its own handlers (Node.run) before anything can need them.
 """
 
 import signal
@@ -15,3 +22,5 @@ import signal
 from cluster_sim.node.main import CLOSE_SIGNALS
 
 signal.pthread_sigmask(signal.SIG_BLOCK, CLOSE_SIGNALS)
+for _ignored in (signal.SIGTERM, signal.SIGHUP):
+    signal.signal(_ignored, signal.SIG_IGN)
