@@ -49,8 +49,15 @@ CLOSE_SIGNALS = {signal.SIGUSR1}  # blocked in the fork server (preload.py) unti
 
 
 class Node:
-    def __init__(self, settings: NodeSettings, events=None, alive=None, out=None, live=False):
+    def __init__(self, settings: NodeSettings, events=None, alive=None, out=None, live=False, own_relays=False):
         self.s = settings
+        # a node started by hand (a student's laptop) may go through relays of its own, on its
+        # machine, so that the teacher's partition/slow/heal reach it (node/requests.py)
+        self.own_relays = own_relays
+        self.relays = None          # netfault.NetFaults of this process, or None
+        self.taker = None           # node/requests.RequestTaker: the teacher's requests
+        self.real_api_url = settings.api_url
+        self.real_zk = settings.zk
         self.live = live and events is None   # a student's terminal: the live view (node/live.py)
         self.screen = None
         self.reach = None  # reach.ApiReach: can this node reach the API it would deliver to
@@ -111,6 +118,8 @@ class Node:
             signal.signal(signal.SIGTERM, lambda *_: self.stop("SIGTERM"))
             signal.signal(signal.SIGUSR1, lambda *_: self.close_with_cluster())
             signal.pthread_sigmask(signal.SIG_UNBLOCK, CLOSE_SIGNALS)  # one that came meanwhile runs now
+        if self.own_relays:
+            self._start_relays()
         if self.alive is not None:
             threading.Thread(target=self._watch_parent, daemon=True, name="parent-watch").start()
         try:
@@ -158,6 +167,12 @@ class Node:
             # the first CONNECTED came before our listener: say it, or the table's
             # connection column stays blank until something changes
             self.report("connection", state="CONNECTED")
+        from cluster_sim.node.requests import RequestTaker
+
+        if self.own_relays:
+            # a node started by hand: the teacher reaches it through ZooKeeper
+            self.taker = RequestTaker(self, zk=self.real_zk, relays=self.relays)
+            self.taker.start()
         self.reach = ApiReach(self.s.api_url, on_change=self.publisher.refresh)
         self.publisher.reach = self.reach
         self.sensor.start()
@@ -179,11 +194,27 @@ class Node:
             self._wake.clear()
         return self.exit_code
 
+    def _start_relays(self):
+        from cluster_sim.netfault import FaultError, NetFaults
+        from cluster_sim.node.requests import RELAY_KEY
+
+        try:
+            self.relays = NetFaults(zk=self.s.zk, api_url=self.s.api_url)
+            routes = self.relays.add(RELAY_KEY)
+        except FaultError as exc:
+            # no relays: the node runs, and answers partition/slow/heal that it cannot
+            self._print("warn", {"text": f"no relays of its own: {exc}"})
+            if self.relays is not None:
+                self.relays.close()
+            self.relays = None
+            return
+        self.s = replace(self.s, zk=routes.zk, api_url=routes.api_url)
+
     def _check_rules(self):
         """Defence in depth: whoever started us (a student's command line, the supervisor's
         template), we run on the cluster's grid or not at all. On a bare ZooKeeper the first
         member's settings become the rules (a loser of that race adopts the winner's)."""
-        proposed = ClusterRules.from_settings(self.s, api_url=self.s.api_url)
+        proposed = ClusterRules.from_settings(self.s, api_url=self.real_api_url)   # not our relay's
         self.rules = establish(self.client, proposed, given={})
         check_grid(self.rules, self.s)
         self.lang = self.rules.lang   # the lines a student reads speak the cluster's language
@@ -329,6 +360,8 @@ class Node:
         self.stop("supervisor gone")
 
     def _shutdown(self):
+        if self.taker is not None:
+            self.taker.stop()
         if self.screen is not None:
             self.screen.stop()
         if self.reach is not None:
@@ -353,6 +386,8 @@ class Node:
             # closing the session deletes our ephemeral znodes at once: the next
             # candidate takes over without waiting for a session timeout
             zkclient.close(self.client)
+        if self.relays is not None:
+            self.relays.close()
         if self.truth is not None:
             self.truth.close()
         if self.sensor is not None:

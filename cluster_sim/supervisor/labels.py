@@ -177,6 +177,18 @@ LABELS: Dict[str, str] = {
     "answer_zk_frozen": "ZooKeeper server {index} is already frozen",
     "answer_zk_not_frozen": "ZooKeeper server {index} is not frozen",
     "answer_zk_not_running": "ZooKeeper server {index} is not running",
+    # issue 21: commands through ZooKeeper to a node on another machine (faults/remote.py)
+    "answer_remote_how_long": "node {id} runs on another machine ({host}): say how long (pause {id} --for S); "
+                              "it comes back by itself",
+    "answer_remote_gone": "node {id} is not in the cluster now",
+    "answer_remote_cannot": "node {id} on {host} cannot take requests: a node of the original design "
+                            "(or of an older clustersim)",
+    "answer_remote_no_relays": "node {id} on {host} has no relays of its own: its network cannot be cut",
+    "answer_remote_no_auth": "ZooKeeper refused the request: this supervisor does not hold the cluster's secret",
+    "answer_remote_no_answer": "node {id} on {host} did not answer within {seconds} s (asleep, frozen or cut off?)",
+    "answer_remote_failed": "node {id} on {host} could not do it: {error}",
+    "answer_remote_where": "(on {host}, through ZooKeeper)",
+    # end issue 21
 }
 
 TABLES: Dict[str, Dict[str, str]] = {"en": LABELS, "es": ES}

@@ -168,4 +168,16 @@ ES: Dict[str, str] = {
     "answer_zk_frozen": "el servidor ZooKeeper {index} ya está congelado",
     "answer_zk_not_frozen": "el servidor ZooKeeper {index} no está congelado",
     "answer_zk_not_running": "el servidor ZooKeeper {index} no está en marcha",
+    # issue 21: órdenes a través de ZooKeeper a un nodo de otra máquina (faults/remote.py)
+    "answer_remote_how_long": "el nodo {id} se ejecuta en otra máquina ({host}): di cuánto tiempo "
+                              "(pause {id} --for S); vuelve solo",
+    "answer_remote_gone": "el nodo {id} no está ahora en el clúster",
+    "answer_remote_cannot": "el nodo {id} en {host} no puede recibir órdenes: es un nodo del diseño original "
+                            "(o de un clustersim anterior)",
+    "answer_remote_no_relays": "el nodo {id} en {host} no tiene relés propios: su red no se puede cortar",
+    "answer_remote_no_auth": "ZooKeeper rechazó la orden: este supervisor no tiene el secreto del clúster",
+    "answer_remote_no_answer": "el nodo {id} en {host} no respondió en {seconds} s (¿dormido, congelado o aislado?)",
+    "answer_remote_failed": "el nodo {id} en {host} no pudo hacerlo: {error}",
+    "answer_remote_where": "(en {host}, a través de ZooKeeper)",
+    # fin issue 21
 }
