@@ -6,9 +6,11 @@ the nodes' truth logs; times are printed (-s), not asserted."""
 
 import os
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from cluster_sim import paths
 from cluster_sim import remote_requests as rr
 from cluster_sim import zkclient
 
-from conftest import INTERVAL, SESSION_TIMEOUT, stored_rounds, wait_until
+from conftest import INTERVAL, SESSION_TIMEOUT, pid_alive, stored_rounds, wait_until
 from ground_truth import GroundTruth
 from machines import left_in, machine
 
@@ -243,18 +245,32 @@ def test_a_node_of_the_original_design_cannot_take_requests(start_up, tmp_path, 
         zkclient.close(zk)
 
 
-def test_nothing_left_in_the_namespace_after_sigkill_of_the_supervisor(start_up, tmp_path, runtime_dir):
+@pytest.fixture
+def own_temp_dir(monkeypatch):
+    """An empty TMPDIR for what the test starts (short: the fork server's socket must fit)."""
+    temp = Path(tempfile.mkdtemp(prefix="k"))
+    monkeypatch.setenv("TMPDIR", str(temp))
+    yield temp
+    shutil.rmtree(temp, ignore_errors=True)
+
+
+def test_nothing_left_in_the_namespace_after_sigkill_of_the_supervisor(start_up, tmp_path, runtime_dir,
+                                                                       own_temp_dir):
     with machine() as (ns, address):
         up = start_up("-n", 1, "--interval", INTERVAL, "--session-timeout", SESSION_TIMEOUT, "--listen", address)
-        up.wait_ready(1)
+        status = up.wait_ready(1)
         line = wait_until(lambda: up.status()["join_command"], 20, "the join line")
         student = Student(line, tmp_path / "student.truth", tmp_path / "student.log", ns=ns)
         try:
             student.start()
             wait_until(lambda: sampling(up, "2"), 30, "the student's node")
+            pids = [n["pid"] for n in up.status()["nodes"] if n["pid"] and not n["remote"]]
+            pids += [s["pid"] for s in status["zk_servers"] if s["pid"]]
             up.proc.send_signal(signal.SIGKILL)
             up.proc.wait(10)
+            wait_until(lambda: not [p for p in pids if pid_alive(p)], 30, "its nodes and ZooKeeper to exit")
+            wait_until(lambda: not list(own_temp_dir.iterdir()), 10, "the reaper to empty the temp dir")
         finally:
-            student.end()   # the student stops it: Ctrl-C, with its ZooKeeper gone
+            student.end()   # the student stops it: Ctrl-C, with the teacher's ZooKeeper gone
         assert student.procs[0].returncode is not None
         assert left_in(ns) == [], "nothing left running in the student's machine"
