@@ -50,8 +50,8 @@ def routed(cmd: str, local: Handler) -> Handler:
     session expired, it still hears `heal`)."""
     def handler(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
         node_id, _ = node_id_of(request)
-        if node_id is None or node_id in ctx.procs:
-            return local(ctx, request)
+        if node_id is None or node_id in ctx.procs or getattr(ctx, "client", None) is None:
+            return local(ctx, request)     # (no client: a manager without ZooKeeper says it cannot)
         view = ctx.state.nodes.get(node_id)
         if view is not None and not view.remote:
             return local(ctx, request)
@@ -81,9 +81,7 @@ def _ask(ctx: Supervisor, cmd: str, node_id: str, view: Any, request: Mapping[st
     from cluster_sim import remote_requests as rr
 
     host = (view.host if view is not None else None) or words(ctx, "unknown_host")
-    client = getattr(ctx, "client", None)
-    if client is None:
-        return refuse(ctx, "remote", id=node_id, host=host)
+    client = ctx.client
     args = _args(cmd, request)
     if cmd == "pause" and not args["seconds"]:
         return refuse(ctx, "remote_how_long", id=node_id, host=host)
@@ -114,7 +112,7 @@ def _ask(ctx: Supervisor, cmd: str, node_id: str, view: Any, request: Mapping[st
         except KazooException as exc:
             return fail(f"{type(exc).__name__} talking to ZooKeeper")
         if outcome is None:
-            return refuse(ctx, "remote_no_answer", id=node_id, host=host, seconds=f"{BOUND:g}")
+            return refuse(ctx, "remote_no_answer", id=node_id, host=host, duration=f"{BOUND:g} s")
         if not outcome.get("ok"):
             code = outcome.get("code")
             if code == "no_relays":

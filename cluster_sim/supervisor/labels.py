@@ -185,7 +185,7 @@ LABELS: Dict[str, str] = {
                             "(or of an older clustersim)",
     "answer_remote_no_relays": "node {id} on {host} has no relays of its own: its network cannot be cut",
     "answer_remote_no_auth": "ZooKeeper refused the request: this supervisor does not hold the cluster's secret",
-    "answer_remote_no_answer": "node {id} on {host} did not answer within {seconds} s (asleep, frozen or cut off?)",
+    "answer_remote_no_answer": "node {id} on {host} did not answer within {duration} (asleep, frozen or cut off?)",
     "answer_remote_failed": "node {id} on {host} could not do it: {error}",
     "answer_remote_where": "(on {host}, through ZooKeeper)",
     # end issue 21

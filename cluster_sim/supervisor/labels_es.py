@@ -176,7 +176,7 @@ ES: Dict[str, str] = {
                             "(o de un clustersim anterior)",
     "answer_remote_no_relays": "el nodo {id} en {host} no tiene relés propios: su red no se puede cortar",
     "answer_remote_no_auth": "ZooKeeper rechazó la orden: este supervisor no tiene el secreto del clúster",
-    "answer_remote_no_answer": "el nodo {id} en {host} no respondió en {seconds} s (¿dormido, congelado o aislado?)",
+    "answer_remote_no_answer": "el nodo {id} en {host} no respondió en {duration} (¿dormido, congelado o aislado?)",
     "answer_remote_failed": "el nodo {id} en {host} no pudo hacerlo: {error}",
     "answer_remote_where": "(en {host}, a través de ZooKeeper)",
     # fin issue 21
