@@ -93,7 +93,10 @@ class RequestTaker:
                 if self.client.connected and self.session != self.client.client_id[0]:
                     # a new session (the first, or after one expired): a new card, and the
                     # requests asked of the old one are never ours to carry out
+                    first = self.session is None
                     self.session = rr.register(self.client, self.target, relays=self.relays is not None)
+                    if first:
+                        self.node.report("listening")
                     if not watching:
                         self.client.ChildrenWatch(rr.mailbox(self.target), lambda _: self._wake.set())
                         watching = True
@@ -110,7 +113,8 @@ class RequestTaker:
 
     def _carry_out(self, path: str, body: Mapping[str, Any]) -> None:
         cmd, args = body.get("cmd"), body.get("args") or {}
-        self.node.report("info", code="request", text=f"the teacher asked: {cmd} {args}")
+        words = [cmd] + [f"{key}={value}" for key, value in args.items()]
+        self.node.report("request", cmd=cmd, words=words)
         act = {"kill": self._kill, "pause": self._pause, "partition": self._partition, "slow": self._slow,
                "heal": self._heal}.get(str(cmd))
         if act is None:

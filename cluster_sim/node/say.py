@@ -30,6 +30,10 @@ def line(kind: str, fields: Mapping[str, Any], lang: str = "en") -> Optional[str
         return label("say_leader", lang, epoch=fields.get("epoch"))
     if kind == "stopped":
         return label("say_stopped", lang, reason=fields.get("reason") or "?")
+    if kind == "listening":     # issue 21: node/requests.py
+        return label("say_listening", lang)
+    if kind == "request":
+        return label("say_request", lang, cmd=" ".join(str(part) for part in fields.get("words") or ()) or "?")
     return None
 
 

@@ -188,6 +188,9 @@ LABELS: Dict[str, str] = {
     "answer_remote_no_answer": "node {id} on {host} did not answer within {duration} (asleep, frozen or cut off?)",
     "answer_remote_failed": "node {id} on {host} could not do it: {error}",
     "answer_remote_where": "(on {host}, through ZooKeeper)",
+    # a student's node, on its own screen (node/say.py)
+    "say_listening": "the teacher can stop, pause, cut off or slow this node from their machine",
+    "say_request": "the teacher asked: {cmd}",
     # end issue 21
 }
 

@@ -179,5 +179,8 @@ ES: Dict[str, str] = {
     "answer_remote_no_answer": "el nodo {id} en {host} no respondió en {duration} (¿dormido, congelado o aislado?)",
     "answer_remote_failed": "el nodo {id} en {host} no pudo hacerlo: {error}",
     "answer_remote_where": "(en {host}, a través de ZooKeeper)",
+    # un nodo de estudiante, en su propia pantalla (node/say.py)
+    "say_listening": "el profesor puede parar, congelar, aislar o ralentizar este nodo desde su máquina",
+    "say_request": "el profesor pidió: {cmd}",
     # fin issue 21
 }
