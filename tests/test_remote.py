@@ -96,8 +96,31 @@ def owner(zk, node_id=STUDENT):
     return stat.ephemeralOwner if stat else None
 
 
+def listening(zk, proc):
+    """The node's taker listens (its card names the process the student runs)."""
+    return wait_until(lambda: (lambda c: c if c and c.pid in _family(proc.pid) else None)(
+        rr.card(zk, paths.taker_name(STUDENT))), 20, "the node's card")
+
+
+def _family(pid):
+    """pid and its descendants (the node may run under `ip netns exec` and bash)."""
+    out = subprocess.run(["ps", "-eo", "pid=,ppid="], capture_output=True, text=True).stdout.split()
+    children = {}
+    for child, parent in zip(out[::2], out[1::2]):
+        children.setdefault(int(parent), []).append(int(child))
+    found, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        found.add(p)
+        todo += children.get(p, [])
+    return found
+
+
 def command(up, *args):
+    start = time.monotonic()
     result = up.cli(*args)
+    print(f"TIMING clustersim {' '.join(map(str, args))} (the CLI, answer included): "
+          f"{time.monotonic() - start:.2f} s")
     assert result.returncode == 0, result.stderr + result.stdout
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1, lines
@@ -107,6 +130,7 @@ def command(up, *args):
 def run_the_lesson(up, zk, student, tmp_path):
     """Every command on the student's node, from the teacher's CLI."""
     timed("the student's node in the table", lambda: sampling(up))
+    listening(zk, student.procs[-1])
     host = node_of(up)["host"]
     assert host, "a remote node's host is in status --json"
 
@@ -158,6 +182,7 @@ def run_the_lesson(up, zk, student, tmp_path):
     old = rr.ask(zk, paths.taker_name(STUDENT), "kill", {"hard": True}, to=card_running)
     proc = student.start(STUDENT)
     timed("status: the restarted node", lambda: sampling(up), 30)
+    listening(zk, proc)
     command(up, "slow", STUDENT, "--latency", 20)
     command(up, "heal", STUDENT)
     assert b'"asked"' in zk.get(old)[0] and proc.poll() is None
@@ -171,6 +196,7 @@ def run_the_lesson(up, zk, student, tmp_path):
     # a node that does not answer: one line, within the bound
     proc = student.start(STUDENT)
     timed("status: the node back once more", lambda: sampling(up), 30)
+    listening(zk, proc)
     os.killpg(proc.pid, signal.SIGSTOP)
     try:
         result = up.cli("kill", STUDENT)

@@ -91,8 +91,10 @@ def _ask(ctx: Supervisor, cmd: str, node_id: str, view: Any, request: Mapping[st
     try:
         card = rr.card(client, target)
         if card is None:
-            # in the table, but nobody listens for it: the original design's node, an older clustersim
-            return refuse(ctx, "remote_cannot", id=node_id, host=host)
+            # in the table, but nobody listens for it: the original design's node (no history, no
+            # pid), or a clustersim node that does not (yet: it just joined; or an older one)
+            known = view is not None and view.pid
+            return refuse(ctx, "remote_not_listening" if known else "remote_cannot", id=node_id, host=host)
         host = card.host or host
         if cmd in ("partition", "slow", "heal") and not card.relays:
             return refuse(ctx, "remote_no_relays", id=node_id, host=host)

@@ -183,6 +183,8 @@ LABELS: Dict[str, str] = {
     "answer_remote_gone": "node {id} is not in the cluster now",
     "answer_remote_cannot": "node {id} on {host} cannot take requests: a node of the original design "
                             "(or of an older clustersim)",
+    "answer_remote_not_listening": "node {id} on {host} does not listen for requests (it is just starting, "
+                                   "or an older clustersim runs it)",
     "answer_remote_no_relays": "node {id} on {host} has no relays of its own: its network cannot be cut",
     "answer_remote_no_auth": "ZooKeeper refused the request: this supervisor does not hold the cluster's secret",
     "answer_remote_no_answer": "node {id} on {host} did not answer within {duration} (asleep, frozen or cut off?)",

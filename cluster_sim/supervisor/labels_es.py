@@ -174,6 +174,8 @@ ES: Dict[str, str] = {
     "answer_remote_gone": "el nodo {id} no está ahora en el clúster",
     "answer_remote_cannot": "el nodo {id} en {host} no puede recibir órdenes: es un nodo del diseño original "
                             "(o de un clustersim anterior)",
+    "answer_remote_not_listening": "el nodo {id} en {host} no atiende órdenes (está arrancando, "
+                                   "o lo ejecuta un clustersim anterior)",
     "answer_remote_no_relays": "el nodo {id} en {host} no tiene relés propios: su red no se puede cortar",
     "answer_remote_no_auth": "ZooKeeper rechazó la orden: este supervisor no tiene el secreto del clúster",
     "answer_remote_no_answer": "el nodo {id} en {host} no respondió en {duration} (¿dormido, congelado o aislado?)",
