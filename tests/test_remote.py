@@ -5,6 +5,7 @@ another machine (a network namespace). Real ZooKeeper; the rounds are judged aga
 the nodes' truth logs; times are printed (-s), not asserted."""
 
 import os
+import queue
 import shlex
 import shutil
 import signal
@@ -300,3 +301,26 @@ def test_nothing_left_in_the_namespace_after_sigkill_of_the_supervisor(start_up,
             student.end()   # the student stops it: Ctrl-C, with the teacher's ZooKeeper gone
         assert student.procs[0].returncode is not None
         assert left_in(ns) == [], "nothing left running in the student's machine"
+
+
+def test_a_local_pause_for_seconds_resumes_by_itself():
+    """`pause ID --for S` on a node of ours: the supervisor asks itself for the resume in time."""
+    from cluster_sim.supervisor.manager import Manager
+    from cluster_sim.supervisor.messages import SpawnNodes
+
+    from test_core import Clock, FakeSpawner, Tally, model, snap
+
+    clock = Clock()
+    manager = Manager(model(), FakeSpawner(), lambda node_id, wait: node_id, [Tally()], clock=clock)
+    manager.handle(SpawnNodes(("1", "2")))
+    manager.handle(snap(clock.advance(1), ("1", "2"), {"id": "1", "epoch": 1}))
+    proc = manager.procs["2"]
+    proc.pause = lambda: setattr(proc, "paused", True)
+    proc.resume = lambda: setattr(proc, "paused", False)
+    reply = queue.Queue(maxsize=1)
+    manager.submit_request({"cmd": "pause", "id": "2", "for": 1}, reply)
+    manager.handle(manager.queue.get_nowait())
+    assert reply.get_nowait()["ok"] and proc.paused
+    resume = wait_until(lambda: manager.queue.get_nowait(), 5, "the resume it asks of itself")
+    manager.handle(resume)
+    assert not proc.paused and manager.state.nodes["2"].state == "running"
