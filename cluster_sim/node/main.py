@@ -83,6 +83,8 @@ class Node:
 
     # -- reporting --------------------------------------------------------
     def report(self, kind, **fields):
+        if self.relays is not None and isinstance(fields.get("url"), str):
+            fields["url"] = self.relays.real_url(fields["url"])   # the API people know, not our relay
         event = {"node": self.s.node_id, "kind": kind, "ts": time.time(), "pid": os.getpid(), **fields}
         if self.events is not None:
             try:
@@ -162,7 +164,7 @@ class Node:
             self.truth.published(self.publisher.published_seq)
         self.sensor = sensor
         self.client.add_listener(self._on_state)
-        self.report("started", host=self.publisher.host, zk=self.s.zk)
+        self.report("started", host=self.publisher.host, zk=self.real_zk)
         if self.client.connected:
             # the first CONNECTED came before our listener: say it, or the table's
             # connection column stays blank until something changes
@@ -173,7 +175,7 @@ class Node:
             # a node started by hand: the teacher reaches it through ZooKeeper
             self.taker = RequestTaker(self, zk=self.real_zk, relays=self.relays)
             self.taker.start()
-        self.reach = ApiReach(self.s.api_url, on_change=self.publisher.refresh)
+        self.reach = ApiReach(self.s.api_url, on_change=self.publisher.refresh, shown=self.real_api_url)
         self.publisher.reach = self.reach
         self.sensor.start()
         self.publisher.start()
