@@ -262,7 +262,8 @@ def node(ctx: click.Context, node_id: Optional[str], zk: Optional[str], api_url:
     except (JoinRefused, ZkUnreachable) as exc:
         fail(str(exc))
     # a student's terminal gets the live view; a pipe or a file, plain lines
-    sys.exit(Node(rules.apply(settings), live=sys.stdout.isatty()).run())
+    # through relays of its own on this machine: the teacher's partition, slow and heal reach it
+    sys.exit(Node(rules.apply(settings), live=sys.stdout.isatty(), own_relays=True).run())
 
 
 _DERIVED_AT_0 = ("history", "outbox_bound", "round_deadline")

@@ -35,6 +35,22 @@ Everything clustersim adds lives under /clustersim::
                                value as a bare number, what the original reads).
                                Persistent so a node that left leaves its last
                                samples readable; the leader prunes old ones.
+    /clustersim/takers/{TARGET}
+                               ephemeral: one taker of requests (remote_requests.py)
+                               is listening, under its own control session (the
+                               znode's owner): {"pid", "host", "relays", "since"}.
+                               TARGET is app{ID} for a node started by hand, and may
+                               name any other taker (a ZooKeeper server's host agent)
+    /clustersim/requests/{TARGET}
+                               persistent: that taker's mailbox
+    /clustersim/requests/{TARGET}/req-{SEQ:010d}
+                               persistent sequential: one command for that taker
+                               {"cmd", "args", "session", "pid", "asked_at", "by", "state"}
+                               (session, pid: the taker's card when asked):
+                               "asked" by the supervisor, "taken" by the taker with a
+                               versioned set before it acts (at most once), "done"
+                               with its "outcome"; the supervisor deletes it once
+                               answered, or unanswered after a bound
 """
 
 READINGS = "/mediciones"
@@ -48,8 +64,11 @@ OUTBOX = ROOT + "/outbox"
 STATS = ROOT + "/stats"
 HISTORY = ROOT + "/history"
 RULES = ROOT + "/rules"
+REQUESTS = ROOT + "/requests"
+TAKERS = ROOT + "/takers"
 
 READING_PREFIX = "app"
+REQUEST_PREFIX = "req-"
 
 
 def reading_path(node_id: str) -> str:
@@ -58,6 +77,11 @@ def reading_path(node_id: str) -> str:
 
 def history_path(node_id: str) -> str:
     return f"{HISTORY}/{READING_PREFIX}{node_id}"
+
+
+def taker_name(node_id: str) -> str:
+    """A node's name as a taker of requests: app{ID}, as its reading's."""
+    return f"{READING_PREFIX}{node_id}"
 
 
 def node_id_from_reading(child: str) -> str:

@@ -215,9 +215,9 @@ def test_a_node_started_by_hand_shows_as_remote(start_up, zk_hosts, tmp_path):
         assert node["host"] and node["role"] in ("follower", "LEADER")
         joined = wait_until(lambda: up.events("remote_joined", node="7"), 10, "the join event")[-1]
         assert joined.host == node["host"] and f"remote node 7 joined from {joined.host}" in up.output()
-        # the supervisor cannot signal it: it runs elsewhere
-        result = up.cli("kill", "7")
-        assert result.returncode == 1 and "remote" in result.stderr
+        # not the supervisor's process: it cannot start it (its kill goes through ZooKeeper: test_remote.py)
+        result = up.cli("start", "7")
+        assert result.returncode == 1 and "held by another process" in result.stderr
     finally:
         student.send_signal(signal.SIGINT)
         assert student.wait(15) == 0

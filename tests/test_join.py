@@ -4,7 +4,6 @@ bash, from another directory or another machine (a network namespace), and
 node's samples are judged against its truth log."""
 
 import os
-import random
 import shutil
 import signal
 import socket
@@ -17,6 +16,7 @@ import requests
 
 from cluster_sim.node.join import join_line
 
+from machines import machine
 from conftest import INTERVAL, SESSION_TIMEOUT, clustersim, stored_rounds, wait_until
 from ground_truth import GroundTruth
 
@@ -111,44 +111,12 @@ def test_the_printed_join_line_works_pasted_into_bash_from_elsewhere(start_up, t
     merged_truth(tmp_path, status["truth_dir"], runtime_dir / "default.truth").assert_rows_match(rows)
 
 
-# -- another machine: a network namespace joined by a veth pair -----------------------
-def _ip(*args, ns=None):
-    command = (["ip", "netns", "exec", ns] if ns else []) + ["ip", *args]
-    subprocess.run(command, check=True, capture_output=True, timeout=10)
-
-
+# -- another machine: a network namespace joined by a veth pair (tests/machines.py) ----
 @pytest.fixture
 def other_machine():
     """(namespace, host-side address): a student's machine on a link of its own. Torn down always."""
-    if os.geteuid() != 0:
-        pytest.skip("creating a network namespace needs root")
-    if shutil.which("ip") is None or subprocess.run(["ip", "netns", "list"], capture_output=True).returncode != 0:
-        pytest.skip("`ip netns` is not available here")
-    tag = f"{os.getpid() % 100000}{random.randrange(100):02d}"
-    ns, host_side, ns_side = f"csj{tag}", f"csh{tag}", f"csn{tag}"
-    x = random.randrange(256)
-    host_addr, ns_addr = f"10.213.{x}.1", f"10.213.{x}.2"
-    try:
-        _ip("netns", "add", ns)
-        _ip("link", "add", host_side, "type", "veth", "peer", "name", ns_side)
-        _ip("link", "set", ns_side, "netns", ns)
-        _ip("addr", "add", f"{host_addr}/30", "dev", host_side)
-        _ip("link", "set", host_side, "up")
-        _ip("addr", "add", f"{ns_addr}/30", "dev", ns_side, ns=ns)
-        _ip("link", "set", ns_side, "up", ns=ns)
-        _ip("link", "set", "lo", "up", ns=ns)
-    except subprocess.CalledProcessError as exc:
-        _teardown(ns, host_side)
-        pytest.skip(f"cannot create a network namespace here: {exc.stderr.decode().strip()}")
-    try:
-        yield ns, host_addr
-    finally:
-        _teardown(ns, host_side)
-
-
-def _teardown(ns, host_side):
-    subprocess.run(["ip", "link", "del", host_side], capture_output=True, timeout=10)
-    subprocess.run(["ip", "netns", "del", ns], capture_output=True, timeout=10)
+    with machine() as found:
+        yield found
 
 
 def _reachable_from(ns, host, port):

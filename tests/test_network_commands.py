@@ -113,7 +113,8 @@ def test_refusals_are_one_line(cluster):
         assert "\n" not in answer["error"]
 
 
-def test_a_remote_node_cannot_be_cut_off_from_here(cluster):
+def test_without_zookeeper_a_remote_node_cannot_be_cut_off_from_here(cluster):
+    # a supervisor with no ZooKeeper client cannot send requests (tests/test_remote.py: one that can)
     from cluster_sim.node.readings import Reading
 
     t = cluster.clock_.advance(1)

@@ -117,7 +117,7 @@ def test_every_screen_label_has_its_spanish_words():
     values = dict(n=2, id="3", epoch=2, duration="3s", round=7, time="10:00:00", code=0, name="aula", error="E",
                   who="nodo 3", nodes="3", row=12, holder="pid 7", pid=7, host="lab", state="parado", index=2,
                   count=3, target="disco", delay="300", node="3", url="http://10.0.0.5:8080", value="80,25",
-                  rounds="3 rondas", zk="10.0.0.5:2181", reason="SIGINT",
+                  rounds="3 rondas", zk="10.0.0.5:2181", reason="SIGINT", cmd="kill",
                   size=3, quorum=2, address="10.0.0.5:2181", port=2181)   # issue 21: clustersim zk --peers
     for key in spanish:
         text = label(key, "es", **values)

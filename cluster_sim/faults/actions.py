@@ -73,6 +73,16 @@ def pause(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
     event = ev.NodePaused(ctx.clock(), node_id, was_leader=ctx.state.leader == node_id,
                           session_timeout=ctx.session_timeout)
     proc.pause()
+    seconds = request.get("for")
+    if seconds:
+        # back by itself, as a remote node's helper wakes it: a resume asked of ourselves in time
+        import queue
+        import threading
+
+        timer = threading.Timer(float(seconds), ctx.submit_request, ({"cmd": "resume", "id": node_id},
+                                                                      queue.Queue(1)))
+        timer.daemon = True
+        timer.start()
     return ok(ctx, event)
 
 

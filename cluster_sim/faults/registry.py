@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from cluster_sim.faults import actions as act
-from cluster_sim.supervisor.command_kit import CHOICE, FLAG, INDEX, MS, NODE as NODE_ARG, Arg, Command
+from cluster_sim.faults.remote import routed
+from cluster_sim.supervisor.command_kit import CHOICE, COUNT, FLAG, INDEX, MS, NODE as NODE_ARG, Arg, Command
 
 if TYPE_CHECKING:
     import random
@@ -250,14 +251,21 @@ _NODE = Arg("id", NODE_ARG)
 _INDEX = Arg("index", INDEX)
 
 for _action in (
-    Action(Command("kill", "Stop a node: gracefully (SIGTERM), or --hard (SIGKILL).", act.kill,
+    # kill, pause, partition, slow and heal are `routed`: on a node of another machine they are a
+    # request through ZooKeeper (faults/remote.py) that the node carries out on itself
+    Action(Command("kill", "Stop a node: gracefully (SIGTERM), or --hard (SIGKILL).", routed("kill", act.kill),
                    (_NODE, Arg("hard", FLAG, "SIGKILL: ZooKeeper notices only when the session times out.")),
                    hint="kill ID [--hard]",
                    examples=("clustersim kill 3            # its session closes: a new leader in milliseconds",
                              "clustersim kill 3 --hard     # a crash: ZooKeeper waits for the session timeout")),
            "node_killed"),
-    Action(Command("pause", "Freeze a node (SIGSTOP), like a long GC pause.", act.pause, (_NODE,), hint="pause ID",
-                   examples=("clustersim pause 1    # then: clustersim resume 1",)), "node_paused"),
+    Action(Command("pause", "Freeze a node (SIGSTOP), like a long GC pause; --for: it comes back by itself.",
+                   routed("pause", act.pause),
+                   (_NODE, Arg("for", COUNT, "Seconds until it resumes by itself (a remote node needs it).",
+                               option=("--for",), high=600)), hint="pause ID [--for S]",
+                   examples=("clustersim pause 1    # then: clustersim resume 1",
+                             "clustersim pause 7 --for 10   # a node on a student's laptop: back in 10 s")),
+           "node_paused"),
     Action(Command("resume", "Unfreeze a paused node (SIGCONT).", act.resume, (_NODE,), hint="resume ID",
                    examples=("clustersim resume 1",)), "node_resumed"),
     Action(Command("start", "Restart a stopped node, or add a node with a new id.", act.start, (_NODE,),
@@ -277,18 +285,19 @@ for _action in (
                    examples=("clustersim zk-pause 1          # then: clustersim zk-resume 1",)), "zk_server_paused"),
     Action(Command("zk-resume", "Thaw a frozen ZooKeeper server (SIGCONT).", act.zk_freeze(True), (_INDEX,),
                    examples=("clustersim zk-resume 1",)), "zk_server_resumed"),
-    Action(Command("partition", "Cut a node off ZooKeeper (it still reaches the API), or --from.", act.partition,
+    Action(Command("partition", "Cut a node off ZooKeeper (it still reaches the API), or --from.",
+                   routed("partition", act.partition),
                    (_NODE, Arg("from", CHOICE, "What it can no longer reach.", option=("--from",), default="zk",
                                choices=("zk", "api", "all"))),
                    examples=("clustersim partition 3            # from ZooKeeper: it still reaches the API",
                              "clustersim partition 3 --from api # the leader keeps leading, rounds wait",
                              "clustersim heal 3")),
            "partitioned", link=act.cut_link),
-    Action(Command("heal", "Undo a node's network faults (partition, slow), or --all.", act.heal,
+    Action(Command("heal", "Undo a node's network faults (partition, slow), or --all.", routed("heal", act.heal),
                    (Arg("id", NODE_ARG, required=False), Arg("all", FLAG, "Heal every node.")),
                    examples=("clustersim heal 3", "clustersim heal --all")),
            "healed", link=act.clear_link),
-    Action(Command("slow", "Delay a node's traffic, each way (undo: heal ID).", act.slow,
+    Action(Command("slow", "Delay a node's traffic, each way (undo: heal ID).", routed("slow", act.slow),
                    (_NODE, Arg("latency", MS, "Delay each way, in milliseconds.", option=("--latency",)),
                     Arg("jitter", MS, "Up to this much more or less, at random (ms).", option=("--jitter",),
                         default=0)),

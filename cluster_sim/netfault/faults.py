@@ -290,6 +290,11 @@ class NetFaults:
             relay.change(how)
         return known.faults()
 
+    def can_cut(self, node: str, target: str) -> bool:
+        """Does a relay of ours carry the node's link(s) to `target` (an https API: no)?"""
+        known = self._nodes.get(node)
+        return known is not None and target in TARGETS and bool(known.links(target))
+
     def partition(self, node: str, target: str = "zk") -> NodeFaults:
         """Blackhole the node's traffic to `target` (zk, api, all)."""
         return self.change(node, target, lambda f: replace(f, partitioned=True), must_reach=True)

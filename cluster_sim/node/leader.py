@@ -201,7 +201,8 @@ class Leadership:
             "dropped": self.dropped,
             "api_ok": None if sender is None else sender.api_ok,
             "api_down_since": None if sender is None else sender.down_since,
-            "api_url": self.s.api_url.rstrip("/"),     # where it delivers (a student can act on it)
+            # where it delivers (a student can act on it): the API, not a relay of the node's own
+            "api_url": (self.reach.shown if self.reach is not None else self.s.api_url).rstrip("/"),
             "api_error": "" if sender is None else sender.error,
             "delivered": None if sender is None else sender.delivered,
             "zk_server": connected_server(self.client),

@@ -52,6 +52,9 @@ from cluster_sim.node.watermark import WatermarkMoved
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
+    from cluster_sim.netfault import NetFaults
+    from cluster_sim.node.requests import RequestTaker
+
     from kazoo.client import KazooClient
     from kazoo.recipe.election import Election
 
@@ -64,8 +67,15 @@ CLOSE_SIGNALS = {signal.SIGUSR1}  # blocked in the fork server (preload.py) unti
 
 class Node:
     def __init__(self, settings: NodeSettings, events: Optional[Any] = None, alive: Optional["Connection"] = None,
-                 out: Optional[TextIO] = None, live: bool = False) -> None:
+                 out: Optional[TextIO] = None, live: bool = False, own_relays: bool = False) -> None:
         self.s = settings
+        # a node started by hand (a student's laptop) may go through relays of its own, on its
+        # machine, so that the teacher's partition/slow/heal reach it (node/requests.py)
+        self.own_relays = own_relays
+        self.relays: Optional["NetFaults"] = None       # this process's own relays, or None
+        self.taker: Optional["RequestTaker"] = None    # carries out the teacher's requests
+        self.real_api_url = settings.api_url
+        self.real_zk = settings.zk
         self.live = live and events is None   # a student's terminal: the live view (node/live.py)
         self.screen: Optional["LiveScreen"] = None
         self.reach: Optional[ApiReach] = None  # can this node reach the API it would deliver to
@@ -91,6 +101,8 @@ class Node:
 
     # -- reporting --------------------------------------------------------
     def report(self, kind: str, **fields: Any) -> None:
+        if self.relays is not None and isinstance(fields.get("url"), str):
+            fields["url"] = self.relays.real_url(fields["url"])   # the API people know, not our relay
         event = {"node": self.s.node_id, "kind": kind, "ts": time.time(), "pid": os.getpid(), **fields}
         if self.events is not None:
             try:
@@ -126,6 +138,8 @@ class Node:
             signal.signal(signal.SIGTERM, lambda *_: self.stop(Stop.SIGTERM))
             signal.signal(signal.SIGUSR1, lambda *_: self.close_with_cluster())
             signal.pthread_sigmask(signal.SIG_UNBLOCK, CLOSE_SIGNALS)  # one that came meanwhile runs now
+        if self.own_relays:
+            self._start_relays()
         if self.alive is not None:
             threading.Thread(target=self._watch_parent, daemon=True, name="parent-watch").start()
         try:
@@ -170,12 +184,18 @@ class Node:
             self.truth.published(self.publisher.published_seq)
         self.sensor = sensor
         self.client.add_listener(self._on_state)
-        self.report("started", host=self.publisher.host, zk=self.s.zk)
+        self.report("started", host=self.publisher.host, zk=self.real_zk)
         if self.client.connected:
             # the first CONNECTED came before our listener: say it, or the table's
             # connection column stays blank until something changes
             self.report("connection", state="CONNECTED")
-        self.reach = ApiReach(self.s.api_url, on_change=self.publisher.refresh)
+        from cluster_sim.node.requests import RequestTaker
+
+        if self.own_relays:
+            # a node started by hand: the teacher reaches it through ZooKeeper
+            self.taker = RequestTaker(self, zk=self.real_zk, relays=self.relays)
+            self.taker.start()
+        self.reach = ApiReach(self.s.api_url, on_change=self.publisher.refresh, shown=self.real_api_url)
         self.publisher.reach = self.reach
         self.sensor.start()
         self.publisher.start()
@@ -196,14 +216,30 @@ class Node:
             self._wake.clear()
         return self.exit_code
 
+    def _start_relays(self) -> None:
+        from cluster_sim.netfault import FaultError, NetFaults
+        from cluster_sim.node.requests import RELAY_KEY
+
+        try:
+            self.relays = NetFaults(zk=self.s.zk, api_url=self.s.api_url)
+            routes = self.relays.add(RELAY_KEY)
+        except FaultError as exc:
+            # no relays: the node runs, and answers partition/slow/heal that it cannot
+            self._print("warn", {"text": f"no relays of its own: {exc}"})
+            if self.relays is not None:
+                self.relays.close()
+            self.relays = None
+            return
+        self.s = replace(self.s, zk=routes.zk, api_url=routes.api_url)
+
     def _check_rules(self) -> None:
         """Defence in depth: whoever started us (a student's command line, the supervisor's
         template), we run on the cluster's grid or not at all. On a bare ZooKeeper the first
         member's settings become the rules (a loser of that race adopts the winner's)."""
-        proposed = ClusterRules.from_settings(self.s, api_url=self.s.api_url)
-        self.rules = rules = establish(self.client, proposed, given={})
-        check_grid(rules, self.s)
-        self.lang = rules.lang   # the lines a student reads speak the cluster's language
+        proposed = ClusterRules.from_settings(self.s, api_url=self.real_api_url)   # not our relay's
+        self.rules = establish(self.client, proposed, given={})
+        check_grid(self.rules, self.s)
+        self.lang = self.rules.lang   # the lines a student reads speak the cluster's language
 
     def _claimed_sensor(self) -> Optional[Sensor]:
         """A sensor whose id is ours in ZooKeeper, or None (refused: said in one line).
@@ -351,6 +387,8 @@ class Node:
         self.stop(Stop.SUPERVISOR_GONE)
 
     def _shutdown(self) -> None:
+        if self.taker is not None:
+            self.taker.stop()
         if self.screen is not None:
             self.screen.stop()
         if self.reach is not None:
@@ -375,6 +413,8 @@ class Node:
             # closing the session deletes our ephemeral znodes at once: the next
             # candidate takes over without waiting for a session timeout
             zkclient.close(self.client)
+        if self.relays is not None:
+            self.relays.close()
         if self.truth is not None:
             self.truth.close()
         if self.sensor is not None:

@@ -102,7 +102,7 @@ class Publisher(threading.Thread):
             reading = readings.Reading(value=value, ts=ts, seq=seq, pid=os.getpid(), host=self.host,
                                        history=history, session=client_id[0], final=final,
                                        api_ok=None if reach is None else reach.ok,
-                                       api_url=None if reach is None else reach.url)
+                                       api_url=None if reach is None else reach.shown)
             data = readings.encode(reading)
             if len(data) <= HISTORY_MAX_BYTES or len(history) == 1:
                 break

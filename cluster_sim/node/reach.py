@@ -24,9 +24,12 @@ TIMEOUT = (1.5, 2.0)    # connect, read: a firewall that drops packets costs at 
 
 class ApiReach(threading.Thread):
     def __init__(self, api_url: str, on_change: Optional[Callable[[], None]] = None,
-                 period: float = PERIOD, clock: Callable[[], float] = time.monotonic) -> None:
+                 period: float = PERIOD, clock: Callable[[], float] = time.monotonic,
+                 shown: Optional[str] = None) -> None:
         super().__init__(name="api-reach", daemon=True)
         self.url = api_url.rstrip("/")
+        # the API as people know it (a node behind relays of its own probes through them)
+        self.shown = (shown or api_url).rstrip("/")
         self.on_change = on_change
         self.period = period
         self.clock = clock

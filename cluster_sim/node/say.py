@@ -33,6 +33,10 @@ def line(kind: str, fields: Mapping[str, Any], lang: str = "en") -> Optional[str
         reason = str(fields.get("reason") or Stop.STOP.value)
         key = f"say_stop.{reason}"
         return label("say_stopped", lang, reason=label(key, lang) if has(key) else reason)
+    if kind == "listening":     # node/requests.py: the teacher's commands reach this node
+        return label("say_listening", lang)
+    if kind == "request":
+        return label("say_request", lang, cmd=" ".join(str(part) for part in fields.get("words") or ()) or "?")
     return None
 
 

@@ -37,7 +37,7 @@ class Manager:
                  listeners: Iterable[Any] = (), clock: Callable[[], float] = time.time,
                  api: Any = None, zk: Any = None,
                  on_exit: Optional[Callable[[str, int, int], None]] = None,
-                 netfaults: Any = None, embedded_zk: Any = None):
+                 netfaults: Any = None, embedded_zk: Any = None, client: Any = None):
         self.model = model
         self.state = model.state
         self.session_timeout = model.session_timeout
@@ -49,6 +49,7 @@ class Manager:
         self.zk = zk            # embedded ZooKeeper ensemble (zk-kill, zk-start) or None
         self.embedded_zk = embedded_zk  # embedded ZooKeeper of any size (zk-pause, zk-resume) or None
         self.netfaults = netfaults      # the local nodes' relays (netfault.NetFaults), or None
+        self.client = client            # our ZooKeeper client: requests to remote nodes (faults/remote.py)
         self.on_exit = on_exit  # (node id, pid, exit code) after a node process is reaped
         self.queue: "queue.Queue[Message]" = queue.Queue()
         self.procs: Dict[str, Any] = {}
@@ -303,6 +304,13 @@ class Manager:
                 answer = command.handler(self, request)
         except Exception as exc:  # a bad request, or a bug in one handler, must never take the supervisor down
             answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        later = answer.get("deferred")
+        if callable(later):
+            # a remote node's answer comes through ZooKeeper: waited for off the loop
+            from cluster_sim.faults.remote import run_later
+
+            run_later(later, message.reply)
+            return
         try:
             message.reply.put_nowait(answer)
         except queue.Full:

@@ -273,7 +273,8 @@ class Cluster(Reach, Shutdown):
         # zk-kill/zk-start act on an ensemble; for a lone server they answer "no embedded ensemble"
         ensemble = self.zk if self.zk is not None and self.zk.size > 1 else None
         self.manager = Manager(model, self.spawner, settings, listeners, api=self.api, zk=ensemble,
-                               on_exit=self._node_exited, netfaults=self.netfaults, embedded_zk=self.zk)
+                               on_exit=self._node_exited, netfaults=self.netfaults, embedded_zk=self.zk,
+                               client=self.client)
         # a leader names the ZooKeeper server it talks to: its relay's address, shown as the real one
         real = self.netfaults.real_address if self.netfaults is not None else None
         real_url = self.netfaults.real_url if self.netfaults is not None else None

@@ -305,4 +305,49 @@ ENTRIES: Dict[str, Dict[str, str]] = {
         "en": 'ZooKeeper server {id} exited: {reason}',
         "es": 'el servidor ZooKeeper {id} terminó: {reason}',
     },
+    # issue 21: ported from the branch's label tables
+    'answer_remote_how_long': {
+        "en": 'node {id} runs on another machine ({host}): say how long (pause {id} --for S); it comes back by itself',
+        "es": 'el nodo {id} se ejecuta en otra máquina ({host}): di cuánto tiempo (pause {id} --for S); vuelve solo',
+    },
+    'answer_remote_gone': {
+        "en": 'node {id} is not in the cluster now',
+        "es": 'el nodo {id} no está ahora en el clúster',
+    },
+    'answer_remote_cannot': {
+        "en": 'node {id} on {host} cannot take requests: a node of the original design (or of an older clustersim)',
+        "es": 'el nodo {id} en {host} no puede recibir órdenes: es un nodo del diseño original (o de un clustersim anterior)',
+    },
+    'answer_remote_not_listening': {
+        "en": 'node {id} on {host} does not listen for requests (it is just starting, or an older clustersim runs it)',
+        "es": 'el nodo {id} en {host} no atiende órdenes (está arrancando, o lo ejecuta un clustersim anterior)',
+    },
+    'answer_remote_no_relays': {
+        "en": 'node {id} on {host} has no relays of its own: its network cannot be cut',
+        "es": 'el nodo {id} en {host} no tiene relés propios: su red no se puede cortar',
+    },
+    'answer_remote_no_auth': {
+        "en": "ZooKeeper refused the request: this supervisor does not hold the cluster's secret",
+        "es": 'ZooKeeper rechazó la orden: este supervisor no tiene el secreto del clúster',
+    },
+    'answer_remote_no_answer': {
+        "en": 'node {id} on {host} did not answer within {duration} (asleep, frozen or cut off?)',
+        "es": 'el nodo {id} en {host} no respondió en {duration} (¿dormido, congelado o aislado?)',
+    },
+    'answer_remote_failed': {
+        "en": 'node {id} on {host} could not do it: {error}',
+        "es": 'el nodo {id} en {host} no pudo hacerlo: {error}',
+    },
+    'answer_remote_where': {
+        "en": '(on {host}, through ZooKeeper)',
+        "es": '(en {host}, a través de ZooKeeper)',
+    },
+    'say_listening': {
+        "en": 'the teacher can stop, pause, cut off or slow this node from their machine',
+        "es": 'el profesor puede parar, congelar, aislar o ralentizar este nodo desde su máquina',
+    },
+    'say_request': {
+        "en": 'the teacher asked: {cmd}',
+        "es": 'el profesor pidió: {cmd}',
+    },
 }

@@ -1,0 +1,162 @@
+"""A fault command on a member of another machine goes through ZooKeeper.
+
+    from cluster_sim.faults.remote import routed
+
+    handler = routed("kill", actions.kill)   # local nodes: the handler; remote ones: a request
+
+The supervisor writes a request znode for the node (remote_requests.py, under
+the cluster's ACL), the node carries it out on itself (node/requests.py) and
+writes back the outcome, which becomes the same event a local command emits
+(so the table, status and the page follow as for a local node). The wait runs
+off the manager's loop (the answer is `deferred`, manager._answer); a node
+that does not answer within BOUND seconds is said so in one line. The
+registry (registry.py) says which commands are routed.
+"""
+
+import threading
+from typing import Any, Callable, Dict, Mapping, Optional
+
+from cluster_sim.supervisor.command_kit import Answer, Handler, Supervisor, fail, node_id_of, refuse, say, words
+
+__all__ = ["BOUND", "STALE", "routed", "deferred"]
+
+BOUND = 3.0       # seconds a remote node has to take a request and answer
+STALE = 60.0      # requests older than this are deleted by the next one (a supervisor gone meanwhile)
+
+Later = Callable[[], Answer]
+
+
+def deferred(later: Later) -> Answer:
+    """An answer computed off the loop: the manager runs `later` in a thread and replies with it."""
+    return {"ok": True, "deferred": later}
+
+
+def _args(cmd: str, request: Mapping[str, Any]) -> Dict[str, Any]:
+    """The request's fields the node needs (a typed subset of the command's)."""
+    if cmd == "kill":
+        return {"hard": bool(request.get("hard"))}
+    if cmd == "pause":
+        return {"seconds": request.get("for")}
+    if cmd == "partition":
+        return {"from": request.get("from") or "zk"}
+    if cmd == "slow":
+        return {"latency": request.get("latency"), "jitter": request.get("jitter") or 0}
+    return {}
+
+
+def routed(cmd: str, local: Handler) -> Handler:
+    """`local` for a node of ours; a request through ZooKeeper for a remote one (one in the
+    table as remote, or one not in it whose taker listens: cut off from ZooKeeper, its
+    session expired, it still hears `heal`)."""
+    def handler(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
+        node_id, _ = node_id_of(request)
+        if node_id is None or node_id in ctx.procs or getattr(ctx, "client", None) is None:
+            return local(ctx, request)     # (no client: a manager without ZooKeeper says it cannot)
+        view = ctx.state.nodes.get(node_id)
+        if view is not None and not view.remote:
+            return local(ctx, request)
+        if view is None and not _listening(ctx, node_id):
+            return local(ctx, request)
+        return _ask(ctx, cmd, node_id, view, request)
+    return handler
+
+
+def _listening(ctx: Supervisor, node_id: str) -> bool:
+    from kazoo.exceptions import KazooException
+
+    from cluster_sim import paths
+    from cluster_sim import remote_requests as rr
+
+    client = getattr(ctx, "client", None)
+    try:
+        return client is not None and rr.card(client, paths.taker_name(node_id)) is not None
+    except KazooException:
+        return False
+
+
+def _ask(ctx: Supervisor, cmd: str, node_id: str, view: Any, request: Mapping[str, Any]) -> Answer:
+    from kazoo.exceptions import KazooException, NoAuthError, NoNodeError
+
+    from cluster_sim import paths
+    from cluster_sim import remote_requests as rr
+
+    host = (view.host if view is not None else None) or words(ctx, "unknown_host")
+    client = ctx.client
+    args = _args(cmd, request)
+    if cmd == "pause" and not args["seconds"]:
+        return refuse(ctx, "remote_how_long", id=node_id, host=host)
+    if cmd == "slow" and args["latency"] is None:
+        return refuse(ctx, "how_slow")
+    target = paths.taker_name(node_id)
+    try:
+        card = rr.card(client, target)
+        if card is None:
+            # in the table, but nobody listens for it: the original design's node (no history, no
+            # pid), or a clustersim node that does not (yet: it just joined; or an older one)
+            known = view is not None and view.pid
+            return refuse(ctx, "remote_not_listening" if known else "remote_cannot", id=node_id, host=host)
+        host = card.host or host
+        if cmd in ("partition", "slow", "heal") and not card.relays:
+            return refuse(ctx, "remote_no_relays", id=node_id, host=host)
+        rr.sweep(client, STALE)
+        was_leader = ctx.state.leader == node_id
+        path = rr.ask(client, target, cmd, args, to=card, by=str(ctx.state.name))
+    except NoAuthError:
+        return refuse(ctx, "remote_no_auth")
+    except NoNodeError:
+        return refuse(ctx, "remote_gone", id=node_id)
+    except KazooException as exc:
+        return fail(f"{type(exc).__name__} talking to ZooKeeper")
+
+    def later() -> Answer:
+        try:
+            outcome = rr.wait(client, path, BOUND)
+        except KazooException as exc:
+            return fail(f"{type(exc).__name__} talking to ZooKeeper")
+        if outcome is None:
+            return refuse(ctx, "remote_no_answer", id=node_id, host=host, duration=f"{BOUND:g} s")
+        if not outcome.get("ok"):
+            code = outcome.get("code")
+            if code == "no_relays":
+                return refuse(ctx, "remote_no_relays", id=node_id, host=host)
+            return refuse(ctx, "remote_failed", id=node_id, host=host, error=str(outcome.get("error") or "?"))
+        event = _event(ctx, cmd, node_id, args, outcome, was_leader)
+        if event is None:
+            return {"ok": True, "message": words(ctx, "nothing_to_heal")}
+        ctx.announce(event)       # applied on the loop, as a local command's event
+        return {"ok": True, "message": say(ctx, event) + " " + words(ctx, "remote_where", host=outcome.get("host")
+                                                                      or host)}
+    return deferred(later)
+
+
+def _event(ctx: Supervisor, cmd: str, node_id: str, args: Mapping[str, Any], outcome: Mapping[str, Any],
+           was_leader: bool) -> Optional[Any]:
+    from cluster_sim.supervisor import events as ev
+
+    now, timeout = ctx.clock(), ctx.session_timeout
+    if cmd == "kill":
+        return ev.NodeKilled(now, node_id, hard=bool(args["hard"]), was_leader=was_leader)
+    if cmd == "pause":
+        return ev.NodePaused(now, node_id, was_leader=was_leader, session_timeout=timeout)
+    if cmd == "partition":
+        return ev.Partitioned(now, node_id, target=str(args["from"]), was_leader=was_leader, session_timeout=timeout)
+    if cmd == "slow":
+        return ev.Slowed(now, node_id, latency_ms=float(args["latency"]), jitter_ms=float(args["jitter"]),
+                         target="all", session_timeout=timeout)
+    if cmd == "heal":
+        return ev.Healed(now, node_id, target="all") if outcome.get("had") else None
+    return None
+
+
+def run_later(later: Later, reply: Any) -> None:
+    """The manager's side of `deferred`: wait in a thread, then reply."""
+    def wait() -> None:
+        try:
+            answer = later()
+        except Exception as exc:  # noqa: BLE001 - the teacher's command gets one line, never silence
+            answer = fail(f"{type(exc).__name__}: {exc}")
+        try:
+            reply.put_nowait(answer)
+        except Exception:  # noqa: BLE001 - the asker went away
+            pass
+    threading.Thread(target=wait, daemon=True, name="remote-request").start()

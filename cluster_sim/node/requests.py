@@ -1,0 +1,198 @@
+"""A node carries out the teacher's requests on itself, on its own machine.
+
+    taker = RequestTaker(node, zk="10.0.0.5:2181", relays=own_netfaults)   # once the id is ours
+    taker.start()            # watches /clustersim/requests/app{ID} (remote_requests.py)
+    taker.stop()
+
+The taker has a ZooKeeper session of its own, straight to the real servers,
+not through the node's relays: the control channel is not part of the
+network the lesson cuts, so `heal` reaches a node cut off from ZooKeeper
+(whose own session may have expired meanwhile). It is a process of its own
+in no other way: a pause freezes it too, a kill ends it.
+
+What each request does, for real, here:
+
+    kill         {"hard": false}  a clean exit (session closed: a new leader at once)
+    kill         {"hard": true}   SIGKILL ourselves: the session is left to expire
+    pause        {"seconds": N}   a helper process that sends us SIGCONT in N s, then
+                                  SIGSTOP: the whole process stops, heartbeats included
+    partition    {"from": T}      our own relays (netfault) cut T (zk, api, all)
+    slow         {"latency", "jitter"}   our own relays delay every chunk
+    heal         {}               our own relays carry bytes again
+
+The answer is written before an act that would stop us from writing it (a
+kill, a pause, a cut from ZooKeeper) and after the others (a heal).
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from typing import Any, Dict, Mapping, Optional
+
+from kazoo.exceptions import KazooException
+
+from cluster_sim import paths
+from cluster_sim import remote_requests as rr
+
+__all__ = ["RequestTaker", "RELAY_KEY"]
+
+RELAY_KEY = "self"        # our links in our own NetFaults
+RESCAN = 1.0              # look again this often even without a watch firing (a new session)
+
+
+class RequestTaker:
+    def __init__(self, node: Any, zk: str, relays: Any = None):
+        self.node = node
+        self.zk = zk                    # the real servers, not our relays
+        self.client: Any = None
+        self.target = paths.taker_name(node.s.node_id)
+        self.relays = relays            # netfault.NetFaults of this process, or None
+        self.session: Optional[int] = None
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="requests")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread.ident is not None:
+            self._thread.join(5.0)
+
+    def _connect(self) -> bool:
+        from cluster_sim import zkclient
+
+        try:
+            self.client = zkclient.connect(self.zk, self.node.s.session_timeout, self.node.s.connect_timeout,
+                                           secret=self.node.s.secret or None)
+        except zkclient.ZkUnreachable as exc:
+            self.node.report("warn", code="no_requests", text=f"cannot take the teacher's requests: {exc}")
+            return False
+        return True
+
+    # -- the loop -------------------------------------------------------------------
+    def _run(self) -> None:
+        if not self._connect():
+            return
+        try:
+            self._take()
+        finally:
+            from cluster_sim import zkclient
+
+            zkclient.close(self.client)    # our card goes with the session
+
+    def _take(self) -> None:
+        watching = False
+        while not self._stop.is_set():
+            try:
+                if self.client.connected and self.session != self.client.client_id[0]:
+                    # a new session (the first, or after one expired): a new card, and the
+                    # requests asked of the old one are never ours to carry out
+                    first = self.session is None
+                    self.session = rr.register(self.client, self.target, relays=self.relays is not None)
+                    if first:
+                        self.node.report("listening")
+                    if not watching:
+                        self.client.ChildrenWatch(rr.mailbox(self.target), lambda _: self._wake.set())
+                        watching = True
+                if self.session is not None and self.client.connected:
+                    for path, body, version in rr.pending(self.client, self.target, self.session):
+                        if self._stop.is_set():
+                            return
+                        if rr.take(self.client, path, body, version):
+                            self._carry_out(path, body)
+            except KazooException:
+                pass        # disconnected: the next round, once connected, looks again
+            self._wake.wait(RESCAN)
+            self._wake.clear()
+
+    def _carry_out(self, path: str, body: Mapping[str, Any]) -> None:
+        cmd, args = body.get("cmd"), body.get("args") or {}
+        words = [cmd] + [f"{key}={value}" for key, value in args.items()]
+        self.node.report("request", cmd=cmd, words=words)
+        act = {"kill": self._kill, "pause": self._pause, "partition": self._partition, "slow": self._slow,
+               "heal": self._heal}.get(str(cmd))
+        if act is None:
+            self._answer(path, body, {"ok": False, "code": "unknown", "error": f"unknown request {cmd!r}"})
+            return
+        act(path, body, args)
+
+    def _answer(self, path: str, body: Mapping[str, Any], outcome: Dict[str, Any]) -> None:
+        outcome = dict(outcome, pid=os.getpid(), host=self.node.publisher.host if self.node.publisher else "")
+        try:
+            self.client.retry(rr.answer, self.client, path, body, outcome)
+        except KazooException:
+            pass        # the supervisor reports the node did not answer
+
+    # -- the acts ----------------------------------------------------------------------
+    def _kill(self, path: str, body: Mapping[str, Any], args: Mapping[str, Any]) -> None:
+        hard = bool(args.get("hard"))
+        self._answer(path, body, {"ok": True, "hard": hard})
+        if hard:
+            # a crash: no goodbye, the session is left to expire as with SIGKILL from outside
+            os.kill(os.getpid(), signal.SIGKILL)
+        self.node.stop("killed by the teacher")
+
+    def _pause(self, path: str, body: Mapping[str, Any], args: Mapping[str, Any]) -> None:
+        seconds = args.get("seconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 < seconds <= 600:
+            self._answer(path, body, {"ok": False, "code": "bad_pause", "error": f"pause for {seconds!r} s?"})
+            return
+        # nobody can send us SIGCONT from the teacher's machine: a helper of ours will, in
+        # `seconds`; started before we stop, it wakes us even if what follows fails
+        wake = (f"import os, signal, time; time.sleep({float(seconds)!r}); "
+                f"os.kill({os.getpid()}, signal.SIGCONT)")
+        helper = subprocess.Popen([sys.executable, "-c", wake], stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True)
+        threading.Thread(target=helper.wait, daemon=True, name="pause-helper").start()
+        self._answer(path, body, {"ok": True, "seconds": seconds})
+        os.kill(os.getpid(), signal.SIGSTOP)     # every thread stops here, heartbeats included
+
+    def _relays(self, path: str, body: Mapping[str, Any]) -> Any:
+        if self.relays is None:
+            self._answer(path, body, {"ok": False, "code": "no_relays", "error": "this node has no relays"})
+        return self.relays
+
+    def _partition(self, path: str, body: Mapping[str, Any], args: Mapping[str, Any]) -> None:
+        from cluster_sim.faults.actions import cut_link
+        from cluster_sim.netfault.faults import with_fault
+
+        relays = self._relays(path, body)
+        if relays is None:
+            return
+        target = str(args.get("from") or "zk")
+        if not relays.can_cut(RELAY_KEY, target):
+            self._answer(path, body, {"ok": False, "code": "fault",
+                                      "error": f"{target!r} is not a link this node can cut"})
+            return
+        after = with_fault(relays.fault(RELAY_KEY), lambda link: cut_link(link, None), target, time.time())
+        # said first: once cut from ZooKeeper we could not say it
+        self._answer(path, body, {"ok": True, "faults": after.to_json()})
+        relays.change(RELAY_KEY, target, lambda link: cut_link(link, None), must_reach=True)
+
+    def _slow(self, path: str, body: Mapping[str, Any], args: Mapping[str, Any]) -> None:
+        from cluster_sim.netfault import FaultError
+
+        relays = self._relays(path, body)
+        if relays is None:
+            return
+        try:
+            faults = relays.slow(RELAY_KEY, args.get("latency"), args.get("jitter") or 0, target="all")
+        except FaultError as exc:
+            self._answer(path, body, {"ok": False, "code": "fault", "error": str(exc)})
+            return
+        self._answer(path, body, {"ok": True, "faults": faults.to_json()})
+
+    def _heal(self, path: str, body: Mapping[str, Any], args: Mapping[str, Any]) -> None:
+        relays = self._relays(path, body)
+        if relays is None:
+            return
+        had = not relays.fault(RELAY_KEY).clear
+        faults = relays.heal(RELAY_KEY)
+        # after: the links carry bytes again, and our answer goes through them
+        self._answer(path, body, {"ok": True, "had": had, "faults": faults.to_json()})
