@@ -36,6 +36,7 @@ from kazoo.exceptions import KazooException
 
 from cluster_sim import paths
 from cluster_sim import remote_requests as rr
+from cluster_sim.node.stopping import Stop
 
 __all__ = ["RequestTaker", "RELAY_KEY"]
 
@@ -136,7 +137,7 @@ class RequestTaker:
         if hard:
             # a crash: no goodbye, the session is left to expire as with SIGKILL from outside
             os.kill(os.getpid(), signal.SIGKILL)
-        self.node.stop("killed by the teacher")
+        self.node.stop(Stop.TEACHER)
 
     def _pause(self, path: str, body: Mapping[str, Any], args: Mapping[str, Any]) -> None:
         seconds = args.get("seconds")

@@ -20,3 +20,4 @@ class Stop(str, enum.Enum):
     ID_TAKEN_OVER = "id_taken_over"        # another process holds its id now
     SUPERVISOR_GONE = "supervisor_gone"    # the supervisor that started it has gone
     RULES = "rules"                        # the cluster's rules cannot be followed
+    TEACHER = "teacher"                    # the teacher's `clustersim kill`, through ZooKeeper (node/requests.py)

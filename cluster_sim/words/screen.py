@@ -102,6 +102,7 @@ ENTRIES: Dict[str, Dict[str, str]] = {
     "say_stop.id_taken_over": {"en": "its id was taken by another process",
                                "es": "otro proceso le ha quitado su id"},
     "say_stop.supervisor_gone": {"en": "its supervisor is gone", "es": "su supervisor ya no está"},
+    "say_stop.teacher": {"en": "killed by the teacher", "es": "parado por el profesor"},
     "say_stop.rules": {"en": "the cluster's rules cannot be followed",
                        "es": "no puede seguir las reglas del clúster"},
     "rounds_stored": {"en": "{n} {n?round stored|rounds stored}", "es": "{n} {n?ronda guardada|rondas guardadas}"},
