@@ -117,21 +117,29 @@ def _host(m: Model, e: ev.HostKnown) -> None:
         view.host = e.host
 
 
+def _stopped_acting(m: Model, node: str, ts: float, how: str) -> None:
+    """The node stopped acting at `ts` (how: crashed, left, paused, partitioned): a failover is
+    timed from the first of these, so a leader cut off and then killed is timed from the cut."""
+    m.left_at.setdefault(node, (ts, how))
+
+
 def _killed(m: Model, e: ev.NodeKilled) -> None:
-    m.left_at[e.node] = (e.ts, "crashed" if e.hard else "left")
+    _stopped_acting(m, e.node, e.ts, "crashed" if e.hard else "left")
 
 
 def _paused(m: Model, e: ev.NodePaused) -> None:
     view = local_view(m, e.node)
     if view is not None:
         move(view, PAUSED)
-    m.left_at[e.node] = (e.ts, "paused")
+    _stopped_acting(m, e.node, e.ts, "paused")
 
 
 def _resumed(m: Model, e: ev.NodeResumed) -> None:
     view = local_view(m, e.node)
     if view is not None:
         move(view, RUNNING)
+    if m.left_at.get(e.node, (0.0, ""))[1] == "paused":
+        del m.left_at[e.node]   # resumed before its session expired: it acts again (a later fault counts anew)
 
 
 def _stopped(m: Model, e: ev.NodeStopped) -> None:
@@ -350,7 +358,7 @@ def _link_fault(how: Callable[[Any, ev.Event], Any]) -> Callable[[Model, ev.Even
                                      getattr(e, "target"), e.ts)
         cut_off = isinstance(e, ev.Partitioned) and e.target != "api"
         if cut_off and m.state.leader == node:
-            m.left_at[node] = (e.ts, "partitioned")  # a failover is timed from the cut
+            _stopped_acting(m, node, e.ts, "partitioned")  # a failover is timed from the cut
         elif isinstance(e, ev.Healed) and m.left_at.get(node, (0.0, ""))[1] == "partitioned":
             del m.left_at[node]   # healed before its session expired: it never left
     return change
