@@ -268,6 +268,11 @@ def test_api_outage_screens_show_the_rounds_computed_while_the_api_is_away(runti
         assert found, "\n".join(lines[:16])
         stored.add(found.group(1))
     assert len(stored) == 1, stored              # the API's count stands still while it is away
+    # the results count rounds as the screens do: from the cluster's start, not since 1970
+    rows = dict(map(tuple, data["results"]["rows"]))
+    span = re.search(r"\(rondas (\d+)–(\d+) de este clúster\)", rows["rondas en la API"])
+    assert span, rows["rondas en la API"]
+    assert int(span.group(1)) <= last < computed <= int(span.group(2)) < 1000
 
 
 def test_ctrl_c_stops_the_demo_cleanly(runtime_dir, tmp_path):

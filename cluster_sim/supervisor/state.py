@@ -9,7 +9,6 @@ nothing here does I/O. Its event log holds the typed events a person reads
     status = state.to_json(now=time.time())
 """
 
-import math
 from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Deque, Dict, List, Optional, Tuple
@@ -202,9 +201,9 @@ class ClusterState:
 
     def round_base(self) -> Optional[int]:
         """The round running when this session started: rounds are shown counted from it."""
-        if not self.interval or not self.started_at or self.interval <= 0:
-            return None
-        return int(math.floor(self.started_at / self.interval))
+        from cluster_sim.round_count import round_base
+
+        return round_base(self.started_at, self.interval)
 
     @classmethod
     def from_json(cls, data: Dict[str, Any], now: float) -> "ClusterState":

@@ -11,7 +11,6 @@ view's (the catalogue's), rounds are counted from the session's start as on
 screen (the full numbers are in --json).
 """
 
-import math
 from typing import Any, Dict, List, Optional
 
 from cluster_sim.lang import hhmmss, number
@@ -21,10 +20,9 @@ __all__ = ["status_text", "fault_notes"]
 
 
 def _round(status: Dict[str, Any], round_no: Any) -> str:
-    interval, started = status.get("interval"), status.get("started_at")
-    if isinstance(interval, (int, float)) and interval > 0 and isinstance(started, (int, float)) and started:
-        return str(int(round_no) - int(math.floor(started / interval)))
-    return str(round_no)
+    from cluster_sim.round_count import round_base, shown
+
+    return shown(round_no, round_base(status.get("started_at"), status.get("interval")))
 
 
 def _num(value: Any, lang: str = "en", digits: int = 2) -> str:

@@ -111,13 +111,9 @@ def round_text(state: ClusterState, round_no: Any) -> str:
     """A round as the screen shows it: counted from the session's start ("12"), since a round's
     own number (seconds since 1970 over the interval) is ten digits nobody can read from the
     back of a room. `status --json` and the export keep the full number."""
-    if round_no is None:
-        return "?"
-    base = state.round_base()
-    try:
-        return str(int(round_no) - base) if base is not None else str(round_no)
-    except (TypeError, ValueError):
-        return str(round_no)
+    from cluster_sim.round_count import shown
+
+    return shown(round_no, state.round_base())
 
 
 def _num(value: Any, digits: int = 2, lang: str = "en") -> str:
