@@ -340,7 +340,7 @@ class ClusterState:
         if log:
             # the newest events of the log, each the exporter's record (its kind and fields, the
             # sentence, the level): a view attached from outside shows the supervisor's own events
-            data["events"] = [dict(to_record(e), text=describe(e, self.lang), level=level(e))
+            data["events"] = [dict(to_record(e), text=describe(e, self.lang, self.round_base()), level=level(e))
                               for e in list(self.events)[-EVENTS_SHOWN:]]
             data["events_total"] = self.events_total
         return data

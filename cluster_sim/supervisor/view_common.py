@@ -64,9 +64,10 @@ def clock(ts: Any, millis: bool = True) -> str:
     return "%s.%03d" % (base, ms) if millis else base
 
 
-def format_event(event: Event, lang: str = "en") -> str:
-    """One plain line for an event: "HH:MM:SS.mmm text" (local time, no markup)."""
-    text = describe(event, lang)
+def format_event(event: Event, lang: str = "en", base: Optional[int] = None) -> str:
+    """One plain line for an event: "HH:MM:SS.mmm text" (local time, no markup); rounds counted
+    from `base`, the cluster's first round, when it is known."""
+    text = describe(event, lang, base)
     text = "" if text is None else str(text)
     text = " ".join(text.splitlines()) if ("\n" in text or "\r" in text) else text
     return "%s %s" % (clock(getattr(event, "ts", None)), text)
