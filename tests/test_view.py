@@ -632,6 +632,10 @@ def test_status_text_has_the_mean_rounds_api_and_outbox():
     assert "Mean       21.38  (round 7, 5 readings)" in text
     assert "UNREACHABLE" in text and "40 rounds stored" in text and "3 pending (round 5)" in text
     assert re.search(r"^  2 +2002 +running +★ LEADER +82\.00 +0\.5s +vm$", text, re.M), text
+    # the leader computed on while the API was away: as the view's Mean line says it
+    state.computed_round, state.computed_mean, state.computed_count = base + 9, 22.5, 3
+    text = status_text(state.to_json(NOW))
+    assert "Mean       22.50  (round 9, 3 readings)  waiting for the API  · last stored: round 7" in text, text
 
 
 def test_a_recorded_frame_drawn_again_matches_the_live_view():
