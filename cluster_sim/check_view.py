@@ -233,8 +233,8 @@ def render(report: Report, truth: Optional[TruthReport] = None, note: str = "", 
     elif note:
         parts.append(Text(note, style="dim"))
     late_failures, late_notes = late_lines(horizon, base)
-    failures = late_failures + report.violations() + (truth.failures() if truth is not None else [])
-    notes = late_notes + report.notes() + (truth.notes() if truth is not None else [])
+    failures = late_failures + report.violations(base) + (truth.failures() if truth is not None else [])
+    notes = late_notes + report.notes(base) + (truth.notes() if truth is not None else [])
     unverified = truth.unverified_line(report.total) if truth is not None else ""
     parts += _lines("reported (not failures):", notes, "yellow")
     if unverified:
