@@ -81,27 +81,34 @@ class ClusterReport:
     def ok(self) -> bool:
         return not (self.duplicates or self.regressions or self.unexplained_gaps or self.undeclared)
 
-    def violations(self) -> List[str]:
-        lines = [f"{self.label}: round {r} stored more than once" for r in self.duplicates]
+    def violations(self, base: Optional[int] = None) -> List[str]:
+        """The violations in words; rounds counted from `base` (the cluster's first round) if given."""
+        from cluster_sim.round_count import shown
+
+        lines = [f"{self.label}: round {shown(r, base)} stored more than once" for r in self.duplicates]
         lines += [
-            f"{self.label}: round {r} has epoch {e}, lower than epoch {high} of an earlier round"
+            f"{self.label}: round {shown(r, base)} has epoch {e}, lower than epoch {high} of an earlier round"
             for r, e, high in self.regressions
         ]
-        lines += [f"{self.label}: {_span('round', a, b)} missing" for a, b in self.unexplained_gaps]
+        lines += [f"{self.label}: {_span('round', a, b, base)} missing" for a, b in self.unexplained_gaps]
         lines += [
-            f"{self.label}: round {r} stored {count} of {expected} readings without saying who is missing"
+            f"{self.label}: round {shown(r, base)} stored {count} of {expected} readings without saying who is "
+            "missing"
             for r, count, expected in self.undeclared
         ]
         return lines
 
-    def notes(self) -> List[str]:
+    def notes(self, base: Optional[int] = None) -> List[str]:
         """What is reported but is no violation: explained gaps, partial rows."""
+        from cluster_sim.round_count import shown
+
         lines = [
-            f"{self.label}: {_span('round', a, b)} missing, covered by {n} rows of an original-design leader"
+            f"{self.label}: {_span('round', a, b, base)} missing, covered by {n} rows of an original-design leader"
             for a, b, n in self.explained
         ]
         lines += [
-            f"{self.label}: round {r} partial: missing {', '.join(ids)} (declared)" for r, ids in self.partial
+            f"{self.label}: round {shown(r, base)} partial: missing {', '.join(ids)} (declared)"
+            for r, ids in self.partial
         ]
         return lines
 
@@ -118,20 +125,20 @@ class Report:
     def ok(self) -> bool:
         return self.malformed == 0 and all(c.ok for c in self.clusters.values())
 
-    def violations(self) -> List[str]:
-        lines = [v for c in self.clusters.values() for v in c.violations()]
+    def violations(self, base: Optional[int] = None) -> List[str]:
+        lines = [v for c in self.clusters.values() for v in c.violations(base)]
         if self.malformed:
             lines.append(f"{self.malformed} rows with a round, epoch, count, expected or missing "
                          "that does not parse")
         return lines
 
-    def notes(self) -> List[str]:
+    def notes(self, base: Optional[int] = None) -> List[str]:
         lines = []
         if self.unrounded:
             first, last = self.unrounded_span or ("?", "?")
             lines.append(f"{self.unrounded} rows without a round (an original-design leader's), "
                          f"stored {first} .. {last}")
-        return lines + [n for c in self.clusters.values() for n in c.notes()]
+        return lines + [n for c in self.clusters.values() for n in c.notes(base)]
 
 
 def declared(row: dict) -> Tuple[Optional[int], List[str]]:
@@ -273,5 +280,8 @@ def _max(a: Optional[int], b: Optional[int]) -> Optional[int]:
     return b if a is None else a if b is None else max(a, b)
 
 
-def _span(word: str, first: int, last: int) -> str:
-    return f"{word} {first}" if first == last else f"{word}s {first}-{last}"
+def _span(word: str, first: int, last: int, base: Optional[int] = None) -> str:
+    from cluster_sim.round_count import shown
+
+    a, b = shown(first, base), shown(last, base)
+    return f"{word} {a}" if first == last else f"{word}s {a}-{b}"

@@ -22,20 +22,21 @@ if TYPE_CHECKING:
 
 
 def render(report: Report, truth: Optional["TruthReport"] = None, note: str = "",
-           horizon: Any = None) -> "RenderableType":
+           horizon: Any = None, base: Optional[int] = None) -> "RenderableType":
     """The report as a rich renderable; see cluster_sim.check_view (pure)."""
     from cluster_sim.check_view import render as render_view
 
-    return render_view(report, truth, note, horizon)
+    return render_view(report, truth, note, horizon, base=base)
 
 
 def run_check(api_url: str, truth_dirs: Sequence[str] = (), truth_given: bool = False,
-              as_json: bool = False, **sources: Any) -> int:
+              as_json: bool = False, round_base: Optional[int] = None, **sources: Any) -> int:
     """Fetch, verify, print; 0 when the history is sound and nothing due is missing, 1 when
     not, 2 when unreachable or when --truth names no directory.
 
     truth_dirs: the nodes' truth logs; truth_given: the user named them (so they must
-    exist), else they are the running cluster's, used when they exist. `sources`: the
+    exist), else they are the running cluster's, used when they exist. round_base: the
+    running cluster's first round, the table's rounds are counted from it. `sources`: the
     rest of check_judge.Sources (grid, running, saved_paths, cluster, known_nodes)."""
     from cluster_sim.check_judge import Sources, judge
 
@@ -63,5 +64,5 @@ def run_check(api_url: str, truth_dirs: Sequence[str] = (), truth_given: bool = 
     if not console.is_terminal:
         # piped into a file or a pager: rich would cut lines at 80 columns
         console = Console(width=200)
-    console.print(check_view.render(judged.report, judged.truth, judged.note, judged.horizon))
+    console.print(check_view.render(judged.report, judged.truth, judged.note, judged.horizon, base=round_base))
     return code

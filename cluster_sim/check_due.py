@@ -109,12 +109,14 @@ class Lateness:
     first_not_final: Optional[int] = None
     newest_round: Optional[int] = None       # the newest stored round
 
-    def age_text(self) -> str:
-        """'newest stored row 47 s ago', or what is known instead."""
+    def age_text(self, base: Optional[int] = None) -> str:
+        """'newest stored row 47 s ago', or what is known instead (a round counted from `base`)."""
+        from cluster_sim.round_count import shown
+
         if self.newest_row_age is not None:
             return f"newest stored row {self.newest_row_age:.0f} s ago"
         if self.newest_round is not None:
-            return f"newest stored round {self.newest_round}"
+            return f"newest stored round {shown(self.newest_round, base)}"
         return "no row stored yet"
 
     @property

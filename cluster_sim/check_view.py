@@ -36,8 +36,11 @@ def clock(t: Optional[float]) -> str:
     return "-" if t is None else time.strftime("%H:%M:%S", time.localtime(t))
 
 
-def late_lines(horizon: Any) -> Tuple[List[str], List[str]]:
-    """(failures, notes) about rounds after the newest stored row (check_judge.Horizon)."""
+def late_lines(horizon: Any, base: Optional[int] = None) -> Tuple[List[str], List[str]]:
+    """(failures, notes) about rounds after the newest stored row (check_judge.Horizon), rounds
+    counted from `base` (the running cluster's first round) when it is known."""
+    from cluster_sim.round_count import shown
+
     failures: List[str] = []
     notes: List[str] = []
     if horizon is None:
@@ -49,15 +52,15 @@ def late_lines(horizon: Any) -> Tuple[List[str], List[str]]:
                         "by the running cluster's own count of stored rounds:")
     for late in horizon.clusters.values():
         label = f"cluster {late.cluster}" if late.cluster else "the cluster"
-        age = late.age_text()
+        age = late.age_text(base)
         if late.due_unstored:
             failures.append(f"{label}: {_rounds(late.due_unstored)} due and not stored since "
-                            f"{clock(late.since)} (round {late.first_due}; {age})")
+                            f"{clock(late.since)} (round {shown(late.first_due, base)}; {age})")
         if late.saved:
             notes.append(f"{label}: {_rounds(late.saved)} due, not stored yet, saved at shutdown "
                          "(clustersim deliver FILE stores them)")
         if late.not_final:
-            notes.append(f"{label}: {_rounds(late.not_final)} not final yet (from round {late.first_not_final}: "
+            notes.append(f"{label}: {_rounds(late.not_final)} not final yet (from round {shown(late.first_not_final, base)}: "
                          "closed, still within their deadline)")
     if horizon.saved_files:
         notes.append(f"{horizon.saved} rounds in saved files, not stored yet: {', '.join(horizon.saved_files)}")
@@ -145,8 +148,10 @@ def _ranges(numbers: Iterable[int], limit: int = 6) -> str:
     return text + (f", ... (+{len(spans) - limit})" if len(spans) > limit else "")
 
 
-def _gaps(gaps: List[Tuple[int, int]], limit: int = 6) -> str:
-    text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in gaps[:limit])
+def _gaps(gaps: List[Tuple[int, int]], limit: int = 6, base: Optional[int] = None) -> str:
+    from cluster_sim.round_count import shown
+
+    text = ", ".join(shown(a, base) if a == b else f"{shown(a, base)}-{shown(b, base)}" for a, b in gaps[:limit])
     return text + (f", ... (+{len(gaps) - limit})" if len(gaps) > limit else "")
 
 
@@ -190,8 +195,12 @@ def _truth_table(truth: TruthReport) -> "Table":
     return table
 
 
-def render(report: Report, truth: Optional[TruthReport] = None, note: str = "", horizon: Any = None) -> "Panel":
-    """A rich renderable of the report (a Panel); pure: prints nothing."""
+def render(report: Report, truth: Optional[TruthReport] = None, note: str = "", horizon: Any = None,
+           base: Optional[int] = None) -> "Panel":
+    """A rich renderable of the report (a Panel); pure: prints nothing. `base`: the running
+    cluster's first round: the table counts rounds from it, as its live view does."""
+    from cluster_sim.round_count import shown
+
     from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
@@ -204,12 +213,12 @@ def render(report: Report, truth: Optional[TruthReport] = None, note: str = "", 
                          else "right")
     for c in report.clusters.values():
         # Text(), not str: ids and leader names come from the network, never markup
-        gaps = _gaps(c.gaps) or "-"
+        gaps = _gaps(c.gaps, base=base) or "-"
         if c.explained:
             gaps += f" ({len(c.explained)} explained)"
         table.add_row(
             Text(c.cluster or "(none)"), Text(str(c.rows)),
-            Text(f"{c.rounds} ({c.first}-{c.last})"), Text(_ranges(c.epochs) or "-"),
+            Text(f"{c.rounds} ({shown(c.first, base)}-{shown(c.last, base)})"), Text(_ranges(c.epochs) or "-"),
             Text(_leaders(c.leaders)),
             Text(gaps, style="red" if c.unexplained_gaps else ""),
             Text(str(len(c.duplicates)), style="red" if c.duplicates else ""),
@@ -222,14 +231,17 @@ def render(report: Report, truth: Optional[TruthReport] = None, note: str = "", 
              [Text("the API's rows could not be read" if horizon is not None and horizon.unreachable
                    else "no rounds delivered yet")])
     parts.append(Text(f"{report.total} rows, {report.unrounded} without a round", style="dim"))
+    if base is not None:
+        parts.append(Text(f"rounds counted from the running cluster's start, as its view counts them: round 1 of "
+                          f"this cluster is round {base + 1} (--json gives each round's own number)", style="dim"))
     if truth is not None:
         parts.append(_truth_table(truth) if truth.clusters else
                      Text(f"ground truth: {truth.directory} covers none of these clusters"))
     elif note:
         parts.append(Text(note, style="dim"))
-    late_failures, late_notes = late_lines(horizon)
-    failures = late_failures + report.violations() + (truth.failures() if truth is not None else [])
-    notes = late_notes + report.notes() + (truth.notes() if truth is not None else [])
+    late_failures, late_notes = late_lines(horizon, base)
+    failures = late_failures + report.violations(base) + (truth.failures() if truth is not None else [])
+    notes = late_notes + report.notes(base) + (truth.notes() if truth is not None else [])
     unverified = truth.unverified_line(report.total) if truth is not None else ""
     parts += _lines("reported (not failures):", notes, "yellow")
     if unverified:

@@ -111,8 +111,11 @@ def _what(record: Dict[str, Any]) -> str:
 
 def table(records: Iterable[Dict[str, Any]], kinds: Optional[Iterable[str]] = None,
           node: Optional[str] = None) -> List[str]:
-    """The records as aligned lines: time, seconds since the first event, kind, node, what happened."""
-    records = list(records)
+    """The records as aligned lines in time order: time, seconds since the first event, kind, node,
+    what happened. An export is in the order the supervisor learnt of each event, and a node's report
+    carries when it happened there (a round computed before the snapshot that came first): sorted by
+    that time, stably, so events of one instant keep their order."""
+    records = sorted(records, key=lambda r: r["ts"])
     start = records[0]["ts"] if records else 0.0
     wanted = set(kinds) if kinds else None
     rows = [(_clock(r["ts"]), "+%.3f" % (r["ts"] - start), r["kind"], "" if r.get("node") is None else str(r["node"]),

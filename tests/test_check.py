@@ -76,6 +76,24 @@ def test_missing_rounds_are_gaps():
     assert "3-4" in rendered(report) and "FAILED" in rendered(report)
 
 
+def test_with_the_running_clusters_start_rounds_are_counted_from_it_and_json_keeps_their_own():
+    from rich.console import Console
+
+    from cluster_sim.check_view import as_json
+    from cluster_sim.check_view import render as render_view
+
+    base = 1_796_524_841
+    report = verify([row(base + n) for n in (1, 2, 5, 6, 8)] + [row(base + 6, id=99)])
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    console.print(render_view(report, base=base))
+    shown = " ".join(console.file.getvalue().replace("│", " ").split())
+    assert "rounds 3-4 missing" in shown and "round 7 missing" in shown and "round 6 stored more than once" in shown
+    assert "5 (1-8)" in shown and f"round 1 of this cluster is round {base + 1}" in shown
+    assert str(base + 3) not in shown
+    out = as_json(report, None)
+    assert out["clusters"]["c"]["first"] == base + 1 and f"rounds {base + 3}-{base + 4} missing" in str(out)
+
+
 def test_empty_rounds_are_counted_not_violations():
     report = verify([row(1), row(2, count=0), row(3, count=0), row(4)])
     assert report.ok

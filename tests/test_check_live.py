@@ -34,6 +34,12 @@ def test_a_stall_past_the_deadline_fails_check_until_the_outbox_drains(start_up,
     late = json.loads(up.cli("check", "--json").stdout)
     assert late["ok"] is False and late["due_unstored"]["count"] >= 1, dump(late)
     assert late["due_unstored"]["since"] is not None and late["api_unreachable"]
+    # rounds as the live view counts them, from the cluster's start; --json keeps their own numbers
+    status = up.status()
+    base = int(status["started_at"] // status["interval"])
+    shown = " ".join(stalled.stdout.replace("│", " ").split())
+    assert f"round 1 of this cluster is round {base + 1}" in shown, shown
+    assert int(re.search(r"\(round (\d+);", shown).group(1)) == late["due_unstored"]["first_round"] - base
 
     assert up.cli("api-start").returncode == 0
     wait_until(lambda: up.status()["outbox"]["depth"] == 0, 30, "the outbox drained")

@@ -99,6 +99,31 @@ def test_hard_kill_and_pause_say_how_the_leader_left():
         assert (elected.after, elected.how, elected.failover_ms) == ("1", how, 4200)
 
 
+def test_a_leader_cut_off_then_killed_is_timed_from_the_cut():
+    m = model()
+    started(m, "5", "2")
+    step(m, snap(T0 + 1, ("5", "2"), {"id": "5", "epoch": 1}), T0 + 1)
+    step(m, Announce(ev.Partitioned(T0 + 2, "5", target="zk", was_leader=True)), T0 + 2)
+    step(m, Announce(ev.NodeKilled(T0 + 4.5, "5", hard=True, was_leader=True)), T0 + 4.5)
+    step(m, snap(T0 + 6, ("2",), None), T0 + 6)
+    events = step(m, snap(T0 + 6.5, ("2",), {"id": "2", "epoch": 2, "elected_at": T0 + 6.1}), T0 + 6.5)
+    (elected,) = of(events, ev.LeaderElected)
+    assert (elected.after, elected.how, elected.failover_ms) == ("5", "partitioned", 4100)
+    assert describe(elected) == "leader elected: 2 (epoch 2, failover 4100 ms after 5 was cut off)"
+
+
+def test_a_leader_paused_and_resumed_then_killed_is_timed_from_the_kill():
+    m = model()
+    started(m, "1", "2")
+    step(m, snap(T0 + 1, ("1", "2"), {"id": "1", "epoch": 1}), T0 + 1)
+    step(m, Announce(ev.NodePaused(T0 + 2, "1", was_leader=True)), T0 + 2)
+    step(m, Announce(ev.NodeResumed(T0 + 3, "1")), T0 + 3)      # before its session expired: it leads on
+    step(m, Announce(ev.NodeKilled(T0 + 10, "1", hard=True, was_leader=True)), T0 + 10)
+    events = step(m, snap(T0 + 14.5, ("2",), {"id": "2", "epoch": 2, "elected_at": T0 + 14.25}), T0 + 14.5)
+    (elected,) = of(events, ev.LeaderElected)
+    assert (elected.after, elected.how, elected.failover_ms) == ("1", "crashed", 4250)
+
+
 def test_a_leader_that_left_by_itself_is_timed_from_when_it_was_seen_gone():
     m = model()
     started(m, "1", "2")

@@ -221,6 +221,60 @@ def test_api_outage_in_spanish_from_the_command_line(runtime_dir, tmp_path):
     assert done.stderr == ""
 
 
+def screen_lines(frame, events):
+    """A recorded frame drawn again as the live view (110 columns), as lines of text."""
+    from rich.console import Console
+
+    from cluster_sim.supervisor.redraw import redraw
+
+    console = Console(file=io.StringIO(), width=110, color_system=None, force_terminal=False)
+    console.print(redraw(frame, events, 110, 60))
+    return console.file.getvalue().splitlines()
+
+
+def header_row(lines, label):
+    """The header's row `label` ("Media", "Bandeja"...), its box and label taken off."""
+    for line in lines:
+        cells = line.strip("│ ").split(None, 1)
+        if len(cells) == 2 and cells[0] == label:
+            return cells[1].rstrip("│ ")
+    return None
+
+
+def test_api_outage_screens_show_the_rounds_computed_while_the_api_is_away(runtime_dir, tmp_path):
+    recording = tmp_path / "outage.html"
+    assert run_demo("api-outage", name=name(), record=str(recording), lang="es", **FAST) == 0
+    data = load_any(str(recording))
+    growing = [f for f in data["frames"]
+               if re.search(r"rondas? esperan? en la bandeja", ((f["state"].get("narration") or {}).get("title") or ""))]
+    assert growing, "the outbox step was never on screen"
+    stored = set()
+    for frame in growing:
+        state, lines = frame["state"], screen_lines(frame, data["events"])
+        # the narration gives the number the Outbox line gives, in the same frame
+        told = int(re.match(r"(\d+) ", state["narration"]["title"]).group(1))
+        outbox = header_row(lines, "Bandeja")
+        assert outbox is not None and outbox.startswith(f"{told} pendiente"), (told, outbox)
+        assert any(line.strip("┃│ ").startswith(state["narration"]["title"]) for line in lines), lines[:6]
+        # the Mean line: the newest round computed, waiting for the API, next to the last one stored
+        mean = header_row(lines, "Media")
+        base = int(state["started_at"] // state["interval"])
+        computed, last = state["computed"]["round"] - base, state["last_round"] - base
+        assert computed > last, state
+        assert f"ronda {computed}" in mean and "esperando a la API" in mean, mean
+        assert f"última guardada: ronda {last}" in mean, mean
+        header = " ".join(" ".join(line.strip("│ ") for line in lines[:16]).split())   # its rows may wrap
+        found = re.search(r"(\d+) rondas? guardadas?", header)
+        assert found, "\n".join(lines[:16])
+        stored.add(found.group(1))
+    assert len(stored) == 1, stored              # the API's count stands still while it is away
+    # the results count rounds as the screens do: from the cluster's start, not since 1970
+    rows = dict(map(tuple, data["results"]["rows"]))
+    span = re.search(r"\(rondas (\d+)–(\d+) de este clúster\)", rows["rondas en la API"])
+    assert span, rows["rondas en la API"]
+    assert int(span.group(1)) <= last < computed <= int(span.group(2)) < 1000
+
+
 def test_ctrl_c_stops_the_demo_cleanly(runtime_dir, tmp_path):
     log = tmp_path / "demo.log"
     with open(log, "w") as sink:

@@ -97,6 +97,21 @@ def test_clustersim_events_on_a_bad_file_is_one_line(tmp_path):
     assert done.returncode == 0 and "whole" in done.stdout and len(done.stdout.splitlines()) == 2
 
 
+def test_clustersim_events_prints_in_time_order(tmp_path):
+    # an export is in the order the supervisor learnt of events: a node's report may come after
+    # a snapshot though it happened before it
+    path = tmp_path / "late.jsonl"
+    path.write_text('{"ts": 10.0, "kind": "notice", "text": "first"}\n'
+                    '{"ts": 12.0, "kind": "notice", "text": "third"}\n'
+                    '{"ts": 11.0, "kind": "notice", "text": "second"}\n'
+                    '{"ts": 12.0, "kind": "notice", "text": "fourth"}\n')
+    done = clustersim("events", str(path))
+    assert done.returncode == 0, done.stderr
+    rows = done.stdout.splitlines()[1:]
+    assert [row.split()[-1] for row in rows] == ["first", "second", "third", "fourth"]
+    assert [row.split()[1] for row in rows] == ["+0.000", "+1.000", "+2.000", "+2.000"]
+
+
 def test_every_kind_is_written_and_read_back(tmp_path):
     from cluster_sim.eventlog import read_events
     from cluster_sim.supervisor.events import KINDS, from_record, typed_from

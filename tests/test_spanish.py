@@ -109,6 +109,7 @@ def every_kind_of_state(lang, now):
                      lang=lang, interval=1.0, join_command="CLUSTERSIM_SECRET=x clustersim node <ID> --zk h:1")
     s.leader, s.epoch, s.leader_since, s.zk_connected = "2", 3, now - 12, True
     s.last_mean, s.last_round, s.last_count = 78.794, int(now) - 3, 1
+    s.computed_round, s.computed_mean, s.computed_count = int(now) - 1, 78.794, 2   # waits for the API
     s.waiting_round, s.waiting_for, s.waiting_since = int(now) - 1, ("4",), now - 2
     s.rounds_stored, s.rows_unrounded, s.api_ok, s.api_down_since = 1234, 1, False, now - 30
     s.outbox_depth, s.outbox_oldest, s.outbox_since, s.outbox_dropped = 3, int(now) - 5, now - 20, 1
@@ -146,6 +147,7 @@ def test_the_screen_of_every_kind_of_state_is_spanish(width, height):
     words = " ".join(screen.split())
     assert "1.233 rondas guardadas" in words and "78,79" in words and "INACCESIBLE desde las" in words
     assert "caído" in words and "★ LÍDER" in words and "sin quórum" in words
+    assert "esperando a la API" in words and "última guardada: ronda" in words
     status = status_text(state.to_json(now))
     chart = timeline_text([Term("2", 3, now - 12, None)], ["1", "2"], now - 75.5, now, width=40, lang="es")
     assert chart.endswith("75,5s") and timeline_text([], ["1"], 0, 1, lang="es") == "todavía sin líder"
@@ -154,5 +156,7 @@ def test_the_screen_of_every_kind_of_state_is_spanish(width, height):
     # and the same state in English says it all in English (the detector is not blind)
     english = Console(width=width, file=io.StringIO(), color_system=None)
     english.print(render(every_kind_of_state("en", now), now, width=width, height=height))
-    assert "1,233 rounds stored" in " ".join(english.file.getvalue().split())
+    english_words = " ".join(english.file.getvalue().split())
+    assert "1,233 rounds stored" in english_words
+    assert "waiting for the API" in english_words and "last stored: round" in english_words
     assert english_in(english.file.getvalue())

@@ -1,6 +1,7 @@
 """The live view, the printers and the leadership timeline, rendered without a terminal."""
 
 import io
+from collections import deque
 import re
 
 import pytest
@@ -146,6 +147,41 @@ def test_outbox_only_when_something_waits_longer_than_the_round_lag_or_was_dropp
     assert "Outbox" in out and "2 dropped" in out
 
 
+def test_the_mean_shows_the_computed_round_waiting_for_the_api_next_to_the_last_stored():
+    base = int((NOW - 300) // 1.0)
+    stored = dict(interval=1.0, last_round=base + 40, last_mean=21.375, last_count=4)
+    # the API keeps up: the stored round, as always (a round computed a moment ago is in flight)
+    out = text_of(render(cluster(**stored, computed_round=base + 41, computed_mean=22.0, computed_count=4,
+                                 outbox_depth=1, outbox_since=NOW - 0.3), NOW))
+    assert "21.38  (round 40, 4 readings)" in out and "waiting for the API" not in out
+    # the API is away: the newest computed round, marked, and the last stored beside it
+    out = text_of(render(cluster(**stored, computed_round=base + 46, computed_mean=22.5, computed_count=3,
+                                 outbox_depth=6, outbox_oldest=base + 41, outbox_since=NOW - 6), NOW))
+    mean = next(line for line in out.splitlines() if "Mean" in line)
+    assert "22.50  (round 46, 3 readings)  waiting for the API  · last stored: round 40" in mean, mean
+    assert "6 pending" in out
+
+
+def test_events_count_rounds_from_the_clusters_start_and_the_export_keeps_their_own_numbers():
+    from cluster_sim.supervisor.events import OutboxDropped, SettleEnded
+    from cluster_sim.supervisor.listeners.exporter import record_of
+
+    base = int((NOW - 300) // 1.0)
+    dropped = OutboxDropped(NOW - 1, "2", rounds=(base + 7, base + 8, base + 9), total=3, bound=10)
+    settled = SettleEnded(NOW, first=base + 10, last=base + 12)
+    out = text_of(render(cluster(interval=1.0, events=deque([dropped, settled])), NOW), width=200)
+    assert "rounds 7..9" in out and str(base + 7) not in out, out
+    record = record_of(dropped, "en", base)
+    assert record["rounds"] == [base + 7, base + 8, base + 9] and "rounds 7..9" in record["text"]
+    assert str(base) not in describe_es(settled, base)
+
+
+def describe_es(event, base):
+    from cluster_sim.supervisor.wording import describe
+
+    return describe(event, "es", base)
+
+
 def test_join_command_and_uptime():
     out = text_of(render(cluster(join_command="clustersim join --zk 10.0.0.5:2181"), NOW))
     assert "clustersim join --zk 10.0.0.5:2181" in out
@@ -207,7 +243,7 @@ def test_format_event_is_clock_plus_text():
 
 def test_footer_hints_with_name():
     out = text_of(render(cluster(), NOW))
-    assert "clustersim kill ID [--hard] · pause ID · resume ID · start ID · logs ID · status" in out
+    assert "clustersim kill ID [--hard] · pause ID [--for S] · resume ID · start ID · logs ID · status" in out
     assert "--name" not in out
     assert "(--name classA)" in text_of(render(cluster(name="classA"), NOW))
 
@@ -596,6 +632,10 @@ def test_status_text_has_the_mean_rounds_api_and_outbox():
     assert "Mean       21.38  (round 7, 5 readings)" in text
     assert "UNREACHABLE" in text and "40 rounds stored" in text and "3 pending (round 5)" in text
     assert re.search(r"^  2 +2002 +running +★ LEADER +82\.00 +0\.5s +vm$", text, re.M), text
+    # the leader computed on while the API was away: as the view's Mean line says it
+    state.computed_round, state.computed_mean, state.computed_count = base + 9, 22.5, 3
+    text = status_text(state.to_json(NOW))
+    assert "Mean       22.50  (round 9, 3 readings)  waiting for the API  · last stored: round 7" in text, text
 
 
 def test_a_recorded_frame_drawn_again_matches_the_live_view():

@@ -193,3 +193,21 @@ def test_the_page_tolerates_what_it_does_not_know(browser):
         assert not page_errors(browser), page_errors(browser)
     finally:
         view.close()
+
+
+def test_the_pages_mean_shows_the_computed_round_waiting_for_the_api(browser):
+    state = {"name": "t", "leader": "2", "epoch": 3, "zk_connected": True, "api_ok": False,
+             "last_mean": 21.375, "last_round": 1_700_000_100, "rounds_stored": 40,
+             "computed": {"round": 1_700_000_106, "mean": 22.5, "count": 3},
+             "outbox": {"depth": 6, "oldest_round": 1_700_000_101, "dropped": 0, "since": 1.0},
+             "nodes": [{"id": "2", "state": "running", "role": "LEADER", "value": 22.0, "age_s": 0.1}]}
+    view = WebView("127.0.0.1", 0, snapshot=lambda: state, lang="en").start()
+    try:
+        browser.get(view.url)
+        dom_wait(browser, lambda d: by_id(d, "mean").text == "22.50 · waiting for the API", 10,
+                 "the computed mean, waiting")
+        assert by_id(browser, "mean").get_attribute("class") == "held"
+        assert by_id(browser, "stored").text == "40 rounds"          # the stored count, as the API has it
+        assert not page_errors(browser), page_errors(browser)
+    finally:
+        view.close()

@@ -250,9 +250,12 @@ class ChaosRun:
             except control.ControlError as exc:
                 status, why = None, str(exc)
             if status is not None:
+                from cluster_sim.round_count import round_base, shown
+
                 last = status.get("last_round")
+                base = round_base(status.get("started_at"), status.get("interval"))   # as the view counts
                 why = unsettled(status) or (None if isinstance(last, int) and last >= wanted
-                                            else f"round {wanted} not stored yet")
+                                            else f"round {shown(wanted, base)} (of this cluster) not stored yet")
                 if why is None:
                     self.log("settled: a leader, every node back, rounds flowing")
                     return True

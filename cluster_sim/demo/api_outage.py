@@ -24,7 +24,7 @@ def run(demo: "Demo", summary: "Summary") -> None:
     down_at = demo.clock()
     status = demo.wait_for(lambda s: s if s["outbox"]["depth"] >= MIN_DEPTH else None,
                            (MIN_DEPTH + 6) * demo.interval + 20, say("w_outbox", depth=MIN_DEPTH))
-    demo.narrate("api_growing", depth=status["outbox"]["depth"])
+    demo.narrate("api_growing", live=True, depth=status["outbox"]["depth"])
     demo.pause()
     demo.status()
 

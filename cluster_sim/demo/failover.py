@@ -36,7 +36,7 @@ def notes(say: Callable[..., str], soft_ms: float, hard_ms: float, window: Dict[
     return lines
 
 
-def _window(demo: "Demo") -> Dict[str, float]:
+def _window(demo: "Demo") -> Dict[str, Any]:
     return expiry_window(demo.session_timeout, demo.interval, demo.tick)
 
 

@@ -56,6 +56,7 @@ class Demo:
         self.last_status: Optional[dict] = None
         self.max_outbox = 0                # deepest outbox seen in a status poll
         self._current = narration.Told("")   # the narration on screen
+        self._live = ""                      # its step, when its words follow the outbox
 
     # -- talking to the manager --------------------------------------------
     def request(self, cmd: str, check: bool = True, timeout: float = REQUEST_TIMEOUT, **fields: Any) -> Dict[str, Any]:
@@ -111,16 +112,20 @@ class Demo:
     def say(self, key: str, **values: Any) -> str:
         return narration.say(self.lang, key, **values)
 
-    def narrate(self, key: str, **values: Any) -> str:
+    def narrate(self, key: str, live: bool = False, **values: Any) -> str:
+        """Show step `key`; `live`: its {depth} is the outbox depth as the screen shows it, kept
+        current by the supervisor's model (a number the demo polled would be stale a moment later)."""
         told = narration.told(self.lang, key, **values)
         self._current = told
-        self.manager.narrate(told.title, told.body, told.question)
+        self._live = key if live else ""
+        self.manager.narrate(told.title, told.body, told.question, live_step=self._live, lang=self.lang)
         return told.title
 
     def _show_step_hint(self) -> None:
         """Add "press Enter" to the narration on screen (without a new line in the log)."""
         told = self._current
-        self.manager.narrate(told.title, told.body, told.question, hint=self.say("step_hint"), log=False)
+        self.manager.narrate(told.title, told.body, told.question, hint=self.say("step_hint"), log=False,
+                             live_step=self._live, lang=self.lang)
 
     # -- waiting -------------------------------------------------------------
     def sleep(self, seconds: float) -> None:

@@ -48,16 +48,22 @@ def add_check(demo: Any, summary: Summary, rows: Optional[List[dict]], error: Op
     rounds = sum(c.rounds for c in clusters)
     missed = sum(b - a + 1 for c in clusters for a, b in c.gaps)
     empty = sum(len(c.empty_rounds) for c in clusters)
+    from cluster_sim.round_count import round_base, shown
+
+    # rounds counted from the cluster's start, as the live table counts them
+    status = getattr(demo, "last_status", None) or {}
+    base = round_base(status.get("started_at"), status.get("interval"))
     if clusters:
         first = min(c.first for c in clusters if c.first is not None)
         last = max(c.last for c in clusters if c.last is not None)
-        summary.add(say("rounds"), say("rounds_v", rounds=rounds, first=str(first), last=str(last),
-                                       missed=missed, empty=empty))
+        summary.add(say("rounds"), say("rounds_v" if base is not None else "rounds_v.own", rounds=rounds,
+                                       first=shown(first, base), last=shown(last, base), missed=missed,
+                                       empty=empty))
     else:
         summary.add(say("rounds"), say("rounds_none"))
     if report.unrounded:
         summary.add(say("unrounded"), say("unrounded_v", n=report.unrounded))
-    violations = report.violations()
+    violations = report.violations(base)
     if report.ok and not clusters and report.unrounded:
         summary.add(say("check"), say("check_nothing"))
     elif report.ok:

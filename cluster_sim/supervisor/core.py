@@ -18,7 +18,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Set, Tuple
 
 from cluster_sim.supervisor import events as ev
 from cluster_sim.supervisor import messages as msg
-from cluster_sim.supervisor.model import Model, apply, can_move, local_view
+from cluster_sim.supervisor.model import Model, apply, can_move, live_words, local_view
 from cluster_sim.supervisor.state import CRASHED, FOLLOWER, LEADER, PAUSED, RUNNING, STARTING, STOPPED, NodeView
 
 __all__ = ["decide", "step"]
@@ -215,6 +215,9 @@ def _outbox(m: Model, snap: msg.ZkSnapshot) -> Events:
     server = None if server is None else str(server)
     if server != s.leader_zk:
         out.append(ev.LeaderZkServer(ts, server=server))
+    computed = _int(info.get("round"))
+    if computed is not None and (s.computed_round is None or computed > s.computed_round):
+        out.append(ev.ComputedKnown(ts, round=computed, mean=_float(info.get("mean")), count=_int(info.get("count"))))
     out += _latest_round(m, ts, _int(info.get("delivered_round")), _float(info.get("delivered_mean")),
                          _int(info.get("delivered_count")), None, "zookeeper")
     raw = info.get("waiting")
@@ -334,6 +337,16 @@ def _api(m: Model, h: msg.ApiHealth, now: float) -> Events:
     return out
 
 
+def _narration(m: Model, n: msg.Narrate, now: float) -> ev.Event:
+    """A demo's step; a live one worded with the outbox depth the model holds now (the number the
+    screen shows, not the one the demo polled a moment ago)."""
+    title, body, question = n.title, n.text, n.question
+    if n.live_step:
+        title, body, question = live_words(m.state, n.live_step, n.lang)
+    return ev.Narration(now, title=title, body=body, question=question, hint=n.hint, log=n.log,
+                        live_step=n.live_step, lang=n.lang)
+
+
 def _zk_servers(m: Model, z: msg.ZkServerModes, now: float) -> Events:
     known = {v.index: (v.address, v.mode, v.pid) for v in m.state.zk_servers}
     return [ev.ZkServerChanged(now, index=x.index, address=x.address, mode=x.mode, pid=x.pid)
@@ -360,8 +373,7 @@ _DECIDE: Dict[type, Callable[[Model, Any, float], Events]] = {
     msg.ProcessExited: _exited,
     msg.ApiHealth: _api,
     msg.ZkServerModes: _zk_servers,
-    msg.Narrate: lambda m, n, now: [ev.Narration(now, title=n.title, body=n.text, question=n.question,
-                                                 hint=n.hint, log=n.log)],
+    msg.Narrate: lambda m, n, now: [_narration(m, n, now)],
     msg.StopRequested: lambda m, r, now: [ev.ShuttingDown(now, why=r.why)],
     msg.Announce: lambda m, a, now: [a.event],
 }

@@ -343,6 +343,16 @@ class LeaderZkServer(Event):
 
 
 @dataclass(frozen=True)
+class ComputedKnown(Event):
+    """The newest round the leader computed (and put in its outbox), from the leader znode: a
+    remote leader's too, and a local one's whose own report has not come yet."""
+    round: Optional[int] = None
+    mean: Optional[float] = None
+    count: Optional[int] = None
+    LOGGED: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
 class LastRoundKnown(Event):
     """The latest stored round, learnt from ZooKeeper or the API (not from a node of ours)."""
     round: Optional[int] = None
@@ -559,6 +569,10 @@ class Narration(Event):
     question: str = ""                 # what to ask the class, if anything
     hint: Optional[str] = None         # e.g. "press Enter", shown under the text
     log: bool = True
+    # a demo step whose words carry the outbox depth ({depth}): worded again in `lang` from the
+    # state whenever the outbox changes, so the narration gives the number the screen shows
+    live_step: str = ""
+    lang: str = ""
 
     @property
     def logged(self) -> bool:

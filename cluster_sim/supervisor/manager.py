@@ -77,9 +77,10 @@ class Manager:
         self.post(StopRequested(why))
 
     def narrate(self, title: str, text: str = "", question: str = "", hint: Optional[str] = None,
-                log: bool = True) -> None:
-        """Show what a demo is doing now (a panel in the view and, with log, a line in the log)."""
-        self.post(Narrate(title, text, question, hint, log))
+                log: bool = True, live_step: str = "", lang: str = "") -> None:
+        """Show what a demo is doing now (a panel in the view and, with log, a line in the log);
+        with live_step, that step's words are filled with the outbox depth the screen shows."""
+        self.post(Narrate(title, text, question, hint, log, live_step, lang))
 
     def announce(self, event: ev.Event) -> None:
         self.post(Announce(event))

@@ -210,6 +210,8 @@ class Narrate(Message):
     question: str = ""
     hint: Optional[str] = None
     log: bool = True
+    live_step: str = ""                # see events.Narration
+    lang: str = ""
 
 
 @dataclass(frozen=True)

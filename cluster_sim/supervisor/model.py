@@ -10,7 +10,7 @@ from the event stream alone (an export, a recording, a web page). A node's
 process state moves only through `move()`, along PROCESS_TRANSITIONS.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from cluster_sim.faults.registry import actions as fault_actions
@@ -21,7 +21,7 @@ from cluster_sim.supervisor.state import (
 )
 from cluster_sim.timeline import Term
 
-__all__ = ["Model", "apply", "move", "can_move", "local_view", "IllegalTransition", "PROCESS_TRANSITIONS"]
+__all__ = ["Model", "apply", "move", "can_move", "local_view", "live_words", "IllegalTransition", "PROCESS_TRANSITIONS"]
 
 # A node process's life: which state may follow which (None: no row yet).
 PROCESS_TRANSITIONS: Dict[Optional[str], FrozenSet[str]] = {
@@ -117,21 +117,29 @@ def _host(m: Model, e: ev.HostKnown) -> None:
         view.host = e.host
 
 
+def _stopped_acting(m: Model, node: str, ts: float, how: str) -> None:
+    """The node stopped acting at `ts` (how: crashed, left, paused, partitioned): a failover is
+    timed from the first of these, so a leader cut off and then killed is timed from the cut."""
+    m.left_at.setdefault(node, (ts, how))
+
+
 def _killed(m: Model, e: ev.NodeKilled) -> None:
-    m.left_at[e.node] = (e.ts, "crashed" if e.hard else "left")
+    _stopped_acting(m, e.node, e.ts, "crashed" if e.hard else "left")
 
 
 def _paused(m: Model, e: ev.NodePaused) -> None:
     view = local_view(m, e.node)
     if view is not None:
         move(view, PAUSED)
-    m.left_at[e.node] = (e.ts, "paused")
+    _stopped_acting(m, e.node, e.ts, "paused")
 
 
 def _resumed(m: Model, e: ev.NodeResumed) -> None:
     view = local_view(m, e.node)
     if view is not None:
         move(view, RUNNING)
+    if m.left_at.get(e.node, (0.0, ""))[1] == "paused":
+        del m.left_at[e.node]   # resumed before its session expired: it acts again (a later fault counts anew)
 
 
 def _stopped(m: Model, e: ev.NodeStopped) -> None:
@@ -157,7 +165,15 @@ def _connection(state: str) -> Callable[[Model, ev.Event], None]:
     return set_connection
 
 
+def _computed(m: Model, e: Any) -> None:
+    """RoundComputed (a local leader's report) or ComputedKnown (the leader znode): the newest wins."""
+    s = m.state
+    if e.round is not None and (s.computed_round is None or e.round > s.computed_round):
+        s.computed_round, s.computed_mean, s.computed_count = e.round, e.mean, e.count
+
+
 def _round(m: Model, e: ev.RoundComputed) -> None:
+    _computed(m, e)
     if m.unsafe:
         m.acting[e.node] = e.ts
         _act(m, e)
@@ -317,6 +333,10 @@ def _outbox(m: Model, e: ev.OutboxChanged) -> None:
     elif not s.outbox_depth or s.outbox_since is None:
         s.outbox_since = e.ts
     s.outbox_depth, s.outbox_oldest, s.outbox_dropped = e.depth, e.oldest, e.dropped
+    shown = s.narration
+    if shown is not None and shown.live_step:
+        title, body, question = live_words(s, shown.live_step, shown.lang)
+        s.narration = replace(shown, title=title, body=body, question=question)
 
 
 def _cluster(m: Model, e: ev.ClusterStarted) -> None:
@@ -350,14 +370,23 @@ def _link_fault(how: Callable[[Any, ev.Event], Any]) -> Callable[[Model, ev.Even
                                      getattr(e, "target"), e.ts)
         cut_off = isinstance(e, ev.Partitioned) and e.target != "api"
         if cut_off and m.state.leader == node:
-            m.left_at[node] = (e.ts, "partitioned")  # a failover is timed from the cut
+            _stopped_acting(m, node, e.ts, "partitioned")  # a failover is timed from the cut
         elif isinstance(e, ev.Healed) and m.left_at.get(node, (0.0, ""))[1] == "partitioned":
             del m.left_at[node]   # healed before its session expired: it never left
     return change
 
 
+def live_words(state: ClusterState, step: str, lang: str) -> Tuple[str, str, str]:
+    """A live demo step's title, body and question, filled with the state's outbox depth."""
+    from cluster_sim.demo.narration import told
+
+    words = told(lang or state.lang, step, depth=state.outbox_depth)
+    return words.title, words.body, words.question
+
+
 def _narration(m: Model, e: ev.Narration) -> None:
-    m.state.narration = Shown(e.title, e.body, e.question, e.hint or "") if e.title else None
+    m.state.narration = (Shown(e.title, e.body, e.question, e.hint or "", live_step=e.live_step, lang=e.lang)
+                         if e.title else None)
 
 
 def _join(m: Model, e: ev.JoinCommand) -> None:
@@ -374,6 +403,7 @@ _APPLY: Dict[type, Callable] = {
     ev.Connected: _connection("CONNECTED"), ev.Reconnected: _connection("CONNECTED"),
     ev.Suspended: _connection("SUSPENDED"), ev.SessionExpired: _connection("LOST"),
     ev.RoundComputed: _round, ev.RoundStored: _stored, ev.LastRoundKnown: _last_round,
+    ev.ComputedKnown: _computed,
     ev.OutboxDropped: _dropped, ev.ApiDown: _api_down, ev.ApiBack: _api_back, ev.ApiStatus: _api_status,
     ev.DeliveryKnown: _delivery, ev.NodeReachesApi: _reaches,
     ev.ZkConnection: _zk_connection, ev.RemoteJoined: _joined, ev.RemoteLeft: _left,

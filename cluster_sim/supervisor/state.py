@@ -9,7 +9,6 @@ nothing here does I/O. Its event log holds the typed events a person reads
     status = state.to_json(now=time.time())
 """
 
-import math
 from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Deque, Dict, List, Optional, Tuple
@@ -82,6 +81,8 @@ class Shown:
     body: str = ""
     question: str = ""             # what to ask the class, if anything
     hint: str = ""                 # e.g. "press Enter", under the rest
+    live_step: str = ""            # worded again as the outbox changes (events.Narration); not in JSON
+    lang: str = ""
 
     def to_json(self) -> Dict[str, Any]:
         return {"title": self.title, "body": self.body, "question": self.question, "hint": self.hint}
@@ -153,6 +154,10 @@ class ClusterState:
     last_round: Optional[int] = None
     last_count: Optional[int] = None
     last_row: Optional[int] = None   # the API row id of that mean, when it came from the API
+    # the newest round the leader computed: ahead of last_round while it waits in the outbox
+    computed_round: Optional[int] = None
+    computed_mean: Optional[float] = None
+    computed_count: Optional[int] = None
     waiting_round: Optional[int] = None   # a round the leader holds back for members to catch up
     waiting_for: Tuple[str, ...] = ()     # ... and the members it waits for
     waiting_since: Optional[float] = None # since when that round waits
@@ -196,9 +201,9 @@ class ClusterState:
 
     def round_base(self) -> Optional[int]:
         """The round running when this session started: rounds are shown counted from it."""
-        if not self.interval or not self.started_at or self.interval <= 0:
-            return None
-        return int(math.floor(self.started_at / self.interval))
+        from cluster_sim.round_count import round_base
+
+        return round_base(self.started_at, self.interval)
 
     @classmethod
     def from_json(cls, data: Dict[str, Any], now: float) -> "ClusterState":
@@ -219,6 +224,9 @@ class ClusterState:
                     narration=Shown.from_json(data.get("narration")), lang=_str(data.get("lang")) or "en",
                     rules=data.get("rules") if isinstance(data.get("rules"), dict) else None)
         state.delivery = Delivery.from_json(data.get("delivery"))
+        computed = _dict(data.get("computed"))
+        state.computed_round, state.computed_mean = _int(computed.get("round")), _num(computed.get("mean"))
+        state.computed_count = _int(computed.get("count"))
         outbox = _dict(data.get("outbox"))
         state.outbox_depth = _int(outbox.get("depth")) or 0
         state.outbox_oldest = _int(outbox.get("oldest_round"))
@@ -276,6 +284,8 @@ class ClusterState:
             "last_mean": self.last_mean,
             "last_round": self.last_round,
             "last_count": self.last_count,
+            "computed": ({"round": self.computed_round, "mean": self.computed_mean, "count": self.computed_count}
+                         if self.computed_round is not None else None),
             "waiting": ({"round": self.waiting_round, "for": list(self.waiting_for), "since": self.waiting_since}
                         if self.waiting_round is not None else None),
             "rounds_stored": self.rounds_stored,
@@ -330,7 +340,7 @@ class ClusterState:
         if log:
             # the newest events of the log, each the exporter's record (its kind and fields, the
             # sentence, the level): a view attached from outside shows the supervisor's own events
-            data["events"] = [dict(to_record(e), text=describe(e, self.lang), level=level(e))
+            data["events"] = [dict(to_record(e), text=describe(e, self.lang, self.round_base()), level=level(e))
                               for e in list(self.events)[-EVENTS_SHOWN:]]
             data["events_total"] = self.events_total
         return data

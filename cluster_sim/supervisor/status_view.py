@@ -11,7 +11,6 @@ view's (the catalogue's), rounds are counted from the session's start as on
 screen (the full numbers are in --json).
 """
 
-import math
 from typing import Any, Dict, List, Optional
 
 from cluster_sim.lang import hhmmss, number
@@ -21,10 +20,9 @@ __all__ = ["status_text", "fault_notes"]
 
 
 def _round(status: Dict[str, Any], round_no: Any) -> str:
-    interval, started = status.get("interval"), status.get("started_at")
-    if isinstance(interval, (int, float)) and interval > 0 and isinstance(started, (int, float)) and started:
-        return str(int(round_no) - int(math.floor(started / interval)))
-    return str(round_no)
+    from cluster_sim.round_count import round_base, shown
+
+    return shown(round_no, round_base(status.get("started_at"), status.get("interval")))
 
 
 def _num(value: Any, lang: str = "en", digits: int = 2) -> str:
@@ -51,6 +49,19 @@ def status_text(status: Dict[str, Any], lang: Optional[str] = None) -> str:
         if status.get("last_count"):
             details.append(plural("readings", status["last_count"], lang))
         mean = _num(status["last_mean"], lang) + ("  (%s)" % ", ".join(details) if details else "")
+    computed: Dict[str, Any] = status["computed"] if isinstance(status.get("computed"), dict) else {}
+    held, last = computed.get("round"), status.get("last_round")
+    depth = (status.get("outbox") or {}).get("depth") if isinstance(status.get("outbox"), dict) else 0
+    if isinstance(held, int) and depth and (not isinstance(last, int) or held > last):
+        # as the view's Mean line: the newest computed round, not stored yet, next to the last stored
+        details = [label("round", lang, round=_round(status, held))]
+        if computed.get("count"):
+            details.append(plural("readings", computed["count"], lang))
+        value = computed.get("mean")
+        mean = ((_num(value, lang) if value is not None else label("no_readings", lang))
+                + "  (%s)  " % ", ".join(details) + label("mean_held", lang) + "  · "
+                + (label("mean_stored", lang, round=_round(status, last)) if isinstance(last, int)
+                   else label("mean_none_stored", lang)))
     waiting = status.get("waiting") or {}
     if isinstance(waiting, dict) and waiting.get("round") is not None and waiting.get("for"):
         nodes = [str(n) for n in waiting["for"]]

@@ -36,6 +36,7 @@ class Reach:
     hosts: str
     web: Any
     recorder: Any
+    manager: Any
 
     def _zk_for_students(self) -> str:
         """ZooKeeper as a student's machine reaches it: an embedded server by the address we
@@ -72,4 +73,8 @@ class Reach:
             return []
         from cluster_sim.web import Feed
 
-        return [Feed(*sinks, describe=lambda e: describe(e, o.lang))]
+        def worded(event: Any) -> Any:
+            # rounds counted from the cluster's start, as on the terminal
+            return describe(event, o.lang, self.manager.state.round_base() if self.manager is not None else None)
+
+        return [Feed(*sinks, describe=worded)]

@@ -70,7 +70,8 @@ class Shutdown:
         ids = [n.id for n in self.manager.state.sorted_nodes()]
         text = label("timeline", lang) + "\n" + timeline_text(terms, ids, start, end, width=60, lang=lang)
         if leftover:
-            text += "".join("\n\n" + (describe(e, lang) or "") for e in (self.leftover, self.uncomputed) if e)
+            base = self.manager.state.round_base()
+            text += "".join("\n\n" + (describe(e, lang, base) or "") for e in (self.leftover, self.uncomputed) if e)
         return text
 
     # -- rounds left in the outbox at shutdown ---------------------------
@@ -150,5 +151,5 @@ class Shutdown:
         for event in (self.leftover, self.uncomputed):
             if event is not None:
                 self.manager.emit(event)
-                self.out.write((describe(event, self.o.lang) or "") + "\n")
+                self.out.write((describe(event, self.o.lang, self.manager.state.round_base()) or "") + "\n")
                 self.out.flush()

@@ -64,9 +64,10 @@ def clock(ts: Any, millis: bool = True) -> str:
     return "%s.%03d" % (base, ms) if millis else base
 
 
-def format_event(event: Event, lang: str = "en") -> str:
-    """One plain line for an event: "HH:MM:SS.mmm text" (local time, no markup)."""
-    text = describe(event, lang)
+def format_event(event: Event, lang: str = "en", base: Optional[int] = None) -> str:
+    """One plain line for an event: "HH:MM:SS.mmm text" (local time, no markup); rounds counted
+    from `base`, the cluster's first round, when it is known."""
+    text = describe(event, lang, base)
     text = "" if text is None else str(text)
     text = " ".join(text.splitlines()) if ("\n" in text or "\r" in text) else text
     return "%s %s" % (clock(getattr(event, "ts", None)), text)
@@ -111,13 +112,9 @@ def round_text(state: ClusterState, round_no: Any) -> str:
     """A round as the screen shows it: counted from the session's start ("12"), since a round's
     own number (seconds since 1970 over the interval) is ten digits nobody can read from the
     back of a room. `status --json` and the export keep the full number."""
-    if round_no is None:
-        return "?"
-    base = state.round_base()
-    try:
-        return str(int(round_no) - base) if base is not None else str(round_no)
-    except (TypeError, ValueError):
-        return str(round_no)
+    from cluster_sim.round_count import shown
+
+    return shown(round_no, state.round_base())
 
 
 def _num(value: Any, digits: int = 2, lang: str = "en") -> str:

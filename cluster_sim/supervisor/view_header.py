@@ -97,23 +97,53 @@ def _leader_text(state: ClusterState, now: float) -> Text:
     return text
 
 
+def _outbox_waits(state: ClusterState, now: float) -> bool:
+    """Rounds have waited in the outbox longer than the round lag (the round in flight every
+    interval is normal, and would only flash)."""
+    since = state.outbox_since
+    return (state.outbox_depth or 0) > 0 and since is not None and now - since > _lag(state)
+
+
+def _held_round(state: ClusterState) -> Optional[int]:
+    """The newest computed round when the API has not stored it yet (it waits in the outbox)."""
+    computed = state.computed_round
+    if computed is None or (state.outbox_depth or 0) <= 0:
+        return None
+    return computed if state.last_round is None or computed > state.last_round else None
+
+
+def _mean_details(state: ClusterState, round_no: Optional[int], count: Optional[int]) -> str:
+    lang = _lang(state)
+    details = []
+    if round_no is not None:
+        details.append(label("round", lang, round=round_text(state, round_no)))
+    elif state.last_row is not None:
+        details.append(label("row", lang, row=state.last_row))
+    if count:
+        details.append(plural("readings", count, lang))
+    return "  (" + ", ".join(details) + ")" if details else ""
+
+
 def _mean_text(state: ClusterState, now: float) -> Text:
     lang = _lang(state)
     text = Text()
-    if state.last_mean is None and state.last_count != 0:
+    held = _held_round(state) if _outbox_waits(state, now) else None
+    if held is not None:
+        # the leader computes on while the API is away: its newest round, marked as not stored,
+        # next to the last one the API holds (a frozen mean would read as "no rounds")
+        mean = state.computed_mean
+        text.append(_num(mean, lang=lang) if mean is not None else label("no_readings", lang), style="bold")
+        text.append(_mean_details(state, held, state.computed_count))
+        text.append("  " + label("mean_held", lang), style="yellow")
+        stored = (label("mean_stored", lang, round=round_text(state, state.last_round))
+                  if state.last_round is not None else label("mean_none_stored", lang))
+        text.append("  · " + stored, style="dim")
+    elif state.last_mean is None and state.last_count != 0:
         text.append(label("no_round", lang), style="dim")
     else:
         text.append(_num(state.last_mean, lang=lang) if state.last_mean is not None else label("no_readings", lang),
                     style="bold")
-        details = []
-        if state.last_round is not None:
-            details.append(label("round", lang, round=round_text(state, state.last_round)))
-        elif state.last_row is not None:
-            details.append(label("row", lang, row=state.last_row))
-        if state.last_count:
-            details.append(plural("readings", state.last_count, lang))
-        if details:
-            text.append("  (" + ", ".join(details) + ")")
+        text.append(_mean_details(state, state.last_round, state.last_count))
     waiting = _waiting_text(state, now)
     if waiting is not None:
         text.append("  · ")
@@ -170,7 +200,7 @@ def _outbox_text(state: ClusterState, now: float) -> Optional[Text]:
     depth = state.outbox_depth or 0
     dropped = state.outbox_dropped or 0
     since = state.outbox_since
-    waiting = depth > 0 and since is not None and now - since > _lag(state)
+    waiting = _outbox_waits(state, now)
     if not waiting and dropped <= 0:
         return None
     text = Text()

@@ -137,8 +137,8 @@ def _node_table(state: ClusterState, now: float, stale_after: float, layout: Lay
 
 # --------------------------------------------------------------------------- events
 
-def _event_line(event: Event, lang: str) -> Text:
-    return Text(format_event(event, lang), style=EVENT_STYLES.get(level(event), ""))
+def _event_line(event: Event, lang: str, base: Optional[int] = None) -> Text:
+    return Text(format_event(event, lang, base), style=EVENT_STYLES.get(level(event), ""))
 
 
 def _in_time_order(events: Iterable[Event]) -> List[Event]:
@@ -154,24 +154,25 @@ def _events(state: ClusterState, layout: Layout) -> RenderableType:
     lang = _lang(state)
     events = _in_time_order(state.events)
     if layout.event_lines is not None:
-        lines = _newest_lines(events, layout.event_lines, lang, layout.events_width)
+        lines = _newest_lines(events, layout.event_lines, lang, layout.events_width, state.round_base())
     else:
         last = events[-layout.max_events:] if layout.max_events > 0 else []
-        lines = [_event_line(e, lang) for e in last]
+        lines = [_event_line(e, lang, state.round_base()) for e in last]
     body: RenderableType = Group(*lines) if lines else Text(label("no_events", lang), style="dim")
     if layout.boxed_events:
         return Panel(body, title=label("events", lang), title_align="left", box=box.ROUNDED)
     return Group(Rule(Text(label("events", lang)), align="left", style="dim"), body)
 
 
-def _newest_lines(events: List[Event], room: int, lang: str, width: int) -> List[Text]:
+def _newest_lines(events: List[Event], room: int, lang: str, width: int,
+                  base: Optional[int] = None) -> List[Text]:
     """The newest events that fit in `room` screen lines of `width` columns, wrapped lines
     counted; when even the newest one alone does not fit, it is cut to what does."""
     shown: List[Text] = []
     used = 0
     console = _measure()
     for event in reversed(events):
-        line = _event_line(event, lang)
+        line = _event_line(event, lang, base)
         height = len(line.wrap(console, width))
         if used + height > room:
             if not shown and room > 0:

@@ -18,7 +18,8 @@ Numbers in the event log group no thousands (they are copied into scripts);
 decimals follow the language (0.5 s, 0,5 s).
 """
 
-from typing import Any, Callable, Dict, Optional
+import dataclasses
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from cluster_sim.lang import hhmmss, listing, number, seconds, span
 from cluster_sim.supervisor import events as ev
@@ -256,11 +257,31 @@ _LEVELS: Dict[type, str] = {
 }
 
 
-def describe(event: ev.Event, lang: str = "en") -> Optional[str]:
+# the fields of a worded event that hold a round's own number (a count of rounds is not one)
+_ROUND_FIELDS: Dict[type, Tuple[str, ...]] = {
+    ev.OutboxDropped: ("rounds",), ev.NodeSaid: ("round", "last"), ev.SettleEnded: ("first", "last"),
+    ev.RoundsUncomputed: ("first", "last"),
+}
+
+
+def _counted(event: ev.Event, base: int) -> ev.Event:
+    """`event` with its rounds counted from `base` (the cluster's first round), as screens show them."""
+    def shift(value: Any) -> Any:
+        if isinstance(value, tuple):
+            return tuple(shift(v) for v in value)
+        return value - base if isinstance(value, int) and not isinstance(value, bool) else value
+    fields = _ROUND_FIELDS.get(type(event), ())
+    return dataclasses.replace(event, **{f: shift(getattr(event, f)) for f in fields}) if fields else event
+
+
+def describe(event: ev.Event, lang: str = "en", base: Optional[int] = None) -> Optional[str]:
     """The sentence for `event` in `lang` (English where the catalogue has none); None for an
-    event with no sentence of its own (a reading, a role change: data for the table and exports)."""
+    event with no sentence of its own (a reading, a role change: data for the table and exports).
+    `base`: the cluster's first round (round_count.round_base): rounds are counted from it."""
     render = _RENDER.get(type(event))
-    return None if render is None else render(event, lang)
+    if render is None:
+        return None
+    return render(_counted(event, base) if base is not None else event, lang)
 
 
 def level(event: ev.Event) -> str:

@@ -33,7 +33,7 @@ MAX_DEPTH = 6
 DATA_KINDS = frozenset({
     "reading_published", "round_computed", "round_stored", "role_changed", "outbox_changed",
     "api_status", "zk_server_changed", "host_known", "node_running", "connected",
-    "last_round_known", "leader_zk_server", "split_brain_ended",
+    "last_round_known", "computed_known", "leader_zk_server", "split_brain_ended",
 })
 
 

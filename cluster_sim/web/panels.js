@@ -11,7 +11,11 @@ function drawFacts(now) {
     setText(el, "★ " + L.node + " " + M.leader + (M.epoch != null ? " · " + L.epoch + " " + M.epoch : "") +
             (M.leaderSince ? " · " + L.forT + " " + span(now - M.leaderSince) : ""));
   }
-  setText($("mean"), num(s.last_mean, 2));
+  // the leader computes on while the API is away: its newest round, marked as not stored yet
+  var c = s.computed, held = !!c && c.round != null && s.outbox && s.outbox.depth > 0 &&
+      (s.last_round == null || c.round > s.last_round);
+  setText($("mean"), held ? num(c.mean, 2) + " · " + L.meanHeld : num(s.last_mean, 2));
+  $("mean").className = held ? "held" : "";
   setText($("stored"), typeof s.rounds_stored === "number" ? s.rounds_stored + " " + L.rounds : "—");
   var api = $("api");
   // never OK while the leader's own deliveries fail (the API may answer the supervisor all the same)

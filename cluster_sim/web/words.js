@@ -6,7 +6,7 @@
 var MAX_LOG = 200, MAX_TERMS = 400, MAX_MARKS = 600, MAX_FLOWS = 80, MAX_ROWS = 16;
 var DATA_KINDS = ["reading_published", "round_computed", "round_stored", "role_changed", "outbox_changed",
   "api_status", "zk_server_changed", "host_known", "node_running", "connected", "last_round_known",
-  "leader_zk_server", "split_brain_ended"];
+  "computed_known", "leader_zk_server", "split_brain_ended"];
 var PALETTE = ["#ffcc33", "#4da3ff", "#3ddc84", "#ff7ab6", "#b388ff", "#ff9f43", "#2ee6e6", "#e6ee6a"];
 var SVGNS = "http:" + "//www.w3.org/2000/svg";
 

@@ -19,6 +19,7 @@ ENTRIES: Dict[str, Dict[str, str]] = {
     "page.forT": {"en": "for", "es": "desde hace"},
     "page.mean": {"en": "Mean", "es": "Media"},
     "page.stored": {"en": "Stored", "es": "Guardadas"},
+    "page.meanHeld": {"en": "waiting for the API", "es": "esperando a la API"},
     "page.rounds": {"en": "rounds", "es": "rondas"},
     "page.ok": {"en": "OK", "es": "OK"},
     "page.down": {"en": "DOWN", "es": "CAÍDA"},

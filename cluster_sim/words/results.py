@@ -127,6 +127,11 @@ ENTRIES: Dict[str, Dict[str, str]] = {
     },
     "demo.rounds": {"en": "rounds in the API", "es": "rondas en la API"},
     "demo.rounds_v": {
+        "en": "{rounds} delivered (rounds {first}–{last} of this cluster), {missed} missed, {empty} empty",
+        "es": ("{rounds} {rounds?entregada|entregadas} (rondas {first}–{last} de este clúster), {missed} "
+               "{missed?perdida|perdidas}, {empty} {empty?vacía|vacías}"),
+    },
+    "demo.rounds_v.own": {      # the cluster's start unknown: the rounds' own numbers
         "en": "{rounds} delivered ({first}–{last}), {missed} missed, {empty} empty",
         "es": ("{rounds} {rounds?entregada|entregadas} ({first}–{last}), {missed} "
                "{missed?perdida|perdidas}, {empty} {empty?vacía|vacías}"),

@@ -20,7 +20,8 @@ import json
 import math
 from typing import IO, Any, Dict, List, Optional
 
-from cluster_sim.supervisor.events import KINDS, Event, to_record
+from cluster_sim.round_count import round_base
+from cluster_sim.supervisor.events import KINDS, ClusterStarted, Event, to_record
 from cluster_sim.supervisor.listeners import Listener
 from cluster_sim.supervisor.wording import describe
 
@@ -45,10 +46,11 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def record_of(event: Event, lang: str = "en") -> Dict[str, Any]:
-    """What the exporter writes for `event`: its record and the sentence people read (or None)."""
+def record_of(event: Event, lang: str = "en", base: Optional[int] = None) -> Dict[str, Any]:
+    """What the exporter writes for `event`: its record (rounds by their own numbers) and the
+    sentence people read (or None), rounds counted from `base` there as on the screen."""
     record = {k: _clean(v) for k, v in to_record(event).items()}
-    record["text"] = describe(event, lang) if event.logged else None
+    record["text"] = describe(event, lang, base) if event.logged else None
     return record
 
 
@@ -72,6 +74,7 @@ class EventExporter(Listener):
         self.path = str(path)
         self.fmt = fmt
         self.lang = lang
+        self._base: Optional[int] = None
         self.error: Optional[str] = None
         self.written = 0
         self._file: Optional[IO[str]] = open(self.path, "w", encoding="utf-8", newline="")
@@ -83,7 +86,9 @@ class EventExporter(Listener):
     def event(self, event: Event) -> None:
         if self._file is None:
             return
-        record = record_of(event, self.lang)
+        if isinstance(event, ClusterStarted):
+            self._base = round_base(event.ts, event.interval)   # the text counts rounds from the cluster's start
+        record = record_of(event, self.lang, self._base)
         try:
             if self._csv is not None:
                 self._csv.writerow([_cell(record.get(c)) for c in COLUMNS])

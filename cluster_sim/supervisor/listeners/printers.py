@@ -25,7 +25,8 @@ from rich.errors import ConsoleError
 from rich.live import Live
 from rich.text import Text
 
-from cluster_sim.supervisor.events import Event, JoinCommand, WebViewStarted
+from cluster_sim.round_count import round_base
+from cluster_sim.supervisor.events import ClusterStarted, Event, JoinCommand, WebViewStarted
 from cluster_sim.supervisor.labels import label
 from cluster_sim.supervisor.listeners import Listener
 from cluster_sim.supervisor.state import ClusterState
@@ -210,6 +211,7 @@ class PlainPrinter(Listener):
     def __init__(self, stream: Optional[TextIO] = None, lang: str = "en") -> None:
         self._stream = stream
         self.lang = lang
+        self._base: Optional[int] = None   # the cluster's first round (ClusterStarted)
         self._stopped = False
 
     @property
@@ -228,8 +230,10 @@ class PlainPrinter(Listener):
     def event(self, event: Event) -> None:
         if self._stopped or not event.logged:
             return
+        if isinstance(event, ClusterStarted):
+            self._base = round_base(event.ts, event.interval)   # rounds are counted from the cluster's start
         stream = self.stream
-        stream.write(format_event(event, self.lang) + "\n")
+        stream.write(format_event(event, self.lang, self._base) + "\n")
         stream.flush()
 
     def stop(self, final_renderable: Any = None) -> None:
