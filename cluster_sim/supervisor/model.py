@@ -102,6 +102,7 @@ def _started(m: Model, e: ev.NodeStarted) -> None:
         s.nodes[e.node] = view
     move(view, STARTING)
     view.pid, view.remote, view.exit_code, view.connection = e.pid, False, None, ""
+    view.silent_since = view.session_timeout = None
 
 
 def _running(m: Model, e: ev.NodeRunning) -> None:
@@ -121,10 +122,19 @@ def _killed(m: Model, e: ev.NodeKilled) -> None:
     m.left_at[e.node] = (e.ts, "crashed" if e.hard else "left")
 
 
+def _silent(m: Model, view: Optional[NodeView], since: Optional[float], timeout: Optional[float] = None) -> None:
+    """ZooKeeper hears nothing from the node since `since` (None: it hears it again)."""
+    if view is not None:
+        view.silent_since = since
+        view.session_timeout = (timeout or m.session_timeout) if since is not None else None
+
+
 def _paused(m: Model, e: ev.NodePaused) -> None:
     view = local_view(m, e.node)
     if view is not None:
         move(view, PAUSED)
+        if view.silent_since is None:
+            _silent(m, view, e.ts)   # frozen: no more pings (the servers' cons says it more exactly)
     m.left_at[e.node] = (e.ts, "paused")
 
 
@@ -132,6 +142,7 @@ def _resumed(m: Model, e: ev.NodeResumed) -> None:
     view = local_view(m, e.node)
     if view is not None:
         move(view, RUNNING)
+        _silent(m, view, None)
 
 
 def _stopped(m: Model, e: ev.NodeStopped) -> None:
@@ -144,6 +155,9 @@ def _stopped(m: Model, e: ev.NodeStopped) -> None:
         view.exit_code = e.exit
         if e.exit is None or e.exit >= 0:
             view.role = ""   # it closed its session on the way out: out of the election at once
+            _silent(m, view, None)
+        elif view.silent_since is None and view.connection != "LOST":
+            _silent(m, view, e.ts)   # dead: its session lives until ZooKeeper times it out
         # killed by a signal, it could not: it still holds its place (and may still
         # lead) until ZooKeeper expires its session; the snapshots say when, so the
         # role does not go blank now and come back with the next snapshot
@@ -154,7 +168,17 @@ def _connection(state: str) -> Callable[[Model, ev.Event], None]:
         view = local_view(m, getattr(e, "node"))
         if view is not None:
             view.connection = state
+            if state != "SUSPENDED":
+                _silent(m, view, None)   # it talks to ZooKeeper again, or its session is gone
     return set_connection
+
+
+def _heard(m: Model, e: ev.SessionHeard) -> None:
+    _silent(m, _node(m, e.node), e.silent_since, e.timeout)
+
+
+def _queue(m: Model, e: ev.QueueChanged) -> None:
+    m.state.queue = tuple(zip(e.nodes, e.seqs))
 
 
 def _round(m: Model, e: ev.RoundComputed) -> None:
@@ -349,6 +373,10 @@ def _link_fault(how: Callable[[Any, ev.Event], Any]) -> Callable[[Model, ev.Even
             view.faults = with_fault(view.faults or NodeFaults(node), lambda link: how(link, e),
                                      getattr(e, "target"), e.ts)
         cut_off = isinstance(e, ev.Partitioned) and e.target != "api"
+        if cut_off and view is not None and view.silent_since is None:
+            _silent(m, view, e.ts)   # its pings no longer reach ZooKeeper
+        elif isinstance(e, ev.Healed) and view is not None and e.target != "api":
+            _silent(m, view, None)
         if cut_off and m.state.leader == node:
             m.left_at[node] = (e.ts, "partitioned")  # a failover is timed from the cut
         elif isinstance(e, ev.Healed) and m.left_at.get(node, (0.0, ""))[1] == "partitioned":
@@ -373,6 +401,7 @@ _APPLY: Dict[type, Callable] = {
     ev.NodePaused: _paused, ev.NodeResumed: _resumed, ev.NodeStopped: _stopped,
     ev.Connected: _connection("CONNECTED"), ev.Reconnected: _connection("CONNECTED"),
     ev.Suspended: _connection("SUSPENDED"), ev.SessionExpired: _connection("LOST"),
+    ev.SessionHeard: _heard, ev.QueueChanged: _queue, ev.TakesOver: lambda m, e: None,
     ev.RoundComputed: _round, ev.RoundStored: _stored, ev.LastRoundKnown: _last_round,
     ev.OutboxDropped: _dropped, ev.ApiDown: _api_down, ev.ApiBack: _api_back, ev.ApiStatus: _api_status,
     ev.DeliveryKnown: _delivery, ev.NodeReachesApi: _reaches,

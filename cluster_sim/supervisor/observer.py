@@ -19,11 +19,19 @@ from kazoo.exceptions import KazooException, NoNodeError
 from cluster_sim import paths
 from cluster_sim.node.cache import ReadingsCache
 from cluster_sim.node.readings import read_all
-from cluster_sim.supervisor.messages import ZkSnapshot
+from cluster_sim.supervisor.messages import Candidate, ZkSnapshot
+from cluster_sim.supervisor.sessions import SessionBook
 
 
 def _sequence(child: str) -> str:
     return child[-10:]
+
+
+def _seq(child: str) -> int:
+    """The sequence number ZooKeeper appended to an election child (kazoo's Election: the Lock
+    recipe, children named <prefix>__lock__<10 digits>)."""
+    tail = _sequence(child)
+    return int(tail) if tail.isdigit() else -1
 
 
 class Observer(threading.Thread):
@@ -39,8 +47,9 @@ class Observer(threading.Thread):
         self.clock = clock
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._contender_ids = {}  # election child -> node id (its data never changes)
+        self._contender_ids = {}  # election child -> (node id, owner session): neither ever changes
         self.cache = None
+        self.sessions = SessionBook()
 
     def run(self):
         self._watch()
@@ -82,12 +91,15 @@ class Observer(threading.Thread):
             readings, bad, pending = self.cache.snapshot_pending()
         else:
             (readings, bad), pending = read_all(self.client), frozenset()
+        queue = tuple(self._election())
         return ZkSnapshot(
             ts=ts,
             connected=True,
             readings=readings,
             bad=bad,
-            election=tuple(self._election()),
+            election=tuple(c.node for c in queue),
+            queue=queue,
+            sessions=self._sessions(queue, readings),
             leader=self._leader(),
             outbox_depth=self._outbox_depth(),
             pending=pending,
@@ -102,15 +114,23 @@ class Observer(threading.Thread):
         pending = [(c, self.client.get_async(f"{paths.ELECTION}/{c}")) for c in unknown]
         for child, result in pending:
             try:
-                data, _ = result.get(timeout=5)
-                self._contender_ids[child] = data.decode(errors="replace")
+                data, stat = result.get(timeout=5)
+                self._contender_ids[child] = (data.decode(errors="replace"), stat.ephemeralOwner or None)
             except NoNodeError:
                 pass
         alive = set(children)
         for child in list(self._contender_ids):
             if child not in alive:
                 del self._contender_ids[child]
-        return [self._contender_ids[c] for c in children if c in self._contender_ids]
+        return [Candidate(node=self._contender_ids[c][0], seq=_seq(c), owner=self._contender_ids[c][1])
+                for c in children if c in self._contender_ids]
+
+    def _sessions(self, queue, readings):
+        """What the servers' cons says of the sessions holding election znodes or histories."""
+        keep = {c.owner for c in queue if c.owner}
+        keep |= {r.session for r in readings.values() if getattr(r, "session", None)}
+        servers = [(str(h), int(p)) for h, p in getattr(self.client, "hosts", [])]
+        return self.sessions.ask(servers, keep)
 
     def _leader(self):
         try:
