@@ -205,7 +205,9 @@ def _takes_over(m: Model, snap: msg.ZkSnapshot, leader_events: Events) -> Events
         return []
     node = elected[0].node
     before = [n for n, _ in m.state.queue]
-    watched = before[before.index(node) - 1] if node in before and before.index(node) > 0 else None
+    place = before.index(node) if node in before else -1
+    # the queue may have moved up a snapshot before the leader znode did: then the model knows
+    watched = before[place - 1] if place > 0 else m.watched_before.get(node)
     return [ev.TakesOver(snap.ts, node, seq=snap.queue[0].seq, watched=watched)]
 
 

@@ -67,6 +67,7 @@ class Model:
     local_pids: Dict[str, Set[int]] = field(default_factory=dict)          # node -> every pid we started for it
     open_term: Optional[Term] = None      # the leader znode's current term (terms also holds acting ones)
     acting_terms: Dict[str, Term] = field(default_factory=dict)            # unsafe: node -> its latest acting term
+    watched_before: Dict[str, str] = field(default_factory=dict)  # node -> the predecessor it watched last
 
     def acting_now(self, now: float) -> List[str]:
         """Nodes that computed a round lately (unsafe mode: each of them believes it leads)."""
@@ -178,7 +179,15 @@ def _heard(m: Model, e: ev.SessionHeard) -> None:
 
 
 def _queue(m: Model, e: ev.QueueChanged) -> None:
+    before = _watches(m.state.queue)
     m.state.queue = tuple(zip(e.nodes, e.seqs))
+    for node, watched in _watches(m.state.queue).items():
+        if before.get(node) is not None and before.get(node) != watched:
+            m.watched_before[node] = before[node]   # the predecessor it watched until this change
+
+
+def _watches(queue: Tuple[Tuple[str, int], ...]) -> Dict[str, Optional[str]]:
+    return {node: queue[i - 1][0] if i else None for i, (node, _) in enumerate(queue)}
 
 
 def _round(m: Model, e: ev.RoundComputed) -> None:

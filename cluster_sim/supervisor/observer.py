@@ -130,7 +130,8 @@ class Observer(threading.Thread):
         keep = {c.owner for c in queue if c.owner}
         keep |= {r.session for r in readings.values() if getattr(r, "session", None)}
         servers = [(str(h), int(p)) for h, p in getattr(self.client, "hosts", [])]
-        return self.sessions.ask(servers, keep)
+        me = getattr(self.client, "client_id", None)
+        return self.sessions.ask(servers, keep, me=me[0] if me else None)
 
     def _leader(self):
         try:

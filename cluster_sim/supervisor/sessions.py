@@ -6,7 +6,7 @@
 
 ``cons`` lists every connection a server holds with its session id (sid),
 its negotiated timeout (to, ms) and the time of the server's last response
-(lresp, ms): a client that pings is answered every third of its timeout or
+(lresp, ms on the server's elapsed-time clock): a client that pings is answered every third of its timeout or
 so, a frozen or cut-off one is not. A hard-killed client's connection closes
 while its session lives on until the timeout: the book remembers the last
 listing of every session in `keep` (those still holding znodes), marked
@@ -16,7 +16,8 @@ someone else's) makes `ask` return None: the supervisor's own knowledge
 """
 
 import re
-from typing import Dict, Iterable, Optional, Set, Tuple
+import time
+from typing import Callable, Dict, Iterable, Optional, Set, Tuple
 
 from cluster_sim.supervisor.messages import ZkSession
 from cluster_sim.zk.probe import _four_letter_word
@@ -26,42 +27,61 @@ __all__ = ["SessionBook", "parse_cons"]
 _FIELD = re.compile(r"\b(sid|to|lresp)=(0x[0-9a-fA-F]+|\d+)")
 
 
-def parse_cons(text: str) -> Dict[int, ZkSession]:
-    """The sessions a ``cons`` reply lists (connections without a session yet are left out)."""
-    out: Dict[int, ZkSession] = {}
+def parse_cons(text: str) -> Dict[int, Tuple[int, int]]:
+    """session id -> (lresp, timeout), both in ms, for each session a ``cons`` reply lists.
+    lresp is on the server's own elapsed-time clock (not wall clock): compare it only with
+    other lresp values of the same server."""
+    out: Dict[int, Tuple[int, int]] = {}
     for line in text.splitlines():
         fields = {k: int(v, 16) if v.startswith("0x") else int(v) for k, v in _FIELD.findall(line)}
         sid, timeout, lresp = fields.get("sid"), fields.get("to"), fields.get("lresp")
-        if not sid or timeout is None or not lresp:
-            continue
-        out[sid] = ZkSession(session=sid, heard_at=lresp / 1000.0, timeout=timeout / 1000.0)
+        if sid and timeout is not None and lresp:
+            out[sid] = (lresp, timeout)
     return out
 
 
 class SessionBook:
     """Asks the servers, and remembers the sessions whose connection is gone (see the module)."""
 
-    def __init__(self, timeout: float = 0.3) -> None:
+    def __init__(self, timeout: float = 0.3, clock: Callable[[], float] = time.time) -> None:
         self.timeout = timeout
+        self.clock = clock
         self._last: Dict[int, ZkSession] = {}
+        self._first_seen: Dict[Tuple[str, int, int], Tuple[int, float]] = {}  # (server, sid) -> (lresp, when)
 
-    def ask(self, servers: Iterable[Tuple[str, int]], keep: Set[int]) -> Optional[Dict[int, ZkSession]]:
+    def ask(self, servers: Iterable[Tuple[str, int]], keep: Set[int],
+            me: Optional[int] = None) -> Optional[Dict[int, ZkSession]]:
+        """What the servers' cons says now. `me`: the asking client's own session, which has just
+        been answered: its lresp is the server's "now", turning the others' lresp to wall clock.
+        On a server that does not list it, an lresp is dated when it was first seen to change."""
         listed: Dict[int, ZkSession] = {}
         answered = False
+        first_seen: Dict[Tuple[str, int, int], Tuple[int, float]] = {}
         for host, port in servers:
             try:
                 reply = _four_letter_word(host, port, "cons", self.timeout)
             except OSError:
                 continue          # a server down: the others' sessions still count
-            if "is not executed because it is not in the whitelist" in reply:
+            now = self.clock()
+            if "not in the whitelist" in reply:
                 continue
             answered = True
-            for sid, seen in parse_cons(reply).items():
+            sessions = parse_cons(reply)
+            mine = sessions.get(me) if me else None
+            for sid, (lresp, timeout) in sessions.items():
+                if mine is not None:
+                    heard = now - (mine[0] - lresp) / 1000.0
+                else:
+                    key = (host, port, sid)
+                    old = self._first_seen.get(key)
+                    first_seen[key] = old if old is not None and old[0] == lresp else (lresp, now)
+                    heard = first_seen[key][1]
                 known = listed.get(sid)
-                if known is None or seen.heard_at > known.heard_at:
-                    listed[sid] = seen
+                if known is None or heard > known.heard_at:
+                    listed[sid] = ZkSession(session=sid, heard_at=min(heard, now), timeout=timeout / 1000.0)
         if not answered:
             return None
+        self._first_seen = first_seen
         for sid, last in self._last.items():
             if sid not in listed and sid in keep:
                 listed[sid] = ZkSession(session=sid, heard_at=last.heard_at, timeout=last.timeout, listed=False)
