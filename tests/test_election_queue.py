@@ -110,3 +110,50 @@ def test_a_leader_cut_off_from_zookeeper_holds_still(start_up):
                SESSION_TIMEOUT + 15, "another leader acting")
     assert by_id(up.status())[leader]["session"]["state"] in ("expired", "suspended", "silent")
     assert up.cli("heal", leader).returncode == 0
+
+
+def test_a_cut_off_leader_holds_still_on_the_table_and_on_the_page(runtime_dir, tmp_path):
+    """The same cluster seen as a class sees it: `up` in a pseudo-terminal (80x24) and its web
+    view in headless Chromium. Cut the leader off: both say it holds still (not the acting
+    leader), with ZooKeeper's countdown; the table's queue column says who watches whom."""
+    from terminal import Terminal
+    from web_support import headless_browser, page_errors
+
+    name = "queue-holding"
+    with Terminal.clustersim("up", "-n", 3, "--interval", INTERVAL, "--session-timeout", SESSION_TIMEOUT,
+                             "--name", name, "--web", "127.0.0.1:0", cols=100, rows=30) as term, \
+            headless_browser() as browser:
+        from cluster_sim import control
+
+        def status():
+            answer = control.send(name, {"cmd": "status"}, timeout=5.0)
+            assert answer["ok"], answer
+            return answer["status"]
+        ready = wait_until(lambda: (lambda s: s if s["leader"] and s["web_url"] and sum(
+            n["election"]["position"] is not None for n in s["nodes"]) == 3 else None)(status()), 30,
+            "a leader, three candidates and the web view")
+        leader = ready["leader"]
+        _, watches = queue_of(ready)
+        heir = next(node for node, watched in watches.items() if watched == leader)
+        seq = by_id(ready)[heir]["election"]["seq"]
+        term.wait_for(lambda s: f"#{seq % 10000:04d} ← {leader}" in s, 20, "the heir's queue cell")
+        browser.get(ready["web_url"])
+        wait_until(lambda: browser.find_element("tag name", "body").get_attribute("data-ready"), 15, "the stream")
+        node = lambda: browser.find_element("css selector", f'g.node[data-id="{leader}"]')  # noqa: E731
+        wait_until(lambda: node().get_attribute("data-leader-state") == "acting", 10, "the acting leader drawn")
+        heir_node = browser.find_element("css selector", f'g.node[data-id="{heir}"]')
+        assert heir_node.get_attribute("data-watches") == leader
+        assert "next" in heir_node.get_attribute("class").split()
+
+        from conftest import clustersim
+        assert clustersim("partition", leader, "--name", name).returncode == 0
+        wait_until(lambda: status()["leader_state"] == "holding", 5, "holding in status --json")
+        term.wait_for(lambda s: "HOLDING" in s, 10, "the table saying the leader holds")
+        term.wait_for(lambda s: "ZooKeeper gives up on it in" in s, 10, "the countdown on the table")
+        wait_until(lambda: "holding" in node().get_attribute("class").split(), 10, "the page's holding leader")
+        assert node().get_attribute("data-leader-state") == "holding"
+        assert browser.find_element("id", "leader").get_attribute("data-leader-state") == "holding"
+        assert not page_errors(browser), page_errors(browser)
+        assert clustersim("heal", leader, "--name", name).returncode == 0
+        term.interrupt()
+        assert term.wait_exit() == 0

@@ -7,10 +7,15 @@ function drawFacts(now) {
   attr(el, "data-epoch", M.epoch === null ? "" : M.epoch);
   if (M.leader === null) { el.className = "none"; setText(el, L.noLeader); }
   else {
-    el.className = "has";
-    setText(el, "★ " + L.node + " " + M.leader + (M.epoch != null ? " · " + L.epoch + " " + M.epoch : "") +
-            (M.leaderSince ? " · " + L.forT + " " + span(now - M.leaderSince) : ""));
+    // a leader holding still (frozen, cut off, suspended) is not shown as the acting one
+    var holding = s.leader_state === "holding", lead = M.nodes[M.leader] || {};
+    var left = typeof lead.expiresAt === "number" ? Math.max(0, lead.expiresAt - now) : null;
+    el.className = holding ? "has holding" : "has";
+    setText(el, (holding ? "☆ " : "★ ") + L.node + " " + M.leader + (M.epoch != null ? " · " + L.epoch + " " + M.epoch : "") +
+            (M.leaderSince ? " · " + L.forT + " " + span(now - M.leaderSince) : "") +
+            (holding ? " · " + L.holding + (left === null ? "" : " · " + L.expiresIn + " " + num(left, 1) + " s") : ""));
   }
+  attr(el, "data-leader-state", M.leader === null ? "none" : str(s.leader_state));
   setText($("mean"), num(s.last_mean, 2));
   setText($("stored"), typeof s.rounds_stored === "number" ? s.rounds_stored + " " + L.rounds : "—");
   var api = $("api");
