@@ -182,8 +182,9 @@ def _queue(m: Model, e: ev.QueueChanged) -> None:
     before = _watches(m.state.queue)
     m.state.queue = tuple(zip(e.nodes, e.seqs))
     for node, watched in _watches(m.state.queue).items():
-        if before.get(node) is not None and before.get(node) != watched:
-            m.watched_before[node] = before[node]   # the predecessor it watched until this change
+        old = before.get(node)
+        if old is not None and old != watched:
+            m.watched_before[node] = old   # the predecessor it watched until this change
 
 
 def _watches(queue: Tuple[Tuple[str, int], ...]) -> Dict[str, Optional[str]]:
