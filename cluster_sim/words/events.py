@@ -48,8 +48,8 @@ ENTRIES: Dict[str, Dict[str, str]] = {
     "ev.node_stopped.crashed": {"en": "node {node} crashed (exit {exit}); its log: {log}",
                                 "es": "nodo {node} caído (salida {exit}); su registro: {log}"},
     # a node's ZooKeeper connection and leadership
-    "ev.suspended": {"en": "node {node} lost its connection to ZooKeeper (SUSPENDED): it holds still",
-                     "es": "nodo {node} perdió su conexión con ZooKeeper (SUSPENDED): se queda quieto"},
+    "ev.suspended": {"en": "node {node} lost its connection to ZooKeeper (SUSPENDED): its session may still live",
+                     "es": "nodo {node} perdió su conexión con ZooKeeper (SUSPENDED): su sesión puede seguir viva"},
     "ev.session_expired": {"en": "node {node} learns its ZooKeeper session expired (LOST)",
                            "es": "nodo {node} se entera de que su sesión de ZooKeeper caducó (LOST)"},
     # said for a node that cannot speak (frozen, dead, cut off): ZooKeeper knows, the node does not
