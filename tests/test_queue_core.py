@@ -75,8 +75,11 @@ def test_a_silent_session_counts_down_and_a_frozen_leader_holds():
     events = step(m, snap(T0 + 5.3, [("2", 6)], None, cons), T0 + 5.3)
     (gone,) = [e for e in events if isinstance(e, ev.SessionExpired)]
     assert gone.by == "zookeeper" and describe(gone) == "ZooKeeper expired node 1's session: its znodes are gone"
-    assert {n["id"]: n for n in m.state.to_json(T0 + 5.3)["nodes"]}["1"]["session"]["state"] == "expired"
+    frozen = {n["id"]: n for n in m.state.to_json(T0 + 5.3)["nodes"]}["1"]
+    assert frozen["session"]["state"] == "expired" and frozen["deposed"] is True
     assert m.state.to_json(T0 + 5.3)["leader_state"] == "none"
+    step(m, Announce(ev.SteppedDown(T0 + 6, "1", epoch=1, code="session_expired")), T0 + 6)
+    assert m.state.nodes["1"].deposed is False             # woken, it learned
 
 
 def test_a_leader_cut_off_holds_at_once():

@@ -104,6 +104,7 @@ def _started(m: Model, e: ev.NodeStarted) -> None:
     move(view, STARTING)
     view.pid, view.remote, view.exit_code, view.connection = e.pid, False, None, ""
     view.silent_since = view.session_timeout = None
+    view.deposed = False
 
 
 def _running(m: Model, e: ev.NodeRunning) -> None:
@@ -171,7 +172,17 @@ def _connection(state: str) -> Callable[[Model, ev.Event], None]:
             view.connection = state
             if state != "SUSPENDED":
                 _silent(m, view, None)   # it talks to ZooKeeper again, or its session is gone
+            if isinstance(e, ev.SessionExpired) and e.by == "zookeeper" and m.state.leader == view.id:
+                view.deposed = True      # its leadership went with its session; it learns on reconnecting
+            elif state == "CONNECTED":
+                view.deposed = False
     return set_connection
+
+
+def _stepped_down(m: Model, e: ev.SteppedDown) -> None:
+    view = local_view(m, e.node)
+    if view is not None:
+        view.deposed = False         # it knows now
 
 
 def _heard(m: Model, e: ev.SessionHeard) -> None:
@@ -411,7 +422,7 @@ _APPLY: Dict[type, Callable] = {
     ev.NodePaused: _paused, ev.NodeResumed: _resumed, ev.NodeStopped: _stopped,
     ev.Connected: _connection("CONNECTED"), ev.Reconnected: _connection("CONNECTED"),
     ev.Suspended: _connection("SUSPENDED"), ev.SessionExpired: _connection("LOST"),
-    ev.SessionHeard: _heard, ev.QueueChanged: _queue, ev.TakesOver: lambda m, e: None,
+    ev.SessionHeard: _heard, ev.SteppedDown: _stepped_down, ev.QueueChanged: _queue, ev.TakesOver: lambda m, e: None,
     ev.RoundComputed: _round, ev.RoundStored: _stored, ev.LastRoundKnown: _last_round,
     ev.OutboxDropped: _dropped, ev.ApiDown: _api_down, ev.ApiBack: _api_back, ev.ApiStatus: _api_status,
     ev.DeliveryKnown: _delivery, ev.NodeReachesApi: _reaches,

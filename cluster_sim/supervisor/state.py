@@ -50,6 +50,7 @@ class NodeView:
     # since when ZooKeeper has heard nothing from its session (None: it pings), and that session's timeout
     silent_since: Optional[float] = None
     session_timeout: Optional[float] = None
+    deposed: bool = False          # it led until ZooKeeper expired its session, and cannot know it yet
 
     def age(self, now: float) -> Optional[float]:
         return None if self.reading_ts is None else max(0.0, now - self.reading_ts)
@@ -304,6 +305,7 @@ class ClusterState:
                 from cluster_sim.netfault.faults import NodeFaults
 
                 node.faults = NodeFaults.from_json(node_id, raw["faults"])
+            node.deposed = raw.get("deposed") is True
             session = _dict(raw.get("session"))
             silent = _num(session.get("silent_s"))
             if silent is not None and session.get("state") in ("silent", "suspended"):
@@ -389,6 +391,7 @@ class ClusterState:
                     "faults": _faults_json(n),
                     "election": _election_json(n.id, self.queue),
                     "session": _session_json(n, now, self.session_timeout),
+                    "deposed": n.deposed,
                 }
                 for n in self.sorted_nodes()
             ],

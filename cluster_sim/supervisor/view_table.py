@@ -68,6 +68,8 @@ def _notes(state: ClusterState, node: NodeView, original: bool = False, now: flo
     left = state.countdown(node, now)
     if left is not None:
         parts.append(Text(label("expires_in", lang, time=f"{_num(left, 1, lang)} s"), style="bold red"))
+    elif node.deposed and node.state not in (STOPPED, CRASHED):
+        parts.append(Text(label("deposed", lang), style="bold red"))
     elif session_state(node) == "expired" and node.state not in (STOPPED, CRASHED):
         parts.append(Text(label("session_expired", lang), style="red"))
     return Text(" · ").join(parts)

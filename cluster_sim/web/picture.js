@@ -95,6 +95,7 @@ function drawNode(key, n, now) {
   attr(d.g, "data-seq", election.seq);
   attr(d.g, "data-position", election.position);
   attr(d.g, "data-watches", election.watches);
+  attr(d.g, "data-deposed", n.deposed === true ? "1" : "");
   attr(d.g, "data-expires-in", left === null ? "" : num(left, 1));
   watchLine(d, p, election.watches == null ? null : positions[String(election.watches)]);
   attr(d.g, "data-state", state);

@@ -154,6 +154,7 @@ ENTRIES: Dict[str, Dict[str, str]] = {
     "expires_short": {"en": "expires in {time}", "es": "caduca en {time}"},
     "session_silent": {"en": "ZooKeeper hears nothing for {time}", "es": "ZooKeeper no oye nada desde hace {time}"},
     "session_expired": {"en": "session expired", "es": "sesión caducada"},
+    "deposed": {"en": "deposed: it does not know yet", "es": "destituido: aún no lo sabe"},
     "waits_for_id": {"en": "waits for id {id} (held by {holder})", "es": "espera al id {id} (lo tiene {holder})"},
     "holder": {"en": "pid {pid} on {host}", "es": "el pid {pid} en {host}"},
     "another_process": {"en": "another process", "es": "otro proceso"},
