@@ -58,11 +58,13 @@ class SessionBook:
         answered = False
         first_seen: Dict[Tuple[str, int, int], Tuple[int, float]] = {}
         for host, port in servers:
+            # before asking: the asker's own session was answered just before this (its last
+            # request), not when the reply arrives
+            now = self.clock()
             try:
                 reply = _four_letter_word(host, port, "cons", self.timeout)
             except OSError:
                 continue          # a server down: the others' sessions still count
-            now = self.clock()
             if "not in the whitelist" in reply:
                 continue
             answered = True
