@@ -116,8 +116,9 @@ ENTRIES: Dict[str, Dict[str, str]] = {
     "ev.how.crashed": {"en": "crashed", "es": "cayera"},
     "ev.how.paused": {"en": "paused", "es": "se congelara"},
     "ev.how.partitioned": {"en": "was cut off", "es": "quedara aislado"},
-    "ev.leader_lost": {"en": "no leader: {node} is gone, election in progress",
-                       "es": "sin líder: {node} ya no está, elección en curso"},
+    # what ZooKeeper shows (the leader znode went), not what the old leader knows (maybe nothing yet)
+    "ev.leader_lost": {"en": "no leader: {node}'s leader znode is gone, election in progress",
+                       "es": "sin líder: el znode de líder de {node} ya no está, elección en curso"},
     "ev.split_brain": {"en": "two leaders acting at once: {nodes}", "es": "dos líderes actuando a la vez: {nodes}"},
     # network faults
     "ev.partitioned": {"en": "node {node}{leader} cut off from {link}", "es": "nodo {node}{leader} aislado de {link}"},
