@@ -90,7 +90,7 @@ def test_a_small_cluster_the_newest_events_and_the_footer_fit(size, runtime_dir,
         new = elected.search(screen).group(1)
         follower = next(n for n in "12345" if n not in (old, new))
         assert clustersim("kill", follower, "--hard", "--name", name).returncode == 0
-        expired = "node %s: ZooKeeper connection LOST (its session expired)" % follower
+        expired = "ZooKeeper expired node %s's session" % follower
         screen = term.wait_for(lambda s: expired in s and s, what="the hard-killed follower's session expiry")
         assert one_frame(screen, name), screen
         shown = rows(screen)

@@ -125,6 +125,13 @@ def every_kind_of_state(lang, now):
                     ZkServerView(3, "127.0.0.1:3", "no quorum"), ZkServerView(4, "127.0.0.1:4", "down"),
                     ZkServerView(5, "127.0.0.1:5", "observer")]
     s.events.append(ev.LeaderElected(now - 12, "2", epoch=3, failover_ms=2612, after="3", how="crashed"))
+    # the election queue, a leader holding still with ZooKeeper's countdown, a deposed node (issue 19)
+    s.queue, s.session_timeout = (("2", 7), ("1", 8), ("7", 9)), 4.0
+    s.nodes["2"].silent_since = now - 1.5
+    s.nodes["4"].deposed = True
+    s.events.append(ev.TakesOver(now - 12, "2", seq=7, watched="3"))
+    s.events.append(ev.SessionExpired(now - 11, "3", by="zookeeper"))
+    s.events.append(ev.NodePaused(now - 10, "4", session_timeout=4.0))
     s.narration = Shown("Paso 1: paramos al líder", "Mirad la línea Líder.")
     return s
 
@@ -148,6 +155,7 @@ def test_the_screen_of_every_kind_of_state_is_spanish(width, height):
     assert "1.233 rondas guardadas" in words and "78,79" in words and "INACCESIBLE desde las" in words
     assert "caído" in words and "★ LÍDER" in words and "sin quórum" in words
     assert "esperando a la API" in words and "última guardada: ronda" in words
+    assert "EN ESPERA" in words and "#0008 ← 2" in words and "caduca en" in words
     status = status_text(state.to_json(now))
     chart = timeline_text([Term("2", 3, now - 12, None)], ["1", "2"], now - 75.5, now, width=40, lang="es")
     assert chart.endswith("75,5s") and timeline_text([], ["1"], 0, 1, lang="es") == "todavía sin líder"

@@ -96,8 +96,13 @@ def _snapshot(m: Model, snap: msg.ZkSnapshot, now: float) -> Events:
     out += _expired(m, snap, present)
     gone = [node for node, view in s.nodes.items() if view.remote and node not in present]
     out += [ev.RemoteLeft(ts, node) for node in gone]
+    out += _heard(m, snap, set(gone))
+    queue = (tuple(c.node for c in snap.queue), tuple(c.seq for c in snap.queue))
+    if tuple(zip(*queue)) != s.queue:
+        out.append(ev.QueueChanged(ts, nodes=queue[0], seqs=queue[1]))
     leader_events, leader = _leader(m, snap)
     out += leader_events
+    out += _takes_over(m, snap, leader_events)
     out += _roles(m, snap, present, set(gone), leader)
     out += _delivery(m, snap)
     out += _outbox(m, snap)
@@ -152,9 +157,58 @@ def _expired(m: Model, snap: msg.ZkSnapshot, present: Set[str]) -> Events:
         if view.remote or node in present or view.connection == "LOST" or not view.role:
             continue
         # a crash by a signal (kill --hard) leaves the session open until ZooKeeper times it out
-        if view.state == PAUSED or (view.state == CRASHED and (view.exit_code or 0) < 0):
-            out.append(ev.SessionExpired(snap.ts, node))
+        if view.state == PAUSED or (view.state == CRASHED and (view.exit_code or 0) < 0) or _cut_off(view):
+            out.append(ev.SessionExpired(snap.ts, node, by="zookeeper"))
     return out
+
+
+# a session ZooKeeper last answered longer ago than this share of its timeout is silent: a live
+# client (kazoo) pings every third of its timeout or so, and is answered at once
+SILENT_SHARE = 0.5
+
+
+def _heard(m: Model, snap: msg.ZkSnapshot, gone: Set[str]) -> Events:
+    """A silence beginning or ending, as the servers' cons lists each node's session (the one
+    holding its election znode, else the one that wrote its history)."""
+    if snap.sessions is None:
+        return []      # cons not allowed: the supervisor's own pauses and cuts are all we know
+    owners = {c.node: c.owner for c in snap.queue if c.owner}
+    out: Events = []
+    for node, view in sorted(m.state.nodes.items()):
+        if node in gone or view.connection == "LOST":
+            continue
+        owner = owners.get(node) or getattr(snap.readings.get(node), "session", None)
+        seen = snap.sessions.get(owner) if owner else None
+        if seen is None:
+            continue
+        silent = not seen.listed or snap.ts - seen.heard_at > SILENT_SHARE * seen.timeout
+        if silent and (view.silent_since is None or view.session_timeout != seen.timeout
+                       or abs(view.silent_since - seen.heard_at) > 0.05):
+            if view.silent_since is None or seen.heard_at <= view.silent_since + 0.25:
+                out.append(ev.SessionHeard(snap.ts, node, silent_since=seen.heard_at, timeout=seen.timeout))
+        elif not silent and view.silent_since is not None and seen.heard_at > view.silent_since + 0.25 \
+                and view.state != PAUSED and not _cut_off(view):
+            out.append(ev.SessionHeard(snap.ts, node))
+    return out
+
+
+def _cut_off(view: NodeView) -> bool:
+    """Its relays blackhole its ZooKeeper traffic (`clustersim partition`)."""
+    return view.faults is not None and view.faults.zk.partitioned
+
+
+def _takes_over(m: Model, snap: msg.ZkSnapshot, leader_events: Events) -> Events:
+    """Why the new leader won, in ZooKeeper's terms: its znode is now the lowest; it watched the
+    one before it (the old leader's, or one that went too)."""
+    elected = [e for e in leader_events if isinstance(e, ev.LeaderElected) and e.after is not None]
+    if not elected or not snap.queue or snap.queue[0].node != elected[0].node:
+        return []
+    node = elected[0].node
+    before = [n for n, _ in m.state.queue]
+    place = before.index(node) if node in before else -1
+    # the queue may have moved up a snapshot before the leader znode did: then the model knows
+    watched = before[place - 1] if place > 0 else m.watched_before.get(node)
+    return [ev.TakesOver(snap.ts, node, seq=snap.queue[0].seq, watched=watched)]
 
 
 def _original_leader(snap: msg.ZkSnapshot) -> Optional[str]:

@@ -148,6 +148,18 @@ class Suspended(Event):
 @dataclass(frozen=True)
 class SessionExpired(Event):
     node: str
+    by: str = "node"                  # who knows it: "node" (its own LOST), "zookeeper" (its znodes went)
+
+
+@dataclass(frozen=True)
+class SessionHeard(Event):
+    """Whether ZooKeeper hears a node's session (its pings), as the servers' ``cons`` says or, without
+    it, as the supervisor knows (it froze or cut the node): said when a silence begins or ends."""
+    node: str
+    silent_since: Optional[float] = None   # ZooKeeper's last answer to it; None: it hears it again
+    timeout: Optional[float] = None        # the session's timeout (s): it expires that long after
+    by: str = "zookeeper"                  # "zookeeper" (cons) or "supervisor" (a pause, a cut)
+    LOGGED: ClassVar[bool] = False
 
 
 @dataclass(frozen=True)
@@ -310,6 +322,23 @@ class LeaderElected(Event):
     after: Optional[str] = None        # the previous leader
     how: Optional[str] = None          # how it left: "left", "crashed", "paused"
     original: bool = False             # a node of the original design: no epoch, no fencing
+
+
+@dataclass(frozen=True)
+class QueueChanged(Event):
+    """The election's znodes, lowest sequence first: each one's node and sequence number. The first
+    leads; each of the others watches the one before it (kazoo's Election, the Lock recipe)."""
+    nodes: Tuple[str, ...] = ()
+    seqs: Tuple[int, ...] = ()
+    LOGGED: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class TakesOver(Event):
+    """Why a new leader won: its election znode is now the lowest; before, it watched `watched`."""
+    node: str
+    seq: Optional[int] = None
+    watched: Optional[str] = None
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,23 @@ class Message:
 # --------------------------------------------------------------------------- ZooKeeper, as the observer sees it
 
 @dataclass(frozen=True)
+class Candidate:
+    """One election znode, as ZooKeeper holds it: /election/<prefix>__lock__<seq>, data the node id."""
+    node: str
+    seq: int                                                    # its sequence number: the lowest leads
+    owner: Optional[int] = None                                 # the session holding it (ephemeralOwner)
+
+
+@dataclass(frozen=True)
+class ZkSession:
+    """A client session as a ZooKeeper server's ``cons`` lists it (or listed it last)."""
+    session: int
+    heard_at: float                                             # wall clock of the server's last response to it
+    timeout: float                                              # the negotiated session timeout (s)
+    listed: bool = True                                         # False: its connection is gone, its session not yet
+
+
+@dataclass(frozen=True)
 class ZkSnapshot(Message):
     ts: float
     connected: bool
@@ -36,6 +53,8 @@ class ZkSnapshot(Message):
     leader: Optional[Mapping[str, Any]] = None                  # /clustersim/leader data
     outbox_depth: int = 0
     pending: FrozenSet[str] = frozenset()                       # ids whose znodes are being read right now
+    queue: Tuple[Candidate, ...] = ()                           # the election's znodes, lowest sequence first
+    sessions: Optional[Mapping[int, ZkSession]] = None          # session id -> what cons says (None: cannot ask)
 
 
 # --------------------------------------------------------------------------- what node processes report

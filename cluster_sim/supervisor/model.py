@@ -67,6 +67,7 @@ class Model:
     local_pids: Dict[str, Set[int]] = field(default_factory=dict)          # node -> every pid we started for it
     open_term: Optional[Term] = None      # the leader znode's current term (terms also holds acting ones)
     acting_terms: Dict[str, Term] = field(default_factory=dict)            # unsafe: node -> its latest acting term
+    watched_before: Dict[str, str] = field(default_factory=dict)  # node -> the predecessor it watched last
 
     def acting_now(self, now: float) -> List[str]:
         """Nodes that computed a round lately (unsafe mode: each of them believes it leads)."""
@@ -102,6 +103,8 @@ def _started(m: Model, e: ev.NodeStarted) -> None:
         s.nodes[e.node] = view
     move(view, STARTING)
     view.pid, view.remote, view.exit_code, view.connection = e.pid, False, None, ""
+    view.silent_since = view.session_timeout = None
+    view.deposed = False
 
 
 def _running(m: Model, e: ev.NodeRunning) -> None:
@@ -127,10 +130,19 @@ def _killed(m: Model, e: ev.NodeKilled) -> None:
     _stopped_acting(m, e.node, e.ts, "crashed" if e.hard else "left")
 
 
+def _silent(m: Model, view: Optional[NodeView], since: Optional[float], timeout: Optional[float] = None) -> None:
+    """ZooKeeper hears nothing from the node since `since` (None: it hears it again)."""
+    if view is not None:
+        view.silent_since = since
+        view.session_timeout = (timeout or m.session_timeout) if since is not None else None
+
+
 def _paused(m: Model, e: ev.NodePaused) -> None:
     view = local_view(m, e.node)
     if view is not None:
         move(view, PAUSED)
+        if view.silent_since is None:
+            _silent(m, view, e.ts)   # frozen: no more pings (the servers' cons says it more exactly)
     _stopped_acting(m, e.node, e.ts, "paused")
 
 
@@ -138,6 +150,7 @@ def _resumed(m: Model, e: ev.NodeResumed) -> None:
     view = local_view(m, e.node)
     if view is not None:
         move(view, RUNNING)
+        _silent(m, view, None)
     if m.left_at.get(e.node, (0.0, ""))[1] == "paused":
         del m.left_at[e.node]   # resumed before its session expired: it acts again (a later fault counts anew)
 
@@ -152,6 +165,9 @@ def _stopped(m: Model, e: ev.NodeStopped) -> None:
         view.exit_code = e.exit
         if e.exit is None or e.exit >= 0:
             view.role = ""   # it closed its session on the way out: out of the election at once
+            _silent(m, view, None)
+        elif view.silent_since is None and view.connection != "LOST":
+            _silent(m, view, e.ts)   # dead: its session lives until ZooKeeper times it out
         # killed by a signal, it could not: it still holds its place (and may still
         # lead) until ZooKeeper expires its session; the snapshots say when, so the
         # role does not go blank now and come back with the next snapshot
@@ -162,6 +178,12 @@ def _connection(state: str) -> Callable[[Model, ev.Event], None]:
         view = local_view(m, getattr(e, "node"))
         if view is not None:
             view.connection = state
+            if state != "SUSPENDED":
+                _silent(m, view, None)   # it talks to ZooKeeper again, or its session is gone
+            if isinstance(e, ev.SessionExpired) and e.by == "zookeeper" and m.state.leader == view.id:
+                view.deposed = True      # its leadership went with its session; it learns on reconnecting
+            elif state == "CONNECTED":
+                view.deposed = False
     return set_connection
 
 
@@ -170,6 +192,29 @@ def _computed(m: Model, e: Any) -> None:
     s = m.state
     if e.round is not None and (s.computed_round is None or e.round > s.computed_round):
         s.computed_round, s.computed_mean, s.computed_count = e.round, e.mean, e.count
+
+
+def _stepped_down(m: Model, e: ev.SteppedDown) -> None:
+    view = local_view(m, e.node)
+    if view is not None:
+        view.deposed = False         # it knows now
+
+
+def _heard(m: Model, e: ev.SessionHeard) -> None:
+    _silent(m, _node(m, e.node), e.silent_since, e.timeout)
+
+
+def _queue(m: Model, e: ev.QueueChanged) -> None:
+    before = _watches(m.state.queue)
+    m.state.queue = tuple(zip(e.nodes, e.seqs))
+    for node, watched in _watches(m.state.queue).items():
+        old = before.get(node)
+        if old is not None and old != watched:
+            m.watched_before[node] = old   # the predecessor it watched until this change
+
+
+def _watches(queue: Tuple[Tuple[str, int], ...]) -> Dict[str, Optional[str]]:
+    return {node: queue[i - 1][0] if i else None for i, (node, _) in enumerate(queue)}
 
 
 def _round(m: Model, e: ev.RoundComputed) -> None:
@@ -369,6 +414,10 @@ def _link_fault(how: Callable[[Any, ev.Event], Any]) -> Callable[[Model, ev.Even
             view.faults = with_fault(view.faults or NodeFaults(node), lambda link: how(link, e),
                                      getattr(e, "target"), e.ts)
         cut_off = isinstance(e, ev.Partitioned) and e.target != "api"
+        if cut_off and view is not None and view.silent_since is None:
+            _silent(m, view, e.ts)   # its pings no longer reach ZooKeeper
+        elif isinstance(e, ev.Healed) and view is not None and e.target != "api":
+            _silent(m, view, None)
         if cut_off and m.state.leader == node:
             _stopped_acting(m, node, e.ts, "partitioned")  # a failover is timed from the cut
         elif isinstance(e, ev.Healed) and m.left_at.get(node, (0.0, ""))[1] == "partitioned":
@@ -402,6 +451,7 @@ _APPLY: Dict[type, Callable] = {
     ev.NodePaused: _paused, ev.NodeResumed: _resumed, ev.NodeStopped: _stopped,
     ev.Connected: _connection("CONNECTED"), ev.Reconnected: _connection("CONNECTED"),
     ev.Suspended: _connection("SUSPENDED"), ev.SessionExpired: _connection("LOST"),
+    ev.SessionHeard: _heard, ev.SteppedDown: _stepped_down, ev.QueueChanged: _queue, ev.TakesOver: lambda m, e: None,
     ev.RoundComputed: _round, ev.RoundStored: _stored, ev.LastRoundKnown: _last_round,
     ev.ComputedKnown: _computed,
     ev.OutboxDropped: _dropped, ev.ApiDown: _api_down, ev.ApiBack: _api_back, ev.ApiStatus: _api_status,

@@ -13,14 +13,15 @@ cache, so a snapshot costs memory reads, not one request per node.
 import json
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from kazoo.exceptions import KazooException, NoNodeError
 
 from cluster_sim import paths
 from cluster_sim.node.cache import ReadingsCache
 from cluster_sim.node.readings import read_all
-from cluster_sim.supervisor.messages import ZkSnapshot
+from cluster_sim.supervisor.messages import Candidate, ZkSnapshot
+from cluster_sim.supervisor.sessions import SessionBook
 
 if TYPE_CHECKING:
     from kazoo.client import KazooClient
@@ -28,6 +29,13 @@ if TYPE_CHECKING:
 
 def _sequence(child: str) -> str:
     return child[-10:]
+
+
+def _seq(child: str) -> int:
+    """The sequence number ZooKeeper appended to an election child (kazoo's Election: the Lock
+    recipe, children named <prefix>__lock__<10 digits>)."""
+    tail = _sequence(child)
+    return int(tail) if tail.isdigit() else -1
 
 
 class Observer(threading.Thread):
@@ -45,8 +53,10 @@ class Observer(threading.Thread):
         self.clock = clock
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._contender_ids: Dict[str, str] = {}  # election child -> node id (its data never changes)
+        self._contender_ids: Dict[str, Tuple[str, Optional[int]]] = {}  # election child -> (node id, owner
+        # session): neither ever changes
         self.cache: Optional[ReadingsCache] = None
+        self.sessions = SessionBook()
 
     def run(self) -> None:
         self._watch()
@@ -88,18 +98,21 @@ class Observer(threading.Thread):
             readings, bad, pending = self.cache.snapshot_pending()
         else:
             (readings, bad), pending = read_all(self.client), frozenset()
+        queue = tuple(self._election())
         return ZkSnapshot(
             ts=ts,
             connected=True,
             readings=readings,
             bad=bad,
-            election=tuple(self._election()),
+            election=tuple(c.node for c in queue),
+            queue=queue,
+            sessions=self._sessions(queue, readings),
             leader=self._leader(),
             outbox_depth=self._outbox_depth(),
             pending=pending,
         )
 
-    def _election(self) -> List[str]:
+    def _election(self) -> List[Candidate]:
         try:
             children = sorted(self.client.get_children(paths.ELECTION), key=_sequence)
         except NoNodeError:
@@ -108,15 +121,24 @@ class Observer(threading.Thread):
         pending = [(c, self.client.get_async(f"{paths.ELECTION}/{c}")) for c in unknown]
         for child, result in pending:
             try:
-                data, _ = result.get(timeout=5)
-                self._contender_ids[child] = data.decode(errors="replace")
+                data, stat = result.get(timeout=5)
+                self._contender_ids[child] = (data.decode(errors="replace"), stat.ephemeralOwner or None)
             except NoNodeError:
                 pass
         alive = set(children)
         for child in list(self._contender_ids):
             if child not in alive:
                 del self._contender_ids[child]
-        return [self._contender_ids[c] for c in children if c in self._contender_ids]
+        return [Candidate(node=self._contender_ids[c][0], seq=_seq(c), owner=self._contender_ids[c][1])
+                for c in children if c in self._contender_ids]
+
+    def _sessions(self, queue: Sequence[Candidate], readings: Mapping[str, Any]) -> Optional[Dict[int, Any]]:
+        """What the servers' cons says of the sessions holding election znodes or histories."""
+        keep = {c.owner for c in queue if c.owner}
+        keep |= {r.session for r in readings.values() if getattr(r, "session", None)}
+        servers = [(str(h), int(p)) for h, p in getattr(self.client, "hosts", [])]
+        me = getattr(self.client, "client_id", None)
+        return self.sessions.ask(servers, keep, me=me[0] if me else None)
 
     def _leader(self) -> Optional[Dict[str, Any]]:
         try:

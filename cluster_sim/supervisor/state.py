@@ -46,6 +46,10 @@ class NodeView:
     garbage: int = 0               # readings of this node skipped as unreadable
     faults: Optional["NodeFaults"] = None  # network faults set on its relays (partition, slow); None: none yet
     api_ok: Optional[bool] = None  # it can reach the API it would deliver to (its history says; None: unknown)
+    # since when ZooKeeper has heard nothing from its session (None: it pings), and that session's timeout
+    silent_since: Optional[float] = None
+    session_timeout: Optional[float] = None
+    deposed: bool = False          # it led until ZooKeeper expired its session, and cannot know it yet
 
     def age(self, now: float) -> Optional[float]:
         return None if self.reading_ts is None else max(0.0, now - self.reading_ts)
@@ -106,6 +110,39 @@ class ZkServerView:
     address: str                   # host:port
     mode: str = "down"             # leader, follower, standalone, "no quorum" (runs, not serving), down
     pid: Optional[int] = None
+
+
+def session_state(node: NodeView) -> Optional[str]:
+    """Its ZooKeeper session: connected, suspended (the node lost its connection; the session lives
+    on), silent (ZooKeeper hears nothing from it and counts down), expired, closed; None: not known."""
+    if node.connection == "LOST":
+        return "expired"
+    if node.state == STOPPED or (node.state == CRASHED and (node.exit_code or 0) >= 0):
+        return "closed"
+    if node.connection == "SUSPENDED":
+        return "suspended"
+    if node.silent_since is not None:
+        return "silent"
+    if node.connection == "CONNECTED" or node.remote or node.role:
+        return "connected"
+    return None
+
+
+def _session_json(node: NodeView, now: float, timeout: Optional[float]) -> Dict[str, Any]:
+    state = session_state(node)
+    silent = None
+    if node.silent_since is not None and state in ("silent", "suspended"):
+        silent = max(0.0, now - node.silent_since)
+    limit = node.session_timeout or timeout
+    expires = None if silent is None or not limit else max(0.0, limit - silent)
+    return {"state": state, "silent_s": _rounded(silent), "expires_in_s": _rounded(expires)}
+
+
+def _election_json(node: str, queue: Tuple[Tuple[str, int], ...]) -> Dict[str, Any]:
+    for position, (candidate, seq) in enumerate(queue):
+        if candidate == node:
+            return {"seq": seq, "position": position, "watches": queue[position - 1][0] if position else None}
+    return {"seq": None, "position": None, "watches": None}
 
 
 def _faults_json(node: NodeView) -> Optional[Dict[str, Any]]:
@@ -191,6 +228,21 @@ class ClusterState:
     api_embedded: bool = False     # the API started by `up` (api-stop applies)
     relays: bool = False           # local nodes go through fault relays (partition, slow apply)
     rules: Optional[Dict[str, Any]] = None   # the cluster's rules (ClusterRules.to_json()), as ZooKeeper holds them
+    queue: Tuple[Tuple[str, int], ...] = ()  # the election's znodes: (node, sequence), lowest (the leader's) first
+
+    def leader_state(self) -> str:
+        """acting; holding (the leader is frozen, cut off or suspended: it does nothing until it
+        knows whether it still leads); none (no leader)."""
+        view = self.nodes.get(self.leader) if self.leader is not None else None
+        if view is None:
+            return "none"
+        if view.state == PAUSED or session_state(view) in ("suspended", "silent"):
+            return "holding"
+        return "acting"
+
+    def countdown(self, node: NodeView, now: float) -> Optional[float]:
+        """Seconds until ZooKeeper expires the node's silent session (None: it is not silent)."""
+        return _session_json(node, now, self.session_timeout)["expires_in_s"]
 
     def sorted_nodes(self) -> List[NodeView]:
         """Every row, by id; a local process waiting for an id another one holds comes after it."""
@@ -244,6 +296,7 @@ class ClusterState:
                 state.zk_servers.append(ZkServerView(index=index, address=_str(server.get("address")) or "",
                                                      mode=_str(server.get("mode")) or "down",
                                                      pid=_int(server.get("pid"))))
+        seats: List[Tuple[int, str, int]] = []
         for raw in data.get("nodes") or []:
             raw = _dict(raw)
             node_id = _str(raw.get("id"))
@@ -260,10 +313,22 @@ class ClusterState:
                 from cluster_sim.netfault.faults import NodeFaults
 
                 node.faults = NodeFaults.from_json(node_id, raw["faults"])
+            node.deposed = raw.get("deposed") is True
+            session = _dict(raw.get("session"))
+            silent = _num(session.get("silent_s"))
+            if silent is not None and session.get("state") in ("silent", "suspended"):
+                node.silent_since = now - silent
+                left = _num(session.get("expires_in_s"))
+                node.session_timeout = None if left is None else silent + left
+            election = _dict(raw.get("election"))
+            if _int(election.get("position")) is not None and _int(election.get("seq")) is not None:
+                seats.append((_int(election.get("position")) or 0, node_id, _int(election.get("seq")) or 0))
             if raw.get("waiting") is True and node.id in state.nodes:
                 state.shadowed[node.id] = node
             else:
                 state.nodes[node.id] = node
+        state.queue = tuple((node_id, seq) for _, node_id, seq in sorted(seats))
+        state.session_timeout = _num(data.get("session_timeout"))
         return state
 
     def to_json(self, now: float, log: bool = True) -> Dict[str, Any]:
@@ -278,6 +343,7 @@ class ClusterState:
             "zk_connected": self.zk_connected,
             "api_url": self.api_url,
             "leader": self.leader,
+            "leader_state": self.leader_state(),
             "epoch": self.epoch,
             "leader_original": self.leader_original,
             "leader_zk": self.leader_zk,
@@ -333,6 +399,9 @@ class ClusterState:
                     "exit_code": n.exit_code,
                     "waiting": n is self.shadowed.get(n.id),
                     "faults": _faults_json(n),
+                    "election": _election_json(n.id, self.queue),
+                    "session": _session_json(n, now, self.session_timeout),
+                    "deposed": n.deposed,
                 }
                 for n in self.sorted_nodes()
             ],

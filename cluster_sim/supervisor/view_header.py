@@ -94,6 +94,12 @@ def _leader_text(state: ClusterState, now: float) -> Text:
     if state.leader_since is not None:
         text.append("  " + label("leading_for", lang, duration=format_duration(now - state.leader_since)),
                     style="dim")
+    if state.leader_state() == "holding":
+        text.append("  " + label("holding", lang), style="bold magenta")
+        view = state.nodes.get(state.leader)
+        left = None if view is None else state.countdown(view, now)
+        if left is not None:
+            text.append("  " + label("expires_short", lang, time=f"{_num(left, 1, lang)} s"), style="bold red")
     return text
 
 

@@ -19,7 +19,9 @@ from rich.text import Text
 from .events import Event
 from .labels import label, plural, word
 from .status_view import fault_notes
-from .state import CRASHED, FOLLOWER, LEADER, PAUSED, REMOTE, RUNNING, STARTING, STOPPED, ClusterState, NodeView
+from .state import (
+    CRASHED, FOLLOWER, LEADER, PAUSED, REMOTE, RUNNING, STARTING, STOPPED, ClusterState, NodeView, session_state,
+)
 from .wording import level
 from .view_common import (
     CONNECTION_STYLES, CONTROL_HINTS, EVENT_STYLES, LEADER_MARK, NONE, STATE_STYLES, Layout, _finite, _lang, _measure,
@@ -33,7 +35,7 @@ def _fault_notes(node: NodeView, lang: str) -> List[str]:
     return [] if node.faults is None or node.faults.clear else fault_notes(node.faults.to_json(), lang)
 
 
-def _notes(state: ClusterState, node: NodeView, original: bool = False) -> Text:
+def _notes(state: ClusterState, node: NodeView, original: bool = False, now: float = 0.0) -> Text:
     lang = _lang(state)
     parts: List[Text] = []
     if original:
@@ -61,10 +63,32 @@ def _notes(state: ClusterState, node: NodeView, original: bool = False) -> Text:
                           style="red" if node.state == CRASHED else "dim"))
     if node.state == CRASHED and node.role:
         parts.append(Text(label("session_open", lang), style="yellow"))
+    if node.role == LEADER and node.id == state.leader and state.leader_state() == "holding":
+        parts.append(Text(label("holding", lang), style="bold magenta"))
+    left = state.countdown(node, now)
+    if left is not None:
+        parts.append(Text(label("expires_in", lang, time=f"{_num(left, 1, lang)} s"), style="bold red"))
+    elif node.deposed and node.state not in (STOPPED, CRASHED):
+        parts.append(Text(label("deposed", lang), style="bold red"))
+    elif session_state(node) == "expired" and node.state not in (STOPPED, CRASHED):
+        parts.append(Text(label("session_expired", lang), style="red"))
     return Text(" · ").join(parts)
 
 
-def _node_row(state: ClusterState, node: NodeView, now: float, stale_after: float) -> list:
+def queue_text(state: ClusterState, node: NodeView) -> str:
+    """'#0007 ← 1': the node's election znode (its sequence, last 4 digits) and the node it watches."""
+    for position, (candidate, seq) in enumerate(state.queue):
+        if candidate == node.id:
+            text = "#" + f"{seq:04d}"[-4:]
+            return text if not position else f"{text} ← {state.queue[position - 1][0]}"
+    return NONE
+
+
+# the queue column takes 14 columns: narrower terminals keep the notes (its countdown) instead
+QUEUE_MIN_WIDTH = 72
+
+
+def _node_row(state: ClusterState, node: NodeView, now: float, stale_after: float, with_queue: bool = False) -> list:
     original = state.leader_original and node.id == state.leader and node.role == LEADER
     lang = _lang(state)
     is_leader = node.role == LEADER
@@ -86,7 +110,10 @@ def _node_row(state: ClusterState, node: NodeView, now: float, stale_after: floa
         stale = False
     age_text = Text(format_age(age, lang), style="red" if stale else "")
     pid = Text(NONE if node.pid is None else str(node.pid), style="dim")
-    return [id_text, pid, state_text, role_text, reading, age_text, _notes(state, node, original)]
+    cells = [id_text, pid, state_text, role_text, reading, age_text, _notes(state, node, original, now)]
+    if with_queue:
+        cells.insert(4, Text(queue_text(state, node), style="yellow" if is_leader else ""))
+    return cells
 
 
 STATES = (RUNNING, STARTING, PAUSED, STOPPED, CRASHED, REMOTE)
@@ -122,13 +149,16 @@ def _node_table(state: ClusterState, now: float, stale_after: float, layout: Lay
     table.add_column(label("col_state", lang), no_wrap=True, min_width=_widest("state", STATES, lang))
     role_width = max(len(LEADER_MARK + " " + word("role", LEADER, lang)), len(word("role", FOLLOWER, lang)))
     table.add_column(label("col_role", lang), no_wrap=True, min_width=role_width)
+    with_queue = bool(state.queue) and layout.width >= QUEUE_MIN_WIDTH
+    if with_queue:
+        table.add_column(label("col_queue", lang), no_wrap=True, min_width=5)
     table.add_column(label("col_reading", lang), justify="right", no_wrap=True, min_width=7)
     table.add_column(label("col_age", lang), justify="right", no_wrap=True, min_width=6)
     table.add_column(label("col_notes", lang), overflow="fold")
     for node in shown:
-        table.add_row(*_node_row(state, node, now, stale_after))
+        table.add_row(*_node_row(state, node, now, stale_after, with_queue))
     if not nodes:
-        table.add_row(Text(label("no_nodes", lang), style="dim"), "", "", "", "", "", "")
+        table.add_row(Text(label("no_nodes", lang), style="dim"), *([""] * (7 if with_queue else 6)))
     if not hidden:
         return table
     # below the table, not in it: a long line in the id column would widen it

@@ -188,7 +188,11 @@ _RENDER: Dict[type, Render] = {
     ev.NodeResumed: _node("ev.node_resumed"),
     ev.NodeStopped: _stopped,
     ev.Suspended: _node("ev.suspended"),
-    ev.SessionExpired: _node("ev.session_expired"),
+    ev.SessionExpired: lambda e, lang: lookup("ev.session_expired.zookeeper" if e.by == "zookeeper"
+                                              else "ev.session_expired", lang, node=e.node),
+    ev.TakesOver: lambda e, lang: lookup("ev.takes_over" if e.watched else "ev.takes_over.first", lang,
+                                         node=e.node, seq="?" if e.seq is None else f"{e.seq:04d}"[-4:],
+                                         watched=e.watched),
     ev.Reconnected: lambda e, lang: lookup("ev.reconnected" if e.same_session else "ev.reconnected.new", lang,
                                            node=e.node),
     ev.SteppedDown: _stepped_down,
@@ -249,7 +253,7 @@ def _stop_why(why: Any, lang: str) -> str:
 _LEVELS: Dict[type, str] = {
     ev.NodeKilled: "warn", ev.NodePaused: "warn", ev.Suspended: "warn", ev.SessionExpired: "warn",
     ev.SteppedDown: "warn", ev.Fenced: "error", ev.OutboxDropped: "warn", ev.ApiDown: "warn",
-    ev.UnreadableReading: "warn", ev.LeaderElected: "leader", ev.LeaderLost: "warn", ev.SplitBrain: "error",
+    ev.UnreadableReading: "warn", ev.LeaderElected: "leader", ev.TakesOver: "leader", ev.LeaderLost: "warn", ev.SplitBrain: "error",
     ev.Partitioned: "warn", ev.Slowed: "warn", ev.ZkServerPaused: "warn", ev.ApiStopped: "warn",
     ev.ZkServerStopped: "warn", ev.ClusterOpen: "warn",
     ev.ShuttingDown: "warn", ev.Narration: "narration", ev.ListenerFailed: "error", ev.DrainStarted: "warn",

@@ -117,6 +117,9 @@ function applySnapshot(state, t, animate) {
     Object.keys(n).forEach(function (key) { copy[key] = n[key]; });
     copy.id = String(n.id);
     if (copy.readingT === undefined) copy.readingT = typeof n.age_s === "number" ? t - n.age_s : null;
+    // ZooKeeper's countdown on a silent session: the moment it runs out, so it ticks between snapshots
+    var session = n.session && typeof n.session === "object" ? n.session : {};
+    copy.expiresAt = typeof session.expires_in_s === "number" ? t + session.expires_in_s : null;
     nodes[id] = copy; order.push(id);
     var old = before[id];
     if (animate && old && typeof copy.value === "number" && copy.value !== old.value && M.animated[id] !== copy.value)

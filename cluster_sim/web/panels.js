@@ -7,10 +7,15 @@ function drawFacts(now) {
   attr(el, "data-epoch", M.epoch === null ? "" : M.epoch);
   if (M.leader === null) { el.className = "none"; setText(el, L.noLeader); }
   else {
-    el.className = "has";
-    setText(el, "★ " + L.node + " " + M.leader + (M.epoch != null ? " · " + L.epoch + " " + M.epoch : "") +
-            (M.leaderSince ? " · " + L.forT + " " + span(now - M.leaderSince) : ""));
+    // a leader holding still (frozen, cut off, suspended) is not shown as the acting one
+    var holding = s.leader_state === "holding", lead = M.nodes[M.leader] || {};
+    var left = typeof lead.expiresAt === "number" ? Math.max(0, lead.expiresAt - now) : null;
+    el.className = holding ? "has holding" : "has";
+    setText(el, (holding ? "☆ " : "★ ") + L.node + " " + M.leader + (M.epoch != null ? " · " + L.epoch + " " + M.epoch : "") +
+            (M.leaderSince ? " · " + L.forT + " " + span(now - M.leaderSince) : "") +
+            (holding ? " · " + L.holding + (left === null ? "" : " · " + L.expiresIn + " " + num(left, 1) + " s") : ""));
   }
+  attr(el, "data-leader-state", M.leader === null ? "none" : str(s.leader_state));
   // the leader computes on while the API is away: its newest round, marked as not stored yet
   var c = s.computed, held = !!c && c.round != null && s.outbox && s.outbox.depth > 0 &&
       (s.last_round == null || c.round > s.last_round);

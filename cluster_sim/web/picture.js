@@ -15,6 +15,7 @@ function attr(el, name, value) { value = str(value); if (el.getAttribute(name) !
 var CX = 515, CY = 425, RX = 370, RY = 280;   // the view box is 1200 x 820: the API sits right of the ring
 var pic = $("picture");
 var layerLinks = svg("g", { id: "links" }, pic);
+var layerWatches = svg("g", { id: "watches" }, pic);   // each candidate's watch on the znode before its own
 var zkGroup = svg("g", { id: "zk" }, pic);
 var apiGroup = svg("g", { id: "apibox" }, pic);
 var layerNodes = svg("g", { id: "nodes" }, pic);
@@ -40,14 +41,15 @@ function layout(order) {
     positions[id] = { x: CX + RX * Math.cos(a), y: CY + RY * Math.sin(a), dx: Math.cos(a), dy: Math.sin(a) };
   });
   Object.keys(drawn).forEach(function (id) {
-    if (!positions[id]) { drawn[id].g.remove(); drawn[id].link.remove(); delete drawn[id]; }
+    if (!positions[id]) { drawn[id].g.remove(); drawn[id].link.remove(); drawn[id].watch.remove(); delete drawn[id]; }
   });
 }
 
 function nodeShape(id) {
   var d = drawn[id];
   if (d) return d;
-  d = { g: svg("g", { "class": "node" }, layerNodes), link: svg("line", { "class": "link" }, layerLinks) };
+  d = { g: svg("g", { "class": "node" }, layerNodes), link: svg("line", { "class": "link" }, layerLinks),
+        watch: svg("line", { "class": "watch" }, layerWatches) };
   d.g.setAttribute("data-id", id.replace(/#waiting$/, ""));
   d.halo = svg("circle", { "class": "halo" }, d.g);
   d.body = svg("circle", { "class": "body" }, d.g);
@@ -66,14 +68,36 @@ function nodeShape(id) {
   return d;
 }
 
+// the watch chain: a candidate's line to the node whose znode comes just before its own
+function watchLine(d, p, q) {
+  d.watch.style.display = q ? "" : "none";
+  if (!q) return;
+  // from just outside this node to just outside the watched one, so the line ends at its rim
+  var dx = q.x - p.x, dy = q.y - p.y, len = Math.max(1, Math.sqrt(dx * dx + dy * dy)), k = (radius + 14) / len;
+  attr(d.watch, "x1", p.x + dx * k); attr(d.watch, "y1", p.y + dy * k);
+  attr(d.watch, "x2", q.x - dx * k); attr(d.watch, "y2", q.y - dy * k);
+}
+
 function drawNode(key, n, now) {
   // key: the row (rowKey); id: the node's id, shown (a process waiting for its id has both)
   var p = positions[key], d = nodeShape(key), r = radius, id = str(n.id), waiting = n.waiting === true;
   var state = str(n.state) || "starting", lead = !waiting && (id === M.leader || n.role === "LEADER");
   var faults = nodeFaults(n, waiting ? null : M.eventFaults[id]);
   var faultKinds = faults.map(function (f) { return f.kind; });
-  var cls = "node " + (state === "remote" ? "running remote" : state) + (n.remote ? " remote" : "") + (lead ? " lead" : "");
+  var election = !waiting && n.election && typeof n.election === "object" ? n.election : {};
+  // a leader that holds still (frozen, cut off, suspended) is not drawn as the acting gold one
+  var holding = lead && id === M.leader && M.state && M.state.leader_state === "holding";
+  var left = typeof n.expiresAt === "number" ? Math.max(0, n.expiresAt - now) : null;
+  var cls = "node " + (state === "remote" ? "running remote" : state) + (n.remote ? " remote" : "") + (lead ? " lead" : "") +
+    (holding ? " holding" : "") + (election.position === 1 ? " next" : "");
   attr(d.g, "class", cls);
+  attr(d.g, "data-leader-state", lead && id === M.leader && M.state ? str(M.state.leader_state) : "");
+  attr(d.g, "data-seq", election.seq);
+  attr(d.g, "data-position", election.position);
+  attr(d.g, "data-watches", election.watches);
+  attr(d.g, "data-deposed", n.deposed === true ? "1" : "");
+  attr(d.g, "data-expires-in", left === null ? "" : num(left, 1));
+  watchLine(d, p, election.watches == null ? null : positions[String(election.watches)]);
   attr(d.g, "data-state", state);
   attr(d.g, "data-role", lead ? "LEADER" : str(n.role));
   attr(d.g, "data-faults", faultKinds.join(" "));
@@ -101,6 +125,7 @@ function drawNode(key, n, now) {
   d.pill.style.display = lead ? "" : "none";
   if (lead) {
     var ep = id === M.leader && M.epoch != null ? "★ " + L.epoch + " " + M.epoch : "★ " + L.leader;
+    if (holding) ep = "☆ " + L.holding + (left === null ? "" : " " + num(left, 1) + " s");
     var fs = Math.max(18, Math.min(26, r * 0.6)), pw = ep.length * fs * 0.58 + 22, ph = fs * 1.5;
     // far enough along the line to ZooKeeper that the pill clears the circle whatever the angle
     var off = r + 16 + Math.abs(p.dx) * pw / 2 + Math.abs(p.dy) * ph / 2;
@@ -136,6 +161,7 @@ function drawNode(key, n, now) {
   var sub = words.length ? words.join(" · ") : age(ageNow);
   setText(d.sub, sub);
   attr(d.sub, "class", "sub" + (words.length ? " fault" : ""));
+  if (left !== null && !holding) other.unshift("⏱ " + L.expiresIn + " " + num(left, 1) + " s");
   var sub2 = other.length ? other.join(" · ") : remoteHost && n.host ? "⇢ " + short(n.host, 18) : "";
   setText(d.sub2, sub2);
   attr(d.sub2, "class", "sub" + (cut ? " cut fault" : other.length ? " fault" : remoteHost ? " remote" : ""));

@@ -32,8 +32,10 @@ ENTRIES: Dict[str, Dict[str, str]] = {
                             "es": "nodo {node}{leader} matado de golpe (SIGKILL)"},
     "ev.node_killed.soft": {"en": "node {node}{leader} killed (SIGTERM)", "es": "nodo {node}{leader} parado (SIGTERM)"},
     "ev.node_paused": {
-        "en": "node {node}{leader} paused (SIGSTOP): its session expires {timeout} s after its last heartbeat",
-        "es": "nodo {node}{leader} congelado (SIGSTOP): su sesión caduca {timeout} s después de su último latido",
+        "en": "the supervisor sent SIGSTOP to node {node}{leader}: ZooKeeper expires its session {timeout} s after "
+              "its last heartbeat",
+        "es": "el supervisor envió SIGSTOP al nodo {node}{leader}: ZooKeeper da por caducada su sesión {timeout} s "
+              "después de su último latido",
     },
     "ev.node_resumed": {"en": "node {node} resumed (SIGCONT)", "es": "nodo {node} despierta (SIGCONT)"},
     "ev.node_stopped.dead": {
@@ -46,10 +48,17 @@ ENTRIES: Dict[str, Dict[str, str]] = {
     "ev.node_stopped.crashed": {"en": "node {node} crashed (exit {exit}); its log: {log}",
                                 "es": "nodo {node} caído (salida {exit}); su registro: {log}"},
     # a node's ZooKeeper connection and leadership
-    "ev.suspended": {"en": "node {node}: ZooKeeper connection SUSPENDED",
-                     "es": "nodo {node}: conexión con ZooKeeper en SUSPENDED"},
-    "ev.session_expired": {"en": "node {node}: ZooKeeper connection LOST (its session expired)",
-                           "es": "nodo {node}: conexión con ZooKeeper en LOST (su sesión caducó)"},
+    "ev.suspended": {"en": "node {node} lost its connection to ZooKeeper (SUSPENDED): its session may still live",
+                     "es": "nodo {node} perdió su conexión con ZooKeeper (SUSPENDED): su sesión puede seguir viva"},
+    "ev.session_expired": {"en": "node {node} learns its ZooKeeper session expired (LOST)",
+                           "es": "nodo {node} se entera de que su sesión de ZooKeeper caducó (LOST)"},
+    # said for a node that cannot speak (frozen, dead, cut off): ZooKeeper knows, the node does not
+    "ev.session_expired.zookeeper": {"en": "ZooKeeper expired node {node}'s session: its znodes are gone",
+                                     "es": "ZooKeeper dio por caducada la sesión del nodo {node}: sus znodes ya no están"},
+    "ev.takes_over": {"en": "{node} takes over: its znode …{seq} is now the lowest; it was watching {watched}",
+                      "es": "{node} toma el relevo: su znode …{seq} es ahora el más bajo; vigilaba a {watched}"},
+    "ev.takes_over.first": {"en": "{node} takes over: its znode …{seq} is now the lowest",
+                            "es": "{node} toma el relevo: su znode …{seq} es ahora el más bajo"},
     "ev.reconnected": {"en": "node {node}: ZooKeeper connection back",
                        "es": "nodo {node}: vuelve la conexión con ZooKeeper"},
     "ev.reconnected.new": {"en": "node {node}: ZooKeeper connection back (a new session)",
@@ -107,8 +116,9 @@ ENTRIES: Dict[str, Dict[str, str]] = {
     "ev.how.crashed": {"en": "crashed", "es": "cayera"},
     "ev.how.paused": {"en": "paused", "es": "se congelara"},
     "ev.how.partitioned": {"en": "was cut off", "es": "quedara aislado"},
-    "ev.leader_lost": {"en": "no leader: {node} is gone, election in progress",
-                       "es": "sin líder: {node} ya no está, elección en curso"},
+    # what ZooKeeper shows (the leader znode went), not what the old leader knows (maybe nothing yet)
+    "ev.leader_lost": {"en": "no leader: {node}'s leader znode is gone, election in progress",
+                       "es": "sin líder: el znode de líder de {node} ya no está, elección en curso"},
     "ev.split_brain": {"en": "two leaders acting at once: {nodes}", "es": "dos líderes actuando a la vez: {nodes}"},
     # network faults
     "ev.partitioned": {"en": "node {node}{leader} cut off from {link}", "es": "nodo {node}{leader} aislado de {link}"},
