@@ -243,7 +243,7 @@ def test_format_event_is_clock_plus_text():
 
 def test_footer_hints_with_name():
     out = text_of(render(cluster(), NOW))
-    assert "clustersim kill ID [--hard] · pause ID [--for S] · resume ID · start ID · logs ID · status" in out
+    assert "clustersim kill ID [--hard] · pause ID · resume ID · start ID · logs ID · status" in out
     assert "--name" not in out
     assert "(--name classA)" in text_of(render(cluster(name="classA"), NOW))
 

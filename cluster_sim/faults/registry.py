@@ -262,7 +262,7 @@ for _action in (
     Action(Command("pause", "Freeze a node (SIGSTOP), like a long GC pause; --for: it comes back by itself.",
                    routed("pause", act.pause),
                    (_NODE, Arg("for", COUNT, "Seconds until it resumes by itself (a remote node needs it).",
-                               option=("--for",), high=600)), hint="pause ID [--for S]",
+                               option=("--for",), high=600)), hint="pause ID",
                    examples=("clustersim pause 1    # then: clustersim resume 1",
                              "clustersim pause 7 --for 10   # a node on a student's laptop: back in 10 s")),
            "node_paused"),
