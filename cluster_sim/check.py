@@ -83,7 +83,7 @@ class ClusterReport:
 
     def violations(self, base: Optional[int] = None) -> List[str]:
         """The violations in words; rounds counted from `base` (the cluster's first round) if given."""
-        from cluster_sim.round_count import shown
+        from cluster_sim.engine.round_count import shown
 
         lines = [f"{self.label}: round {shown(r, base)} stored more than once" for r in self.duplicates]
         lines += [
@@ -100,7 +100,7 @@ class ClusterReport:
 
     def notes(self, base: Optional[int] = None) -> List[str]:
         """What is reported but is no violation: explained gaps, partial rows."""
-        from cluster_sim.round_count import shown
+        from cluster_sim.engine.round_count import shown
 
         lines = [
             f"{self.label}: {_span('round', a, b, base)} missing, covered by {n} rows of an original-design leader"
@@ -281,7 +281,7 @@ def _max(a: Optional[int], b: Optional[int]) -> Optional[int]:
 
 
 def _span(word: str, first: int, last: int, base: Optional[int] = None) -> str:
-    from cluster_sim.round_count import shown
+    from cluster_sim.engine.round_count import shown
 
     a, b = shown(first, base), shown(last, base)
     return f"{word} {a}" if first == last else f"{word}s {a}-{b}"

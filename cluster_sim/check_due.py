@@ -59,7 +59,7 @@ def grid_from_status(status: Mapping[str, Any]) -> Optional[Grid]:
     and session timeout with the node's default lag and deadline; None when it says neither."""
     rules = status.get("rules")
     if isinstance(rules, dict):
-        from cluster_sim.rules import ClusterRules, RulesError
+        from cluster_sim.protocol.rules import ClusterRules, RulesError
 
         try:
             return Grid.from_rules(ClusterRules.from_json(rules))
@@ -111,7 +111,7 @@ class Lateness:
 
     def age_text(self, base: Optional[int] = None) -> str:
         """'newest stored row 47 s ago', or what is known instead (a round counted from `base`)."""
-        from cluster_sim.round_count import shown
+        from cluster_sim.engine.round_count import shown
 
         if self.newest_row_age is not None:
             return f"newest stored row {self.newest_row_age:.0f} s ago"

@@ -85,7 +85,7 @@ def judge(sources: Sources) -> Judged:
         f"no ground truth: {', '.join(sources.truth_dirs)} does not exist (checking the API's rows only)"
     truth = None
     if dirs:
-        from cluster_sim.truth import read_truths
+        from cluster_sim.protocol.truth import read_truths
 
         try:
             truth = read_truths(dirs)
@@ -188,7 +188,7 @@ def saved_rounds(paths: List[str], clusters: List[str],
                  discover: bool = True) -> Tuple[Dict[str, Set[int]], List[str]]:
     """cluster -> rounds in saved files, and the files read. The files named must read
     (CheckError otherwise); found ones of other clusters or unreadable are skipped."""
-    from cluster_sim.saved_rounds import SavedRoundsError, read_rounds, state_dir
+    from cluster_sim.protocol.saved_rounds import SavedRoundsError, read_rounds, state_dir
 
     found: Dict[str, Set[int]] = {}
     read: List[str] = []
@@ -222,8 +222,9 @@ def read_cluster(hosts: str, timeout: float = 5.0) -> Tuple[str, Any]:
     from kazoo.exceptions import KazooException, NoAuthError, NoNodeError
     from kazoo.handlers.threading import KazooTimeoutError
 
-    from cluster_sim import paths, zkclient
-    from cluster_sim.rules import ClusterRules, RulesError
+    from cluster_sim.protocol import paths
+    from cluster_sim.base import zkclient
+    from cluster_sim.protocol.rules import ClusterRules, RulesError
 
     client = zkclient.make_client(hosts, session_timeout=max(4.0, timeout))
     try:

@@ -1,6 +1,6 @@
 """Check the API's rows against the nodes' own logs of every sample they took.
 
-    truth = read_truth(truth_dir("default"))     # cluster_sim.truth
+    truth = read_truth(truth_dir("default"))     # cluster_sim.protocol.truth
     report = verify_truth(fetch_rows(url), truth)  # pure: no I/O
     report.ok, report.failures()                 # False, ["cluster ab12: round 17: 4 of 5 ..."]
 
@@ -41,7 +41,7 @@ from itertools import combinations
 from typing import AbstractSet, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from cluster_sim.check import Report, declared, verify, well_formed
-from cluster_sim.truth import ClusterTruth, Truth, TruthSample
+from cluster_sim.protocol.truth import ClusterTruth, Truth, TruthSample
 
 # means are stored rounded to 6 decimals; the extra 1e-9 absorbs float noise
 # in a sum taken in another order

@@ -39,7 +39,7 @@ def clock(t: Optional[float]) -> str:
 def late_lines(horizon: Any, base: Optional[int] = None) -> Tuple[List[str], List[str]]:
     """(failures, notes) about rounds after the newest stored row (check_judge.Horizon), rounds
     counted from `base` (the running cluster's first round) when it is known."""
-    from cluster_sim.round_count import shown
+    from cluster_sim.engine.round_count import shown
 
     failures: List[str] = []
     notes: List[str] = []
@@ -149,7 +149,7 @@ def _ranges(numbers: Iterable[int], limit: int = 6) -> str:
 
 
 def _gaps(gaps: List[Tuple[int, int]], limit: int = 6, base: Optional[int] = None) -> str:
-    from cluster_sim.round_count import shown
+    from cluster_sim.engine.round_count import shown
 
     text = ", ".join(shown(a, base) if a == b else f"{shown(a, base)}-{shown(b, base)}" for a, b in gaps[:limit])
     return text + (f", ... (+{len(gaps) - limit})" if len(gaps) > limit else "")
@@ -199,7 +199,7 @@ def render(report: Report, truth: Optional[TruthReport] = None, note: str = "", 
            base: Optional[int] = None) -> "Panel":
     """A rich renderable of the report (a Panel); pure: prints nothing. `base`: the running
     cluster's first round: the table counts rounds from it, as its live view does."""
-    from cluster_sim.round_count import shown
+    from cluster_sim.engine.round_count import shown
 
     from rich.console import Group
     from rich.panel import Panel

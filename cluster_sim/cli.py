@@ -1,7 +1,7 @@
 """The `clustersim` command line.
 
 Control commands (kill, pause, resume, start, status, stop, ...) are built
-from their one declaration in cluster_sim.supervisor.commands and import only
+from their one declaration in cluster_sim.control.commands and import only
 click, that list and the small control module: they must answer in a blink.
 Everything heavy (kazoo, rich, requests) is imported inside the commands that
 need it.
@@ -21,13 +21,13 @@ from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, Tupl
 
 import click
 
-from cluster_sim.node_options import CHAOS_PACE, DEMO_PACE, node_options
-from cluster_sim.cli_types import (
+from cluster_sim.node.options import CHAOS_PACE, DEMO_PACE, node_options
+from cluster_sim.base.cli_types import (
     CLUSTER_NAME, LISTEN, NODE_ID, PORT, SECRET, URL, ZK_HOSTS, Count, Finite, Millis, Seconds, one_line, writable_file,
 )
 from cluster_sim.faults.registry import chaos_kinds
-from cluster_sim.supervisor.command_kit import Command
-from cluster_sim.supervisor.commands import CHOICE, COMMANDS, FLAG, INDEX, MS, NODE
+from cluster_sim.engine.command_kit import Command
+from cluster_sim.control.commands import CHOICE, COMMANDS, FLAG, INDEX, MS, NODE
 
 MAX_NODES = int(os.environ.get("CLUSTERSIM_MAX_NODES", "200"))
 SCENARIOS = ("failover", "split-brain", "quorum", "api-outage", "partition")   # cluster_sim.demo.SCENARIOS, without its imports
@@ -63,7 +63,7 @@ def _name_option(f: F) -> F:
 
 
 def _default_truth_dir() -> str:
-    from cluster_sim.truth import truth_dir
+    from cluster_sim.protocol.truth import truth_dir
 
     return truth_dir("default")
 
@@ -190,7 +190,7 @@ def up(nodes: int, zk: Optional[str], zk_servers: Union[str, int], api_url: Opti
              f"(--tick-ms {tick_ms}): ZooKeeper would stretch it to {2 * tick_ms / 1000:g} s")
     from cluster_sim.node.settings import NodeSettings
     from cluster_sim.supervisor.up import UpError, UpOptions, run_up
-    from cluster_sim.zkclient import ZkUnreachable
+    from cluster_sim.base.zkclient import ZkUnreachable
     from cluster_sim.zk.install import ZooKeeperUnavailable
 
     ctx = click.get_current_context()
@@ -241,14 +241,14 @@ def node(ctx: click.Context, node_id: Optional[str], zk: Optional[str], api_url:
     """
     if low > high:
         fail(f"--low {low:g} is above --high {high:g}")
-    from cluster_sim.node.join import JoinRefused, cluster_rules, join_hint
+    from cluster_sim.join import JoinRefused, cluster_rules, join_hint
 
     if zk is None:
         fail(join_hint())
     from cluster_sim.node.main import Node
     from cluster_sim.node.settings import NodeSettings
-    from cluster_sim.rules import ClusterRules
-    from cluster_sim.zkclient import ZkUnreachable
+    from cluster_sim.protocol.rules import ClusterRules
+    from cluster_sim.base.zkclient import ZkUnreachable
 
     settings = NodeSettings(node_id=node_id or "", zk=zk, api_url=api_url, connect_timeout=connect_timeout,
                             truth_dir=truth_dir or _default_truth_dir(), low=low, high=high,
@@ -301,7 +301,7 @@ def api(port: int, listen: str, host: Optional[str], db: Optional[str], secret: 
         fail("--min-value must not be above --max-value")
     token = None
     if secret:
-        from cluster_sim.secret import api_token
+        from cluster_sim.base.secret import api_token
 
         token = api_token(secret)
     elif legacy_auth:
@@ -348,7 +348,7 @@ def zk(port: int, listen: Optional[str], server_id: Optional[int], peers: Option
       clustersim zk --listen 0.0.0.0      # then: clustersim node 1 --zk HOST:2181
       clustersim zk --id 1 --peers 10.0.0.5,10.0.0.6,10.0.0.7   # on 10.0.0.5; 2 and 3 on the others
     """
-    from cluster_sim.ports import PortInUse
+    from cluster_sim.base.ports import PortInUse
     from cluster_sim.zk.install import ZooKeeperUnavailable
     from cluster_sim.zk.layout import EnsembleLayout, LayoutError
 
@@ -409,7 +409,7 @@ def check(api_url: Optional[str], name: str, truth: Tuple[str, ...], saved: Tupl
     given = bool(truth)
     truth_dirs = list(truth)
     if not given:
-        from cluster_sim.truth import truth_dir
+        from cluster_sim.protocol.truth import truth_dir
 
         try:
             # where the running cluster's nodes log; else where they would
@@ -433,7 +433,7 @@ def check(api_url: Optional[str], name: str, truth: Tuple[str, ...], saved: Tupl
         "how_to_give_grid": f"the cluster at {zk} has no rules znode (made by an older clustersim)"}
     known = [str(n.get("id")) for n in status.get("nodes") or [] if isinstance(n, dict) and n.get("id") is not None]
     from cluster_sim.check_command import run_check
-    from cluster_sim.round_count import round_base
+    from cluster_sim.engine.round_count import round_base
 
     sys.exit(run_check(api_url, truth_dirs=truth_dirs, truth_given=given, as_json=as_json,
                        round_base=round_base(status.get("started_at"), status.get("interval")),
@@ -578,7 +578,7 @@ def replay(file: str, speed: float) -> None:
       clustersim replay class.html --speed 4
     """
     from cluster_sim.record import RecordingError, replay as play
-    from cluster_sim.supervisor.redraw import redraw
+    from cluster_sim.presentation.redraw import redraw
 
     try:
         sys.exit(play(file, speed=speed, redraw=redraw))   # each frame laid out for this terminal
@@ -617,7 +617,7 @@ def events(file: str, kinds: Tuple[str, ...], node: Optional[str]) -> None:
       clustersim events session.csv --node 3
     """
     from cluster_sim.eventlog import EventsFileError, read_events, table
-    from cluster_sim.supervisor.events import KINDS
+    from cluster_sim.engine.events import KINDS
 
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
@@ -662,7 +662,7 @@ def _show_status(answer: Dict[str, Any], values: Dict[str, Any]) -> None:
     if values.get("json"):
         click.echo(json.dumps(data, indent=2))
         return
-    from cluster_sim.supervisor.status_view import status_text
+    from cluster_sim.presentation.status_view import status_text
 
     click.echo(status_text(data))
 

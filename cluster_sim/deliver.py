@@ -20,8 +20,8 @@ import requests
 
 from cluster_sim.node.aggregate import Aggregate
 from cluster_sim.node.delivery import delivery_params
-from cluster_sim.saved_rounds import SavedHeader, SavedRoundsError, read_rounds
-from cluster_sim.secret import TOKEN_HEADER, api_token
+from cluster_sim.protocol.saved_rounds import SavedHeader, SavedRoundsError, read_rounds
+from cluster_sim.base.secret import TOKEN_HEADER, api_token
 
 TIMEOUT = (2.0, 5.0)  # the sender's: connect, read
 

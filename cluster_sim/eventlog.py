@@ -16,7 +16,7 @@ import json
 import time
 from typing import Any, Dict, Iterable, List, Optional
 
-from cluster_sim.userfile import read_text
+from cluster_sim.base.userfile import read_text
 
 __all__ = ["EventsFileError", "read_events", "table"]
 

@@ -14,7 +14,7 @@ A frame of `load_any` is {"t", "state" (the status dict) and/or "text" and
 "spans" (an old file's screen), "events" (how many events came by then)};
 an event is {"ts", "text", "level"} and, from a web recording, the record's
 kind and fields (the event spine's export schema). `redraw` (given by the
-CLI: cluster_sim.supervisor.redraw) draws a frame's status again for this
+CLI: cluster_sim.presentation.redraw) draws a frame's status again for this
 terminal; this module knows nothing of the supervisor.
 """
 
@@ -24,7 +24,7 @@ import sys
 import time
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, TextIO, Tuple
 
-from cluster_sim.userfile import embedded_json, read_text
+from cluster_sim.base.userfile import embedded_json, read_text
 from cluster_sim.web import recording as web
 from cluster_sim.web.recording import RecordingError
 

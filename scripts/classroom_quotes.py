@@ -91,8 +91,8 @@ def _results_partition(lang):
 
     f = dict(PARTITION)
     words = lambda key, **values: say(lang, key, **values)  # noqa: E731
-    from cluster_sim.supervisor.events import SteppedDown
-    from cluster_sim.supervisor.wording import step_down_why
+    from cluster_sim.engine.events import SteppedDown
+    from cluster_sim.presentation.wording import step_down_why
 
     gone = SteppedDown(0.0, f["old"], epoch=1, code="session_expired")
     f["old_fate"] = words("old_fenced", how=step_down_why(gone, lang))
@@ -111,8 +111,8 @@ def render(spec, inline):
     """The text `spec` renders to (one line when `inline`)."""
     kind, name, lang, values = _parse(spec)
     if kind == "event":
-        from cluster_sim.supervisor.events import from_record
-        from cluster_sim.supervisor.wording import describe
+        from cluster_sim.engine.events import from_record
+        from cluster_sim.presentation.wording import describe
 
         text = describe(from_record({"ts": 0.0, "kind": name, **values}), lang) or ""
     elif kind == "say":
@@ -120,13 +120,13 @@ def render(spec, inline):
 
         text = say(lang, name, **values)
     elif kind == "view":
-        from cluster_sim.supervisor.labels import label, plural
+        from cluster_sim.words.labels import label, plural
 
         text = plural(name, values.pop("n"), lang, **values) if "n" in values else label(name, lang, **values)
     elif kind == "results":
         text = RESULTS[name](lang)
     elif kind == "error" and name == "zk_unreachable":
-        from cluster_sim.zkclient import _unreachable
+        from cluster_sim.base.zkclient import _unreachable
 
         text = "clustersim: " + _unreachable(values["hosts"], values["timeout"])
     else:

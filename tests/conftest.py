@@ -18,10 +18,12 @@ import uuid
 import pytest
 import requests
 
-from cluster_sim import control, procfs, zkclient
+from cluster_sim import control
+from cluster_sim.base import procfs
+from cluster_sim.base import zkclient
 from cluster_sim.api.server import make_server
 from cluster_sim.api.store import Store
-from cluster_sim.reaper import Reaper
+from cluster_sim.base.reaper import Reaper
 from cluster_sim.zk import ZooKeeperCluster
 
 # Short everything: the suite must stay well under 10 minutes on 2 cores.
@@ -203,7 +205,7 @@ class Up:
     def events(self, kind=None, **fields):
         """The events exported so far (typed), of `kind` and with these field values."""
         from cluster_sim.eventlog import read_events
-        from cluster_sim.supervisor.events import from_record
+        from cluster_sim.engine.events import from_record
 
         found = [from_record(r) for r in read_events(str(self.events_path))] if self.events_path.exists() else []
         return [e for e in found if (kind is None or e.kind == kind)

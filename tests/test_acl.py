@@ -3,7 +3,8 @@
 import pytest
 from kazoo.exceptions import NoAuthError
 
-from cluster_sim import paths, zkclient
+from cluster_sim.protocol import paths
+from cluster_sim.base import zkclient
 from cluster_sim.node.term import ensure_layout
 
 from conftest import clustersim
@@ -74,7 +75,7 @@ def test_a_secret_closes_the_layout_an_open_cluster_left(start_up, zk_hosts):
     world-writable. Started with a secret, the cluster closes them, and what
     the open one left under them: a stranger can add and remove nothing."""
     from cluster_sim.node.aggregate import Aggregate
-    from cluster_sim.ports import free_port
+    from cluster_sim.base.ports import free_port
 
     from conftest import INTERVAL, wait_until
 

@@ -489,7 +489,7 @@ def test_an_empty_round_is_stored_without_a_value(api):
 
 
 def test_with_a_secret_writes_need_the_token_and_values_their_bounds():
-    from cluster_sim.secret import TOKEN_HEADER, api_token
+    from cluster_sim.base.secret import TOKEN_HEADER, api_token
 
     with running(Store(":memory:"), token=api_token("s3cret"), bounds=(0, 200)) as url:
         assert requests.get(url + "/nuevo", params={"dato": 80}, timeout=5).status_code == 401
@@ -506,7 +506,7 @@ def test_with_a_secret_writes_need_the_token_and_values_their_bounds():
 
 
 def test_legacy_auth_takes_the_token_in_the_query():
-    from cluster_sim.secret import api_token
+    from cluster_sim.base.secret import api_token
 
     with running(Store(":memory:"), token=api_token("s3cret"), legacy_auth=True) as url:
         r = requests.get(url + "/nuevo", params={"dato": 80, "token": api_token("s3cret")}, timeout=5)

@@ -1,6 +1,6 @@
 """The leader's readings cache against real ZooKeeper: it must agree with a direct read."""
 
-from cluster_sim import paths
+from cluster_sim.protocol import paths
 from cluster_sim.node.cache import ReadingsCache
 from cluster_sim.node.readings import Reading, encode, read_all
 

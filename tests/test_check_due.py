@@ -17,9 +17,9 @@ from cluster_sim.check_due import Grid, closed_by, grid_from_status, last_due, l
 from cluster_sim.check_judge import Sources, judge
 from cluster_sim.check_truth import verify_truth
 from cluster_sim.check_view import as_json, exit_code, render
-from cluster_sim.rules import ClusterRules
-from cluster_sim.saved_rounds import SavedHeader, write_rounds
-from cluster_sim.truth import TruthLog, read_truth, read_truths
+from cluster_sim.protocol.rules import ClusterRules
+from cluster_sim.protocol.saved_rounds import SavedHeader, write_rounds
+from cluster_sim.protocol.truth import TruthLog, read_truth, read_truths
 
 from conftest import clustersim
 from test_check_truth import CLUSTER, NODES, ROUNDS, complete, stored, value, write_truth

@@ -88,8 +88,8 @@ def test_a_cleanly_stopped_cluster_passes_offline_and_a_missing_log_is_unverifie
 def test_check_zk_reads_the_clusters_rules_and_judges_its_rounds_up_to_now(zk_client, zk_hosts, api):
     import time
 
-    from cluster_sim import paths
-    from cluster_sim.rules import ClusterRules
+    from cluster_sim.protocol import paths
+    from cluster_sim.protocol.rules import ClusterRules
     from test_check_due import deliver
     from test_check_truth import stored
 

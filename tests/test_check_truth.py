@@ -13,7 +13,7 @@ import requests
 from cluster_sim.check import verify
 from cluster_sim.check_truth import describe, judge, verify_truth
 from cluster_sim.check_view import as_json, exit_code, render
-from cluster_sim.truth import TruthLog, log_path, read_truth, truth_dir
+from cluster_sim.protocol.truth import TruthLog, log_path, read_truth, truth_dir
 
 from conftest import clustersim
 

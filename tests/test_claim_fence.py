@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from cluster_sim import paths, zkclient
+from cluster_sim.protocol import paths
+from cluster_sim.base import zkclient
 from cluster_sim.netfault import Relay
 from cluster_sim.node import watermark
 from cluster_sim.node.aggregate import Aggregate
@@ -20,7 +21,7 @@ from cluster_sim.node.sensor import Sensor
 from cluster_sim.node.settings import NodeSettings
 from cluster_sim.node.term import Term, claim_epoch, cluster_id, ensure_layout
 from cluster_sim.node.watermark import WatermarkMoved
-from cluster_sim.rules import ClusterRules
+from cluster_sim.protocol.rules import ClusterRules
 
 from conftest import stored_rounds, wait_until
 from ground_truth import GroundTruth

@@ -16,7 +16,7 @@ import pytest
 
 from kazoo.exceptions import NoNodeError
 
-from cluster_sim import paths
+from cluster_sim.protocol import paths
 from cluster_sim.node.readings import decode
 
 from conftest import INTERVAL, SESSION_TIMEOUT, clustersim, dump, pid_alive, stored_rounds, wait_until

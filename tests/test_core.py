@@ -11,17 +11,17 @@ import queue
 import pytest
 
 from cluster_sim.node.readings import Reading
-from cluster_sim.supervisor import events as ev
-from cluster_sim.supervisor.core import decide, step
+from cluster_sim.engine import events as ev
+from cluster_sim.engine.core import decide, step
 from cluster_sim.supervisor.manager import Manager
-from cluster_sim.supervisor.messages import (
+from cluster_sim.engine.messages import (
     Announce, ApiHealth, ProcessExited, ReportOther, ReportRound, SpawnNodes, ZkSnapshot, parse_report,
 )
-from cluster_sim.supervisor.model import PROCESS_TRANSITIONS, IllegalTransition, Model, apply, can_move, move
-from cluster_sim.supervisor.state import (
+from cluster_sim.engine.model import PROCESS_TRANSITIONS, IllegalTransition, Model, apply, can_move, move
+from cluster_sim.engine.state import (
     CRASHED, FOLLOWER, LEADER, PAUSED, REMOTE, RUNNING, STARTING, STOPPED, ClusterState, NodeView, Shown,
 )
-from cluster_sim.supervisor.wording import describe
+from cluster_sim.presentation.wording import describe
 
 T0 = 1_700_000_000.0
 
@@ -557,7 +557,7 @@ def test_ids_taken_by_another_cluster_are_remote_rows_never_a_crashed_leader():
 
 
 def test_unsafe_leaders_act_at_once_on_the_timeline():
-    from cluster_sim.timeline import timeline_text
+    from cluster_sim.engine.timeline import timeline_text
 
     m = model(unsafe=True, interval=1.0)
     started(m, "1", "2")

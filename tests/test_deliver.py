@@ -8,12 +8,12 @@ import signal
 
 import pytest
 
-from cluster_sim import paths
+from cluster_sim.protocol import paths
 from cluster_sim.api.store import Store
-from cluster_sim.saved_rounds import SavedHeader, write_rounds
-from cluster_sim.secret import api_token
-from cluster_sim.supervisor.events import Unsaved
-from cluster_sim.supervisor.wording import describe
+from cluster_sim.protocol.saved_rounds import SavedHeader, write_rounds
+from cluster_sim.base.secret import api_token
+from cluster_sim.engine.events import Unsaved
+from cluster_sim.presentation.wording import describe
 from conftest import INTERVAL, SESSION_TIMEOUT, clustersim, running, stored_rounds, wait_until
 from test_cluster import up_args
 
@@ -273,7 +273,7 @@ def test_an_unreachable_api_keeps_the_file(tmp_path):
 
 
 def test_the_state_directory_follows_the_environment(monkeypatch, tmp_path):
-    from cluster_sim.saved_rounds import state_dir
+    from cluster_sim.protocol.saved_rounds import state_dir
 
     monkeypatch.setenv("CLUSTERSIM_STATE_DIR", "/x/state")
     assert state_dir() == "/x/state"

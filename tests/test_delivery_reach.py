@@ -91,9 +91,9 @@ def test_a_leader_that_cannot_reach_the_api_is_named_and_its_recovery_too(start_
 def test_a_students_terminal_shows_the_live_view_in_the_clusters_language(zk_hosts, zk_client, tmp_path):
     from terminal import Terminal
 
-    from cluster_sim import paths
+    from cluster_sim.protocol import paths
     from cluster_sim.node.settings import NodeSettings
-    from cluster_sim.rules import ClusterRules
+    from cluster_sim.protocol.rules import ClusterRules
 
     nowhere = f"http://127.0.0.1:{free_port()}"
     settings = NodeSettings(node_id="", zk=zk_hosts, api_url=nowhere, interval=INTERVAL,

@@ -12,14 +12,14 @@ from rich.console import Console
 from cluster_sim.node.readings import Reading, decode, encode
 from cluster_sim.node.say import line
 from cluster_sim.node.screen import FOLLOWING, LEADING, NodeScreen, render as render_node
-from cluster_sim.supervisor import events as ev
-from cluster_sim.supervisor.core import step
-from cluster_sim.supervisor.messages import ZkSnapshot, parse_report
-from cluster_sim.supervisor.model import Model
-from cluster_sim.supervisor.state import FOLLOWER, LEADER, RUNNING, ClusterState, NodeView
-from cluster_sim.supervisor.status_view import status_text
-from cluster_sim.supervisor.view import render
-from cluster_sim.supervisor.wording import describe
+from cluster_sim.engine import events as ev
+from cluster_sim.engine.core import step
+from cluster_sim.engine.messages import ZkSnapshot, parse_report
+from cluster_sim.engine.model import Model
+from cluster_sim.engine.state import FOLLOWER, LEADER, RUNNING, ClusterState, NodeView
+from cluster_sim.presentation.status_view import status_text
+from cluster_sim.presentation.view import render
+from cluster_sim.presentation.wording import describe
 
 from english import english_in
 

@@ -15,9 +15,9 @@ import pytest
 from cluster_sim.demo import SCENARIOS, run_demo
 from cluster_sim.eventlog import read_events
 from cluster_sim.record import load_any, replay
-from cluster_sim.supervisor.events import from_record
-from cluster_sim.supervisor.wording import describe, step_down_why
-from cluster_sim.timeline import BLOCK
+from cluster_sim.engine.events import from_record
+from cluster_sim.presentation.wording import describe, step_down_why
+from cluster_sim.engine.timeline import BLOCK
 
 from conftest import INTERVAL, SESSION_TIMEOUT, wait_until
 
@@ -225,7 +225,7 @@ def screen_lines(frame, events):
     """A recorded frame drawn again as the live view (110 columns), as lines of text."""
     from rich.console import Console
 
-    from cluster_sim.supervisor.redraw import redraw
+    from cluster_sim.presentation.redraw import redraw
 
     console = Console(file=io.StringIO(), width=110, color_system=None, force_terminal=False)
     console.print(redraw(frame, events, 110, 60))

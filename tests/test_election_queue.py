@@ -6,7 +6,7 @@ import time
 
 from kazoo.exceptions import NoNodeError
 
-from cluster_sim import paths
+from cluster_sim.protocol import paths
 from conftest import INTERVAL, SESSION_TIMEOUT, wait_until
 from test_cluster import up_args
 

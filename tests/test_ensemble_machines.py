@@ -18,11 +18,11 @@ import sys
 
 import pytest
 
-from cluster_sim import procfs
-from cluster_sim.reaper import Reaper
+from cluster_sim.base import procfs
+from cluster_sim.base.reaper import Reaper
 from cluster_sim.zk.probe import NO_QUORUM, server_mode
 
-from cluster_sim.ports import free_ports
+from cluster_sim.base.ports import free_ports
 
 from conftest import INTERVAL, SESSION_TIMEOUT, clustersim, stored_rounds, wait_until
 from ground_truth import GroundTruth

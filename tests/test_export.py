@@ -114,8 +114,8 @@ def test_clustersim_events_prints_in_time_order(tmp_path):
 
 def test_every_kind_is_written_and_read_back(tmp_path):
     from cluster_sim.eventlog import read_events
-    from cluster_sim.supervisor.events import KINDS, from_record, typed_from
-    from cluster_sim.supervisor.listeners.exporter import COLUMNS, EventExporter
+    from cluster_sim.engine.events import KINDS, from_record, typed_from
+    from cluster_sim.presentation.listeners.exporter import COLUMNS, EventExporter
 
     samples = {"node": "7", "nodes": ["1", "2"], "missing": ["3"], "rounds": [4, 5], "epoch": 3, "round": 12,
                "mean": 80.25, "value": float("nan"), "failover_ms": 9, "after": "6", "message": "hi, \"you\"\nthere"}

@@ -18,8 +18,8 @@ _PROBE = textwrap.dedent('''
     import json
     from dataclasses import dataclass, replace
     from cluster_sim.faults import registry as r
-    from cluster_sim.supervisor.command_kit import Arg, COUNT, NODE, Command
-    from cluster_sim.supervisor.events import Event
+    from cluster_sim.engine.command_kit import Arg, COUNT, NODE, Command
+    from cluster_sim.engine.events import Event
 
     @dataclass(frozen=True)
     class Dropped(Event):
@@ -47,7 +47,8 @@ _PROBE = textwrap.dedent('''
     from cluster_sim.chaos import plan as chaos_plan
     from cluster_sim.chaos.command import applicable
     from cluster_sim.cli import main
-    from cluster_sim.supervisor import commands, model
+    from cluster_sim.control import commands
+    from cluster_sim.engine import model
 
     p = chaos_plan.plan(1, 60, ("drop",), ["1", "2", "3"], session_timeout=4.0, interval=1.0)
     status = {"nodes": [{"id": "1"}, {"id": "2"}], "relays": False}
@@ -84,7 +85,7 @@ def test_a_kind_added_to_the_registry_appears_everywhere_it_is_derived():
 
 def test_without_additions_the_lists_are_the_registry_s():
     from cluster_sim.chaos.plan import KINDS, NODE_KINDS, ZK_KINDS
-    from cluster_sim.supervisor.commands import NAMES
+    from cluster_sim.control.commands import NAMES
 
     assert KINDS == ("kill", "hard-kill", "pause", "sigstop", "partition", "slow", "api-outage", "zk-kill", "quorum")
     assert NODE_KINDS == ("kill", "hard-kill", "pause", "partition", "slow")
@@ -94,7 +95,7 @@ def test_without_additions_the_lists_are_the_registry_s():
 
 
 def test_every_action_names_an_event_that_exists():
-    from cluster_sim.supervisor.events import KINDS as EVENTS
+    from cluster_sim.engine.events import KINDS as EVENTS
 
     assert [a.event for a in registry.actions() if a.event not in EVENTS] == []
 

@@ -15,7 +15,7 @@ test against real ZooKeeper (all fixed in cluster_sim/node/).
 
 import time
 
-from cluster_sim import paths
+from cluster_sim.protocol import paths
 from cluster_sim.node import readings
 from conftest import INTERVAL, SESSION_TIMEOUT, stored_rounds, wait_until
 from ground_truth import GroundTruth

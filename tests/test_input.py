@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cluster_sim import control, paths
+from cluster_sim import control
+from cluster_sim.protocol import paths
 
 from conftest import INTERVAL, clustersim, stored_rounds, wait_until
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from cluster_sim.node.join import join_line
+from cluster_sim.join import join_line
 
 from machines import machine
 from conftest import INTERVAL, SESSION_TIMEOUT, clustersim, stored_rounds, wait_until

@@ -8,7 +8,7 @@ import pytest
 import requests
 from kazoo.protocol.states import KazooState
 
-from cluster_sim import zkclient
+from cluster_sim.base import zkclient
 from conftest import wait_until
 
 

@@ -6,12 +6,12 @@ import queue
 
 
 from cluster_sim.netfault import NetFaults
-from cluster_sim.supervisor import events as ev
-from cluster_sim.supervisor.core import step
+from cluster_sim.engine import events as ev
+from cluster_sim.engine.core import step
 from cluster_sim.supervisor.manager import Manager
-from cluster_sim.supervisor.messages import SpawnNodes
-from cluster_sim.supervisor.view import render
-from cluster_sim.supervisor.wording import describe
+from cluster_sim.engine.messages import SpawnNodes
+from cluster_sim.presentation.view import render
+from cluster_sim.presentation.wording import describe
 
 from test_core import Clock, FakeSpawner, Tally, model, snap
 from test_view import text_of
@@ -88,7 +88,7 @@ def test_partition_heal_and_slow_are_answered_shown_and_kept(cluster):
     # every change of faults is an event: the state rebuilt from them alone matches
     rebuilt = model()
     for event in cluster.tally.events:
-        from cluster_sim.supervisor.model import apply
+        from cluster_sim.engine.model import apply
         apply(rebuilt, ev.from_record(ev.to_record(event)))
     assert {n: v.faults for n, v in rebuilt.state.nodes.items()} == \
         {n: v.faults for n, v in cluster.state.nodes.items()}
@@ -183,13 +183,13 @@ def test_fault_events_are_worded():
 
 
 def ev_announce(event):
-    from cluster_sim.supervisor.messages import Announce
+    from cluster_sim.engine.messages import Announce
 
     return Announce(event)
 
 
 def test_a_recorded_state_keeps_the_faults(cluster):
-    from cluster_sim.supervisor.state import ClusterState
+    from cluster_sim.engine.state import ClusterState
 
     ask(cluster, cmd="partition", id="1", **{"from": "api"})
     ask(cluster, cmd="slow", id="2", latency=120, jitter=30)

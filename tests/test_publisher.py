@@ -7,7 +7,8 @@ import threading
 
 from kazoo.client import KazooClient
 
-from cluster_sim import paths, zkclient
+from cluster_sim.protocol import paths
+from cluster_sim.base import zkclient
 from cluster_sim.node import readings
 from cluster_sim.node.publisher import Publisher
 from cluster_sim.node.sensor import Sensor

@@ -3,13 +3,13 @@ snapshots (what the observer reads from /election and the servers' cons) and a f
 Against real ZooKeeper: test_election_queue.py."""
 
 from cluster_sim.node.readings import Reading
-from cluster_sim.supervisor import events as ev
-from cluster_sim.supervisor.core import step
-from cluster_sim.supervisor.messages import Announce, Candidate, ZkSession, ZkSnapshot
-from cluster_sim.supervisor.model import Model
-from cluster_sim.supervisor.sessions import parse_cons
-from cluster_sim.supervisor.state import ClusterState
-from cluster_sim.supervisor.wording import describe
+from cluster_sim.engine import events as ev
+from cluster_sim.engine.core import step
+from cluster_sim.engine.messages import Announce, Candidate, ZkSession, ZkSnapshot
+from cluster_sim.engine.model import Model
+from cluster_sim.adapters.sessions import parse_cons
+from cluster_sim.engine.state import ClusterState
+from cluster_sim.presentation.wording import describe
 
 T0 = 1_700_000_000.0
 OWNERS = {"1": 0x101, "2": 0x102, "3": 0x103}

@@ -19,10 +19,10 @@ import pytest
 
 from cluster_sim import record as replaying
 from cluster_sim.record import FORMAT, RecordingError, load, load_any, replay
-from cluster_sim.supervisor.events import Notice, ReadingPublished
-from cluster_sim.supervisor.redraw import redraw
-from cluster_sim.supervisor.state import CRASHED, FOLLOWER, LEADER, RUNNING, ClusterState, NodeView
-from cluster_sim.supervisor.wording import describe
+from cluster_sim.engine.events import Notice, ReadingPublished
+from cluster_sim.presentation.redraw import redraw
+from cluster_sim.engine.state import CRASHED, FOLLOWER, LEADER, RUNNING, ClusterState, NodeView
+from cluster_sim.presentation.wording import describe
 from cluster_sim.web import Feed, WebRecorder
 from cluster_sim.web import recording as web
 

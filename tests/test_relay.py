@@ -9,7 +9,7 @@ import time
 import pytest
 
 from cluster_sim.netfault import FaultError, NetFaults, Relay, RemoteNode
-from cluster_sim.supervisor.status_view import fault_notes
+from cluster_sim.presentation.status_view import fault_notes
 from cluster_sim.netfault.bench import bench_relay
 from cluster_sim.netfault.hub import Hub
 from conftest import wait_until

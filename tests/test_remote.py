@@ -19,9 +19,9 @@ import pytest
 from kazoo.client import KazooClient
 from kazoo.exceptions import NoAuthError
 
-from cluster_sim import paths
-from cluster_sim import remote_requests as rr
-from cluster_sim import zkclient
+from cluster_sim.protocol import paths
+from cluster_sim.protocol import remote_requests as rr
+from cluster_sim.base import zkclient
 
 from conftest import INTERVAL, SESSION_TIMEOUT, pid_alive, stored_rounds, wait_until
 from ground_truth import GroundTruth
@@ -306,7 +306,7 @@ def test_nothing_left_in_the_namespace_after_sigkill_of_the_supervisor(start_up,
 def test_a_local_pause_for_seconds_resumes_by_itself():
     """`pause ID --for S` on a node of ours: the supervisor asks itself for the resume in time."""
     from cluster_sim.supervisor.manager import Manager
-    from cluster_sim.supervisor.messages import SpawnNodes
+    from cluster_sim.engine.messages import SpawnNodes
 
     from test_core import Clock, FakeSpawner, Tally, model, snap
 

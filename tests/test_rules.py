@@ -12,13 +12,14 @@ import uuid
 
 import pytest
 
-from cluster_sim import paths, zkclient
+from cluster_sim.protocol import paths
+from cluster_sim.base import zkclient
 from cluster_sim.node.free_id import next_free_id
 from cluster_sim.node.leader import Leadership
 from cluster_sim.node.main import Node
 from cluster_sim.node.settings import NodeSettings
-from cluster_sim.rules import ClusterRules, Contradiction
-from cluster_sim.rules_znode import RulesConflict, check_grid, establish, read, refusal
+from cluster_sim.protocol.rules import ClusterRules, Contradiction
+from cluster_sim.protocol.rules_znode import RulesConflict, check_grid, establish, read, refusal
 
 from conftest import INTERVAL, SESSION_TIMEOUT, clustersim, stored_rounds, wait_until
 from ground_truth import GroundTruth
@@ -214,7 +215,7 @@ def test_up_on_a_cluster_with_rules_takes_what_was_not_given(start_up, zk_hosts)
 
 def test_up_on_a_cluster_whose_api_is_gone_says_so_in_one_line(zk_client, zk_hosts, runtime_dir):
     """A second `up --zk` after the first one stopped: its embedded API, named by the rules, is gone."""
-    from cluster_sim.ports import free_ports
+    from cluster_sim.base.ports import free_ports
 
     gone = f"http://127.0.0.1:{free_ports('127.0.0.1', 1)[0]}"
     establish(zk_client, rules(interval=INTERVAL, session_timeout=SESSION_TIMEOUT, api_url=gone), given={})

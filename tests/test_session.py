@@ -15,10 +15,10 @@ from click.testing import CliRunner
 
 from cluster_sim.cli import main
 from cluster_sim.node.settings import NodeSettings, default_of
-from cluster_sim.node_options import BY_FIELD, CHAOS_PACE
-from cluster_sim.supervisor.model import Model
+from cluster_sim.node.options import BY_FIELD, CHAOS_PACE
+from cluster_sim.engine.model import Model
 from cluster_sim.supervisor.session import ClusterSession, Driver
-from cluster_sim.supervisor.state import ClusterState
+from cluster_sim.engine.state import ClusterState
 
 
 class _Manager:

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from cluster_sim.cli import main
 from cluster_sim.node.settings import NodeSettings, default_history, default_round_deadline
-from cluster_sim.node_options import OPTIONS
+from cluster_sim.node.options import OPTIONS
 
 
 def test_derived_values_follow_the_settings_and_a_copy_changes_only_the_id():

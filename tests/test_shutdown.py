@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from cluster_sim import paths
+from cluster_sim.protocol import paths
 from cluster_sim.api.store import Store
 from conftest import INTERVAL, SESSION_TIMEOUT, running, stored_rounds, wait_until
 from ground_truth import GroundTruth

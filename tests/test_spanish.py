@@ -15,7 +15,7 @@ import pytest
 
 from cluster_sim.demo import run_demo
 from cluster_sim.eventlog import read_events
-from cluster_sim.supervisor.state import Shown
+from cluster_sim.engine.state import Shown
 
 from conftest import INTERVAL, SESSION_TIMEOUT
 
@@ -102,8 +102,8 @@ def test_up_speaks_spanish_too_and_so_do_its_control_answers(start_up, zk_hosts)
 def every_kind_of_state(lang, now):
     """A state with one of everything the screen can show: each process state, role, ensemble mode,
     an unreachable API, a waiting and a dropping outbox, a waiting round, a process waiting for its id."""
-    from cluster_sim.supervisor import events as ev
-    from cluster_sim.supervisor.state import ClusterState, NodeView, ZkServerView
+    from cluster_sim.engine import events as ev
+    from cluster_sim.engine.state import ClusterState, NodeView, ZkServerView
 
     s = ClusterState(name="aula", zk="127.0.0.1:2181", api_url="http://127.0.0.1:8080", started_at=now - 75,
                      lang=lang, interval=1.0, join_command="CLUSTERSIM_SECRET=x clustersim node <ID> --zk h:1")
@@ -142,9 +142,9 @@ def test_the_screen_of_every_kind_of_state_is_spanish(width, height):
 
     from rich.console import Console
 
-    from cluster_sim.supervisor.status_view import status_text
-    from cluster_sim.supervisor.view import render
-    from cluster_sim.timeline import Term, timeline_text
+    from cluster_sim.presentation.status_view import status_text
+    from cluster_sim.presentation.view import render
+    from cluster_sim.engine.timeline import Term, timeline_text
 
     now = time.time()
     state = every_kind_of_state("es", now)

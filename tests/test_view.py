@@ -8,9 +8,9 @@ import pytest
 from rich.console import Console
 from rich.table import Table
 
-from cluster_sim.supervisor.events import LeaderElected, Notice, RoundStored
-from cluster_sim.supervisor.listeners.printers import LivePrinter, PlainPrinter, choose_printer
-from cluster_sim.supervisor.state import (
+from cluster_sim.engine.events import LeaderElected, Notice, RoundStored
+from cluster_sim.presentation.listeners.printers import LivePrinter, PlainPrinter, choose_printer
+from cluster_sim.engine.state import (
     CRASHED,
     FOLLOWER,
     LEADER,
@@ -23,9 +23,9 @@ from cluster_sim.supervisor.state import (
     NodeView,
     ZkServerView,
 )
-from cluster_sim.supervisor.view import clock, format_event, render
-from cluster_sim.timeline import BLOCK, IDLE, NO_LEADER, Term, render_timeline, timeline_text
-from cluster_sim.supervisor.state import Shown
+from cluster_sim.presentation.view import clock, format_event, render
+from cluster_sim.engine.timeline import BLOCK, IDLE, NO_LEADER, Term, render_timeline, timeline_text
+from cluster_sim.engine.state import Shown
 
 NOW = 1_700_000_000.25
 ANSI = re.compile(r"\x1b\[")
@@ -163,8 +163,8 @@ def test_the_mean_shows_the_computed_round_waiting_for_the_api_next_to_the_last_
 
 
 def test_events_count_rounds_from_the_clusters_start_and_the_export_keeps_their_own_numbers():
-    from cluster_sim.supervisor.events import OutboxDropped, SettleEnded
-    from cluster_sim.supervisor.listeners.exporter import record_of
+    from cluster_sim.engine.events import OutboxDropped, SettleEnded
+    from cluster_sim.presentation.listeners.exporter import record_of
 
     base = int((NOW - 300) // 1.0)
     dropped = OutboxDropped(NOW - 1, "2", rounds=(base + 7, base + 8, base + 9), total=3, bound=10)
@@ -177,7 +177,7 @@ def test_events_count_rounds_from_the_clusters_start_and_the_export_keeps_their_
 
 
 def describe_es(event, base):
-    from cluster_sim.supervisor.wording import describe
+    from cluster_sim.presentation.wording import describe
 
     return describe(event, "es", base)
 
@@ -624,7 +624,7 @@ def test_rows_without_a_round_are_not_called_rounds():
 
 
 def test_status_text_has_the_mean_rounds_api_and_outbox():
-    from cluster_sim.supervisor.status_view import status_text
+    from cluster_sim.presentation.status_view import status_text
 
     base = int((NOW - 300) // 1.0)
     state = five(last_round=base + 7, last_count=5, outbox_depth=3, outbox_oldest=base + 5, api_ok=False)
@@ -639,7 +639,7 @@ def test_status_text_has_the_mean_rounds_api_and_outbox():
 
 
 def test_a_recorded_frame_drawn_again_matches_the_live_view():
-    from cluster_sim.supervisor.redraw import redraw
+    from cluster_sim.presentation.redraw import redraw
 
     state = five(narration=Shown("Step 2", "Watch the leader."), last_round=int((NOW - 300) // 1.0) + 3, last_count=5)
     state.events.append(Notice(NOW - 1, "node 3 paused", "warn"))
@@ -650,7 +650,7 @@ def test_a_recorded_frame_drawn_again_matches_the_live_view():
 
 
 def test_the_join_command_is_printed_once_as_one_plain_line():
-    from cluster_sim.supervisor.events import JoinCommand
+    from cluster_sim.engine.events import JoinCommand
 
     buf = io.StringIO()
     console = Console(file=buf, width=60, force_terminal=True)

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from cluster_sim.supervisor import events as ev
-from cluster_sim.supervisor import messages as msg
-from cluster_sim.supervisor.core import step
-from cluster_sim.supervisor.model import Model, apply
-from cluster_sim.supervisor.state import ClusterState
+from cluster_sim.engine import events as ev
+from cluster_sim.engine import messages as msg
+from cluster_sim.engine.core import step
+from cluster_sim.engine.model import Model, apply
+from cluster_sim.engine.state import ClusterState
 from cluster_sim.web import WebRecorder
 from cluster_sim.web.follow import Follower
 from cluster_sim.web.recording import expand

@@ -145,9 +145,9 @@ def test_the_recorder_never_raises_and_bad_files_say_so_in_one_line(tmp_path):
 
 
 def test_a_typed_event_becomes_the_exporters_record_line_for_line():
-    from cluster_sim.supervisor.events import KINDS, typed_from
-    from cluster_sim.supervisor.listeners.exporter import record_of
-    from cluster_sim.supervisor.wording import describe
+    from cluster_sim.engine.events import KINDS, typed_from
+    from cluster_sim.presentation.listeners.exporter import record_of
+    from cluster_sim.presentation.wording import describe
 
     fields = {"node": "3", "epoch": 2, "nodes": ["1", "2"], "reason": "stepped down", "message": "said",
               "title": "Step 1", "body": "Watch the timeline.", "value": 81.5, "round": 7, "index": 2, "command": "clustersim node 9"}

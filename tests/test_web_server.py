@@ -9,9 +9,9 @@ import time
 import pytest
 import requests
 
-from cluster_sim.ports import PortInUse
-from cluster_sim.supervisor.events import Notice
-from cluster_sim.supervisor.state import ClusterState, NodeView
+from cluster_sim.base.ports import PortInUse
+from cluster_sim.engine.events import Notice
+from cluster_sim.engine.state import ClusterState, NodeView
 from cluster_sim.web import server as web_server
 from cluster_sim.web.hub import Hub
 from cluster_sim.web.server import WebView, WebViewError

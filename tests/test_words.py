@@ -9,12 +9,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from cluster_sim.lang import number, seconds, whole
-from cluster_sim.supervisor.labels import label, plural, word
-from cluster_sim.supervisor import events as ev
-from cluster_sim.supervisor.commands import by_name
-from cluster_sim.supervisor.state import ClusterState, NodeView
-from cluster_sim.supervisor.wording import WORDED as _WORDED, describe, step_down_why
+from cluster_sim.words.lang import number, seconds, whole
+from cluster_sim.words.labels import label, plural, word
+from cluster_sim.engine import events as ev
+from cluster_sim.control.commands import by_name
+from cluster_sim.engine.state import ClusterState, NodeView
+from cluster_sim.presentation.wording import WORDED as _WORDED, describe, step_down_why
 from cluster_sim.words import PLURAL, catalogue, entries, fill
 
 ENTRIES = entries()          # the whole catalogue, every topic loaded
@@ -305,7 +305,7 @@ def test_status_loads_the_screens_words_only():
     import subprocess
     import sys
 
-    code = ("import sys; from cluster_sim.supervisor.status_view import status_text; "
+    code = ("import sys; from cluster_sim.presentation.status_view import status_text; "
             "print(sorted(m for m in sys.modules if m.startswith('cluster_sim.words.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True).stdout
     assert "cluster_sim.words.demo" not in out and "cluster_sim.words.events" not in out, out

@@ -21,7 +21,7 @@ from kazoo.client import KazooClient
 from kazoo.exceptions import KazooException
 
 import cluster_sim
-from cluster_sim.ports import PortInUse, free_port, free_ports
+from cluster_sim.base.ports import PortInUse, free_port, free_ports
 from cluster_sim.zk import (
     AlreadyRunning,
     ZooKeeperCluster,
@@ -244,7 +244,7 @@ def test_reaper_removes_server_when_owner_is_killed():
     owner = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent("""
             import sys, time
-            from cluster_sim.reaper import Reaper
+            from cluster_sim.base.reaper import Reaper
             from cluster_sim.zk import ZooKeeperCluster
             zk = ZooKeeperCluster(reaper=Reaper.start(grace=0.5)).start()
             print(zk.server(1).pid, zk.base_dir, flush=True)

@@ -6,7 +6,7 @@
 Standard library only, so the API runs anywhere Python does.
 """
 
-from .server import BadRequest, PortInUse, make_server, serve
-from .store import Store
+from cluster_sim.api.server import BadRequest, PortInUse, make_server, serve
+from cluster_sim.api.store import Store
 
 __all__ = ["BadRequest", "PortInUse", "Store", "make_server", "serve"]

@@ -43,10 +43,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import parse_qsl
 
-from .. import __version__
-from ..ports import PortInUse
-from ..secret import TOKEN_HEADER, token_matches
-from .store import Store
+from cluster_sim import __version__
+from cluster_sim.base.ports import PortInUse
+from cluster_sim.base.secret import TOKEN_HEADER, token_matches
+from cluster_sim.api.store import Store
 
 Pairs = List[Tuple[str, str]]            # a delivery's (name, text) pairs, in order
 Answer = Tuple[int, Any]                 # (HTTP status, the JSON body)
@@ -364,7 +364,7 @@ def make_server(host: str, port: int, store: Store, token: Optional[str] = None,
                 bounds: Tuple[float, float] = (-1e9, 1e9)) -> ThreadingHTTPServer:
     """Bind (and listen on) host:port; call serve_forever() on the result.
 
-    token: writes must carry it (see cluster_sim.secret); bounds: the range a
+    token: writes must carry it (see cluster_sim.base.secret); bounds: the range a
     value (dato, min, max) must lie in."""
     try:
         return _Server((host, port), store, token=token, legacy_auth=legacy_auth, bounds=bounds)

@@ -11,7 +11,7 @@ from typing import Optional
 
 from cluster_sim.api.server import make_server
 from cluster_sim.api.store import Store
-from cluster_sim.ports import free_port
+from cluster_sim.base.ports import free_port
 
 
 class ApiService:

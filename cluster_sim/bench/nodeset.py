@@ -9,7 +9,7 @@ import signal
 import sys
 from typing import Dict, List, Optional
 
-from cluster_sim import procfs
+from cluster_sim.base import procfs
 from cluster_sim.bench.support import Api, BenchSession, Proc, wait_for
 from cluster_sim.bench.watches import ElectionWatch
 

@@ -16,7 +16,7 @@ import traceback
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence
 
-from cluster_sim import procfs
+from cluster_sim.base import procfs
 from cluster_sim.bench.config import Config
 from cluster_sim.bench.measure import MEASUREMENTS
 from cluster_sim.bench.notes import notes

@@ -25,12 +25,12 @@ import uuid
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, TypeVar
 
 
-from cluster_sim import zkclient
+from cluster_sim.base import zkclient
 
 if TYPE_CHECKING:
     from kazoo.client import KazooClient
 
-    from cluster_sim.reaper import Reaper
+    from cluster_sim.base.reaper import Reaper
     from cluster_sim.zk import ZooKeeperCluster
 
 T = TypeVar("T")
@@ -202,7 +202,7 @@ class BenchSession:
 
     # -- life cycle
     def start(self) -> "BenchSession":
-        from cluster_sim.reaper import Reaper
+        from cluster_sim.base.reaper import Reaper
         from cluster_sim.zk import ZooKeeperCluster, server_version
 
         self.tmp = tempfile.mkdtemp(prefix="clustersim-bench-")

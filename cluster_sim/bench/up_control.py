@@ -11,7 +11,7 @@ import time
 from typing import Any, Dict, List, Optional, Sequence
 
 from cluster_sim import control
-from cluster_sim import procfs
+from cluster_sim.base import procfs
 
 
 def control_status(runtime_dir: str, name: str, timeout: float = 5.0) -> Dict[str, Any]:

@@ -27,7 +27,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Tuple
 from cluster_sim import control
 from cluster_sim.faults import registry
 from cluster_sim.node.settings import NodeSettings
-from cluster_sim.node_options import CHAOS_PACE
+from cluster_sim.node.options import CHAOS_PACE
 from cluster_sim.supervisor.session import Driver
 from cluster_sim.chaos.plan import KINDS, Plan, PlanError, plan
 from cluster_sim.chaos.run import REQUEST_TIMEOUT, ChaosRun, RunResult, node_ids
@@ -234,7 +234,7 @@ class _ChaosDriver(Driver):
         self.stop.set()
 
     def run(self, cluster: Any) -> None:
-        from cluster_sim.supervisor import events as ev
+        from cluster_sim.engine import events as ev
 
         manager, box, options = cluster.manager, self.box, self.options
 
@@ -266,7 +266,7 @@ def _on_own_cluster(options: ChaosOptions, out: TextIO) -> int:
     from cluster_sim.supervisor.session import ClusterSession
     from cluster_sim.supervisor.up import Cluster, UpError, UpOptions
     from cluster_sim.zk.install import ZooKeeperUnavailable
-    from cluster_sim.zkclient import ZkUnreachable
+    from cluster_sim.base.zkclient import ZkUnreachable
 
     driver = _ChaosDriver(options, _seed(options))
     up = UpOptions(nodes=options.nodes, name=options.name, node=options.node, zk_servers=options.zk_servers,

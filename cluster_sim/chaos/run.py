@@ -250,7 +250,7 @@ class ChaosRun:
             except control.ControlError as exc:
                 status, why = None, str(exc)
             if status is not None:
-                from cluster_sim.round_count import round_base, shown
+                from cluster_sim.engine.round_count import round_base, shown
 
                 last = status.get("last_round")
                 base = round_base(status.get("started_at"), status.get("interval"))   # as the view counts

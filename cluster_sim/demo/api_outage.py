@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING
 
-from cluster_sim.supervisor.events import ApiBack
+from cluster_sim.engine.events import ApiBack
 
 if TYPE_CHECKING:
     from cluster_sim.demo.stage import Demo

@@ -17,7 +17,7 @@ names, not quantities).
 from dataclasses import dataclass
 from typing import Any
 
-from cluster_sim.lang import whole
+from cluster_sim.words.lang import whole
 from cluster_sim.words import has, lookup
 
 __all__ = ["LANGUAGES", "Told", "say", "told"]

@@ -16,7 +16,7 @@ figures, scripts/classroom_quotes.py).
 
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, cast
 
-from cluster_sim.supervisor.events import Fenced, Partitioned, SteppedDown
+from cluster_sim.engine.events import Fenced, Partitioned, SteppedDown
 
 if TYPE_CHECKING:
     from cluster_sim.demo.stage import Demo
@@ -101,7 +101,7 @@ def _stale(demo: "Demo", m: Dict[str, Any], rows: List[dict], old: str, new: str
 
 
 def _safe(demo: "Demo", m: Dict[str, Any], old: str, new: str, since: int) -> None:
-    from cluster_sim.supervisor.wording import step_down_why
+    from cluster_sim.presentation.wording import step_down_why
 
     say = demo.say
     gone = demo.wait_for(lambda s: demo.find((SteppedDown, Fenced), since, node=old),

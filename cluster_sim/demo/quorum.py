@@ -8,7 +8,7 @@ the nodes' histories.
 
 from typing import TYPE_CHECKING, Any, Dict, Optional
 
-from cluster_sim.supervisor.labels import word
+from cluster_sim.words.labels import word
 
 if TYPE_CHECKING:
     from cluster_sim.demo.stage import Demo

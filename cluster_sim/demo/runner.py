@@ -20,8 +20,8 @@ from typing import Any, Optional
 from cluster_sim.demo import narration
 from cluster_sim.demo.stage import ROOM_PAUSE, Aborted, Demo, DemoFailed, acting_leaders
 from cluster_sim.demo.summary import Summary, add_check, is_terminal, print_summary, render_summary
-from cluster_sim.node_options import DEMO_PACE
-from cluster_sim.supervisor.events import Event, Narration, StopWhy
+from cluster_sim.node.options import DEMO_PACE
+from cluster_sim.engine.events import Event, Narration, StopWhy
 from cluster_sim.supervisor.session import Driver
 from cluster_sim.words import label
 
@@ -104,7 +104,7 @@ class _ScenarioDriver(Driver):
         self.error: Optional[str] = None
 
     def started(self, cluster: Any) -> None:
-        from cluster_sim.supervisor.listeners.printers import PlainPrinter
+        from cluster_sim.presentation.listeners.printers import PlainPrinter
 
         o, rules = cluster.o, cluster.rules
         self.demo = Demo(cluster.manager, api_url=cluster.api_url, interval=rules.interval,

@@ -8,8 +8,8 @@ original design) it goes on sending, and for a while two leaders deliver.
 
 from typing import TYPE_CHECKING, Any, Dict, cast
 
-from cluster_sim.supervisor.events import Fenced, SteppedDown
-from cluster_sim.supervisor.wording import step_down_why
+from cluster_sim.engine.events import Fenced, SteppedDown
+from cluster_sim.presentation.wording import step_down_why
 
 if TYPE_CHECKING:
     from cluster_sim.demo.stage import Demo

@@ -18,7 +18,7 @@ import time
 from typing import Any, Callable, Dict, List, Optional, Tuple, Type, Union
 
 from cluster_sim.demo import narration
-from cluster_sim.supervisor.events import Event, LeaderElected
+from cluster_sim.engine.events import Event, LeaderElected
 
 REQUEST_TIMEOUT = 20.0     # zk-kill waits for a JVM to stop: give it time
 POLL = 0.1                 # seconds between status polls while waiting on a condition
@@ -258,7 +258,7 @@ class Demo:
         """Unsafe mode: wait until `old` acts as leader next to another (or the supervisor
         saw split brain); then narrate it and let both deliver a few rows. Without a
         second leader in time: say so and let the rounds go on. True if two were seen."""
-        from cluster_sim.supervisor.events import SplitBrain
+        from cluster_sim.engine.events import SplitBrain
 
         def two(status: Dict[str, Any]) -> object:
             leaders = acting_leaders(status)

@@ -48,7 +48,7 @@ def add_check(demo: Any, summary: Summary, rows: Optional[List[dict]], error: Op
     rounds = sum(c.rounds for c in clusters)
     missed = sum(b - a + 1 for c in clusters for a, b in c.gaps)
     empty = sum(len(c.empty_rounds) for c in clusters)
-    from cluster_sim.round_count import round_base, shown
+    from cluster_sim.engine.round_count import round_base, shown
 
     # rounds counted from the cluster's start, as the live table counts them
     status = getattr(demo, "last_status", None) or {}

@@ -15,5 +15,5 @@ a signal to a process (kill, pause, sigstop), the API or a ZooKeeper server
 as a relay's, and netfault/ is the relays alone, which know nothing of
 commands, chaos or words. It sits beside the command list, below both the
 supervisor and chaos, and imports only the standard library and the
-command types (supervisor/command_kit.py) at import time.
+command types (engine/command_kit.py) at import time.
 """

@@ -19,7 +19,7 @@ which fault kind. Standard library only at import time.
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Mapping, Optional, Tuple
 
-from cluster_sim.supervisor.command_kit import (
+from cluster_sim.engine.command_kit import (
     Answer, Handler, Supervisor, fail, node_id_of, ok, refuse, running, say, words,
 )
 
@@ -50,7 +50,7 @@ def clear_link(link: "LinkFault", event: Any) -> "LinkFault":
 # --------------------------------------------------------------------------- node processes
 
 def kill(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
-    from cluster_sim.supervisor import events as ev
+    from cluster_sim.engine import events as ev
 
     node_id, proc, error = running(ctx, request)
     if error is not None or node_id is None:
@@ -63,7 +63,7 @@ def kill(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
 
 
 def pause(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
-    from cluster_sim.supervisor import events as ev
+    from cluster_sim.engine import events as ev
 
     node_id, proc, error = running(ctx, request)
     if error is not None or node_id is None:
@@ -87,7 +87,7 @@ def pause(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
 
 
 def resume(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
-    from cluster_sim.supervisor import events as ev
+    from cluster_sim.engine import events as ev
 
     node_id, proc, error = running(ctx, request)
     if error is not None or node_id is None:
@@ -120,7 +120,7 @@ def start(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
 def api_switch(on: bool) -> Handler:
     """api-start (on) / api-stop: the embedded API."""
     def handler(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
-        from cluster_sim.supervisor import events as ev
+        from cluster_sim.engine import events as ev
 
         if ctx.api is None:
             return refuse(ctx, "external_api")
@@ -146,7 +146,7 @@ def _server(ctx: Supervisor, ensemble: Any, request: Mapping[str, Any]) -> Tuple
 def zk_switch(on: bool) -> Handler:
     """zk-start (on) / zk-kill: one server of an embedded ensemble."""
     def handler(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
-        from cluster_sim.supervisor import events as ev
+        from cluster_sim.engine import events as ev
 
         ensemble = ctx.zk     # an embedded ensemble; None for a lone or external server
         if ensemble is None:
@@ -170,7 +170,7 @@ def zk_switch(on: bool) -> Handler:
 def zk_freeze(thaw: bool) -> Handler:
     """zk-pause / zk-resume (thaw): SIGSTOP / SIGCONT an embedded server."""
     def handler(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
-        from cluster_sim.supervisor import events as ev
+        from cluster_sim.engine import events as ev
 
         embedded = ctx.embedded_zk
         if embedded is None:
@@ -207,7 +207,7 @@ def _faulted(ctx: Supervisor, request: Mapping[str, Any]) -> Tuple[Optional[str]
 
 def partition(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
     from cluster_sim.netfault import FaultError
-    from cluster_sim.supervisor import events as ev
+    from cluster_sim.engine import events as ev
 
     node_id, error = _faulted(ctx, request)
     if node_id is None:
@@ -231,7 +231,7 @@ def partition(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
 def slow(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
     from cluster_sim.netfault import FaultError
     from cluster_sim.netfault.faults import check_delay
-    from cluster_sim.supervisor import events as ev
+    from cluster_sim.engine import events as ev
 
     node_id, error = _faulted(ctx, request)
     if node_id is None:
@@ -251,7 +251,7 @@ def slow(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
 
 def heal(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
     from cluster_sim.netfault import FaultError
-    from cluster_sim.supervisor import events as ev
+    from cluster_sim.engine import events as ev
 
     every = bool(request.get("all"))
     if every == (request.get("id") is not None):

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, 
 
 from cluster_sim.faults import actions as act
 from cluster_sim.faults.remote import routed
-from cluster_sim.supervisor.command_kit import CHOICE, COUNT, FLAG, INDEX, MS, NODE as NODE_ARG, Arg, Command
+from cluster_sim.engine.command_kit import CHOICE, COUNT, FLAG, INDEX, MS, NODE as NODE_ARG, Arg, Command
 
 if TYPE_CHECKING:
     import random
@@ -228,7 +228,7 @@ _LINKS = ("zk", "api", "all")
 
 def _cut_note(value: Any, lang: str) -> Optional[str]:
     """'cut off from zk': NodeFaults.to_json()["partitioned"]."""
-    from cluster_sim.supervisor.labels import label
+    from cluster_sim.words.labels import label
 
     return label("fault_cut_" + value, lang) if value in _LINKS else None
 
@@ -237,8 +237,8 @@ def _slow_note(value: Any, lang: str) -> Optional[str]:
     """'slow 300±50 ms': NodeFaults.to_json()["slow"]."""
     if not isinstance(value, dict) or value.get("target") not in _LINKS:
         return None
-    from cluster_sim.lang import seconds
-    from cluster_sim.supervisor.labels import label
+    from cluster_sim.words.lang import seconds
+    from cluster_sim.words.labels import label
 
     jitter = value.get("jitter_ms")
     delay = seconds(lang, value.get("latency_ms")) + (f"±{seconds(lang, jitter)}" if jitter else "")

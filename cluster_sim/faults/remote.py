@@ -16,7 +16,7 @@ registry (registry.py) says which commands are routed.
 import threading
 from typing import Any, Callable, Dict, Mapping, Optional
 
-from cluster_sim.supervisor.command_kit import Answer, Handler, Supervisor, fail, node_id_of, refuse, say, words
+from cluster_sim.engine.command_kit import Answer, Handler, Supervisor, fail, node_id_of, refuse, say, words
 
 __all__ = ["BOUND", "STALE", "routed", "deferred"]
 
@@ -64,8 +64,8 @@ def routed(cmd: str, local: Handler) -> Handler:
 def _listening(ctx: Supervisor, node_id: str) -> bool:
     from kazoo.exceptions import KazooException
 
-    from cluster_sim import paths
-    from cluster_sim import remote_requests as rr
+    from cluster_sim.protocol import paths
+    from cluster_sim.protocol import remote_requests as rr
 
     client = getattr(ctx, "client", None)
     try:
@@ -77,8 +77,8 @@ def _listening(ctx: Supervisor, node_id: str) -> bool:
 def _ask(ctx: Supervisor, cmd: str, node_id: str, view: Any, request: Mapping[str, Any]) -> Answer:
     from kazoo.exceptions import KazooException, NoAuthError, NoNodeError
 
-    from cluster_sim import paths
-    from cluster_sim import remote_requests as rr
+    from cluster_sim.protocol import paths
+    from cluster_sim.protocol import remote_requests as rr
 
     host = (view.host if view is not None else None) or words(ctx, "unknown_host")
     client = ctx.client
@@ -131,7 +131,7 @@ def _ask(ctx: Supervisor, cmd: str, node_id: str, view: Any, request: Mapping[st
 
 def _event(ctx: Supervisor, cmd: str, node_id: str, args: Mapping[str, Any], outcome: Mapping[str, Any],
            was_leader: bool) -> Optional[Any]:
-    from cluster_sim.supervisor import events as ev
+    from cluster_sim.engine import events as ev
 
     now, timeout = ctx.clock(), ctx.session_timeout
     if cmd == "kill":

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Optional, Set,
 from kazoo.exceptions import KazooException, NoNodeError
 from kazoo.protocol.states import EventType, KazooState
 
-from cluster_sim import paths
+from cluster_sim.protocol import paths
 from cluster_sim.node.readings import BadReading, Reading, decode, merge
 
 if TYPE_CHECKING:

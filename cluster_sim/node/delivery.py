@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, NoReturn, Optio
 import requests
 from kazoo.exceptions import ConnectionLoss, NoNodeError, SessionExpiredError
 
-from cluster_sim import paths
+from cluster_sim.protocol import paths
 from cluster_sim.node.aggregate import Aggregate
 from cluster_sim.node.settings import Report
 from cluster_sim.node.term import Fenced, Term
-from cluster_sim.secret import TOKEN_HEADER, api_token
+from cluster_sim.base.secret import TOKEN_HEADER, api_token
 
 if TYPE_CHECKING:
     from kazoo.client import KazooClient

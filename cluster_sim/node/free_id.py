@@ -14,7 +14,7 @@ from typing import Any, Iterable, List
 
 from kazoo.exceptions import NoNodeError
 
-from cluster_sim import paths
+from cluster_sim.protocol import paths
 
 
 def next_free_id(children: Iterable[str]) -> str:

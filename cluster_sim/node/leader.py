@@ -45,9 +45,9 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Set, Tupl
 
 from kazoo.exceptions import BadVersionError, ConnectionLoss, KazooException, NodeExistsError, OperationTimeoutError
 
-from cluster_sim import paths
-from cluster_sim.rules_znode import check_grid, read as read_rules
-from cluster_sim.zkclient import connected_server
+from cluster_sim.protocol import paths
+from cluster_sim.protocol.rules_znode import check_grid, read as read_rules
+from cluster_sim.base.zkclient import connected_server
 from cluster_sim.node.aggregate import Aggregate, aggregate_round, aggregate_values
 from cluster_sim.node.cache import ReadingsCache, View
 from cluster_sim.node.completeness import assess, last_sampled, quiet
@@ -390,7 +390,7 @@ class Leadership:
             if not agg.count:
                 continue
             try:
-                from cluster_sim.secret import TOKEN_HEADER, api_token
+                from cluster_sim.base.secret import TOKEN_HEADER, api_token
 
                 headers = {TOKEN_HEADER: api_token(self.s.secret)} if self.s.secret else {}
                 requests.get(url, params={"dato": agg.mean, "leader": self.s.node_id}, headers=headers, timeout=2)

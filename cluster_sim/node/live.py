@@ -17,7 +17,7 @@ from typing import Any, Dict, Optional
 
 from kazoo.exceptions import KazooException
 
-from cluster_sim import paths
+from cluster_sim.protocol import paths
 from cluster_sim.node.screen import FOLLOWING, LEADING, NodeScreen, render
 
 REFRESH_HZ = 4.0

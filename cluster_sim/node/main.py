@@ -9,7 +9,7 @@ Leaving, a node first stops sampling and publishes its history one last time,
 marked final (*closing*); a leader then stores every round up to its newest
 sample before its term ends. When the whole cluster shuts down, the supervisor
 first sends every node SIGUSR1 (close, but stay: every leader, present or
-next, can store what all of them published; see supervisor/settle.py), then
+next, can store what all of them published; see adapters/settle.py), then
 SIGTERM; a leader told to close by SIGUSR1 waits, when it leaves, up to
 SETTLE_LIMIT seconds for the others' final samples. A node that leaves on its
 own (SIGTERM alone) does not wait: the others go on, a new leader takes over.
@@ -33,11 +33,12 @@ from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, TextIO
 from kazoo.exceptions import KazooException, NoAuthError
 from kazoo.protocol.states import KazooState
 
-from cluster_sim import paths, zkclient
-from cluster_sim.acl import LayoutLocked
+from cluster_sim.protocol import paths
+from cluster_sim.base import zkclient
+from cluster_sim.protocol.acl import LayoutLocked
 from cluster_sim.node import say
-from cluster_sim.rules import ClusterRules, RulesError
-from cluster_sim.rules_znode import RulesConflict, check_grid, establish
+from cluster_sim.protocol.rules import ClusterRules, RulesError
+from cluster_sim.protocol.rules_znode import RulesConflict, check_grid, establish
 from cluster_sim.node.leader import Leadership
 from cluster_sim.node import watermark
 from cluster_sim.node.free_id import free_id
@@ -59,7 +60,7 @@ if TYPE_CHECKING:
     from kazoo.recipe.election import Election
 
     from cluster_sim.node.live import LiveScreen
-    from cluster_sim.truth import TruthLog
+    from cluster_sim.protocol.truth import TruthLog
 
 SETTLE_LIMIT = 3.0  # the whole cluster closing: how long a leader that leaves waits to store the last rounds
 CLOSE_SIGNALS = {signal.SIGUSR1}  # blocked in the fork server (preload.py) until a node handles them
@@ -176,7 +177,7 @@ class Node:
         if self.s.truth_dir:
             # only once the id is ours: a refused process must not write into the
             # truth of the node that holds it
-            from cluster_sim.truth import TruthLog
+            from cluster_sim.protocol.truth import TruthLog
 
             self.truth = TruthLog(self.s.truth_dir, self.s.node_id, self.cluster)
             sensor.attach_truth(self.truth)
@@ -254,7 +255,7 @@ class Node:
             sensor.on_sample = publisher.kick
             if self._claim(sensor):
                 if picked:
-                    from cluster_sim.supervisor.labels import label
+                    from cluster_sim.words.labels import label
 
                     self.report("info", code="picked_id", id=self.s.node_id,
                                 text=label("picked_id", self.lang, id=self.s.node_id))

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Iterable, List, Optional
 
 from kazoo.exceptions import NoNodeError
 
-from cluster_sim import paths
+from cluster_sim.protocol import paths
 
 if TYPE_CHECKING:
     from kazoo.client import KazooClient

@@ -1,4 +1,4 @@
-"""What the node processes' fork server imports (supervisor/process.py): the node's
+"""What the node processes' fork server imports (adapters/process.py): the node's
 code, and the close signal (SIGUSR1, node/main.py) blocked.
 
 The mask is inherited by every node forked from the server, so a node forked an

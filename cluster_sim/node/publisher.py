@@ -35,7 +35,7 @@ from kazoo.exceptions import (BadVersionError, KazooException, ConnectionLoss, N
                               OperationTimeoutError, SessionExpiredError)
 from kazoo.protocol.states import KazooState
 
-from cluster_sim import paths
+from cluster_sim.protocol import paths
 from cluster_sim.node import readings, watermark
 from cluster_sim.node.settings import HISTORY_MAX_BYTES, Report
 from cluster_sim.node.watermark import Watermark, WatermarkMoved
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
     from cluster_sim.node.reach import ApiReach
     from cluster_sim.node.sensor import Sample, Sensor
-    from cluster_sim.truth import TruthLog
+    from cluster_sim.protocol.truth import TruthLog
 
 _DISCONNECTED = (ConnectionLoss, SessionExpiredError, OperationTimeoutError)
 

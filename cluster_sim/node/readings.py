@@ -182,7 +182,7 @@ def read_all(client: "KazooClient", timeout: float = 10.0) -> Tuple[Dict[str, Re
     """
     from kazoo.exceptions import NoNodeError
 
-    from cluster_sim import paths
+    from cluster_sim.protocol import paths
 
     try:
         children = client.get_children(paths.READINGS)

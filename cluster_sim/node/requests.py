@@ -34,8 +34,8 @@ from typing import Any, Dict, Mapping, Optional
 
 from kazoo.exceptions import KazooException
 
-from cluster_sim import paths
-from cluster_sim import remote_requests as rr
+from cluster_sim.protocol import paths
+from cluster_sim.protocol import remote_requests as rr
 from cluster_sim.node.stopping import Stop
 
 __all__ = ["RequestTaker", "RELAY_KEY"]
@@ -66,7 +66,7 @@ class RequestTaker:
             self._thread.join(5.0)
 
     def _connect(self) -> bool:
-        from cluster_sim import zkclient
+        from cluster_sim.base import zkclient
 
         try:
             self.client = zkclient.connect(self.zk, self.node.s.session_timeout, self.node.s.connect_timeout,
@@ -83,7 +83,7 @@ class RequestTaker:
         try:
             self._take()
         finally:
-            from cluster_sim import zkclient
+            from cluster_sim.base import zkclient
 
             zkclient.close(self.client)    # our card goes with the session
 

@@ -10,7 +10,7 @@ original design's "I'm the leader" / "Media:" lines are not here: they stay as t
 
 from typing import Any, Mapping, Optional
 
-from cluster_sim.lang import hhmmss
+from cluster_sim.words.lang import hhmmss
 from cluster_sim.node.stopping import Stop
 from cluster_sim.words import has, label, plural
 

@@ -16,8 +16,8 @@ from typing import Optional
 from rich.table import Table
 from rich.text import Text
 
-from cluster_sim.lang import hhmmss, number
-from cluster_sim.supervisor.labels import label
+from cluster_sim.words.lang import hhmmss, number
+from cluster_sim.words.labels import label
 
 LEADING = "leader"
 FOLLOWING = "follower"

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Callable, Deque, Iterable, List, Optional, Tup
 from cluster_sim.node.readings import round_of
 
 if TYPE_CHECKING:
-    from cluster_sim.truth import TruthLog
+    from cluster_sim.protocol.truth import TruthLog
 
 Sample = Tuple[int, float, float]   # (seq, ts, value), as a history holds it
 

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, List, Optional, Tuple
 
 from kazoo.exceptions import BadVersionError, NoNodeError
 
-from cluster_sim import paths
-from cluster_sim.acl import secure_layout
+from cluster_sim.protocol import paths
+from cluster_sim.protocol.acl import secure_layout
 
 if TYPE_CHECKING:
     from kazoo.client import KazooClient

@@ -19,14 +19,14 @@ import threading
 import time
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
-from cluster_sim.supervisor import events as ev
-from cluster_sim.supervisor.commands import by_name
-from cluster_sim.supervisor.core import step
-from cluster_sim.supervisor.messages import (
+from cluster_sim.engine import events as ev
+from cluster_sim.control.commands import by_name
+from cluster_sim.engine.core import step
+from cluster_sim.engine.messages import (
     Announce, ControlRequest, Message, Narrate, ProcessExited, SpawnNodes, StopRequested, parse_report,
 )
-from cluster_sim.supervisor.model import Model, apply
-from cluster_sim.timeline import Term
+from cluster_sim.engine.model import Model, apply
+from cluster_sim.engine.timeline import Term
 
 RENDER_EVERY = 0.25
 SPAWN_BATCH = 4      # nodes started per loop turn: control requests and the view stay live meanwhile

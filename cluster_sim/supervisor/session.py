@@ -116,7 +116,7 @@ class ClusterSession:
         name = signal.Signals(signum).name
         if self.driver is not None and self.driver.interrupt(name):
             return
-        from cluster_sim.supervisor.events import StopWhy
+        from cluster_sim.engine.events import StopWhy
 
         manager.stop(StopWhy(name))
 

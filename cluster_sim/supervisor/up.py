@@ -34,11 +34,11 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from kazoo.exceptions import KazooException
 
-from cluster_sim import zkclient
-from cluster_sim.node.join import join_line
+from cluster_sim.base import zkclient
+from cluster_sim.join import join_line
 from cluster_sim.node.settings import NodeSettings
-from cluster_sim.reaper import Reaper
-from cluster_sim.supervisor.state import ClusterState, ZkServerView
+from cluster_sim.base.reaper import Reaper
+from cluster_sim.engine.state import ClusterState, ZkServerView
 from cluster_sim.supervisor.up_reach import Reach, announce_address, url_host
 from cluster_sim.supervisor.up_rules import UpError, adopt_rules, establish_rules
 from cluster_sim.supervisor.up_shutdown import Shutdown
@@ -119,7 +119,7 @@ class Cluster(Reach, Shutdown):
 
     # -- start ------------------------------------------------------------
     def start(self) -> None:
-        from cluster_sim.supervisor.control_server import AlreadyRunning, ControlServer
+        from cluster_sim.control.server import AlreadyRunning, ControlServer
 
         o = self.o
         if not o.secret and o.listen not in ("127.0.0.1", "localhost", "::1"):
@@ -136,7 +136,7 @@ class Cluster(Reach, Shutdown):
             self.control = None
             raise UpError(str(exc)) from None
         self.reaper.watch_path(self.control.path)
-        from cluster_sim.truth import truth_dir
+        from cluster_sim.protocol.truth import truth_dir
 
         self.truth_dir = truth_dir(o.name)
         if not o.zk:
@@ -169,7 +169,7 @@ class Cluster(Reach, Shutdown):
                                            connect_timeout=10.0, secret=o.secret or None)
         except zkclient.ZkUnreachable as exc:
             raise UpError(str(exc)) from None
-        from cluster_sim.acl import LayoutLocked
+        from cluster_sim.protocol.acl import LayoutLocked
         from cluster_sim.node.term import cluster_id, ensure_layout
 
         from kazoo.exceptions import NoAuthError
@@ -197,7 +197,7 @@ class Cluster(Reach, Shutdown):
         wildcard = o.listen in ("0.0.0.0", "::")
         # on the address ZooKeeper listens on: the one students were told to reach
         host = "0.0.0.0" if wildcard else "127.0.0.1" if o.listen == "localhost" else o.listen
-        from cluster_sim.secret import api_token
+        from cluster_sim.base.secret import api_token
 
         self.api = ApiService(db, host=host, token=api_token(o.secret) if o.secret else None)
         self.api.start()
@@ -205,14 +205,14 @@ class Cluster(Reach, Shutdown):
         self.api_url = f"http://{url_host(shown)}:{self.api.port}"
 
     def _start_supervision(self) -> None:
-        from cluster_sim.supervisor import events as ev
-        from cluster_sim.supervisor.api_probe import ApiProbe
-        from cluster_sim.supervisor.listeners.printers import PlainPrinter, choose_printer
+        from cluster_sim.engine import events as ev
+        from cluster_sim.adapters.api_probe import ApiProbe
+        from cluster_sim.presentation.listeners.printers import PlainPrinter, choose_printer
         from cluster_sim.supervisor.manager import Manager
-        from cluster_sim.supervisor.messages import SpawnNodes
-        from cluster_sim.supervisor.model import Model
-        from cluster_sim.supervisor.observer import Observer
-        from cluster_sim.supervisor.process import Spawner
+        from cluster_sim.engine.messages import SpawnNodes
+        from cluster_sim.engine.model import Model
+        from cluster_sim.adapters.observer import Observer
+        from cluster_sim.adapters.process import Spawner
 
         o = self.o
         rules = self.rules
@@ -233,7 +233,7 @@ class Cluster(Reach, Shutdown):
             state.zk_servers = [ZkServerView(index=i, address=a) for i, a in enumerate(self._external_servers(), 1)]
         listeners: List[Any] = []
         if o.events:
-            from cluster_sim.supervisor.listeners.exporter import EventExporter
+            from cluster_sim.presentation.listeners.exporter import EventExporter
 
             try:
                 self.exporter = EventExporter(o.events, fmt=o.events_format, lang=o.lang)
@@ -323,7 +323,7 @@ class Cluster(Reach, Shutdown):
         return [a for a in self.hosts.split("/", 1)[0].split(",") if a] if self.zk is None else []
 
     def _poll_zk_servers(self) -> None:
-        from cluster_sim.supervisor.messages import ZkServerMode, ZkServerModes
+        from cluster_sim.engine.messages import ZkServerMode, ZkServerModes
         from cluster_sim.zk.probe import server_mode
 
         external = self._external_servers()

@@ -10,7 +10,7 @@ import socket
 from typing import Any, List
 
 from cluster_sim.supervisor.up_rules import UpError
-from cluster_sim.supervisor.wording import describe
+from cluster_sim.presentation.wording import describe
 
 
 def url_host(host: str) -> str:
@@ -52,7 +52,7 @@ class Reach:
         o = self.o
         sinks: List[Any] = []
         if o.web:
-            from cluster_sim.ports import PortInUse
+            from cluster_sim.base.ports import PortInUse
             from cluster_sim.web import WebView, WebViewError, parse_address
 
             wildcard = o.listen in ("0.0.0.0", "::")

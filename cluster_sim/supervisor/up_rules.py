@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any, Dict
 
 from kazoo.exceptions import KazooException
 
-from cluster_sim import zkclient
-from cluster_sim.rules import ClusterRules
+from cluster_sim.base import zkclient
+from cluster_sim.protocol.rules import ClusterRules
 
 if TYPE_CHECKING:
     from cluster_sim.supervisor.up import UpOptions
@@ -45,8 +45,8 @@ def _answers(api_url: str, timeout: float = 3.0) -> bool:
 def adopt_rules(o: "UpOptions", hosts: str) -> None:
     """`up --zk` on a cluster that has rules: what the user did not type is the cluster's
     (written into `o`); what they typed must agree with it (else one line, and the way out)."""
-    from cluster_sim.rules import RulesError
-    from cluster_sim.rules_znode import read, refusal
+    from cluster_sim.protocol.rules import RulesError
+    from cluster_sim.protocol.rules_znode import read, refusal
 
     try:
         reader = zkclient.connect(hosts, connect_timeout=10.0)
@@ -91,8 +91,8 @@ def adopt_rules(o: "UpOptions", hosts: str) -> None:
 
 def establish_rules(o: "UpOptions", client: Any, api_url: str) -> ClusterRules:
     """Write the rules (a fresh cluster) or check ours against them (a race lost to another `up`)."""
-    from cluster_sim.rules import RulesError
-    from cluster_sim.rules_znode import RulesConflict, establish
+    from cluster_sim.protocol.rules import RulesError
+    from cluster_sim.protocol.rules_znode import RulesConflict, establish
 
     proposed = ClusterRules.from_settings(o.node, api_url=api_url, lang=o.lang)
     given = {name: getattr(proposed, name) for name in ClusterRules.NODE_FIELDS}

@@ -14,7 +14,7 @@ import sys
 import time
 from typing import Any, Dict, Optional
 
-from cluster_sim.supervisor.wording import describe
+from cluster_sim.presentation.wording import describe
 
 
 class Shutdown:
@@ -37,7 +37,7 @@ class Shutdown:
 
     def _close_recording(self) -> None:
         """Write the recording (with the demo's results, if any) and say where it is."""
-        from cluster_sim.supervisor import events as ev
+        from cluster_sim.engine import events as ev
 
         if self.recorder is None:
             return
@@ -60,8 +60,8 @@ class Shutdown:
     def _final_view(self, leftover: bool = False) -> Optional[str]:
         if self.manager is None:
             return None
-        from cluster_sim.supervisor.labels import label
-        from cluster_sim.timeline import timeline_text
+        from cluster_sim.words.labels import label
+        from cluster_sim.engine.timeline import timeline_text
 
         lang = self.o.lang
         terms = list(self.manager.terms)
@@ -76,14 +76,14 @@ class Shutdown:
 
     # -- rounds left in the outbox at shutdown ---------------------------
     def _outbox_depth(self) -> int:
-        from cluster_sim.supervisor.leftover import outbox_depth
+        from cluster_sim.adapters.leftover import outbox_depth
 
         return outbox_depth(self.client)
 
     def _settle(self) -> None:
         if self.manager is None or self.client is None or self.o.unsafe:
             return  # (unsafe: the original design's leaders keep no watermark, nothing to wait for)
-        from cluster_sim.supervisor.settle import read_progress
+        from cluster_sim.adapters.settle import read_progress
 
         rules = self.rules
         # all final, the leader stores the last rounds at once; a round that waits for a
@@ -97,9 +97,9 @@ class Shutdown:
         neither the API nor the saved file. Name it, rather than let it go unnoticed."""
         if self.manager is None or self.client is None or self.o.unsafe:
             return
-        from cluster_sim.supervisor.events import RoundsUncomputed
-        from cluster_sim.supervisor.leftover import LeftoverError
-        from cluster_sim.supervisor.settle import read_progress
+        from cluster_sim.engine.events import RoundsUncomputed
+        from cluster_sim.adapters.leftover import LeftoverError
+        from cluster_sim.adapters.settle import read_progress
 
         try:
             progress = read_progress(self.client, self.rules.interval, {})
@@ -119,9 +119,9 @@ class Shutdown:
         `clustersim deliver` needs to send it later."""
         if self.manager is None or self.client is None:
             return  # start-up failed before any node ran: no round was made
-        from cluster_sim.saved_rounds import SavedHeader
-        from cluster_sim.supervisor.events import OutboxUnread, RoundsSaved, Unsaved
-        from cluster_sim.supervisor.leftover import LeftoverError, read_outbox, save
+        from cluster_sim.protocol.saved_rounds import SavedHeader
+        from cluster_sim.engine.events import OutboxUnread, RoundsSaved, Unsaved
+        from cluster_sim.adapters.leftover import LeftoverError, read_outbox, save
 
         embedded = self.zk is not None
         try:

@@ -8,7 +8,7 @@
     snapshot_record(state.to_json(now))    # the status dict, without its copy of the event log
 
 An event record follows the event spine's export schema (issue 11,
-`supervisor/listeners/exporter.py`): `{"ts", "kind", <the event's own
+`presentation/listeners/exporter.py`): `{"ts", "kind", <the event's own
 fields>, "text"}`, where `text` is the sentence a person reads (None for
 events that are data only: readings, rounds, role changes). The adapter is
 tolerant: it takes such a dict, a typed event (a dataclass with a `kind`),
@@ -67,7 +67,7 @@ def _typed(event: Any) -> Dict[str, Any]:
 def worded_in(lang: str) -> Callable[[Any], Optional[str]]:
     """The supervisor's wording in `lang` (imported when first used: the event classes cost time)."""
     def describe(event: Any) -> Optional[str]:
-        from cluster_sim.supervisor.wording import describe as words
+        from cluster_sim.presentation.wording import describe as words
 
         return words(event, lang)
     return describe
@@ -109,7 +109,7 @@ def event_record(event: Any, describe: Optional[Callable[[Any], Optional[str]]] 
 
 
 def _word(record: Dict[str, Any], describe: Callable[[Any], Optional[str]]) -> None:
-    from cluster_sim.supervisor.events import from_record
+    from cluster_sim.engine.events import from_record
 
     try:
         event = from_record(record)

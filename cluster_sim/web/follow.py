@@ -13,7 +13,7 @@ snapshot offered to every sink that wants one, and the events the status
 carries that the previous poll had not (`events`, the newest of the
 supervisor's own log as export records, and `events_total`, how many there
 have been) are published to them: the supervisor's own events, decided by
-its core (supervisor/core.py), with their own times and failover times,
+its core (engine/core.py), with their own times and failover times,
 never derived again here. Data-only events (readings, rounds) are not in
 the log: the snapshots carry them. A burst of more than EVENTS_SHOWN events
 between two polls loses the oldest of them. Each sink words them in its
@@ -117,7 +117,7 @@ def _unworded(record: Dict[str, Any]) -> Dict[str, Any]:
     """`record` without the supervisor's sentence when this version knows its kind: each sink words
     it in its own language (adapt.event_record), as any other event. A kind it does not know keeps
     the supervisor's words."""
-    from cluster_sim.supervisor.events import KINDS
+    from cluster_sim.engine.events import KINDS
 
     if record.get("kind") in KINDS and "text" in record:
         return {k: v for k, v in record.items() if k != "text"}

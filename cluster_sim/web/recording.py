@@ -269,7 +269,7 @@ class WebRecorder:
                     self.error = self.error or f"{type(exc).__name__}: {exc}"
             self._closed = True
         data = self.data(results, final_text)
-        from cluster_sim.userfile import write_atomically
+        from cluster_sim.base.userfile import write_atomically
         from cluster_sim.web.page import render_page
 
         page = render_page({"title": self.title, "lang": self.lang, "mode": "replay"}, recording=data)
@@ -284,7 +284,7 @@ class WebRecorder:
 
 def load(path: str) -> Dict[str, Any]:
     """The data of a recording written by WebRecorder.close(); RecordingError (one line) if it is none."""
-    from cluster_sim.userfile import embedded_json
+    from cluster_sim.base.userfile import embedded_json
 
     data = embedded_json(path, _BLOCK, "a clustersim web recording", RecordingError, max_bytes=256 * 1024 * 1024)
     if not isinstance(data, dict) or data.get("format") != FORMAT:

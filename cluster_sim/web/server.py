@@ -39,7 +39,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Deque, Dict, Optional, Tuple
 from urllib.parse import urlsplit
 
-from cluster_sim.ports import PortInUse
+from cluster_sim.base.ports import PortInUse
 from cluster_sim.web.adapt import worded_in, DATA_KINDS, event_record, snapshot_record
 from cluster_sim.web.hub import Behind, Closed, Hub, sse
 from cluster_sim.web.page import render_page

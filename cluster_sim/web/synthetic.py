@@ -14,7 +14,7 @@ znode); what the supervisor sees of it is posted as the supervisor's own
 inputs: its actions (kill, pause, partition, heal, start) as the events its
 commands emit, and the world's answers (a process exits, ZooKeeper's
 snapshot of readings, election and leader znode, the nodes' reports, the
-API's health) as typed messages to the core (supervisor/core.py `step`). So
+API's health) as typed messages to the core (engine/core.py `step`). So
 the state is the core's model and the events are the core's own, failover
 times included. Readings arrive every interval from every running node; the
 leader delivers a round every interval; every `fault_every` seconds
@@ -27,12 +27,12 @@ import random
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from cluster_sim.node.readings import Reading
-from cluster_sim.supervisor import events as ev
-from cluster_sim.supervisor import messages as msg
-from cluster_sim.supervisor.core import step
-from cluster_sim.supervisor.model import Model, apply
-from cluster_sim.supervisor.state import ClusterState, Shown
-from cluster_sim.supervisor.wording import describe
+from cluster_sim.engine import events as ev
+from cluster_sim.engine import messages as msg
+from cluster_sim.engine.core import step
+from cluster_sim.engine.model import Model, apply
+from cluster_sim.engine.state import ClusterState, Shown
+from cluster_sim.presentation.wording import describe
 
 __all__ = ["SyntheticSession", "record"]
 

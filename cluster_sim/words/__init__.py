@@ -31,7 +31,7 @@ import importlib
 import re
 from typing import Any, Dict, Mapping, Optional
 
-from cluster_sim.lang import seconds, whole
+from cluster_sim.words.lang import seconds, whole
 
 __all__ = ["LANGUAGES", "catalogue", "entries", "entry", "fill", "has", "label", "lookup", "plural", "word"]
 

@@ -1,11 +1,11 @@
 """The event log's words, in English and Spanish side by side: one entry per kind of event
 ("ev.<kind>", variants "ev.<kind>.<variant>"), filled from the event's typed fields.
 
-    from cluster_sim.supervisor.wording import describe
+    from cluster_sim.presentation.wording import describe
     describe(NodeKilled(ts=t, node="3", hard=True, was_leader=True), "es")
     # "nodo 3 (el líder) matado de golpe (SIGKILL)"
 
-supervisor/wording.py chooses the entry and its fields (it holds no words);
+presentation/wording.py chooses the entry and its fields (it holds no words);
 a node's warnings (NodeSaid, by code) are in events_node.py. Proper names stay
 (ZooKeeper, API, SIGKILL, SUSPENDED, LOST, command names). The event log
 groups no thousands (it is copied into scripts): counts are `{count}`, never `{n}`.

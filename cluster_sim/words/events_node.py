@@ -1,7 +1,7 @@
 """A node's warnings in the event log (NodeSaid, one entry per code: "ev.said.<code>"), in English and
 Spanish side by side.
 
-    from cluster_sim.supervisor.wording import describe
+    from cluster_sim.presentation.wording import describe
     describe(NodeSaid(ts=t, node="3", code="id_taken"), "es")
     # "el nodo 3 ya está en marcha en este clúster: elige otro id"
 

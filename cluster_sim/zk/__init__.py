@@ -16,7 +16,7 @@ managed java process), ``cluster`` (N servers: start, stop, retry, fault
 injection), ``foreground`` (`clustersim zk`).
 """
 
-from cluster_sim.ports import PortInUse
+from cluster_sim.base.ports import PortInUse
 from cluster_sim.zk.cluster import AlreadyRunning, ZooKeeperCluster
 from cluster_sim.zk.install import DEBIAN_JAR, Distribution, ZooKeeperUnavailable, find_distribution
 from cluster_sim.zk.probe import server_mode, server_version

@@ -24,8 +24,8 @@ import tempfile
 import time
 from typing import List, Optional
 
-from cluster_sim.ports import PortInUse, free_ports, port_free
-from cluster_sim.reaper import Reaper
+from cluster_sim.base.ports import PortInUse, free_ports, port_free
+from cluster_sim.base.reaper import Reaper
 from cluster_sim.zk.config import Peer, server_settings, write_config
 from cluster_sim.zk.install import Distribution, ZooKeeperUnavailable, find_distribution
 from cluster_sim.zk.probe import connectable

@@ -27,7 +27,7 @@ JVM_FLAGS = [
     "-Dzookeeper.jmx.log4j.disable=true",
 ]
 
-FOUR_LETTER_WORDS = "srvr,ruok,mntr,stat,conf,cons"   # cons: each session's last response (supervisor/sessions.py)
+FOUR_LETTER_WORDS = "srvr,ruok,mntr,stat,conf,cons"   # cons: each session's last response (adapters/sessions.py)
 
 STANDALONE_MAIN = "org.apache.zookeeper.server.ZooKeeperServerMain"
 QUORUM_MAIN = "org.apache.zookeeper.server.quorum.QuorumPeerMain"

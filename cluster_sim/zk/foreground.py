@@ -9,7 +9,7 @@ server and removes its data even if this process is SIGKILLed.
 import signal
 import threading
 
-from cluster_sim.ports import PortInUse, port_free
+from cluster_sim.base.ports import PortInUse, port_free
 from cluster_sim.zk.cluster import ZooKeeperCluster
 from cluster_sim.zk.probe import short_version
 

@@ -19,9 +19,9 @@ import tempfile
 import threading
 from typing import Callable, Optional
 
-from cluster_sim.ports import PortInUse, port_free
-from cluster_sim.reaper import Reaper
-from cluster_sim.supervisor.labels import label
+from cluster_sim.base.ports import PortInUse, port_free
+from cluster_sim.base.reaper import Reaper
+from cluster_sim.words.labels import label
 from cluster_sim.zk.config import server_settings, write_config
 from cluster_sim.zk.install import ZooKeeperUnavailable, find_distribution
 from cluster_sim.zk.layout import EnsembleLayout, LayoutError

@@ -17,13 +17,13 @@ import signal
 import subprocess
 from typing import TYPE_CHECKING, Optional
 
-from cluster_sim.ports import port_free
+from cluster_sim.base.ports import port_free
 from cluster_sim.zk.config import LOG_NAME, java_command
 from cluster_sim.zk.install import Distribution, ZooKeeperUnavailable
 from cluster_sim.zk.probe import NO_QUORUM, server_mode
 
 if TYPE_CHECKING:
-    from cluster_sim.reaper import Reaper
+    from cluster_sim.base.reaper import Reaper
 
 __all__ = ["ManagedServer"]
 

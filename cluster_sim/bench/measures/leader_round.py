@@ -8,7 +8,7 @@ import random
 import time
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from cluster_sim import paths
+from cluster_sim.protocol import paths
 from cluster_sim.bench.config import Config
 from cluster_sim.bench.nodeset import READINGS
 from cluster_sim.bench.original_app import read_mean

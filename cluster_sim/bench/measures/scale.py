@@ -10,7 +10,7 @@ import threading
 import time
 from typing import Any, Dict, List, Optional, Sequence
 
-from cluster_sim import procfs
+from cluster_sim.base import procfs
 from cluster_sim.bench.config import Config
 from cluster_sim.bench.measures.leader_round import uses_cache
 from cluster_sim.bench.results import Log, Result, error, mb
@@ -48,7 +48,7 @@ def scale(bench: BenchSession, cfg: Config, log: Log) -> Result:
     out: Result = {"params": {"nodes": n, "interval_s": 1.0, "cpu_window_s": cfg.scale_cpu_window,
                               "terminal": f"pseudo-terminal {cols}x{rows} (the live rich table)",
                               "zookeeper": "the benchmark's shared server (--zk)"},
-                   "observer_uses_cache": uses_cache("cluster_sim.supervisor.observer")}
+                   "observer_uses_cache": uses_cache("cluster_sim.adapters.observer")}
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     drained = {"bytes": 0}
@@ -101,9 +101,9 @@ def _frame_cost(n: int, cols: int, rows: int, frames: int = 40) -> float:
 
     from rich.console import Console
 
-    from cluster_sim.supervisor.events import Notice
-    from cluster_sim.supervisor.listeners.printers import LivePrinter
-    from cluster_sim.supervisor.state import ClusterState, NodeView
+    from cluster_sim.engine.events import Notice
+    from cluster_sim.presentation.listeners.printers import LivePrinter
+    from cluster_sim.engine.state import ClusterState, NodeView
 
     now = time.time()
     state = ClusterState(name="bench", zk="127.0.0.1:2181", api_url="http://127.0.0.1:8080",

@@ -1,0 +1,1 @@
+"""Small utilities that know nothing of the cluster: files, ports, processes, input checks, the kazoo client."""

@@ -1,0 +1,1 @@
+"""What the supervisor shows: events in words, the status text, the table and header, listeners."""
