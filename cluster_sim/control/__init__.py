@@ -21,8 +21,8 @@ Kept to the standard library (and that light list): `clustersim kill` must answe
 import json
 import os
 import socket
-import tempfile
 
+from cluster_sim.base import runtime
 from cluster_sim.control.commands import NAMES
 
 MAX_MESSAGE = 1 << 20
@@ -38,21 +38,11 @@ class NotRunning(ControlError):
 
 
 def runtime_dir(create: bool = True) -> str:
-    base = os.environ.get("CLUSTERSIM_RUNTIME_DIR")
-    if not base:
-        xdg = os.environ.get("XDG_RUNTIME_DIR")
-        if xdg and os.path.isdir(xdg):
-            base = os.path.join(xdg, "clustersim")
-        else:
-            base = os.path.join(tempfile.gettempdir(), f"clustersim-{os.getuid()}")
-    if create:
-        os.makedirs(base, mode=0o700, exist_ok=True)
-        st = os.stat(base)
-        if st.st_uid != os.getuid():
-            raise ControlError(f"{base} belongs to another user; set CLUSTERSIM_RUNTIME_DIR")
-        if st.st_mode & 0o077:
-            os.chmod(base, 0o700)
-    return base
+    """base/runtime.py's directory; a directory that is not ours is a ControlError here."""
+    try:
+        return runtime.runtime_dir(create)
+    except runtime.RuntimeDirError as e:
+        raise ControlError(str(e)) from None
 
 
 def socket_path(name: str, create: bool = True) -> str:

@@ -34,13 +34,13 @@ import threading
 from dataclasses import dataclass, field
 from typing import IO, Any, Dict, List, Optional, Tuple
 
-from cluster_sim import control
+from cluster_sim.base.runtime import runtime_dir
 
 
 def truth_dir(name: str) -> str:
     """Where the nodes of cluster `name` started by this user keep their logs (created by
     the first log written there, not by asking)."""
-    return os.path.join(control.runtime_dir(create=False), f"{name}.truth")
+    return os.path.join(runtime_dir(create=False), f"{name}.truth")
 
 
 def log_path(directory: str, node_id: str) -> str:
@@ -49,8 +49,8 @@ def log_path(directory: str, node_id: str) -> str:
 
 class TruthLog:
     def __init__(self, directory: str, node_id: str, cluster: str) -> None:
-        if os.path.dirname(os.path.abspath(directory)) == os.path.abspath(control.runtime_dir(create=False)):
-            control.runtime_dir()  # created private (0700), as the control sockets need it
+        if os.path.dirname(os.path.abspath(directory)) == os.path.abspath(runtime_dir(create=False)):
+            runtime_dir()  # created private (0700), as the control sockets need it
         os.makedirs(directory, mode=0o700, exist_ok=True)
         self.node_id = node_id
         self.cluster = cluster
