@@ -8,15 +8,13 @@ and their znode rules_znode.py.
 """
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Dict
+from typing import Any, Dict
 
 from kazoo.exceptions import KazooException
 
 from cluster_sim.base import zkclient
 from cluster_sim.protocol.rules import ClusterRules
-
-if TYPE_CHECKING:
-    from cluster_sim.supervisor.up import UpOptions
+from cluster_sim.supervisor.up_options import UpOptions
 
 # the rules a command line may give `up`; 0 for the derived ones means "whatever the cluster says"
 _RULED = ("interval", "session_timeout", "history", "outbox_bound", "retry_max", "round_deadline")
@@ -27,7 +25,7 @@ class UpError(RuntimeError):
     """Start-up failed; the message is one line."""
 
 
-def _given(o: "UpOptions", name: str) -> bool:
+def _given(o: UpOptions, name: str) -> bool:
     return o.given is None or name in o.given
 
 
@@ -42,7 +40,7 @@ def _answers(api_url: str, timeout: float = 3.0) -> bool:
         return False
 
 
-def adopt_rules(o: "UpOptions", hosts: str) -> None:
+def adopt_rules(o: UpOptions, hosts: str) -> None:
     """`up --zk` on a cluster that has rules: what the user did not type is the cluster's
     (written into `o`); what they typed must agree with it (else one line, and the way out)."""
     from cluster_sim.protocol.rules import RulesError
@@ -89,7 +87,7 @@ def adopt_rules(o: "UpOptions", hosts: str) -> None:
         o.lang = found.lang
 
 
-def establish_rules(o: "UpOptions", client: Any, api_url: str) -> ClusterRules:
+def establish_rules(o: UpOptions, client: Any, api_url: str) -> ClusterRules:
     """Write the rules (a fresh cluster) or check ours against them (a race lost to another `up`)."""
     from cluster_sim.protocol.rules import RulesError
     from cluster_sim.protocol.rules_znode import RulesConflict, establish
