@@ -62,7 +62,7 @@ def _parse(spec):
 
 def _results_failover(lang):
     from cluster_sim.demo import failover
-    from cluster_sim.demo.narration import say
+    from cluster_sim.words.narration import say
     from cluster_sim.demo.runner import Summary, render_summary
 
     f = FAILOVER
@@ -86,7 +86,7 @@ PARTITION = dict(old="1", new="3", epoch=2, handover_ms=2870, stale_attempted=0,
 
 def _results_partition(lang):
     from cluster_sim.demo import partition
-    from cluster_sim.demo.narration import say
+    from cluster_sim.words.narration import say
     from cluster_sim.demo.runner import Summary, render_summary
 
     f = dict(PARTITION)
@@ -116,7 +116,7 @@ def render(spec, inline):
 
         text = describe(from_record({"ts": 0.0, "kind": name, **values}), lang) or ""
     elif kind == "say":
-        from cluster_sim.demo.narration import say
+        from cluster_sim.words.narration import say
 
         text = say(lang, name, **values)
     elif kind == "view":

@@ -259,7 +259,7 @@ def test_the_shutdown_s_wait_for_published_rounds_in_both_languages():
 
 
 def test_narration_is_typed_title_body_question():
-    from cluster_sim.demo.narration import told
+    from cluster_sim.words.narration import told
 
     step = told("es", "fo_kill_soft", leader="1")
     assert step.title.startswith("Paso 1: paramos al líder, el nodo 1")

@@ -17,7 +17,7 @@ is its driver.
 import sys
 from typing import Any, Optional
 
-from cluster_sim.demo import narration
+from cluster_sim.words import narration
 from cluster_sim.demo.stage import ROOM_PAUSE, Aborted, Demo, DemoFailed, acting_leaders
 from cluster_sim.demo.summary import Summary, add_check, is_terminal, print_summary, render_summary
 from cluster_sim.node.options import DEMO_PACE

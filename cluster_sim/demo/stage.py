@@ -17,7 +17,7 @@ import threading
 import time
 from typing import Any, Callable, Dict, List, Optional, Tuple, Type, Union
 
-from cluster_sim.demo import narration
+from cluster_sim.words import narration
 from cluster_sim.engine.events import Event, LeaderElected
 
 REQUEST_TIMEOUT = 20.0     # zk-kill waits for a JVM to stop: give it time

@@ -9,7 +9,7 @@
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
-from cluster_sim.demo import narration
+from cluster_sim.words import narration
 
 
 @dataclass

@@ -427,7 +427,7 @@ def _link_fault(how: Callable[[Any, ev.Event], Any]) -> Callable[[Model, ev.Even
 
 def live_words(state: ClusterState, step: str, lang: str) -> Tuple[str, str, str]:
     """A live demo step's title, body and question, filled with the state's outbox depth."""
-    from cluster_sim.demo.narration import told
+    from cluster_sim.words.narration import told
 
     words = told(lang or state.lang, step, depth=state.outbox_depth)
     return words.title, words.body, words.question

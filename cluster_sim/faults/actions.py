@@ -1,6 +1,6 @@
 """What each fault command does: its handler on the supervisor, and its relay action.
 
-    from cluster_sim.faults.actions import partition, cut_link
+    from cluster_sim.faults.actions import partition, cut_link   # cut_link: netfault/faults.py's
 
     answer = partition(supervisor, {"cmd": "partition", "id": "3", "from": "zk"})
     cut_link(LinkFault(), Partitioned(ts, "3", target="zk"))    # LinkFault(partitioned=True)
@@ -16,35 +16,15 @@ registry (registry.py) says which command, event and relay action belong to
 which fault kind. Standard library only at import time.
 """
 
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Mapping, Optional, Tuple
+from typing import Any, Mapping, Optional, Tuple
 
+from cluster_sim.netfault.faults import clear_link, cut_link, slow_link
 from cluster_sim.engine.command_kit import (
     Answer, Handler, Supervisor, fail, node_id_of, ok, refuse, running, say, words,
 )
 
-if TYPE_CHECKING:
-    from cluster_sim.netfault.relay import LinkFault
-
 __all__ = ["kill", "pause", "resume", "start", "api_switch", "zk_switch", "zk_freeze", "partition", "slow", "heal",
            "cut_link", "slow_link", "clear_link"]
-
-
-# --------------------------------------------------------------------------- relay actions (pure)
-
-def cut_link(link: "LinkFault", event: Any) -> "LinkFault":
-    """partition: nothing moves, both ways."""
-    return replace(link, partitioned=True)
-
-
-def slow_link(link: "LinkFault", event: Any) -> "LinkFault":
-    """slow: every chunk waits the event's latency +- jitter."""
-    return replace(link, latency_ms=float(event.latency_ms), jitter_ms=float(event.jitter_ms))
-
-
-def clear_link(link: "LinkFault", event: Any) -> "LinkFault":
-    """heal: no fault at all."""
-    return type(link)()
 
 
 # --------------------------------------------------------------------------- node processes

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit, urlunsplit
 from cluster_sim.netfault.hub import Hub
 from cluster_sim.netfault.relay import LinkFault, Relay, parse_target
 
-__all__ = ["TARGETS", "FaultError", "RemoteNode", "Routes", "NodeFaults", "NetFaults",
+__all__ = ["cut_link", "slow_link", "clear_link", "TARGETS", "FaultError", "RemoteNode", "Routes", "NodeFaults", "NetFaults",
            "split_connect_string", "zk_round_trip_limit", "with_fault", "check_delay"]
 
 TARGETS = ("zk", "api", "all")
@@ -343,3 +343,21 @@ class NetFaults:
         with self._lock:
             self._closed = True
         self.hub.close()
+
+
+# --------------------------------------------------------------------------- relay actions (pure)
+# what a fault command does to a link (faults/registry.py names them; the model replays them on the events)
+
+def cut_link(link: "LinkFault", event: Any) -> "LinkFault":
+    """partition: nothing moves, both ways."""
+    return replace(link, partitioned=True)
+
+
+def slow_link(link: "LinkFault", event: Any) -> "LinkFault":
+    """slow: every chunk waits the event's latency +- jitter."""
+    return replace(link, latency_ms=float(event.latency_ms), jitter_ms=float(event.jitter_ms))
+
+
+def clear_link(link: "LinkFault", event: Any) -> "LinkFault":
+    """heal: no fault at all."""
+    return type(link)()

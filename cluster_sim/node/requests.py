@@ -160,8 +160,7 @@ class RequestTaker:
         return self.relays
 
     def _partition(self, path: str, body: Mapping[str, Any], args: Mapping[str, Any]) -> None:
-        from cluster_sim.faults.actions import cut_link
-        from cluster_sim.netfault.faults import with_fault
+        from cluster_sim.netfault.faults import cut_link, with_fault
 
         relays = self._relays(path, body)
         if relays is None:

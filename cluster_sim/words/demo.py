@@ -1,6 +1,6 @@
 """What the demos say (the cluster, failover, split brain), in English and Spanish side by side.
 
-    from cluster_sim.demo.narration import told
+    from cluster_sim.words.narration import told
     told("es", "fo_soft_result", new="2", old="1", ms=14, epoch=3).title
     # "El nodo 2 tomó el relevo en 14 ms (época 3)"
 

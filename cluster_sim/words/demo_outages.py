@@ -1,6 +1,6 @@
 """What the demos of outages say (quorum, API outage, partition), in English and Spanish side by side.
 
-    from cluster_sim.demo.narration import told
+    from cluster_sim.words.narration import told
     told("en", "api_growing", depth=3).title      # "3 rounds wait in the outbox"
 
 Typed as in demo.py: "demo.<step>.title", ".body" and ".question".

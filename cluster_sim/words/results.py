@@ -1,6 +1,6 @@
 """The demos' summaries and why a demo could not go on, in English and Spanish side by side.
 
-    from cluster_sim.demo.narration import say
+    from cluster_sim.words.narration import say
     say("es", "check_failed", n=2)           # "FALLA — 2 infracciones"
 
 Keys "demo.<name>"; "demo.w_..." are what a demo was waiting for when it
