@@ -6,8 +6,9 @@ web view and the recording (one listener feeds both).
     class Cluster(Reach, Shutdown): ...  # up.py: self._web_listeners(), self._zk_for_students()
 """
 
+import queue
 import socket
-from typing import Any, List
+from typing import Any, Dict, List
 
 from cluster_sim.supervisor.up_rules import UpError
 from cluster_sim.supervisor.wording import describe
@@ -37,6 +38,18 @@ class Reach:
     web: Any
     recorder: Any
 
+    def _submit(self, request: Dict[str, Any], reply: Any) -> None: ...
+
+    def _page_command(self, request: Dict[str, Any]) -> Dict[str, Any]:
+        """A control request from the teacher's page (web/teacher.py checked it): the same
+        command registry as `clustersim kill`, on the manager's loop; its answer."""
+        reply: "queue.Queue[Dict[str, Any]]" = queue.Queue(1)
+        self._submit(request, reply)
+        try:
+            return reply.get(timeout=15.0)
+        except queue.Empty:
+            return {"ok": False, "error": "the supervisor did not answer within 15 s"}
+
     def _zk_for_students(self) -> str:
         """ZooKeeper as a student's machine reaches it: an embedded server by the address we
         listen on (the outgoing interface's for a wildcard), a given one as it was given."""
@@ -53,15 +66,20 @@ class Reach:
         if o.web:
             from cluster_sim.ports import PortInUse
             from cluster_sim.web import WebView, WebViewError, parse_address
+            from cluster_sim.web.teacher import teacher_key
+            from cluster_sim.words import lookup
 
             wildcard = o.listen in ("0.0.0.0", "::")
             try:
                 host, port = parse_address(o.web, default_host=o.listen if wildcard else "127.0.0.1")
                 self.web = WebView(host, port, title=f"clustersim · {o.name}", lang=o.lang,
-                                   advertise=announce_address(o.listen) if host in ("0.0.0.0", "::") else None)
+                                   advertise=announce_address(o.listen) if host in ("0.0.0.0", "::") else None,
+                                   control=self._page_command, key=teacher_key(o.secret))
                 self.web.start()
             except (ValueError, PortInUse, WebViewError, OSError) as exc:
                 raise UpError(f"--web {o.web}: {exc}") from None
+            # on this terminal only: never an event (the students' page, recordings and exports carry events)
+            print(lookup("teacher_url", o.lang, url=self.web.teacher_url), flush=True)
             sinks.append(self.web)
         if o.record:
             from cluster_sim.web import WebRecorder
