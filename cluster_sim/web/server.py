@@ -16,7 +16,7 @@ heartbeat every `heartbeat` seconds so proxies keep the stream open. GET
 /snapshot.json is the latest snapshot. Any other method answers 405.
 
 With `control` and `key` (teacher.py) the view also serves the teacher's
-page at /teacher/<key> (`teacher_url`) and takes POST /control from it
+page at /teacher/<key>/ (`teacher_url`) and takes POST /control from it
 only: each request is checked (key in constant time, same origin, JSON, a
 fault command) and handed to `control(request) -> answer`, the
 supervisor's command registry; a refusal is a status code and a JSON error,
@@ -112,7 +112,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         view: "WebView" = self.server.view  # type: ignore[attr-defined]
-        if urlsplit(self.path).path != "/control":
+        path = urlsplit(self.path).path
+        if path != "/control" and not (path.startswith("/teacher/") and path.endswith("/control")):
             self._refuse()
             return
         try:
@@ -127,8 +128,8 @@ class _Handler(BaseHTTPRequestHandler):
         if request is None or view.control is None:
             self._json(HTTPStatus.BAD_REQUEST, {"ok": False, "error": error})
             return
-        answer = view.control(request)
-        self._json(HTTPStatus.OK if answer.get("ok") else HTTPStatus.CONFLICT, answer)
+        # answered by the cluster: 200 even when it refuses (the answer's "ok" and words say so, as to the CLI)
+        self._json(HTTPStatus.OK, view.control(request))
 
     def _send(self, status: int, body: bytes, ctype: str, extra: Tuple[Tuple[str, str], ...] = ()) -> None:
         self.send_response(status)
@@ -142,13 +143,16 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         view: "WebView" = self.server.view  # type: ignore[attr-defined]
         path = urlsplit(self.path).path
-        if path in ("/", "/index.html"):
-            self._send(HTTPStatus.OK, view.page, "text/html; charset=utf-8")
-        elif path.startswith("/teacher/"):
-            if view.key and view.control and key_matches(view.key, path[len("/teacher/"):]):
-                self._send(HTTPStatus.OK, view.teacher_page, "text/html; charset=utf-8")
-            else:
+        page = view.page
+        if path.startswith("/teacher/"):
+            # /teacher/<key>/...: the teacher's page, and the stream its relative addresses name
+            key, _, rest = path[len("/teacher/"):].partition("/")
+            if not (view.key and view.control and key_matches(view.key, key)):
                 self._json(HTTPStatus.FORBIDDEN, {"ok": False, "error": "missing or wrong teacher key"})
+                return
+            path, page = "/" + rest, view.teacher_page
+        if path in ("/", "/index.html"):
+            self._send(HTTPStatus.OK, page, "text/html; charset=utf-8")
         elif path == "/events":
             self._stream(view)
         elif path == "/snapshot.json":
@@ -308,7 +312,7 @@ class WebView:
     @property
     def teacher_url(self) -> Optional[str]:
         """The teacher's page (with controls): its address carries the key. None when read-only."""
-        return f"{self.url}teacher/{self.key}" if self.control and self.key else None
+        return f"{self.url}teacher/{self.key}/" if self.control and self.key else None
 
     @property
     def viewers(self) -> int:

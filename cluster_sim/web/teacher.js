@@ -1,11 +1,11 @@
 // ------------------------------------------------------------------ the teacher's controls
-/* Only on the teacher's page (served at /teacher/<key>, config "teacher"; never in a recording):
+/* Only on the teacher's page (served at /teacher/<key>/, config "teacher"; never in a recording):
  * a click on a node opens a menu of the fault registry's commands; a bar adds a node, stops or
  * starts the API and the embedded ZooKeeper servers. Each choice is one POST of JSON to /control
  * with the key from the address (web/teacher.py checks it); the answer, worded by the cluster's
  * own command registry, shows in #answer. The page keeps no state of its own about the cluster. */
 var TEACHER = CONFIG.teacher === true && !REC;
-var KEY = TEACHER ? decodeURIComponent(location.pathname.replace(/^.*\/teacher\//, "")) : "";
+var KEY = TEACHER ? decodeURIComponent((/\/teacher\/([^\/]+)/.exec(location.pathname) || ["", ""])[1]) : "";
 var SLOW_MS = 200;
 
 function showAnswer(ok, text) {
@@ -15,7 +15,7 @@ function showAnswer(ok, text) {
 }
 function send(request) {
   attr($("answer"), "data-ok", "");
-  return fetch("/control", { method: "POST", credentials: "omit", cache: "no-store",
+  return fetch("control", { method: "POST", credentials: "omit", cache: "no-store",
                              headers: { "Content-Type": "application/json", "X-Clustersim-Key": KEY },
                              body: JSON.stringify(request) })
     .then(function (r) { return r.json(); })

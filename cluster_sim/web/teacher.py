@@ -2,12 +2,12 @@
 
     key = teacher_key("s3cret")                    # HMAC of the cluster secret (a random key when open)
     view = WebView(..., control=run_command, key=key)
-    view.teacher_url                               # http://host:port/teacher/<key>: the page with controls
+    view.teacher_url                               # http://host:port/teacher/<key>/: the page with controls
     refusal = check_control(headers, body, key)    # None, or (HTTP status, why): nothing was done
     request = page_request(json.loads(body))       # {"cmd": "kill", "id": "2", "via": "page"}
 
 The students' address (`/`) is the read-only page; the teacher's carries
-the key in its path. A control request is a POST of JSON to /control with
+the key in its path. A control request is a POST of JSON to control (relative to the page) with
 the key in the `X-Clustersim-Key` header (a custom header: a cross-origin
 page cannot send it without a CORS preflight, which this server never
 grants), its Origin the server's own Host, and a command of the fault
@@ -22,7 +22,7 @@ import hmac
 import json
 import secrets
 from http import HTTPStatus
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Dict, Optional, Protocol, Tuple
 from urllib.parse import urlsplit
 
 __all__ = ["KEY_HEADER", "MAX_BODY", "teacher_key", "page_commands", "check_control", "page_request"]
@@ -45,11 +45,15 @@ def page_commands() -> Dict[str, Tuple[str, ...]]:
     return {a.command.name: tuple(arg.name for arg in a.command.args) for a in actions()}
 
 
+class Headers(Protocol):
+    def get(self, name: str, default: Any = None) -> Any: ...
+
+
 def key_matches(expected: str, given: Any) -> bool:
     return isinstance(given, str) and hmac.compare_digest(expected.encode(), given.encode(errors="replace"))
 
 
-def check_control(headers: Mapping[str, str], length: int, key: Optional[str]) -> Optional[Tuple[int, str]]:
+def check_control(headers: Headers, length: int, key: Optional[str]) -> Optional[Tuple[int, str]]:
     """Why a POST /control must be refused (status, a short reason in English: for programs), or None."""
     if key is None:
         return HTTPStatus.FORBIDDEN, "this web view takes no control requests (read-only)"

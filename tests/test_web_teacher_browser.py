@@ -1,0 +1,153 @@
+"""The teacher's page in a real headless Chromium, on a real cluster: a click on the leader and a
+choice from its menu kill, pause or partition it (status --json agrees, the page shows the new
+leader, the log says it came from the page); the students' page has no controls, and a control
+request without the key, with a wrong one or from another origin is refused and changes nothing.
+Spanish with --lang es. Skipped, with the reason, where there is no browser."""
+
+import json
+import re
+
+import pytest
+import requests
+
+from cluster_sim.web.teacher import KEY_HEADER
+from conftest import INTERVAL, SESSION_TIMEOUT, wait_until
+from test_web_browser import by_id, dom_wait, log_text, node_attr, shown_leader
+from web_support import headless_browser, page_errors
+
+TEACHER_LINE = {"en": re.compile(r"teacher's page \(controls; keep this address to yourself\): (\S+)"),
+                "es": re.compile(r"página docente \(con controles; no compartas esta dirección\): (\S+)")}
+
+
+@pytest.fixture
+def browser():
+    with headless_browser() as driver:
+        yield driver
+
+
+def start(start_up, zk_hosts, lang="en"):
+    up = start_up("-n", 3, "--zk", zk_hosts, "--interval", INTERVAL, "--session-timeout", SESSION_TIMEOUT,
+                  "--web", "127.0.0.1:0", "--lang", lang)
+    up.wait_ready(3)
+    students = wait_until(lambda: up.status()["web_url"], 10, "the students' address in status --json")
+    teacher = wait_until(lambda: (lambda m: m and m.group(1))(TEACHER_LINE[lang].search(up.output())), 10,
+                         "the teacher's address on the terminal")
+    assert teacher.startswith(students + "teacher/") and teacher != students
+    return up, students, teacher
+
+
+def ready(browser, url):
+    browser.get(url)
+    dom_wait(browser, lambda d: d.find_element("tag name", "body").get_attribute("data-ready"), 15, "the stream")
+    dom_wait(browser, lambda d: len(d.find_elements("css selector", "g.node[data-state=running]")) == 3, 15,
+             "three running nodes")
+
+
+def node_state(up, node_id):
+    return next(n for n in up.status()["nodes"] if n["id"] == node_id)
+
+
+def choose(browser, node_id, act):
+    """Click the node in the picture, then the menu's entry `act`; the cluster's answer."""
+    browser.find_element("css selector", f'g.node[data-id="{node_id}"] circle.body').click()
+    dom_wait(browser, lambda d: by_id(d, "menu").get_attribute("data-node") == node_id, 5, f"node {node_id}'s menu")
+    by_id(browser, "menu").find_element("css selector", f'button[data-act="{act}"]').click()
+    dom_wait(browser, lambda d: by_id(d, "answer").get_attribute("data-ok") in ("0", "1"), 15, "the answer")
+    return by_id(browser, "answer").get_attribute("data-ok") == "1", by_id(browser, "answer").text
+
+
+def new_leader(up, browser, old):
+    leader = wait_until(lambda: (lambda s: s if s not in (None, old) else None)(up.leader()), 20,
+                        f"a leader other than {old} in status --json")
+    dom_wait(browser, lambda d: shown_leader(d) == leader, 10, f"the new leader {leader}")
+    return leader
+
+
+@pytest.mark.slow
+def test_the_teacher_kills_pauses_and_partitions_the_leader_by_clicking(start_up, zk_hosts, browser):
+    up, students, teacher = start(start_up, zk_hosts)
+    ready(browser, teacher)
+    first = up.leader()
+    dom_wait(browser, lambda d: shown_leader(d) == first, 10, f"the leader {first}")
+
+    done, said = choose(browser, first, "kill")
+    assert done, said
+    assert said == f"node {first} (the leader) killed (SIGTERM)"
+    wait_until(lambda: node_state(up, first)["state"] == "stopped", 10, f"node {first} stopped in status --json")
+    second = new_leader(up, browser, first)
+    dom_wait(browser, lambda d: node_attr(d, first, "data-state") == "stopped", 10, f"node {first} stopped")
+    dom_wait(browser, lambda d: f"from the teacher's page: kill {first}" in log_text(d), 5, "where it came from")
+
+    refused, said = choose(browser, first, "pause")            # the registry's own refusal, as the CLI's
+    cli = up.cli("pause", first)
+    assert not refused and said.startswith(f"node {first} is not running"), said
+    assert cli.returncode != 0 and said in cli.stderr, (said, cli.stderr)
+
+    done, said = choose(browser, second, "pause")
+    assert done, said
+    wait_until(lambda: node_state(up, second)["state"] == "paused", 10, f"node {second} paused in status --json")
+    dom_wait(browser, lambda d: node_attr(d, second, "data-state") == "paused", 10, f"node {second} paused")
+    third = new_leader(up, browser, second)
+
+    done, said = choose(browser, second, "resume")
+    assert done, said
+    done, said = choose(browser, third, "partition-zk")
+    assert done, said
+    wait_until(lambda: (node_state(up, third).get("faults") or {}).get("partitioned") == "zk", 10,
+               f"node {third} partitioned from ZooKeeper in status --json")
+    dom_wait(browser, lambda d: "partitioned" in (node_attr(d, third, "data-faults") or ""), 10,
+             f"node {third} drawn cut off")
+    new_leader(up, browser, third)
+    done, said = choose(browser, third, "heal")
+    assert done, said
+    assert not page_errors(browser), page_errors(browser)
+
+
+@pytest.mark.slow
+def test_the_students_page_has_no_controls_and_requests_without_the_key_change_nothing(
+        start_up, zk_hosts, browser):
+    up, students, teacher = start(start_up, zk_hosts)
+    ready(browser, students)
+    leader = up.leader()
+    dom_wait(browser, lambda d: shown_leader(d) == leader, 10, f"the leader {leader}")
+    assert not by_id(browser, "controls").is_displayed()
+    browser.find_element("css selector", f'g.node[data-id="{leader}"] text.id').click()
+    assert not by_id(browser, "menu").is_displayed() and not browser.find_elements("css selector", "button[data-act]")
+    # the students' page cannot send one either: it has no key to send
+    assert browser.execute_script("return document.body.classList.contains('teacher')") is False
+
+    key = teacher.rstrip("/").rsplit("/", 1)[1]
+    origin = students.rstrip("/")
+    body = json.dumps({"cmd": "kill", "id": leader})
+    for what, headers in (("no key", {"Origin": origin}),
+                          ("a wrong key", {"Origin": origin, KEY_HEADER: "f" * len(key)}),
+                          ("another origin", {"Origin": "http://evil.example", KEY_HEADER: key}),
+                          ("no origin", {KEY_HEADER: key})):
+        answer = requests.post(students + "control", data=body, timeout=5,
+                               headers={"Content-Type": "application/json", **headers})
+        assert answer.status_code == 403, (what, answer.text)
+        assert answer.json()["ok"] is False and answer.json()["error"], what
+    assert requests.get(students + "teacher/" + "f" * len(key) + "/", timeout=5).status_code == 403
+    status = up.status()
+    assert status["leader"] == leader and all(n["state"] == "running" for n in status["nodes"]), status
+    assert not up.events("command_via") and not up.events("node_killed")
+
+
+@pytest.mark.slow
+def test_the_teachers_page_in_spanish(start_up, zk_hosts, browser):
+    up, students, teacher = start(start_up, zk_hosts, lang="es")
+    ready(browser, teacher)
+    first = up.leader()
+    dom_wait(browser, lambda d: shown_leader(d) == first, 10, f"the leader {first}")
+    browser.find_element("css selector", f'g.node[data-id="{first}"] circle.body').click()
+    menu = [b.text for b in by_id(browser, "menu").find_elements("css selector", "button")]
+    assert menu[:3] == ["parar", "matar de golpe", "pausar"], menu
+    by_id(browser, "menu").find_element("css selector", "button.close").click()
+    done, said = choose(browser, first, "hard-kill")
+    assert done and said == f"nodo {first} (el líder) matado de golpe (SIGKILL)", said
+    dom_wait(browser, lambda d: f"desde la página docente: kill {first}" in log_text(d), 10, "where it came from")
+    new_leader(up, browser, first)
+    refused, said = choose(browser, first, "resume")
+    assert not refused and said.startswith(f"el nodo {first} no está en marcha"), said
+    assert "add" not in by_id(browser, "controls").text and "añadir nodo 4" in by_id(browser, "controls").text
+    assert not page_errors(browser), page_errors(browser)
