@@ -151,3 +151,50 @@ def test_the_teachers_page_in_spanish(start_up, zk_hosts, browser):
     assert not refused and said.startswith(f"el nodo {first} no está en marcha"), said
     assert "add" not in by_id(browser, "controls").text and "añadir nodo 4" in by_id(browser, "controls").text
     assert not page_errors(browser), page_errors(browser)
+
+
+@pytest.mark.slow
+def test_the_page_outlives_a_demo_with_its_results_and_no_running_node(runtime_dir, tmp_path, browser):
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import uuid
+
+    with socket.socket() as probe:                       # a free port for --web PORT, as a teacher gives one
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "demo.log"
+    with open(log, "w") as out:
+        demo = subprocess.Popen(
+            [sys.executable, "-m", "cluster_sim", "demo", "failover", "--yes", "--plain", "--interval", str(INTERVAL),
+             "--session-timeout", str(SESSION_TIMEOUT), "--name", f"d{uuid.uuid4().hex[:6]}", "--web", str(port)],
+            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        try:
+            students = f"http://127.0.0.1:{port}/"
+            wait_until(lambda: students in log.read_text(), 30, "the web view's address")
+            ready(browser, students)
+            wait_until(lambda: "the web page stays up with the results: Ctrl-C to end" in log.read_text()
+                       or demo.poll() is not None, 180, "the demo's end")
+            assert demo.poll() is None, log.read_text()[-3000:]
+            assert "Results · failover" in log.read_text()
+            dom_wait(browser, lambda d: by_id(d, "results").is_displayed(), 10, "the Results panel")
+            assert by_id(browser, "h-results").text.startswith("Results · failover")
+            assert "handover" in by_id(browser, "results-body").text.lower(), by_id(browser, "results-body").text
+            dom_wait(browser, lambda d: shown_leader(d) == "" and not d.find_elements(
+                "css selector", "g.node[data-state=running], g.node[data-role=LEADER]"), 10,
+                "every node stopped and no leader")
+            assert browser.find_element("tag name", "body").get_attribute("data-ended") == "1"
+            browser.get(students)            # a late joiner (a student who opens the page now) sees the same
+            dom_wait(browser, lambda d: by_id(d, "results").is_displayed() and shown_leader(d) == "", 15,
+                     "the results for a late joiner")
+            assert requests.get(students + "snapshot.json", timeout=5).status_code == 200
+            assert not page_errors(browser), page_errors(browser)
+            demo.send_signal(signal.SIGINT)
+            assert demo.wait(30) == 0, log.read_text()[-3000:]
+            with pytest.raises(requests.ConnectionError):
+                requests.get(students, timeout=5)
+        finally:
+            if demo.poll() is None:
+                demo.kill()
+                demo.wait(10)

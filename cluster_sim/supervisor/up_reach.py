@@ -7,7 +7,9 @@ web view and the recording (one listener feeds both).
 """
 
 import queue
+import signal
 import socket
+import threading
 from typing import Any, Dict, List
 
 from cluster_sim.supervisor.up_rules import UpError
@@ -29,6 +31,15 @@ def announce_address(listen: str) -> str:
     return listen
 
 
+def final_picture(status: Dict[str, Any]) -> Dict[str, Any]:
+    """The status as the page's last picture once the cluster stopped: a stopped node holds no
+    role, and the leader is only one whose node still runs (a student's, remote)."""
+    alive = {n.get("id") for n in status.get("nodes") or () if n.get("state") in ("running", "remote", "paused")}
+    nodes = [n if n.get("id") in alive else dict(n, role=None) for n in status.get("nodes") or ()]
+    leader = status.get("leader") if status.get("leader") in alive else None
+    return dict(status, nodes=nodes, leader=leader)
+
+
 class Reach:
     """Cluster's half that faces the students and the browser (see up.py for the attributes)."""
 
@@ -39,6 +50,43 @@ class Reach:
     recorder: Any
 
     def _submit(self, request: Dict[str, Any], reply: Any) -> None: ...
+
+    results: Any
+    manager: Any
+
+    def _web_at_stop(self) -> None:
+        """`up`'s web view closes with the cluster. A demo's stays up (keep_page_up, then
+        close_web): its last picture, every local node stopped, and the results."""
+        if self.web is None:
+            return
+        if self.results is None or self.manager is None:
+            self.web.close()
+            return
+        from cluster_sim.words import lookup
+
+        final = final_picture(self.manager.state.to_json(self.manager.clock()))
+        self.web.finish(final, self.results, lookup("page.stopped", self.o.lang))
+
+    def keep_page_up(self, out: Any = None) -> None:
+        """After a demo's results: the page stays until Ctrl-C (or SIGTERM, SIGHUP); then it closes."""
+        if self.web is None or self.results is None or threading.current_thread() is not threading.main_thread():
+            return
+        from cluster_sim.words import lookup
+
+        print(lookup("page.staysUp", self.o.lang), file=out, flush=True)
+        over = threading.Event()
+        previous = {s: signal.signal(s, lambda *_: over.set()) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+        try:
+            while not over.wait(0.5):
+                pass
+        finally:
+            for s, handler in previous.items():
+                signal.signal(s, handler)
+            self.close_web()
+
+    def close_web(self) -> None:
+        if self.web is not None:
+            self.web.close()
 
     def _page_command(self, request: Dict[str, Any]) -> Dict[str, Any]:
         """A control request from the teacher's page (web/teacher.py checked it): the same

@@ -13,15 +13,31 @@ function live() {
     if (h.title) { setText($("title"), h.title); document.title = h.title; }
     document.body.removeAttribute("data-ready");
   });
-  source.addEventListener("event", function (ev) { applyEvent(data(ev), M.ready); });
+  source.addEventListener("event", function (ev) {
+    var e = data(ev);
+    if (e && e.kind === "ended") { sessionEnded(e); return; }   // the demo is over: the page stays, with its results
+    applyEvent(e, M.ready);
+  });
   source.addEventListener("snapshot", function (ev) {
     var s = data(ev);
     if (s) applySnapshot(s.state, typeof s.ts === "number" ? s.ts : clockNow(), M.ready);
   });
   source.addEventListener("ready", function () {
-    M.ready = true; badge("live", "● " + L.live); document.body.setAttribute("data-ready", "1"); changed();
+    M.ready = true; document.body.setAttribute("data-ready", "1"); changed();
+    if (!M.ended) badge("live", "● " + L.live);
   });
   source.onerror = function () { badge("lost", L.reconnecting); document.body.removeAttribute("data-ready"); };
+}
+
+function sessionEnded(e) {
+  // the supervisor stopped the cluster and keeps serving its last picture: the results, no controls
+  M.ended = true;
+  badge("rec", "■ " + L.ended);
+  document.body.setAttribute("data-ended", "1");
+  if (drawResults({ results: e.results })) $("results").hidden = false;
+  if ($("controls")) $("controls").hidden = true;
+  closeMenu();
+  changed();
 }
 
 // ------------------------------------------------------------------ replay

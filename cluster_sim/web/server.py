@@ -54,7 +54,7 @@ from cluster_sim.web.teacher import MAX_BODY, check_control, key_matches, page_r
 __all__ = ["WebView", "WebViewError", "PortInUse", "STICKY_KINDS", "parse_address"]
 
 # The latest event of these kinds reaches every late joiner, however old.
-STICKY_KINDS = frozenset({"cluster_started", "join_command", "cluster_open"})
+STICKY_KINDS = frozenset({"cluster_started", "join_command", "cluster_open", "ended"})
 READY = sse("ready", {})
 HEARTBEAT = b": heartbeat\n\n"
 RETRY = b"retry: 2000\n\n"          # the browser reconnects after 2 s if the stream breaks
@@ -353,6 +353,14 @@ class WebView:
         """The current status dict (ClusterState.to_json), from the thread that owns the state."""
         self._offered_at = self.clock() if now is None else now
         self._pending.append((True, snapshot))
+
+    def finish(self, snapshot: Optional[dict], results: Any, refusal: str) -> None:
+        """The session is over but the page stays (a demo's end): its last picture and the results,
+        for every viewer and every late joiner, until close(); the controls answer `refusal`."""
+        if snapshot is not None:
+            self._pending.append((True, snapshot))
+        self._pending.append((False, {"kind": "ended", "ts": self.clock(), "results": results, "text": ""}))
+        self.control = lambda request: {"ok": False, "error": refusal}
 
     def latest_snapshot(self) -> Optional[bytes]:
         """The latest snapshot sent, as JSON: {"ts", "state"}."""
