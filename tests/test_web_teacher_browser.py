@@ -198,3 +198,38 @@ def test_the_page_outlives_a_demo_with_its_results_and_no_running_node(runtime_d
             if demo.poll() is None:
                 demo.kill()
                 demo.wait(10)
+
+
+@pytest.mark.slow
+def test_the_teacher_freezes_seeks_back_before_a_kill_and_returns_to_live(start_up, zk_hosts, browser):
+    up, students, teacher = start(start_up, zk_hosts)
+    ready(browser, teacher)
+    first = up.leader()
+    dom_wait(browser, lambda d: shown_leader(d) == first, 10, f"the leader {first}")
+    assert not by_id(browser, "frozen").is_displayed()
+    done, said = choose(browser, first, "kill")
+    assert done, said
+    second = new_leader(up, browser, first)
+
+    by_id(browser, "scrub-freeze").click()
+    dom_wait(browser, lambda d: by_id(d, "frozen").is_displayed(), 5, "the banner: not live")
+    assert "NOT LIVE" in by_id(browser, "frozen").text
+    for _ in range(60):                          # back event by event, to before the kill
+        if shown_leader(browser) == first:
+            break
+        by_id(browser, "scrub-prev").click()
+    assert shown_leader(browser) == first, "the old leader, before the kill"
+    assert node_attr(browser, first, "data-state") == "running"
+    # the cluster runs on meanwhile: a kill now changes status, not the frozen picture
+    assert up.cli("kill", second).returncode == 0
+    third = wait_until(lambda: (lambda s: s if s not in (None, first, second) else None)(up.leader()), 20,
+                       "a third leader in status --json")
+    assert shown_leader(browser) == first and by_id(browser, "frozen").is_displayed()
+    by_id(browser, "scrub-next").click()         # one event forward: still frozen, later than before
+    assert by_id(browser, "frozen").is_displayed()
+
+    by_id(browser, "scrub-live").click()
+    dom_wait(browser, lambda d: shown_leader(d) == third, 10, f"the current leader {third}, live")
+    assert not by_id(browser, "frozen").is_displayed()
+    dom_wait(browser, lambda d: node_attr(d, second, "data-state") == "stopped", 10, f"node {second} stopped")
+    assert not page_errors(browser), page_errors(browser)

@@ -9,6 +9,7 @@ function live() {
   source.addEventListener("hello", function (ev) {
     var h = data(ev) || {};
     dropFlows(); reset();
+    heard = []; frozenAt = null; playT = null; document.body.removeAttribute("data-frozen");
     if (typeof h.now === "number") offset = h.now - Date.now() / 1000;
     if (h.title) { setText($("title"), h.title); document.title = h.title; }
     document.body.removeAttribute("data-ready");
@@ -16,14 +17,19 @@ function live() {
   source.addEventListener("event", function (ev) {
     var e = data(ev);
     if (e && e.kind === "ended") { sessionEnded(e); return; }   // the demo is over: the page stays, with its results
-    applyEvent(e, M.ready);
+    if (e && e.kind !== "reading_published") keepHeard("e", e.ts, e);
+    if (!frozen()) applyEvent(e, M.ready);
   });
   source.addEventListener("snapshot", function (ev) {
     var s = data(ev);
-    if (s) applySnapshot(s.state, typeof s.ts === "number" ? s.ts : clockNow(), M.ready);
+    if (!s) return;
+    var t = typeof s.ts === "number" ? s.ts : Date.now() / 1000 + offset;
+    keepHeard("s", t, s.state);
+    if (!frozen()) applySnapshot(s.state, t, M.ready);
   });
   source.addEventListener("ready", function () {
     M.ready = true; document.body.setAttribute("data-ready", "1"); changed();
+    if (TEACHER) scrubControls();
     if (!M.ended) badge("live", "● " + L.live);
   });
   source.onerror = function () { badge("lost", L.reconnecting); document.body.removeAttribute("data-ready"); };
