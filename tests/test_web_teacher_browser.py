@@ -233,3 +233,40 @@ def test_the_teacher_freezes_seeks_back_before_a_kill_and_returns_to_live(start_
     assert not by_id(browser, "frozen").is_displayed()
     dom_wait(browser, lambda d: node_attr(d, second, "data-state") == "stopped", 10, f"node {second} stopped")
     assert not page_errors(browser), page_errors(browser)
+
+
+def test_a_recording_answers_the_keyboard_and_its_end_shows_the_results(browser, tmp_path):
+    from selenium.webdriver.common.keys import Keys
+
+    from cluster_sim.web.recording import load
+    from test_web_browser import synthetic_recording
+
+    path = tmp_path / "class.html"
+    data = synthetic_recording(path, minutes=2.0)
+    browser.get(f"file://{path}")
+    dom_wait(browser, lambda d: by_id(d, "player").get_attribute("data-frames") == str(len(data["frames"])), 10,
+             "the recording loaded")
+    body = browser.find_element("tag name", "body")
+    by_id(browser, "play").click()                     # the button keeps the focus, as after a click
+    assert by_id(browser, "play").text == "❚❚ pause"
+    by_id(browser, "play").send_keys(Keys.SPACE)       # space toggles: once, not twice
+    assert by_id(browser, "play").text == "▶ play"
+    body.send_keys(Keys.SPACE)
+    assert by_id(browser, "play").text == "❚❚ pause"
+    body.send_keys(Keys.SPACE)
+    body.send_keys(Keys.END)
+    dom_wait(browser, lambda d: by_id(d, "results").is_displayed(), 5, "the results at the end")
+    ended_at = int(by_id(browser, "player").get_attribute("data-frame"))
+    body.send_keys(Keys.ARROW_LEFT)                    # one event back, not 0.1 s
+    assert not by_id(browser, "results").is_displayed()
+    back = float(by_id(browser, "player").get_attribute("data-at"))
+    raw = load(str(path))
+    assert back in {ms for ms, _ in raw["events"]}, back
+    assert back < max(ms for ms, _ in raw["frames"] + raw["events"])
+    body.send_keys(Keys.ARROW_RIGHT)
+    # the slider dragged to its end shows the results too (its steps may stop short of the last frame)
+    browser.execute_script("var s = document.getElementById('seek'); s.value = s.max;"
+                           "s.dispatchEvent(new Event('input'))")
+    dom_wait(browser, lambda d: by_id(d, "results").is_displayed(), 5, "the results at the slider's end")
+    assert int(by_id(browser, "player").get_attribute("data-frame")) == ended_at
+    assert not page_errors(browser), page_errors(browser)

@@ -117,6 +117,7 @@ function replay(rec) {
     // drawn now, not at the next animation frame: what the player's attributes say is on screen
     render(performance.now());
     player.setAttribute("data-frame", fi);
+    player.setAttribute("data-at", at);   // exact (the slider snaps to its steps)
     seek.value = at;
     setText(pos, span((at - first) / 1000) + " / " + span((last - first) / 1000));
     var ended = at >= last;
@@ -151,13 +152,30 @@ function replay(rec) {
   seek.addEventListener("input", function () {
     if (seekPending === null) requestAnimationFrame(function () { var v = seekPending; seekPending = null; seekTo(v); });
     seekPending = parseFloat(seek.value);
+    if (seekPending + 100 > last) seekPending = last;     // the slider's steps may stop short of the end
   });
+  function eventMs(direction) {
+    // the moment of the next (or previous) event in the log, from where the player is
+    var best = null;
+    events.forEach(function (x) {
+      var ms = x[0];
+      if (direction > 0 ? ms > at && (best === null || ms < best) : ms < at && (best === null || ms > best)) best = ms;
+    });
+    return best === null ? (direction > 0 ? last : first) : best;
+  }
   document.addEventListener("keydown", function (ev) {
     var tag = ev.target && ev.target.tagName;
     if (tag === "SELECT" || tag === "INPUT" && ev.target.type !== "range") return;
     if (ev.key === " ") { ev.preventDefault(); setPlaying(!playing); }
     else if (ev.key === "End") { ev.preventDefault(); seekTo(last); }
     else if (ev.key === "Home") { ev.preventDefault(); seekTo(first); }
+    else if (ev.key === "ArrowRight" || ev.key === "ArrowLeft") {
+      ev.preventDefault(); setPlaying(false); seekTo(eventMs(ev.key === "ArrowRight" ? 1 : -1));
+    }
+  });
+  // a focused button would also take the space as a click (on keyup): the keydown above already toggled
+  document.addEventListener("keyup", function (ev) {
+    if (ev.key === " " && ev.target && ev.target.tagName === "BUTTON") ev.preventDefault();
   });
   // a link can open the recording at a moment (#t=SECONDS) or at its end (#end)
   restart();

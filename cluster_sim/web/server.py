@@ -1,4 +1,5 @@
-"""The web view: the students' read-only page, the teacher's page (teacher.py) and a live Server-Sent Events stream, from the standard library.
+"""The web view: the students' read-only page, the teacher's page (teacher.py) and a live
+Server-Sent Events stream, from the standard library.
 
     view = WebView("127.0.0.1", 8080, snapshot=lambda: state_as_json(), title="clustersim · default",
                    lang="es").start()
