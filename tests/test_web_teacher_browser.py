@@ -257,6 +257,11 @@ def test_a_recording_answers_the_keyboard_and_its_end_shows_the_results(browser,
     body.send_keys(Keys.END)
     dom_wait(browser, lambda d: by_id(d, "results").is_displayed(), 5, "the results at the end")
     ended_at = int(by_id(browser, "player").get_attribute("data-frame"))
+    # the timeline's marks have a legend: each glyph shown once, with its meaning
+    marks = [m.text for m in by_id(browser, "timeline").find_elements("css selector", "text.mark")]
+    legend = [item.text for item in by_id(browser, "legend").find_elements("css selector", "span")]
+    assert marks and legend and len(set(legend)) == len(legend), (marks, legend)
+    assert {m.rstrip() for m in marks if not m.startswith("ZK")} <= {item.split(" ", 1)[0] for item in legend}
     body.send_keys(Keys.ARROW_LEFT)                    # one event back, not 0.1 s
     assert not by_id(browser, "results").is_displayed()
     back = float(by_id(browser, "player").get_attribute("data-at"))
