@@ -275,3 +275,60 @@ def test_a_recording_answers_the_keyboard_and_its_end_shows_the_results(browser,
     dom_wait(browser, lambda d: by_id(d, "results").is_displayed(), 5, "the results at the slider's end")
     assert int(by_id(browser, "player").get_attribute("data-frame")) == ended_at
     assert not page_errors(browser), page_errors(browser)
+
+
+SIZES = ((1024, 768, 16), (1280, 720, 16), (1920, 1080, 16), (400, 800, 12))
+
+
+def layout_problems(browser, width, height, smallest):
+    """What a class at the back of the room could not read: text outside the viewport, below
+    `smallest` px, clipped, or two labels on top of each other (tests/layout_probe.js measures)."""
+    from pathlib import Path
+
+    found = browser.execute_script((Path(__file__).parent / "layout_probe.js").read_text())
+    problems = []
+    if found["width"] > width + 0.5 or found["vw"] > width + 0.5:
+        problems.append(f"the page is {found['width']} px wide")
+    if smallest >= 16 and found["height"] > height + 0.5:
+        problems.append(f"the page is {found['height']} px high")
+    items = found["items"]
+    for it in items:
+        left, top, right, bottom = it["box"]
+        # a phone scrolls the page down (never sideways); the other sizes show everything at once
+        if left < -0.5 or top < -0.5 or right > width + 0.5 or bottom > height + 0.5 and smallest >= 16:
+            problems.append(f"outside the viewport: {it}")
+        if it["size"] < smallest:
+            problems.append(f"{it['size']} px: {it}")
+        if it["clipped"]:
+            problems.append(f"clipped: {it}")
+    problems.extend(f"overlap: {a!r} and {b!r}" for a, b in found["overlaps"])
+    return problems
+
+
+@pytest.mark.slow
+def test_readable_from_the_back_row_and_on_a_phone(start_up, zk_hosts, browser, tmp_path):
+    import os
+
+    up, students, teacher = start(start_up, zk_hosts, lang="es")
+    ready(browser, teacher)
+    leader = up.leader()
+    others = [n["id"] for n in up.status()["nodes"] if n["id"] != leader]
+    assert up.cli("partition", others[0]).returncode == 0          # the long labels: cut off, paused
+    assert up.cli("pause", others[1]).returncode == 0
+    wait_until(lambda: node_state(up, others[1])["state"] == "paused", 10, "a paused node")
+    out = os.environ.get("CLUSTERSIM_SCREENSHOTS")          # scripts: the docs' screenshots
+    failures = {}
+    for width, height, smallest in SIZES:
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+        browser.get(teacher)
+        dom_wait(browser, lambda d: node_attr(d, others[1], "data-state") == "paused", 15, "the paused node")
+        dom_wait(browser, lambda d: "partitioned" in (node_attr(d, others[0], "data-faults") or ""), 10, "the cut")
+        dom_wait(browser, lambda d: d.find_elements("css selector", "#controls button"), 5, "the controls bar")
+        problems = layout_problems(browser, width, height, smallest)
+        if problems:
+            failures[f"{width}x{height}"] = problems
+        if out:
+            browser.save_screenshot(os.path.join(out, f"web-{width}x{height}.png"))
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert not failures, "\n".join(f"{size}: {p}" for size, ps in failures.items() for p in ps[:12])

@@ -125,6 +125,7 @@ function changed() { if (!pending && !rebuilding) { pending = true; requestAnima
 function render(frameMs) {
   pending = false;
   var now = clockNow();
+  fitFonts();
   layout(M.order);
   M.order.forEach(function (id) { drawNode(id, M.nodes[id], now); });
   drawApi(M.state);
