@@ -174,13 +174,18 @@ def _run(module: Any, scenario: str, *, step: bool, yes: bool, interval: float, 
                         record=record, events=events, events_format=events_format, plain=plain or None,
                         lang=lang, web=web)
     driver = _ScenarioDriver(module, scenario, step=step, yes=yes, lang=lang, out=out)
-    if ClusterSession(Cluster(options, out=out), driver=driver).run() == 130:
-        raise KeyboardInterrupt       # interrupted while starting: run_demo says so
-    if driver.error:
-        print(f"clustersim demo: {scenario}: {driver.error}", file=sys.stderr)
-        return 1
-    if driver.summary is None:
-        print(f"clustersim demo: {scenario}: {narration.say(lang, 'interrupted')}", file=sys.stderr)
-        return 130
-    print_summary(driver.summary, plain=bool(plain) or not is_terminal(out), out=out)
-    return 0
+    cluster = Cluster(options, out=out)
+    try:
+        if ClusterSession(cluster, driver=driver).run() == 130:
+            raise KeyboardInterrupt       # interrupted while starting: run_demo says so
+        if driver.error:
+            print(f"clustersim demo: {scenario}: {driver.error}", file=sys.stderr)
+            return 1
+        if driver.summary is None:
+            print(f"clustersim demo: {scenario}: {narration.say(lang, 'interrupted')}", file=sys.stderr)
+            return 130
+        print_summary(driver.summary, plain=bool(plain) or not is_terminal(out), out=out)
+        cluster.keep_page_up(out)         # --web: the page shows the results until Ctrl-C
+        return 0
+    finally:
+        cluster.close_web()

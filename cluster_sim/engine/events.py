@@ -502,6 +502,15 @@ class JoinCommand(Event):
 
 
 @dataclass(frozen=True)
+class CommandVia(Event):
+    """A control command came from somewhere other than the command line (`via`: "page", the
+    teacher's page): logged just before the event its command emits, or its refusal."""
+    cmd: str = ""
+    target: str = ""                  # the node id or server index it names ("" for none)
+    via: str = "page"
+
+
+@dataclass(frozen=True)
 class WebViewStarted(Event):
     """`up --web`: the read-only web view serves the cluster's picture at `url`."""
     url: str = ""

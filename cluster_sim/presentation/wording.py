@@ -223,6 +223,8 @@ _RENDER: Dict[type, Render] = {
     ev.ClusterOpen: lambda e, lang: lookup("ev.cluster_open", lang),
     ev.JoinCommand: lambda e, lang: lookup("ev.join_command", lang, command=e.command),
     ev.WebViewStarted: lambda e, lang: lookup("ev.web_view_started", lang, url=e.url),
+    ev.CommandVia: lambda e, lang: lookup(f"ev.command_via.{e.via}" if has(f"ev.command_via.{e.via}")
+                                          else "ev.command_via", lang, cmd=e.cmd, target=e.target, via=e.via),
     ev.RecordingWritten: lambda e, lang: lookup("ev.recording_written", lang, path=e.path,
                                                 size=number(lang, e.size / 1e6, 1)),
     ev.ShuttingDown: lambda e, lang: lookup("ev.shutting_down", lang, why=_stop_why(e.why, lang)),

@@ -302,6 +302,11 @@ class Manager:
             if command is None:
                 answer = {"ok": False, "error": f"unknown command {request.get('cmd')!r}"}
             else:
+                via = request.get("via")
+                if isinstance(via, str) and via:   # the teacher's page: the log says where it came from
+                    target = request.get("id", request.get("index"))
+                    self.emit(ev.CommandVia(self.clock(), cmd=command.name,
+                                            target="" if target is None else str(target), via=via))
                 answer = command.handler(self, request)
         except Exception as exc:  # a bad request, or a bug in one handler, must never take the supervisor down
             answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}

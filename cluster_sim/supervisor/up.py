@@ -320,7 +320,7 @@ class Cluster(Reach, Shutdown):
             lambda: self.printer and self.printer.stop(self._final_view()),
             lambda: self.reaper and self.reaper.forget_terminal(),  # the view showed the cursor itself
             self._print_leftover,       # below the timeline: the last thing on screen
-            lambda: self.web and self.web.close(),
+            self._web_at_stop,          # a demo's page stays, with its results (keep_page_up)
             self._close_recording,
             self._close_exporter,
             lambda: self.client and _closed(self.client),

@@ -10,7 +10,8 @@
     view.close()
     recorder.close(results={"title": "Results", "rows": [["hard kill", "3020 ms"]]})
 
-Modules: server.py (WebView: the HTTP server and the stream), hub.py (the
+Modules: server.py (WebView: the HTTP server and the stream), teacher.py (the
+teacher's key and control requests), hub.py (the
 fan-out: encode once, bounded), adapt.py (the one tolerant adapter from
 events and status dicts to what the page reads), page.py with page.html,
 page.css and the scripts words.js, model.js, picture.js, panels.js,

@@ -51,7 +51,7 @@ var MARKS = {
 function told(n) {
   var text = n.body != null ? str(n.body) : n.text === n.title ? "" : str(n.text);
   if (n.question) text += (text ? "\n" : "") + say("demo.ask") + " " + str(n.question);
-  if (n.hint) text += (text ? "\n\n" : "") + str(n.hint);
+  if (n.hint && !REC) text += (text ? "\n\n" : "") + str(n.hint);   // "press Enter": nothing to press in a recording
   return { title: str(n.title), text: text };
 }
 

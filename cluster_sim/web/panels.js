@@ -100,10 +100,33 @@ function drawTimeline(now) {
   var a0 = svg("text", { x: left, y: ax }, g); a0.textContent = REC ? "0 s" : clock(t0);
   var a1 = svg("text", { x: width - right, y: ax, "text-anchor": "end" }, g);
   a1.textContent = REC ? span(t1 - t0) : L.now + " (" + span(t1 - t0) + ")";
+  drawLegend();
   box.setAttribute("viewBox", "0 0 " + width + " " + height);
   box.setAttribute("height", height);
   box.textContent = "";
   box.appendChild(g);
+}
+
+// the timeline's marks explained: only those it shows, each once ("page.mark.<glyph>", digits as #)
+var legendShown = "";
+function drawLegend() {
+  var seen = {}, items = [];
+  M.marks.forEach(function (x) {
+    var key = "page.mark." + str(x.glyph).replace(/\d+/g, "#");
+    if (seen[key] || !(key in WORDS)) return;
+    seen[key] = 1; items.push([x.glyph.replace(/\d+/g, ""), x.colour, say(key)]);
+  });
+  var shown = JSON.stringify(items), box = $("legend");
+  if (shown === legendShown) return;
+  legendShown = shown;
+  box.textContent = "";
+  box.hidden = !items.length;
+  items.forEach(function (it) {
+    var item = document.createElement("span"), glyph = document.createElement("b");
+    glyph.textContent = it[0]; glyph.style.color = it[1];
+    item.appendChild(glyph); item.appendChild(document.createTextNode(" " + it[2]));
+    box.appendChild(item);
+  });
 }
 
 var pending = false, timelineDrawn = -Infinity, TIMELINE_EVERY = 1000;
@@ -111,6 +134,7 @@ function changed() { if (!pending && !rebuilding) { pending = true; requestAnima
 function render(frameMs) {
   pending = false;
   var now = clockNow();
+  fitFonts();
   layout(M.order);
   M.order.forEach(function (id) { drawNode(id, M.nodes[id], now); });
   drawApi(M.state);

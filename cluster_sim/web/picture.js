@@ -12,7 +12,7 @@ function setText(el, text) { text = str(text); if (el.textContent !== text) el.t
 function attr(el, name, value) { value = str(value); if (el.getAttribute(name) !== value) el.setAttribute(name, value); }
 
 // ------------------------------------------------------------------ the picture
-var CX = 515, CY = 425, RX = 370, RY = 280;   // the view box is 1200 x 820: the API sits right of the ring
+var CX = 490, CY = 425, RX = 345, RY = 280;   // the view box is 1200 x 820: the API sits right of the ring
 var pic = $("picture");
 var layerLinks = svg("g", { id: "links" }, pic);
 var layerWatches = svg("g", { id: "watches" }, pic);   // each candidate's watch on the znode before its own
@@ -43,6 +43,24 @@ function layout(order) {
   Object.keys(drawn).forEach(function (id) {
     if (!positions[id]) { drawn[id].g.remove(); drawn[id].link.remove(); drawn[id].watch.remove(); delete drawn[id]; }
   });
+}
+
+// the smallest font, in the picture's units, that reads from the back row: 16 px on screen (12 on a phone)
+var MINFS = 0;
+function fitFonts() {
+  var ctm = $("picture").getScreenCTM && $("picture").getScreenCTM();
+  var scale = ctm && ctm.a > 0 ? ctm.a : 1, px = window.innerWidth < 600 ? 12 : 16;
+  MINFS = Math.ceil(px / scale * 10) / 10;
+  $("picture").style.setProperty("--minfs", MINFS + "px");
+}
+function fs_(x) { return Math.max(x, MINFS); }
+
+// labels centred under a node: moved sideways to stay inside the picture and clear of the API (x > 1000)
+function fitLabels(texts, ax) {
+  var half = 0;
+  texts.forEach(function (t) { try { half = Math.max(half, t.getComputedTextLength() / 2); } catch (e) { /* not laid out */ } });
+  var x = Math.max(half + 6, Math.min(ax, (ax > CX ? 1000 : 1194) - half));
+  texts.forEach(function (t) { attr(t, "x", x); });
 }
 
 function nodeShape(id) {
@@ -104,7 +122,7 @@ function drawNode(key, n, now) {
   attr(d.g, "data-waiting", waiting ? "1" : "");
   attr(d.body, "cx", p.x); attr(d.body, "cy", p.y); attr(d.body, "r", r);
   attr(d.halo, "cx", p.x); attr(d.halo, "cy", p.y); attr(d.halo, "r", r + 11);
-  attr(d.id, "x", p.x); attr(d.id, "y", p.y); attr(d.id, "font-size", Math.round(r * (id.length > 3 ? 0.55 : 0.9)));
+  attr(d.id, "x", p.x); attr(d.id, "y", p.y); attr(d.id, "font-size", Math.round(fs_(r * (id.length > 3 ? 0.55 : 0.9))));
   setText(d.id, short(id, 6));
   // a crash is an X across the node, a pause two bars
   var crashed = state === "crashed", paused = state === "paused", k = r * 0.55;
@@ -126,7 +144,7 @@ function drawNode(key, n, now) {
   if (lead) {
     var ep = id === M.leader && M.epoch != null ? "★ " + L.epoch + " " + M.epoch : "★ " + L.leader;
     if (holding) ep = "☆ " + L.holding + (left === null ? "" : " " + num(left, 1) + " s");
-    var fs = Math.max(18, Math.min(26, r * 0.6)), pw = ep.length * fs * 0.58 + 22, ph = fs * 1.5;
+    var fs = fs_(Math.max(18, Math.min(26, r * 0.6))), pw = ep.length * fs * 0.58 + 22, ph = fs * 1.5;
     // far enough along the line to ZooKeeper that the pill clears the circle whatever the angle
     var off = r + 16 + Math.abs(p.dx) * pw / 2 + Math.abs(p.dy) * ph / 2;
     var px = p.x - p.dx * off, py = p.y - p.dy * off;
@@ -136,13 +154,20 @@ function drawNode(key, n, now) {
     setText(d.pillText, ep);
   }
   // reading and age (or what is wrong), outside the circle
-  var fsVal = Math.max(17, Math.min(28, r * 0.62)), fsSub = fsVal * 0.78;
+  var fsVal = fs_(Math.max(17, Math.min(28, r * 0.62))), fsSub = fs_(fsVal * 0.78);
   var ax = p.x + p.dx * (r + 10), ay = p.y + p.dy * (r + 10);
   var anchor = p.dx > 0.4 ? "start" : p.dx < -0.4 ? "end" : "middle";
+  if (p.dy > 0.4) { anchor = "middle"; ax = p.x; ay = p.y + r + 8; }   // below: fitLabels keeps them in
+  if (p.dy < -0.4 && Math.abs(p.dx) <= 0.4) {
+    // the top of the ring: beside the node, not above it (above, large labels would leave the picture)
+    ax = p.x + r + 10; ay = p.y; anchor = "start"; p = { x: p.x, y: p.y, dx: 1, dy: 0 };
+  }
   var y1, y2, y3;
-  if (p.dy < -0.4) { y3 = ay - 2; y2 = y3 - fsSub * 1.1; y1 = y2 - fsSub * 1.1; }
-  else if (p.dy > 0.4) { y1 = ay + fsVal * 0.85; y2 = y1 + fsSub * 1.15; y3 = y2 + fsSub * 1.1; }
-  else { y1 = ay - fsSub * 0.5; y2 = y1 + fsSub * 1.15; y3 = y2 + fsSub * 1.1; }
+  // baselines far enough apart that a line's descent never meets the next one's ascent
+  var gapVS = 0.28 * fsVal + fsSub, gapSS = 1.28 * fsSub;
+  if (p.dy < -0.4) { y3 = ay - 2; y2 = y3 - gapSS; y1 = y2 - gapVS; }
+  else if (p.dy > 0.4) { y1 = ay + fsVal * 0.85; y2 = y1 + gapVS; y3 = y2 + gapSS; }
+  else { y1 = ay - fsSub * 0.5; y2 = y1 + gapVS; y3 = y2 + gapSS; }
   [[d.val, y1, fsVal], [d.sub, y2, fsSub], [d.sub2, y3, fsSub]].forEach(function (x) {
     attr(x[0], "x", ax); attr(x[0], "y", x[1]); attr(x[0], "font-size", Math.round(x[2])); attr(x[0], "text-anchor", anchor);
   });
@@ -165,6 +190,7 @@ function drawNode(key, n, now) {
   var sub2 = other.length ? other.join(" · ") : remoteHost && n.host ? "⇢ " + short(n.host, 18) : "";
   setText(d.sub2, sub2);
   attr(d.sub2, "class", "sub" + (cut ? " cut fault" : other.length ? " fault" : remoteHost ? " remote" : ""));
+  if (anchor === "middle") fitLabels([d.val, d.sub, d.sub2], ax);
   // the node's line to ZooKeeper: none when it is down, dashed when suspended, cut when partitioned
   var gone = state === "stopped" || state === "crashed" || n.connection === "LOST";
   d.link.style.display = gone ? "none" : "";
@@ -194,6 +220,7 @@ function drawZk(state) {
   }
   var up = 0;
   zkDrawn.members.forEach(function (m, i) {
+    attr(m.text, "font-size", Math.round(fs_(22)));
     var s = servers[i];
     m.g.style.display = s ? "" : "none";
     if (!s) return;
@@ -226,6 +253,10 @@ function drawApi(state) {
   attr(apiNote, "style", "fill:" + (ok === false ? "#ff5c5c" : "#b3bccb"));   // a style: the class's fill would win
   var depth = state && state.outbox && typeof state.outbox.depth === "number" ? state.outbox.depth : 0;
   setText(apiNote2, depth > 1 ? L.outbox + ": " + depth : "");
+  // the lines one below the other whatever their size (MINFS may make them larger than drawn for)
+  var big = fs_(30), small = fs_(22);
+  attr(apiName, "y", 700 - Math.max(0, small - 22)); attr(apiNote, "y", 700 - Math.max(0, small - 22) + 0.3 * big + small);
+  attr(apiNote2, "y", 700 - Math.max(0, small - 22) + 0.3 * big + 2.3 * small);
 }
 
 // ------------------------------------------------------------------ flows (readings to the leader, rounds to the API)

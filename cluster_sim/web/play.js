@@ -9,19 +9,41 @@ function live() {
   source.addEventListener("hello", function (ev) {
     var h = data(ev) || {};
     dropFlows(); reset();
+    heard = []; frozenAt = null; playT = null; document.body.removeAttribute("data-frozen");
     if (typeof h.now === "number") offset = h.now - Date.now() / 1000;
     if (h.title) { setText($("title"), h.title); document.title = h.title; }
     document.body.removeAttribute("data-ready");
   });
-  source.addEventListener("event", function (ev) { applyEvent(data(ev), M.ready); });
+  source.addEventListener("event", function (ev) {
+    var e = data(ev);
+    if (e && e.kind === "ended") { sessionEnded(e); return; }   // the demo is over: the page stays, with its results
+    if (e && e.kind !== "reading_published") keepHeard("e", e.ts, e);
+    if (!frozen()) applyEvent(e, M.ready);
+  });
   source.addEventListener("snapshot", function (ev) {
     var s = data(ev);
-    if (s) applySnapshot(s.state, typeof s.ts === "number" ? s.ts : clockNow(), M.ready);
+    if (!s) return;
+    var t = typeof s.ts === "number" ? s.ts : Date.now() / 1000 + offset;
+    keepHeard("s", t, s.state);
+    if (!frozen()) applySnapshot(s.state, t, M.ready);
   });
   source.addEventListener("ready", function () {
-    M.ready = true; badge("live", "● " + L.live); document.body.setAttribute("data-ready", "1"); changed();
+    M.ready = true; document.body.setAttribute("data-ready", "1"); changed();
+    if (TEACHER) scrubControls();
+    if (!M.ended) badge("live", "● " + L.live);
   });
   source.onerror = function () { badge("lost", L.reconnecting); document.body.removeAttribute("data-ready"); };
+}
+
+function sessionEnded(e) {
+  // the supervisor stopped the cluster and keeps serving its last picture: the results, no controls
+  M.ended = true;
+  badge("rec", "■ " + L.ended);
+  document.body.setAttribute("data-ended", "1");
+  if (drawResults({ results: e.results })) $("results").hidden = false;
+  if ($("controls")) $("controls").hidden = true;
+  closeMenu();
+  changed();
 }
 
 // ------------------------------------------------------------------ replay
@@ -95,6 +117,7 @@ function replay(rec) {
     // drawn now, not at the next animation frame: what the player's attributes say is on screen
     render(performance.now());
     player.setAttribute("data-frame", fi);
+    player.setAttribute("data-at", at);   // exact (the slider snaps to its steps)
     seek.value = at;
     setText(pos, span((at - first) / 1000) + " / " + span((last - first) / 1000));
     var ended = at >= last;
@@ -129,13 +152,30 @@ function replay(rec) {
   seek.addEventListener("input", function () {
     if (seekPending === null) requestAnimationFrame(function () { var v = seekPending; seekPending = null; seekTo(v); });
     seekPending = parseFloat(seek.value);
+    if (seekPending + 100 > last) seekPending = last;     // the slider's steps may stop short of the end
   });
+  function eventMs(direction) {
+    // the moment of the next (or previous) event in the log, from where the player is
+    var best = null;
+    events.forEach(function (x) {
+      var ms = x[0];
+      if (direction > 0 ? ms > at && (best === null || ms < best) : ms < at && (best === null || ms > best)) best = ms;
+    });
+    return best === null ? (direction > 0 ? last : first) : best;
+  }
   document.addEventListener("keydown", function (ev) {
     var tag = ev.target && ev.target.tagName;
     if (tag === "SELECT" || tag === "INPUT" && ev.target.type !== "range") return;
     if (ev.key === " ") { ev.preventDefault(); setPlaying(!playing); }
     else if (ev.key === "End") { ev.preventDefault(); seekTo(last); }
     else if (ev.key === "Home") { ev.preventDefault(); seekTo(first); }
+    else if (ev.key === "ArrowRight" || ev.key === "ArrowLeft") {
+      ev.preventDefault(); setPlaying(false); seekTo(eventMs(ev.key === "ArrowRight" ? 1 : -1));
+    }
+  });
+  // a focused button would also take the space as a click (on keyup): the keydown above already toggled
+  document.addEventListener("keyup", function (ev) {
+    if (ev.key === " " && ev.target && ev.target.tagName === "BUTTON") ev.preventDefault();
   });
   // a link can open the recording at a moment (#t=SECONDS) or at its end (#end)
   restart();

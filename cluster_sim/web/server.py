@@ -1,4 +1,5 @@
-"""The web view: one read-only page and a live Server-Sent Events stream, from the standard library.
+"""The web view: the students' read-only page, the teacher's page (teacher.py) and a live
+Server-Sent Events stream, from the standard library.
 
     view = WebView("127.0.0.1", 8080, snapshot=lambda: state_as_json(), title="clustersim · default",
                    lang="es").start()
@@ -13,8 +14,14 @@ events a late joiner missed and the latest snapshot, `ready`, then every new
 event and a fresh snapshot at most `snapshot_hz` times a second (only while
 someone watches, and only when it changed), with a comment line as a
 heartbeat every `heartbeat` seconds so proxies keep the stream open. GET
-/snapshot.json is the latest snapshot. Any other method answers 405: nothing
-here can change the cluster.
+/snapshot.json is the latest snapshot. Any other method answers 405.
+
+With `control` and `key` (teacher.py) the view also serves the teacher's
+page at /teacher/<key>/ (`teacher_url`) and takes POST /control from it
+only: each request is checked (key in constant time, same origin, JSON, a
+fault command) and handed to `control(request) -> answer`, the
+supervisor's command registry; a refusal is a status code and a JSON error,
+and changes nothing. Without them the view is read-only.
 
 Cost to the caller: publish() and offer_snapshot() only append to a queue.
 A pump thread encodes each message once for all clients (hub.py) and wakes
@@ -43,11 +50,12 @@ from cluster_sim.base.ports import PortInUse
 from cluster_sim.web.adapt import worded_in, DATA_KINDS, event_record, snapshot_record
 from cluster_sim.web.hub import Behind, Closed, Hub, sse
 from cluster_sim.web.page import render_page
+from cluster_sim.web.teacher import MAX_BODY, check_control, key_matches, page_request
 
 __all__ = ["WebView", "WebViewError", "PortInUse", "STICKY_KINDS", "parse_address"]
 
 # The latest event of these kinds reaches every late joiner, however old.
-STICKY_KINDS = frozenset({"cluster_started", "join_command", "cluster_open"})
+STICKY_KINDS = frozenset({"cluster_started", "join_command", "cluster_open", "ended"})
 READY = sse("ready", {})
 HEARTBEAT = b": heartbeat\n\n"
 RETRY = b"retry: 2000\n\n"          # the browser reconnects after 2 s if the stream breaks
@@ -99,6 +107,31 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"read-only: GET only\n", "text/plain; charset=utf-8",
                    extra=(("Allow", "GET"),))
 
+    def _json(self, status: int, data: Any) -> None:
+        body = json.dumps(data, ensure_ascii=False).encode("utf-8") + b"\n"
+        self._send(status, body, "application/json; charset=utf-8")
+
+    def do_POST(self) -> None:
+        view: "WebView" = self.server.view  # type: ignore[attr-defined]
+        path = urlsplit(self.path).path
+        if path != "/control" and not (path.startswith("/teacher/") and path.endswith("/control")):
+            self._refuse()
+            return
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        refusal = check_control(self.headers, length, view.key if view.control else None)
+        if refusal is not None:
+            self._json(refusal[0], {"ok": False, "error": refusal[1]})
+            return
+        request, error = page_request(self.rfile.read(min(length, MAX_BODY)))
+        if request is None or view.control is None:
+            self._json(HTTPStatus.BAD_REQUEST, {"ok": False, "error": error})
+            return
+        # answered by the cluster: 200 even when it refuses (the answer's "ok" and words say so, as to the CLI)
+        self._json(HTTPStatus.OK, view.control(request))
+
     def _send(self, status: int, body: bytes, ctype: str, extra: Tuple[Tuple[str, str], ...] = ()) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
@@ -111,8 +144,16 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         view: "WebView" = self.server.view  # type: ignore[attr-defined]
         path = urlsplit(self.path).path
+        page = view.page
+        if path.startswith("/teacher/"):
+            # /teacher/<key>/...: the teacher's page, and the stream its relative addresses name
+            key, _, rest = path[len("/teacher/"):].partition("/")
+            if not (view.key and view.control and key_matches(view.key, key)):
+                self._json(HTTPStatus.FORBIDDEN, {"ok": False, "error": "missing or wrong teacher key"})
+                return
+            path, page = "/" + rest, view.teacher_page
         if path in ("/", "/index.html"):
-            self._send(HTTPStatus.OK, view.page, "text/html; charset=utf-8")
+            self._send(HTTPStatus.OK, page, "text/html; charset=utf-8")
         elif path == "/events":
             self._stream(view)
         elif path == "/snapshot.json":
@@ -212,7 +253,8 @@ class WebView:
                  title: str = "clustersim", lang: str = "en", *, describe: Optional[Callable] = None,
                  advertise: Optional[str] = None, snapshot_hz: float = 4.0, flush_hz: float = 10.0,
                  heartbeat: float = 5.0, send_timeout: float = 10.0, max_clients: int = 200,
-                 hub: Optional[Hub] = None, clock: Callable[[], float] = time.time):
+                 hub: Optional[Hub] = None, clock: Callable[[], float] = time.time,
+                 control: Optional[Callable[[Dict[str, Any]], Dict[str, Any]]] = None, key: Optional[str] = None):
         self.host, self.port = host, int(port)
         self.snapshot = snapshot
         self.title, self.lang = str(title), str(lang)
@@ -227,6 +269,9 @@ class WebView:
         self.clock = clock
         self.hub = hub or Hub()
         self.page = render_page({"title": self.title, "lang": self.lang, "mode": "live"}).encode("utf-8")
+        self.control, self.key = control, key     # the teacher's page (teacher.py), or read-only
+        self.teacher_page = render_page({"title": self.title, "lang": self.lang, "mode": "live",
+                                         "teacher": True}).encode("utf-8") if control and key else b""
         self.errors = 0                  # snapshot() calls that raised (the view goes on)
         self.last_error: Optional[str] = None
         # events and offered snapshots, in the order they came: a snapshot never overtakes an event
@@ -264,6 +309,11 @@ class WebView:
         if ":" in host:
             host = f"[{host}]"
         return f"http://{host}:{self.port}/"
+
+    @property
+    def teacher_url(self) -> Optional[str]:
+        """The teacher's page (with controls): its address carries the key. None when read-only."""
+        return f"{self.url}teacher/{self.key}/" if self.control and self.key else None
 
     @property
     def viewers(self) -> int:
@@ -304,6 +354,14 @@ class WebView:
         """The current status dict (ClusterState.to_json), from the thread that owns the state."""
         self._offered_at = self.clock() if now is None else now
         self._pending.append((True, snapshot))
+
+    def finish(self, snapshot: Optional[dict], results: Any, refusal: str) -> None:
+        """The session is over but the page stays (a demo's end): its last picture and the results,
+        for every viewer and every late joiner, until close(); the controls answer `refusal`."""
+        if snapshot is not None:
+            self._pending.append((True, snapshot))
+        self._pending.append((False, {"kind": "ended", "ts": self.clock(), "results": results, "text": ""}))
+        self.control = lambda request: {"ok": False, "error": refusal}
 
     def latest_snapshot(self) -> Optional[bytes]:
         """The latest snapshot sent, as JSON: {"ts", "state"}."""

@@ -161,6 +161,9 @@ ENTRIES: Dict[str, Dict[str, str]] = {
               "cambiarlo)",
     },
     "ev.join_command": {"en": "students join with: {command}", "es": "los estudiantes se unen con: {command}"},
+    "ev.command_via.page": {"en": "from the teacher's page: {cmd} {target}",
+                            "es": "desde la página docente: {cmd} {target}"},
+    "ev.command_via": {"en": "from {via}: {cmd} {target}", "es": "desde {via}: {cmd} {target}"},
     "ev.web_view_started": {"en": "web view (read-only, for the projector and the students): {url}",
                             "es": "vista web (solo lectura, para el proyector y los estudiantes): {url}"},
     "ev.recording_written": {

@@ -21,6 +21,8 @@ ENTRIES: Dict[str, Dict[str, str]] = {
     "uptime": {"en": "Uptime", "es": "En marcha"},
     "join": {"en": "Join", "es": "Unirse"},
     "join_line": {"en": "Students join with:", "es": "Los estudiantes se unen con:"},
+    "teacher_url": {"en": "teacher's page (controls; keep this address to yourself): {url}",
+                    "es": "página docente (con controles; no compartas esta dirección): {url}"},
     "picked_id": {
         "en": "took id {id}: the lowest free one in this cluster",
         "es": "tomó el id {id}: el menor libre de este clúster",
