@@ -11,6 +11,9 @@ is decide, then `model.apply` for each event. Failover times, split brain,
 the leader (a clustersim leader from /clustersim/leader, or a node of the
 original design leading the election), remote nodes and readings are all
 decided here.
+
+Longer than 400 lines: `decide` for every kind of message, each a short function, sharing
+the leader and failover reasoning that must stay in one place to stay consistent.
 """
 
 import signal

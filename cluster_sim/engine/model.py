@@ -8,6 +8,9 @@ Every change to what the table shows, to `status --json` and to the
 leadership timeline is an event applied here, so the state can be rebuilt
 from the event stream alone (an export, a recording, a web page). A node's
 process state moves only through `move()`, along PROCESS_TRANSITIONS.
+
+Longer than 400 lines: it is the one place state changes, one short `apply` function per
+kind of event; splitting it would split that one place.
 """
 
 from dataclasses import dataclass, field, replace

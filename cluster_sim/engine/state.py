@@ -7,6 +7,9 @@ nothing here does I/O. Its event log holds the typed events a person reads
     state = ClusterState(name="default", zk="127.0.0.1:2181", api_url="http://...")
     state.nodes["1"] = NodeView(id="1", pid=1234, state="running")
     status = state.to_json(now=time.time())
+
+Longer than 400 lines: the state's plain classes with `to_json` and `from_json`, which must
+mirror each other field for field (status, recordings) and so are kept side by side.
 """
 
 from collections import deque

@@ -33,6 +33,9 @@ dropped; it never makes anyone wait.
 thread (the supervisor's loop), leave it out and have that thread call
 `offer_snapshot(state.to_json(now))` when `wants_snapshot(now)` says so
 (feed.py does both for the supervisor's listeners).
+
+Longer than 400 lines: the web view's whole HTTP surface in one server (the page, its
+event stream, the teacher's control endpoint), so what a browser may ask is read in one file.
 """
 
 import errno
