@@ -96,6 +96,19 @@ def test_a_recording_gives_back_every_frame_it_stored(steps):
                 assert got["age_s"] is not None and abs(got["age_s"] - want["age_s"]) <= AGE_DRIFT + 0.051
 
 
+def test_a_narrated_step_shorter_than_a_frame_still_has_its_frame():
+    # three steps 0.1 s apart, within one frame period (0.5 s): each is in the recording
+    clock = [T0]
+    recorder = WebRecorder("unused.html", clock=lambda: clock[0])
+    steps = ["1. the API goes away", "2. rounds wait", "3. the API is back", "3. the API is back"]
+    for i, title in enumerate(steps):
+        clock[0] = T0 + 0.1 * i
+        recorder.offer_snapshot({"leader": "1", "nodes": [], "narration": {"title": title}}, clock[0])
+    recorder.offer_snapshot({"leader": "1", "nodes": [], "narration": {"title": "3. the API is back"}}, T0 + 2)
+    shown = [state["narration"]["title"] for _, state in expand(recorder.data())["frames"]]
+    assert [t for i, t in enumerate(shown) if i == 0 or t != shown[i - 1]] == steps[:3]
+
+
 @pytest.mark.parametrize("nodes,interval", [(5, 1.0), (30, 1.0), (30, 0.25)])
 def test_a_45_minute_class_is_under_2_mb(tmp_path, nodes, interval):
     path = tmp_path / "class.html"

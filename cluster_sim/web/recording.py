@@ -211,6 +211,11 @@ class WebRecorder:
                 if self._closed:
                     return
                 if now - self._last_offer < self.period:
+                    if self._pending is not None and _step(self._pending[1]) != _step(snapshot):
+                        # a narrated step shorter than a frame period still gets its frame: a
+                        # recording never skips what the class was told
+                        self._store(*self._pending)
+                        self._last_offer = now - self.period   # the new step gets the next frame too
                     self._pending = (now, snapshot)   # the last state before close() is not lost
                     return
                 self._store(now, snapshot)
@@ -305,3 +310,9 @@ def expand(data: Dict[str, Any]) -> Dict[str, Any]:
         frames.append((t, model.state(t)))
     events = [dict(record, ts=t0 + ms / 1000.0) for ms, record in data.get("events") or []]
     return {"frames": frames, "events": events}
+
+
+def _step(snapshot: Any) -> Any:
+    """The narration a status snapshot shows (its title), or None."""
+    narration = snapshot.get("narration") if isinstance(snapshot, dict) else None
+    return narration.get("title") if isinstance(narration, dict) else narration
