@@ -111,17 +111,22 @@ def test_ensemble_survives_one_server_and_resumes_after_quorum_loss(start_up):
     # nothing is delivered while quorum is lost
     wait_until(lambda: all(n["connection"] == "SUSPENDED" for n in up.status()["nodes"]), 10, "still suspended")
     assert rounds() <= stalled + 1
-    # quorum back: rounds resume, the outage is filled from the histories, no node restarted
     pids = {n["id"]: n["pid"] for n in up.status()["nodes"]}
+    # a node started now waits for the quorum past its connect timeout (it used to give up after
+    # 10 s, exit 2, and a chaos run that restarted it never settled)
+    assert up.cli("start", "4").returncode == 0
+    wait_until(lambda: "node 4 waits for ZooKeeper to answer" in up.output(), 30, "node 4 waiting for ZooKeeper")
+    assert rounds() <= stalled + 1
+    # quorum back: rounds resume, the outage is filled from the histories, no node restarted
     assert up.cli("zk-start", other).returncode == 0
     again = up.cli("zk-start", other)  # a second time: refused in one line, and not logged again
     assert again.returncode == 1 and again.stderr.startswith(f"clustersim: ZooKeeper server {other} is already running"), again.stderr
     wait_until(lambda: rounds() >= stalled + 6, 60, "rounds after quorum is back")
     # and they are real rounds: the leader sees every node's readings again
     back = max(r["round"] for r in stored_rounds(up.rows()))
-    wait_until(lambda: [r for r in stored_rounds(up.rows()) if r["round"] > back and r["count"] == 3], 30,
-               "live rounds with all three readings")
-    assert {n["id"]: n["pid"] for n in up.status()["nodes"]} == pids
+    wait_until(lambda: [r for r in stored_rounds(up.rows()) if r["round"] > back and r["count"] == 4], 40,
+               "live rounds with all four readings (node 4 joined once the quorum was back)")
+    assert {n["id"]: n["pid"] for n in up.status()["nodes"] if n["id"] in pids} == pids
     check_passes(up)
     # against what the nodes really sampled: every round, the outage's too, whole
     GroundTruth.load(up.status()["truth_dir"]).assert_rows_match(stored_rounds(up.rows()))

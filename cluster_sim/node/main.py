@@ -143,12 +143,20 @@ class Node:
             self._start_relays()
         if self.alive is not None:
             threading.Thread(target=self._watch_parent, daemon=True, name="parent-watch").start()
-        try:
-            self.client = zkclient.connect(self.s.zk, self.s.session_timeout, self.s.connect_timeout,
-                                          secret=self.s.secret or None)
-        except zkclient.ZkUnreachable as exc:
-            self._fail(str(exc), "zk_unreachable")
-            return 2
+        told = False
+        while self.client is None:
+            try:
+                self.client = zkclient.connect(self.s.zk, self.s.session_timeout, self.s.connect_timeout,
+                                              secret=self.s.secret or None)
+            except zkclient.ZkUnreachable as exc:
+                if self.alive is None or self.stopping.is_set():
+                    self._fail(str(exc), "zk_unreachable")
+                    return 2
+                # started by a supervisor, whose ZooKeeper it is: unreachable now means its quorum is
+                # lost (or the server is frozen), which passes; a node restarted then waits for it
+                if not told:
+                    told = True
+                    self.report("info", code="zk_waiting", text="waiting for ZooKeeper (no quorum?)")
         try:
             return self._run_connected()
         except NoAuthError:

@@ -24,6 +24,8 @@ ENTRIES: Dict[str, Dict[str, str]] = {
     },
     "ev.said.layout_locked": {"en": "node {node}: the cluster's znodes belong to another secret",
                               "es": "nodo {node}: los znodes del clúster pertenecen a otro secreto"},
+    "ev.said.zk_waiting": {"en": "node {node} waits for ZooKeeper to answer (its quorum lost?)",
+                           "es": "nodo {node}: espera a que ZooKeeper responda (¿sin quórum?)"},
     "ev.said.zk_unreachable": {"en": "node {node}: cannot reach ZooKeeper", "es": "nodo {node}: no llega a ZooKeeper"},
     "ev.said.election_interrupted": {"en": "node {node}: election interrupted ({error}); rejoining",
                                      "es": "nodo {node}: elección interrumpida ({error}); vuelve a presentarse"},
