@@ -278,14 +278,16 @@ for _action in (
     # the zk commands are `routed_zk`: on an external ensemble (up --zk A,B,C) a request to the
     # member's agent on server INDEX's machine (zk/agent.py)
     Action(Command("zk-kill", "Stop ZooKeeper server INDEX of the ensemble.",
-                   routed_zk("zk-kill", act.zk_switch(False)), (_INDEX,), examples=("clustersim zk-kill 2           # of clustersim up --zk-servers 3",)),
+                   routed_zk("zk-kill", act.zk_switch(False)), (_INDEX,),
+                   examples=("clustersim zk-kill 2           # of clustersim up --zk-servers 3",)),
            "zk_server_stopped"),
     Action(Command("zk-start", "Start ZooKeeper server INDEX of the ensemble again.",
                    routed_zk("zk-start", act.zk_switch(True)),
                    (_INDEX,), examples=("clustersim zk-start 2",)), "zk_server_starting"),
     Action(Command("zk-pause", "Freeze ZooKeeper server INDEX (SIGSTOP): a hung server.",
                    routed_zk("zk-pause", act.zk_freeze(False)),
-                   (_INDEX, Arg("for", COUNT, "Seconds until a member's server (clustersim zk) resumes by itself (default 30).",
+                   (_INDEX, Arg("for", COUNT,
+                                "Seconds until a member's server (clustersim zk) resumes by itself (default 30).",
                                 option=("--for",), high=600)),
                    examples=("clustersim zk-pause 1          # then: clustersim zk-resume 1",)), "zk_server_paused"),
     Action(Command("zk-resume", "Thaw a frozen ZooKeeper server (SIGCONT).",
