@@ -83,8 +83,8 @@ class Machines:
     def connect_string(self):
         return ",".join(f"{a}:{CLIENT_PORT}" for a in self.addresses)
 
-    def start_servers(self):
-        env = dict(os.environ, TMPDIR=str(self.tmp))
+    def start_servers(self, **env_vars):
+        env = dict(os.environ, TMPDIR=str(self.tmp), **env_vars)
         for i, (ns, log_path) in enumerate(zip(self.names, self.logs), 1):
             with open(log_path, "w") as log:
                 self.procs.append(subprocess.Popen(
@@ -332,14 +332,16 @@ def test_three_members_on_loopback_addresses_elect_lose_quorum_and_leave_nothing
                 proc.wait(10)
 
 
-def test_the_teacher_stops_starts_and_freezes_a_members_server_through_zookeeper(machines, start_up):
+@pytest.mark.parametrize("secret", [None, "s3cret-of-the-class"])
+def test_the_teacher_stops_starts_and_freezes_a_members_server_through_zookeeper(machines, start_up, secret):
     """zk-kill/zk-start/zk-pause N on `up --zk A,B,C` reach server N's member (its agent zk{N})
-    in its namespace: the server there really stops, starts, freezes and thaws by itself."""
-    machines.start_servers()
+    in its namespace: the server there really stops, starts, freezes and thaws by itself;
+    with a secret, the members hold it too (CLUSTERSIM_SECRET) and the requests are the cluster's."""
+    machines.start_servers(**({"CLUSTERSIM_SECRET": secret} if secret else {}))
     wait_until(lambda: sorted(machines.modes().values()) == ["follower", "follower", "leader"], 60,
                "one ZooKeeper leader and two followers across the three machines")
     up = start_up("-n", 3, "--zk", machines.connect_string, "--interval", INTERVAL,
-                  "--session-timeout", SESSION_TIMEOUT)
+                  "--session-timeout", SESSION_TIMEOUT, *(["--secret", secret] if secret else []))
     up.wait_ready(3, timeout=60)
 
     def shown(i):
