@@ -335,9 +335,12 @@ def api(port: int, listen: str, host: Optional[str], db: Optional[str], secret: 
                    "said).")
 @click.option("--tick-ms", default=2000, show_default=True, type=click.IntRange(10, 60000),
               help="ZooKeeper's tick: sessions and failure detection are counted in ticks.")
+@click.option("--secret", envvar="CLUSTERSIM_SECRET", default=None, type=SECRET,
+              help="The cluster's secret, if it has one: the teacher's zk-kill/zk-pause reach this server "
+                   "(env CLUSTERSIM_SECRET).")
 @_lang_option
 def zk(port: int, listen: Optional[str], server_id: Optional[int], peers: Optional[str], tick_ms: int,
-       lang: str) -> None:
+       secret: Optional[str], lang: str) -> None:
     """Run ZooKeeper in the foreground: a standalone server for nodes started
     by hand, or (--id, --peers) this machine's server of an ensemble that
     spans machines; it prints what the other machines and the teacher type.
@@ -359,7 +362,7 @@ def zk(port: int, listen: Optional[str], server_id: Optional[int], peers: Option
             from cluster_sim.zk.member import run_member
 
             layout = EnsembleLayout.parse(peers, client_port=port, tick_ms=tick_ms)
-            sys.exit(run_member(layout, server_id, listen=listen or "0.0.0.0", lang=lang))
+            sys.exit(run_member(layout, server_id, listen=listen or "0.0.0.0", lang=lang, secret=secret or None))
         from cluster_sim.zk.foreground import run_foreground
 
         sys.exit(run_foreground(port=port, listen=listen or "127.0.0.1", tick_ms=tick_ms))

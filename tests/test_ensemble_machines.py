@@ -83,8 +83,8 @@ class Machines:
     def connect_string(self):
         return ",".join(f"{a}:{CLIENT_PORT}" for a in self.addresses)
 
-    def start_servers(self):
-        env = dict(os.environ, TMPDIR=str(self.tmp))
+    def start_servers(self, **env_vars):
+        env = dict(os.environ, TMPDIR=str(self.tmp), **env_vars)
         for i, (ns, log_path) in enumerate(zip(self.names, self.logs), 1):
             with open(log_path, "w") as log:
                 self.procs.append(subprocess.Popen(
@@ -330,3 +330,55 @@ def test_three_members_on_loopback_addresses_elect_lose_quorum_and_leave_nothing
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(10)
+
+
+@pytest.mark.parametrize("secret", [None, "s3cret-of-the-class"])
+def test_the_teacher_stops_starts_and_freezes_a_members_server_through_zookeeper(machines, start_up, secret):
+    """zk-kill/zk-start/zk-pause N on `up --zk A,B,C` reach server N's member (its agent zk{N})
+    in its namespace: the server there really stops, starts, freezes and thaws by itself;
+    with a secret, the members hold it too (CLUSTERSIM_SECRET) and the requests are the cluster's."""
+    machines.start_servers(**({"CLUSTERSIM_SECRET": secret} if secret else {}))
+    wait_until(lambda: sorted(machines.modes().values()) == ["follower", "follower", "leader"], 60,
+               "one ZooKeeper leader and two followers across the three machines")
+    up = start_up("-n", 3, "--zk", machines.connect_string, "--interval", INTERVAL,
+                  "--session-timeout", SESSION_TIMEOUT, *(["--secret", secret] if secret else []))
+    up.wait_ready(3, timeout=60)
+
+    def shown(i):
+        return next(s["mode"] for s in up.status()["zk_servers"] if s["address"] == machines.client_address(i))
+
+    def rounds():
+        return len(stored_rounds(up.rows()))
+
+    def serving(i):
+        return machines.mode(i) in ("follower", "leader")
+
+    # zk-kill 2: server 2's java ends in its namespace; the two others keep a quorum
+    killed = up.cli("zk-kill", 2)
+    assert killed.returncode == 0, killed.stdout + killed.stderr
+    assert "through ZooKeeper" in killed.stdout
+    wait_until(lambda: machines.mode(2) == "down", 20, "server 2 down in its namespace")
+    wait_until(lambda: shown(2) == "down", 10, "the teacher's screen showing server 2 down")
+    assert machines.procs[1].poll() is None            # the member runs on, its server stopped
+    before = rounds()
+    wait_until(lambda: rounds() >= before + 3, 40, "rounds with server 2 stopped")
+    again = up.cli("zk-kill", 2)
+    assert again.returncode != 0 and "ZooKeeper server 2 is not running" in again.stdout + again.stderr
+
+    # zk-start 2: back in the ensemble
+    started = up.cli("zk-start", 2)
+    assert started.returncode == 0, started.stdout + started.stderr
+    wait_until(lambda: serving(2), 60, "server 2 serving again")
+    wait_until(lambda: shown(2) in ("follower", "leader"), 10, "the teacher's screen showing server 2 back")
+
+    # zk-pause 3 --for 3: frozen, then back by itself (nobody sends zk-resume)
+    paused = up.cli("zk-pause", 3, "--for", 3)
+    assert paused.returncode == 0, paused.stdout + paused.stderr
+    wait_until(lambda: not serving(3), 10, "server 3 frozen")
+    wait_until(lambda: serving(3), 60, "server 3 thawed by itself")
+    before = rounds()
+    wait_until(lambda: rounds() >= before + 2, 40, "rounds after the pause")
+    assert up.stop() == 0
+    assert machines.stop_servers() == [0, 0, 0]
+    assert all(not _ns_pids(ns) for ns in machines.names)
+    assert list(machines.tmp.iterdir()) == []

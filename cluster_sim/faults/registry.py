@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from cluster_sim.faults import actions as act
-from cluster_sim.faults.remote import routed
+from cluster_sim.faults.remote import routed, routed_zk
 from cluster_sim.engine.command_kit import CHOICE, COUNT, FLAG, INDEX, MS, NODE as NODE_ARG, Arg, Command
 
 if TYPE_CHECKING:
@@ -275,15 +275,23 @@ for _action in (
                    examples=("clustersim api-stop           # then: clustersim api-start",)), "api_stopped"),
     Action(Command("api-start", "Start the embedded API again, on the same port and database.",
                    act.api_switch(True), examples=("clustersim api-start",)), "api_started"),
-    Action(Command("zk-kill", "Stop ZooKeeper server INDEX of an embedded ensemble.", act.zk_switch(False),
-                   (_INDEX,), examples=("clustersim zk-kill 2           # of clustersim up --zk-servers 3",)),
+    # the zk commands are `routed_zk`: on an external ensemble (up --zk A,B,C) a request to the
+    # member's agent on server INDEX's machine (zk/agent.py)
+    Action(Command("zk-kill", "Stop ZooKeeper server INDEX of the ensemble.",
+                   routed_zk("zk-kill", act.zk_switch(False)), (_INDEX,),
+                   examples=("clustersim zk-kill 2           # of clustersim up --zk-servers 3",)),
            "zk_server_stopped"),
-    Action(Command("zk-start", "Start ZooKeeper server INDEX of an embedded ensemble again.", act.zk_switch(True),
+    Action(Command("zk-start", "Start ZooKeeper server INDEX of the ensemble again.",
+                   routed_zk("zk-start", act.zk_switch(True)),
                    (_INDEX,), examples=("clustersim zk-start 2",)), "zk_server_starting"),
-    Action(Command("zk-pause", "Freeze embedded ZooKeeper server INDEX (SIGSTOP): a hung server.",
-                   act.zk_freeze(False), (_INDEX,),
+    Action(Command("zk-pause", "Freeze ZooKeeper server INDEX (SIGSTOP): a hung server.",
+                   routed_zk("zk-pause", act.zk_freeze(False)),
+                   (_INDEX, Arg("for", COUNT,
+                                "Seconds until a member's server (clustersim zk) resumes by itself (default 30).",
+                                option=("--for",), high=600)),
                    examples=("clustersim zk-pause 1          # then: clustersim zk-resume 1",)), "zk_server_paused"),
-    Action(Command("zk-resume", "Thaw a frozen ZooKeeper server (SIGCONT).", act.zk_freeze(True), (_INDEX,),
+    Action(Command("zk-resume", "Thaw a frozen ZooKeeper server (SIGCONT).",
+                   routed_zk("zk-resume", act.zk_freeze(True)), (_INDEX,),
                    examples=("clustersim zk-resume 1",)), "zk_server_resumed"),
     Action(Command("partition", "Cut a node off ZooKeeper (it still reaches the API), or --from.",
                    routed("partition", act.partition),

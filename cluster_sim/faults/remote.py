@@ -18,7 +18,7 @@ from typing import Any, Callable, Dict, Mapping, Optional
 
 from cluster_sim.engine.command_kit import Answer, Handler, Supervisor, fail, node_id_of, refuse, say, words
 
-__all__ = ["BOUND", "STALE", "routed", "deferred"]
+__all__ = ["BOUND", "STALE", "routed", "routed_zk", "deferred"]
 
 BOUND = 3.0       # seconds a remote node has to take a request and answer
 STALE = 60.0      # requests older than this are deleted by the next one (a supervisor gone meanwhile)
@@ -59,6 +59,62 @@ def routed(cmd: str, local: Handler) -> Handler:
             return local(ctx, request)
         return _ask(ctx, cmd, node_id, view, request)
     return handler
+
+
+def routed_zk(cmd: str, local: Handler) -> Handler:
+    """`local` for an ensemble we started (or a lone server: it says so); for an external
+    ensemble (`up --zk A,B,C`), a request to server N's member agent, zk{N} (zk/agent.py)."""
+    def handler(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
+        if ctx.zk is not None or getattr(ctx, "client", None) is None or getattr(ctx, "embedded_zk", None):
+            return local(ctx, request)
+        try:
+            index = int(request.get("index"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return local(ctx, request)
+        return _ask_server(ctx, cmd, index, request, local)
+    return handler
+
+
+def _ask_server(ctx: Supervisor, cmd: str, index: int, request: Mapping[str, Any], local: Handler) -> Answer:
+    from kazoo.exceptions import KazooException, NoAuthError
+
+    from cluster_sim.engine import events as ev
+    from cluster_sim.protocol import remote_requests as rr
+
+    target = rr.server_taker(index)
+    args = {"seconds": request.get("for")} if cmd == "zk-pause" else {}
+    client = ctx.client
+    try:
+        card = rr.card(client, target)
+        if card is None:
+            return local(ctx, request)     # no member agent listens: the local refusal says why
+        rr.sweep(client, STALE)
+        path = rr.ask(client, target, cmd, args, to=card, by=str(ctx.state.name))
+    except NoAuthError:
+        return refuse(ctx, "remote_no_auth")
+    except KazooException as exc:
+        return fail(f"{type(exc).__name__} talking to ZooKeeper")
+    host = card.host or words(ctx, "unknown_host")
+
+    def later() -> Answer:
+        try:
+            outcome = rr.wait(client, path, BOUND)
+        except KazooException as exc:
+            return fail(f"{type(exc).__name__} talking to ZooKeeper")
+        if outcome is None:
+            return refuse(ctx, "zk_remote_no_answer", index=index, host=host, duration=f"{BOUND:g} s")
+        if not outcome.get("ok"):
+            code = str(outcome.get("code") or "")
+            if code in ("zk_not_running", "zk_running", "zk_frozen", "zk_not_frozen"):
+                return refuse(ctx, code, index=index)
+            return fail(str(outcome.get("error") or code or "?"))
+        now = ctx.clock()
+        event = {"zk-kill": ev.ZkServerStopped, "zk-start": ev.ZkServerStarting, "zk-pause": ev.ZkServerPaused,
+                 "zk-resume": ev.ZkServerResumed}[cmd](now, index=index)
+        ctx.announce(event)
+        return {"ok": True, "message": say(ctx, event) + " " + words(ctx, "remote_where", host=outcome.get("host")
+                                                                      or host)}
+    return deferred(later)
 
 
 def _listening(ctx: Supervisor, node_id: str) -> bool:

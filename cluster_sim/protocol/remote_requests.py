@@ -40,7 +40,7 @@ from kazoo.exceptions import BadVersionError, NodeExistsError, NoNodeError
 
 from cluster_sim.protocol import paths
 
-__all__ = ["ASKED", "TAKEN", "DONE", "Card", "mailbox", "card_path", "card", "register", "ask", "wait", "give_up", "pending",
+__all__ = ["ASKED", "TAKEN", "DONE", "Card", "server_taker", "mailbox", "card_path", "card", "register", "ask", "wait", "give_up", "pending",
            "take", "answer", "sweep"]
 
 ASKED, TAKEN, DONE = "asked", "taken", "done"
@@ -56,6 +56,11 @@ class Card:
     host: str
     relays: bool                 # it has relays of its own (partition, slow, heal work)
     since: float
+
+
+def server_taker(index: int) -> str:
+    """ZooKeeper server N's taker (its member's agent, zk/agent.py): zk{N}; a node's is app{ID}."""
+    return f"zk{index}"
 
 
 def mailbox(target: str) -> str:

@@ -354,6 +354,14 @@ ENTRIES: Dict[str, Dict[str, str]] = {
         "en": 'node {id} on {host} could not do it: {error}',
         "es": 'el nodo {id} en {host} no pudo hacerlo: {error}',
     },
+    'answer_zk_remote_no_answer': {
+        "en": 'ZooKeeper server {index} on {host} did not answer within {duration}',
+        "es": 'el servidor ZooKeeper {index} en {host} no respondió en {duration}',
+    },
+    'answer_zk_running': {
+        "en": 'ZooKeeper server {index} is already running',
+        "es": 'el servidor ZooKeeper {index} ya está en marcha',
+    },
     'answer_remote_where': {
         "en": '(on {host}, through ZooKeeper)',
         "es": '(en {host}, a través de ZooKeeper)',

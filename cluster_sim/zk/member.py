@@ -5,7 +5,9 @@ spans machines, in the foreground until Ctrl-C.
 
 It prints the lines the other machines type and the teacher's ``up --zk``,
 then one line each time its server's state changes (waiting for a quorum,
-follower, leader, no quorum): the quorum lesson as each machine sees it.
+follower, leader, no quorum, down): the quorum lesson as each machine sees it.
+A taker zk{N} (agent.py) carries out the teacher's zk-kill/zk-start/zk-pause/
+zk-resume N on this server, through the ensemble itself.
 The data lives in a private temp dir, removed at the end; a reaper stops java
 and removes it even if this process is SIGKILLed. The quorum ports listen on
 every interface (a laptop's name often resolves to 127.0.1.1, where the
@@ -22,6 +24,7 @@ from typing import Callable, Optional
 from cluster_sim.base.ports import PortInUse, port_free
 from cluster_sim.base.reaper import Reaper
 from cluster_sim.words.labels import label
+from cluster_sim.zk.agent import ZkAgent
 from cluster_sim.zk.config import server_settings, write_config
 from cluster_sim.zk.install import ZooKeeperUnavailable, find_distribution
 from cluster_sim.zk.layout import EnsembleLayout, LayoutError
@@ -62,7 +65,8 @@ def _state(mode: str) -> str:
 
 
 def run_member(layout: EnsembleLayout, server_id: int, listen: str = "0.0.0.0", lang: str = "en",
-               say: Callable[[str], None] = lambda line: print(line, flush=True)) -> int:
+               say: Callable[[str], None] = lambda line: print(line, flush=True),
+               secret: Optional[str] = None) -> int:
     """Run server ``server_id`` of ``layout`` until SIGINT/SIGTERM; returns an exit code.
     Raises LayoutError, PortInUse or ZooKeeperUnavailable (one line) before java starts."""
     layout.check_id(server_id)
@@ -74,6 +78,7 @@ def run_member(layout: EnsembleLayout, server_id: int, listen: str = "0.0.0.0", 
     reaper = Reaper.start(grace=0.5)
     base = tempfile.mkdtemp(prefix=f"clustersim-zk{server_id}-")
     reaper.watch_path(base)
+    agent: Optional[ZkAgent] = None
     server = ManagedServer(server_id, base, host=_probe_host(listen), listen=listen,
                            port=layout.client_port, reaper=reaper, label=f"ZooKeeper server {server_id}")
     try:
@@ -83,8 +88,13 @@ def run_member(layout: EnsembleLayout, server_id: int, listen: str = "0.0.0.0", 
         write_config(base, settings, myid=server_id)
         _announce(layout, server_id, listen, lang, say)
         server.launch(dist, ensemble=True)
-        return _follow(server, layout, stop, lang, say)
+        # the teacher's zk-kill/zk-pause N reach this machine's server through the ensemble
+        agent = ZkAgent(server, lambda: server.launch(dist, ensemble=True), layout.connect_string, secret=secret)
+        agent.start()
+        return _follow(server, layout, stop, lang, say, agent)
     finally:
+        if agent is not None:
+            agent.stop()
         server.stop()
         shutil.rmtree(base, ignore_errors=True)
         reaper.forget_path(base)
@@ -110,12 +120,12 @@ def _announce(layout: EnsembleLayout, server_id: int, listen: str, lang: str, sa
 
 
 def _follow(server: ManagedServer, layout: EnsembleLayout, stop: threading.Event, lang: str,
-            say: Callable[[str], None]) -> int:
+            say: Callable[[str], None], agent: ZkAgent) -> int:
     """Print each change of the server's state until stopped; 1 if java exits by itself."""
     shown: Optional[str] = None
     served = False
     while not stop.wait(POLL_S if shown is not None else 0.05):
-        if not server.running:
+        if not server.running and not agent.down:
             say(label("zk_member_exited", lang, id=server.index, reason=server.last_log_line()))
             return 1
         mode = server.mode()
