@@ -154,7 +154,7 @@ class _ScenarioDriver(Driver):
         finally:
             if self.error:
                 try:
-                    demo.narrate("failed", error=self.error)
+                    demo.narrate("failed", gated=False, error=self.error)
                 except (KeyError, ValueError, IndexError):  # a text that cannot be filled in: the line below says it
                     pass
             cluster.manager.stop(why)

@@ -1,0 +1,93 @@
+"""--step: one press per step, and the press runs the step its prompt names.
+
+The stage is driven through a pipe, as a terminal's Enter reaches it, with a
+manager that keeps what the screen is told and which requests are sent.
+"""
+
+import os
+import queue
+import threading
+import time
+
+from cluster_sim.demo.stage import Demo
+from cluster_sim.words import narration
+
+DEADLINE = 10.0
+
+
+class Screen:
+    """The manager as a demo sees it: narrations shown, requests answered ok."""
+
+    def __init__(self) -> None:
+        self.hints: "list[str]" = []
+        self.sent: "list[str]" = []
+        self.lock = threading.Lock()
+
+    def narrate(self, title, text="", question="", hint=None, log=True, live_step="", lang=""):
+        with self.lock:
+            self.hints.append(hint or "")
+
+    def submit_request(self, request, reply):
+        with self.lock:
+            self.sent.append(request["cmd"])
+        reply.put({"ok": True, "status": {}})
+
+    def hint(self) -> str:
+        with self.lock:
+            return self.hints[-1] if self.hints else ""
+
+
+def wait_until(what, predicate):
+    deadline = time.monotonic() + DEADLINE
+    while not predicate():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.01)
+
+
+def scenario(demo: Demo) -> None:
+    demo.narrate("api_stop")
+    demo.pause()
+    demo.request("api-stop")
+    demo.narrate("api_growing", depth=3)
+    demo.pause()
+    demo.status()
+    demo.narrate("api_start")
+    demo.request("api-start")
+    demo.narrate("api_back", delivered=3, secs=1.0)
+    demo.pause()
+    demo.narrate("finished")
+
+
+def test_each_press_runs_the_step_it_announced():
+    for lang, prompt in (("en", "Press Enter to run: "), ("es", "Pulsa Intro para ejecutar: ")):
+        screen = Screen()
+        read, write = os.pipe()
+        stdin = os.fdopen(read, "rb", buffering=0)
+        demo = Demo(screen, api_url="http://127.0.0.1:1", interval=0.1, session_timeout=1.0, lang=lang,
+                    step=True, stdin=stdin)
+        done = threading.Event()
+        thread = threading.Thread(target=lambda: (scenario(demo), done.set()), daemon=True)
+        thread.start()
+        try:
+            steps = [("api_stop", "api-stop"), ("api_start", "api-start"), ("finished", None)]
+            for n, (key, cmd) in enumerate(steps):
+                title = narration.told(lang, key, depth=3, delivered=3, secs=1.0).title
+                wait_until(f"the prompt for {key}", lambda: screen.hint() == f"⏎  {prompt}{title}")
+                assert demo.waiting_step == title
+                before = list(screen.sent)
+                assert cmd not in before            # nothing of the step runs before its press
+                if n == 1:
+                    assert demo.press()             # the teacher's page: the same gate
+                else:
+                    os.write(write, b"\n")
+                if cmd:
+                    wait_until(f"{cmd} after one press", lambda: cmd in screen.sent)
+            wait_until("the demo ends after three presses", done.is_set)
+            assert screen.sent.count("api-stop") == 1 and screen.sent.count("api-start") == 1
+            assert screen.hint() == ""              # no prompt left on screen once its step runs
+            assert not demo.press()                 # no step waits: refused
+        finally:
+            demo.stopped.set()
+            thread.join(5)
+            os.close(write)
+            stdin.close()
