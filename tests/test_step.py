@@ -5,11 +5,10 @@ manager that keeps what the screen is told and which requests are sent.
 """
 
 import os
-import queue
 import threading
 import time
 
-from cluster_sim.demo.stage import Demo
+from cluster_sim.demo.stage import Aborted, Demo
 from cluster_sim.words import narration
 
 DEADLINE = 10.0
@@ -58,6 +57,19 @@ def scenario(demo: Demo) -> None:
     demo.narrate("finished")
 
 
+def start(demo: Demo) -> "tuple[threading.Thread, threading.Event]":
+    """The scenario on its own thread, as the runner runs it; `done` once it ends by itself."""
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            scenario(demo)
+            done.set()
+        except Aborted:          # the test stopped it
+            pass
+    return threading.Thread(target=run, daemon=True), done
+
+
 def test_each_press_runs_the_step_it_announced():
     for lang, prompt in (("en", "Press Enter to run: "), ("es", "Pulsa Intro para ejecutar: ")):
         screen = Screen()
@@ -65,8 +77,7 @@ def test_each_press_runs_the_step_it_announced():
         stdin = os.fdopen(read, "rb", buffering=0)
         demo = Demo(screen, api_url="http://127.0.0.1:1", interval=0.1, session_timeout=1.0, lang=lang,
                     step=True, stdin=stdin)
-        done = threading.Event()
-        thread = threading.Thread(target=lambda: (scenario(demo), done.set()), daemon=True)
+        thread, done = start(demo)
         thread.start()
         try:
             steps = [("api_stop", "api-stop"), ("api_start", "api-start"), ("finished", None)]
@@ -77,7 +88,7 @@ def test_each_press_runs_the_step_it_announced():
                 before = list(screen.sent)
                 assert cmd not in before            # nothing of the step runs before its press
                 if n == 1:
-                    assert demo.press()             # the teacher's page: the same gate
+                    assert demo.press() == title    # the teacher's page: the same gate
                 else:
                     os.write(write, b"\n")
                 if cmd:
@@ -85,9 +96,59 @@ def test_each_press_runs_the_step_it_announced():
             wait_until("the demo ends after three presses", done.is_set)
             assert screen.sent.count("api-stop") == 1 and screen.sent.count("api-start") == 1
             assert screen.hint() == ""              # no prompt left on screen once its step runs
-            assert not demo.press()                 # no step waits: refused
+            assert demo.press() is None               # no step waits: refused
         finally:
             demo.stopped.set()
             thread.join(5)
             os.close(write)
             stdin.close()
+
+
+def test_the_teachers_next_step_runs_the_step_enter_would_run():
+    """POST {"cmd": "next-step"} with the key goes through the same gate as Enter; refused when none waits."""
+    import json
+
+    import requests
+
+    from cluster_sim.supervisor.up_reach import Reach
+    from cluster_sim.web.server import WebView
+    from cluster_sim.web.teacher import KEY_HEADER, teacher_key
+
+    screen = Screen()
+    read, write = os.pipe()
+    stdin = os.fdopen(read, "rb", buffering=0)
+    demo = Demo(screen, api_url="http://127.0.0.1:1", interval=0.1, session_timeout=1.0, lang="es",
+                step=True, stdin=stdin)
+
+    class Session(Reach):          # the cluster's browser-facing half, with the demo's gate
+        def __init__(self) -> None:
+            self.o = type("Options", (), {"lang": "es"})()
+            self.step_gate = demo.press
+
+    view = WebView("127.0.0.1", 0, title="t", control=Session()._page_command, key=teacher_key("k")).start()
+
+    def next_step():
+        headers = {"Content-Type": "application/json", KEY_HEADER: teacher_key("k"),
+                   "Origin": f"http://127.0.0.1:{view.port}"}
+        answer = requests.post(f"http://127.0.0.1:{view.port}/control", data=json.dumps({"cmd": "next-step"}),
+                               headers=headers, timeout=5)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    thread, _ = start(demo)
+    try:
+        refused = next_step()                  # no demo waits yet
+        assert refused["ok"] is False and "ningún paso" in refused["error"]
+        thread.start()
+        title = narration.told("es", "api_stop").title
+        wait_until("the first step waits", lambda: demo.waiting_step == title)
+        answer = next_step()
+        assert answer == {"ok": True, "message": f"en marcha: {title}"}
+        wait_until("api-stop after one page press", lambda: "api-stop" in screen.sent)
+        assert "api-start" not in screen.sent
+    finally:
+        demo.stopped.set()
+        thread.join(5)
+        view.close()
+        os.close(write)
+        stdin.close()

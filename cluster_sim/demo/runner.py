@@ -116,6 +116,8 @@ class _ScenarioDriver(Driver):
         if isinstance(cluster.printer, PlainPrinter):
             listeners.insert(listeners.index(cluster.printer) + 1, _PlainNarration(self.out, self.lang))
         listeners.append(self.demo.listener())
+        if self.step:
+            cluster.step_gate = self.demo.press     # the teacher's page "next step": the same gate as Enter
 
     def interrupt(self, signal_name: str) -> bool:
         self.over()

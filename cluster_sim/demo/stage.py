@@ -143,6 +143,7 @@ class Demo:
         """--step: say which step the press runs, wait for it; the hint goes as the step starts
         (left on screen it looked as if the press had been ignored while the step ran)."""
         self._gate_pending = False
+        self._pressed.clear()           # before the page can see a step waiting: its press is kept
         self.waiting_step = step.title
         try:
             self._show(self.say("step_hint", title=step.title))
@@ -152,13 +153,14 @@ class Demo:
         if step is self._current:       # an action under this narration: the hint goes now
             self._show(None)
 
-    def press(self) -> bool:
-        """Run the step a --step gate waits for, as Enter does (the teacher's page "next step").
-        False when no step waits."""
-        if not self.waiting_step:
-            return False
+    def press(self) -> Optional[str]:
+        """Run the step a --step gate waits for, as Enter does (the teacher's page "next step"):
+        its title, or None when no step waits."""
+        title = self.waiting_step
+        if not title:
+            return None
         self._pressed.set()
-        return True
+        return title
 
     # -- waiting -------------------------------------------------------------
     def sleep(self, seconds: float) -> None:
@@ -201,7 +203,6 @@ class Demo:
 
     def _wait_enter(self) -> None:
         """Wait for Enter on stdin (read on this thread, raw, so select() sees every byte) or press()."""
-        self._pressed.clear()
         stream = self.stdin if self.stdin is not None else sys.stdin
         try:
             fd = stream.fileno()
