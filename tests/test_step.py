@@ -44,6 +44,8 @@ def wait_until(what, predicate):
 
 
 def scenario(demo: Demo) -> None:
+    demo.narrate("leader_up", leader="1", epoch=1, interval=0.1)    # as every demo opens
+    demo.pause()
     demo.narrate("api_stop")
     demo.pause()
     demo.request("api-stop")
@@ -152,3 +154,27 @@ def test_the_teachers_next_step_runs_the_step_enter_would_run():
         view.close()
         os.close(write)
         stdin.close()
+
+
+def test_a_step_demo_in_a_terminal_takes_one_press_a_step(runtime_dir):
+    """`demo api-outage --step` in a pseudo-terminal: three steps after the opening (stop the API,
+    start it, finish), three presses; each prompt names the step its press runs."""
+    from conftest import INTERVAL, SESSION_TIMEOUT
+    from terminal import Terminal
+
+    def flat(screen):
+        return " ".join(screen.replace("┃", " ").replace("│", " ").split())
+
+    prompts = [narration.say("en", "step_hint", title=narration.told("en", key).title)
+               for key in ("api_stop", "api_start", "finished")]
+    growing = narration.told("en", "api_growing", depth=0).title.split("{")[0][:20]
+    with Terminal.clustersim("demo", "api-outage", "--step", "--interval", INTERVAL, "--session-timeout",
+                             SESSION_TIMEOUT, "--name", f"s{os.getpid()}", cols=220, rows=60) as term:
+        for n, prompt in enumerate(prompts):
+            term.wait_for(lambda s: " ".join(prompt.split()) in flat(s), timeout=120, what=prompt)
+            if n == 0:
+                assert growing not in flat(term.text())      # the API step has not run before its press
+            term.type("\r")
+        term.wait_exit(timeout=120)
+        assert term.proc.returncode == 0
+        assert b"Results" in term.raw

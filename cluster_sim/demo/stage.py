@@ -60,6 +60,7 @@ class Demo:
         # --step: pause() only marks a gate; the next step (a narration, or an action under the
         # one on screen) waits at it for one press, so each step takes one press and runs on it
         self._gate_pending = False
+        self._gated = False                  # the narration on screen came by a press: its pause() is done
         self._pressed = threading.Event()    # a press from elsewhere (the teacher's page): press()
         self.waiting_step = ""               # the title a gate waits to run, "" when none waits
 
@@ -125,7 +126,8 @@ class Demo:
         With --step after a pause(), the press that shows it is its step's press (`gated`=False: the
         demo's own closing words, which wait for no one)."""
         told = narration.told(self.lang, key, **values)
-        if self._gate_pending and gated:
+        self._gated = self._gate_pending and gated
+        if self._gated:
             self._gate(told)
         self._gate_pending = False
         self._current = told
@@ -195,7 +197,9 @@ class Demo:
         """Let the room see: with --step the next step waits for a press (see narrate()),
         about one interval with --yes, else `seconds`."""
         if self.step:
-            self._gate_pending = True
+            # the step on screen came by a press: its action runs now; else the next step waits
+            self._gate_pending = not self._gated
+            self._gated = False
         elif self.yes:
             self.sleep(self.interval)
         else:
