@@ -91,8 +91,10 @@ def load_any(path: str) -> Dict[str, Any]:
         return load(path)
     data = web.load(path)
     expanded = web.expand(data)
-    events = [dict(e, text=str(e.get("text") or e.get("kind") or ""), level=e.get("level") or "info")
-              for e in expanded["events"]]
+    # a record without its sentence is data only (e.g. a --step hint shown again, log=False):
+    # no line of the log, live or replayed, so none here (its kind name was printed raw)
+    events = [dict(e, text=str(e["text"]), level=e.get("level") or "info")
+              for e in expanded["events"] if e.get("text")]
     frames = []
     for t, status in expanded["frames"]:
         shown = sum(1 for e in events if e["ts"] <= t)

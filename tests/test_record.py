@@ -214,3 +214,42 @@ def test_recorded_state_is_json(tmp_path):
     block = re.search(r'id="cs-recording">(.*?)</script>', path.read_text(), re.S).group(1)
     assert "http://" not in block and "<" not in block
     assert json.loads(block)["title"] == "clustersim · rec"
+
+
+def test_a_replay_shows_a_demos_narration_as_the_live_view_and_nothing_of_the_live_session(tmp_path):
+    """A --step demo's recording: the narration as the live view shows it (title, explanation,
+    question); its "press Enter" hint, shown again without a log line, and the command hints are
+    the live session's: not in a replay, and no raw `narration` line either."""
+    from cluster_sim.engine.events import Narration
+    from cluster_sim.engine.state import Shown
+    from cluster_sim.presentation.view import CONTROL_HINTS
+    from cluster_sim.words import narration
+
+    told = narration.told("en", "fo_kill_soft", leader="1", timeout=2.0)
+    hint = narration.say("en", "step_hint", title=told.title)
+    path = tmp_path / "demo.html"
+    recorder = WebRecorder(str(path), title="clustersim · rec", clock=lambda: T0)
+    feed = Feed(recorder, describe=lambda e: describe(e, "en"))
+    state = state_at()
+    for i in range(4):
+        now = T0 + i
+        if i == 1:
+            feed.event(Narration(now, title=told.title, body=told.body, question=told.question, lang="en"))
+            state.narration = Shown(told.title, told.body, told.question)
+        if i == 2:       # the stage shows the hint: the same narration again, no log line
+            feed.event(Narration(now, title=told.title, body=told.body, question=told.question, hint=hint,
+                                 log=False, lang="en"))
+            state.narration = Shown(told.title, told.body, told.question, hint=hint)
+        feed.frame(state, now)
+    recorder.close(final_text="Leadership timeline")
+    out = io.StringIO()
+    assert replay(str(path), speed=100, out=out, sleep=lambda s: None, redraw=redraw) == 0
+    played = out.getvalue()
+    last = played.rsplit("──── frame ", 1)[1]
+    flat = " ".join(last.replace("┃", " ").replace("│", " ").split())
+    assert told.title in flat and told.body.split()[0] in flat
+    assert f"Ask the class: {told.question.split()[0]}" in flat
+    assert "Press Enter" not in played and "⏎" not in played
+    assert CONTROL_HINTS not in played
+    assert not re.search(r"\bnarration\b", played)
+    assert last.count(told.title) == 2          # the panel's title and one line in the log, not two

@@ -23,7 +23,7 @@ from cluster_sim.engine.state import (
     NodeView,
     ZkServerView,
 )
-from cluster_sim.presentation.view import clock, format_event, render
+from cluster_sim.presentation.view import CONTROL_HINTS, clock, format_event, render
 from cluster_sim.engine.timeline import BLOCK, IDLE, NO_LEADER, Term, render_timeline, timeline_text
 from cluster_sim.engine.state import Shown
 
@@ -646,7 +646,9 @@ def test_a_recorded_frame_drawn_again_matches_the_live_view():
     frame = {"t": NOW, "state": state.to_json(NOW), "events": 1}
     events = [{"ts": NOW - 1, "text": "node 3 paused", "level": "warn"}]
     again = screen_of(redraw(frame, events, 80, 24), 80)
-    assert again == screen_of(render(state, NOW, width=80, height=24), 80)
+    # but for the command hints: the live session's, nothing can be run in a replay
+    assert again == screen_of(render(state, NOW, width=80, height=24, footer=False), 80)
+    assert CONTROL_HINTS in screen_of(render(state, NOW, width=80, height=24), 80) and CONTROL_HINTS not in again
 
 
 def test_the_join_command_is_printed_once_as_one_plain_line():

@@ -116,6 +116,8 @@ class _ScenarioDriver(Driver):
         if isinstance(cluster.printer, PlainPrinter):
             listeners.insert(listeners.index(cluster.printer) + 1, _PlainNarration(self.out, self.lang))
         listeners.append(self.demo.listener())
+        if self.step:
+            cluster.step_gate = self.demo.press     # the teacher's page "next step": the same gate as Enter
 
     def interrupt(self, signal_name: str) -> bool:
         self.over()
@@ -154,7 +156,7 @@ class _ScenarioDriver(Driver):
         finally:
             if self.error:
                 try:
-                    demo.narrate("failed", error=self.error)
+                    demo.narrate("failed", gated=False, error=self.error)
                 except (KeyError, ValueError, IndexError):  # a text that cannot be filled in: the line below says it
                     pass
             cluster.manager.stop(why)

@@ -57,12 +57,20 @@ class Demo:
         self.max_outbox = 0                # deepest outbox seen in a status poll
         self._current = narration.Told("")   # the narration on screen
         self._live = ""                      # its step, when its words follow the outbox
+        # --step: pause() only marks a gate; the next step (a narration, or an action under the
+        # one on screen) waits at it for one press, so each step takes one press and runs on it
+        self._gate_pending = False
+        self._gated = False                  # the narration on screen came by a press: its pause() is done
+        self._pressed = threading.Event()    # a press from elsewhere (the teacher's page): press()
+        self.waiting_step = ""               # the title a gate waits to run, "" when none waits
 
     # -- talking to the manager --------------------------------------------
     def request(self, cmd: str, check: bool = True, timeout: float = REQUEST_TIMEOUT, **fields: Any) -> Dict[str, Any]:
         """Send one control request and wait for its answer."""
         if self.stopped.is_set():
             raise Aborted()
+        if self._gate_pending and cmd != "status":   # an action under the step on screen: its press runs it
+            self._gate(self._current)
         reply: "queue.Queue[Dict[str, Any]]" = queue.Queue(maxsize=1)
         self.manager.submit_request({"cmd": cmd, **fields}, reply)
         deadline = time.monotonic() + timeout
@@ -112,20 +120,49 @@ class Demo:
     def say(self, key: str, **values: Any) -> str:
         return narration.say(self.lang, key, **values)
 
-    def narrate(self, key: str, live: bool = False, **values: Any) -> str:
+    def narrate(self, key: str, live: bool = False, gated: bool = True, **values: Any) -> str:
         """Show step `key`; `live`: its {depth} is the outbox depth as the screen shows it, kept
-        current by the supervisor's model (a number the demo polled would be stale a moment later)."""
+        current by the supervisor's model (a number the demo polled would be stale a moment later).
+        With --step after a pause(), the press that shows it is its step's press (`gated`=False: the
+        demo's own closing words, which wait for no one)."""
         told = narration.told(self.lang, key, **values)
+        self._gated = self._gate_pending and gated
+        if self._gated:
+            self._gate(told)
+        self._gate_pending = False
         self._current = told
         self._live = key if live else ""
         self.manager.narrate(told.title, told.body, told.question, live_step=self._live, lang=self.lang)
         return told.title
 
-    def _show_step_hint(self) -> None:
-        """Add "press Enter" to the narration on screen (without a new line in the log)."""
+    def _show(self, hint: Optional[str]) -> None:
+        """The narration on screen again, with `hint` or none (without a new line in the log)."""
         told = self._current
-        self.manager.narrate(told.title, told.body, told.question, hint=self.say("step_hint"), log=False,
+        self.manager.narrate(told.title, told.body, told.question, hint=hint, log=False,
                              live_step=self._live, lang=self.lang)
+
+    def _gate(self, step: "narration.Told") -> None:
+        """--step: say which step the press runs, wait for it; the hint goes as the step starts
+        (left on screen it looked as if the press had been ignored while the step ran)."""
+        self._gate_pending = False
+        self._pressed.clear()           # before the page can see a step waiting: its press is kept
+        self.waiting_step = step.title
+        try:
+            self._show(self.say("step_hint", title=step.title))
+            self._wait_enter()
+        finally:
+            self.waiting_step = ""
+        if step is self._current:       # an action under this narration: the hint goes now
+            self._show(None)
+
+    def press(self) -> Optional[str]:
+        """Run the step a --step gate waits for, as Enter does (the teacher's page "next step"):
+        its title, or None when no step waits."""
+        title = self.waiting_step
+        if not title:
+            return None
+        self._pressed.set()
+        return title
 
     # -- waiting -------------------------------------------------------------
     def sleep(self, seconds: float) -> None:
@@ -157,17 +194,19 @@ class Demo:
         self.sleep(n * self.interval)
 
     def pause(self, seconds: float = ROOM_PAUSE) -> None:
-        """Let the room see: Enter with --step, about one interval with --yes, else `seconds`."""
+        """Let the room see: with --step the next step waits for a press (see narrate()),
+        about one interval with --yes, else `seconds`."""
         if self.step:
-            self._show_step_hint()
-            self._wait_enter()
+            # the step on screen came by a press: its action runs now; else the next step waits
+            self._gate_pending = not self._gated
+            self._gated = False
         elif self.yes:
             self.sleep(self.interval)
         else:
             self.sleep(max(seconds, self.interval))
 
     def _wait_enter(self) -> None:
-        """Wait for Enter on stdin (read on this thread, raw, so select() sees every byte)."""
+        """Wait for Enter on stdin (read on this thread, raw, so select() sees every byte) or press()."""
         stream = self.stdin if self.stdin is not None else sys.stdin
         try:
             fd = stream.fileno()
@@ -184,6 +223,8 @@ class Demo:
         except (ImportError, OSError):
             pass
         while not self.stopped.is_set():
+            if self._pressed.is_set():
+                return
             try:
                 ready, _, _ = select.select([fd], [], [], 0.2)
             except (OSError, ValueError):

@@ -13,6 +13,7 @@ it does live; an old file's lines, which are only text, as Notices).
 """
 
 from collections import deque
+from dataclasses import replace
 from typing import Any, Dict, List, Optional
 
 from cluster_sim.engine.events import Event, Notice, from_record
@@ -49,4 +50,7 @@ def redraw(frame: Dict[str, Any], events: List[Dict[str, Any]], width: int, heig
     state = ClusterState.from_json(data, float(now))
     count = frame.get("events") if isinstance(frame.get("events"), int) else len(events)
     state.events = deque((_event(e) for e in events[:count] if isinstance(e, dict)), maxlen=200)
-    return render(state, float(now), width=width, height=height)
+    if state.narration is not None and state.narration.hint:
+        state.narration = replace(state.narration, hint="")    # "press Enter": nothing to press in a replay
+    # as the live view shows it, but for what belonged to the live session only
+    return render(state, float(now), width=width, height=height, footer=False)

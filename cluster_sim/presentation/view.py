@@ -63,7 +63,8 @@ def _parts(state: ClusterState, now: float, stale_after: float,
         yield ("servers",), servers
     yield ("nodes", layout.table_rule, layout.max_nodes), _node_table(state, now, stale_after, layout)
     yield ("events",), _events(state, layout)
-    yield ("footer",), _footer(state)
+    if layout.footer:
+        yield ("footer",), _footer(state)
 
 
 def _compose(state: ClusterState, now: float, stale_after: float, layout: Layout) -> List[RenderableType]:
@@ -71,7 +72,7 @@ def _compose(state: ClusterState, now: float, stale_after: float, layout: Layout
 
 
 def _fit(state: ClusterState, now: float, stale_after: float, width: int, height: int,
-         max_events: int) -> Layout:
+         max_events: int, footer: bool = True) -> Layout:
     """The roomiest layout whose parts fit `height` lines of `width` columns, in this order of
     what matters: the footer, the header, every node of a small cluster, the narration, the newest
     events (at least two lines of them). Failing that, the narration is cut, then the node rows."""
@@ -89,7 +90,7 @@ def _fit(state: ClusterState, now: float, stale_after: float, width: int, height
             fixed += measured[key]
         return height - fixed - (2 if layout.boxed_events else 1)
 
-    base = Layout(max_events=max_events, width=width)
+    base = Layout(max_events=max_events, width=width, footer=footer)
     steps = [base,
              replace(base, compact_header=True),
              replace(base, compact_header=True, boxed_events=False, boxed_narration=False),
@@ -155,6 +156,7 @@ def render(
     width: Optional[int] = None,
     height: Optional[int] = None,
     layout: Optional[Layout] = None,
+    footer: bool = True,
 ) -> Group:
     """The whole screen for `state` at wall-clock `now`.
 
@@ -165,12 +167,13 @@ def render(
     width, height: the terminal's size; with both, the screen is laid out to fit it
         (see _fit), else every part is drawn as tall as it is.
     layout: a layout fit() chose for this size (a printer keeps one across frames).
+    footer: the command hints at the bottom (a replay has none: nothing there can be run).
     """
     if width is not None and height is not None and width > 0 and height > 0:
         if layout is None:
-            layout = _fit(state, now, stale_after, int(width), int(height), max_events)
+            layout = _fit(state, now, stale_after, int(width), int(height), max_events, footer)
         if max_nodes is not None:
             layout = replace(layout, max_nodes=min(max_nodes, layout.max_nodes or max_nodes))
     else:
-        layout = Layout(max_events=max_events, max_nodes=max_nodes, width=width or 80)
+        layout = Layout(max_events=max_events, max_nodes=max_nodes, width=width or 80, footer=footer)
     return Group(*_compose(state, now, stale_after, layout))

@@ -154,6 +154,7 @@ class Layout:
     max_events: int = 10
     event_lines: Optional[int] = None       # screen lines the events may use (None: max_events events)
     width: int = 80                  # the terminal's columns (what wrapped lines are counted at)
+    footer: bool = True              # the command hints: off in a replay, where nothing can be run
 
     @property
     def events_width(self) -> int:

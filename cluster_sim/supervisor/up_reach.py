@@ -10,7 +10,7 @@ import queue
 import signal
 import socket
 import threading
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List, Optional
 
 from cluster_sim.supervisor.up_rules import UpError
 from cluster_sim.presentation.wording import describe
@@ -51,6 +51,8 @@ class Reach:
     manager: Any
 
     results: Any
+    # a demo run with --step: runs the step it waits for (Demo.press), False when none waits
+    step_gate: Optional[Callable[[], Optional[str]]] = None
 
     def _submit(self, request: Dict[str, Any], reply: Any) -> None: ...
 
@@ -90,7 +92,16 @@ class Reach:
 
     def _page_command(self, request: Dict[str, Any]) -> Dict[str, Any]:
         """A control request from the teacher's page (web/teacher.py checked it): the same
-        command registry as `clustersim kill`, on the manager's loop; its answer."""
+        command registry as `clustersim kill`, on the manager's loop; its answer. "next step"
+        goes to the demo's step gate, the one Enter goes through."""
+        from cluster_sim.web.teacher import NEXT_STEP
+        from cluster_sim.words import lookup
+
+        if request.get("cmd") == NEXT_STEP:
+            ran = self.step_gate() if self.step_gate is not None else None
+            if not ran:
+                return {"ok": False, "error": lookup("no_step_waits", self.o.lang)}
+            return {"ok": True, "message": lookup("next_step_ran", self.o.lang, title=ran)}
         reply: "queue.Queue[Dict[str, Any]]" = queue.Queue(1)
         self._submit(request, reply)
         try:

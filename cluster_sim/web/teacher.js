@@ -67,6 +67,7 @@ function drawControls() {
   actButton(bar, "add-node", fill(a.addNode, { id: next }), { cmd: "start", id: String(next) });
   actButton(bar, "api-stop", a.apiStop, { cmd: "api-stop" });
   actButton(bar, "api-start", a.apiStart, { cmd: "api-start" });
+  actButton(bar, "next-step", a.nextStep, { cmd: "next-step" });   // refused unless a --step demo waits
   indexes.forEach(function (i) {
     actButton(bar, "zk-kill", fill(a.zkKill, { index: i }), { cmd: "zk-kill", index: i });
     actButton(bar, "zk-start", fill(a.zkStart, { index: i }), { cmd: "zk-start", index: i });

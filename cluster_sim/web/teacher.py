@@ -25,7 +25,7 @@ from http import HTTPStatus
 from typing import Any, Dict, Optional, Protocol, Tuple
 from urllib.parse import urlsplit
 
-__all__ = ["KEY_HEADER", "MAX_BODY", "teacher_key", "page_commands", "check_control", "page_request"]
+__all__ = ["KEY_HEADER", "MAX_BODY", "NEXT_STEP", "teacher_key", "page_commands", "check_control", "page_request"]
 
 KEY_HEADER = "X-Clustersim-Key"
 MAX_BODY = 4096
@@ -38,11 +38,16 @@ def teacher_key(secret: Optional[str]) -> str:
     return hmac.new(secret.encode(), b"clustersim-teacher-page", hashlib.sha256).hexdigest()[:32]
 
 
+NEXT_STEP = "next-step"    # not a fault: a demo run with --step runs the step it waits for (Demo.press)
+
+
 def page_commands() -> Dict[str, Tuple[str, ...]]:
-    """The commands the page may send (the fault registry's) -> the argument names each takes."""
+    """The commands the page may send (the fault registry's, and NEXT_STEP) -> the argument names each takes."""
     from cluster_sim.faults.registry import actions
 
-    return {a.command.name: tuple(arg.name for arg in a.command.args) for a in actions()}
+    commands = {a.command.name: tuple(arg.name for arg in a.command.args) for a in actions()}
+    commands[NEXT_STEP] = ()
+    return commands
 
 
 class Headers(Protocol):

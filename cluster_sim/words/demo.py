@@ -39,7 +39,7 @@ ENTRIES: Dict[str, Dict[str, str]] = {
                "/clustersim/epoch a {epoch}: cada ronda que entrega lleva ese número.\nFijaos en la línea "
                "Media: una ronda nueva cada {interval} s."),
     },
-    "demo.step_hint": {"en": "⏎  Press Enter for the next step.", "es": "⏎  Pulsa Intro para el siguiente paso."},
+    "demo.step_hint": {"en": "⏎  Press Enter to run: {title}", "es": "⏎  Pulsa Intro para ejecutar: {title}"},
     "demo.finished.title": {"en": "Demo finished", "es": "Fin de la demostración"},
     "demo.finished.body": {
         "en": "Stopping the cluster; the measured results follow.",

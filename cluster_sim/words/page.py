@@ -99,6 +99,7 @@ ENTRIES: Dict[str, Dict[str, str]] = {
     "page.act.addNode": {"en": "add node {id}", "es": "añadir nodo {id}"},
     "page.act.apiStop": {"en": "stop the API", "es": "parar la API"},
     "page.act.apiStart": {"en": "start the API", "es": "arrancar la API"},
+    "page.act.nextStep": {"en": "next step", "es": "siguiente paso"},
     "page.act.zkKill": {"en": "kill ZK {index}", "es": "parar ZK {index}"},
     "page.act.zkStart": {"en": "start ZK {index}", "es": "arrancar ZK {index}"},
     "page.act.zkPause": {"en": "pause ZK {index}", "es": "pausar ZK {index}"},

@@ -23,6 +23,9 @@ ENTRIES: Dict[str, Dict[str, str]] = {
     "join_line": {"en": "Students join with:", "es": "Los estudiantes se unen con:"},
     "teacher_url": {"en": "teacher's page (controls; keep this address to yourself): {url}",
                     "es": "página docente (con controles; no compartas esta dirección): {url}"},
+    "next_step_ran": {"en": "running: {title}", "es": "en marcha: {title}"},
+    "no_step_waits": {"en": "no demo step waits for a press (next step is for a demo run with --step)",
+                      "es": "ningún paso de una demostración espera (siguiente paso es para una demo con --step)"},
     "picked_id": {
         "en": "took id {id}: the lowest free one in this cluster",
         "es": "tomó el id {id}: el menor libre de este clúster",
