@@ -26,7 +26,7 @@ from cluster_sim.base.reaper import Reaper
 from cluster_sim.words.labels import label
 from cluster_sim.zk.agent import ZkAgent
 from cluster_sim.zk.config import server_settings, write_config
-from cluster_sim.zk.install import ZooKeeperUnavailable, find_distribution
+from cluster_sim.zk.install import find_distribution
 from cluster_sim.zk.layout import EnsembleLayout, LayoutError
 from cluster_sim.zk.probe import NO_QUORUM
 from cluster_sim.zk.server import ManagedServer
