@@ -19,6 +19,7 @@ from cluster_sim.node.main import Node
 from cluster_sim.node.publisher import Publisher
 from cluster_sim.node.sensor import Sensor
 from cluster_sim.node.settings import NodeSettings
+from cluster_sim.node.stopping import Stop
 from cluster_sim.node.term import Term, claim_epoch, cluster_id, ensure_layout
 from cluster_sim.node.watermark import WatermarkMoved
 from cluster_sim.protocol.rules import ClusterRules
@@ -150,7 +151,7 @@ def test_a_claim_held_by_the_network_never_makes_a_short_row(start_up, zk_hosts,
         counted = [x for x in rows if "9" in truth.values(x["round"])]
         assert len(counted) >= 3, rows                                      # node 9 counts from then on
     finally:
-        node.stop("test over")
+        node.stop(Stop.STOP)
         runner.join(15)
         zkclient.close(watcher)
         relay.close()

@@ -31,6 +31,9 @@ class _Manager:
         self.why.append(why)
         self.stopped.set()
 
+    def stop_from_signal(self, why):   # the real one only sets an attribute its loop reads
+        self.stop(why)
+
 
 class _Cluster:
     """The harness's view of a cluster: start, the manager's loop, stop (here: sends one more

@@ -55,6 +55,7 @@ class Manager:
         self.procs: Dict[str, Any] = {}
         self.log_paths: Dict[str, str] = {}   # node id -> its log file (kept after the process ends)
         self._stop = threading.Event()        # the loop ends (a stop request, a signal)
+        self._signalled: Optional[ev.StopWhy] = None   # set by a signal handler (stop_from_signal)
         self._closed = threading.Event()      # the nodes are stopped: no more node reports
         self._last_render = 0.0
         self._renders: List[float] = []       # recent refresh times, for refresh_hz
@@ -75,6 +76,13 @@ class Manager:
 
     def stop(self, why: ev.StopWhy = ev.StopWhy.STOP) -> None:
         self.post(StopRequested(why))
+
+    def stop_from_signal(self, why: ev.StopWhy) -> None:
+        """stop() for a signal handler. A handler runs on the loop's own thread, between two
+        bytecodes, perhaps inside queue.get while it holds the queue's lock: a put() there waits
+        for that lock forever (a Ctrl-C that was never answered). A plain attribute is set
+        instead, and the loop makes it the stop request within a turn."""
+        self._signalled = why
 
     def narrate(self, title: str, text: str = "", question: str = "", hint: Optional[str] = None,
                 log: bool = True, live_step: str = "", lang: str = "") -> None:
@@ -104,6 +112,10 @@ class Manager:
     def loop(self) -> None:
         self._bridge.start()
         while not self._stop.is_set():
+            if self._signalled is not None:
+                why, self._signalled = self._signalled, None
+                self.handle(StopRequested(why))
+                continue
             message = self._next(0.05)
             if message is not None:
                 self.handle(message)

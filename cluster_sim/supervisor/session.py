@@ -118,7 +118,7 @@ class ClusterSession:
             return
         from cluster_sim.engine.events import StopWhy
 
-        manager.stop(StopWhy(name))
+        manager.stop_from_signal(StopWhy(name))   # no lock in a signal handler (see there)
 
     def _skip_waits(self, _signum: int, _frame: Optional[FrameType]) -> None:
         # a second Ctrl-C must not cut the clean-up short; it only ends the waits for the
