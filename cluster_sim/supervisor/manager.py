@@ -112,11 +112,12 @@ class Manager:
     def loop(self) -> None:
         self._bridge.start()
         while not self._stop.is_set():
+            message = self._next(0.05)
             if self._signalled is not None:
+                # the handler ran on this thread, so whatever was taken came after the signal: the
+                # signal is the stop's reason (a demo's own "interrupted" stop follows it)
                 why, self._signalled = self._signalled, None
                 self.handle(StopRequested(why))
-                continue
-            message = self._next(0.05)
             if message is not None:
                 self.handle(message)
             self._tick()
