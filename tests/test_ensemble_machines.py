@@ -103,6 +103,10 @@ class Machines:
     def modes(self):
         return {i: self.mode(i) for i in (1, 2, 3)}
 
+    def listening(self):
+        """The members whose agent said, on their terminal, that the teacher's zk commands reach them."""
+        return {i for i, log in enumerate(self.logs, 1) if "reach it now (zk" in log.read_text()}
+
     def unplug(self, i):
         _run("ip", "link", "set", self.links[i - 1], "down")
 
@@ -185,6 +189,8 @@ def test_three_machines_lose_one_then_two_and_every_round_is_accounted_for(machi
     up = start_up("-n", 3, "--zk", machines.connect_string, "--interval", INTERVAL,
                   "--session-timeout", SESSION_TIMEOUT)
     up.wait_ready(3, timeout=60)
+    # each member says when its agent listens: before that, zk-kill N has nobody to ask
+    wait_until(lambda: machines.listening() == {1, 2, 3}, 30, "each member's agent listening on ZooKeeper")
 
     def shown(i):
         """Server i's mode as the teacher's screen shows it (status --json)."""
@@ -343,6 +349,8 @@ def test_the_teacher_stops_starts_and_freezes_a_members_server_through_zookeeper
     up = start_up("-n", 3, "--zk", machines.connect_string, "--interval", INTERVAL,
                   "--session-timeout", SESSION_TIMEOUT, *(["--secret", secret] if secret else []))
     up.wait_ready(3, timeout=60)
+    # each member says when its agent listens: before that, zk-kill N has nobody to ask
+    wait_until(lambda: machines.listening() == {1, 2, 3}, 30, "each member's agent listening on ZooKeeper")
 
     def shown(i):
         return next(s["mode"] for s in up.status()["zk_servers"] if s["address"] == machines.client_address(i))
@@ -378,6 +386,16 @@ def test_the_teacher_stops_starts_and_freezes_a_members_server_through_zookeeper
     wait_until(lambda: serving(3), 60, "server 3 thawed by itself")
     before = rounds()
     wait_until(lambda: rounds() >= before + 2, 40, "rounds after the pause")
+    if secret is None:
+        # a member gone (Ctrl-C on its machine; servers 1 and 2 keep a quorum): zk-kill 3
+        # names who no longer listens, in one line, rather than waiting for an answer
+        os.killpg(machines.procs[2].pid, signal.SIGINT)
+        assert machines.procs[2].wait(20) == 0
+        gone = up.cli("zk-kill", 3)
+        assert gone.returncode == 1, gone.stdout + gone.stderr
+        assert gone.stderr.strip().splitlines() == [
+            "clustersim: ZooKeeper server 3 has no clustersim zk member listening (zk3): "
+            "its machine runs clustersim zk --id 3?"]
     assert up.stop() == 0
     assert machines.stop_servers() == [0, 0, 0]
     assert all(not _ns_pids(ns) for ns in machines.names)

@@ -86,17 +86,25 @@ def _ask_server(ctx: Supervisor, cmd: str, index: int, request: Mapping[str, Any
     client = ctx.client
     try:
         card = rr.card(client, target)
-        if card is None:
-            return local(ctx, request)     # no member agent listens: the local refusal says why
-        rr.sweep(client, STALE)
-        path = rr.ask(client, target, cmd, args, to=card, by=str(ctx.state.name))
-    except NoAuthError:
-        return refuse(ctx, "remote_no_auth")
+        if card is None and not _members_listened(client):
+            return local(ctx, request)     # a plain ZooKeeper: the local refusal says why
     except KazooException as exc:
         return fail(f"{type(exc).__name__} talking to ZooKeeper")
-    host = card.host or words(ctx, "unknown_host")
 
     def later() -> Answer:
+        try:
+            # a member whose agent has not registered yet (its server just reached a quorum)
+            # gets BOUND seconds to do so, off the loop
+            found = card or _card_within(client, target, BOUND)
+            if found is None:
+                return refuse(ctx, "zk_remote_no_member", index=index, taker=target)
+            rr.sweep(client, STALE)
+            path = rr.ask(client, target, cmd, args, to=found, by=str(ctx.state.name))
+        except NoAuthError:
+            return refuse(ctx, "remote_no_auth")
+        except KazooException as exc:
+            return fail(f"{type(exc).__name__} talking to ZooKeeper")
+        host = found.host or words(ctx, "unknown_host")
         try:
             outcome = rr.wait(client, path, BOUND)
         except KazooException as exc:
@@ -115,6 +123,33 @@ def _ask_server(ctx: Supervisor, cmd: str, index: int, request: Mapping[str, Any
         return {"ok": True, "message": say(ctx, event) + " " + words(ctx, "remote_where", host=outcome.get("host")
                                                                       or host)}
     return deferred(later)
+
+
+def _members_listened(client: Any) -> bool:
+    """Whether any server of this ensemble runs a clustersim zk member (its agent's mailbox
+    zk{N} exists once it registered): else zk-kill has nothing remote to ask."""
+    from kazoo.exceptions import NoNodeError
+
+    from cluster_sim.protocol import paths
+
+    try:
+        return any(name.startswith("zk") for name in client.get_children(paths.REQUESTS))
+    except NoNodeError:
+        return False
+
+
+def _card_within(client: Any, target: str, bound: float) -> Any:
+    """`target`'s card once it registers, or None after `bound` seconds."""
+    import time
+
+    from cluster_sim.protocol import remote_requests as rr
+
+    deadline = time.monotonic() + bound
+    while True:
+        found = rr.card(client, target)
+        if found is not None or time.monotonic() >= deadline:
+            return found
+        time.sleep(rr.POLL)
 
 
 def _listening(ctx: Supervisor, node_id: str) -> bool:

@@ -320,6 +320,10 @@ ENTRIES: Dict[str, Dict[str, str]] = {
         "en": 'server {id}: does not answer',
         "es": 'servidor {id}: no responde',
     },
+    'zk_member_listening': {
+        "en": "server {id}: the teacher's zk-kill/zk-pause {id} reach it now ({taker} listens on ZooKeeper)",
+        "es": "servidor {id}: los zk-kill/zk-pause {id} del profesor ya llegan ({taker} escucha en ZooKeeper)",
+    },
     'zk_member_exited': {
         "en": 'ZooKeeper server {id} exited: {reason}',
         "es": 'el servidor ZooKeeper {id} terminó: {reason}',
@@ -356,6 +360,10 @@ ENTRIES: Dict[str, Dict[str, str]] = {
     'answer_remote_failed': {
         "en": 'node {id} on {host} could not do it: {error}',
         "es": 'el nodo {id} en {host} no pudo hacerlo: {error}',
+    },
+    'answer_zk_remote_no_member': {
+        "en": 'ZooKeeper server {index} has no clustersim zk member listening ({taker}): its machine runs clustersim zk --id {index}?',
+        "es": 'el servidor ZooKeeper {index} no tiene un miembro clustersim zk escuchando ({taker}): ¿su máquina ejecuta clustersim zk --id {index}?',
     },
     'answer_zk_remote_no_answer': {
         "en": 'ZooKeeper server {index} on {host} did not answer within {duration}',

@@ -124,10 +124,15 @@ def _follow(server: ManagedServer, layout: EnsembleLayout, stop: threading.Event
     """Print each change of the server's state until stopped; 1 if java exits by itself."""
     shown: Optional[str] = None
     served = False
+    listening = False
     while not stop.wait(POLL_S if shown is not None else 0.05):
         if not server.running and not agent.down:
             say(label("zk_member_exited", lang, id=server.index, reason=server.last_log_line()))
             return 1
+        if not listening and agent.session is not None:
+            # from now on the teacher's zk-kill/zk-pause N reach this server (its card is on ZooKeeper)
+            say(label("zk_member_listening", lang, id=server.index, taker=agent.target))
+            listening = True
         mode = server.mode()
         served = served or mode not in ("down", NO_QUORUM)
         key = _state(mode) if served else "zk_member_waiting"
