@@ -8,6 +8,7 @@ import pytest
 from rich.console import Console
 from rich.table import Table
 
+from cluster_sim.engine.digest import BIG
 from cluster_sim.engine.events import LeaderElected, Notice, RoundStored
 from cluster_sim.presentation.listeners.printers import LivePrinter, PlainPrinter, choose_printer
 from cluster_sim.engine.state import (
@@ -269,13 +270,13 @@ def test_empty_and_none_heavy_states_render():
 
 
 @pytest.mark.parametrize("width", [40, 80, 120])
-def test_100_nodes_and_long_ids(width):
+def test_as_many_nodes_as_are_listed_and_long_ids(width):
     state = cluster(nodes={})
-    for i in range(100):
+    for i in range(BIG - 1):
         state.nodes[str(i)] = NodeView(str(i), pid=1000 + i, state=RUNNING, role=FOLLOWER,
                                        value=float(i), reading_ts=NOW - 1)
     out = text_of(render(state, NOW))
-    for i in range(100):
+    for i in range(BIG - 1):
         row_of(out, str(i))
     long_id = "n" * 64
     state.nodes[long_id] = NodeView(long_id, state=REMOTE, host="h" * 64, remote=True)
@@ -283,13 +284,13 @@ def test_100_nodes_and_long_ids(width):
 
 
 def test_max_nodes_keeps_the_leader():
-    state = cluster(nodes={}, leader="99")
-    for i in range(100):
-        state.nodes[str(i)] = NodeView(str(i), state=RUNNING, role=LEADER if i == 99 else FOLLOWER)
+    state = cluster(nodes={}, leader=str(BIG - 1))
+    for i in range(BIG):
+        state.nodes[str(i)] = NodeView(str(i), state=RUNNING, role=LEADER if i == BIG - 1 else FOLLOWER)
     out = text_of(render(state, NOW, max_nodes=10))
     row_of(out, "0")
-    row_of(out, "99")
-    assert "90 more" in out
+    row_of(out, str(BIG - 1))
+    assert f"{BIG - 10} more" in out
 
 
 def test_narration_panel_on_top_with_title_and_text_as_is():
@@ -388,7 +389,7 @@ def test_live_printer_fits_again_as_soon_as_the_cluster_grows_within_a_second():
     state = five()
     small = console.render_lines(printer.renderable(state, NOW), console.options, pad=False)
     assert len(small) <= 30 and "more" not in "".join(seg.text for line in small for seg in line)
-    for i in range(6, 101):
+    for i in range(6, BIG + 1):      # as many as are listed (more: a summary, test_view_big.py)
         state.nodes[str(i)] = NodeView(str(i), state=RUNNING, role=FOLLOWER)
     grown = console.render_lines(printer.renderable(state, NOW + 0.1), console.options, pad=False)
     text = "\n".join("".join(seg.text for seg in line) for line in grown)
@@ -404,7 +405,7 @@ def test_live_printer_fits_many_nodes_on_the_screen():
     lines = console.render_lines(printer.renderable(state, NOW), console.options, pad=False)
     assert len(lines) <= 40
     text = "\n".join("".join(seg.text for seg in line) for line in lines)
-    assert "more (clustersim status)" in text
+    assert "more not fine (clustersim status)" in text     # none has a reading: every one is listed
     row_of(text, "150")
     assert "clustersim kill ID" in text
 
@@ -587,17 +588,20 @@ def test_the_screen_fits_the_terminal_with_the_newest_events_and_every_node(size
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 50)])
 @pytest.mark.parametrize("narration", [None, Shown("Step 2: pause the leader", "Watch the table. " * 20)])
-def test_a_hundred_nodes_fill_the_terminal_with_as_many_rows_as_fit(size, narration):
+def test_as_many_nodes_as_are_listed_fill_the_terminal_with_as_many_rows_as_fit(size, narration):
     width, height = size
     state = five(name="class", narration=narration)
-    for i in range(6, 101):
+    for i in range(6, BIG + 1):
         state.nodes[str(i)] = NodeView(str(i), state=RUNNING, role=FOLLOWER)
     state.events.extend(Notice(NOW - 60 + i, "event %02d" % i) for i in range(40))
     lines = screen_of(render(state, NOW, width=width, height=height), width)
     text = "\n".join(lines)
     assert height - 1 <= len(lines) <= height, text     # the screen used, not overflowed
-    shown = [i for i in range(1, 101) if any(line.split()[:1] == [str(i)] for line in lines)]
-    assert f"{100 - len(shown)} more (clustersim status)" in text
+    shown = [i for i in range(1, BIG + 1) if any(line.split()[:1] == [str(i)] for line in lines)]
+    if len(shown) == BIG:      # all of them fit (160x50, without a narration)
+        assert "more (clustersim status)" not in text
+    else:
+        assert f"{BIG - len(shown)} more (clustersim status)" in text
     assert "event 39" in text and "event 38" in text and "clustersim kill ID" in text
 
 

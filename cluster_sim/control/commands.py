@@ -35,7 +35,9 @@ __all__ = ["Arg", "Command", "COMMANDS", "NAMES", "by_name", "hints", "Superviso
 # --------------------------------------------------------------------------- handlers
 
 def _status(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
-    return {"ok": True, "status": ctx.state.to_json(ctx.clock())}
+    from cluster_sim.engine.digest import status
+
+    return {"ok": True, "status": status(ctx.state, ctx.clock())}
 
 
 def _logs(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:

@@ -141,11 +141,24 @@ def _session_json(node: NodeView, now: float, timeout: Optional[float]) -> Dict[
     return {"state": state, "silent_s": _rounded(silent), "expires_in_s": _rounded(expires)}
 
 
-def _election_json(node: str, queue: Tuple[Tuple[str, int], ...]) -> Dict[str, Any]:
-    for position, (candidate, seq) in enumerate(queue):
-        if candidate == node:
-            return {"seq": seq, "position": position, "watches": queue[position - 1][0] if position else None}
-    return {"seq": None, "position": None, "watches": None}
+def _election_json(node: str, queue: Tuple[Tuple[str, int], ...],
+                   seats: Optional[Dict[str, int]] = None) -> Dict[str, Any]:
+    """Its place in the election; `seats` (node -> position in `queue`, its first znode) saves a
+    search of the queue a node: a status of 1,000 nodes would search a million times."""
+    if seats is None:
+        seats = _seats(queue)
+    position = seats.get(node)
+    if position is None:
+        return {"seq": None, "position": None, "watches": None}
+    return {"seq": queue[position][1], "position": position,
+            "watches": queue[position - 1][0] if position else None}
+
+
+def _seats(queue: Tuple[Tuple[str, int], ...]) -> Dict[str, int]:
+    seats: Dict[str, int] = {}
+    for position, (candidate, _) in enumerate(queue):
+        seats.setdefault(candidate, position)
+    return seats
 
 
 def _faults_json(node: NodeView) -> Optional[Dict[str, Any]]:
@@ -153,10 +166,18 @@ def _faults_json(node: NodeView) -> Optional[Dict[str, Any]]:
     if node.remote and node.faults is None:
         return None     # its relays are on its own machine: known once a request set a fault there
     if node.faults is None:
-        from cluster_sim.netfault.faults import NodeFaults
+        # a clear link's JSON, made once: NodeFaults.to_json (dataclasses.asdict) took two
+        # thirds of a 1,000-node status
+        if not _CLEAR_FAULTS:
+            from cluster_sim.netfault.faults import NodeFaults
 
-        return NodeFaults(node.id).to_json()
+            _CLEAR_FAULTS.update(NodeFaults("").to_json())
+        clear = _CLEAR_FAULTS
+        return dict(clear, node=node.id, zk=dict(clear["zk"]), api=dict(clear["api"]))
     return node.faults.to_json()
+
+
+_CLEAR_FAULTS: Dict[str, Any] = {}
 
 
 def _int(value: Any) -> Optional[int]:
@@ -340,6 +361,7 @@ class ClusterState:
         from cluster_sim.presentation.wording import describe, level
         from cluster_sim.engine.events import to_record
 
+        seats = _seats(self.queue)
         data: Dict[str, Any] = {
             "name": self.name,
             "zk": self.zk,
@@ -402,7 +424,7 @@ class ClusterState:
                     "exit_code": n.exit_code,
                     "waiting": n is self.shadowed.get(n.id),
                     "faults": _faults_json(n),
-                    "election": _election_json(n.id, self.queue),
+                    "election": _election_json(n.id, self.queue, seats),
                     "session": _session_json(n, now, self.session_timeout),
                     "deposed": n.deposed,
                 }

@@ -11,12 +11,12 @@ view's (the catalogue's), rounds are counted from the session's start as on
 screen (the full numbers are in --json).
 """
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from cluster_sim.words.lang import hhmmss, number
+from cluster_sim.words.lang import hhmmss, number, whole
 from cluster_sim.words.labels import label, plural, word
 
-__all__ = ["status_text", "fault_notes"]
+__all__ = ["status_text", "fault_notes", "histogram", "next_line", "count_parts", "spread_line"]
 
 
 def _round(status: Dict[str, Any], round_no: Any) -> str:
@@ -94,19 +94,99 @@ def status_text(status: Dict[str, Any], lang: Optional[str] = None) -> str:
     if dropped:
         box += "  · " + plural("dropped", dropped, lang)
     rows.append([label("outbox", lang), box])
+    summary = status.get("summary") if isinstance(status.get("summary"), dict) else None
+    if summary is not None:
+        rows += _summary_rows(summary, None if leader is None else str(leader), lang)
     width = max(len(r[0]) for r in rows)
     lines = [label("status_cluster", lang, name=status.get("name") or "default")]
     lines += ["  %s  %s" % (title.ljust(width), value) for title, value in rows]
     lines.append("")
-    lines += _nodes(status, lang)
+    if summary is None:
+        lines += _nodes(status.get("nodes") or [], lang)
+        return "\n".join(lines)
+    # a large cluster (engine/digest.py): its nodes not fine, every one of them (--json has all)
+    trouble = _not_fine_rows(status, summary)
+    total = summary.get("nodes") if isinstance(summary.get("nodes"), int) else len(status.get("nodes") or [])
+    if not trouble:
+        lines.append(label("big.all_fine", lang))
+    else:
+        lines.append(label("big.not_fine", lang, n=len(trouble), total=whole(lang, total)))
+        lines += _nodes(trouble, lang)
     return "\n".join(lines)
 
 
-def _nodes(status: Dict[str, Any], lang: str) -> List[str]:
+# --------------------------------------------------------------------------- a large cluster
+
+BLOCKS = " ▁▂▃▄▅▆▇█"
+
+
+def histogram(bins: Sequence[int]) -> str:
+    """One block a bin, as tall as its count against the fullest (a bin with any count shows)."""
+    top = max(bins) if bins else 0
+    if top <= 0:
+        return ""
+    steps = len(BLOCKS) - 1
+    return "".join(BLOCKS[0 if not n else max(1, round(n * steps / top))] for n in bins)
+
+
+def next_line(leader: Optional[str], next_in_line: Sequence[str], candidates: int, lang: str) -> Optional[str]:
+    """"1 ★ → 2 → 3 → 4 → …   (998 in the election)"; None when nobody waits in line."""
+    if not next_in_line:
+        return None
+    chain = " → ".join(([leader + " ★"] if leader else []) + [str(n) for n in next_in_line])
+    if candidates > len(next_in_line) + 1:
+        chain += " → …"
+    return label("big.next_value", lang, nodes=chain, n=candidates)
+
+
+def count_parts(counts: Sequence[Tuple[str, int]], lang: str) -> List[Tuple[str, str]]:
+    """(condition, "990 publishing") for each condition counted: the fine first, the worst last."""
+    return [(condition, label("big.cond." + condition, lang, n=n)) for condition, n in reversed(list(counts))]
+
+
+def spread_line(count: int, low: float, median: float, high: float, lang: str) -> str:
+    return label("big.spread", lang, n=count, low=_num(low, lang), median=_num(median, lang),
+                 high=_num(high, lang))
+
+
+def _summary_rows(summary: Dict[str, Any], leader: Optional[str], lang: str) -> List[List[str]]:
+    after = [str(n) for n in summary.get("next_in_line") or []]
+    candidates = summary.get("candidates") if isinstance(summary.get("candidates"), int) else 0
+    rows = [[label("big.next", lang), next_line(leader, after, candidates, lang) or label("big.next_none", lang)]]
+    counts = summary.get("counts") if isinstance(summary.get("counts"), dict) else {}
+    total = summary.get("nodes") if isinstance(summary.get("nodes"), int) else 0
+    parts = [text for _, text in count_parts([(str(k), v) for k, v in counts.items() if isinstance(v, int)], lang)]
+    rows.append([label("big.nodes", lang), label("big.total", lang, n=total) + ": " + " · ".join(parts)])
+    r = summary.get("readings") if isinstance(summary.get("readings"), dict) else None
+    values = [r.get(k) for k in ("count", "min", "median", "max")] if r else []
+    if r and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        rows.append([label("big.readings", lang), spread_line(int(values[0]), values[1], values[2], values[3], lang)])
+        bins = [b for b in r.get("bins") or [] if isinstance(b, int)]
+        if values[0] > 1 and bins:
+            rows.append(["", "%s %s %s" % (number(lang, values[1], 1), histogram(bins), number(lang, values[3], 1))])
+    else:
+        rows.append([label("big.readings", lang), label("big.no_readings", lang)])
+    return rows
+
+
+def _not_fine_rows(status: Dict[str, Any], summary: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The status's rows of the nodes the summary names not fine, in its order (worst first)."""
+    rows = {(str(n.get("id")), n.get("waiting") is True): n for n in status.get("nodes") or [] if isinstance(n, dict)}
+    out = []
+    for entry in summary.get("not_fine") or []:
+        if isinstance(entry, dict):
+            why = entry.get("why") if isinstance(entry.get("why"), list) else []
+            row = rows.get((str(entry.get("id")), "waiting" in why))
+            if row is not None:
+                out.append(row)
+    return out
+
+
+def _nodes(nodes: List[Dict[str, Any]], lang: str) -> List[str]:
     heads = [label(k, lang) for k in ("col_id", "col_pid", "col_state", "col_role", "col_reading", "col_age",
                                      "col_notes")]
     table = [heads]
-    for n in status.get("nodes") or []:
+    for n in nodes:
         age = n.get("age_s")
         notes = [str(n["host"])] if n.get("host") else []
         if n.get("remote"):

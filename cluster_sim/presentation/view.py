@@ -25,10 +25,12 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 from rich.console import Group, RenderableType
 
-from cluster_sim.engine.state import ClusterState
+from cluster_sim.engine.digest import Digest, digest, is_big
+from cluster_sim.engine.state import RUNNING, ClusterState
 from cluster_sim.presentation.view_common import (  # the helpers other modules take from the view
     CONTROL_HINTS, Layout, _lang, _measure, clock, format_age, format_duration, format_event, round_text,
 )
+from cluster_sim.presentation.view_big import not_fine_title, summary_rows
 from cluster_sim.presentation.view_header import _header, _narration, _zk_servers
 from cluster_sim.presentation.view_table import _event_line, _events, _footer, _in_time_order, _node_table
 
@@ -50,39 +52,58 @@ def _height(renderable: RenderableType, width: int) -> int:
     return len(console.render_lines(renderable, console.options.update_width(max(1, width)), pad=False))
 
 
+def _digest(state: ClusterState, now: float, stale_after: float) -> Optional[Digest]:
+    """A large cluster's digest (None for a small one: every node gets its row)."""
+    return digest(state, now, stale_after) if is_big(state) else None
+
+
+def _nodes_part(state: ClusterState, now: float, stale_after: float, layout: Layout,
+                big: Optional[Digest]) -> RenderableType:
+    """The node table; for a large cluster (its summary is in the header) the rows of the nodes
+    not fine only."""
+    if big is None:
+        return _node_table(state, now, stale_after, layout)
+    title = not_fine_title(big, _lang(state))
+    if not big.rows:
+        return title
+    return Group(title, _node_table(state, now, stale_after, layout, rows=list(big.rows), more="big.more"))
+
+
 def _parts(state: ClusterState, now: float, stale_after: float,
-           layout: Layout) -> Iterator[Tuple[tuple, RenderableType]]:
+           layout: Layout, big: Optional[Digest] = None) -> Iterator[Tuple[tuple, RenderableType]]:
     """The parts of the screen top to bottom, as (key, renderable): a key names what a part's
-    height depends on, so _fit measures each variant once."""
+    height depends on, so _fit measures each variant once. `big`: a large cluster's digest."""
     narration = _narration(state, layout)
     if narration is not None:
         yield ("narration", layout.boxed_narration, layout.narration_lines), narration
-    yield ("header", layout.compact_header), _header(state, now, layout)
+    yield ("header", layout.compact_header), _header(state, now, layout, () if big is None else summary_rows(state, big))
     servers = _zk_servers(state)
     if servers is not None:
         yield ("servers",), servers
-    yield ("nodes", layout.table_rule, layout.max_nodes), _node_table(state, now, stale_after, layout)
+    yield ("nodes", layout.table_rule, layout.max_nodes), _nodes_part(state, now, stale_after, layout, big)
     yield ("events",), _events(state, layout)
     if layout.footer:
         yield ("footer",), _footer(state)
 
 
-def _compose(state: ClusterState, now: float, stale_after: float, layout: Layout) -> List[RenderableType]:
-    return [part for _, part in _parts(state, now, stale_after, layout)]
+def _compose(state: ClusterState, now: float, stale_after: float, layout: Layout,
+             big: Optional[Digest] = None) -> List[RenderableType]:
+    return [part for _, part in _parts(state, now, stale_after, layout, big)]
 
 
 def _fit(state: ClusterState, now: float, stale_after: float, width: int, height: int,
-         max_events: int, footer: bool = True) -> Layout:
+         max_events: int, footer: bool = True, big: Optional[Digest] = None) -> Layout:
     """The roomiest layout whose parts fit `height` lines of `width` columns, in this order of
-    what matters: the footer, the header, every node of a small cluster, the narration, the newest
-    events (at least two lines of them). Failing that, the narration is cut, then the node rows."""
+    what matters: the footer, the header, every node of a small cluster (of a large one, its
+    summary and every node not fine), the narration, the newest events (at least two lines of
+    them). Failing that, the narration is cut, then the node rows."""
     event_need = 2 if len(state.events) > 1 else 1
     measured: Dict[tuple, int] = {}
 
     def room(layout: Layout) -> int:
         """Screen lines left for event lines once everything else is laid out."""
         fixed = 0
-        for key, part in _parts(state, now, stale_after, replace(layout, event_lines=0)):
+        for key, part in _parts(state, now, stale_after, replace(layout, event_lines=0), big):
             if key[0] == "events":
                 continue
             if key not in measured:
@@ -95,7 +116,7 @@ def _fit(state: ClusterState, now: float, stale_after: float, width: int, height
              replace(base, compact_header=True),
              replace(base, compact_header=True, boxed_events=False, boxed_narration=False),
              replace(base, compact_header=True, boxed_events=False, boxed_narration=False, table_rule=False)]
-    nodes = len(state.nodes) + len(state.shadowed)
+    nodes = len(big.rows) if big is not None else len(state.nodes) + len(state.shadowed)
     for step in (steps if nodes < height else ()):  # a row a node: more nodes than lines never fit
         left = room(step)
         if left >= event_need:
@@ -136,14 +157,22 @@ def fit_key(state: ClusterState, width: int, height: int) -> tuple:
     (readings, ages): a printer may keep a layout while this key holds, for a second or so,
     instead of fitting every frame."""
     newest = state.events[-1] if state.events else None
-    return (width, height, len(state.nodes), len(state.shadowed), state.narration, len(state.events),
-            getattr(newest, "ts", None), len(state.zk_servers or []))
+    key = (width, height, len(state.nodes), len(state.shadowed), state.narration, len(state.events),
+           getattr(newest, "ts", None), len(state.zk_servers or []))
+    if is_big(state):
+        # how many rows a large cluster's not-fine table has changes with any node's trouble:
+        # a cheap count of what moves it (a reading going stale is caught at the next refit)
+        key += (sum(1 for n in state.nodes.values()
+                    if n.state != RUNNING or n.faults is not None and not n.faults.clear
+                    or n.connection not in ("", "CONNECTED") or n.api_ok is False or n.silent_since is not None),)
+    return key
 
 
 def fit(state: ClusterState, now: float, width: int, height: int, *, max_events: int = 10,
         stale_after: float = 15.0) -> Layout:
     """The layout render() would choose for a `width` x `height` terminal (see _fit)."""
-    return _fit(state, now, stale_after, int(width), int(height), max_events)
+    return _fit(state, now, stale_after, int(width), int(height), max_events,
+                big=_digest(state, now, stale_after))
 
 
 def render(
@@ -163,17 +192,19 @@ def render(
     max_events: how many of the latest events the log shows (at most).
     stale_after: a reading older than this many seconds has its age in red.
     max_nodes: show at most this many node rows (the leader's always among them)
-        and a "… N more" line; None shows them all.
+        and a "… N more" line; None shows them all. A cluster of more than digest.BIG
+        rows is summarised (view_big.py): only its nodes not fine get rows.
     width, height: the terminal's size; with both, the screen is laid out to fit it
         (see _fit), else every part is drawn as tall as it is.
     layout: a layout fit() chose for this size (a printer keeps one across frames).
     footer: the command hints at the bottom (a replay has none: nothing there can be run).
     """
+    big = _digest(state, now, stale_after)
     if width is not None and height is not None and width > 0 and height > 0:
         if layout is None:
-            layout = _fit(state, now, stale_after, int(width), int(height), max_events, footer)
+            layout = _fit(state, now, stale_after, int(width), int(height), max_events, footer, big)
         if max_nodes is not None:
             layout = replace(layout, max_nodes=min(max_nodes, layout.max_nodes or max_nodes))
     else:
         layout = Layout(max_events=max_events, max_nodes=max_nodes, width=width or 80, footer=footer)
-    return Group(*_compose(state, now, stale_after, layout))
+    return Group(*_compose(state, now, stale_after, layout, big))

@@ -7,7 +7,7 @@ Pure functions of ClusterState, as the rest of the view (view.py fits them to a 
 """
 
 import re
-from typing import List, Optional
+from typing import List, Optional, Sequence, Tuple
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -230,7 +230,10 @@ def _zk_text(state: ClusterState) -> Text:
     return text
 
 
-def _header(state: ClusterState, now: float, layout: Layout) -> RenderableType:
+def _header(state: ClusterState, now: float, layout: Layout,
+            extra: Sequence[Tuple[str, RenderableType]] = ()) -> RenderableType:
+    """Leader, mean, ZooKeeper, API, the outbox when it waits, `extra` rows (a large cluster's
+    summary), the uptime and the join command."""
     lang = _lang(state)
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
@@ -242,6 +245,8 @@ def _header(state: ClusterState, now: float, layout: Layout) -> RenderableType:
     outbox = _outbox_text(state, now)
     if outbox is not None:
         grid.add_row(label("outbox", lang), outbox)
+    for title_, value in extra:
+        grid.add_row(title_, value)
     title = Text.assemble((label("title", lang), "bold"), " · ", (_s(state.name) or "default", "bold cyan"))
     if layout.compact_header:
         if state.started_at:

@@ -136,9 +136,15 @@ def _pick_nodes(nodes: List[NodeView], leader: Optional[str],
     return shown, len(nodes) - len(shown)
 
 
-def _node_table(state: ClusterState, now: float, stale_after: float, layout: Layout) -> RenderableType:
+def _node_table(state: ClusterState, now: float, stale_after: float, layout: Layout,
+                rows: Optional[List[NodeView]] = None, more: str = "more_nodes") -> RenderableType:
+    """Every row (or `rows`: a large cluster's not-fine ones), as many as the layout fits and a
+    line (`more`, a key of the catalogue) saying how many are left out."""
     lang = _lang(state)
-    nodes = state.sorted_nodes() if (state.nodes or state.shadowed) else []
+    if rows is not None:
+        nodes = rows
+    else:
+        nodes = state.sorted_nodes() if (state.nodes or state.shadowed) else []
     shown, hidden = _pick_nodes(nodes, state.leader, layout.max_nodes)
     table = Table(box=box.SIMPLE_HEAD if layout.table_rule else None, expand=False, pad_edge=False,
                   show_edge=False, header_style="bold" if layout.table_rule else "bold underline")
@@ -157,12 +163,12 @@ def _node_table(state: ClusterState, now: float, stale_after: float, layout: Lay
     table.add_column(label("col_notes", lang), overflow="fold")
     for node in shown:
         table.add_row(*_node_row(state, node, now, stale_after, with_queue))
-    if not nodes:
+    if not nodes and rows is None:
         table.add_row(Text(label("no_nodes", lang), style="dim"), *([""] * (7 if with_queue else 6)))
     if not hidden:
         return table
     # below the table, not in it: a long line in the id column would widen it
-    return Group(table, Text(label("more_nodes", lang, n=hidden), style="dim"))
+    return Group(table, Text(label(more, lang, n=hidden), style="dim"))
 
 
 # --------------------------------------------------------------------------- events

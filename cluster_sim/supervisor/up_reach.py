@@ -66,7 +66,9 @@ class Reach:
             return
         from cluster_sim.words import lookup
 
-        final = final_picture(self.manager.state.to_json(self.manager.clock()))
+        from cluster_sim.engine.digest import status
+
+        final = final_picture(status(self.manager.state, self.manager.clock()))
         self.web.finish(final, self.results, lookup("page.stopped", self.o.lang))
 
     def keep_page_up(self, out: Any = None) -> None:

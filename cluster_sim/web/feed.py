@@ -16,6 +16,7 @@ frame is due), once for all of them, on the manager's own thread.
 
 from typing import Any, Callable, Optional
 
+from cluster_sim.engine.digest import status
 from cluster_sim.web.adapt import event_record
 
 __all__ = ["Feed"]
@@ -35,6 +36,6 @@ class Feed:
     def frame(self, state: Any, now: float) -> None:
         wanting = [sink for sink in self.sinks if sink.wants_snapshot(now)]
         if wanting:
-            snapshot = state.to_json(now)
+            snapshot = status(state, now)     # a large cluster's with its "summary" (engine/digest.py)
             for sink in wanting:
                 sink.offer_snapshot(snapshot, now)

@@ -30,6 +30,7 @@ from cluster_sim.node.readings import Reading
 from cluster_sim.engine import events as ev
 from cluster_sim.engine import messages as msg
 from cluster_sim.engine.core import step
+from cluster_sim.engine.digest import status
 from cluster_sim.engine.model import Model, apply
 from cluster_sim.engine.state import ClusterState, Shown
 from cluster_sim.presentation.wording import describe
@@ -233,7 +234,7 @@ class SyntheticSession:
 
     def snapshot(self, t: float) -> Dict[str, Any]:
         """The status as a web snapshot: without the event log (the events are published)."""
-        return self.state.to_json(t, log=False)
+        return status(self.state, t, log=False)
 
 
 T0 = 1_700_000_000.0
