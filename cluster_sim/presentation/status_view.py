@@ -151,9 +151,9 @@ def spread_line(count: int, low: float, median: float, high: float, lang: str) -
 
 def _summary_rows(summary: Dict[str, Any], leader: Optional[str], lang: str) -> List[List[str]]:
     after = [str(n) for n in summary.get("next_in_line") or []]
-    candidates = summary.get("candidates") if isinstance(summary.get("candidates"), int) else 0
+    candidates: int = summary["candidates"] if isinstance(summary.get("candidates"), int) else 0
     rows = [[label("big.next", lang), next_line(leader, after, candidates, lang) or label("big.next_none", lang)]]
-    counts = summary.get("counts") if isinstance(summary.get("counts"), dict) else {}
+    counts: Dict[str, Any] = summary["counts"] if isinstance(summary.get("counts"), dict) else {}
     total = summary.get("nodes") if isinstance(summary.get("nodes"), int) else 0
     parts = [text for _, text in count_parts([(str(k), v) for k, v in counts.items() if isinstance(v, int)], lang)]
     rows.append([label("big.nodes", lang), label("big.total", lang, n=total) + ": " + " · ".join(parts)])
@@ -175,7 +175,7 @@ def _not_fine_rows(status: Dict[str, Any], summary: Dict[str, Any]) -> List[Dict
     out = []
     for entry in summary.get("not_fine") or []:
         if isinstance(entry, dict):
-            why = entry.get("why") if isinstance(entry.get("why"), list) else []
+            why: List[Any] = entry["why"] if isinstance(entry.get("why"), list) else []
             row = rows.get((str(entry.get("id")), "waiting" in why))
             if row is not None:
                 out.append(row)

@@ -133,13 +133,15 @@ def _fit(state: ClusterState, now: float, stale_after: float, width: int, height
     # takes a line (or more: then a table short of d lines fits with d rows fewer). Two or
     # three tables measured, not one per row: this runs four times a second, and 100 nodes
     # on 50 lines measured row by row took 2 s a frame.
-    rows = min(nodes - 1, 3 + max(0, room(replace(layout, max_nodes=3)) - event_need))
-    while rows >= 3:
+    # A large cluster's rows are its nodes not fine: one of them beats none.
+    least = 1 if big is not None else 3
+    rows = min(nodes - 1, least + max(0, room(replace(layout, max_nodes=least)) - event_need))
+    while rows >= least:
         left = room(replace(layout, max_nodes=rows))
         if left >= event_need:
             return replace(layout, max_nodes=rows, event_lines=left)
         rows -= event_need - left
-    return replace(layout, max_nodes=min(nodes, 3), event_lines=1)
+    return replace(layout, max_nodes=min(nodes, 0 if big is not None else 3), event_lines=1)
 
 
 def _lines_wanted(state: ClusterState, layout: Layout) -> int:
@@ -157,7 +159,7 @@ def fit_key(state: ClusterState, width: int, height: int) -> tuple:
     (readings, ages): a printer may keep a layout while this key holds, for a second or so,
     instead of fitting every frame."""
     newest = state.events[-1] if state.events else None
-    key = (width, height, len(state.nodes), len(state.shadowed), state.narration, len(state.events),
+    key: tuple = (width, height, len(state.nodes), len(state.shadowed), state.narration, len(state.events),
            getattr(newest, "ts", None), len(state.zk_servers or []))
     if is_big(state):
         # how many rows a large cluster's not-fine table has changes with any node's trouble:

@@ -86,6 +86,7 @@ def queue_text(state: ClusterState, node: NodeView) -> str:
 
 # the queue column takes 14 columns: narrower terminals keep the notes (its countdown) instead
 QUEUE_MIN_WIDTH = 72
+BIG_QUEUE_MIN_WIDTH = 100
 
 
 def _node_row(state: ClusterState, node: NodeView, now: float, stale_after: float, with_queue: bool = False) -> list:
@@ -155,7 +156,8 @@ def _node_table(state: ClusterState, now: float, stale_after: float, layout: Lay
     table.add_column(label("col_state", lang), no_wrap=True, min_width=_widest("state", STATES, lang))
     role_width = max(len(LEADER_MARK + " " + word("role", LEADER, lang)), len(word("role", FOLLOWER, lang)))
     table.add_column(label("col_role", lang), no_wrap=True, min_width=role_width)
-    with_queue = bool(state.queue) and layout.width >= QUEUE_MIN_WIDTH
+    # a large cluster's not-fine rows say what is wrong in their notes: those keep the room
+    with_queue = bool(state.queue) and layout.width >= (QUEUE_MIN_WIDTH if rows is None else BIG_QUEUE_MIN_WIDTH)
     if with_queue:
         table.add_column(label("col_queue", lang), no_wrap=True, min_width=5)
     table.add_column(label("col_reading", lang), justify="right", no_wrap=True, min_width=7)

@@ -9,6 +9,9 @@ measuring the web view.
 
     session, recorder = record("class.html", minutes=45, nodes=30)   # a whole class, recorded, in seconds
 
+    session = SyntheticSession(nodes=1000, start=t0, fault_every=1e9)    # a lecture hall, no leader faults
+    session.upset(t0 + 2, "17", "pause")     # one node in trouble (UPSETS), as the teacher's command would
+
 Only the world is made up (processes, sessions, readings, the leader
 znode); what the supervisor sees of it is posted as the supervisor's own
 inputs: its actions (kill, pause, partition, heal, start) as the events its
@@ -38,13 +41,14 @@ from cluster_sim.presentation.wording import describe
 __all__ = ["SyntheticSession", "record"]
 
 FAULTS = ("kill", "hard_kill", "pause", "partition", "restart")
+UPSETS = ("hard_kill", "kill", "pause", "partition", "slow", "no_api")   # what upset() does to any node
 HOST = "lab"
 
 
 class SyntheticSession:
     def __init__(self, nodes: int = 30, interval: float = 1.0, seed: int = 1, start: float = 0.0,
                  fault_every: float = 60.0, session_timeout: float = 3.0, narration: Optional[str] = None,
-                 zk_servers: int = 3, lang: str = "en"):
+                 zk_servers: int = 3, lang: str = "en", queue: bool = False):
         self.rng = random.Random(seed)
         self.interval = interval
         self.fault_every = fault_every
@@ -61,6 +65,13 @@ class SyntheticSession:
         self.sessions: Set[str] = set()
         self.cut: Set[str] = set()
         self.readings: Dict[str, Reading] = {}
+        self.no_api: Set[str] = set()      # nodes that cannot reach the API (their histories say so)
+        # queue: snapshots carry the election's znodes (a sequence a session, taken as it joins),
+        # and the lowest sequence alive leads, as in ZooKeeper; off, the lowest id leads (the
+        # recordings the web view was measured with)
+        self.queue = queue
+        self.seqs: Dict[str, int] = {}
+        self._seq = 0
         self.leader: Optional[Dict[str, Any]] = None      # the leader znode
         self.epoch = 0
         self.rows = 0
@@ -94,9 +105,19 @@ class SyntheticSession:
         self._queue.extend(step(self.model, message, now))
 
     def _snapshot(self, t: float) -> None:
-        present = sorted(self.sessions, key=int)
+        present = sorted(self.sessions, key=self._rank)
+        queue = tuple(msg.Candidate(n, self.seqs[n]) for n in present) if self.queue else ()
         self._post(t, msg.ZkSnapshot(t, True, readings={n: self.readings[n] for n in present if n in self.readings},
-                                     election=tuple(present), leader=self.leader))
+                                     election=tuple(present), leader=self.leader, queue=queue))
+
+    def _rank(self, node: str) -> int:
+        return self.seqs.get(node, 0) if self.queue else int(node)
+
+    def _join(self, node: str) -> None:
+        """A session opens: with `queue`, a new election znode, at the end of the line."""
+        self.sessions.add(node)
+        self._seq += 1
+        self.seqs[node] = self._seq
 
     # -- the world -------------------------------------------------------------------
     def _start(self, node: str, pid: int, t: float, requested: bool = True) -> None:
@@ -104,10 +125,10 @@ class SyntheticSession:
         self._emit(ev.NodeStarted(t, node, pid=pid, requested=requested))
         self._post(t, msg.ReportStarted(node, t, host=HOST))
         self._post(t, msg.ReportConnection(node, t, state="CONNECTED"))
-        self.sessions.add(node)
+        self._join(node)
 
     def _alive(self) -> List[str]:
-        return [n for n in sorted(self.sessions, key=int) if self.procs[n] == "running" and n not in self.cut]
+        return [n for n in sorted(self.sessions, key=self._rank) if self.procs[n] == "running" and n not in self.cut]
 
     def _gone(self, node: str) -> None:
         """The node's session ends: its znodes go, and the leader znode with it when it led."""
@@ -130,7 +151,7 @@ class SyntheticSession:
         self._post(t, msg.ReportStepDown(node, t + 0.02, epoch=epoch, text="stepped down: session expired",
                                          code="session_expired"))
         self._post(t + 0.05, msg.ReportConnection(node, t + 0.05, state="CONNECTED"))
-        self.sessions.add(node)
+        self._join(node)
 
     def _fault_now(self, t: float) -> None:
         kind = FAULTS[self._fault % len(FAULTS)]
@@ -190,9 +211,38 @@ class SyntheticSession:
             self._later.append((t + timeout, expire_cut))
             self._later.append((t + 20, heal))
 
+    def upset(self, t: float, node: str, kind: str) -> None:
+        """Something wrong with one node that is not the leader (a big cluster's few nodes in
+        trouble): one of UPSETS, as the teacher's command and the world's answer would make it.
+        A session ends only as the world ends it: a hard-killed node's stays open, a paused or
+        cut-off node's until ZooKeeper would expire it (not simulated here)."""
+        if kind == "hard_kill":
+            self._emit(ev.NodeKilled(t, node, hard=True))
+            self.procs[node] = "crashed"
+            self._post(t + 0.01, msg.ProcessExited(node, -9, "SIGKILL"))
+        elif kind == "kill":
+            self._emit(ev.NodeKilled(t, node, hard=False))
+            self.procs[node] = "stopped"
+            self._gone(node)
+            self._post(t + 0.01, msg.ProcessExited(node, 0, "SIGTERM"))
+        elif kind == "pause":
+            self._emit(ev.NodePaused(t, node, session_timeout=self.session_timeout))
+            self.procs[node] = "paused"
+        elif kind == "partition":
+            self._emit(ev.Partitioned(t, node, target="zk", session_timeout=self.session_timeout))
+            self.cut.add(node)
+            self._post(t, msg.ReportConnection(node, t, state="SUSPENDED"))
+        elif kind == "slow":
+            self._emit(ev.Slowed(t, node, latency_ms=300.0, target="all", session_timeout=self.session_timeout))
+        elif kind == "no_api":
+            self.no_api.add(node)
+        else:
+            raise ValueError(f"upset: {kind!r} is none of {UPSETS}")
+
     def _tick(self, t: float) -> None:
         for node in self._alive():
-            self.readings[node] = Reading(round(self.rng.uniform(60.0, 95.0), 6), t, pid=self.pids[node], host=HOST)
+            self.readings[node] = Reading(round(self.rng.uniform(60.0, 95.0), 6), t, pid=self.pids[node], host=HOST,
+                                          api_ok=False if node in self.no_api else True)
         self._snapshot(t + 0.005)
         leader = None if self.leader is None else str(self.leader["id"])
         values = [self.readings[n].value for n in self._alive() if n in self.readings]

@@ -1,0 +1,120 @@
+"""What a lecture hall of 1,000 nodes costs the screens (issue 22): the live view's frame, the
+digest, `status --json` and `status` through the real control socket and CLI.
+
+    .venv/bin/python scripts/big_measure.py [--nodes 1000] [--frames 40] [--runs 5]
+
+The state is a synthetic session through the supervisor's own core (web/synthetic.py, the
+election queue on), six nodes of it in trouble, as tests/test_view_big.py builds it. No
+ZooKeeper and no node processes: this measures state -> screens only.
+
+- frame: what LivePrinter does four times a second: render(state, now, width, height) and rich
+  writing it to a (string) terminal; "fitted" fits the layout every frame, "kept" reuses the
+  layout as the printer does between refits (it fits again at most once a second);
+- status --json / status: a ControlServer on a socket of its own answers `status` as the
+  supervisor's handler does (engine/digest.status); the CLI is run as a user would run it
+  (a fresh Python process each time, its start-up included), and asked in-process (control.send).
+"""
+
+import argparse
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+
+from rich.console import Console  # noqa: E402
+
+from cluster_sim import control  # noqa: E402
+from cluster_sim.control.server import ControlServer  # noqa: E402
+from cluster_sim.engine.digest import digest, status  # noqa: E402
+from cluster_sim.presentation.view import fit, render  # noqa: E402
+from cluster_sim.web.synthetic import T0, SyntheticSession  # noqa: E402
+
+UPSET = {"230": "hard_kill", "1000": "kill", "17": "pause", "404": "partition", "77": "slow", "512": "no_api"}
+
+
+def hall(nodes: int, lang: str = "en"):
+    session = SyntheticSession(nodes=nodes, start=T0, fault_every=1e9, lang=lang, queue=True)
+    session.advance(T0 + 3)
+    for node, kind in UPSET.items():
+        if int(node) <= nodes:
+            session.upset(T0 + 3.5, node, kind)
+    session.advance(T0 + 5.6)
+    return session.state, T0 + 5.6
+
+
+def ms(samples):
+    return "median %.1f ms (min %.1f, max %.1f)" % (statistics.median(samples) * 1000, min(samples) * 1000,
+                                                    max(samples) * 1000)
+
+
+def frames(state, now, width, height, count, kept):
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, color_system="truecolor")
+    layout = fit(state, now, width, height) if kept else None
+    out = []
+    for i in range(count):
+        t = time.perf_counter()
+        console.print(render(state, now + i * 0.25, width=width, height=height, layout=layout))
+        out.append(time.perf_counter() - t)
+        console.file = io.StringIO()
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--nodes", type=int, default=1000)
+    parser.add_argument("--frames", type=int, default=40)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    state, now = hall(args.nodes)
+    frames(state, now, 80, 24, 3, False)     # warm-up: imports, the catalogue
+    print(f"{args.nodes} nodes, {len(digest(state, now).not_fine)} not fine")
+    for width, height in ((80, 24), (160, 50)):
+        for kept in (False, True):
+            print(f"frame {width}x{height} ({'kept layout' if kept else 'fitted'}): "
+                  f"{ms(frames(state, now, width, height, args.frames, kept))}")
+    samples = []
+    for _ in range(args.frames):
+        t = time.perf_counter()
+        digest(state, now)
+        samples.append(time.perf_counter() - t)
+    print(f"digest: {ms(samples)}")
+    samples = []
+    for _ in range(args.frames):
+        t = time.perf_counter()
+        data = json.dumps(status(state, now))
+        samples.append(time.perf_counter() - t)
+    print(f"status dict + JSON in the supervisor: {ms(samples)}, {len(data):,} bytes")
+
+    name = f"bigmeasure-{os.getpid()}"
+    server = ControlServer(name, submit=lambda request, reply: reply.put(
+        {"ok": True, "status": status(state, now)}))   # the session's own clock
+    server.start()
+    try:
+        samples = []
+        for _ in range(args.runs * 4):
+            t = time.perf_counter()
+            control.send(name, {"cmd": "status"})
+            samples.append(time.perf_counter() - t)
+        print(f"status over the control socket, in-process: {ms(samples)}")
+        cli = [os.path.join(os.path.dirname(sys.executable), "clustersim"), "status", "--name", name]
+        for extra in (["--json"], []):
+            samples = []
+            for _ in range(args.runs):
+                t = time.perf_counter()
+                done = subprocess.run(cli + extra, capture_output=True, text=True, timeout=60)
+                samples.append(time.perf_counter() - t)
+                if done.returncode != 0:
+                    raise SystemExit(f"clustersim status {' '.join(extra)} failed: {done.stderr.strip()}")
+            print(f"clustersim status {' '.join(extra)}: {ms(samples)} (a fresh process), "
+                  f"{len(done.stdout):,} bytes, {len(done.stdout.splitlines())} lines")
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
