@@ -74,6 +74,7 @@ class Digest:
     candidates: int                                   # election znodes, the leader's included
     readings: Optional[Spread]                        # None: no fresh reading
     not_fine: Tuple[Tuple[str, Tuple[str, ...]], ...]  # (id, its conditions), worst first, then by id
+    highest_id: Optional[int] = None                  # the highest numeric id (the page's "add node N+1")
     rows: Tuple[NodeView, ...] = field(default=(), compare=False, repr=False)  # those rows (not in JSON)
 
     def count(self, condition: str) -> int:
@@ -83,7 +84,8 @@ class Digest:
         return {"nodes": self.nodes, "counts": dict(self.counts), "next_in_line": list(self.next_in_line),
                 "candidates": self.candidates,
                 "readings": None if self.readings is None else self.readings.to_json(),
-                "not_fine": [{"id": node, "why": list(why)} for node, why in self.not_fine]}
+                "not_fine": [{"id": node, "why": list(why)} for node, why in self.not_fine],
+                "highest_id": self.highest_id}
 
 
 def is_big(state: ClusterState) -> bool:
@@ -164,7 +166,8 @@ def digest(state: ClusterState, now: float, stale_after: float = STALE_AFTER) ->
                 values.append(float(node.value))
     trouble.sort(key=lambda t: t[:3])
     queue = state.queue
-    return Digest(nodes=len(rows), counts=tuple((c, tally[c]) for c in CONDITIONS if tally.get(c)),
+    ids = [int(node.id) for node in rows if node.id.isdigit()]
+    return Digest(highest_id=max(ids) if ids else None, nodes=len(rows), counts=tuple((c, tally[c]) for c in CONDITIONS if tally.get(c)),
                   next_in_line=tuple(node for node, _ in queue[1:1 + NEXT_SHOWN]), candidates=len(queue),
                   readings=spread(values), not_fine=tuple((t[3], t[4]) for t in trouble),
                   rows=tuple(t[5] for t in trouble))

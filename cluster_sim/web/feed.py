@@ -17,6 +17,7 @@ frame is due), once for all of them, on the manager's own thread.
 from typing import Any, Callable, Optional
 
 from cluster_sim.engine.digest import status
+from cluster_sim.engine.state import ClusterState
 from cluster_sim.web.adapt import event_record
 
 __all__ = ["Feed"]
@@ -36,6 +37,8 @@ class Feed:
     def frame(self, state: Any, now: float) -> None:
         wanting = [sink for sink in self.sinks if sink.wants_snapshot(now)]
         if wanting:
-            snapshot = status(state, now)     # a large cluster's with its "summary" (engine/digest.py)
+            # the supervisor's state: a large cluster's status with its "summary" (engine/digest.py);
+            # anything else with a to_json (duck-typed), as it says itself
+            snapshot = status(state, now) if isinstance(state, ClusterState) else state.to_json(now)
             for sink in wanting:
                 sink.offer_snapshot(snapshot, now)

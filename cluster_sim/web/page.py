@@ -26,7 +26,7 @@ from cluster_sim.words import catalogue
 __all__ = ["render_page", "LANGUAGES"]
 
 LANGUAGES = ("en", "es")
-SCRIPTS = ("words.js", "model.js", "picture.js", "panels.js", "teacher.js", "scrub.js", "play.js")
+SCRIPTS = ("words.js", "model.js", "picture.js", "big.js", "panels.js", "teacher.js", "scrub.js", "play.js")
 _HERE = Path(__file__).resolve().parent
 _SCRIPT_HEAD = """/* clustersim web view: one picture for the live stream (/events) and for recordings.
  *

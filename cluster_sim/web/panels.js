@@ -135,8 +135,10 @@ function render(frameMs) {
   pending = false;
   var now = clockNow();
   fitFonts();
-  layout(M.order);
-  M.order.forEach(function (id) { drawNode(id, M.nodes[id], now); });
+  var order = drawnOrder();           // a large cluster's: the leader, the next, the nodes not fine
+  layout(order);
+  order.forEach(function (id) { drawNode(id, M.nodes[id], now); });
+  drawBig(order.length);
   drawApi(M.state);
   drawFacts(now);
   drawLog();

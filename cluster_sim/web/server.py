@@ -50,7 +50,7 @@ from typing import Any, Callable, Deque, Dict, Optional, Tuple
 from urllib.parse import urlsplit
 
 from cluster_sim.base.ports import PortInUse
-from cluster_sim.web.adapt import worded_in, DATA_KINDS, event_record, snapshot_record
+from cluster_sim.web.adapt import worded_in, DATA_KINDS, event_record, live_snapshot
 from cluster_sim.web.hub import Behind, Closed, Hub, sse
 from cluster_sim.web.page import render_page
 from cluster_sim.web.teacher import MAX_BODY, check_control, key_matches, page_request
@@ -413,7 +413,7 @@ class WebView:
         return offered
 
     def _send_snapshot(self, snapshot: Any) -> None:
-        state = snapshot_record(snapshot)
+        state = live_snapshot(snapshot)     # a large cluster's: the rows the page draws
         if state is None:
             return
         body = json.dumps(state, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")

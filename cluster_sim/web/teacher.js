@@ -56,7 +56,9 @@ var barShown = "";
 function drawControls() {
   // the bar: rebuilt only when what it offers changes (the next node id, the ZooKeeper servers)
   var a = L.act || {}, ids = M.order.map(function (k) { return parseInt(M.nodes[k] && M.nodes[k].id, 10); });
-  var next = ids.filter(isFinite).reduce(function (x, y) { return Math.max(x, y); }, 0) + 1;
+  // a large cluster's page has only the rows it draws: the summary knows the highest id
+  var highest = M.state && M.state.summary && typeof M.state.summary.highest_id === "number" ? M.state.summary.highest_id : 0;
+  var next = ids.filter(isFinite).reduce(function (x, y) { return Math.max(x, y); }, highest) + 1;
   var servers = Array.isArray(M.state && M.state.zk_servers) ? M.state.zk_servers : [];
   var indexes = servers.map(function (s) { return s.index; }).filter(function (i) { return i != null; });
   var shown = next + "|" + indexes.join(",");

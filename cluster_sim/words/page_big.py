@@ -13,5 +13,5 @@ ENTRIES: Dict[str, Dict[str, str]] = {
     "page.big.title": {"en": "The cluster at a glance", "es": "El clúster de un vistazo"},
     "page.big.drawn": {"en": "drawn: the leader, the next in line and the {n} not fine",
                        "es": "dibujados: el líder, los siguientes y {n} con problemas"},
-    "page.big.hidden": {"en": "+{n} fine, not drawn", "es": "+{n} bien, sin dibujar"},
+    "page.big.hidden": {"en": "+{n} more, not drawn", "es": "+{n} más, sin dibujar"},
 }
