@@ -13,6 +13,16 @@ ZooKeeper and no node processes: this measures state -> screens only.
 - status --json / status: a ControlServer on a socket of its own answers `status` as the
   supervisor's handler does (engine/digest.status); the CLI is run as a user would run it
   (a fresh Python process each time, its start-up included), and asked in-process (control.send).
+
+    .venv/bin/python scripts/big_measure.py --page 30
+
+The web page in a headless Chromium (tests/web_support.py), `--page` seconds in each mode, the
+session advanced in real time four times a second (a reading a second from every node) and fed
+to a WebView as the supervisor's Feed does: "summary" (this issue: the live snapshot carries the
+drawn rows and the summary) against "every node" (the status without its summary: the page
+draws 1,000 circles, as before). Chrome's own Performance metrics over the window (the page's
+main-thread task, script and layout time, in % of the window) and this process's CPU (the
+supervisor's side: snapshots, encoding, events).
 """
 
 import argparse
@@ -64,12 +74,65 @@ def frames(state, now, width, height, count, kept):
     return out
 
 
+def page(nodes: int, seconds: float) -> None:
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
+    from web_support import headless_browser
+    from cluster_sim.web import WebView
+    from cluster_sim.web.feed import Feed
+
+    for mode in ("summary", "every node"):
+        start = time.time()
+        session = SyntheticSession(nodes=nodes, start=start, fault_every=1e9, queue=True)
+        for node, kind in UPSET.items():
+            if int(node) <= nodes:
+                session.upset(start + 0.5, node, kind)
+        view = WebView("127.0.0.1", 0, lang="en").start()
+        feed = Feed(view, describe=session.describe)
+        try:
+            with headless_browser() as driver:
+                driver.get(view.url)
+
+                def pump(until: float) -> None:
+                    while time.time() < until:
+                        now = time.time()
+                        for event in session.advance(now):
+                            feed.event(event)
+                        if view.wants_snapshot(now):
+                            view.offer_snapshot(status(session.state, now) if mode == "summary"
+                                                else session.state.to_json(now), now)
+                        time.sleep(max(0.0, 0.25 - (time.time() - now)))
+                pump(time.time() + 3)               # the page loads, the first snapshots arrive
+                driver.execute_cdp_cmd("Performance.enable", {})
+
+                def metrics():
+                    got = driver.execute_cdp_cmd("Performance.getMetrics", {})["metrics"]
+                    return {m["name"]: m["value"] for m in got}
+                before, cpu0, t0 = metrics(), time.process_time(), time.time()
+                pump(t0 + seconds)
+                after, cpu1, t1 = metrics(), time.process_time(), time.time()
+                window = t1 - t0
+                share = {k: 100 * (after[k] - before[k]) / window
+                         for k in ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")}
+                drawn = driver.execute_script("return document.querySelectorAll('g.node').length")
+                print(f"page, {mode}: {drawn} nodes drawn; Chromium main thread busy {share['TaskDuration']:.1f} % "
+                      f"(script {share['ScriptDuration']:.1f} %, layout {share['LayoutDuration']:.1f} %, "
+                      f"style {share['RecalcStyleDuration']:.1f} %); DOM nodes {after.get('Nodes', 0):.0f}, "
+                      f"JS heap {after.get('JSHeapUsedSize', 0) / 1e6:.1f} MB; this process (session + web view) "
+                      f"{100 * (cpu1 - cpu0) / window:.1f} % of a core over {window:.0f} s")
+        finally:
+            view.close()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--nodes", type=int, default=1000)
     parser.add_argument("--frames", type=int, default=40)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--page", type=float, default=0.0, help="seconds of the web page in each mode (0: none)")
     args = parser.parse_args()
+    if args.page:
+        page(args.nodes, args.page)
+        return
     state, now = hall(args.nodes)
     frames(state, now, 80, 24, 3, False)     # warm-up: imports, the catalogue
     print(f"{args.nodes} nodes, {len(digest(state, now).not_fine)} not fine")

@@ -69,6 +69,7 @@ def test_the_teacher_page_of_1000_nodes_shows_the_summary_and_draws_only_what_is
         assert (state_of["17"], state_of["230"], state_of["1000"]) == ("paused", "crashed", "stopped")
         assert "partitioned" in browser.find_element("css selector", 'g.node[data-id="404"]').get_attribute(
             "data-faults")
+        assert "cannot reach the API" in browser.find_element("css selector", 'g.node[data-id="512"]').text
         # the teacher's controls on a node not fine: its menu, and the command sent
         browser.find_element("css selector", 'g.node[data-id="17"] circle.body').click()
         dom_wait(browser, lambda b: by_id(b, "menu").get_attribute("data-node") == "17", 5, "node 17's menu")

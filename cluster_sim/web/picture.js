@@ -187,6 +187,7 @@ function drawNode(key, n, now) {
   setText(d.sub, sub);
   attr(d.sub, "class", "sub" + (words.length ? " fault" : ""));
   if (left !== null && !holding) other.unshift("⏱ " + L.expiresIn + " " + num(left, 1) + " s");
+  if (n.api_ok === false && state !== "stopped" && state !== "crashed") other.push(say("no_api"));   // as the table's notes
   var sub2 = other.length ? other.join(" · ") : remoteHost && n.host ? "⇢ " + short(n.host, 18) : "";
   setText(d.sub2, sub2);
   attr(d.sub2, "class", "sub" + (cut ? " cut fault" : other.length ? " fault" : remoteHost ? " remote" : ""));

@@ -46,7 +46,7 @@ import time
 from collections import deque
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Deque, Dict, Optional, Tuple
+from typing import Any, Callable, Deque, Dict, FrozenSet, Optional, Tuple
 from urllib.parse import urlsplit
 
 from cluster_sim.base.ports import PortInUse
@@ -281,6 +281,7 @@ class WebView:
         self._pending: Deque[Tuple[bool, Any]] = deque(maxlen=100_000)
         self._offered_at = float("-inf")
         self._last_state: Optional[bytes] = None
+        self._drawn: Optional[FrozenSet[str]] = None   # a large cluster's rows on the page (None: every row)
         self._server: Optional[_Server] = None
         self._threads: list = []
         self._stop = threading.Event()
@@ -408,6 +409,9 @@ class WebView:
             data = kind in DATA_KINDS
             if data and not watched:
                 continue                 # nobody to animate it for, and late joiners get the snapshot
+            if data and self._drawn is not None and record.get("node") is not None \
+                    and str(record["node"]) not in self._drawn:
+                continue                 # a large cluster: the page draws a few rows, no flow for the rest
             self.hub.put(sse("event", record), keep=not data,
                          sticky=kind if kind in STICKY_KINDS else None)
         return offered
@@ -416,6 +420,9 @@ class WebView:
         state = live_snapshot(snapshot)     # a large cluster's: the rows the page draws
         if state is None:
             return
+        rows = state.get("nodes") if isinstance(state.get("nodes"), list) else []
+        self._drawn = (frozenset(str(n.get("id")) for n in rows if isinstance(n, dict))
+                       if isinstance(state.get("summary"), dict) else None)
         body = json.dumps(state, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
         if body == self._last_state:
             return
