@@ -154,3 +154,25 @@ def test_status_summarises_and_status_json_keeps_every_node(en, es):
     for node in list(small.nodes)[BIG:]:
         del small.nodes[node]
     assert "summary" not in status(small, NOW)                  # a small cluster: the list, as before
+
+
+def test_the_live_printer_fits_again_as_soon_as_a_node_of_a_large_cluster_gets_in_trouble():
+    """The printer keeps a layout for a second; a row more in the not-fine table must not overflow."""
+    from cluster_sim.presentation.listeners.printers import LivePrinter
+
+    state = hall(upset={})
+    console = Console(file=io.StringIO(), width=100, height=30, force_terminal=True)
+    printer = LivePrinter(console=console)
+
+    def frame(now):
+        lines = console.render_lines(printer.renderable(state, now), console.options, pad=False)
+        return ["".join(seg.text for seg in line).rstrip() for line in lines]
+    assert "every node is fine" in "\n".join(frame(NOW))
+    for node in map(str, range(100, 130)):        # 30 nodes paused within the same second
+        state.nodes[node].state = "paused"
+    lines = frame(NOW + 0.1)
+    text = "\n".join(lines)
+    assert len(lines) <= 30, text
+    shown = row_ids(lines)
+    assert shown and shown == [str(n) for n in range(100, 100 + len(shown))], text
+    assert f"… {30 - len(shown)} more not fine (clustersim status)" in text
