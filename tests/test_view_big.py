@@ -176,3 +176,14 @@ def test_the_live_printer_fits_again_as_soon_as_a_node_of_a_large_cluster_gets_i
     shown = row_ids(lines)
     assert shown and shown == [str(n) for n in range(100, 100 + len(shown))], text
     assert f"… {30 - len(shown)} more not fine (clustersim status)" in text
+
+
+def test_a_node_silent_for_15_s_and_one_not_publishing_yet_are_not_fine_each_in_its_words():
+    state = hall(upset={})
+    state.nodes["50"].value = state.nodes["50"].reading_ts = None       # running, nothing published yet
+    state.nodes["60"].reading_ts = NOW - 15.5                           # its last reading 15.5 s old
+    d = digest(state, NOW)
+    assert d.not_fine == (("60", ("silent",)), ("50", ("unpublished",)))
+    assert d.readings.count == N - 2
+    text = "\n".join(screen(state, 160, 50))
+    assert "998 publishing · 1 not publishing yet · 1 silent" in text and row_ids(text.splitlines()) == ["60", "50"]

@@ -42,7 +42,8 @@ CONDITIONS = (
     "partitioned",    # cut off from ZooKeeper or the API
     "disconnected",   # its session: suspended, silent, expired, or deposed without knowing it
     "waiting",        # a local process waiting for an id another process holds
-    "silent",         # running, but no reading yet, or none for longer than STALE_AFTER
+    "silent",         # running, its last reading older than STALE_AFTER
+    "unpublished",    # running, no reading yet (1,000 nodes take a while to claim their znodes)
     "slow",           # a slow link set on it
     "no_api",         # it cannot reach the API it would deliver to
     "starting",       # not listed: every node starts
@@ -118,7 +119,9 @@ def conditions(state: ClusterState, node: NodeView, now: float, stale_after: flo
         found.add("starting")
     elif process in (RUNNING, REMOTE) or process is None:
         age = node.age(now)
-        if node.value is None or age is None or age > stale_after:
+        if node.value is None or age is None:
+            found.add("unpublished")
+        elif age > stale_after:
             found.add("silent")
     if node.api_ok is False and process not in (STOPPED, CRASHED):
         found.add("no_api")

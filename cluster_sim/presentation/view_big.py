@@ -27,7 +27,7 @@ __all__ = ["summary_rows", "not_fine_title", "counts_text", "spread_text", "next
 
 COND_STYLES = {
     "crashed": "bold red", "stopped": "dim", "paused": "yellow", "partitioned": "bold magenta",
-    "disconnected": "red", "waiting": "yellow", "silent": "red", "slow": "magenta", "no_api": "bold red",
+    "disconnected": "red", "waiting": "yellow", "silent": "red", "unpublished": "yellow", "slow": "magenta", "no_api": "bold red",
     "starting": "blue", "publishing": "green",
 }
 

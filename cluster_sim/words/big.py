@@ -31,6 +31,7 @@ ENTRIES: Dict[str, Dict[str, str]] = {
     "big.cond.disconnected": {"en": "{n} without a session", "es": "{n} sin sesión"},
     "big.cond.waiting": {"en": "{n} waiting for an id", "es": "{n} a la espera de un id"},
     "big.cond.silent": {"en": "{n} silent", "es": "{n} sin lecturas"},
+    "big.cond.unpublished": {"en": "{n} not publishing yet", "es": "{n} sin publicar aún"},
     "big.cond.slow": {"en": "{n} slow", "es": "{n} {n?lento|lentos}"},
     "big.cond.no_api": {"en": "{n} cannot reach the API", "es": "{n} sin acceso a la API"},
     "big.cond.starting": {"en": "{n} starting", "es": "{n} arrancando"},
