@@ -46,7 +46,7 @@ import time
 from collections import deque
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Deque, Dict, FrozenSet, Optional, Tuple
+from typing import Any, Callable, Deque, Dict, FrozenSet, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 from cluster_sim.base.ports import PortInUse
@@ -420,7 +420,7 @@ class WebView:
         state = live_snapshot(snapshot)     # a large cluster's: the rows the page draws
         if state is None:
             return
-        rows = state.get("nodes") if isinstance(state.get("nodes"), list) else []
+        rows: List[Any] = state["nodes"] if isinstance(state.get("nodes"), list) else []
         self._drawn = (frozenset(str(n.get("id")) for n in rows if isinstance(n, dict))
                        if isinstance(state.get("summary"), dict) else None)
         body = json.dumps(state, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
