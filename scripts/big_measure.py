@@ -23,6 +23,13 @@ drawn rows and the summary) against "every node" (the status without its summary
 draws 1,000 circles, as before). Chrome's own Performance metrics over the window (the page's
 main-thread task, script and layout time, in % of the window) and this process's CPU (the
 supervisor's side: snapshots, encoding, events).
+
+    .venv/bin/python scripts/big_measure.py --record 30
+
+`up --record` at 1,000 nodes: the session on a simulated clock, its events and a frame every
+0.25 s handed to a WebRecorder as the Feed does (the status made at every frame: the recorder
+always wants one, and keeps two a second); the CPU time of each part per simulated second, and
+the file's size.
 """
 
 import argparse
@@ -123,13 +130,54 @@ def page(nodes: int, seconds: float) -> None:
             view.close()
 
 
+def recording(nodes: int, seconds: float) -> None:
+    import tempfile
+
+    from cluster_sim.web.recording import WebRecorder
+
+    session = SyntheticSession(nodes=nodes, start=T0, fault_every=1e9, queue=True)
+    clock = [T0]
+    with tempfile.TemporaryDirectory(prefix="clustersim-bigrec-") as tmp:
+        path = os.path.join(tmp, "hall.html")
+        recorder = WebRecorder(path, clock=lambda: clock[0], describe=session.describe)
+        cpu = {"events": 0.0, "status": 0.0, "recorder": 0.0}
+        t = T0
+        for warm in (True, False):
+            end = t + (5 if warm else seconds)
+            if not warm:
+                cpu = dict.fromkeys(cpu, 0.0)
+            while t < end:
+                t += 0.25
+                clock[0] = t
+                a = time.process_time()
+                for event in session.advance(t):
+                    recorder.publish(event)
+                b = time.process_time()
+                cpu["events"] += b - a
+                if recorder.wants_snapshot(t):
+                    snapshot = status(session.state, t)
+                    c = time.process_time()
+                    cpu["status"] += c - b
+                    recorder.offer_snapshot(snapshot, t)
+                    cpu["recorder"] += time.process_time() - c
+        recorder.close()
+        size = os.path.getsize(path)
+    print(f"--record, {nodes} nodes, {seconds:g} s: " + ", ".join(
+        f"{name} {1000 * spent / seconds:.1f} ms a second" for name, spent in cpu.items())
+        + f" (CPU time); the file {size / 1e6:.2f} MB for {seconds + 5:g} s")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--nodes", type=int, default=1000)
     parser.add_argument("--frames", type=int, default=40)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--page", type=float, default=0.0, help="seconds of the web page in each mode (0: none)")
+    parser.add_argument("--record", type=float, default=0.0, help="simulated seconds of `up --record` (0: none)")
     args = parser.parse_args()
+    if args.record:
+        recording(args.nodes, args.record)
+        return
     if args.page:
         page(args.nodes, args.page)
         return
