@@ -17,9 +17,9 @@ from web_support import headless_browser, page_errors
 T_UPSET = NOW - 2.1        # hall() upsets its six nodes at T0 + 3.5
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser():
-    with headless_browser() as driver:
+    with headless_browser() as driver:      # one Chromium for both tests: the suite's time is shared
         yield driver
 
 
