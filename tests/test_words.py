@@ -14,6 +14,7 @@ from cluster_sim.words.labels import label, plural, word
 from cluster_sim.engine import events as ev
 from cluster_sim.control.commands import by_name
 from cluster_sim.engine.state import ClusterState, NodeView
+from cluster_sim.presentation.answers import worded
 from cluster_sim.presentation.wording import WORDED as _WORDED, describe, step_down_why
 from cluster_sim.words import PLURAL, catalogue, entries, fill
 
@@ -163,7 +164,7 @@ def test_control_answers_speak_the_cluster_language(lang, answers):
     ctx = Fake(lang)
     said = [by_name("kill").handler(ctx, {"id": "9"})["error"], by_name("pause").handler(ctx, {"id": "2"})["error"],
             by_name("pause").handler(ctx, {"id": "1"})["error"], by_name("api-stop").handler(ctx, {})["error"],
-            by_name("resume").handler(ctx, {"id": "1"})["message"]]
+            worded(by_name("resume").handler(ctx, {"id": "1"}), ctx.state)["message"]]
     assert said == answers
     assert isinstance(ctx.emitted[-1], ev.NodeResumed)
 

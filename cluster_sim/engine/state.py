@@ -254,6 +254,10 @@ class ClusterState:
             return (0, int(node.id), node.id, shadow) if node.id.isdigit() else (1, 0, node.id, shadow)
         return sorted(list(self.nodes.values()) + list(self.shadowed.values()), key=key)
 
+    def shown_events(self) -> List[Any]:
+        """The newest events of the log, those `status` carries (EVENTS_SHOWN)."""
+        return list(self.events)[-EVENTS_SHOWN:]
+
     def round_base(self) -> Optional[int]:
         """The round running when this session started: rounds are shown counted from it."""
         from cluster_sim.engine.round_count import round_base
@@ -335,9 +339,9 @@ class ClusterState:
         return state
 
     def to_json(self, now: float, log: bool = True) -> Dict[str, Any]:
-        """The status (`status --json`, a web snapshot); `log=False` leaves out the event log (a
-        snapshot for the picture, which takes events from the event stream)."""
-        from cluster_sim.presentation.wording import describe, level
+        """The status as data (a web snapshot; `status --json` is this with each event worded:
+        presentation.answers.status_json); `log=False` leaves out the event log (a snapshot for the
+        picture, which takes events from the event stream)."""
         from cluster_sim.engine.events import to_record
 
         data: Dict[str, Any] = {
@@ -410,9 +414,8 @@ class ClusterState:
             ],
         }
         if log:
-            # the newest events of the log, each the exporter's record (its kind and fields, the
-            # sentence, the level): a view attached from outside shows the supervisor's own events
-            data["events"] = [dict(to_record(e), text=describe(e, self.lang, self.round_base()), level=level(e))
-                              for e in list(self.events)[-EVENTS_SHOWN:]]
+            # the newest events of the log, each the exporter's record (its kind and fields; their
+            # words are presentation's): a view attached from outside shows the supervisor's own events
+            data["events"] = [to_record(e) for e in self.shown_events()]
             data["events_total"] = self.events_total
         return data

@@ -20,7 +20,7 @@ from typing import Any, Mapping, Optional, Tuple
 
 from cluster_sim.netfault.faults import clear_link, cut_link, slow_link
 from cluster_sim.engine.command_kit import (
-    Answer, Handler, Supervisor, fail, node_id_of, ok, refuse, running, say, words,
+    Answer, Handler, Supervisor, fail, node_id_of, ok, refuse, running, told, words,
 )
 
 __all__ = ["kill", "pause", "resume", "start", "api_switch", "zk_switch", "zk_freeze", "partition", "slow", "heal",
@@ -92,7 +92,7 @@ def start(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
     # a node killed hard leaves its znode until its session expires: wait for it
     wait = 2 * ctx.session_timeout + 2.0 if view is not None else 0.0
     started = ctx.start_node(node_id, wait_for_id=wait, requested=True)
-    return {"ok": True, "message": say(ctx, started), "pid": started.pid}
+    return told(started, pid=started.pid)
 
 
 # --------------------------------------------------------------------------- the API and ZooKeeper servers
@@ -242,7 +242,7 @@ def heal(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
             return {"ok": True, "message": words(ctx, "nothing_to_heal")}
         events = [ev.Healed(ctx.clock(), node, target="all") for node in healed]
         ctx.emit(*events)
-        return {"ok": True, "message": "; ".join(say(ctx, e) for e in events)}
+        return told(*events)
     node_id, error = _faulted(ctx, request)
     if node_id is None:
         return error or fail("no node")

@@ -27,6 +27,7 @@ from cluster_sim.engine.messages import (
 )
 from cluster_sim.engine.model import Model, apply
 from cluster_sim.engine.timeline import Term
+from cluster_sim.presentation.answers import worded      # an answer carries typed events: worded when sent
 
 RENDER_EVERY = 0.25
 SPAWN_BATCH = 4      # nodes started per loop turn: control requests and the view stay live meanwhile
@@ -328,10 +329,10 @@ class Manager:
             # a remote node's answer comes through ZooKeeper: waited for off the loop
             from cluster_sim.faults.remote import run_later
 
-            run_later(later, message.reply)
+            run_later(later, message.reply, lambda done: worded(done, self.state))
             return
         try:
-            message.reply.put_nowait(answer)
+            message.reply.put_nowait(worded(answer, self.state, self.clock()))
         except queue.Full:
             pass
 
