@@ -39,6 +39,8 @@ def sample(cls, **fields):
             values[f.name] = ("2", "3")
         elif f.name == "rounds" and "Tuple" in hint:
             values[f.name] = (17, 18)
+        elif f.name == "params":
+            values[f.name] = (("percent", 20.0),)
         elif "bool" in hint:
             values[f.name] = False
         elif "int" in hint:
@@ -51,7 +53,7 @@ def sample(cls, **fields):
             values[f.name] = "/tmp/x.json"
         elif f.name in ("zk", "api_url", "command", "host", "address", "error", "why", "reason", "message",
                         "listener", "target", "code", "title", "body", "name", "source", "mode", "requested",
-                        "signal", "level", "role", "hint", "server"):
+                        "signal", "level", "role", "hint", "server", "cmd"):
             values[f.name] = {"target": "zk", "level": "warn", "mode": "leader", "name": "es1"}.get(f.name, "")
     values.update(fields)
     return cls(**values)

@@ -16,7 +16,7 @@ kind of event; splitting it would split that one place.
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
-from cluster_sim.faults.registry import actions as fault_actions
+from cluster_sim.faults.registry import FAULT_CHANGED, action as fault_action, actions as fault_actions
 from cluster_sim.node.settings import DEFAULT_INTERVAL, DEFAULT_SESSION_TIMEOUT
 from cluster_sim.engine import events as ev
 from cluster_sim.engine.state import (
@@ -466,7 +466,21 @@ _APPLY: Dict[type, Callable] = {
     ev.Narration: _narration, ev.JoinCommand: _join, ev.WebViewStarted: _web, ev.RoundWaiting: _waiting, ev.ClusterStarted: _cluster,
 }
 # every fault command that acts on a node's links (partition, slow, heal, ...): from the registry
-_APPLY.update({ev.KINDS[a.event]: _link_fault(a.link) for a in fault_actions() if a.link is not None})
+_APPLY.update({ev.KINDS[a.event]: _link_fault(a.link) for a in fault_actions()
+               if a.link is not None and a.event != FAULT_CHANGED})
+
+
+def _fault_changed(m: Model, e: ev.FaultChanged) -> None:
+    """A kind declared only in the registry: its command's relay action, as the relays applied it."""
+    try:
+        link = fault_action(e.cmd).link
+    except KeyError:
+        return      # a command this process does not declare (a recording's)
+    if link is not None and e.node is not None:
+        _link_fault(link)(m, e)
+
+
+_APPLY[ev.FaultChanged] = _fault_changed
 
 
 def apply(model: Model, event: ev.Event) -> None:

@@ -152,6 +152,8 @@ def _faults_json(node: NodeView) -> Optional[Dict[str, Any]]:
     """The node's network faults (netfault.NodeFaults.to_json); None for a node not ours."""
     if node.remote and node.faults is None:
         return None     # its relays are on its own machine: known once a request set a fault there
+    from cluster_sim.faults import registry  # noqa: F401 - the kinds' summaries (netfault.faults.SUMMARIES)
+
     if node.faults is None:
         from cluster_sim.netfault.faults import NodeFaults
 
