@@ -36,13 +36,14 @@ class Supervisor(Protocol):
     state: Any                    # ClusterState
     procs: Dict[str, Any]         # node id -> NodeProcess
     log_paths: Dict[str, str]
-    session_timeout: float
     api: Any                      # embedded API service, or None
     zk: Any                       # embedded ZooKeeper ensemble, or None
     embedded_zk: Any              # embedded ZooKeeper of any size, or None
     netfaults: Any                # the local nodes' relays (netfault.NetFaults), or None
     client: Any                   # the supervisor's ZooKeeper client (requests to remote nodes), or None
 
+    @property
+    def session_timeout(self) -> float: ...          # the cluster's (its rules')
     def clock(self) -> float: ...
     def emit(self, *events: "ev.Event") -> None: ...
     def announce(self, event: "ev.Event") -> None: ...     # from another thread: applied on the loop

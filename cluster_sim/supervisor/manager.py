@@ -41,7 +41,6 @@ class Manager:
                  netfaults: Any = None, embedded_zk: Any = None, client: Any = None):
         self.model = model
         self.state = model.state
-        self.session_timeout = model.session_timeout
         self.spawner = spawner
         self.make_settings = make_settings  # (node id, wait_for_id) -> NodeSettings
         self.listeners: List[Any] = list(listeners)
@@ -62,6 +61,11 @@ class Manager:
         self._renders: List[float] = []       # recent refresh times, for refresh_hz
         self._failed: set = set()             # listeners that raised (reported once)
         self._bridge = threading.Thread(target=self._bridge_node_events, daemon=True, name="events")
+
+    @property
+    def session_timeout(self) -> float:
+        """The cluster's session timeout (the model reads it from the rules)."""
+        return self.model.session_timeout
 
     @property
     def terms(self) -> List[Term]:
