@@ -9,35 +9,24 @@ wall-clock time, the supervisor's event export the moment it signalled the
 node (node_killed, taken just before the signal) and the moment it reaped it
 (node_stopped). Same machine, same clock. Then starts the node again and waits
 for a leader. Prints one line per run and the median; everything it starts is
-stopped, also on failure. Needs chromium and chromium-driver (scripts/setup.sh).
+stopped, also on failure. Needs chromium and chromium-driver (scripts/setup.sh); the browser,
+the waiting and the cluster's start and stop are scripts/script_support.py's.
 """
 
 import argparse
 import json
 import os
 import re
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "tests"))
+from script_support import browser, running_up, wait as wait_for
 
 
 def wait(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-        except Exception:  # not there yet
-            value = None
-        if value:
-            return value
-        time.sleep(0.05)
-    raise SystemExit(f"teacher_latency: timed out waiting for {what}")
+    return wait_for(predicate, timeout, what, script="teacher_latency", every=0.05)
 
 
 def events(path, kind):
@@ -49,17 +38,13 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    from web_support import headless_browser   # tests/web_support.py: the same headless Chromium
 
     with tempfile.TemporaryDirectory(prefix="clustersim-latency-") as tmp:
         log, exported = os.path.join(tmp, "up.log"), os.path.join(tmp, "events.jsonl")
         name = f"lat{os.getpid()}"
         env = dict(os.environ, CLUSTERSIM_RUNTIME_DIR=tmp)
-        with open(log, "w") as out:
-            up = subprocess.Popen([sys.executable, "-m", "cluster_sim", "up", "-n", "3", "--plain", "--name", name,
-                                   "--web", "127.0.0.1:0", "--events", exported],
-                                  stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
-        try:
+        with open(log, "w") as out, running_up(["-n", "3", "--web", "127.0.0.1:0", "--events", exported],
+                                               name=name, env=env, stdout=out):
             url = wait(lambda: re.search(r"teacher's page \(controls[^)]*\): (\S+)", open(log).read()).group(1),
                        60, "the teacher's address")
 
@@ -68,22 +53,22 @@ def main():
                                       capture_output=True, text=True, env=env, timeout=10)
                 return json.loads(done.stdout)
 
-            with headless_browser() as browser:
-                browser.get(url)
+            with browser() as driver:
+                driver.get(url)
                 found = []
                 for run in range(args.runs):
                     leader = wait(lambda: status()["leader"] if all(
                         n["state"] == "running" for n in status()["nodes"]) else None, 60, "a leader")
-                    wait(lambda: browser.find_element("css selector", f'g.node[data-id="{leader}"] circle.body'),
+                    wait(lambda: driver.find_element("css selector", f'g.node[data-id="{leader}"] circle.body'),
                          10, "the leader on the page")
-                    browser.find_element("css selector", f'g.node[data-id="{leader}"] circle.body').click()
-                    button = browser.find_element("css selector", '#menu button[data-act="kill"]')
-                    browser.execute_script("arguments[0].addEventListener('click', function () {"
-                                           " window.clickedAt = Date.now() / 1000; }, true)", button)
+                    driver.find_element("css selector", f'g.node[data-id="{leader}"] circle.body').click()
+                    button = driver.find_element("css selector", '#menu button[data-act="kill"]')
+                    driver.execute_script("arguments[0].addEventListener('click', function () {"
+                                          " window.clickedAt = Date.now() / 1000; }, true)", button)
                     before = len(events(exported, "node_stopped"))
                     button.click()
                     stopped = wait(lambda: events(exported, "node_stopped")[before:], 10, "the node stopped")[0]
-                    clicked = browser.execute_script("return window.clickedAt")
+                    clicked = driver.execute_script("return window.clickedAt")
                     killed = [e for e in events(exported, "node_killed") if e["node"] == leader][-1]
                     signalled, reaped = (killed["ts"] - clicked) * 1000, (stopped["ts"] - clicked) * 1000
                     found.append((signalled, reaped))
@@ -93,13 +78,6 @@ def main():
                                    capture_output=True, env=env, timeout=10)
                 print(f"median: signalled {statistics.median(s for s, _ in found):.0f} ms, "
                       f"stopped {statistics.median(r for _, r in found):.0f} ms after the click ({len(found)} runs)")
-        finally:
-            up.send_signal(signal.SIGINT)
-            try:
-                up.wait(60)
-            except subprocess.TimeoutExpired:
-                up.kill()
-                up.wait(10)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ the JS heap and DOM size sampled every 10 s.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -35,7 +36,7 @@ import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
+from script_support import browser     # the headless Chromium the other scripts and the tests use
 
 
 def rss_mb(pid="self"):
@@ -96,10 +97,10 @@ def run(minutes, nodes, web, readers, record=True, sample_every=10.0):
 
     thread = threading.Thread(target=manager, daemon=True)
     samples = []
+    closing = contextlib.ExitStack()
     try:
         if web:
-            from web_support import browser_or_skip
-            driver = browser_or_skip(1920, 1080)
+            driver = closing.enter_context(browser(1920, 1080))
             driver.get(view.url)
             driver.execute_cdp_cmd("Performance.enable", {})
             reader_proc = subprocess.Popen([sys.executable, __file__, "--readers-of", view.url, "--readers",
@@ -126,8 +127,7 @@ def run(minutes, nodes, web, readers, record=True, sample_every=10.0):
         stop.set()
         if thread.is_alive():
             thread.join()
-        if driver is not None:
-            driver.quit()
+        closing.close()         # the browser
         if view is not None:
             view.close()
         if reader_proc is not None:
@@ -143,13 +143,11 @@ def page_over_a_session(session_minutes, nodes, speed, sample_every=10.0):
     """The page's memory through a whole synthetic session, replayed from its recording at `speed`:
     the same model code as live (events, snapshots, log, timeline, flows) over every event of it."""
     from cluster_sim.web.synthetic import record
-    from web_support import browser_or_skip
 
     path = "/tmp/clustersim-web-measure-45.html"
     record(path, session_minutes, nodes, lang="es", title="measure")
-    driver = browser_or_skip(1920, 1080)
     samples = []
-    try:
+    with browser(1920, 1080) as driver:
         driver.get("file://" + path)
         driver.execute_cdp_cmd("Performance.enable", {})
         driver.execute_script(f"document.getElementById('speed').innerHTML += '<option value={speed}>{speed}</option>';"
@@ -164,8 +162,6 @@ def page_over_a_session(session_minutes, nodes, speed, sample_every=10.0):
                       "js_heap_mb": round(metrics["JSHeapUsedSize"] / 2**20, 2), "dom_nodes": int(metrics["Nodes"])}
             samples.append(sample)
             print(json.dumps(sample), flush=True)
-    finally:
-        driver.quit()
     return {"recording_bytes": os.path.getsize(path), "samples": samples}
 
 

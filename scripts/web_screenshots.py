@@ -7,33 +7,23 @@ through the control socket, kills the leader gracefully, pauses a follower
 and kills another hard, takes docs/web-live.png; then stops the cluster,
 writes the recording (in Spanish) and takes docs/web-recording.png at its
 end. Needs chromium and chromium-driver (scripts/setup.sh). Everything it
-starts is stopped, also on Ctrl-C.
+starts is stopped, also on Ctrl-C (the browser, the waiting and the cluster's start and
+stop are scripts/script_support.py's).
 """
 
 import argparse
 import os
-import signal
 import subprocess
 import sys
 import shutil
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "tests"))
+from script_support import HERE, browser, running_up, wait as wait_for
 
 
 def wait(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-        except Exception:  # not there yet
-            value = None
-        if value:
-            return value
-        time.sleep(0.1)
-    raise SystemExit(f"web_screenshots: timed out waiting for {what}")
+    return wait_for(predicate, timeout, what, script="web_screenshots")
 
 
 def main():
@@ -49,13 +39,9 @@ def main():
     from cluster_sim import control
     from cluster_sim.web import WebRecorder, WebView
     from cluster_sim.web.follow import Follower
-    from web_support import browser_or_skip
 
     name = "clase"
-    up = subprocess.Popen([sys.executable, "-m", "cluster_sim", "up", "--plain", "--name", name, "-n", "5",
-                           "--interval", "1", "--session-timeout", "3"],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-    driver = view = follower = None
+    view = follower = None
 
     def status():
         return control.send(name, {"cmd": "status"}, timeout=5)["status"]
@@ -64,51 +50,44 @@ def main():
         subprocess.run([sys.executable, "-m", "cluster_sim", *argv, "--name", name], check=True,
                        stdout=subprocess.DEVNULL)
     try:
-        wait(lambda: status()["leader"] and status()["rounds_stored"], 60, "a leader and a stored round")
-        view = WebView("127.0.0.1", 0, title=f"clustersim · {name}", lang="en").start()
-        recorder = WebRecorder(os.path.join(runtime, "clase.html"), title=f"clustersim · {name}", lang="es")
-        follower = Follower(name, period=0.1).start(view, recorder)
-        driver = browser_or_skip(width, height)
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",          # exactly this viewport
-                               {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
-        driver.get(view.url)
-        time.sleep(4)
-        first = status()["leader"]
-        cli("kill", first)
-        second = wait(lambda: (lambda s: s if s not in (None, first) else None)(status()["leader"]), 20, "a new leader")
-        time.sleep(3)
-        others = [n["id"] for n in status()["nodes"] if n["id"] not in (first, second)]
-        cli("pause", others[0])
-        cli("kill", others[1], "--hard")
-        time.sleep(3.2)    # the crashed node's reading ages; readings flow
-        driver.save_screenshot(os.path.join(args.out, "web-live.png"))
-        cli("resume", others[0])
-        cli("kill", second, "--hard")
-        third = wait(lambda: (lambda s: s if s not in (None, second) else None)(status()["leader"]), 20,
-                     "a leader after the hard kill")
-        time.sleep(3)
-        follower.close()
-        path = recorder.close(results={"title": "Resultados", "rows": [
-            ["líderes", f"{first} → {second} (SIGTERM) → {third} (SIGKILL)"],
-            ["rondas guardadas en la API", str(status()["rounds_stored"])]]})
-        driver.get("file://" + path + "#end")
-        time.sleep(1.5)
-        driver.save_screenshot(os.path.join(args.out, "web-recording.png"))
-        print("wrote", os.path.join(args.out, "web-live.png"), "and", os.path.join(args.out, "web-recording.png"))
+        with running_up(["-n", "5", "--interval", "1", "--session-timeout", "3"], name=name):
+            wait(lambda: status()["leader"] and status()["rounds_stored"], 60, "a leader and a stored round")
+            view = WebView("127.0.0.1", 0, title=f"clustersim · {name}", lang="en").start()
+            recorder = WebRecorder(os.path.join(runtime, "clase.html"), title=f"clustersim · {name}", lang="es")
+            follower = Follower(name, period=0.1).start(view, recorder)
+            with browser(width, height) as driver:
+                driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",          # exactly this viewport
+                                       {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+                driver.get(view.url)
+                time.sleep(4)
+                first = status()["leader"]
+                cli("kill", first)
+                second = wait(lambda: (lambda s: s if s not in (None, first) else None)(status()["leader"]), 20,
+                              "a new leader")
+                time.sleep(3)
+                others = [n["id"] for n in status()["nodes"] if n["id"] not in (first, second)]
+                cli("pause", others[0])
+                cli("kill", others[1], "--hard")
+                time.sleep(3.2)    # the crashed node's reading ages; readings flow
+                driver.save_screenshot(os.path.join(args.out, "web-live.png"))
+                cli("resume", others[0])
+                cli("kill", second, "--hard")
+                third = wait(lambda: (lambda s: s if s not in (None, second) else None)(status()["leader"]), 20,
+                             "a leader after the hard kill")
+                time.sleep(3)
+                follower.close()
+                path = recorder.close(results={"title": "Resultados", "rows": [
+                    ["líderes", f"{first} → {second} (SIGTERM) → {third} (SIGKILL)"],
+                    ["rondas guardadas en la API", str(status()["rounds_stored"])]]})
+                driver.get("file://" + path + "#end")
+                time.sleep(1.5)
+                driver.save_screenshot(os.path.join(args.out, "web-recording.png"))
+            print("wrote", os.path.join(args.out, "web-live.png"), "and", os.path.join(args.out, "web-recording.png"))
     finally:
         if follower is not None:
             follower.close()
-        if driver is not None:
-            driver.quit()
         if view is not None:
             view.close()
-        if up.poll() is None:
-            up.send_signal(signal.SIGINT)
-            try:
-                up.wait(60)
-            except subprocess.TimeoutExpired:
-                up.kill()
-                up.wait()
         shutil.rmtree(runtime, ignore_errors=True)
 
 

@@ -17,7 +17,7 @@ from cluster_sim.supervisor.manager import Manager
 from cluster_sim.engine.messages import (
     Announce, ApiHealth, ProcessExited, ReportOther, ReportRound, SpawnNodes, ZkSnapshot, parse_report,
 )
-from cluster_sim.engine.model import PROCESS_TRANSITIONS, IllegalTransition, Model, apply, can_move, move
+from cluster_sim.engine.model import PROCESS_TRANSITIONS, IllegalTransition, Model, apply, can_move, move, rules_for
 from cluster_sim.engine.state import (
     CRASHED, FOLLOWER, LEADER, PAUSED, REMOTE, RUNNING, STARTING, STOPPED, ClusterState, NodeView, Shown,
 )
@@ -39,7 +39,7 @@ class Clock:
 
 
 def model(unsafe=False, interval=1.0):
-    return Model(ClusterState(name="t"), interval=interval, session_timeout=4.0, unsafe=unsafe)
+    return Model(ClusterState(name="t"), rules=rules_for(interval=interval, session_timeout=4.0), unsafe=unsafe)
 
 
 def started(m, *ids, ts=T0):

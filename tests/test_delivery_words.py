@@ -15,7 +15,7 @@ from cluster_sim.node.screen import FOLLOWING, LEADING, NodeScreen, render as re
 from cluster_sim.engine import events as ev
 from cluster_sim.engine.core import step
 from cluster_sim.engine.messages import ZkSnapshot, parse_report
-from cluster_sim.engine.model import Model
+from cluster_sim.engine.model import Model, rules_for
 from cluster_sim.engine.state import FOLLOWER, LEADER, RUNNING, ClusterState, NodeView
 from cluster_sim.presentation.status_view import status_text
 from cluster_sim.presentation.view import render
@@ -43,7 +43,7 @@ def snapshot(ts, leader, readings=None):
 
 
 def model():
-    return Model(ClusterState(name="t", api_ok=True, rounds_stored=7), interval=1.0, session_timeout=4.0)
+    return Model(ClusterState(name="t", api_ok=True, rounds_stored=7), rules=rules_for(interval=1.0, session_timeout=4.0))
 
 
 def test_a_remote_leader_that_cannot_deliver_is_named_from_its_znode_and_so_is_its_recovery():

@@ -12,46 +12,83 @@ from cluster_sim.faults import registry
 from cluster_sim.web.page import render_page
 from cluster_sim.words import entry
 
-# a `drop` kind, as docs/design.md ("Adding a fault kind") shows it, registered before anything
-# that derives from the registry is imported; then every derived place is asked about it
+# a `drop` kind, as docs/design.md ("Adding a fault kind") shows it: its registry entry and its action, nothing
+# else (no event class, no words anywhere but the entry, no summary in NodeFaults). It is registered before
+# anything that derives from the registry is imported (the registry's rule: they read it when imported), in a
+# fresh interpreter; then every derived place is asked about it. The relay has no `drop_pct` (the docs' relay
+# change): the stand-in relay action delays the links by the percent, which the summary reads back.
 _PROBE = textwrap.dedent('''
     import json
-    from dataclasses import dataclass, replace
-    from cluster_sim.faults import registry as r
+    from dataclasses import replace
+    from cluster_sim.faults import actions as act, registry as r
     from cluster_sim.engine.command_kit import Arg, COUNT, NODE, Command
-    from cluster_sim.engine.events import Event
+    from cluster_sim.words import label
 
-    @dataclass(frozen=True)
-    class Dropped(Event):
-        node: str
-        percent: int = 0
-        target: str = "all"
-
-    def handler(ctx, request):
-        return {"ok": True, "message": "dropped"}
+    def drop_link(link, event):
+        return replace(link, latency_ms=event.param("percent"))
 
     r.register_action(r.Action(
-        Command("drop", "Lose a share of a node's chunks (undo: heal ID).", handler,
+        Command("drop", "Lose a share of a node's chunks (undo: heal ID).",
+                act.on_links("drop", drop_link, lambda request: {"percent": request.get("percent") or 10}),
                 (Arg("id", NODE), Arg("percent", COUNT, "Chunks lost, in percent.", option=("--percent",),
                                       default=10, high=100)),
                 examples=("clustersim drop 3 --percent 20",)),
-        "dropped", link=lambda link, e: replace(link, partitioned=True)))
+        link=drop_link))
     r.register(r.FaultKind("drop", r.NODE, "drop", "heal",
                            r.Chaos(r.Hold((0.5, 0), (2, 0)), leader=True,
                                    fields=lambda rng, s: {"target": "all",
                                                           "params": {"percent": rng.randint(5, 30)}}),
-                           request={"from": "target"}, relay=True))
+                           request={"from": "target"}, relay=True,
+                           words=r.Words(notes=("fault_drop",), shown_as="drop", short="fault_short_drop",
+                                         note=lambda v, lang: label("fault_drop", lang, percent=v) if v else None,
+                                         summary=lambda f: f.zk.latency_ms or None, said="ev.dropped",
+                                         phrases={
+                               "ev.dropped": {"en": "node {node}{leader} loses {percent}% of its chunks to {link}",
+                                              "es": "el nodo {node}{leader} pierde el {percent}% de sus trozos con {link}"},
+                               "fault_drop": {"en": "loses {percent}%", "es": "pierde el {percent}%"},
+                               "fault_short_drop": {"en": "lossy", "es": "con pérdidas"}})))
 
+    from types import SimpleNamespace
     from click.testing import CliRunner
     from cluster_sim import control
     from cluster_sim.chaos import plan as chaos_plan
     from cluster_sim.chaos.command import applicable
     from cluster_sim.cli import main
     from cluster_sim.control import commands
-    from cluster_sim.engine import model
+    from cluster_sim.engine.model import Model, apply
+    from cluster_sim.engine.state import ClusterState, NodeView
+    from cluster_sim.netfault import NetFaults
+    from cluster_sim.presentation.answers import status_json, worded
+    from cluster_sim.presentation.status_view import status_text
+    from cluster_sim.web.page import render_page
+
+    def page_config(lang):
+        html = render_page({"title": "t", "lang": lang, "mode": "live"})
+        start = html.index('id="cs-config">') + len('id="cs-config">')
+        return json.loads(html[start:html.index("</script>", start)])
+
+    # the command, run on a cluster of one node whose traffic goes through relays (no ZooKeeper needed)
+    seen = {}
+    for lang in ("en", "es"):
+        state = ClusterState(name="t", lang=lang, leader="2")
+        state.nodes["2"] = NodeView(id="2", pid=1, state="running")
+        model, emitted = Model(state), []
+        relays = NetFaults(zk="127.0.0.1:9", api_url="http://127.0.0.1:9")
+        try:
+            relays.add("2")
+            ctx = SimpleNamespace(state=state, clock=lambda: 1000.0, session_timeout=4.0, netfaults=relays,
+                                  emit=lambda *events: [apply(model, e) for e in events])
+            answer = worded(commands.by_name("drop").handler(ctx, {"cmd": "drop", "id": "2", "percent": 20}), state)
+            relay_latency = relays.fault("2").api.latency_ms
+        finally:
+            relays.close()
+        status = status_json(state, 1001.0)
+        config = page_config(lang)
+        seen[lang] = {"answer": answer, "relay": relay_latency, "faults": status["nodes"][0]["faults"]["drop"],
+                      "log": status["events"][-1]["text"], "status_text": status_text(status),
+                      "page": config["words"][config["faults"]["drop"]]}
 
     p = chaos_plan.plan(1, 60, ("drop",), ["1", "2", "3"], session_timeout=4.0, interval=1.0)
-    status = {"nodes": [{"id": "1"}, {"id": "2"}], "relays": False}
     print(json.dumps({
         "kinds": chaos_plan.KINDS, "node_kinds": chaos_plan.NODE_KINDS,
         "hold": chaos_plan._holds("drop", 4.0, 1.0),
@@ -59,8 +96,8 @@ _PROBE = textwrap.dedent('''
         "socket": "drop" in control.COMMANDS, "command": commands.by_name("drop").name,
         "drop_help": CliRunner().invoke(main, ["drop", "--help"]).output,
         "chaos_help": CliRunner().invoke(main, ["chaos", "--help"], terminal_width=400).output,
-        "unmet": applicable(status)["drop"],
-        "model": Dropped in model._APPLY,
+        "unmet": applicable({"nodes": [{"id": "1"}, {"id": "2"}], "relays": False})["drop"],
+        "seen": seen,
     }))
 ''')
 
@@ -70,17 +107,28 @@ def test_a_kind_added_to_the_registry_appears_everywhere_it_is_derived():
     done = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout)
+    # the CLI, the socket and the command registry
+    assert seen["socket"] and seen["command"] == "drop"
+    assert "Lose a share of a node's chunks" in seen["drop_help"] and "--percent" in seen["drop_help"]
+    assert "clustersim drop 3 --percent 20" in seen["drop_help"]
+    assert "api-outage,zk-kill,quorum,drop " in seen["chaos_help"]
+    # chaos's plan: its kind, its hold, its own parameters, its undo
     assert seen["kinds"][-1] == "drop" and "drop" in seen["node_kinds"]
     assert seen["hold"] == [2.0, 8.0]                       # 0.5 and 2 session timeouts
     inject, undo = seen["requests"]
     assert 5 <= inject.pop("percent") <= 30                # drawn by the kind's own Chaos.fields
     assert inject == {"cmd": "drop", "id": "2", "from": "all"} and undo == {"cmd": "heal", "id": "2"}
-    assert seen["socket"] and seen["command"] == "drop"
-    assert "Lose a share of a node's chunks" in seen["drop_help"] and "--percent" in seen["drop_help"]
-    assert "clustersim drop 3 --percent 20" in seen["drop_help"]
-    assert "api-outage,zk-kill,quorum,drop " in seen["chaos_help"]
     assert "relays" in seen["unmet"]                        # a relay fault on a cluster without relays
-    assert seen["model"]
+    # the command acts on the relays, and its event is worded, kept by the model, summed up in the
+    # node's status, noted in `status` and named on the page: in both languages, from the entry's words
+    en, es = seen["seen"]["en"], seen["seen"]["es"]
+    assert en["relay"] == es["relay"] == 20.0
+    assert en["answer"] == {"ok": True, "message": "node 2 (the leader) loses 20% of its chunks to ZooKeeper and the API"}
+    assert es["answer"]["message"] == "el nodo 2 (el líder) pierde el 20% de sus trozos con ZooKeeper y la API"
+    assert en["log"] == en["answer"]["message"] and es["log"] == es["answer"]["message"]
+    assert en["faults"] == es["faults"] == 20.0
+    assert "loses 20%" in en["status_text"] and "pierde el 20%" in es["status_text"]
+    assert (en["page"], es["page"]) == ("lossy", "con pérdidas")
 
 
 def test_without_additions_the_lists_are_the_registry_s():

@@ -6,7 +6,7 @@ from cluster_sim.node.readings import Reading
 from cluster_sim.engine import events as ev
 from cluster_sim.engine.core import step
 from cluster_sim.engine.messages import Announce, Candidate, ZkSession, ZkSnapshot
-from cluster_sim.engine.model import Model
+from cluster_sim.engine.model import Model, rules_for
 from cluster_sim.adapters.sessions import parse_cons
 from cluster_sim.engine.state import ClusterState
 from cluster_sim.presentation.wording import describe
@@ -24,7 +24,7 @@ def snap(ts, queue, leader, sessions=None):
 
 
 def cluster(*ids):
-    m = Model(ClusterState(name="t", session_timeout=4.0), interval=1.0, session_timeout=4.0)
+    m = Model(ClusterState(name="t", session_timeout=4.0), rules=rules_for(interval=1.0, session_timeout=4.0))
     for i, node in enumerate(ids):
         step(m, Announce(ev.NodeStarted(T0, node, pid=100 + i)), T0)
     return m

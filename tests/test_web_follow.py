@@ -9,8 +9,9 @@ import pytest
 from cluster_sim.engine import events as ev
 from cluster_sim.engine import messages as msg
 from cluster_sim.engine.core import step
-from cluster_sim.engine.model import Model, apply
+from cluster_sim.engine.model import Model, apply, rules_for
 from cluster_sim.engine.state import ClusterState
+from cluster_sim.presentation.answers import status_json
 from cluster_sim.web import WebRecorder
 from cluster_sim.web.follow import Follower
 from cluster_sim.web.recording import expand
@@ -43,7 +44,7 @@ def test_the_followed_view_shows_the_supervisors_own_failover_time():
         recorder = WebRecorder("unused.html", clock=lambda: T0)
         follower = Follower("unused")
         follower.sinks = [recorder]
-        model = Model(ClusterState(name="f", lang="en"), interval=1.0, session_timeout=4.0)   # the supervisor's
+        model = Model(ClusterState(name="f", lang="en"), rules=rules_for(interval=1.0, session_timeout=4.0))   # the supervisor's
         said = []                                                                           # ... and its events
         steps = list(history)
         t = T0
@@ -51,7 +52,7 @@ def test_the_followed_view_shows_the_supervisors_own_failover_time():
             while steps and steps[0][0] <= t:
                 at, happen = steps.pop(0)
                 happen(at)
-            status = json.loads(json.dumps(model.state.to_json(t)))     # as the control socket carries it
+            status = json.loads(json.dumps(status_json(model.state, t)))     # as the control socket carries it
             follower.take(status, t)
             t += period
         elected = next(e for e in said if isinstance(e, ev.LeaderElected) and e.after == "1")
@@ -83,9 +84,9 @@ def test_a_follower_takes_each_event_once_and_says_nothing_for_an_older_supervis
 
 def test_a_follower_s_events_are_worded_in_the_view_s_language():
     """An English supervisor, a Spanish page: the page's sink words each event itself, as any other."""
-    model = Model(ClusterState(name="f", lang="en"), interval=1.0, session_timeout=4.0)
+    model = Model(ClusterState(name="f", lang="en"), rules=rules_for(interval=1.0, session_timeout=4.0))
     apply(model, ev.NodeKilled(T0, "1", hard=True, was_leader=True))
-    status = json.loads(json.dumps(model.state.to_json(T0)))
+    status = json.loads(json.dumps(status_json(model.state, T0)))
     assert "killed" in status["events"][-1]["text"]           # the supervisor's own words: English
     status["events"].append({"kind": "from_a_newer_version", "ts": T0, "text": "said by the supervisor"})
     status["events_total"] += 1

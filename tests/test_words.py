@@ -14,6 +14,7 @@ from cluster_sim.words.labels import label, plural, word
 from cluster_sim.engine import events as ev
 from cluster_sim.control.commands import by_name
 from cluster_sim.engine.state import ClusterState, NodeView
+from cluster_sim.presentation.answers import worded
 from cluster_sim.presentation.wording import WORDED as _WORDED, describe, step_down_why
 from cluster_sim.words import PLURAL, catalogue, entries, fill
 
@@ -38,6 +39,8 @@ def sample(cls, **fields):
             values[f.name] = ("2", "3")
         elif f.name == "rounds" and "Tuple" in hint:
             values[f.name] = (17, 18)
+        elif f.name == "params":
+            values[f.name] = (("percent", 20.0),)
         elif "bool" in hint:
             values[f.name] = False
         elif "int" in hint:
@@ -50,7 +53,7 @@ def sample(cls, **fields):
             values[f.name] = "/tmp/x.json"
         elif f.name in ("zk", "api_url", "command", "host", "address", "error", "why", "reason", "message",
                         "listener", "target", "code", "title", "body", "name", "source", "mode", "requested",
-                        "signal", "level", "role", "hint", "server"):
+                        "signal", "level", "role", "hint", "server", "cmd"):
             values[f.name] = {"target": "zk", "level": "warn", "mode": "leader", "name": "es1"}.get(f.name, "")
     values.update(fields)
     return cls(**values)
@@ -163,7 +166,7 @@ def test_control_answers_speak_the_cluster_language(lang, answers):
     ctx = Fake(lang)
     said = [by_name("kill").handler(ctx, {"id": "9"})["error"], by_name("pause").handler(ctx, {"id": "2"})["error"],
             by_name("pause").handler(ctx, {"id": "1"})["error"], by_name("api-stop").handler(ctx, {})["error"],
-            by_name("resume").handler(ctx, {"id": "1"})["message"]]
+            worded(by_name("resume").handler(ctx, {"id": "1"}), ctx.state)["message"]]
     assert said == answers
     assert isinstance(ctx.emitted[-1], ev.NodeResumed)
 

@@ -4,6 +4,7 @@
 
     by_name("kill").args                 # (Arg("id", NODE), Arg("hard", FLAG, ...))
     answer = by_name("kill").handler(supervisor, {"cmd": "kill", "id": "3", "hard": False})
+    # {"ok": True, "events": (NodeKilled(...),)}: sent worded (presentation.answers.worded),
     # {"ok": True, "message": "node 3 killed (SIGTERM)"}
 
 From this one list the CLI builds its subcommands and their `--help`
@@ -14,8 +15,9 @@ registry (cluster_sim.faults.registry), their handlers from
 cluster_sim.faults.actions; the rest are here. A handler runs on the
 manager's loop with the supervisor as `ctx` (command_kit.Supervisor): it
 checks the request against the state, acts, and emits the events that say
-what it did; the answer's message is the event's own sentence, or why it
-refused (the catalogue's "answer_..." labels), in the cluster's language.
+what it did; the answer carries those events (the manager sends them worded:
+their own sentences), or says why it refused (the catalogue's "answer_..."
+labels), in the cluster's language.
 
 Kept to the standard library at import time: `clustersim kill` reads this
 list and must answer in a blink.
@@ -35,9 +37,7 @@ __all__ = ["Arg", "Command", "COMMANDS", "NAMES", "by_name", "hints", "Superviso
 # --------------------------------------------------------------------------- handlers
 
 def _status(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
-    from cluster_sim.engine.digest import status
-
-    return {"ok": True, "status": status(ctx.state, ctx.clock())}
+    return {"ok": True, "status": ctx.state}      # the state itself: worded where it is sent (status_json)
 
 
 def _logs(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:

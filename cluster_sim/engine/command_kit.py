@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the event classes cost ~25 ms to define: not on the path of
     from cluster_sim.engine import events as ev
 
 __all__ = ["Arg", "Command", "Answer", "Handler", "Supervisor", "NODE", "INDEX", "FLAG", "COUNT", "CHOICE", "MS",
-           "lang_of", "say", "words", "ok", "fail", "refuse", "node_id_of", "running"]
+           "lang_of", "told", "words", "ok", "fail", "refuse", "node_id_of", "running"]
 
 NODE, INDEX, FLAG, COUNT = "node", "index", "flag", "count"
 CHOICE, MS = "choice", "ms"     # an option taking one of `choices`; an option taking milliseconds
@@ -36,13 +36,14 @@ class Supervisor(Protocol):
     state: Any                    # ClusterState
     procs: Dict[str, Any]         # node id -> NodeProcess
     log_paths: Dict[str, str]
-    session_timeout: float
     api: Any                      # embedded API service, or None
     zk: Any                       # embedded ZooKeeper ensemble, or None
     embedded_zk: Any              # embedded ZooKeeper of any size, or None
     netfaults: Any                # the local nodes' relays (netfault.NetFaults), or None
     client: Any                   # the supervisor's ZooKeeper client (requests to remote nodes), or None
 
+    @property
+    def session_timeout(self) -> float: ...          # the cluster's (its rules')
     def clock(self) -> float: ...
     def emit(self, *events: "ev.Event") -> None: ...
     def announce(self, event: "ev.Event") -> None: ...     # from another thread: applied on the loop
@@ -81,22 +82,22 @@ def lang_of(ctx: Supervisor) -> str:
     return str(getattr(ctx.state, "lang", "en") or "en")
 
 
-def say(ctx: Supervisor, event: "ev.Event") -> str:
-    """The event's own sentence, in the cluster's language."""
-    from cluster_sim.presentation.wording import describe
-    return describe(event, lang_of(ctx)) or ""
-
-
 def words(ctx: Supervisor, key: str, **values: Any) -> str:
     """An answer's words (labels.py: "answer_" + key), in the cluster's language."""
     from cluster_sim.words.labels import label
     return label("answer_" + key, lang_of(ctx), **values)
 
 
+def told(*events: "ev.Event", **extra: Any) -> Answer:
+    """An answer that says `events` (already emitted): it carries them typed, and whoever sends it
+    words them (presentation.answers.worded: its message is their sentences, `then` after them)."""
+    return {"ok": True, "events": events, **extra}
+
+
 def ok(ctx: Supervisor, event: "ev.Event", **extra: Any) -> Answer:
-    """Emit `event`; the answer is its sentence."""
+    """Emit `event`; the answer says it (told)."""
     ctx.emit(event)
-    return {"ok": True, "message": say(ctx, event), **extra}
+    return told(event, **extra)
 
 
 def fail(text: str) -> Answer:

@@ -1,6 +1,6 @@
 """The supervisor's pure core: what each message means, as events.
 
-    model = Model(ClusterState(), interval=1.0, session_timeout=4.0)
+    model = Model(ClusterState(), rules=rules_for(interval=1.0, session_timeout=4.0))
     events = step(model, ReportConnection(node="1", ts=t, state="SUSPENDED"), now=t)
     # [Suspended(ts=t, node="1")]; model.state.nodes["1"].connection == "SUSPENDED"
 

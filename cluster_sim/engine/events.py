@@ -428,6 +428,23 @@ class Slowed(Event):
     session_timeout: Optional[float] = None   # to say whether ZooKeeper connections survive it
 
 
+@dataclass(frozen=True)
+class FaultChanged(Event):
+    """A fault command of a kind declared only in the fault registry (faults/registry.py: a kind
+    added there needs no class of its own here). `cmd` is the command; `node` the node it is
+    about; `target` the links it acts on (zk, api, all); `params` its arguments, (name, number)
+    pairs. The kind's relay action reads them (`param`), its Words word it."""
+    cmd: str
+    node: Optional[str] = None
+    target: str = "all"
+    was_leader: bool = False
+    session_timeout: Optional[float] = None
+    params: Tuple[Tuple[str, float], ...] = ()
+
+    def param(self, name: str, default: float = 0.0) -> float:
+        return next((value for key, value in self.params if key == name), default)
+
+
 # --------------------------------------------------------------------------- the API and ZooKeeper servers
 
 @dataclass(frozen=True)
@@ -667,8 +684,12 @@ def _coerce(value: Any, hint: Any) -> Any:
     if typing.get_origin(hint) is tuple:
         if not isinstance(value, (list, tuple)):
             raise ValueError("not a list")
-        inner = typing.get_args(hint)[0]
-        return tuple(_coerce(v, inner) for v in value)
+        inner = typing.get_args(hint)
+        if len(inner) == 2 and inner[1] is Ellipsis:         # Tuple[X, ...]
+            return tuple(_coerce(v, inner[0]) for v in value)
+        if len(value) != len(inner):                         # Tuple[X, Y]: a pair
+            raise ValueError("not a pair")
+        return tuple(_coerce(v, a) for v, a in zip(value, inner))
     if value is None:
         raise ValueError("missing")
     if hint is bool:

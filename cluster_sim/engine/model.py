@@ -1,6 +1,6 @@
 """The supervisor's model and the one function that changes it: apply(model, event).
 
-    model = Model(ClusterState(name="default"), interval=1.0, session_timeout=4.0)
+    model = Model(ClusterState(name="default"), rules=rules_for(interval=1.0, session_timeout=4.0))
     apply(model, NodeStarted(ts=now, node="1", pid=4242))
     model.state.nodes["1"].state          # "starting"
 
@@ -16,15 +16,16 @@ kind of event; splitting it would split that one place.
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
-from cluster_sim.faults.registry import actions as fault_actions
-from cluster_sim.node.settings import DEFAULT_INTERVAL, DEFAULT_SESSION_TIMEOUT
+from cluster_sim.faults.registry import FAULT_CHANGED, action as fault_action, actions as fault_actions
+from cluster_sim.node.settings import NodeSettings
+from cluster_sim.protocol.rules import ClusterRules
 from cluster_sim.engine import events as ev
 from cluster_sim.engine.state import (
     CRASHED, PAUSED, REMOTE, RUNNING, STARTING, STOPPED, ClusterState, Delivery, NodeView, Shown, ZkServerView,
 )
 from cluster_sim.engine.timeline import Term
 
-__all__ = ["Model", "apply", "move", "can_move", "local_view", "live_words", "IllegalTransition", "PROCESS_TRANSITIONS"]
+__all__ = ["Model", "rules_for", "apply", "move", "can_move", "local_view", "live_words", "IllegalTransition", "PROCESS_TRANSITIONS"]
 
 # A node process's life: which state may follow which (None: no row yet).
 PROCESS_TRANSITIONS: Dict[Optional[str], FrozenSet[str]] = {
@@ -53,13 +54,22 @@ def move(view: NodeView, to: str) -> None:
     view.state = to
 
 
+def rules_for(**settings: Any) -> ClusterRules:
+    """The rules of a cluster whose nodes run NodeSettings(**settings) (the defaults of every other
+    setting, node/settings.py): what a model runs on with no cluster's rules behind it (tests,
+    the web's synthetic load)."""
+    template = NodeSettings(node_id="", **settings)
+    return ClusterRules.from_settings(template, api_url=template.api_url)
+
+
 @dataclass
 class Model:
     """What the core knows: the state on screen and the bookkeeping behind it."""
 
     state: ClusterState
-    interval: float = DEFAULT_INTERVAL                  # the defaults of every setting: node/settings.py
-    session_timeout: float = DEFAULT_SESSION_TIMEOUT
+    # the cluster's rules (protocol/rules.py: `up` reads them from their znode): the model's grid and
+    # session timeout are read from them, never copied
+    rules: ClusterRules = field(default_factory=rules_for)
     unsafe: bool = False              # nodes without guard: every node that acts is shown as leader
     terms: List[Term] = field(default_factory=list)                        # the leadership timeline
     left_at: Dict[str, Tuple[float, str]] = field(default_factory=dict)    # node -> (when, how) it left
@@ -71,6 +81,14 @@ class Model:
     open_term: Optional[Term] = None      # the leader znode's current term (terms also holds acting ones)
     acting_terms: Dict[str, Term] = field(default_factory=dict)            # unsafe: node -> its latest acting term
     watched_before: Dict[str, str] = field(default_factory=dict)  # node -> the predecessor it watched last
+
+    @property
+    def interval(self) -> float:
+        return self.rules.interval
+
+    @property
+    def session_timeout(self) -> float:
+        return self.rules.session_timeout
 
     def acting_now(self, now: float) -> List[str]:
         """Nodes that computed a round lately (unsafe mode: each of them believes it leads)."""
@@ -466,7 +484,21 @@ _APPLY: Dict[type, Callable] = {
     ev.Narration: _narration, ev.JoinCommand: _join, ev.WebViewStarted: _web, ev.RoundWaiting: _waiting, ev.ClusterStarted: _cluster,
 }
 # every fault command that acts on a node's links (partition, slow, heal, ...): from the registry
-_APPLY.update({ev.KINDS[a.event]: _link_fault(a.link) for a in fault_actions() if a.link is not None})
+_APPLY.update({ev.KINDS[a.event]: _link_fault(a.link) for a in fault_actions()
+               if a.link is not None and a.event != FAULT_CHANGED})
+
+
+def _fault_changed(m: Model, e: ev.FaultChanged) -> None:
+    """A kind declared only in the registry: its command's relay action, as the relays applied it."""
+    try:
+        link = fault_action(e.cmd).link
+    except KeyError:
+        return      # a command this process does not declare (a recording's)
+    if link is not None and e.node is not None:
+        _link_fault(link)(m, e)
+
+
+_APPLY[ev.FaultChanged] = _fault_changed
 
 
 def apply(model: Model, event: ev.Event) -> None:

@@ -165,6 +165,8 @@ def _faults_json(node: NodeView) -> Optional[Dict[str, Any]]:
     """The node's network faults (netfault.NodeFaults.to_json); None for a node not ours."""
     if node.remote and node.faults is None:
         return None     # its relays are on its own machine: known once a request set a fault there
+    from cluster_sim.faults import registry  # noqa: F401 - the kinds' summaries (netfault.faults.SUMMARIES)
+
     if node.faults is None:
         # a clear link's JSON, made once: NodeFaults.to_json (dataclasses.asdict) took two
         # thirds of a 1,000-node status
@@ -275,6 +277,10 @@ class ClusterState:
             return (0, int(node.id), node.id, shadow) if node.id.isdigit() else (1, 0, node.id, shadow)
         return sorted(list(self.nodes.values()) + list(self.shadowed.values()), key=key)
 
+    def shown_events(self) -> List[Any]:
+        """The newest events of the log, those `status` carries (EVENTS_SHOWN)."""
+        return list(self.events)[-EVENTS_SHOWN:]
+
     def round_base(self) -> Optional[int]:
         """The round running when this session started: rounds are shown counted from it."""
         from cluster_sim.engine.round_count import round_base
@@ -356,9 +362,9 @@ class ClusterState:
         return state
 
     def to_json(self, now: float, log: bool = True) -> Dict[str, Any]:
-        """The status (`status --json`, a web snapshot); `log=False` leaves out the event log (a
-        snapshot for the picture, which takes events from the event stream)."""
-        from cluster_sim.presentation.wording import describe, level
+        """The status as data (a web snapshot; `status --json` is this with each event worded:
+        presentation.answers.status_json); `log=False` leaves out the event log (a snapshot for the
+        picture, which takes events from the event stream)."""
         from cluster_sim.engine.events import to_record
 
         seats = _seats(self.queue)
@@ -432,9 +438,8 @@ class ClusterState:
             ],
         }
         if log:
-            # the newest events of the log, each the exporter's record (its kind and fields, the
-            # sentence, the level): a view attached from outside shows the supervisor's own events
-            data["events"] = [dict(to_record(e), text=describe(e, self.lang, self.round_base()), level=level(e))
-                              for e in list(self.events)[-EVENTS_SHOWN:]]
+            # the newest events of the log, each the exporter's record (its kind and fields; their
+            # words are presentation's): a view attached from outside shows the supervisor's own events
+            data["events"] = [to_record(e) for e in self.shown_events()]
             data["events_total"] = self.events_total
         return data

@@ -16,15 +16,15 @@ registry (registry.py) says which command, event and relay action belong to
 which fault kind. Standard library only at import time.
 """
 
-from typing import Any, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 from cluster_sim.netfault.faults import clear_link, cut_link, slow_link
 from cluster_sim.engine.command_kit import (
-    Answer, Handler, Supervisor, fail, node_id_of, ok, refuse, running, say, words,
+    Answer, Handler, Supervisor, fail, node_id_of, ok, refuse, running, told, words,
 )
 
 __all__ = ["kill", "pause", "resume", "start", "api_switch", "zk_switch", "zk_freeze", "partition", "slow", "heal",
-           "cut_link", "slow_link", "clear_link"]
+           "on_links", "cut_link", "slow_link", "clear_link"]
 
 
 # --------------------------------------------------------------------------- node processes
@@ -92,7 +92,7 @@ def start(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
     # a node killed hard leaves its znode until its session expires: wait for it
     wait = 2 * ctx.session_timeout + 2.0 if view is not None else 0.0
     started = ctx.start_node(node_id, wait_for_id=wait, requested=True)
-    return {"ok": True, "message": say(ctx, started), "pid": started.pid}
+    return told(started, pid=started.pid)
 
 
 # --------------------------------------------------------------------------- the API and ZooKeeper servers
@@ -229,6 +229,36 @@ def slow(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
     return ok(ctx, event)
 
 
+def on_links(cmd: str, link: Callable[[Any, Any], Any],
+             params: Callable[[Mapping[str, Any]], Dict[str, float]] = lambda request: {},
+             target: str = "all") -> Handler:
+    """The handler of a fault on a node's links, for a kind declared only in the registry: the node
+    must go through our relays; it emits events.FaultChanged (`cmd`, the node, the links: the
+    request's `from` or `target`, and `params(request)`, which may raise ValueError to refuse
+    in one line) and applies the relay action `link` (link, event) -> link to those links, as
+    the model replays it on the event."""
+    def handler(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
+        from cluster_sim.netfault import FaultError
+        from cluster_sim.engine import events as ev
+
+        node_id, error = _faulted(ctx, request)
+        if node_id is None:
+            return error or fail("no node")
+        links = request.get("from") or target
+        if links not in ("zk", "api", "all"):
+            return refuse(ctx, "not_a_link", target=links)
+        try:
+            values = params(request)
+            event = ev.FaultChanged(ctx.clock(), cmd, node_id, target=links, was_leader=ctx.state.leader == node_id,
+                                    session_timeout=ctx.session_timeout,
+                                    params=tuple((name, float(value)) for name, value in values.items()))
+            ctx.netfaults.change(node_id, links, lambda fault: link(fault, event))
+        except (FaultError, ValueError) as exc:
+            return fail(str(exc))
+        return ok(ctx, event)
+    return handler
+
+
 def heal(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
     from cluster_sim.netfault import FaultError
     from cluster_sim.engine import events as ev
@@ -242,7 +272,7 @@ def heal(ctx: Supervisor, request: Mapping[str, Any]) -> Answer:
             return {"ok": True, "message": words(ctx, "nothing_to_heal")}
         events = [ev.Healed(ctx.clock(), node, target="all") for node in healed]
         ctx.emit(*events)
-        return {"ok": True, "message": "; ".join(say(ctx, e) for e in events)}
+        return told(*events)
     node_id, error = _faulted(ctx, request)
     if node_id is None:
         return error or fail("no node")

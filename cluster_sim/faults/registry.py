@@ -31,16 +31,19 @@ from cluster_sim.engine.command_kit import CHOICE, COUNT, FLAG, INDEX, MS, NODE 
 if TYPE_CHECKING:
     import random
 
+    from cluster_sim.netfault.faults import NodeFaults
     from cluster_sim.netfault.relay import LinkFault
 
 __all__ = ["NODE", "API", "ZK_SERVER", "ENSEMBLE", "Action", "Hold", "Chaos", "Words", "FaultKind",
            "register", "register_action", "kind", "kinds", "action", "actions", "chaos_kinds", "node_kinds",
-           "zk_kinds", "fault_commands", "fault_word_keys", "fault_words", "fault_notes", "unmet", "label_keys"]
+           "zk_kinds", "fault_commands", "fault_word_keys", "fault_words", "fault_notes", "unmet", "label_keys",
+           "said_key", "FAULT_CHANGED"]
 
 # where a fault applies
 NODE, API, ZK_SERVER, ENSEMBLE = "node", "api", "zk-server", "ensemble"
 
 LinkChange = Callable[["LinkFault", Any], "LinkFault"]      # (the link's fault, the event) -> after
+FAULT_CHANGED = "fault_changed"     # the event of a kind declared only here (events.FaultChanged)
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,8 @@ class Action:
     """A control command that injects or undoes faults."""
 
     command: Command
-    event: str                              # the kind of event it emits (events.Event.kind)
+    event: str = FAULT_CHANGED              # the kind of event it emits (events.Event.kind); a new kind's
+                                            # commands emit events.FaultChanged (cmd: the command's name)
     link: Optional[LinkChange] = None       # its relay action, when it acts on a node's links
 
 
@@ -80,12 +84,18 @@ class Chaos:
 
 @dataclass(frozen=True)
 class Words:
-    """Its words: keys of the words catalogue (cluster_sim/words/screen.py), read with label(key, lang, **fields)."""
+    """Its words and how a node's status shows it. The keys are the words catalogue's (read with
+    label(key, lang, **fields)); `phrases` are the kind's own entries, put into the catalogue when
+    the kind is registered (both languages), so a new kind brings its words here."""
 
     notes: Tuple[str, ...] = ()             # the keys of the node's notes in the table and `status`
     shown_as: Optional[str] = None          # its key in a node's status faults ("partitioned", "slow")
     short: Optional[str] = None             # the page's word for it
     note: Optional[Callable[[Any, str], Optional[str]]] = None   # (its status value, lang) -> the note
+    summary: Optional[Callable[["NodeFaults"], Any]] = None     # its status value (NodeFaults.to_json()[shown_as])
+    said: Optional[str] = None              # the sentence of its injection's FaultChanged event, filled with
+                                            # node, link, leader, timeout and each of the event's params
+    phrases: Mapping[str, Mapping[str, str]] = field(default_factory=dict)   # {key: {"en": ..., "es": ...}}
 
 
 @dataclass(frozen=True)
@@ -117,10 +127,19 @@ def register_action(new: Action) -> Action:
 
 
 def register(new: FaultKind) -> FaultKind:
-    """Add a kind (before importing what derives from the registry); ValueError if its commands are not declared."""
+    """Add a kind (before importing what derives from the registry); ValueError if its commands are
+    not declared. Its words go into the catalogue, its status summary into NodeFaults.to_json."""
     for name in (new.inject, new.undo):
         if name not in _ACTIONS:
             raise ValueError(f"fault {new.name!r}: no action {name!r} declared (register_action first)")
+    if new.words.phrases:
+        from cluster_sim.words import add
+
+        add(new.words.phrases)
+    if new.words.shown_as and new.words.summary is not None:
+        from cluster_sim.netfault.faults import SUMMARIES
+
+        SUMMARIES[new.words.shown_as] = new.words.summary
     _KINDS[new.name] = new
     return new
 
@@ -139,6 +158,11 @@ def action(name: str) -> Action:
 
 def actions() -> Tuple[Action, ...]:
     return tuple(_ACTIONS.values())
+
+
+def said_key(cmd: str) -> Optional[str]:
+    """The catalogue key of the sentence for a FaultChanged event of command `cmd` (the kind it injects)."""
+    return next((k.words.said for k in _KINDS.values() if k.inject == cmd and k.words.said), None)
 
 
 def chaos_kinds() -> Tuple[str, ...]:
@@ -231,6 +255,19 @@ def _cut_note(value: Any, lang: str) -> Optional[str]:
     from cluster_sim.words.labels import label
 
     return label("fault_cut_" + value, lang) if value in _LINKS else None
+
+
+def _cut_summary(faults: "NodeFaults") -> Optional[str]:
+    """partition's status value: the link(s) cut, zk, api or all (None: none)."""
+    return faults.partitioned_from
+
+
+def _slow_summary(faults: "NodeFaults") -> Optional[Dict[str, Any]]:
+    """slow's status value: {"target", "latency_ms", "jitter_ms"} (None: no link is slow)."""
+    if not faults.slow_on:
+        return None
+    link = faults.zk if faults.zk.slow else faults.api
+    return {"target": faults.slow_on, "latency_ms": link.latency_ms, "jitter_ms": link.jitter_ms}
 
 
 def _slow_note(value: Any, lang: str) -> Optional[str]:
@@ -330,11 +367,11 @@ for _kind in (
     FaultKind("partition", NODE, "partition", "heal", Chaos(Hold((0.5, 0), (3, 0)), leader=True, fields=_link_to_cut),
               request={"from": "target"}, relay=True,
               words=Words(notes=("fault_cut_zk", "fault_cut_api", "fault_cut_all"), shown_as="partitioned",
-                          short="fault_short_partitioned", note=_cut_note)),
+                          short="fault_short_partitioned", note=_cut_note, summary=_cut_summary)),
     FaultKind("slow", NODE, "slow", "heal", Chaos(Hold((0, 2), (3, 0)), leader=True, fields=_delay),
               request={"latency": "latency_ms", "jitter": "jitter_ms"}, relay=True,
               words=Words(notes=("fault_slow", "fault_slow_zk", "fault_slow_api"), shown_as="slow",
-                          short="fault_short_slow", note=_slow_note)),
+                          short="fault_short_slow", note=_slow_note, summary=_slow_summary)),
     FaultKind("api-outage", API, "api-stop", "api-start", Chaos(Hold((0, 2), (3, 0)))),
     FaultKind("zk-kill", ZK_SERVER, "zk-kill", "zk-start", Chaos(Hold((0, 2), (3, 0))), servers=3),
     FaultKind("quorum", ENSEMBLE, "zk-kill", "zk-start", Chaos(Hold((1, 0), (3, 0)), majority=True), servers=3),
@@ -344,4 +381,4 @@ for _kind in (
 
 def label_keys() -> List[str]:
     """Every label key the kinds name (a test checks both languages have them)."""
-    return [key for k in _KINDS.values() for key in k.words.notes + (k.words.short,) if key]
+    return [key for k in _KINDS.values() for key in k.words.notes + (k.words.short, k.words.said) if key]

@@ -16,7 +16,7 @@ registry (registry.py) says which commands are routed.
 import threading
 from typing import Any, Callable, Dict, Mapping, Optional
 
-from cluster_sim.engine.command_kit import Answer, Handler, Supervisor, fail, node_id_of, refuse, say, words
+from cluster_sim.engine.command_kit import Answer, Handler, Supervisor, fail, node_id_of, refuse, told, words
 
 __all__ = ["BOUND", "STALE", "routed", "routed_zk", "deferred"]
 
@@ -120,8 +120,7 @@ def _ask_server(ctx: Supervisor, cmd: str, index: int, request: Mapping[str, Any
         event = {"zk-kill": ev.ZkServerStopped, "zk-start": ev.ZkServerStarting, "zk-pause": ev.ZkServerPaused,
                  "zk-resume": ev.ZkServerResumed}[cmd](now, index=index)
         ctx.announce(event)
-        return {"ok": True, "message": say(ctx, event) + " " + words(ctx, "remote_where", host=outcome.get("host")
-                                                                      or host)}
+        return told(event, then=words(ctx, "remote_where", host=outcome.get("host") or host))
     return deferred(later)
 
 
@@ -215,8 +214,7 @@ def _ask(ctx: Supervisor, cmd: str, node_id: str, view: Any, request: Mapping[st
         if event is None:
             return {"ok": True, "message": words(ctx, "nothing_to_heal")}
         ctx.announce(event)       # applied on the loop, as a local command's event
-        return {"ok": True, "message": say(ctx, event) + " " + words(ctx, "remote_where", host=outcome.get("host")
-                                                                      or host)}
+        return told(event, then=words(ctx, "remote_where", host=outcome.get("host") or host))
     return deferred(later)
 
 
@@ -239,15 +237,16 @@ def _event(ctx: Supervisor, cmd: str, node_id: str, args: Mapping[str, Any], out
     return None
 
 
-def run_later(later: Later, reply: Any) -> None:
-    """The manager's side of `deferred`: wait in a thread, then reply."""
+def run_later(later: Later, reply: Any, send: Callable[[Answer], Answer] = lambda answer: answer) -> None:
+    """The manager's side of `deferred`: wait in a thread, then reply with `send(answer)` (the
+    answer as it is sent: its events worded, presentation.answers.worded)."""
     def wait() -> None:
         try:
             answer = later()
         except Exception as exc:  # noqa: BLE001 - the teacher's command gets one line, never silence
             answer = fail(f"{type(exc).__name__}: {exc}")
         try:
-            reply.put_nowait(answer)
+            reply.put_nowait(send(answer))
         except Exception:  # noqa: BLE001 - the asker went away
             pass
     threading.Thread(target=wait, daemon=True, name="remote-request").start()

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit, urlunsplit
 from cluster_sim.netfault.hub import Hub
 from cluster_sim.netfault.relay import LinkFault, Relay, parse_target
 
-__all__ = ["cut_link", "slow_link", "clear_link", "TARGETS", "FaultError", "RemoteNode", "Routes", "NodeFaults", "NetFaults",
+__all__ = ["SUMMARIES", "cut_link", "slow_link", "clear_link", "TARGETS", "FaultError", "RemoteNode", "Routes", "NodeFaults", "NetFaults",
            "split_connect_string", "zk_round_trip_limit", "with_fault", "check_delay"]
 
 TARGETS = ("zk", "api", "all")
@@ -112,12 +112,18 @@ class NodeFaults:
         return cls(node, zk=link(data.get("zk")), api=link(data.get("api")))
 
     def to_json(self) -> dict:
-        slow = None
-        if self.slow_on:
-            link = self.zk if self.zk.slow else self.api
-            slow = {"target": self.slow_on, "latency_ms": link.latency_ms, "jitter_ms": link.jitter_ms}
-        return {"node": self.node, "partitioned": self.partitioned_from, "slow": slow, "since": self.since,
-                "zk": self.zk.to_json(), "api": self.api.to_json()}
+        """The node's faults in its status: a summary per fault kind that shows there (SUMMARIES:
+        "partitioned": "zk", "slow": {...}, ...), when they were set, and every link's fault."""
+        data: Dict[str, Any] = {"node": self.node}
+        data.update((name, summary(self)) for name, summary in SUMMARIES.items())
+        data.update(since=self.since, zk=self.zk.to_json(), api=self.api.to_json())
+        return data
+
+
+# A node's faults summed up in its status, one entry per fault kind that shows there: the fault
+# registry (faults/registry.py) declares each kind's (Words.shown_as, Words.summary) and puts it
+# here when the kind is registered, in the registry's order.
+SUMMARIES: Dict[str, Callable[[NodeFaults], Any]] = {}
 
 
 def with_fault(faults: NodeFaults, how: Callable[[LinkFault], LinkFault], target: str, at: float) -> NodeFaults:

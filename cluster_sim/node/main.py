@@ -134,11 +134,24 @@ class Node:
 
     # -- life cycle -------------------------------------------------------
     def run(self) -> int:
+        relay = None
         if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGINT, lambda *_: self.stop(Stop.SIGINT))
-            signal.signal(signal.SIGTERM, lambda *_: self.stop(Stop.SIGTERM))
-            signal.signal(signal.SIGUSR1, lambda *_: self.close_with_cluster())
+            # stop() and close_with_cluster() set Events, whose lock the main thread may hold when a
+            # signal comes (inside a wait): they run on the relay's thread, the handlers take no lock
+            from cluster_sim.base.signal_relay import SignalRelay
+
+            relay = SignalRelay({signal.SIGINT: lambda: self.stop(Stop.SIGINT),
+                                 signal.SIGTERM: lambda: self.stop(Stop.SIGTERM),
+                                 signal.SIGUSR1: self.close_with_cluster})
+            relay.install()
             signal.pthread_sigmask(signal.SIG_UNBLOCK, CLOSE_SIGNALS)  # one that came meanwhile runs now
+        try:
+            return self._run()
+        finally:
+            if relay is not None:
+                relay.close()
+
+    def _run(self) -> int:
         if self.own_relays:
             self._start_relays()
         if self.alive is not None:
@@ -352,7 +365,8 @@ class Node:
             self.report("refused", code=code, text=line)
 
     def stop(self, why: Stop = Stop.STOP) -> None:
-        """Leave (a signal handler: only flags; _shutdown does the work, on the main thread)."""
+        """Leave (a signal's, from the signal relay's thread: only flags; _shutdown does the work,
+        on the main thread)."""
         if not self.stopping.is_set():
             self.stop_reason = why
             self.closing.set()

@@ -32,85 +32,54 @@ import threading
 import time
 from typing import Any, Dict, Mapping, Optional
 
-from kazoo.exceptions import KazooException
-
 from cluster_sim.protocol import paths
-from cluster_sim.protocol import remote_requests as rr
+from cluster_sim.protocol.taker import Taker
 from cluster_sim.node.stopping import Stop
 
 __all__ = ["RequestTaker", "RELAY_KEY"]
 
 RELAY_KEY = "self"        # our links in our own NetFaults
-RESCAN = 1.0              # look again this often even without a watch firing (a new session)
 
 
 class RequestTaker:
     def __init__(self, node: Any, zk: str, relays: Any = None):
+        from cluster_sim.base import zkclient
+
         self.node = node
         self.zk = zk                    # the real servers, not our relays
-        self.client: Any = None
-        self.target = paths.taker_name(node.s.node_id)
         self.relays = relays            # netfault.NetFaults of this process, or None
-        self.session: Optional[int] = None
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True, name="requests")
+        # the loop of every taker (protocol/taker.py), on a session of our own, closed when it ends
+        self.taker = Taker(paths.taker_name(node.s.node_id), self._carry_out, relays=relays is not None,
+                           connect=self._connect, close=zkclient.close, host=self._host,
+                           on_registered=self._registered, name="requests")
+        self.target = self.taker.target
+
+    @property
+    def session(self) -> Optional[int]:
+        return self.taker.session
 
     def start(self) -> None:
-        self._thread.start()
+        self.taker.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread.ident is not None:
-            self._thread.join(5.0)
+        self.taker.stop(5.0)
 
-    def _connect(self) -> bool:
+    def _connect(self) -> Any:
         from cluster_sim.base import zkclient
 
         try:
-            self.client = zkclient.connect(self.zk, self.node.s.session_timeout, self.node.s.connect_timeout,
-                                           secret=self.node.s.secret or None)
+            return zkclient.connect(self.zk, self.node.s.session_timeout, self.node.s.connect_timeout,
+                                    secret=self.node.s.secret or None)
         except zkclient.ZkUnreachable as exc:
             self.node.report("warn", code="no_requests", text=f"cannot take the teacher's requests: {exc}")
-            return False
-        return True
+            return None
 
-    # -- the loop -------------------------------------------------------------------
-    def _run(self) -> None:
-        if not self._connect():
-            return
-        try:
-            self._take()
-        finally:
-            from cluster_sim.base import zkclient
+    def _registered(self, first: bool) -> None:
+        if first:
+            self.node.report("listening")
 
-            zkclient.close(self.client)    # our card goes with the session
-
-    def _take(self) -> None:
-        watching = False
-        while not self._stop.is_set():
-            try:
-                if self.client.connected and self.session != self.client.client_id[0]:
-                    # a new session (the first, or after one expired): a new card, and the
-                    # requests asked of the old one are never ours to carry out
-                    first = self.session is None
-                    self.session = rr.register(self.client, self.target, relays=self.relays is not None)
-                    if first:
-                        self.node.report("listening")
-                    if not watching:
-                        self.client.ChildrenWatch(rr.mailbox(self.target), lambda _: self._wake.set())
-                        watching = True
-                if self.session is not None and self.client.connected:
-                    for path, body, version in rr.pending(self.client, self.target, self.session):
-                        if self._stop.is_set():
-                            return
-                        if rr.take(self.client, path, body, version):
-                            self._carry_out(path, body)
-            except KazooException:
-                pass        # disconnected: the next round, once connected, looks again
-            self._wake.wait(RESCAN)
-            self._wake.clear()
+    def _host(self) -> str:
+        return str(self.node.publisher.host) if self.node.publisher else ""
 
     def _carry_out(self, path: str, body: Mapping[str, Any]) -> None:
         cmd, args = body.get("cmd"), body.get("args") or {}
@@ -124,11 +93,7 @@ class RequestTaker:
         act(path, body, args)
 
     def _answer(self, path: str, body: Mapping[str, Any], outcome: Dict[str, Any]) -> None:
-        outcome = dict(outcome, pid=os.getpid(), host=self.node.publisher.host if self.node.publisher else "")
-        try:
-            self.client.retry(rr.answer, self.client, path, body, outcome)
-        except KazooException:
-            pass        # the supervisor reports the node did not answer
+        self.taker.answer(path, body, outcome)     # the supervisor reports a node that did not answer
 
     # -- the acts ----------------------------------------------------------------------
     def _kill(self, path: str, body: Mapping[str, Any], args: Mapping[str, Any]) -> None:

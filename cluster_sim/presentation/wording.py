@@ -121,6 +121,17 @@ def _slowed(e: ev.Slowed, lang: str) -> str:
     return text
 
 
+def _fault_changed(e: ev.FaultChanged, lang: str) -> str:
+    """A kind declared only in the fault registry: the sentence its Words name (`said`), filled
+    with the event's node, link, leader, timeout and params."""
+    from cluster_sim.faults.registry import said_key
+
+    key = said_key(e.cmd) or "ev.fault_changed"
+    params = {name: value for name, value in e.params}
+    return lookup(key, lang, **dict(params, cmd=e.cmd, node=e.node, link=_link(e.target, lang),
+                                     leader=_leader(e.was_leader, lang), timeout=e.session_timeout))
+
+
 def step_down_why(e: ev.SteppedDown, lang: str = "en") -> str:
     """Why a leader stepped down, as a phrase ("its ZooKeeper session expired"), for the results."""
     if e.code == "error":
@@ -212,6 +223,7 @@ _RENDER: Dict[type, Render] = {
     ev.Partitioned: _partitioned,
     ev.Healed: lambda e, lang: lookup("ev.healed", lang, node=e.node, link=_link(e.target, lang)),
     ev.Slowed: _slowed,
+    ev.FaultChanged: _fault_changed,
     ev.ApiStopped: lambda e, lang: lookup("ev.api_stopped", lang),
     ev.ApiStarted: lambda e, lang: lookup("ev.api_started", lang),
     ev.ZkServerStopped: _server("ev.zk_server_stopped"),
@@ -256,7 +268,7 @@ _LEVELS: Dict[type, str] = {
     ev.NodeKilled: "warn", ev.NodePaused: "warn", ev.Suspended: "warn", ev.SessionExpired: "warn",
     ev.SteppedDown: "warn", ev.Fenced: "error", ev.OutboxDropped: "warn", ev.ApiDown: "warn",
     ev.UnreadableReading: "warn", ev.LeaderElected: "leader", ev.TakesOver: "leader", ev.LeaderLost: "warn", ev.SplitBrain: "error",
-    ev.Partitioned: "warn", ev.Slowed: "warn", ev.ZkServerPaused: "warn", ev.ApiStopped: "warn",
+    ev.Partitioned: "warn", ev.Slowed: "warn", ev.FaultChanged: "warn", ev.ZkServerPaused: "warn", ev.ApiStopped: "warn",
     ev.ZkServerStopped: "warn", ev.ClusterOpen: "warn",
     ev.ShuttingDown: "warn", ev.Narration: "narration", ev.ListenerFailed: "error", ev.DrainStarted: "warn",
     ev.OutboxUncounted: "warn", ev.OutboxUnread: "error", ev.SettleStarted: "warn", ev.RoundsUncomputed: "error",

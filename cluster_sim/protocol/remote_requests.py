@@ -7,7 +7,8 @@
     done = rr.wait(client, path, bound=3.0)       # the outcome (dict), or None: no answer in time
     rr.sweep(client, older_than=60.0)             # requests nobody will answer any more
 
-    # the taker, on its own machine (node/requests.py):
+    # the taker, on its own machine (the loop of protocol/taker.py, which node/requests.py and
+    # zk/agent.py run):
     rr.register(client, "app3", relays=True)      # its card (ephemeral), under its control session
     for path, req, version in rr.pending(client, "app3", session):
         if rr.take(client, path, req, version):   # a versioned set: at most once

@@ -27,6 +27,7 @@ from cluster_sim.engine.messages import (
 )
 from cluster_sim.engine.model import Model, apply
 from cluster_sim.engine.timeline import Term
+from cluster_sim.presentation.answers import worded      # an answer carries typed events: worded when sent
 
 RENDER_EVERY = 0.25
 SPAWN_BATCH = 4      # nodes started per loop turn: control requests and the view stay live meanwhile
@@ -40,7 +41,6 @@ class Manager:
                  netfaults: Any = None, embedded_zk: Any = None, client: Any = None):
         self.model = model
         self.state = model.state
-        self.session_timeout = model.session_timeout
         self.spawner = spawner
         self.make_settings = make_settings  # (node id, wait_for_id) -> NodeSettings
         self.listeners: List[Any] = list(listeners)
@@ -61,6 +61,11 @@ class Manager:
         self._renders: List[float] = []       # recent refresh times, for refresh_hz
         self._failed: set = set()             # listeners that raised (reported once)
         self._bridge = threading.Thread(target=self._bridge_node_events, daemon=True, name="events")
+
+    @property
+    def session_timeout(self) -> float:
+        """The cluster's session timeout (the model reads it from the rules)."""
+        return self.model.session_timeout
 
     @property
     def terms(self) -> List[Term]:
@@ -328,10 +333,10 @@ class Manager:
             # a remote node's answer comes through ZooKeeper: waited for off the loop
             from cluster_sim.faults.remote import run_later
 
-            run_later(later, message.reply)
+            run_later(later, message.reply, lambda done: worded(done, self.state))
             return
         try:
-            message.reply.put_nowait(answer)
+            message.reply.put_nowait(worded(answer, self.state, self.clock()))
         except queue.Full:
             pass
 

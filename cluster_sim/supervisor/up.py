@@ -227,7 +227,7 @@ class Cluster(Reach, Shutdown):
                 zk, api_url = routes.zk, routes.api_url
             return replace(template, node_id=node_id, zk=zk, api_url=api_url, wait_for_id=wait_for_id)
 
-        model = Model(state, interval=rules.interval, session_timeout=rules.session_timeout, unsafe=o.unsafe)
+        model = Model(state, rules=rules, unsafe=o.unsafe)
         listeners.extend(self._web_listeners())
         if self.exporter is not None:
             listeners.append(self.exporter)

@@ -34,7 +34,7 @@ from cluster_sim.engine import events as ev
 from cluster_sim.engine import messages as msg
 from cluster_sim.engine.core import step
 from cluster_sim.engine.digest import status
-from cluster_sim.engine.model import Model, apply
+from cluster_sim.engine.model import Model, apply, rules_for
 from cluster_sim.engine.state import ClusterState, Shown
 from cluster_sim.presentation.wording import describe
 
@@ -58,7 +58,7 @@ class SyntheticSession:
         state = ClusterState(name="synthetic", zk="127.0.0.1:2181", api_url="http://127.0.0.1:8080",
                              started_at=start, narration=Shown.from_json(narration), interval=interval, lang=lang,
                              session_timeout=session_timeout)
-        self.model = Model(state, interval=interval, session_timeout=session_timeout)
+        self.model = Model(state, rules=rules_for(interval=interval, session_timeout=session_timeout))
         # the world: each node's process, whether its ZooKeeper session is open, whether it is cut off
         self.procs: Dict[str, str] = {}
         self.pids: Dict[str, int] = {}

@@ -86,7 +86,7 @@ var LEVELS = {
   node_killed: "warn", node_paused: "warn", suspended: "warn", session_expired: "warn", stepped_down: "warn",
   fenced: "error", outbox_dropped: "warn", api_down: "warn", unreadable_reading: "warn", leader_elected: "leader",
   leader_lost: "warn", split_brain: "error", partitioned: "warn", slowed: "warn", zk_server_paused: "warn",
-  api_stopped: "warn", zk_server_stopped: "warn",
+  api_stopped: "warn", zk_server_stopped: "warn", fault_changed: "warn",
   cluster_open: "warn", shutting_down: "warn", narration: "narration", listener_failed: "error"
 };
 

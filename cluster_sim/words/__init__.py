@@ -33,14 +33,14 @@ from typing import Any, Dict, Mapping, Optional
 
 from cluster_sim.words.lang import seconds, whole
 
-__all__ = ["LANGUAGES", "catalogue", "entries", "entry", "fill", "has", "label", "lookup", "plural", "word"]
+__all__ = ["LANGUAGES", "add", "catalogue", "entries", "entry", "fill", "has", "label", "lookup", "plural", "word"]
 
 LANGUAGES = ("en", "es")
 
 Entry = Dict[str, str]
 
 # which modules hold the keys that start with which prefix (the screen's keys have none)
-GROUPS = (("ev.", ("events", "events_node")), ("demo.", ("demo", "demo_outages", "results")),
+GROUPS = (("ev.", ("events", "events_node", "events_faults")), ("demo.", ("demo", "demo_outages", "results")),
           ("page.", ("page", "page_big")), ("big.", ("big",)), ("", ("screen",)))
 _LOADED: Dict[str, Dict[str, Entry]] = {}
 
@@ -65,9 +65,25 @@ def _prefixed(key: str) -> bool:
     return any(prefix and key.startswith(prefix) for prefix, _ in GROUPS)
 
 
+_ADDED: Dict[str, Entry] = {}     # entries brought by code that declares its own words (a fault kind's)
+
+
+def add(new: Mapping[str, Mapping[str, str]]) -> None:
+    """Put entries into the catalogue (a fault kind's words, declared in its registry entry):
+    looked up, filled and given to the page like every other. ValueError for a key the
+    catalogue already has with other words, or an entry without both languages."""
+    for key, e in new.items():
+        if set(e) != set(LANGUAGES) or not all(e.values()):
+            raise ValueError(f"words: {key!r} needs both languages ({', '.join(LANGUAGES)})")
+        known = entry(key)
+        if known is not None and dict(known) != dict(e):
+            raise ValueError(f"words: key {key!r} declared twice")
+        _ADDED[key] = dict(e)
+
+
 def entry(key: str) -> Optional[Entry]:
     """The entry `key` ({"en": ..., "es": ...}), or None."""
-    return _group(key).get(key)
+    return _group(key).get(key) or _ADDED.get(key)
 
 
 def has(key: str) -> bool:
@@ -79,6 +95,7 @@ def entries() -> Dict[str, Entry]:
     out: Dict[str, Entry] = {}
     for prefix, _ in GROUPS:
         out.update(_group(prefix))
+    out.update(_ADDED)
     return out
 
 PLURAL = re.compile(r"\{(\w+)\?([^|{}]*)\|([^{}]*)\}")

@@ -20,19 +20,18 @@ The answer is written before zk-kill/zk-pause: with our own server stopped the
 session moves to another server, but a 3-server ensemble may have no quorum then.
 """
 
-import os
 import threading
 from typing import Any, Callable, Dict, Mapping, Optional
 
 from kazoo.exceptions import KazooException
 
 from cluster_sim.protocol import remote_requests as rr
+from cluster_sim.protocol.taker import Taker
 
 __all__ = ["ZkAgent", "PAUSE_BOUND"]
 
 PAUSE_BOUND = 30.0     # a zk-pause without --for thaws by itself after this many seconds
 READ_BOUND = 1.0       # how long an answer may wait to be read before our server stops or freezes
-RESCAN = 1.0           # look again this often even without a watch firing (a new session)
 
 
 class ZkAgent:
@@ -43,30 +42,31 @@ class ZkAgent:
         self.hosts = hosts
         self.secret = secret
         self.session_timeout = session_timeout
-        self.target = rr.server_taker(server.index)
         self.down = False               # stopped by the teacher: not a crash of java
         self.client: Any = None
-        self.session: Optional[int] = None
         self._lock = threading.Lock()   # the acts and the member's own stop
         self._thaw: Optional[threading.Timer] = None
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True, name="zk-agent")
+        # the loop of every taker (protocol/taker.py), on our client, which stop() closes
+        self.taker = Taker(rr.server_taker(server.index), self._carry_out, relays=False,
+                           connect=lambda: self.client, name="zk-agent")
+        self.target = self.taker.target
+
+    @property
+    def session(self) -> Optional[int]:
+        """The session our card is under; None until a quorum served us once."""
+        return self.taker.session
 
     def start(self) -> None:
         from cluster_sim.base import zkclient
 
         self.client = zkclient.make_client(self.hosts, self.session_timeout, secret=self.secret)
         self.client.start_async()      # no quorum yet (or ever): it keeps trying, we keep waiting
-        self._thread.start()
+        self.taker.start()
 
     def stop(self) -> None:
         from cluster_sim.base import zkclient
 
-        self._stop.set()
-        self._wake.set()
-        if self._thread.ident is not None:
-            self._thread.join(5.0)
+        self.taker.stop(5.0)
         with self._lock:
             if self._thaw is not None:
                 self._thaw.cancel()
@@ -74,35 +74,8 @@ class ZkAgent:
         if self.client is not None:
             zkclient.close(self.client)
 
-    # -- the loop -------------------------------------------------------------------
-    def _run(self) -> None:
-        watching = False
-        while not self._stop.is_set():
-            try:
-                if self.client.connected and self.session != self.client.client_id[0]:
-                    self.session = rr.register(self.client, self.target, relays=False)
-                    if not watching:
-                        self.client.ChildrenWatch(rr.mailbox(self.target), lambda _: self._wake.set())
-                        watching = True
-                if self.session is not None and self.client.connected:
-                    for path, body, version in rr.pending(self.client, self.target, self.session):
-                        if self._stop.is_set():
-                            return
-                        if rr.take(self.client, path, body, version):
-                            self._carry_out(path, body)
-            except KazooException:
-                pass        # no quorum or disconnected: the next round, once connected, looks again
-            self._wake.wait(RESCAN)
-            self._wake.clear()
-
     def _answer(self, path: str, body: Mapping[str, Any], outcome: Dict[str, Any]) -> None:
-        import socket
-
-        outcome = dict(outcome, pid=os.getpid(), host=socket.gethostname())
-        try:
-            self.client.retry(rr.answer, self.client, path, body, outcome)
-        except KazooException:
-            pass        # the supervisor reports that we did not answer
+        self.taker.answer(path, body, outcome)      # the supervisor reports that we did not answer
 
     def _read(self, path: str) -> None:
         """Wait (a bound) until the supervisor read our answer (it deletes the request): its
