@@ -259,8 +259,12 @@ def node(ctx: click.Context, node_id: Optional[str], zk: Optional[str], api_url:
              if _given(ctx, name) and not (name in _DERIVED_AT_0 and values[name] == 0)}
     try:
         rules = cluster_rules(settings, given, connect_timeout)
-    except (JoinRefused, ZkUnreachable) as exc:
+    except JoinRefused as exc:
         fail(str(exc))
+    except ZkUnreachable as exc:
+        from cluster_sim.zk.limit import unreachable_line
+
+        fail(unreachable_line(zk, str(exc)))   # the server's limit reached: say so, not "is it running?"
     # a student's terminal gets the live view; a pipe or a file, plain lines
     # through relays of its own on this machine: the teacher's partition, slow and heal reach it
     sys.exit(Node(rules.apply(settings), live=sys.stdout.isatty(), own_relays=True).run())
