@@ -594,7 +594,7 @@ def replay(file: str, speed: float) -> None:
 
 
 @main.command(short_help="Measure clustersim against the original design here.")
-@click.option("--quick", is_flag=True, help="Fewer trials and smaller sizes (a minute, not ten).")
+@click.option("--quick", is_flag=True, help="Fewer trials and smaller sizes: about a minute (the full run: about 17).")
 @click.option("--json", "json_path", default=None, type=click.Path(dir_okay=False), help="Write the results as JSON.")
 @click.option("--markdown", default=None, type=click.Path(dir_okay=False),
               help="Write the results table (e.g. docs/benchmarks.md).")

@@ -1,7 +1,11 @@
-"""How much the benchmark does: the full run, --quick, and a tiny one for the tests."""
+"""How much the benchmark does: the full run, --quick, and a tiny one for the tests.
+
+    cfg = Config.quick()
+    title_fields("scale", cfg.to_dict())   # {"nodes": 20}: what a step's header says it runs
+"""
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Mapping, Tuple
 
 SYSTEMS = ("clustersim", "original")
 
@@ -50,10 +54,13 @@ class Config:
 
     @classmethod
     def quick(cls) -> "Config":
-        return cls(name="quick", handover_trials=5, handover_interval=0.5, crash_timeouts=(2.0, 4.0),
-                   crash_trials=2, crash_interval=0.5, kill_trials=3, status_runs=5, first_mean_trials=1,
-                   round_sizes=(100, 1000), round_reps=7, round_sequential_reps=3, scale_nodes=20,
-                   latency_rounds=8, relay_rounds=8, relay_round_trips=500)
+        """About a minute on two idle cores (`time clustersim bench --quick`, docs/benchmarks.md):
+        every measurement once or twice, at sizes that keep each under ten seconds."""
+        return cls(name="quick", handover_trials=3, handover_interval=0.5, crash_timeouts=(2.0,),
+                   crash_trials=1, crash_interval=0.5, kill_trials=2, status_runs=3, first_mean_trials=1,
+                   round_sizes=(100, 1000), round_reps=3, round_sequential_reps=1, scale_nodes=20,
+                   scale_cpu_window=4.0, scale_settle=1.0, latency_rounds=5, relay_rounds=3,
+                   relay_round_trips=300)
 
     @classmethod
     def tiny(cls) -> "Config":
@@ -67,3 +74,19 @@ class Config:
 
     def to_dict(self) -> Dict[str, Any]:
         return asdict(self)
+
+
+def title_fields(name: str, cfg: Mapping[str, Any]) -> Dict[str, Any]:
+    """What measurement ``name``'s plain title (words/bench.py, "bench.<name>") names, from a run's
+    config (``Config.to_dict()``, or a JSON's "config"): the header says what runs."""
+    c = {**Config().to_dict(), **cfg}
+    return {
+        "handover": {"nodes": c["nodes"], "trials": c["handover_trials"]},
+        "crash": {"nodes": c["nodes"], "timeouts": ", ".join(f"{t:g}" for t in c["crash_timeouts"])},
+        "kill": {"trials": c["kill_trials"]},
+        "first_mean": {"nodes": c["first_mean_nodes"]},
+        "round": {"sizes": " / ".join(f"{n:,}" for n in c["round_sizes"])},
+        "scale": {"nodes": c["scale_nodes"]},
+        "latency": {"rounds": c["latency_rounds"]},
+        "relay": {"rounds": c["relay_rounds"]},
+    }.get(name, {})

@@ -41,7 +41,7 @@ Entry = Dict[str, str]
 
 # which modules hold the keys that start with which prefix (the screen's keys have none)
 GROUPS = (("ev.", ("events", "events_node")), ("demo.", ("demo", "demo_outages", "results")),
-          ("page.", ("page",)), ("", ("screen", "connections")))
+          ("page.", ("page",)), ("bench.", ("bench",)), ("", ("screen", "connections")))
 _LOADED: Dict[str, Dict[str, Entry]] = {}
 
 
