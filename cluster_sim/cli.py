@@ -598,7 +598,8 @@ def replay(file: str, speed: float) -> None:
 @click.option("--json", "json_path", default=None, type=click.Path(dir_okay=False), help="Write the results as JSON.")
 @click.option("--markdown", default=None, type=click.Path(dir_okay=False),
               help="Write the results table (e.g. docs/benchmarks.md).")
-def bench(quick: bool, json_path: Optional[str], markdown: Optional[str]) -> None:
+@_lang_option
+def bench(quick: bool, json_path: Optional[str], markdown: Optional[str], lang: str) -> None:
     """Measure clustersim against the original design on this machine.
 
     \b
@@ -608,7 +609,8 @@ def bench(quick: bool, json_path: Optional[str], markdown: Optional[str]) -> Non
     """
     from cluster_sim.bench import main as bench_main
 
-    sys.exit(bench_main(quick=quick, json_path=_checked_output(json_path), markdown_path=_checked_output(markdown)))
+    sys.exit(bench_main(quick=quick, json_path=_checked_output(json_path), markdown_path=_checked_output(markdown),
+                        lang=lang))
 
 
 @main.command(short_help="Print an event export (up/demo --events FILE) as a table.")

@@ -12,6 +12,7 @@ from rich.console import Console
 from cluster_sim.bench import main, measure, runner
 from cluster_sim.bench.config import Config
 from cluster_sim.bench.support import percentile, summary_ms
+from cluster_sim.bench.rows import table_rows
 
 ALL = ["handover", "crash", "kill", "first_mean", "round", "scale", "latency", "relay"]
 
@@ -165,7 +166,7 @@ def test_quick_round_latency_alone(tmp_path):
     assert rows["7a"]["met"] == report["results"]["latency"]["met"]
     assert rows["7b"]["met"] is True
     text = md.read_text()
-    assert "| 7a | Steady state, `clustersim up -n 5 --interval 1`" in text
+    assert "| 7a | A round's close → its row stored by the API (note 7) |" in text
     assert "**7. Steady state, round close to row.**" in text
 
 
@@ -243,3 +244,23 @@ def test_the_table_on_a_pipe_is_one_plain_line_per_measurement():
     print_targets(Console(file=piped), rows)
     assert piped.getvalue().splitlines()[-1] == "1 of 1 targets met"
     assert not any(c in piped.getvalue() for c in "┃│━─")
+
+
+def test_a_recorded_run_reads_in_spanish_each_row_named_and_judged_and_the_targets_counted():
+    """docs/benchmarks.json rendered with --lang es: the rows' names, verdicts and last line in Spanish."""
+    from pathlib import Path
+
+    from cluster_sim.bench.report import verdict_key
+
+    recorded = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.json"
+    report = json.loads(recorded.read_text())
+    rows = table_rows(report["results"], report.get("config"), "es")
+    piped = io.StringIO()
+    assert runner.render(str(recorded), console=Console(file=piped), lang="es") == 0
+    lines = piped.getvalue().splitlines()
+    assert "1a  Líder detenido → nuevo líder elegido (nota 1): " in lines[1]
+    assert lines[1].endswith("· sin objetivo")
+    judged = [row for row in rows if verdict_key(row) != "none"]
+    met = sum(1 for row in judged if verdict_key(row) == "met")
+    assert lines[-1] == f"{met} de {len(judged)} objetivos cumplidos"
+    assert sum(line.endswith("· objetivo cumplido") for line in lines) == met

@@ -8,7 +8,7 @@ measured, with the jargon (USS, read_all, pipelined, ...), is its `detail`, whic
 of docs/benchmarks.md carry under the row's note number (`note`, the measurement's section).
 """
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, NamedTuple, Optional
 
 from cluster_sim.words import lookup
 
@@ -52,16 +52,26 @@ def _errors_suffix(part: Any) -> str:
     return f" · {len(errors)} failed trial(s)" if errors else ""
 
 
-def _row(id_: str, what: str, cs: str = DASH, orig: str = DASH, target: str = DASH, met: Optional[bool] = None,
+class Name(NamedTuple):
+    """A row's plain name before it is worded: its words key and fields (table_rows words it)."""
+    key: str
+    fields: Dict[str, Any]
+
+    def worded(self, lang: str) -> str:
+        return lookup(self.key, lang, **self.fields)
+
+
+def _row(id_: str, what: Any, cs: str = DASH, orig: str = DASH, target: str = DASH, met: Optional[bool] = None,
          detail: str = "") -> TableRow:
-    """A row; its note is its measurement's section number (the digits of its id)."""
+    """A row (``what``: a Name, or a name already worded); its note is its measurement's section
+    number (the digits of its id)."""
     note = "".join(c for c in id_ if c.isdigit()) or id_
     return {"id": id_, "measurement": what, "clustersim": cs, "original": orig, "target": target,
             "met": met, "note": note, "detail": detail}
 
 
-def _name(key: str, **fields: Any) -> str:
-    return lookup(f"bench.row.{key}", "en", **fields)
+def _name(key: str, **fields: Any) -> Name:
+    return Name(f"bench.row.{key}", fields)
 
 
 def _mb(value: Optional[float]) -> str:
@@ -79,8 +89,16 @@ def _memory_pair(memory: Optional[Dict[str, Dict[str, int]]]) -> str:
     return f"{uss:.1f} MB of its own ({rss:.1f} MB with what it shares)"
 
 
-def table_rows(results: Dict[str, Any], config: Optional[Dict[str, Any]] = None) -> List[TableRow]:
-    """The rows of a run's results; ``config`` (the run's) names a measurement that failed."""
+def table_rows(results: Dict[str, Any], config: Optional[Dict[str, Any]] = None, lang: str = "en") -> List[TableRow]:
+    """The rows of a run's results, named in ``lang``; ``config`` (the run's) names a measurement that failed."""
+    rows = _rows(results, config or {}, lang)
+    for row in rows:
+        if isinstance(row["measurement"], Name):
+            row["measurement"] = row["measurement"].worded(lang)
+    return rows
+
+
+def _rows(results: Dict[str, Any], config: Dict[str, Any], lang: str) -> List[TableRow]:
     rows = []
     for name, builder in (("handover", _handover_rows), ("crash", _crash_rows), ("kill", _kill_rows),
                           ("first_mean", _first_mean_rows), ("round", _round_rows), ("scale", _scale_rows),
@@ -89,12 +107,12 @@ def table_rows(results: Dict[str, Any], config: Optional[Dict[str, Any]] = None)
             continue
         res = results[name]
         if res.get("error") and not res.get("partial"):
-            rows.append(_row(name, step_title(name, config or {}), f"error: {res['error']}", met=None))
+            rows.append(_row(name, step_title(name, config, lang=lang), f"error: {res['error']}", met=None))
             continue
         try:
             rows.extend(builder(res, results))
         except Exception as exc:  # a reporting bug must not lose the JSON
-            rows.append(_row(name, step_title(name, config or {}), f"report error: {exc!r}"))
+            rows.append(_row(name, step_title(name, config, lang=lang), f"report error: {exc!r}"))
     return rows
 
 
