@@ -59,6 +59,8 @@ def server_addresses(hosts: str) -> List[Tuple[str, int]]:
 def _ask(host: str, port: int, word: str, timeout: float) -> Tuple[Answer, str]:
     try:
         s = socket.create_connection((host, port), timeout=timeout)
+    except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
+        return Answer.CLOSED, ""    # accepted and reset so fast that connecting itself saw it
     except OSError:
         return Answer.DOWN, ""
     chunks = []
