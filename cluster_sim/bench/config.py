@@ -1,7 +1,7 @@
 """How much the benchmark does: the full run, --quick, and a tiny one for the tests.
 
     cfg = Config.quick()
-    title_fields("scale", cfg.to_dict())   # {"nodes": 20}: what a step's header says it runs
+    title_of("scale", cfg.to_dict())   # ("bench.scale", {"nodes": 20}): what a step's header says it runs
 """
 
 from dataclasses import asdict, dataclass, field
@@ -44,7 +44,7 @@ class Config:
     latency_interval: float = 1.0
     latency_rounds: int = 120            # rounds measured after the cluster is steady (p99 needs ~100)
     # 8. the fault relays with no fault set: 7 again with `up --no-relays` and with relays; an echo
-    relay_rounds: int = 120
+    relay_rounds: int = 120              # 0: the echo alone
     relay_round_trips: int = 2000
     extra: dict = field(default_factory=dict)
 
@@ -56,10 +56,10 @@ class Config:
     def quick(cls) -> "Config":
         """About a minute on two idle cores (`time clustersim bench --quick`, docs/benchmarks.md):
         every measurement once or twice, at sizes that keep each under ten seconds."""
-        return cls(name="quick", handover_trials=3, handover_interval=0.5, crash_timeouts=(2.0,),
+        return cls(name="quick", handover_trials=2, handover_interval=0.5, crash_timeouts=(2.0,),
                    crash_trials=1, crash_interval=0.5, kill_trials=2, status_runs=3, first_mean_trials=1,
-                   round_sizes=(100, 1000), round_reps=3, round_sequential_reps=1, scale_nodes=20,
-                   scale_cpu_window=4.0, scale_settle=1.0, latency_rounds=5, relay_rounds=3,
+                   round_sizes=(100, 1000), round_reps=2, round_sequential_reps=1, scale_nodes=20,
+                   scale_cpu_window=4.0, scale_settle=1.0, latency_rounds=4, relay_rounds=0,
                    relay_round_trips=300)
 
     @classmethod
@@ -76,11 +76,13 @@ class Config:
         return asdict(self)
 
 
-def title_fields(name: str, cfg: Mapping[str, Any]) -> Dict[str, Any]:
-    """What measurement ``name``'s plain title (words/bench.py, "bench.<name>") names, from a run's
-    config (``Config.to_dict()``, or a JSON's "config"): the header says what runs."""
+def title_of(name: str, cfg: Mapping[str, Any]) -> Tuple[str, Dict[str, Any]]:
+    """Measurement ``name``'s plain title as words/bench.py's key and its fields, from a run's config
+    (``Config.to_dict()``, or a JSON's "config"): the header says what runs."""
     c = {**Config().to_dict(), **cfg}
-    return {
+    if name == "relay" and not c["relay_rounds"]:
+        return "bench.relay_echo", {"trips": c["relay_round_trips"]}
+    return f"bench.{name}", {
         "handover": {"nodes": c["nodes"], "trials": c["handover_trials"]},
         "crash": {"nodes": c["nodes"], "timeouts": ", ".join(f"{t:g}" for t in c["crash_timeouts"])},
         "kill": {"trials": c["kill_trials"]},

@@ -119,12 +119,13 @@ def _rows(results: Dict[str, Any], config: Dict[str, Any], lang: str) -> List[Ta
 def step_title(name: str, config: Dict[str, Any], fallback: str = "", lang: str = "en") -> str:
     """A measurement's plain name (words/bench.py, "bench.<name>") with what the run's config
     makes it run: the step's header, and the row of a measurement that failed."""
-    from cluster_sim.bench.config import title_fields
+    from cluster_sim.bench.config import title_of
     from cluster_sim.words import has
 
-    if not has(f"bench.{name}"):
+    key, fields = title_of(name, config)
+    if not has(key):
         return fallback or name
-    return lookup(f"bench.{name}", lang, **title_fields(name, config))
+    return lookup(key, lang, **fields)
 
 
 def _handover_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:

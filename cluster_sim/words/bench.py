@@ -27,6 +27,8 @@ ENTRIES: Dict[str, Dict[str, str]] = {
                       "es": "régimen estable: del cierre de una ronda a su fila en la API ({rounds} rondas)"},
     "bench.relay": {"en": "what the fault relays cost ({rounds} rounds with and without)",
                     "es": "lo que cuestan los relés de fallos ({rounds} rondas con y sin)"},
+    "bench.relay_echo": {"en": "what one fault relay adds to a round trip ({trips} echoes)",
+                         "es": "lo que añade un relé de fallos a un viaje de ida y vuelta ({trips} ecos)"},
     # the rows: what a reader asks, plainly
     "bench.row.1a": {"en": "Leader stopped → new leader elected", "es": "Líder detenido → nuevo líder elegido"},
     "bench.row.1b": {"en": "Leader stopped → the new leader's first mean stored",
