@@ -259,8 +259,12 @@ def node(ctx: click.Context, node_id: Optional[str], zk: Optional[str], api_url:
              if _given(ctx, name) and not (name in _DERIVED_AT_0 and values[name] == 0)}
     try:
         rules = cluster_rules(settings, given, connect_timeout)
-    except (JoinRefused, ZkUnreachable) as exc:
+    except JoinRefused as exc:
         fail(str(exc))
+    except ZkUnreachable as exc:
+        from cluster_sim.zk.limit import unreachable_line
+
+        fail(unreachable_line(zk, str(exc)))   # the server's limit reached: say so, not "is it running?"
     # a student's terminal gets the live view; a pipe or a file, plain lines
     # through relays of its own on this machine: the teacher's partition, slow and heal reach it
     sys.exit(Node(rules.apply(settings), live=sys.stdout.isatty(), own_relays=True).run())
@@ -590,11 +594,12 @@ def replay(file: str, speed: float) -> None:
 
 
 @main.command(short_help="Measure clustersim against the original design here.")
-@click.option("--quick", is_flag=True, help="Fewer trials and smaller sizes (a minute, not ten).")
+@click.option("--quick", is_flag=True, help="Fewer trials and smaller sizes: about a minute (the full run: about 17).")
 @click.option("--json", "json_path", default=None, type=click.Path(dir_okay=False), help="Write the results as JSON.")
 @click.option("--markdown", default=None, type=click.Path(dir_okay=False),
               help="Write the results table (e.g. docs/benchmarks.md).")
-def bench(quick: bool, json_path: Optional[str], markdown: Optional[str]) -> None:
+@_lang_option
+def bench(quick: bool, json_path: Optional[str], markdown: Optional[str], lang: str) -> None:
     """Measure clustersim against the original design on this machine.
 
     \b
@@ -604,7 +609,8 @@ def bench(quick: bool, json_path: Optional[str], markdown: Optional[str]) -> Non
     """
     from cluster_sim.bench import main as bench_main
 
-    sys.exit(bench_main(quick=quick, json_path=_checked_output(json_path), markdown_path=_checked_output(markdown)))
+    sys.exit(bench_main(quick=quick, json_path=_checked_output(json_path), markdown_path=_checked_output(markdown),
+                        lang=lang))
 
 
 @main.command(short_help="Print an event export (up/demo --events FILE) as a table.")

@@ -12,6 +12,7 @@ from rich.console import Console
 from cluster_sim.bench import main, measure, runner
 from cluster_sim.bench.config import Config
 from cluster_sim.bench.support import percentile, summary_ms
+from cluster_sim.bench.rows import table_rows
 
 ALL = ["handover", "crash", "kill", "first_mean", "round", "scale", "latency", "relay"]
 
@@ -114,16 +115,21 @@ def test_tiny_run_of_every_measurement(tmp_path):
     assert relay["met"] in (True, False)
 
     rows = report["table"]
-    assert {r["id"] for r in rows} >= {"1a", "1b", "1c", "2a", "3a", "3b", "4", "5a", "6a", "6b", "6c", "6d",
-                                       "7a", "7b", "8a", "8b"}
+    assert {r["id"] for r in rows} >= {"1a", "1b", "1c", "1d", "2a", "2b", "3a", "3b", "4", "5a", "6a", "6b", "6c",
+                                       "6d", "7a", "7b", "8a", "8b"}
     for row in rows:
-        assert set(row) == {"id", "measurement", "clustersim", "original", "target", "met", "note"}
+        assert set(row) == {"id", "measurement", "clustersim", "original", "target", "met", "note", "detail"}
         assert row["met"] in (True, False, None)
+        assert row["note"] == row["id"].rstrip("abcdefghijklmnopqrstuvwxyz"), row
         assert not row["clustersim"].startswith("error"), row
     text = md.read_text()
     assert "clustersim bench --tiny (test)" in text
-    assert "| # | measurement | clustersim | original design | target | met |" in text
+    assert "| # | measurement | clustersim | original design | target | verdict |" in text
     assert text.count("\n| ") >= len(rows) + 1
+    # the jargon is in the notes, each row's method under its id, not in the table
+    table, notes_part = text.split("## Notes", 1)
+    assert "USS" not in table and "read_all" not in table and "′" not in text
+    assert all(f"- **{row['id']}** (note {row['note']}): " in notes_part for row in rows if row["detail"])
 
 
 def _latency_ok(res, cfg):
@@ -160,7 +166,7 @@ def test_quick_round_latency_alone(tmp_path):
     assert rows["7a"]["met"] == report["results"]["latency"]["met"]
     assert rows["7b"]["met"] is True
     text = md.read_text()
-    assert "| 7a | Steady state, `clustersim up -n 5 --interval 1`" in text
+    assert "| 7a | A round's close → its row stored by the API (note 7) |" in text
     assert "**7. Steady state, round close to row.**" in text
 
 
@@ -221,18 +227,40 @@ def test_unknown_measurement_is_refused():
 
 
 def test_the_table_on_a_pipe_is_one_plain_line_per_measurement():
-    from cluster_sim.bench.report import print_table
+    from cluster_sim.bench.report import print_table, print_targets
 
     meta = _fake_report([], "bench", "2026-01-01 00:00 UTC")["meta"]
     rows = [{"id": "1a", "measurement": "graceful failover, from the signal to the new leader's election " * 2,
              "clustersim": "p50 12.0 ms · p95 15.0 ms (n=20)", "original": "p50 4.02 s · p95 4.10 s (n=20)",
-             "target": "< 100 ms", "met": True, "note": ""},
+             "target": "< 100 ms", "met": True, "note": "", "detail": ""},
             {"id": "2", "measurement": "crash", "clustersim": "—", "original": "—", "target": "—", "met": None,
-             "note": "not measured"}]
+             "note": "2", "detail": "not measured"}]
     piped = io.StringIO()
     print_table(Console(file=piped), meta, rows)            # a file: not a terminal, 80 columns by default
     lines = piped.getvalue().splitlines()
     assert len(lines) == 1 + len(rows), piped.getvalue()
-    assert lines[1].startswith("1a  graceful failover") and lines[1].endswith("target < 100 ms · met yes")
-    assert lines[2] == "2  crash (not measured): clustersim — · original — · target — · met —"
+    assert lines[1].startswith("1a  graceful failover") and lines[1].endswith("target < 100 ms · target met")
+    assert lines[2] == "2  crash (note 2): clustersim — · original — · no target"
+    print_targets(Console(file=piped), rows)
+    assert piped.getvalue().splitlines()[-1] == "1 of 1 targets met"
     assert not any(c in piped.getvalue() for c in "┃│━─")
+
+
+def test_a_recorded_run_reads_in_spanish_each_row_named_and_judged_and_the_targets_counted():
+    """docs/benchmarks.json rendered with --lang es: the rows' names, verdicts and last line in Spanish."""
+    from pathlib import Path
+
+    from cluster_sim.bench.report import verdict_key
+
+    recorded = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.json"
+    report = json.loads(recorded.read_text())
+    rows = table_rows(report["results"], report.get("config"), "es")
+    piped = io.StringIO()
+    assert runner.render(str(recorded), console=Console(file=piped), lang="es") == 0
+    lines = piped.getvalue().splitlines()
+    assert "1a  Líder detenido → nuevo líder elegido (nota 1): " in lines[1]
+    assert lines[1].endswith("· sin objetivo")
+    judged = [row for row in rows if verdict_key(row) != "none"]
+    met = sum(1 for row in judged if verdict_key(row) == "met")
+    assert lines[-1] == f"{met} de {len(judged)} objetivos cumplidos"
+    assert sum(line.endswith("· objetivo cumplido") for line in lines) == met

@@ -29,11 +29,12 @@ __all__ = ["main"]
 
 def main(quick: bool = False, json_path: Optional[str] = None, markdown_path: Optional[str] = None,
          only: Optional[Sequence[str]] = None, config: Optional["Config"] = None, command: Optional[str] = None,
-         console: Optional["Console"] = None, merge_path: Optional[str] = None) -> int:
+         console: Optional["Console"] = None, merge_path: Optional[str] = None, lang: str = "en") -> int:
     """Run the benchmark; returns an exit code (0, 1 if a measurement failed, 2 on bad
     arguments, 130 on Ctrl-C). With ``merge_path``, the results replace those
-    measurements in that earlier JSON, and the JSON and Markdown written are the merge."""
+    measurements in that earlier JSON, and the JSON and Markdown written are the merge. ``lang``: the
+    language of the rows' names, their verdicts and the last line (en, es)."""
     from cluster_sim.bench.runner import run
 
     return run(quick=quick, json_path=json_path, markdown_path=markdown_path, only=only, config=config,
-               command=command, console=console, merge_path=merge_path)
+               command=command, console=console, merge_path=merge_path, lang=lang)

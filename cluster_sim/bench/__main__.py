@@ -1,5 +1,5 @@
-"""python -m cluster_sim.bench [--quick | --tiny] [--only NAME ...] [--merge FILE] [--json FILE] [--markdown FILE]
-python -m cluster_sim.bench --from-json FILE [--markdown FILE]"""
+"""python -m cluster_sim.bench [--quick | --tiny] [--only NAME ...] [--merge FILE] [--json FILE] [--markdown FILE] [--lang es]
+python -m cluster_sim.bench --from-json FILE [--markdown FILE] [--lang es]"""
 
 import argparse
 import sys
@@ -22,14 +22,16 @@ def cli(argv: Optional[Sequence[str]] = None) -> int:
                              "(each keeps its own command and date); --json/--markdown then write the merge")
     parser.add_argument("--from-json", metavar="FILE",
                         help="measure nothing: rebuild the table (and --markdown) from an earlier run's JSON")
+    parser.add_argument("--lang", default="en", choices=("en", "es"),
+                        help="language of the rows' names, their verdicts and the last line")
     args = parser.parse_args(argv)
     if args.from_json:
         from cluster_sim.bench.runner import render
 
-        return render(args.from_json, args.markdown_path)
+        return render(args.from_json, args.markdown_path, lang=args.lang)
     config = Config.tiny() if args.tiny else None
     return main(quick=args.quick, json_path=args.json_path, markdown_path=args.markdown_path, only=args.only,
-                config=config, merge_path=args.merge_path)
+                config=config, merge_path=args.merge_path, lang=args.lang)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,11 @@
-"""How much the benchmark does: the full run, --quick, and a tiny one for the tests."""
+"""How much the benchmark does: the full run, --quick, and a tiny one for the tests.
+
+    cfg = Config.quick()
+    title_of("scale", cfg.to_dict())   # ("bench.scale", {"nodes": 20}): what a step's header says it runs
+"""
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Mapping, Tuple
 
 SYSTEMS = ("clustersim", "original")
 
@@ -40,7 +44,7 @@ class Config:
     latency_interval: float = 1.0
     latency_rounds: int = 120            # rounds measured after the cluster is steady (p99 needs ~100)
     # 8. the fault relays with no fault set: 7 again with `up --no-relays` and with relays; an echo
-    relay_rounds: int = 120
+    relay_rounds: int = 120              # 0: the echo alone
     relay_round_trips: int = 2000
     extra: dict = field(default_factory=dict)
 
@@ -50,10 +54,13 @@ class Config:
 
     @classmethod
     def quick(cls) -> "Config":
-        return cls(name="quick", handover_trials=5, handover_interval=0.5, crash_timeouts=(2.0, 4.0),
-                   crash_trials=2, crash_interval=0.5, kill_trials=3, status_runs=5, first_mean_trials=1,
-                   round_sizes=(100, 1000), round_reps=7, round_sequential_reps=3, scale_nodes=20,
-                   latency_rounds=8, relay_rounds=8, relay_round_trips=500)
+        """About a minute on two idle cores (`time clustersim bench --quick`, docs/benchmarks.md):
+        every measurement once or twice, at sizes that keep each under ten seconds."""
+        return cls(name="quick", handover_trials=2, handover_interval=0.5, crash_timeouts=(2.0,),
+                   crash_trials=1, crash_interval=0.5, kill_trials=2, status_runs=3, first_mean_trials=1,
+                   round_sizes=(100, 1000), round_reps=2, round_sequential_reps=1, scale_nodes=20,
+                   scale_cpu_window=4.0, scale_settle=1.0, latency_rounds=4, relay_rounds=0,
+                   relay_round_trips=300)
 
     @classmethod
     def tiny(cls) -> "Config":
@@ -67,3 +74,21 @@ class Config:
 
     def to_dict(self) -> Dict[str, Any]:
         return asdict(self)
+
+
+def title_of(name: str, cfg: Mapping[str, Any]) -> Tuple[str, Dict[str, Any]]:
+    """Measurement ``name``'s plain title as words/bench.py's key and its fields, from a run's config
+    (``Config.to_dict()``, or a JSON's "config"): the header says what runs."""
+    c = {**Config().to_dict(), **cfg}
+    if name == "relay" and not c["relay_rounds"]:
+        return "bench.relay_echo", {"trips": c["relay_round_trips"]}
+    return f"bench.{name}", {
+        "handover": {"nodes": c["nodes"], "trials": c["handover_trials"]},
+        "crash": {"nodes": c["nodes"], "timeouts": ", ".join(f"{t:g}" for t in c["crash_timeouts"])},
+        "kill": {"trials": c["kill_trials"]},
+        "first_mean": {"nodes": c["first_mean_nodes"]},
+        "round": {"sizes": " / ".join(f"{n:,}" for n in c["round_sizes"])},
+        "scale": {"nodes": c["scale_nodes"]},
+        "latency": {"rounds": c["latency_rounds"]},
+        "relay": {"rounds": c["relay_rounds"]},
+    }.get(name, {})

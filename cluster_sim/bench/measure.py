@@ -9,7 +9,7 @@ raises, and the runner records the error in its row.
     kill_command(bench, cfg, log)  3. `clustersim kill <leader>` typed -> new leader
     first_mean(bench, cfg, log)    4. `clustersim up -n 5` -> first mean stored (original: scripted)
     leader_round(bench, cfg, log)  5. one leader round at 100 / 1,000 / 10,000 readings
-    scale(bench, cfg, log)         6. `clustersim up -n 100` on this machine
+    scale(bench, cfg, log)         6. `clustersim up -n N` on this machine (100; --quick 20)
     round_latency(bench, cfg, log) 7. steady state: a round's close -> its row in the API (`up -n 5`)
     relay_overhead(bench, cfg, log) 8. the same with and without the fault relays; an echo through one
 """
@@ -23,13 +23,15 @@ from cluster_sim.bench.measures.scale import scale
 from cluster_sim.bench.measures.latency import round_latency
 from cluster_sim.bench.measures.relay import relay_overhead
 
+# (name, title, measure): a title "" is worded from the run's config (words/bench.py "bench.<name>",
+# rows.step_title), so that a step's header says what it runs
 MEASUREMENTS = [
-    ("handover", "graceful handover", handover),
-    ("crash", "crash detection", crash),
-    ("kill", "clustersim kill typed", kill_command),
-    ("first_mean", "up -n 5 to the first mean", first_mean),
-    ("round", "a leader round", leader_round),
-    ("scale", "up -n 100", scale),
-    ("latency", "round close to row stored, steady state", round_latency),
-    ("relay", "the fault relays' cost, no fault set", relay_overhead),
+    ("handover", "", handover),
+    ("crash", "", crash),
+    ("kill", "", kill_command),
+    ("first_mean", "", first_mean),
+    ("round", "", leader_round),
+    ("scale", "", scale),
+    ("latency", "", round_latency),
+    ("relay", "", relay_overhead),
 ]

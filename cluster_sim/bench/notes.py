@@ -200,19 +200,24 @@ def notes(results: Dict[str, Any]) -> List[str]:
     if lt and isinstance(lt.get("latency"), dict) and lt["latency"].get("n"):
         out.append(_latency_note(lt))
     rl = results.get("relay")
-    if rl and rl.get("difference_ms") and rl.get("echo"):
+    if rl and rl.get("echo"):
         out.append(_relay_note(rl))
     return out
 
 
 def _relay_note(res: Dict[str, Any]) -> str:
-    p, echo, diff = res["params"], res["echo"], res["difference_ms"]
+    p, echo, diff = res["params"], res["echo"], res.get("difference_ms")
     text = ("**8. The fault relays, no fault set.** `clustersim up` starts every local node with its "
             "ZooKeeper and API connections through relays of its own on loopback (one selector thread moves "
             "every relay's bytes), so that `clustersim partition` and `slow` can act on them. 8a: a 64-byte "
             "echo on loopback (the server in a child process), direct and through one relay in alternating "
             f"blocks of 50 over the same connections, {p['echo_round_trips']} each: the relay adds "
-            f"{echo['overhead_median_us']:g} µs at the median. 8b: measurement 7 run twice, "
+            f"{echo['overhead_median_us']:g} µs at the median.")
+    if "with_relays" not in res:
+        return text + " (This run measured the echo alone: `--quick` leaves out 8b's two clusters.)"
+    if not diff:
+        return text
+    text += (" 8b: measurement 7 run twice, "
             f"`{res['without_relays']['params']['command']}` then `{res['with_relays']['params']['command']}`, "
             f"{p['rounds']} rounds each: p50 {diff['p50']:+g} ms, p99 {diff['p99']:+g} ms with the relays. A "
             "round's close → stored path makes a few ZooKeeper round trips and one HTTP request, each tens of "

@@ -3,11 +3,17 @@
     rows = table_rows(results)                   # rows.py
     text = markdown(meta, rows, notes(results))  # notes.py
     print_table(console, meta, rows)
+    print_targets(console, rows)                 # the run's last line: "17 of 19 targets met"
+
+Each row: its plain name and the number of the note that says how it was measured, the figures,
+the target, and a verdict (target met, missed, not measured, or no target); the last line
+counts the targets met.
 """
 
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
 
 from cluster_sim.bench.rows import DASH, TableRow
+from cluster_sim.words import lookup
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -18,8 +24,39 @@ _SECTIONS = {"handover": "1", "crash": "2", "kill": "3", "first_mean": "4", "rou
              "latency": "7", "relay": "8"}
 
 
-def _met(value: Optional[bool]) -> str:
-    return DASH if value is None else ("yes" if value else "**no**")
+def has_target(row: TableRow) -> bool:
+    return row.get("target") not in (None, "", DASH)
+
+
+def verdict_key(row: TableRow) -> str:
+    """"met", "missed", "unmeasured" (a target, no figure to judge) or "none" (no target)."""
+    if not has_target(row):
+        return "none"
+    if row.get("met") is None:
+        return "unmeasured"
+    return "met" if row["met"] else "missed"
+
+
+def verdict(row: TableRow, lang: str = "en") -> str:
+    return lookup(f"bench.verdict.{verdict_key(row)}", lang)
+
+
+def targets_line(rows: Sequence[TableRow], lang: str = "en") -> str:
+    """"N of M targets met": M rows have a target, N of them met it."""
+    judged = [row for row in rows if has_target(row)]
+    return lookup("bench.targets_met", lang, met=sum(1 for row in judged if row.get("met") is True),
+                  targets=len(judged))
+
+
+def named(row: TableRow, lang: str = "en") -> str:
+    """A row's plain name and the note that says how it was measured: "… (note 1)"."""
+    name = str(row["measurement"]).replace("`", "")
+    return f"{name} ({lookup('bench.see_note', lang, n=row['note'])})" if row.get("note") else name
+
+
+def _met(row: TableRow) -> str:
+    key = verdict_key(row)
+    return f"**{verdict(row)}**" if key in ("missed", "unmeasured") else verdict(row)
 
 
 def _cell(text: object) -> str:
@@ -65,14 +102,14 @@ def markdown(meta: Dict[str, Any], rows: List[TableRow], paragraphs: List[str],
                   "", *_run_lines(rerun["meta"])]
     lines += [
         "",
-        "| # | measurement | clustersim | original design | target | met |",
+        "| # | measurement | clustersim | original design | target | verdict |",
         "|---|---|---|---|---|---|",
     ]
     for row in rows:
-        measurement = row["measurement"] + (f" — {row['note']}" if row.get("note") else "")
         lines.append("| " + " | ".join(_cell(x) for x in (
-            row["id"], measurement, row["clustersim"], row["original"], row["target"], _met(row["met"]))) + " |")
-    lines += ["", "Latencies are wall-clock times between the benchmark's own observations: it sends the "
+            row["id"], named(row), row["clustersim"], row["original"], row["target"], _met(row))) + " |")
+    lines += ["", f"**{targets_line(rows)}.**",
+              "", "Latencies are wall-clock times between the benchmark's own observations: it sends the "
               "signal (or launches the command) and sees the result through a ZooKeeper watch or the "
               "moment its API stored the row (`time.time()` right after the commit). p95 is linearly "
               "interpolated, so with few trials it is close to the maximum.", ""]
@@ -80,37 +117,45 @@ def markdown(meta: Dict[str, Any], rows: List[TableRow], paragraphs: List[str],
         lines += ["## Notes", ""]
         for p in paragraphs:
             lines += [p, ""]
+    detailed = [row for row in rows if row.get("detail")]
+    if detailed:
+        lines += ["### What each row measures", ""]
+        lines += [f"- **{row['id']}** (note {row['note']}): {row['detail']}." for row in detailed]
+        lines += [""]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def print_table(console: "Console", meta: Dict[str, Any], rows: List[TableRow]) -> None:
+def print_table(console: "Console", meta: Dict[str, Any], rows: List[TableRow], lang: str = "en") -> None:
     """A table on a terminal; on a pipe, one plain line per measurement (nothing wrapped or boxed)."""
     from rich.table import Table
     from rich.text import Text
 
+    machine = meta["machine"]
+    title = (f"clustersim bench ({meta.get('config', '?')}) · {machine['machine']}, {machine['cores']} cores, "
+             f"Python {meta['python']}, ZooKeeper {meta['zookeeper']}")
     if not console.is_terminal:
-        machine = meta["machine"]
-        console.print(f"clustersim bench · {machine['machine']}, {machine['cores']} cores, Python {meta['python']}, "
-                      f"ZooKeeper {meta['zookeeper']}", markup=False, highlight=False, soft_wrap=True)
+        console.print(title, markup=False, highlight=False, soft_wrap=True)
         for row in rows:
-            measurement = row["measurement"].replace("`", "") + (f" ({row['note']})" if row.get("note") else "")
-            met = DASH if row["met"] is None else ("yes" if row["met"] else "no")
-            console.print(f"{row['id']}  {measurement}: clustersim {row['clustersim']} · original {row['original']}"
-                          f" · target {row['target']} · met {met}", markup=False, highlight=False, soft_wrap=True)
+            target = f" · target {row['target']}" if has_target(row) else ""
+            console.print(f"{row['id']}  {named(row, lang)}: clustersim {row['clustersim']} · original "
+                          f"{row['original']}{target} · {verdict(row, lang)}",
+                          markup=False, highlight=False, soft_wrap=True)
         return
 
-    table = Table(title=f"clustersim bench · {meta['machine']['machine']}, {meta['machine']['cores']} cores, "
-                        f"Python {meta['python']}, ZooKeeper {meta['zookeeper']}", show_lines=True)
+    table = Table(title=title, show_lines=True)
     table.add_column("#", no_wrap=True)
     table.add_column("measurement", ratio=3)
     table.add_column("clustersim", ratio=2)
     table.add_column("original", ratio=2)
     table.add_column("target")
-    table.add_column("met", no_wrap=True)
+    table.add_column("verdict")
+    styles = {"met": "green", "missed": "bold red", "unmeasured": "bold red", "none": "dim"}
     for row in rows:
-        met = row["met"]
-        mark = "[dim]—[/]" if met is None else ("[green]yes[/]" if met else "[bold red]no[/]")
-        measurement = row["measurement"].replace("`", "") + (f" ({row['note']})" if row.get("note") else "")
-        table.add_row(Text(row["id"]), Text(measurement), Text(row["clustersim"]), Text(row["original"]),
-                      Text(row["target"]), mark)
+        table.add_row(Text(row["id"]), Text(named(row, lang)), Text(row["clustersim"]), Text(row["original"]),
+                      Text(row["target"]), Text(verdict(row, lang), style=styles[verdict_key(row)]))
     console.print(table)
+
+
+def print_targets(console: "Console", rows: Sequence[TableRow], lang: str = "en") -> None:
+    """The bench's last line: how many of the rows' targets were met."""
+    console.print(targets_line(rows, lang), markup=False, highlight=False, soft_wrap=True)

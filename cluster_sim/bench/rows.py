@@ -1,12 +1,20 @@
 """The benchmark's table: one row per figure, from the measurements' results.
 
-    rows = table_rows(results)     # [{"id": "1a", "measurement": ..., "clustersim": "1.2 s", ...}]
+    rows = table_rows(results)     # [{"id": "1a", "measurement": "Leader stopped → new leader elected", ...}]
     ms(12.34)                      # "12 ms" (milliseconds in, the unit chosen for the cell)
+
+A row's name is plain (words/bench.py, "bench.row.<id>"): what a reader asks. How it was
+measured, with the jargon (USS, read_all, pipelined, ...), is its `detail`, which the notes
+of docs/benchmarks.md carry under the row's note number (`note`, the measurement's section).
 """
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, NamedTuple, Optional
 
-TableRow = Dict[str, Any]   # {"id", "measurement", "clustersim", "original", "target", "met", "note"}
+from cluster_sim.words import lookup
+
+# {"id", "measurement" (plain name), "clustersim", "original", "target", "met" (True, False, None: no
+# verdict), "note" (the note's number), "detail" (how it was measured, for the notes)}
+TableRow = Dict[str, Any]
 
 DASH = "—"
 
@@ -44,10 +52,26 @@ def _errors_suffix(part: Any) -> str:
     return f" · {len(errors)} failed trial(s)" if errors else ""
 
 
-def _row(id_: str, what: str, cs: str = DASH, orig: str = DASH, target: str = DASH, met: Optional[bool] = None,
-         note: str = "") -> TableRow:
+class Name(NamedTuple):
+    """A row's plain name before it is worded: its words key and fields (table_rows words it)."""
+    key: str
+    fields: Dict[str, Any]
+
+    def worded(self, lang: str) -> str:
+        return lookup(self.key, lang, **self.fields)
+
+
+def _row(id_: str, what: Any, cs: str = DASH, orig: str = DASH, target: str = DASH, met: Optional[bool] = None,
+         detail: str = "") -> TableRow:
+    """A row (``what``: a Name, or a name already worded); its note is its measurement's section
+    number (the digits of its id)."""
+    note = "".join(c for c in id_ if c.isdigit()) or id_
     return {"id": id_, "measurement": what, "clustersim": cs, "original": orig, "target": target,
-            "met": met, "note": note}
+            "met": met, "note": note, "detail": detail}
+
+
+def _name(key: str, **fields: Any) -> Name:
+    return Name(f"bench.row.{key}", fields)
 
 
 def _mb(value: Optional[float]) -> str:
@@ -55,17 +79,26 @@ def _mb(value: Optional[float]) -> str:
 
 
 def _memory_pair(memory: Optional[Dict[str, Dict[str, int]]]) -> str:
-    """'RSS a / USS b MB' (medians) of a NodeSet.memory() dict."""
+    """'a MB of its own (b MB with what it shares)' (medians: USS, RSS) of a NodeSet.memory() dict."""
     if not memory:
         return DASH
     import statistics
 
     rss = statistics.median(m["rss"] for m in memory.values()) / 2**20
     uss = statistics.median(m["uss"] for m in memory.values()) / 2**20
-    return f"RSS {rss:.1f} · USS {uss:.1f} MB"
+    return f"{uss:.1f} MB of its own ({rss:.1f} MB with what it shares)"
 
 
-def table_rows(results: Dict[str, Any]) -> List[TableRow]:
+def table_rows(results: Dict[str, Any], config: Optional[Dict[str, Any]] = None, lang: str = "en") -> List[TableRow]:
+    """The rows of a run's results, named in ``lang``; ``config`` (the run's) names a measurement that failed."""
+    rows = _rows(results, config or {}, lang)
+    for row in rows:
+        if isinstance(row["measurement"], Name):
+            row["measurement"] = row["measurement"].worded(lang)
+    return rows
+
+
+def _rows(results: Dict[str, Any], config: Dict[str, Any], lang: str) -> List[TableRow]:
     rows = []
     for name, builder in (("handover", _handover_rows), ("crash", _crash_rows), ("kill", _kill_rows),
                           ("first_mean", _first_mean_rows), ("round", _round_rows), ("scale", _scale_rows),
@@ -74,25 +107,25 @@ def table_rows(results: Dict[str, Any]) -> List[TableRow]:
             continue
         res = results[name]
         if res.get("error") and not res.get("partial"):
-            rows.append(_row(name, _TITLES[name], f"error: {res['error']}", met=None))
+            rows.append(_row(name, step_title(name, config, lang=lang), f"error: {res['error']}", met=None))
             continue
         try:
             rows.extend(builder(res, results))
         except Exception as exc:  # a reporting bug must not lose the JSON
-            rows.append(_row(name, _TITLES[name], f"report error: {exc!r}"))
+            rows.append(_row(name, step_title(name, config, lang=lang), f"report error: {exc!r}"))
     return rows
 
 
-_TITLES = {
-    "handover": "graceful handover",
-    "crash": "crash detection",
-    "kill": "`clustersim kill` typed",
-    "first_mean": "`clustersim up -n 5` to the first mean",
-    "round": "a leader round",
-    "scale": "`clustersim up -n 100`",
-    "latency": "steady state: a round's close → its row in the API",
-    "relay": "the fault relays, no fault set",
-}
+def step_title(name: str, config: Dict[str, Any], fallback: str = "", lang: str = "en") -> str:
+    """A measurement's plain name (words/bench.py, "bench.<name>") with what the run's config
+    makes it run: the step's header, and the row of a measurement that failed."""
+    from cluster_sim.bench.config import title_of
+    from cluster_sim.words import has
+
+    key, fields = title_of(name, config)
+    if not has(key):
+        return fallback or name
+    return lookup(key, lang, **fields)
 
 
 def _handover_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
@@ -100,25 +133,28 @@ def _handover_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
     cs, orig = res.get("clustersim", {}), res.get("original", {})
     what = f"{p['nodes']} nodes, interval {p['interval_s']:g} s"
     rows = [
-        _row("1a", f"Graceful handover ({what}): stop the leader (SIGTERM; original: SIGINT) → new leader "
-                   "elected (watch on /election)",
+        _row("1a", _name("1a"),
              _err(cs) or p50_p95(cs.get("elected")) + _errors_suffix(cs),
-             _err(orig) or p50_p95(orig.get("elected")) + _errors_suffix(orig)),
-        _row("1b", "… → first aggregate of the new leader stored by the API",
+             _err(orig) or p50_p95(orig.get("elected")) + _errors_suffix(orig),
+             detail=f"{what}: stop the leader (SIGTERM; original: SIGINT) → new leader elected (a watch on "
+                    "/election)"),
+        _row("1b", _name("1b"),
              _err(cs) or p50_p95(cs.get("first_row")),
-             _err(orig) or p50_p95(orig.get("first_row"))),
+             _err(orig) or p50_p95(orig.get("first_row")),
+             detail="… → the first aggregate of the new leader stored by the API"),
     ]
     late, steady = cs.get("first_row_late") or {}, cs.get("steady_late") or {}
     first_orig = (orig.get("first_row") or {}).get("p50")
     met = None
     if late.get("n") and first_orig is not None:
         met = late["p50"] <= max(24.0, first_orig)
-    rows.append(_row("1b′", "… what the handover adds to the round schedule: the new leader's first round "
-                            "stored after it was due (steady state: "
-                            f"{ms(steady.get('p50'))} p50); original: its first row after the stop",
+    rows.append(_row("1c", _name("1c"),
                      _err(cs) or p50_p95(late) if late.get("n") else DASH,
                      _err(orig) or p50_p95(orig.get("first_row")),
-                     "≤ the original's (24 ms in the issue)", met))
+                     "≤ the original's (24 ms in the issue)", met,
+                     detail="what the handover adds to the round schedule: the new leader's first round stored "
+                            f"after it was due (steady state: {ms(steady.get('p50'))} p50); original: its first "
+                            "row after the stop"))
     rounds = cs.get("rounds") or {}
     rep = orig.get("rows_report") or {}
     orig_text = DASH
@@ -126,9 +162,10 @@ def _handover_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
         orig_text = (f"no rounds: {rep['rows']} rows in {rep.get('span_s', 0):g} s "
                      f"(≈ {rep.get('intervals', 0):g} intervals)")
     lost = rounds.get("lost")
-    rows.append(_row("1c", "Rounds lost over the whole handover run",
+    rows.append(_row("1d", _name("1d"),
                      _err(cs) or (f"{lost} lost of {rounds.get('rounds')} rounds" if lost is not None else DASH),
-                     _err(orig) or orig_text, "0 lost", None if lost is None else lost == 0))
+                     _err(orig) or orig_text, "0 lost", None if lost is None else lost == 0,
+                     detail="rounds lost over the whole handover run"))
     return rows
 
 
@@ -136,33 +173,35 @@ def _crash_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
     rows = []
     cs_all, orig_all = res.get("clustersim", {}), res.get("original", {})
     lost_total, rounds_total = 0, 0
-    for i, timeout in enumerate(res["params"]["session_timeouts_s"]):
+    letters = iter("abcdefghijklmnopqrstuvwxy")
+    for timeout in res["params"]["session_timeouts_s"]:
         key = f"{timeout:g}"
         cs, orig = cs_all.get(key, {}), orig_all.get(key, {})
         limit = f"≤ {timeout:g} s + 200 ms"
         met = None
         if isinstance(cs.get("gone"), dict) and cs["gone"].get("n"):
             met = cs["gone"]["max"] <= cs["limit_ms"]
-        rows.append(_row(f"2{'abcdef'[i]}", f"Crash: SIGKILL the leader → its election znode gone "
-                                            f"(session timeout {key} s)",
+        rows.append(_row(f"2{next(letters)}", _name("crash_gone", timeout=key),
                          _err(cs) or p50_max(cs.get("gone")) + _errors_suffix(cs),
-                         _err(orig) or p50_max(orig.get("gone")) + _errors_suffix(orig), limit, met))
+                         _err(orig) or p50_max(orig.get("gone")) + _errors_suffix(orig), limit, met,
+                         detail=f"SIGKILL the leader → its election znode gone (session timeout {key} s)"))
         met = None
         if isinstance(cs.get("elected"), dict) and cs["elected"].get("n"):
             met = cs["elected"]["max"] <= cs["limit_ms"]
-        rows.append(_row(f"2{'abcdef'[i]}′", f"… → new leader elected (session timeout {key} s); "
-                                             f"first aggregate stored p50: clustersim "
-                                             f"{ms((cs.get('first_row') or {}).get('p50'))}, original "
-                                             f"{ms((orig.get('first_row') or {}).get('p50'))}",
+        rows.append(_row(f"2{next(letters)}", _name("crash_elected", timeout=key),
                          _err(cs) or p50_max(cs.get("elected")),
-                         _err(orig) or p50_max(orig.get("elected")), limit, met))
+                         _err(orig) or p50_max(orig.get("elected")), limit, met,
+                         detail=f"… → new leader elected (session timeout {key} s); first aggregate stored p50: "
+                                f"clustersim {ms((cs.get('first_row') or {}).get('p50'))}, original "
+                                f"{ms((orig.get('first_row') or {}).get('p50'))}"))
         rounds = cs.get("rounds") or {}
         if rounds.get("lost") is not None:
             lost_total += rounds["lost"]
             rounds_total += rounds["rounds"]
     if rounds_total:
-        rows.append(_row("2z", "Rounds lost across all the crashes (clustersim fills them from the histories)",
-                         f"{lost_total} lost of {rounds_total} rounds", "no rounds", "0 lost", lost_total == 0))
+        rows.append(_row("2z", _name("crash_lost"),
+                         f"{lost_total} lost of {rounds_total} rounds", "no rounds", "0 lost", lost_total == 0,
+                         detail="rounds lost across all the crashes (clustersim fills them from the histories)"))
     return rows
 
 
@@ -175,14 +214,16 @@ def _met_p50(summary: Any, limit_ms: float) -> Optional[bool]:
 
 def _kill_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
     return [
-        _row("3a", "`clustersim kill <leader>` typed (command start-up included) → /clustersim/leader "
-                   "names another node",
+        _row("3a", _name("3a"),
              p50_p95(res.get("to_new_leader")) + _errors_suffix(res),
              "no such command (Ctrl-C in the leader's own terminal)",
-             "≤ 250 ms", _met_p50(res.get("to_new_leader"), 250.0)),
-        _row("3b", "`clustersim status` (the bare command, wall time)",
+             "≤ 250 ms", _met_p50(res.get("to_new_leader"), 250.0),
+             detail="`clustersim kill <leader>` typed (command start-up included) → /clustersim/leader names "
+                    "another node"),
+        _row("3b", _name("3b"),
              p50_p95(res.get("status_command")),
-             DASH, note=f"python -c pass: p50 {ms((res.get('python_startup') or {}).get('p50'))}"),
+             DASH, detail="`clustersim status`, the bare command, wall time; `python -c pass`: p50 "
+                          f"{ms((res.get('python_startup') or {}).get('p50'))}"),
     ]
 
 
@@ -194,11 +235,12 @@ def _first_mean_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
         samples = ", ".join(ms(v) for v in s.get("samples", []))
         return (f"p50 {ms(s.get('p50'))} ({samples})" if s.get("n") else DASH) + _errors_suffix(part)
 
-    return [_row("4", f"`clustersim up -n {res['params']['nodes']} --interval 1` → first mean stored, "
-                      "a fresh ZooKeeper started too (original: a script starting ZooKeeper, then "
-                      f"{res['params']['nodes']} app processes)",
+    nodes = res['params']['nodes']
+    return [_row("4", _name("4", nodes=nodes),
                  cell(res.get("clustersim")), cell(res.get("original")), "≤ 3 s",
-                 _met_p50((res.get("clustersim") or {}).get("first_row"), 3000.0))]
+                 _met_p50((res.get("clustersim") or {}).get("first_row"), 3000.0),
+                 detail=f"`clustersim up -n {nodes} --interval 1` → first mean stored, a fresh ZooKeeper "
+                        f"started too (original: a script starting ZooKeeper, then {nodes} app processes)")]
 
 
 def leader_path(res: Dict[str, Any]) -> str:
@@ -211,8 +253,9 @@ def _round_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
     path = leader_path(res)
     for i, (key, size) in enumerate(sorted(res.get("sizes", {}).items(), key=lambda kv: int(kv[0]))):
         count = int(key)
+        name = _name("5", n=count)
         if size.get("error"):
-            rows.append(_row(f"5{'abcdef'[i]}", f"Leader round, {count:,} readings", f"error: {size['error']}"))
+            rows.append(_row(f"5{'abcdef'[i]}", name, f"error: {size['error']}"))
             continue
         parts = [f"read_all (pipelined) {ms(size['pipelined']['p50'])} ({size['pipelined'].get('speedup')}×)"]
         cached = size.get("cached")
@@ -225,15 +268,18 @@ def _round_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
         target, met = DASH, None
         chosen = size.get(path) if isinstance(size.get(path), dict) else None
         if count == 1000:
-            target = "≥ 20× the sequential round"
+            target = "≥ 20× faster than the original's"
             met = chosen is not None and (chosen.get("speedup") or 0) >= 20
         elif count == 10000:
             target = "< 100 ms"
             met = chosen is not None and chosen.get("p50") is not None and chosen["p50"] < 100
-        rows.append(_row(f"5{'abcdef'[i]}", f"Leader round, {count:,} readings (median; speed-up against the "
-                                            f"original's sequential round)",
-                         " · ".join(parts), f"sequential gets {ms(size['original']['p50'])}", target, met,
-                         note=f"judged on the leader's path: {path}"))
+        cell = DASH
+        if chosen is not None and chosen.get("p50") is not None:
+            cell = f"{ms(chosen['p50'])} ({chosen.get('speedup')}× faster)"
+        rows.append(_row(f"5{'abcdef'[i]}", name, cell, ms(size['original']['p50']), target, met,
+                         detail=f"{count:,} readings, medians; the leader's path is {path}: "
+                                + " · ".join(parts) + "; speed-ups against the original's sequential round "
+                                f"(`get_children`, then one `get` at a time: {ms(size['original']['p50'])})"))
     return rows
 
 
@@ -247,27 +293,33 @@ def _scale_rows(res: Dict[str, Any], results: Dict[str, Any]) -> List[TableRow]:
     cs_mem = (handover.get("clustersim") or {}).get("memory") or {}
     rows = []
     t_all = res.get("all_publishing_s")
-    rows.append(_row("6a", f"`clustersim up -n {n} --interval 1` → all {n} nodes publishing",
+    rows.append(_row("6a", _name("6a", nodes=n),
                      (f"{t_all:.1f} s" if t_all is not None else DASH) + err, DASH, "≤ 20 s",
-                     None if t_all is None else t_all <= 20))
+                     None if t_all is None else t_all <= 20,
+                     detail=f"`clustersim up -n {n} --interval 1` → all {n} nodes publishing"))
     sup = cpu.get("supervisor")
-    rows.append(_row("6b", f"Supervisor CPU, steady, {res['params']['cpu_window_s']:g} s window "
-                           f"(live table on a pseudo-terminal)",
+    rows.append(_row("6b", _name("6b"),
                      f"{sup:.1f} % of one core" if sup is not None else DASH, DASH, "< 25 % of one core",
-                     None if sup is None else sup < 25))
+                     None if sup is None else sup < 25,
+                     detail=f"supervisor CPU, steady, {res['params']['cpu_window_s']:g} s window (the live table "
+                            "on a pseudo-terminal)"))
     uss_max = mem.get("uss_max")
     orig_uss = DASH
     if orig_mem:
         import statistics
 
-        orig_uss = f"USS {statistics.median(m['uss'] for m in orig_mem.values()) / 2**20:.1f} MB (own process)"
-    rows.append(_row("6c", f"Per-node unique memory (USS), {n} forked nodes: median / max",
+        orig_uss = f"{statistics.median(m['uss'] for m in orig_mem.values()) / 2**20:.1f} MB (own process)"
+    rows.append(_row("6c", _name("6c", nodes=n),
                      f"{_mb(mem.get('uss_median'))} / {_mb(uss_max)}" if mem else DASH, orig_uss, "< 30 MB",
-                     None if uss_max is None else uss_max < 30))
-    rows.append(_row("6d", "Live table refresh rate (`refresh_hz`)",
-                     f"{res['refresh_hz']:g} Hz" if res.get("refresh_hz") is not None else DASH, DASH))
-    rows.append(_row("6e", "One node started on its own (`clustersim node` / original app): memory",
-                     _memory_pair(cs_mem), _memory_pair(orig_mem)))
+                     None if uss_max is None else uss_max < 30,
+                     detail=f"per-node unique memory (USS), {n} forked nodes: median / max"))
+    rows.append(_row("6d", _name("6d"),
+                     f"{res['refresh_hz']:g} Hz" if res.get("refresh_hz") is not None else DASH, DASH,
+                     detail="the live table's refresh rate (`refresh_hz`)"))
+    rows.append(_row("6e", _name("6e"),
+                     _memory_pair(cs_mem), _memory_pair(orig_mem),
+                     detail="one node started on its own (`clustersim node` / the original app): USS (its own) "
+                            "and RSS (with what it shares), medians"))
     return rows
 
 
@@ -286,18 +338,19 @@ def _latency_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
     met = None
     if lat.get("n") and lat.get("p99") is not None:
         met = lat["p99"] <= p["target_p99_ms"]
-    rows = [_row("7a", f"Steady state, `clustersim up -n {p['nodes']} --interval {p['interval_s']:g}` (embedded "
-                       "ZooKeeper and API): "
-                       f"a round's close → its row stored by the API (`at`), {p['rounds']} rounds",
-                 p50_p99(lat) + err, "no rounds",
-                 f"p99 ≤ lag {ms(p['lag_s'] * 1000)} + 100 ms = {ms(p['target_p99_ms'])}", met)]
+    rows = [_row("7a", _name("7a"), p50_p99(lat) + err, "no rounds",
+                 f"p99 ≤ {ms(p['target_p99_ms'])}", met,
+                 detail=f"steady state, `clustersim up -n {p['nodes']} --interval {p['interval_s']:g}` (embedded "
+                        f"ZooKeeper and API): a round's close → its row stored by the API (`at`), {p['rounds']} "
+                        f"rounds; target p99 ≤ lag {ms(p['lag_s'] * 1000)} + 100 ms")]
     if rounds:
         bad = len(rounds.get("partial") or []) + len(rounds.get("short") or []) + (rounds.get("lost") or 0)
-        rows.append(_row("7b", f"… rows partial (`missing`) or short (count < {p['nodes']} or < `expected`), and "
-                               "rounds never stored, over those rounds",
+        rows.append(_row("7b", _name("7b"),
                          f"{len(rounds.get('partial') or [])} partial · {len(rounds.get('short') or [])} short · "
                          f"{rounds.get('lost')} lost of {rounds.get('expected')} rounds", DASH, "0",
-                         bad == 0 and rounds.get("stored", 0) > 0))
+                         bad == 0 and rounds.get("stored", 0) > 0,
+                         detail=f"rows partial (`missing`) or short (count < {p['nodes']} or < `expected`), and "
+                                "rounds never stored, over those rounds"))
     return rows
 
 
@@ -305,18 +358,20 @@ def _relay_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
     p, echo = res["params"], res.get("echo") or {}
     rows = []
     if echo:
-        rows.append(_row("8a", f"An echo round trip of {echo['payload_bytes']} bytes on loopback, direct and through "
-                               f"one relay (no fault set), {p['echo_round_trips']} each, alternating",
-                         f"median {echo['direct']['median_us']:g} → {echo['relayed']['median_us']:g} µs "
-                         f"(+{echo['overhead_median_us']:g} µs) · p99 +{echo['overhead_p99_us']:g} µs",
-                         DASH, "well under a millisecond", echo["overhead_median_us"] < 1000))
+        rows.append(_row("8a", _name("8a"),
+                         f"+{echo['overhead_median_us']:g} µs (median) · +{echo['overhead_p99_us']:g} µs (p99)",
+                         DASH, "well under a millisecond", echo["overhead_median_us"] < 1000,
+                         detail=f"an echo round trip of {echo['payload_bytes']} bytes on loopback, direct and "
+                                f"through one relay (no fault set), {p['echo_round_trips']} each, alternating: "
+                                f"median {echo['direct']['median_us']:g} → {echo['relayed']['median_us']:g} µs"))
     a = (res.get("without_relays") or {}).get("latency") or {}
     b = (res.get("with_relays") or {}).get("latency") or {}
     diff = res.get("difference_ms")
     if a.get("n") and b.get("n") and diff:
-        rows.append(_row("8b", f"7a again, {p['rounds']} rounds each: `up --no-relays` (nodes straight to ZooKeeper and "
-                               "the API), then with the relays `partition` and `slow` act on",
+        rows.append(_row("8b", _name("8b"),
                          f"p50 {ms(a['p50'])} → {ms(b['p50'])} ({diff['p50']:+g} ms) · p99 {ms(a['p99'])} → "
                          f"{ms(b['p99'])} ({diff['p99']:+g} ms)",
-                         DASH, f"p50 within ±{p['noise_ms']:g} ms", res.get("met")))
+                         DASH, f"p50 within ±{p['noise_ms']:g} ms", res.get("met"),
+                         detail=f"7a again, {p['rounds']} rounds each: `up --no-relays` (nodes straight to "
+                                "ZooKeeper and the API), then with the relays `partition` and `slow` act on"))
     return rows

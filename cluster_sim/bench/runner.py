@@ -20,8 +20,8 @@ from cluster_sim.base import procfs
 from cluster_sim.bench.config import Config
 from cluster_sim.bench.measure import MEASUREMENTS
 from cluster_sim.bench.notes import notes
-from cluster_sim.bench.report import markdown, print_table
-from cluster_sim.bench.rows import table_rows
+from cluster_sim.bench.report import markdown, print_table, print_targets
+from cluster_sim.bench.rows import step_title, table_rows
 from cluster_sim.bench.support import BenchSession
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def _console(Console: Any) -> "Console":
 
 def run(quick: bool = False, json_path: Optional[str] = None, markdown_path: Optional[str] = None,
         only: Optional[Sequence[str]] = None, config: Optional[Config] = None, command: Optional[str] = None,
-        console: Optional["Console"] = None, merge_path: Optional[str] = None) -> int:
+        console: Optional["Console"] = None, merge_path: Optional[str] = None, lang: str = "en") -> int:
     from rich.console import Console
 
     console = console or _console(Console)
@@ -129,6 +129,7 @@ def run(quick: bool = False, json_path: Optional[str] = None, markdown_path: Opt
         meta["zookeeper"] = session.zk_version
         log(f"ZooKeeper {session.zk_version} on {session.address}; logs in {session.tmp}")
         for i, (name, title, fn) in enumerate(selected, 1):
+            title = step_title(name, cfg.to_dict(), fallback=title, lang=lang)   # what this config makes it run
             log(f"[{i}/{len(selected)}] {title}")
             t = time.monotonic()
             try:
@@ -159,7 +160,7 @@ def run(quick: bool = False, json_path: Optional[str] = None, markdown_path: Opt
     report: Dict[str, Any] = {"meta": meta, "config": cfg.to_dict(), "results": results}
     if earlier is not None:
         report = merge(earlier, report)
-    report["table"] = rows = table_rows(report["results"])
+    report["table"] = rows = table_rows(report["results"], report.get("config"), lang)
     if json_path:
         with open(json_path, "w") as f:
             json.dump(report, f, indent=1, default=str)
@@ -168,7 +169,7 @@ def run(quick: bool = False, json_path: Optional[str] = None, markdown_path: Opt
         with open(markdown_path, "w") as f:
             f.write(markdown(report["meta"], rows, notes(report["results"]), report.get("reruns", ()))
                     + web_view_section(markdown_path))
-    print_table(console, meta, rows)
+    print_table(console, meta, rows, lang)
     failed = [name for name, res in results.items() if res.get("error")]
     if json_path:
         console.print(f"JSON: {json_path}", highlight=False)
@@ -176,6 +177,7 @@ def run(quick: bool = False, json_path: Optional[str] = None, markdown_path: Opt
         console.print(f"Markdown: {markdown_path}", highlight=False)
     if failed:
         console.print(f"failed measurements: {', '.join(failed)}", highlight=False)
+    print_targets(console, rows, lang)   # the last line
     return 1 if failed else 0
 
 
@@ -208,18 +210,20 @@ def merge(earlier: Dict[str, Any], later: Dict[str, Any]) -> Dict[str, Any]:
     return {"meta": earlier["meta"], "config": earlier.get("config"), "results": results, "reruns": reruns}
 
 
-def render(json_path: str, markdown_path: Optional[str] = None, console: Optional["Console"] = None) -> int:
+def render(json_path: str, markdown_path: Optional[str] = None, console: Optional["Console"] = None,
+           lang: str = "en") -> int:
     """Rebuild the table (and the Markdown) from a JSON written by an earlier run."""
     from rich.console import Console
 
     console = console or _console(Console)
     report = _load_report(json_path)
-    rows = table_rows(report["results"])
+    rows = table_rows(report["results"], report.get("config"), lang)
     if markdown_path:
         with open(markdown_path, "w") as f:
             f.write(markdown(report["meta"], rows, notes(report["results"]), report.get("reruns", ()))
                     + web_view_section(markdown_path))
-    print_table(console, report["meta"], rows)
+    print_table(console, report["meta"], rows, lang)
+    print_targets(console, rows, lang)
     return 0
 
 

@@ -49,6 +49,8 @@ from cluster_sim.node.settings import NodeSettings
 from cluster_sim.node.stopping import Stop
 from cluster_sim.node.term import StepDown, Term, claim_epoch, cluster_id, ensure_layout
 from cluster_sim.node.watermark import WatermarkMoved
+from cluster_sim.words import lookup
+from cluster_sim.zk.limit import closes_at_once
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -76,7 +78,7 @@ class Node:
         self.relays: Optional["NetFaults"] = None       # this process's own relays, or None
         self.taker: Optional["RequestTaker"] = None    # carries out the teacher's requests
         self.real_api_url = settings.api_url
-        self.real_zk = settings.zk
+        self.real_zk = settings.real_zk or settings.zk
         self.live = live and events is None   # a student's terminal: the live view (node/live.py)
         self.screen: Optional["LiveScreen"] = None
         self.reach: Optional[ApiReach] = None  # can this node reach the API it would deliver to
@@ -162,6 +164,11 @@ class Node:
                 self.client = zkclient.connect(self.s.zk, self.s.session_timeout, self.s.connect_timeout,
                                               secret=self.s.secret or None)
             except zkclient.ZkUnreachable as exc:
+                if closes_at_once(self.real_zk):
+                    # its per-address limit: waiting would not help, and the relay's address would mislead
+                    server = self.real_zk.split("/", 1)[0]   # its servers, without the chroot
+                    self._fail(lookup("zk_limit_closed", self.lang, zk=server), "zk_refused", error=server)
+                    return 2
                 if self.alive is None or self.stopping.is_set():
                     self._fail(str(exc), "zk_unreachable")
                     return 2
@@ -358,11 +365,11 @@ class Node:
             return False  # cannot tell: the claim's own txn decides (a retry rewrites the whole history)
         return bool(history) and tuple(history[-1]) in {tuple(entry) for entry in published}
 
-    def _fail(self, line: str, code: str) -> None:
+    def _fail(self, line: str, code: str, **fields: Any) -> None:
         if self.events is None:
             print(f"clustersim: {line}", file=sys.stderr)
         else:
-            self.report("refused", code=code, text=line)
+            self.report("refused", code=code, text=line, **fields)
 
     def stop(self, why: Stop = Stop.STOP) -> None:
         """Leave (a signal's, from the signal relay's thread: only flags; _shutdown does the work,

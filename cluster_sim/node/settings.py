@@ -79,6 +79,7 @@ def default_round_deadline(interval: float, session_timeout: float) -> float:
 class NodeSettings:
     node_id: str
     zk: str = "127.0.0.1:2181"
+    real_zk: str = ""         # the ZooKeeper a relay's `zk` stands for (a node of `up`), said to people; "": zk
     api_url: str = "http://localhost:8080"
     interval: float = DEFAULT_INTERVAL
     session_timeout: float = DEFAULT_SESSION_TIMEOUT

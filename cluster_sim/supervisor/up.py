@@ -42,6 +42,8 @@ from cluster_sim.engine.state import ClusterState, ZkServerView
 from cluster_sim.supervisor.up_reach import Reach, announce_address, url_host
 from cluster_sim.supervisor.up_rules import UpError, adopt_rules, establish_rules
 from cluster_sim.supervisor.up_options import UpOptions
+from cluster_sim.supervisor.up_limit import check_client_limit
+from cluster_sim.zk.limit import unreachable_line
 from cluster_sim.supervisor.up_shutdown import Shutdown
 
 
@@ -87,6 +89,8 @@ class Cluster(Reach, Shutdown):
             import secrets
 
             o.node = replace(o.node, secret=secrets.token_urlsafe(12))  # reachable by a classroom: never open
+        if o.zk:
+            check_client_limit(o, self.out)   # before anything starts: a cluster that cannot fit is refused
         self.reaper = Reaper.start(grace=max(3.0, o.session_timeout))
         self.workdir = tempfile.mkdtemp(prefix=f"clustersim-{o.name}-")
         self.reaper.watch_path(self.workdir)
@@ -129,7 +133,7 @@ class Cluster(Reach, Shutdown):
             self.client = zkclient.connect(self.hosts, session_timeout=max(4.0, o.session_timeout),
                                            connect_timeout=10.0, secret=o.secret or None)
         except zkclient.ZkUnreachable as exc:
-            raise UpError(str(exc)) from None
+            raise UpError(unreachable_line(self.hosts, str(exc), o.lang)) from None
         from cluster_sim.protocol.acl import LayoutLocked
         from cluster_sim.node.term import cluster_id, ensure_layout
 
@@ -225,7 +229,8 @@ class Cluster(Reach, Shutdown):
             if self.netfaults is not None:
                 routes = self.netfaults.add(node_id)
                 zk, api_url = routes.zk, routes.api_url
-            return replace(template, node_id=node_id, zk=zk, api_url=api_url, wait_for_id=wait_for_id)
+            return replace(template, node_id=node_id, zk=zk, real_zk=template.zk, api_url=api_url,
+                           wait_for_id=wait_for_id)
 
         model = Model(state, rules=rules, unsafe=o.unsafe)
         listeners.extend(self._web_listeners())

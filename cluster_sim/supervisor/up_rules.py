@@ -49,7 +49,9 @@ def adopt_rules(o: UpOptions, hosts: str) -> None:
     try:
         reader = zkclient.connect(hosts, connect_timeout=10.0)
     except zkclient.ZkUnreachable as exc:
-        raise UpError(str(exc)) from None
+        from cluster_sim.zk.limit import unreachable_line
+
+        raise UpError(unreachable_line(hosts, str(exc), o.lang)) from None
     try:
         found = read(reader)
     except RulesError as exc:

@@ -41,7 +41,7 @@ Entry = Dict[str, str]
 
 # which modules hold the keys that start with which prefix (the screen's keys have none)
 GROUPS = (("ev.", ("events", "events_node", "events_faults")), ("demo.", ("demo", "demo_outages", "results")),
-          ("page.", ("page", "page_big")), ("big.", ("big",)), ("", ("screen",)))
+          ("page.", ("page", "page_big")), ("big.", ("big",)), ("bench.", ("bench",)), ("", ("screen", "connections")))
 _LOADED: Dict[str, Dict[str, Entry]] = {}
 
 

@@ -27,6 +27,12 @@ ENTRIES: Dict[str, Dict[str, str]] = {
     "ev.said.zk_waiting": {"en": "node {node} waits for ZooKeeper to answer (its quorum lost?)",
                            "es": "nodo {node}: espera a que ZooKeeper responda (¿sin quórum?)"},
     "ev.said.zk_unreachable": {"en": "node {node}: cannot reach ZooKeeper", "es": "nodo {node}: no llega a ZooKeeper"},
+    "ev.said.zk_refused": {
+        "en": ("node {node}: ZooKeeper at {error} refuses it: too many connections from this address "
+               "(raise maxClientCnxns in its zoo.cfg; 0 = no limit)"),
+        "es": ("nodo {node}: ZooKeeper en {error} lo rechaza: demasiadas conexiones desde esta dirección "
+               "(sube maxClientCnxns en su zoo.cfg; 0 = sin límite)"),
+    },
     "ev.said.election_interrupted": {"en": "node {node}: election interrupted ({error}); rejoining",
                                      "es": "nodo {node}: elección interrumpida ({error}); vuelve a presentarse"},
     "ev.said.id_taken_over": {"en": "node {node}: its id was taken by another process",

@@ -23,12 +23,15 @@ def relay_overhead(bench: BenchSession, cfg: Config, log: Log) -> Result:
     echo = bench_relay(round_trips=cfg.relay_round_trips).to_json()
     log(f"relay: echo round trip p50 {echo['direct']['median_us']} us direct, {echo['relayed']['median_us']} us "
         f"relayed (+{echo['overhead_median_us']} us)")
+    out: Result = {"params": {"nodes": cfg.latency_nodes, "interval_s": cfg.latency_interval, "rounds": cfg.relay_rounds,
+                              "echo_round_trips": cfg.relay_round_trips, "noise_ms": RELAY_NOISE_MS},
+                   "echo": echo}
+    if not cfg.relay_rounds:
+        return out      # the echo alone (--quick: two more clusters would double its minute)
     without = latency_run(bench, cfg, log, cfg.relay_rounds, "benchR0", extra=("--no-relays",))
     relayed = latency_run(bench, cfg, log, cfg.relay_rounds, "benchR1")
     a, b = without["latency"], relayed["latency"]
-    out: Result = {"params": {"nodes": cfg.latency_nodes, "interval_s": cfg.latency_interval, "rounds": cfg.relay_rounds,
-                              "echo_round_trips": cfg.relay_round_trips, "noise_ms": RELAY_NOISE_MS},
-                   "echo": echo, "without_relays": without, "with_relays": relayed}
+    out.update(without_relays=without, with_relays=relayed)
     if a.get("n") and b.get("n"):
         out["difference_ms"] = {k: round(b[k] - a[k], 1) for k in ("p50", "p90", "p99")}
         out["met"] = abs(out["difference_ms"]["p50"]) <= RELAY_NOISE_MS
