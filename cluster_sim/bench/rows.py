@@ -68,7 +68,8 @@ def _memory_pair(memory: Optional[Dict[str, Dict[str, int]]]) -> str:
 def table_rows(results: Dict[str, Any]) -> List[TableRow]:
     rows = []
     for name, builder in (("handover", _handover_rows), ("crash", _crash_rows), ("kill", _kill_rows),
-                          ("first_mean", _first_mean_rows), ("round", _round_rows), ("scale", _scale_rows),
+                          ("first_mean", _first_mean_rows), ("round", _round_rows), ("takeover", _takeover_rows),
+                          ("scale", _scale_rows),
                           ("latency", _latency_rows), ("relay", _relay_rows)):
         if name not in results:
             continue
@@ -89,6 +90,7 @@ _TITLES = {
     "kill": "`clustersim kill` typed",
     "first_mean": "`clustersim up -n 5` to the first mean",
     "round": "a leader round",
+    "takeover": "a new leader at scale: its first complete round",
     "scale": "`clustersim up -n 100`",
     "latency": "steady state: a round's close → its row in the API",
     "relay": "the fault relays, no fault set",
@@ -234,7 +236,33 @@ def _round_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
                                             f"original's sequential round)",
                          " · ".join(parts), f"sequential gets {ms(size['original']['p50'])}", target, met,
                          note=f"judged on the leader's path: {path}"))
+    loads = [(int(key), size["cached"]["load_s"]) for key, size in res.get("sizes", {}).items()
+             if isinstance(size.get("cached"), dict) and size["cached"].get("load_s") is not None]
+    if loads:
+        loads.sort()
+        biggest = loads[-1]
+        rows.append(_row("5d", "A new leader's first load: every member's znode and history read into its cache, "
+                               "watches set (`ReadingsCache.start`)",
+                         " · ".join(f"{count:,}: {seconds:.2f} s" for count, seconds in loads), DASH,
+                         "< 1 s at 10,000" if biggest[0] >= 10000 else DASH,
+                         biggest[1] < 1.0 if biggest[0] >= 10000 else None))
     return rows
+
+
+def _takeover_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
+    if res.get("skipped"):
+        return []
+    p = res["params"]
+    late, after = res.get("first_row_late") or {}, res.get("first_row_after_election") or {}
+    trials = res.get("trials") or []
+    complete = sum(1 for t in trials if t.get("complete"))
+    return [_row("5e", f"A new leader at {p['members']:,} members (+2 real nodes; the leader stopped gracefully, "
+                       f"interval {p['interval_s']:g} s): its first round stored after it was due · after "
+                       "its election", f"{p50_max(late)} · {p50_max(after)} · complete {complete} of "
+                                    f"{len(trials)}{_errors_suffix(res)}", DASH,
+                 "complete, ≤ 100 ms after due",
+                 bool(trials) and complete == len(trials) and late.get("max") is not None and late["max"] <= 100
+                 and not res.get("errors"))]
 
 
 def _scale_rows(res: Dict[str, Any], results: Dict[str, Any]) -> List[TableRow]:
