@@ -167,8 +167,9 @@ def notes(results: Dict[str, Any]) -> List[str]:
         text = (f"**5e. A new leader at {p['members']:,} members.** Two `clustersim node` processes in the "
                 f"election (interval {p['interval_s']:g} s, session timeout {p['session_timeout_s']:g} s) and "
                 f"{p['members']:,} simulated members written from {p['publisher_sessions']} sessions as the "
-                "publisher writes them (bare value and history stamped with the writer's session, one "
-                "transaction per node, a sample early in every round: `cluster_sim/bench/publishers.py`), so "
+                "publisher writes them (bare value and history stamped with the writer's session, a sample "
+                f"early in every round, {p.get('nodes_per_transaction', 1)} nodes to a transaction: "
+                "`cluster_sim/bench/publishers.py`), so "
                 "the leader waits for every one of them. Each trial stops the leader with SIGTERM at a random "
                 "phase of the round; the other node is elected, loads its cache and stores rounds. Its first "
                 "row (the API's clock right after the commit) is compared with when its round was due (`lag` "
@@ -177,8 +178,8 @@ def notes(results: Dict[str, Any]) -> List[str]:
                 "state, over the whole run: rows stored "
                 f"{p50_max(t.get('steady_late'))} after due; {t.get('partial_rows', 0)} partial row(s), "
                 f"{rounds.get('lost')} round(s) lost; the publishers published {pub.get('rounds')} rounds "
-                f"({pub.get('late', 0)} finished after their round closed, {pub.get('failed', 0)} failed "
-                "transactions).")
+                f"(each in {p50_max(pub.get('took'))}; {pub.get('late', 0)} finished after their round closed, "
+                f"{pub.get('failed', 0)} failed transactions).")
         firsts = ", ".join(f"{x['round']} ({x['count']}{', missing ' + x['missing'] if x['missing'] else ''}; "
                            f"{x['late_ms']:+.0f} ms)" for x in t.get("trials") or [])
         if firsts:

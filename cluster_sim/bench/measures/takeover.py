@@ -17,7 +17,7 @@ import time
 from cluster_sim.bench.config import Config
 from cluster_sim.bench.measures.handover import _round_due
 from cluster_sim.bench.nodeset import NodeSet
-from cluster_sim.bench.publishers import Publishers
+from cluster_sim.bench.publishers import PER_TXN, Publishers
 from cluster_sim.bench.results import Log, Result, error, rounds_report
 from cluster_sim.bench.support import BenchSession, summary_ms
 
@@ -28,7 +28,8 @@ def takeover(bench: BenchSession, cfg: Config, log: Log) -> Result:
         return {"skipped": f"not measured by the {cfg.name} run (takeover_trials 0)"}
     out: Result = {"params": {"members": members, "real_nodes": 2, "interval_s": interval,
                               "session_timeout_s": cfg.takeover_session_timeout, "trials": cfg.takeover_trials,
-                              "signal": "SIGTERM", "publisher_sessions": 8},
+                              "signal": "SIGTERM", "publisher_sessions": 8,
+                              "nodes_per_transaction": PER_TXN},
                    "elected": [], "first_row": [], "first_row_late": [], "first_row_after_election": [],
                    "trials": [], "errors": []}
     api = bench.api()
@@ -84,7 +85,8 @@ def takeover(bench: BenchSession, cfg: Config, log: Log) -> Result:
         out["partial_rows"] = sum(1 for _, row in rows if row.get("missing"))
         out["steady_late"] = summary_ms([t - _round_due(row["round"], interval)
                                          for t, row in rows if row.get("round") is not None])
-        out["publisher"] = {"rounds": pubs.published, "failed": pubs.failed, "late": pubs.late}
+        out["publisher"] = {"rounds": pubs.published, "failed": pubs.failed, "late": pubs.late,
+                            "took": summary_ms(pubs.took)}
     finally:
         nodes.close()
         pubs.close()
