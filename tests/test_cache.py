@@ -102,3 +102,36 @@ def test_an_update_that_lands_during_the_first_load_is_not_lost(zk_client, zk_ho
             cache.stop()
         zkclient.close(writer)
         zkclient.close(leaver)
+
+
+def test_a_burst_of_changes_is_read_whole_and_nothing_stays_pending(zk_client, zk_hosts):
+    """Many nodes publishing at once (the watches fire while the cache's re-reads of the
+    previous changes are in flight): the cache ends with every node's newest sample."""
+    writer = zkclient.connect(zk_hosts, session_timeout=10.0, connect_timeout=10.0)
+    cache = None
+    try:
+        for path in (paths.READINGS, paths.HISTORY):
+            writer.ensure_path(path)
+        for i in range(1, 61):
+            _publish(writer, str(i), 10.0 + i, create=True)
+        cache = ReadingsCache(zk_client).start(timeout=10)
+        for burst in range(1, 4):
+            results = [writer.transaction() for _ in range(3)]
+            for i in range(1, 61):
+                txn = results[i % 3]
+                value = 100.0 * burst + i
+                ts = 1000.0 + value
+                txn.set_data(paths.reading_path(str(i)), encode_bare(value))
+                txn.set_data(paths.history_path(str(i)), encode(Reading(
+                    value=value, ts=ts, seq=int(value), history=[(int(value), ts, value)],
+                    session=writer.client_id[0])))
+            for txn in [t.commit_async() for t in results]:
+                assert not [r for r in txn.get(timeout=10) if isinstance(r, Exception)]
+        expected = read_all(zk_client)
+        assert {node_id: r.value for node_id, r in expected[0].items()} == {str(i): 300.0 + i for i in range(1, 61)}
+        wait_until(lambda: not cache.view().pending and cache.snapshot() == expected, 10,
+                   "the cache to hold every node's last sample")
+    finally:
+        if cache is not None:
+            cache.stop()
+        zkclient.close(writer)

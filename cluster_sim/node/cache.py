@@ -22,9 +22,12 @@ answers a session's requests in order, so an update that lands during the load i
 either in the read or fires the watch set before it, never lost. A batch holds a
 member's znode and, after it, its history: the history read is the newer, so it
 settles whether the member's own session wrote it (no second read, see
-``_history_behind``). Later changes are read one znode at a time, each read setting
-its own watch again. Every read is numbered when it is sent (the order ZooKeeper
-answers in); an answer older than one already stored for the same znode is dropped.
+``_history_behind``). A change fires its znode's watch; the znodes whose watches
+fired are read again the same way (watches, then one read), one round of batches in
+flight at a time: a lone change costs one round trip, 1,000 nodes publishing at once
+a few requests instead of 2,000 gets. Every read is numbered when it is sent (the
+order ZooKeeper answers in); an answer older than one already stored for the same
+znode is dropped.
 
 Longer than 400 lines: the batched first load and the one-znode reads after it share
 the freshness, in-flight and read-order bookkeeping that makes the view trustworthy.
@@ -102,6 +105,8 @@ class ReadingsCache:
         self._issued = 0                      # reads sent so far (their numbers)
         self._stored_seq: Dict[Key, int] = {}  # the number of the read whose answer each znode holds
         self._multi_read = True               # False once the server turned a multiRead down (before 3.6)
+        self._dirty: List[Key] = []           # znodes whose watch fired, for the next batch of re-reads
+        self._flushing = 0                    # batches of re-reads in flight: the next waits for them
         self._fresh_since: Optional[float] = None
         self._loaded = threading.Event()
         self._changed = threading.Condition(self._lock)
@@ -216,8 +221,11 @@ class ReadingsCache:
         for start in range(0, len(batch), BATCH):
             self._read_batch(batch[start:start + BATCH], generation)
 
-    def _read_batch(self, keys: List[Key], generation: int) -> None:
-        """A data watch on each znode, then one read of them all (see the module's docstring)."""
+    def _read_batch(self, keys: List[Key], generation: int, counted: Optional[List[Key]] = None,
+                    then: Optional[Callable[[], None]] = None) -> None:
+        """A data watch on each znode, then one read of them all (see the module's docstring).
+        ``counted``: the reads in flight it answers (``keys`` with their repeats); ``then``: what
+        to do once it is taken in."""
         znodes = [f"{folder}/{child}" for folder, child in keys]
         try:
             with self._issue_lock:
@@ -226,11 +234,14 @@ class ReadingsCache:
                 self._issued += 1
                 seq = self._issued
         except KazooException:
-            self._done_all(keys, generation)
+            self._done_all(counted or keys, generation)
+            if then is not None:
+                then()
             return
-        result.rawlink(lambda res: self._batch_answered(keys, generation, seq, res, watches))
+        result.rawlink(lambda res: self._batch_answered(keys, generation, seq, res, watches, counted, then))
 
-    def _batch_answered(self, keys: List[Key], generation: int, seq: int, result: Any, watches: List[Any]) -> None:
+    def _batch_answered(self, keys: List[Key], generation: int, seq: int, result: Any, watches: List[Any],
+                        counted: Optional[List[Key]] = None, then: Optional[Callable[[], None]] = None) -> None:
         try:
             for watch in watches:   # answered before the read (in order): a read without its watches is no load
                 watch.get_nowait()
@@ -239,8 +250,10 @@ class ReadingsCache:
             answers = None  # disconnected: the resync after it re-reads
         except Exception:  # noqa: BLE001 - a server before 3.6 has no multiRead: one read per znode
             self._multi_read = False
-            for folder, child in keys:   # (still counted in flight)
+            for folder, child in counted or keys:   # (still counted in flight)
                 self._read(folder, child, generation)
+            if then is not None:
+                then()
             return
         rereads: List[str] = []
         if answers is not None and len(answers) == len(keys):
@@ -267,7 +280,9 @@ class ReadingsCache:
                         rereads.append(child)
         for child in rereads:
             self._read(paths.HISTORY, child, generation)
-        self._done_all(keys, generation)
+        self._done_all(counted or keys, generation)
+        if then is not None:
+            then()
 
     def _read(self, folder: str, child: str, generation: int) -> None:
         try:
@@ -293,7 +308,47 @@ class ReadingsCache:
                 return
             generation = self._generation
             self._in_flight[(folder, child)] = self._in_flight.get((folder, child), 0) + 1
-        self._read(folder, child, generation)
+            if self._multi_read:
+                self._dirty.append((folder, child))
+                if self._flushing:
+                    return   # read with the next batch, once the one in flight is in
+                self._flushing = 1
+        if self._multi_read:
+            self._flush()
+        else:
+            self._read(folder, child, generation)
+
+    def _flush(self) -> None:
+        """Read again every znode whose watch fired since the last batch, as the load reads
+        (watches, then one read). One round of batches in flight at a time: a lone change
+        costs one round trip, a burst (1,000 nodes publishing at once) a few requests instead
+        of a get each."""
+        with self._changed:
+            dirty, self._dirty = self._dirty, []
+            generation = self._generation
+            if not dirty or self._stopped:
+                self._flushing = 0
+                if dirty:
+                    self._done_all_locked(dirty, generation)
+                return
+            # a member's znode before its history (the later read settles the history, see the load)
+            keys = sorted(set(dirty), key=lambda key: (key[1], key[0] == paths.HISTORY))
+            chunks = [keys[start:start + BATCH] for start in range(0, len(keys), BATCH)]
+            self._flushing = len(chunks)
+        counts: Dict[Key, int] = {}
+        for key in dirty:
+            counts[key] = counts.get(key, 0) + 1
+        for chunk in chunks:
+            self._read_batch(chunk, generation, [key for key in chunk for _ in range(counts[key])], self._flushed)
+
+    def _flushed(self) -> None:
+        with self._lock:
+            self._flushing -= 1
+            last = self._flushing == 0
+            if last:
+                self._flushing = 1   # (this thread flushes next: nobody else starts one meanwhile)
+        if last:
+            self._flush()
 
     @staticmethod
     def _decode(answer: Any) -> Tuple[Any, Optional[Reading], Optional[str]]:
@@ -385,15 +440,18 @@ class ReadingsCache:
         """These reads answered (or failed): no longer in flight; read anew for the resync
         when they were sent after it began."""
         with self._changed:
-            for key in keys:
-                left = self._in_flight.get(key, 0) - 1
-                if left > 0:
-                    self._in_flight[key] = left
-                else:
-                    self._in_flight.pop(key, None)
-                if generation == self._generation:
-                    self._resync_reads.discard(key)
-            self._settle()
+            self._done_all_locked(keys, generation)
+
+    def _done_all_locked(self, keys: List[Key], generation: int) -> None:
+        for key in keys:
+            left = self._in_flight.get(key, 0) - 1
+            if left > 0:
+                self._in_flight[key] = left
+            else:
+                self._in_flight.pop(key, None)
+            if generation == self._generation:
+                self._resync_reads.discard(key)
+        self._settle()
 
     def _forget(self, folder: str, child: str) -> None:
         node_id = paths.node_id_from_reading(child)
