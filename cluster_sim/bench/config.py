@@ -57,8 +57,8 @@ class Config:
     def quick(cls) -> "Config":
         return cls(name="quick", handover_trials=5, handover_interval=0.5, crash_timeouts=(2.0, 4.0),
                    crash_trials=2, crash_interval=0.5, kill_trials=3, status_runs=5, first_mean_trials=1,
-                   round_sizes=(100, 1000), round_reps=7, round_sequential_reps=3, takeover_trials=0, scale_nodes=20,
-                   latency_rounds=8, relay_rounds=8, relay_round_trips=500)
+                   round_sizes=(100, 1000), round_reps=7, round_sequential_reps=3, takeover_trials=0,
+                   scale_nodes=20, latency_rounds=8, relay_rounds=8, relay_round_trips=500)
 
     @classmethod
     def tiny(cls) -> "Config":
@@ -66,9 +66,9 @@ class Config:
         return cls(name="tiny", handover_trials=2, handover_interval=0.5, handover_session_timeout=2.0,
                    crash_timeouts=(2.0,), crash_trials=1, crash_interval=0.5, kill_trials=2, status_runs=2,
                    first_mean_trials=1, first_mean_nodes=2, round_sizes=(50,), round_reps=3,
-                   round_sequential_reps=2, takeover_members=20, takeover_trials=1, scale_nodes=3, scale_cpu_window=1.0, scale_settle=0.5,
-                   scale_publish_timeout=60.0, latency_nodes=3, latency_rounds=3, relay_rounds=3,
-                   relay_round_trips=200)
+                   round_sequential_reps=2, takeover_members=20, takeover_trials=1, scale_nodes=3,
+                   scale_cpu_window=1.0, scale_settle=0.5, scale_publish_timeout=60.0, latency_nodes=3,
+                   latency_rounds=3, relay_rounds=3, relay_round_trips=200)
 
     def to_dict(self) -> Dict[str, Any]:
         return asdict(self)
