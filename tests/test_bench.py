@@ -14,7 +14,7 @@ from cluster_sim.bench.config import Config
 from cluster_sim.bench.support import percentile, summary_ms
 from cluster_sim.bench.rows import table_rows
 
-ALL = ["handover", "crash", "kill", "first_mean", "round", "scale", "latency", "relay"]
+ALL = ["handover", "crash", "kill", "first_mean", "round", "takeover", "scale", "latency", "relay"]
 
 
 def _quiet():
@@ -93,6 +93,14 @@ def test_tiny_run_of_every_measurement(tmp_path):
         assert r["cached"]["count_ok"] is True and r["cached"]["complete"] is True, r["cached"]
         assert r["cached"]["p50"] > 0 and r["cached"]["update_latency_ms"] > 0
 
+    # a new leader at scale (tiny: 20 simulated members): its first round stored, every member counted
+    t = results["takeover"]
+    assert not t["errors"], t["errors"]
+    assert t["complete"] == 1 and t["trials"][0]["count"] == Config.tiny().takeover_members + 2, t["trials"]
+    _sane(t["elected"], 1)
+    assert t["first_row_after_election"]["n"] == 1 and t["first_row_late"]["min"] >= 0
+    assert t["publisher"]["rounds"] > 0 and t["publisher"]["failed"] == 0
+
     s = results["scale"]
     assert not s.get("error"), s.get("error")
     assert s["all_publishing_s"] > 0
@@ -115,7 +123,7 @@ def test_tiny_run_of_every_measurement(tmp_path):
     assert relay["met"] in (True, False)
 
     rows = report["table"]
-    assert {r["id"] for r in rows} >= {"1a", "1b", "1c", "1d", "2a", "2b", "3a", "3b", "4", "5a", "6a", "6b", "6c",
+    assert {r["id"] for r in rows} >= {"1a", "1b", "1c", "1d", "2a", "2b", "3a", "3b", "4", "5a", "5d", "5e", "6a", "6b", "6c",
                                        "6d", "7a", "7b", "8a", "8b"}
     for row in rows:
         assert set(row) == {"id", "measurement", "clustersim", "original", "target", "met", "note", "detail"}

@@ -1,8 +1,9 @@
 """The leader's readings cache against real ZooKeeper: it must agree with a direct read."""
 
+from cluster_sim.base import zkclient
 from cluster_sim.protocol import paths
 from cluster_sim.node.cache import ReadingsCache
-from cluster_sim.node.readings import Reading, encode, read_all
+from cluster_sim.node.readings import Reading, encode, encode_bare, read_all
 
 from conftest import wait_until
 
@@ -33,3 +34,104 @@ def test_cache_follows_creates_changes_deletes_and_garbage(zk_client):
         assert cache.snapshot()[1] == {}
     finally:
         cache.stop()
+
+
+def _publish(writer, node_id, value, create=False):
+    """What a clustersim node writes: its bare value and its history (stamped with its
+    session), in one transaction."""
+    ts = 1000.0 + value
+    history = encode(Reading(value=value, ts=ts, seq=int(value), history=[(int(value), ts, value)],
+                             session=writer.client_id[0]))
+    txn = writer.transaction()
+    if create:
+        txn.create(paths.history_path(node_id), history)
+        txn.create(paths.reading_path(node_id), encode_bare(value), ephemeral=True)
+    else:
+        txn.set_data(paths.reading_path(node_id), encode_bare(value))
+        txn.set_data(paths.history_path(node_id), history)
+    results = txn.commit()
+    assert not [r for r in results if isinstance(r, Exception)], results
+
+
+class _UpdatesDuringTheLoad(ReadingsCache):
+    """The cache, with a cluster that changes while it loads: the writes land (committed,
+    from other sessions) after the load listed the folders and its read of every znode
+    answered, before the cache took that answer in. The load's own read cannot have
+    seen them: only watches set by the load itself can tell the cache."""
+
+    def __init__(self, client, land):
+        super().__init__(client)
+        self.land = land
+        self.landed = 0
+
+    def _batch_answered(self, *args):
+        if not self.landed:
+            self.land()
+        self.landed += 1
+        super()._batch_answered(*args)
+
+
+def test_an_update_that_lands_during_the_first_load_is_not_lost(zk_client, zk_hosts):
+    writer = zkclient.connect(zk_hosts, session_timeout=10.0, connect_timeout=10.0)
+    leaver = zkclient.connect(zk_hosts, session_timeout=10.0, connect_timeout=10.0)
+    cache = None
+    try:
+        for path in (paths.READINGS, paths.HISTORY):
+            writer.ensure_path(path)
+        for i in range(1, 21):
+            _publish(writer, str(i), 50.0 + i, create=True)
+        _publish(leaver, "30", 70.0, create=True)
+
+        def land():
+            _publish(writer, "1", 99.5)                # a new sample of a node already read
+            _publish(writer, "2", 98.5)
+            _publish(writer, "21", 97.5, create=True)  # a node that joins
+            zkclient.close(leaver)                     # one that leaves (its ephemeral znode goes)
+
+        cache = _UpdatesDuringTheLoad(zk_client, land).start(timeout=10)
+        assert cache.landed, "the load read nothing: the writes did not land during it"
+        expected = read_all(zk_client)
+        assert expected[0]["1"].value == 99.5 and "21" in expected[0] and "30" not in expected[0]
+        wait_until(lambda: cache.view().fresh and not cache.view().pending and cache.snapshot() == expected, 10,
+                   "the cache to hold every update made during its load")
+        readings, _ = cache.snapshot()
+        assert (readings["1"].value, readings["2"].value, readings["21"].value) == (99.5, 98.5, 97.5)
+        assert "30" not in readings and len(readings) == 21
+    finally:
+        if cache is not None:
+            cache.stop()
+        zkclient.close(writer)
+        zkclient.close(leaver)
+
+
+def test_a_burst_of_changes_is_read_whole_and_nothing_stays_pending(zk_client, zk_hosts):
+    """Many nodes publishing at once (the watches fire while the cache's re-reads of the
+    previous changes are in flight): the cache ends with every node's newest sample."""
+    writer = zkclient.connect(zk_hosts, session_timeout=10.0, connect_timeout=10.0)
+    cache = None
+    try:
+        for path in (paths.READINGS, paths.HISTORY):
+            writer.ensure_path(path)
+        for i in range(1, 61):
+            _publish(writer, str(i), 10.0 + i, create=True)
+        cache = ReadingsCache(zk_client).start(timeout=10)
+        for burst in range(1, 4):
+            results = [writer.transaction() for _ in range(3)]
+            for i in range(1, 61):
+                txn = results[i % 3]
+                value = 100.0 * burst + i
+                ts = 1000.0 + value
+                txn.set_data(paths.reading_path(str(i)), encode_bare(value))
+                txn.set_data(paths.history_path(str(i)), encode(Reading(
+                    value=value, ts=ts, seq=int(value), history=[(int(value), ts, value)],
+                    session=writer.client_id[0])))
+            for txn in [t.commit_async() for t in results]:
+                assert not [r for r in txn.get(timeout=10) if isinstance(r, Exception)]
+        expected = read_all(zk_client)
+        assert {node_id: r.value for node_id, r in expected[0].items()} == {str(i): 300.0 + i for i in range(1, 61)}
+        wait_until(lambda: not cache.view().pending and cache.snapshot() == expected, 10,
+                   "the cache to hold every node's last sample")
+    finally:
+        if cache is not None:
+            cache.stop()
+        zkclient.close(writer)

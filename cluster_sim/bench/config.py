@@ -34,6 +34,11 @@ class Config:
     round_reps: int = 15                 # repetitions of the fast paths (fewer at 10,000)
     round_sequential_reps: int = 7       # repetitions of the sequential reads (fewer at 10,000)
     round_history: int = 12
+    # 5 (continued). a new leader at scale: simulated members publishing, the leader stopped gracefully
+    takeover_members: int = 1000
+    takeover_trials: int = 5             # 0: not measured (--quick: a minute is not enough)
+    takeover_interval: float = 1.0
+    takeover_session_timeout: float = 4.0
     # 6. `up -n 100`
     scale_nodes: int = 100
     scale_cpu_window: float = 10.0
@@ -59,7 +64,7 @@ class Config:
         return cls(name="quick", handover_trials=2, handover_interval=0.5, crash_timeouts=(2.0,),
                    crash_trials=1, crash_interval=0.5, kill_trials=2, status_runs=3, first_mean_trials=1,
                    round_sizes=(100, 1000), round_reps=2, round_sequential_reps=1, scale_nodes=20,
-                   scale_cpu_window=4.0, scale_settle=1.0, latency_rounds=4, relay_rounds=0,
+                   scale_cpu_window=4.0, scale_settle=1.0, latency_rounds=4, relay_rounds=0, takeover_trials=0,
                    relay_round_trips=300)
 
     @classmethod
@@ -68,9 +73,9 @@ class Config:
         return cls(name="tiny", handover_trials=2, handover_interval=0.5, handover_session_timeout=2.0,
                    crash_timeouts=(2.0,), crash_trials=1, crash_interval=0.5, kill_trials=2, status_runs=2,
                    first_mean_trials=1, first_mean_nodes=2, round_sizes=(50,), round_reps=3,
-                   round_sequential_reps=2, scale_nodes=3, scale_cpu_window=1.0, scale_settle=0.5,
-                   scale_publish_timeout=60.0, latency_nodes=3, latency_rounds=3, relay_rounds=3,
-                   relay_round_trips=200)
+                   round_sequential_reps=2, takeover_members=20, takeover_trials=1, scale_nodes=3,
+                   scale_cpu_window=1.0, scale_settle=0.5, scale_publish_timeout=60.0, latency_nodes=3,
+                   latency_rounds=3, relay_rounds=3, relay_round_trips=200)
 
     def to_dict(self) -> Dict[str, Any]:
         return asdict(self)
@@ -88,6 +93,7 @@ def title_of(name: str, cfg: Mapping[str, Any]) -> Tuple[str, Dict[str, Any]]:
         "kill": {"trials": c["kill_trials"]},
         "first_mean": {"nodes": c["first_mean_nodes"]},
         "round": {"sizes": " / ".join(f"{n:,}" for n in c["round_sizes"])},
+        "takeover": {"members": c["takeover_members"]},
         "scale": {"nodes": c["scale_nodes"]},
         "latency": {"rounds": c["latency_rounds"]},
         "relay": {"rounds": c["relay_rounds"]},

@@ -1,4 +1,4 @@
-"""The eight measurements, one module each in measures/. Each takes (bench, config, log) and returns a plain dict.
+"""The measurements, one module each in measures/. Each takes (bench, config, log) and returns a plain dict.
 
 A measurement never raises for a failed trial: the trial's error goes into
 the result and the next trial runs. A measurement that cannot run at all
@@ -9,6 +9,7 @@ raises, and the runner records the error in its row.
     kill_command(bench, cfg, log)  3. `clustersim kill <leader>` typed -> new leader
     first_mean(bench, cfg, log)    4. `clustersim up -n 5` -> first mean stored (original: scripted)
     leader_round(bench, cfg, log)  5. one leader round at 100 / 1,000 / 10,000 readings
+    takeover(bench, cfg, log)      5 (continued). a new leader at 1,000 members: its first complete round
     scale(bench, cfg, log)         6. `clustersim up -n N` on this machine (100; --quick 20)
     round_latency(bench, cfg, log) 7. steady state: a round's close -> its row in the API (`up -n 5`)
     relay_overhead(bench, cfg, log) 8. the same with and without the fault relays; an echo through one
@@ -19,6 +20,7 @@ from cluster_sim.bench.measures.crash import crash
 from cluster_sim.bench.measures.kill import kill_command
 from cluster_sim.bench.measures.first_mean import first_mean
 from cluster_sim.bench.measures.leader_round import leader_round
+from cluster_sim.bench.measures.takeover import takeover
 from cluster_sim.bench.measures.scale import scale
 from cluster_sim.bench.measures.latency import round_latency
 from cluster_sim.bench.measures.relay import relay_overhead
@@ -31,6 +33,7 @@ MEASUREMENTS = [
     ("kill", "", kill_command),
     ("first_mean", "", first_mean),
     ("round", "", leader_round),
+    ("takeover", "", takeover),
     ("scale", "", scale),
     ("latency", "", round_latency),
     ("relay", "", relay_overhead),

@@ -5,7 +5,7 @@
 
 from typing import Any, Dict, List
 
-from cluster_sim.bench.rows import leader_path, ms
+from cluster_sim.bench.rows import leader_path, ms, p50_max
 
 
 def notes(results: Dict[str, Any]) -> List[str]:
@@ -149,6 +149,43 @@ def notes(results: Dict[str, Any]) -> List[str]:
                            f"reading, 10,000 reads cannot fit in 100 ms; only readings kept in memory and "
                            "refreshed by watches (the cache) escape that bound.")
             text += detail
+        if any(isinstance(size.get("cached"), dict) and size["cached"].get("load_s") is not None
+               for size in (r.get("sizes") or {}).values()):
+            text += (" The initial load (row 5d) is what a new leader does before its first round: list both "
+                     "folders (watched), then per 1,000 znodes one `setWatches` request (a data watch on each) "
+                     "and one `multiRead` after it (ZooKeeper 3.6+; a member's znode, then its history), so "
+                     "an update landing during the load is in the read or fires a watch set before it "
+                     "(`tests/test_cache.py`). One `get` per znode, as kazoo offers, cost about 140 µs each "
+                     "in Python and took 4.3 s at 10,000; timed from `ReadingsCache.start` to a fresh view "
+                     "with no read in flight.")
+        out.append(text)
+    t = results.get("takeover")
+    if t and not t.get("error") and not t.get("skipped"):
+        p = t["params"]
+        pub = t.get("publisher") or {}
+        rounds = t.get("rounds") or {}
+        text = (f"**5e. A new leader at {p['members']:,} members.** Two `clustersim node` processes in the "
+                f"election (interval {p['interval_s']:g} s, session timeout {p['session_timeout_s']:g} s) and "
+                f"{p['members']:,} simulated members written from {p['publisher_sessions']} sessions as the "
+                "publisher writes them (bare value and history stamped with the writer's session, a sample "
+                f"early in every round, {p.get('nodes_per_transaction', 1)} nodes to a transaction: "
+                "`cluster_sim/bench/publishers.py`), so "
+                "the leader waits for every one of them. Each trial stops the leader with SIGTERM at a random "
+                "phase of the round; the other node is elected, loads its cache and stores rounds. Its first "
+                "row (the API's clock right after the commit) is compared with when its round was due (`lag` "
+                "after the round closed: a round is never computed earlier) and with the election (the "
+                "benchmark's watch on `/election`); complete = every member counted, none missing. Steady "
+                "state, over the whole run: rows stored "
+                f"{p50_max(t.get('steady_late'))} after due; {t.get('partial_rows', 0)} partial row(s), "
+                f"{rounds.get('lost')} round(s) lost; the publishers published {pub.get('rounds')} rounds "
+                f"(each in {p50_max(pub.get('took'))}; {pub.get('late', 0)} finished after their round closed, "
+                f"{pub.get('failed', 0)} failed transactions).")
+        firsts = ", ".join(f"{x['round']} ({x['count']}{', missing ' + x['missing'] if x['missing'] else ''}; "
+                           f"{x['late_ms']:+.0f} ms)" for x in t.get("trials") or [])
+        if firsts:
+            text += f" First rounds (count; after due): {firsts}."
+        if t.get("errors"):
+            text += f" Failed trials: {'; '.join(t['errors'])}."
         out.append(text)
     s = results.get("scale")
     if s and (s.get("cpu_pct") or s.get("all_publishing_s") is not None):

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
 
 # the table's section number of each measurement
-_SECTIONS = {"handover": "1", "crash": "2", "kill": "3", "first_mean": "4", "round": "5", "scale": "6",
-             "latency": "7", "relay": "8"}
+_SECTIONS = {"handover": "1", "crash": "2", "kill": "3", "first_mean": "4", "round": "5", "takeover": "5e",
+             "scale": "6", "latency": "7", "relay": "8"}
 
 
 def has_target(row: TableRow) -> bool:

@@ -101,7 +101,8 @@ def table_rows(results: Dict[str, Any], config: Optional[Dict[str, Any]] = None,
 def _rows(results: Dict[str, Any], config: Dict[str, Any], lang: str) -> List[TableRow]:
     rows = []
     for name, builder in (("handover", _handover_rows), ("crash", _crash_rows), ("kill", _kill_rows),
-                          ("first_mean", _first_mean_rows), ("round", _round_rows), ("scale", _scale_rows),
+                          ("first_mean", _first_mean_rows), ("round", _round_rows), ("takeover", _takeover_rows),
+                          ("scale", _scale_rows),
                           ("latency", _latency_rows), ("relay", _relay_rows)):
         if name not in results:
             continue
@@ -280,7 +281,33 @@ def _round_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
                          detail=f"{count:,} readings, medians; the leader's path is {path}: "
                                 + " · ".join(parts) + "; speed-ups against the original's sequential round "
                                 f"(`get_children`, then one `get` at a time: {ms(size['original']['p50'])})"))
+    loads = [(int(key), size["cached"]["load_s"]) for key, size in res.get("sizes", {}).items()
+             if isinstance(size.get("cached"), dict) and size["cached"].get("load_s") is not None]
+    if loads:
+        loads.sort()
+        biggest = loads[-1]
+        rows.append(_row("5d", _name("5d"), " · ".join(f"{count:,}: {seconds:.2f} s" for count, seconds in loads),
+                         DASH, "< 1 s at 10,000" if biggest[0] >= 10000 else DASH,
+                         biggest[1] < 1.0 if biggest[0] >= 10000 else None,
+                         detail="every member's znode and history read into its cache, watches set "
+                                "(`ReadingsCache.start`), timed until no read is in flight"))
     return rows
+
+
+def _takeover_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
+    if res.get("skipped"):
+        return []
+    p = res["params"]
+    late, after = res.get("first_row_late") or {}, res.get("first_row_after_election") or {}
+    trials = res.get("trials") or []
+    complete = sum(1 for t in trials if t.get("complete"))
+    return [_row("5e", _name("5e", members=p["members"]),
+                 f"{p50_max(late)} · {p50_max(after)} · complete {complete} of {len(trials)}{_errors_suffix(res)}",
+                 DASH, "complete, ≤ 100 ms after due",
+                 bool(trials) and complete == len(trials) and late.get("max") is not None and late["max"] <= 100
+                 and not res.get("errors"),
+                 detail=f"{p['members']:,} simulated members + 2 real nodes; the leader stopped gracefully, interval "
+                        f"{p['interval_s']:g} s: its first round stored after it was due · after its election")]
 
 
 def _scale_rows(res: Dict[str, Any], results: Dict[str, Any]) -> List[TableRow]:

@@ -166,9 +166,7 @@ def run(quick: bool = False, json_path: Optional[str] = None, markdown_path: Opt
             json.dump(report, f, indent=1, default=str)
             f.write("\n")
     if markdown_path:
-        with open(markdown_path, "w") as f:
-            f.write(markdown(report["meta"], rows, notes(report["results"]), report.get("reruns", ()))
-                    + web_view_section(markdown_path))
+        write_markdown(markdown_path, markdown(report["meta"], rows, notes(report["results"]), report.get("reruns", ())))
     print_table(console, meta, rows, lang)
     failed = [name for name, res in results.items() if res.get("error")]
     if json_path:
@@ -219,9 +217,7 @@ def render(json_path: str, markdown_path: Optional[str] = None, console: Optiona
     report = _load_report(json_path)
     rows = table_rows(report["results"], report.get("config"), lang)
     if markdown_path:
-        with open(markdown_path, "w") as f:
-            f.write(markdown(report["meta"], rows, notes(report["results"]), report.get("reruns", ()))
-                    + web_view_section(markdown_path))
+        write_markdown(markdown_path, markdown(report["meta"], rows, notes(report["results"]), report.get("reruns", ())))
     print_table(console, report["meta"], rows, lang)
     print_targets(console, rows, lang)
     return 0
@@ -236,6 +232,35 @@ def _cleanup(session: BenchSession) -> None:
     finally:
         if main_thread:
             signal.signal(signal.SIGINT, old)
+
+
+WEB_VIEW_HEADING = "## The web view (from docs/web.md"
+
+
+def write_markdown(markdown_path: str, generated: str) -> None:
+    """Write the run's table and notes, then the web view's section, then the sections written by
+    hand that the file already holds (each "## " section after the generated notes: measurements
+    made by scripts or by hand, which a rerun of the bench must not drop)."""
+    with open(markdown_path, "w" if not _exists(markdown_path) else "r+") as f:
+        kept = _hand_sections(f.read() if f.mode == "r+" else "")
+        f.seek(0)
+        f.write(generated + web_view_section(markdown_path) + kept)
+        f.truncate()
+
+
+def _exists(path: str) -> bool:
+    import os
+
+    return os.path.exists(path)
+
+
+def _hand_sections(text: str) -> str:
+    """The "## " sections of an earlier benchmarks page other than its notes and the web view's."""
+    import re
+
+    parts = re.split(r"(?m)^(?=## )", text)
+    kept = [p for p in parts[1:] if not p.startswith("## Notes") and not p.startswith(WEB_VIEW_HEADING)]
+    return ("\n" + "".join(kept).rstrip() + "\n") if kept else ""
 
 
 def web_view_section(markdown_path: str) -> str:
@@ -254,5 +279,5 @@ def web_view_section(markdown_path: str) -> str:
         return ""
     end = text.find("\n## ", start + 1)
     section = text[start:end if end > 0 else len(text)].strip()
-    return ("\n\n## The web view (from docs/web.md; command: `.venv/bin/python scripts/web_measure.py`)\n\n"
+    return ("\n\n" + WEB_VIEW_HEADING + "; command: `.venv/bin/python scripts/web_measure.py`)\n\n"
             + section.split("\n", 1)[1].strip() + "\n")
