@@ -200,9 +200,11 @@ class Manager:
         return event
 
     def _reap(self) -> None:
-        for node_id, proc in list(self.procs.items()):
-            code = proc.poll()
-            if code is None:
+        for ended in self.spawner.exited():
+            node_id = ended.node_id
+            proc = self.procs.get(node_id)
+            code = None if proc is None or proc is not ended else proc.poll()
+            if proc is None or code is None:
                 continue
             del self.procs[node_id]
             if self.on_exit is not None:

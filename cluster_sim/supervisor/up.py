@@ -83,6 +83,11 @@ class Cluster(Reach, Shutdown):
         from cluster_sim.control.server import AlreadyRunning, ControlServer
 
         o = self.o
+        from cluster_sim.base import fdlimit
+
+        have, need = fdlimit.raise_open_files(), fdlimit.files_needed(o.nodes, relays=o.relays)
+        if have < need:   # before anything starts: a cluster that runs out of files half-way is worse
+            raise UpError(fdlimit.refusal(o.nodes, need, have))
         if not o.secret and o.listen not in ("127.0.0.1", "localhost", "::1"):
             import secrets
 
