@@ -12,6 +12,7 @@ raises, and the runner records the error in its row.
     scale(bench, cfg, log)         6. `clustersim up -n 100` on this machine
     round_latency(bench, cfg, log) 7. steady state: a round's close -> its row in the API (`up -n 5`)
     relay_overhead(bench, cfg, log) 8. the same with and without the fault relays; an echo through one
+    hall(bench, cfg, log)          9. `clustersim up -n 1000` as typed (only when named: --only hall)
 """
 
 from cluster_sim.bench.measures.handover import handover
@@ -22,6 +23,7 @@ from cluster_sim.bench.measures.leader_round import leader_round
 from cluster_sim.bench.measures.scale import scale
 from cluster_sim.bench.measures.latency import round_latency
 from cluster_sim.bench.measures.relay import relay_overhead
+from cluster_sim.bench.measures.hall import hall
 
 MEASUREMENTS = [
     ("handover", "graceful handover", handover),
@@ -32,4 +34,8 @@ MEASUREMENTS = [
     ("scale", "up -n 100", scale),
     ("latency", "round close to row stored, steady state", round_latency),
     ("relay", "the fault relays' cost, no fault set", relay_overhead),
+    ("hall", "a lecture hall: up -n 1000", hall),
 ]
+
+#: run only when named (--only): minutes of the whole machine (run it under flock /work/wt/big.lock)
+OPT_IN = frozenset({"hall"})

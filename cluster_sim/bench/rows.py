@@ -69,7 +69,7 @@ def table_rows(results: Dict[str, Any]) -> List[TableRow]:
     rows = []
     for name, builder in (("handover", _handover_rows), ("crash", _crash_rows), ("kill", _kill_rows),
                           ("first_mean", _first_mean_rows), ("round", _round_rows), ("scale", _scale_rows),
-                          ("latency", _latency_rows), ("relay", _relay_rows)):
+                          ("latency", _latency_rows), ("relay", _relay_rows), ("hall", _hall_rows)):
         if name not in results:
             continue
         res = results[name]
@@ -92,6 +92,7 @@ _TITLES = {
     "scale": "`clustersim up -n 100`",
     "latency": "steady state: a round's close → its row in the API",
     "relay": "the fault relays, no fault set",
+    "hall": "a lecture hall: `clustersim up -n 1000`",
 }
 
 
@@ -268,6 +269,41 @@ def _scale_rows(res: Dict[str, Any], results: Dict[str, Any]) -> List[TableRow]:
                      f"{res['refresh_hz']:g} Hz" if res.get("refresh_hz") is not None else DASH, DASH))
     rows.append(_row("6e", "One node started on its own (`clustersim node` / original app): memory",
                      _memory_pair(cs_mem), _memory_pair(orig_mem)))
+    return rows
+
+
+def _hall_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
+    p = res["params"]
+    n = p["nodes"]
+    err = f" (error: {res['error']})" if res.get("error") else ""
+    t_all = res.get("all_publishing_s")
+    cpu = res.get("cpu_pct") or {}
+    mem = res.get("node_memory_mb") or {}
+    kill = res.get("kill") or {}
+    rows = [_row("9a", f"`clustersim up -n {n}` (embedded ZooKeeper, default interval, live table on a "
+                       f"pseudo-terminal) → all {n} nodes publishing",
+                 (f"{t_all:.1f} s" if t_all is not None else DASH) + err, DASH, "≤ 60 s",
+                 None if t_all is None else t_all <= 60)]
+    sup = cpu.get("supervisor")
+    rows.append(_row("9b", f"Supervisor CPU, steady, {p['cpu_window_s']:g} s window (nodes {cpu.get('nodes_total', '?')} %, "
+                           f"ZooKeeper {cpu.get('zookeeper', '?')} % of a core)",
+                     f"{sup:.1f} % of one core" if sup is not None else DASH, DASH, "< 25 % of one core",
+                     None if sup is None else sup < 25))
+    uss_max = mem.get("uss_max")
+    rows.append(_row("9c", f"Per-node unique memory (USS), {n} forked nodes, steady: median / max",
+                     f"{_mb(mem.get('uss_median'))} / {_mb(uss_max)}" if mem else DASH, DASH, "< 12 MB",
+                     None if uss_max is None else uss_max < 12))
+    fo, first, bound = kill.get("failover_ms"), kill.get("first_round_s"), kill.get("bound_s")
+    rows.append(_row("9d", f"`clustersim kill <leader> --hard` at {n} nodes → new leader; its first round stored",
+                     (f"{fo / 1000:.2f} s; first round after {first:.2f} s" if fo is not None and first is not None
+                      else (f"error: {kill['error']}" if kill.get("error") else DASH)),
+                     DASH, f"≤ session timeout + one interval ({bound:g} s)" if bound else DASH,
+                     None if fo is None or not bound else fo / 1000 <= bound))
+    check = res.get("check")
+    if check:
+        rows.append(_row("9e", f"{p['minutes']:g} minutes at {n} nodes: `clustersim check` judging up to now",
+                         f"exit {check['exit']} {check.get('verdict')}", DASH, "exit 0 (every round complete)",
+                         check["exit"] == 0))
     return rows
 
 

@@ -204,7 +204,8 @@ class Node:
 
             self.taker = RequestTaker(self, zk=self.real_zk, relays=self.relays)
             self.taker.start()
-        self.reach = ApiReach(self.s.api_url, on_change=self.publisher.refresh, shown=self.real_api_url)
+        self.reach = ApiReach(self.s.api_url, on_change=self.publisher.refresh, shown=self.real_api_url,
+                              period=self.s.reach_period)
         self.publisher.reach = self.reach
         self.sensor.start()
         self.publisher.start()

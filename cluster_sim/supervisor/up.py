@@ -221,7 +221,10 @@ class Cluster(Reach, Shutdown):
             state.relays = True
 
         # every node runs on the cluster's rules; each gets a copy with its own id
-        template = rules.apply(replace(o.node, node_id="", zk=self.hosts, truth_dir=self.truth_dir))
+        from cluster_sim.node.reach import period_for
+
+        template = rules.apply(replace(o.node, node_id="", zk=self.hosts, truth_dir=self.truth_dir,
+                                       reach_period=period_for(o.nodes)))
 
         def settings(node_id: str, wait_for_id: float = 0.0) -> NodeSettings:
             # a local node talks to ZooKeeper and the API through its own relays, so that
