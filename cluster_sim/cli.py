@@ -29,7 +29,7 @@ from cluster_sim.faults.registry import chaos_kinds
 from cluster_sim.engine.command_kit import Command
 from cluster_sim.control.commands import CHOICE, COMMANDS, FLAG, INDEX, MS, NODE
 
-MAX_NODES = int(os.environ.get("CLUSTERSIM_MAX_NODES", "200"))
+MAX_NODES = int(os.environ.get("CLUSTERSIM_MAX_NODES", "1000"))   # measured: docs/benchmarks.md, rows 9
 SCENARIOS = ("failover", "split-brain", "quorum", "api-outage", "partition")   # cluster_sim.demo.SCENARIOS, without its imports
 LANGS = ("en", "es")
 

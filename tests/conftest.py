@@ -184,7 +184,7 @@ def clustersim(*args, timeout=30.0, check=False):
 class Up:
     """`clustersim up --plain --events FILE` in a subprocess, with helpers to watch it."""
 
-    def __init__(self, tmp_path, name, args):
+    def __init__(self, tmp_path, name, args, **popen):
         self.name = name
         self.log_path = tmp_path / f"up-{name}.log"
         self.events_path = tmp_path / f"up-{name}.events.jsonl"
@@ -195,7 +195,7 @@ class Up:
             stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             # a process group of its own, as a shell gives a command: a test may signal the whole group
             # (as `timeout` or a service manager does) without signalling pytest
-            start_new_session=True,
+            start_new_session=True, **popen,
         )
         self.started = time.monotonic()
 
@@ -253,8 +253,8 @@ def start_up(tmp_path, runtime_dir):
     """start_up(*args) -> Up; every cluster is stopped (and checked) at the end."""
     started = []
 
-    def start(*args, name=None):
-        up = Up(tmp_path, name or f"t{uuid.uuid4().hex[:6]}", [str(a) for a in args])
+    def start(*args, name=None, **popen):
+        up = Up(tmp_path, name or f"t{uuid.uuid4().hex[:6]}", [str(a) for a in args], **popen)
         started.append(up)
         return up
 

@@ -178,6 +178,27 @@ def test_quick_round_latency_alone(tmp_path):
     assert "**7. Steady state, round close to row.**" in text
 
 
+@pytest.mark.slow
+def test_the_lecture_hall_runs_only_when_named_and_measures_a_kill(tmp_path):
+    # the 1,000-node run is a benchmark (docs/benchmarks.md, rows 9); here its code path at 3 nodes
+    js, md = tmp_path / "bench.json", tmp_path / "bench.md"
+    code = main(config=Config.tiny(), only=["hall"], json_path=str(js), markdown_path=str(md),
+                command="clustersim bench --tiny --only hall (test)", console=_quiet())
+    report = json.loads(js.read_text())
+    res = report["results"]["hall"]
+    assert code == 0 and sorted(report["results"]) == ["hall"] and not res.get("error"), res
+    assert res["all_publishing_s"] > 0 and res["node_memory_mb"]["processes"] == 3
+    kill = res["kill"]
+    assert kill["answer_ok"] and kill["new_leader"] not in (None, kill["leader"]), kill
+    assert 0 < kill["failover_ms"] / 1000 <= kill["first_round_s"], kill
+    assert res["shutdown"]["killed"] is False and res["shutdown"]["nodes_left_running"] == []
+    rows = {row["id"]: row for row in report["table"]}
+    assert sorted(rows) == ["9a", "9b", "9c", "9d"]
+    text = md.read_text()
+    assert "| 9d | Leader crashed at 3 nodes → new leader; its first round stored (note 9) |" in text
+    assert "- **9d** (note 9): `clustersim kill <leader> --hard` at 3 nodes" in text
+
+
 def _fake_report(names, command, date):
     results = {name: {"params": {}, "error": f"{name} from {command}"} for name in names}
     meta = {"command": command, "date": date, "duration_s": 60.0, "python": "3", "zookeeper": "3.8.0",

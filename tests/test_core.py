@@ -386,6 +386,9 @@ class FakeSpawner:
         self.spawned.append(proc)
         return proc
 
+    def exited(self):
+        return [proc for proc in self.spawned if proc.code is not None]
+
 
 class Tally:
     def __init__(self):

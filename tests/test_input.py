@@ -25,7 +25,7 @@ def one_line_failure(result):
 
 @pytest.mark.parametrize("args", [
     ["node", ""], ["node", "/"], ["node", ".."], ["node", "a\x01b"], ["node", "x" * 65], ["node", "a/b"],
-    ["up", "-n", "0"], ["up", "-n", "-3"], ["up", "-n", "201"], ["up", "-n", "five"],
+    ["up", "-n", "0"], ["up", "-n", "-3"], ["up", "-n", "1001"], ["up", "-n", "five"],
     ["up", "--zk", "nohostport"], ["up", "--zk", "h:99999"], ["up", "--zk", ":2181"], ["up", "--zk", "h:1/../x"],
     ["node", "1", "--zk", "h:abc"], ["up", "--interval", "0"], ["up", "--session-timeout", "-1"],
     ["zk", "--port", "0"], ["zk", "--port", "70000"], ["api", "--port", "x"], ["kill", "../../etc"],

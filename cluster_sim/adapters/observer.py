@@ -27,6 +27,11 @@ if TYPE_CHECKING:
     from kazoo.client import KazooClient
 
 
+#: How many sessions a second the observer reads from the servers' ``cons`` at most: every snapshot
+#: for a class (100 sessions: every 0.1 s), every second at 1,000 (a reply of 1,000 lines to parse).
+CONS_SESSIONS_PER_S = 1000
+
+
 def _sequence(child: str) -> str:
     return child[-10:]
 
@@ -57,6 +62,9 @@ class Observer(threading.Thread):
         # session): neither ever changes
         self.cache: Optional[ReadingsCache] = None
         self.sessions = SessionBook()
+        self._queue_of: Tuple[List[str], List[Candidate]] = ([], [])   # election children -> their queue
+        self._sessions_last: Optional[Dict[int, Any]] = None
+        self._sessions_next = 0.0      # time.monotonic() from which cons is asked again
 
     def run(self) -> None:
         self._watch()
@@ -117,6 +125,8 @@ class Observer(threading.Thread):
             children = sorted(self.client.get_children(paths.ELECTION), key=_sequence)
         except NoNodeError:
             return []
+        if children == self._queue_of[0]:
+            return self._queue_of[1]   # the queue as it was: 1,000 candidates are not built anew 4 times a second
         unknown = [c for c in children if c not in self._contender_ids]
         pending = [(c, self.client.get_async(f"{paths.ELECTION}/{c}")) for c in unknown]
         for child, result in pending:
@@ -129,16 +139,23 @@ class Observer(threading.Thread):
         for child in list(self._contender_ids):
             if child not in alive:
                 del self._contender_ids[child]
-        return [Candidate(node=self._contender_ids[c][0], seq=_seq(c), owner=self._contender_ids[c][1])
-                for c in children if c in self._contender_ids]
+        queue = [Candidate(node=self._contender_ids[c][0], seq=_seq(c), owner=self._contender_ids[c][1])
+                 for c in children if c in self._contender_ids]
+        self._queue_of = (children, queue)
+        return queue
 
     def _sessions(self, queue: Sequence[Candidate], readings: Mapping[str, Any]) -> Optional[Dict[int, Any]]:
         """What the servers' cons says of the sessions holding election znodes or histories."""
         keep = {c.owner for c in queue if c.owner}
         keep |= {r.session for r in readings.values() if getattr(r, "session", None)}
+        began = time.monotonic()
+        if self._sessions_last is not None and began < self._sessions_next:
+            return self._sessions_last    # what it said a moment ago (see CONS_SESSIONS_PER_S)
         servers = [(str(h), int(p)) for h, p in getattr(self.client, "hosts", [])]
         me = getattr(self.client, "client_id", None)
-        return self.sessions.ask(servers, keep, me=me[0] if me else None)
+        self._sessions_last = self.sessions.ask(servers, keep, me=me[0] if me else None)
+        self._sessions_next = began + len(self._sessions_last or ()) / CONS_SESSIONS_PER_S
+        return self._sessions_last
 
     def _leader(self) -> Optional[Dict[str, Any]]:
         try:

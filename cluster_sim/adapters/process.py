@@ -11,15 +11,20 @@ supervisor dies, that pipe closes and the node leaves the cluster by itself.
     proc.pause(); proc.resume(); proc.terminate(); proc.kill()
     proc.close_sampling()                   # at shutdown, before terminate(): see node/main.py
     proc.poll()                             # exit code, or None while running
+    for proc in spawner.exited(): ...       # the processes that ended since (one epoll, not one per node)
 """
 
+import io
 import multiprocessing
 import multiprocessing.util
 import os
+import selectors
 import signal
 import sys
+from multiprocessing import forkserver, popen_forkserver, reduction, spawn
+from multiprocessing.context import ForkServerProcess, set_spawning_popen
 from multiprocessing.process import BaseProcess
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, List, Optional
 
 from cluster_sim.node import main as node_main
 
@@ -34,12 +39,48 @@ if TYPE_CHECKING:
 _QUIET_TRACKER = "ignore:resource_tracker:UserWarning"
 
 
+# What a node is told by multiprocessing before it runs, less the supervisor's main module:
+# multiprocessing would run that again in every node (`clustersim`'s script imports the whole
+# command line, click and the fault commands), a megabyte and more of private memory per node
+# and tens of milliseconds per start. The node's target is importable by name; it needs none of it.
+_NOT_FOR_NODES = ("init_main_from_name", "init_main_from_path")
+
+
+class _NodePopen(popen_forkserver.Popen):
+    """multiprocessing's fork-server launch (Python 3.11's `_launch`), without the main module."""
+
+    def _launch(self, process_obj: Any) -> None:
+        prep_data = {k: v for k, v in spawn.get_preparation_data(process_obj._name).items()
+                     if k not in _NOT_FOR_NODES}
+        buf = io.BytesIO()
+        set_spawning_popen(self)
+        try:
+            reduction.dump(prep_data, buf)
+            reduction.dump(process_obj, buf)
+        finally:
+            set_spawning_popen(None)
+        self.sentinel, w = forkserver.connect_to_new_process(self._fds)  # type: ignore[attr-defined]
+        _parent_w = os.dup(w)    # the child's sentinel of its parent, as multiprocessing keeps it
+        self.finalizer = multiprocessing.util.Finalize(self, multiprocessing.util.close_fds,  # type: ignore
+                                                       (_parent_w, self.sentinel))
+        with open(w, "wb", closefd=True) as f:
+            f.write(buf.getbuffer())
+        self.pid = forkserver.read_signed(self.sentinel)
+
+
+class _NodeProcess(ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj: Any) -> Any:
+        return _NodePopen(process_obj)
+
+
 class Spawner:
     def __init__(self, log_dir: str, reaper: Optional["Reaper"] = None) -> None:
         if _QUIET_TRACKER not in sys.warnoptions:
             sys.warnoptions.append(_QUIET_TRACKER)
         self.ctx = multiprocessing.get_context("forkserver")
-        self.ctx.set_forkserver_preload(["cluster_sim.node.preload"])  # the node's code, SIGUSR1 blocked
+        # the node's code, SIGUSR1 blocked; this module too: a node unpickles its _NodeProcess
+        self.ctx.set_forkserver_preload(["cluster_sim.node.preload", __name__])
         self.events = self.ctx.Queue()
         self.alive_r, self.alive_w = self.ctx.Pipe(duplex=False)
         self.log_dir = log_dir
@@ -49,22 +90,40 @@ class Spawner:
         self.mp_tempdir = multiprocessing.util.get_temp_dir()
         if reaper is not None:
             reaper.watch_path(self.mp_tempdir)
+        # each node's sentinel (readable once it has ended): the manager asks which ended many
+        # times a second, and a poll per node would cost O(nodes) each time
+        self._ended = selectors.DefaultSelector()
 
     def spawn(self, settings: "NodeSettings") -> "NodeProcess":
         log_path = os.path.join(self.log_dir, f"node-{settings.node_id}.log")
-        process = self.ctx.Process(
+        process = _NodeProcess(
             target=node_main.process_main,
             args=(settings.to_dict(), self.events, self.alive_r, log_path),
             name=f"clustersim-node-{settings.node_id}",
             daemon=True,
         )
         process.start()
+        # multiprocessing keeps every child in a set it polls, child by child, at each start():
+        # O(nodes) per start, O(nodes²) to start a lecture hall. This spawner watches its own
+        # (exited(), the reaper), so the node leaves that set.
+        multiprocessing.process._children.discard(process)  # type: ignore[attr-defined]
         assert process.pid is not None  # started
         if self.reaper is not None:
             self.reaper.watch_pid(process.pid)
-        return NodeProcess(settings.node_id, process, log_path, self.reaper)
+        node = NodeProcess(settings.node_id, process, log_path, self.reaper)
+        self._ended.register(process.sentinel, selectors.EVENT_READ, node)
+        return node
+
+    def exited(self) -> List["NodeProcess"]:
+        """The nodes whose process ended since the last call (each once): poll() has their code."""
+        ended = []
+        for key, _ in self._ended.select(0):
+            self._ended.unregister(key.fileobj)
+            ended.append(key.data)
+        return ended
 
     def close(self) -> None:
+        self._ended.close()
         self.alive_w.close()
         self.events.close()
         self.events.join_thread()

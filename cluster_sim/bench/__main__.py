@@ -14,7 +14,9 @@ def cli(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--tiny", action="store_true", help="the test suite's sizes: checks the code, not the numbers")
     parser.add_argument("--only", nargs="+", metavar="NAME",
-                        help="handover crash kill first_mean round scale latency relay")
+                        help="handover crash kill first_mean round scale latency relay hall (hall: only when named)")
+    parser.add_argument("--hall-minutes", type=float, default=0.0,
+                        help="hall: run the 1,000 nodes this many minutes from the start, then clustersim check")
     parser.add_argument("--json", dest="json_path")
     parser.add_argument("--markdown", dest="markdown_path")
     parser.add_argument("--merge", metavar="FILE", dest="merge_path",
@@ -30,6 +32,10 @@ def cli(argv: Optional[Sequence[str]] = None) -> int:
 
         return render(args.from_json, args.markdown_path, lang=args.lang)
     config = Config.tiny() if args.tiny else None
+    if args.hall_minutes:
+        from dataclasses import replace
+
+        config = replace(config or (Config.quick() if args.quick else Config.full()), hall_minutes=args.hall_minutes)
     return main(quick=args.quick, json_path=args.json_path, markdown_path=args.markdown_path, only=args.only,
                 config=config, merge_path=args.merge_path, lang=args.lang)
 

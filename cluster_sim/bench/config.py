@@ -51,6 +51,12 @@ class Config:
     # 8. the fault relays with no fault set: 7 again with `up --no-relays` and with relays; an echo
     relay_rounds: int = 120              # 0: the echo alone
     relay_round_trips: int = 2000
+    # 9. a lecture hall: `up -n 1000` as typed (embedded ZooKeeper, default interval); only with --only hall
+    hall_nodes: int = 1000
+    hall_cpu_window: float = 20.0
+    hall_settle: float = 10.0
+    hall_publish_timeout: float = 300.0
+    hall_minutes: float = 0.0            # > 0: run that long from the start, then `clustersim check`
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -74,7 +80,8 @@ class Config:
                    crash_timeouts=(2.0,), crash_trials=1, crash_interval=0.5, kill_trials=2, status_runs=2,
                    first_mean_trials=1, first_mean_nodes=2, round_sizes=(50,), round_reps=3,
                    round_sequential_reps=2, takeover_members=20, takeover_trials=1, scale_nodes=3,
-                   scale_cpu_window=1.0, scale_settle=0.5, scale_publish_timeout=60.0, latency_nodes=3,
+                   scale_cpu_window=1.0, scale_settle=0.5, scale_publish_timeout=60.0, hall_nodes=3, hall_cpu_window=1.0,
+                   hall_settle=0.5, hall_publish_timeout=60.0, latency_nodes=3,
                    latency_rounds=3, relay_rounds=3, relay_round_trips=200)
 
     def to_dict(self) -> Dict[str, Any]:
@@ -94,6 +101,7 @@ def title_of(name: str, cfg: Mapping[str, Any]) -> Tuple[str, Dict[str, Any]]:
         "first_mean": {"nodes": c["first_mean_nodes"]},
         "round": {"sizes": " / ".join(f"{n:,}" for n in c["round_sizes"])},
         "takeover": {"members": c["takeover_members"]},
+        "hall": {"nodes": c["hall_nodes"]},
         "scale": {"nodes": c["scale_nodes"]},
         "latency": {"rounds": c["latency_rounds"]},
         "relay": {"rounds": c["relay_rounds"]},

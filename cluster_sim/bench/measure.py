@@ -13,6 +13,7 @@ raises, and the runner records the error in its row.
     scale(bench, cfg, log)         6. `clustersim up -n N` on this machine (100; --quick 20)
     round_latency(bench, cfg, log) 7. steady state: a round's close -> its row in the API (`up -n 5`)
     relay_overhead(bench, cfg, log) 8. the same with and without the fault relays; an echo through one
+    hall(bench, cfg, log)          9. `clustersim up -n 1000` as typed (only when named: --only hall)
 """
 
 from cluster_sim.bench.measures.handover import handover
@@ -24,6 +25,7 @@ from cluster_sim.bench.measures.takeover import takeover
 from cluster_sim.bench.measures.scale import scale
 from cluster_sim.bench.measures.latency import round_latency
 from cluster_sim.bench.measures.relay import relay_overhead
+from cluster_sim.bench.measures.hall import hall
 
 # (name, title, measure): a title "" is worded from the run's config (words/bench.py "bench.<name>",
 # rows.step_title), so that a step's header says what it runs
@@ -37,4 +39,8 @@ MEASUREMENTS = [
     ("scale", "", scale),
     ("latency", "", round_latency),
     ("relay", "", relay_overhead),
+    ("hall", "", hall),
 ]
+
+#: run only when named (--only): minutes of the whole machine (run it under flock /work/wt/big.lock)
+OPT_IN = frozenset({"hall"})

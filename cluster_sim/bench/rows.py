@@ -103,7 +103,7 @@ def _rows(results: Dict[str, Any], config: Dict[str, Any], lang: str) -> List[Ta
     for name, builder in (("handover", _handover_rows), ("crash", _crash_rows), ("kill", _kill_rows),
                           ("first_mean", _first_mean_rows), ("round", _round_rows), ("takeover", _takeover_rows),
                           ("scale", _scale_rows),
-                          ("latency", _latency_rows), ("relay", _relay_rows)):
+                          ("latency", _latency_rows), ("relay", _relay_rows), ("hall", _hall_rows)):
         if name not in results:
             continue
         res = results[name]
@@ -347,6 +347,44 @@ def _scale_rows(res: Dict[str, Any], results: Dict[str, Any]) -> List[TableRow]:
                      _memory_pair(cs_mem), _memory_pair(orig_mem),
                      detail="one node started on its own (`clustersim node` / the original app): USS (its own) "
                             "and RSS (with what it shares), medians"))
+    return rows
+
+
+def _hall_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
+    p = res["params"]
+    n = p["nodes"]
+    err = f" (error: {res['error']})" if res.get("error") else ""
+    t_all = res.get("all_publishing_s")
+    cpu = res.get("cpu_pct") or {}
+    mem = res.get("node_memory_mb") or {}
+    kill = res.get("kill") or {}
+    rows = [_row("9a", _name("9a", nodes=n), (f"{t_all:.1f} s" if t_all is not None else DASH) + err, DASH, "≤ 60 s",
+                 None if t_all is None else t_all <= 60,
+                 detail=f"`clustersim up -n {n}` (embedded ZooKeeper, default interval, live table on a "
+                        f"pseudo-terminal) → all {n} nodes publishing")]
+    sup = cpu.get("supervisor")
+    rows.append(_row("9b", _name("9b", nodes=n), f"{sup:.1f} % of one core" if sup is not None else DASH, DASH,
+                     "< 25 % of one core", None if sup is None else sup < 25,
+                     detail=f"supervisor CPU, steady, {p['cpu_window_s']:g} s window (nodes "
+                            f"{cpu.get('nodes_total', '?')} %, ZooKeeper {cpu.get('zookeeper', '?')} % of a core)"))
+    uss_max = mem.get("uss_max")
+    rows.append(_row("9c", _name("9c", nodes=n),
+                     f"{_mb(mem.get('uss_median'))} / {_mb(uss_max)}" if mem else DASH, DASH, "< 12 MB",
+                     None if uss_max is None else uss_max < 12,
+                     detail=f"unique memory (USS) of each of {n} forked nodes, steady: median / max"))
+    fo, first, bound = kill.get("failover_ms"), kill.get("first_round_s"), kill.get("bound_s")
+    rows.append(_row("9d", _name("9d", nodes=n),
+                     (f"{fo / 1000:.2f} s; first round after {first:.2f} s" if fo is not None and first is not None
+                      else (f"error: {kill['error']}" if kill.get("error") else DASH)),
+                     DASH, f"≤ session timeout + one interval ({bound:g} s)" if bound else DASH,
+                     None if fo is None or not bound else fo / 1000 <= bound,
+                     detail=f"`clustersim kill <leader> --hard` at {n} nodes → new leader; its first round stored"))
+    check = res.get("check")
+    if check:
+        rows.append(_row("9e", _name("9e", nodes=n, minutes=p["minutes"]),
+                         f"exit {check['exit']} {check.get('verdict')}", DASH, "exit 0 (every round complete)",
+                         check["exit"] == 0,
+                         detail=f"{p['minutes']:g} minutes at {n} nodes: `clustersim check` judging up to now"))
     return rows
 
 

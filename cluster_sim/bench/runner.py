@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence
 
 from cluster_sim.base import procfs
 from cluster_sim.bench.config import Config
-from cluster_sim.bench.measure import MEASUREMENTS
+from cluster_sim.bench.measure import MEASUREMENTS, OPT_IN
 from cluster_sim.bench.notes import notes
 from cluster_sim.bench.report import markdown, print_table, print_targets
 from cluster_sim.bench.rows import step_title, table_rows
@@ -95,7 +95,7 @@ def run(quick: bool = False, json_path: Optional[str] = None, markdown_path: Opt
         except (OSError, ValueError, KeyError) as exc:
             console.print(f"clustersim bench: cannot merge into {merge_path}: {exc}", highlight=False)
             return 2
-    selected = [m for m in MEASUREMENTS if not only or m[0] in only]
+    selected = [m for m in MEASUREMENTS if (m[0] in only if only else m[0] not in OPT_IN)]
     began = time.time()
     began_mono = time.monotonic()
 

@@ -218,13 +218,14 @@ class Node:
             # the first CONNECTED came before our listener: say it, or the table's
             # connection column stays blank until something changes
             self.report("connection", state="CONNECTED")
-        from cluster_sim.node.requests import RequestTaker
-
         if self.own_relays:
             # a node started by hand: the teacher reaches it through ZooKeeper
+            from cluster_sim.node.requests import RequestTaker
+
             self.taker = RequestTaker(self, zk=self.real_zk, relays=self.relays)
             self.taker.start()
-        self.reach = ApiReach(self.s.api_url, on_change=self.publisher.refresh, shown=self.real_api_url)
+        self.reach = ApiReach(self.s.api_url, on_change=self.publisher.refresh, shown=self.real_api_url,
+                              period=self.s.reach_period)
         self.publisher.reach = self.reach
         self.sensor.start()
         self.publisher.start()

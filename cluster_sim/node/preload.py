@@ -17,10 +17,27 @@ stores their last rounds. It ends when the supervisor's end of its socket closes
 installs its own handlers (Node.run) before anything can need them.
 """
 
+import gc
 import signal
+
+# what every node imports as it starts or first leads, imported once here so that it is shared
+import ctypes                          # noqa: F401 - prctl: the node names its process
+import logging                         # noqa: F401
+import multiprocessing.queues          # noqa: F401 - the supervisor's event queue, unpickled
+import multiprocessing.synchronize     # noqa: F401
+import netrc                           # noqa: F401 - requests reads ~/.netrc on its first request
+from cluster_sim.protocol import truth  # noqa: F401 - the node's truth log
+from cluster_sim import words
+
+words.has("leader")                    # loads the catalogue of a node's own lines (node/say.py)
 
 from cluster_sim.node.main import CLOSE_SIGNALS
 
 signal.pthread_sigmask(signal.SIG_BLOCK, CLOSE_SIGNALS)
 for _ignored in (signal.SIGTERM, signal.SIGHUP):
     signal.signal(_ignored, signal.SIG_IGN)
+
+# Everything imported so far is the nodes' shared memory. A node's garbage collector would walk
+# those objects and write to each one's header, copying every page of them into the node: frozen,
+# they stay out of its collections (and shared) for the node's whole life.
+gc.freeze()

@@ -18,7 +18,17 @@ import threading
 import time
 from typing import Callable, Optional
 
-PERIOD = 5.0            # seconds between probes (a class of 100 nodes: 20 small requests a second)
+from cluster_sim.node.settings import REACH_PERIOD
+
+PERIOD = REACH_PERIOD   # seconds between probes (a class of 100 nodes: 20 small requests a second)
+PROBES_PER_S = 20.0     # what one supervisor's nodes send its API at most: `up -n N` probes every N/20 s
+
+
+def period_for(nodes: int) -> float:
+    """The probe period of each of ``nodes`` local nodes: PERIOD, longer past 100 nodes."""
+    return max(PERIOD, nodes / PROBES_PER_S)
+
+
 TIMEOUT = (1.5, 2.0)    # connect, read: a firewall that drops packets costs at most this
 
 

@@ -26,6 +26,7 @@ from typing import Any, Callable, Dict
 # is seen within a breath; the demo paces itself faster on purpose (node_options.DEMO_PACE).
 DEFAULT_SESSION_TIMEOUT = 4.0
 DEFAULT_INTERVAL = 5.0
+REACH_PERIOD = 5.0   # seconds between a follower's probes of the API (node/reach.py), at most 100 nodes
 
 # How a node's parts tell what happens on it: report(kind, **fields) (node/main.py's Node.report).
 Report = Callable[..., None]
@@ -95,6 +96,8 @@ class NodeSettings:
     wait_for_id: float = 0.0  # on a restart: how long to wait for a dead predecessor's session to expire
     round_deadline: float = 0.0  # longest wait for members to catch up before a round is stored partial; 0: derived
     truth_dir: str = ""       # where this node logs every sample it takes (ground truth); "": none
+    reach_period: float = REACH_PERIOD  # seconds between a follower's probes of the API (node/reach.py); `up` stretches
+    #                            it for a big cluster, so its API and relays answer ~20 probes a second at most
 
     @property
     def readings_kept(self) -> int:

@@ -17,7 +17,8 @@ reaped. Time comes from an injected clock, so tests can drive it.
 import queue
 import threading
 import time
-from typing import Any, Callable, Dict, Iterable, List, Optional
+from collections import deque
+from typing import Any, Callable, Deque, Dict, Iterable, List, Optional, Set
 
 from cluster_sim.engine import events as ev
 from cluster_sim.control.commands import by_name
@@ -26,11 +27,14 @@ from cluster_sim.engine.messages import (
     Announce, ControlRequest, Message, Narrate, ProcessExited, SpawnNodes, StopRequested, parse_report,
 )
 from cluster_sim.engine.model import Model, apply
+from cluster_sim.engine.state import STARTING
 from cluster_sim.engine.timeline import Term
 from cluster_sim.presentation.answers import worded      # an answer carries typed events: worded when sent
 
 RENDER_EVERY = 0.25
 SPAWN_BATCH = 4      # nodes started per loop turn: control requests and the view stay live meanwhile
+MAX_STARTING = 48    # nodes started and not yet running at once: a lecture hall starts as fast as nodes come
+#                      up, instead of hundreds connecting at once on a machine they saturate
 
 
 class Manager:
@@ -60,6 +64,8 @@ class Manager:
         self._last_render = 0.0
         self._renders: List[float] = []       # recent refresh times, for refresh_hz
         self._failed: set = set()             # listeners that raised (reported once)
+        self._to_spawn: Deque[str] = deque()  # ids of SpawnNodes not started yet (see MAX_STARTING)
+        self._starting: Set[str] = set()      # started by us, not running yet
         self._bridge = threading.Thread(target=self._bridge_node_events, daemon=True, name="events")
 
     @property
@@ -135,8 +141,11 @@ class Manager:
             return None
 
     def _tick(self) -> None:
-        """After each message (or none): reap exited nodes, redraw at most every RENDER_EVERY."""
+        """After each message (or none): reap exited nodes, start waiting ones, redraw at most every
+        RENDER_EVERY."""
         self._reap()
+        if self._to_spawn:
+            self._spawn_some()
         now = self.clock()
         if now - self._last_render >= RENDER_EVERY:
             self._last_render = now
@@ -146,11 +155,8 @@ class Manager:
         if isinstance(message, ControlRequest):
             self._answer(message)
         elif isinstance(message, SpawnNodes):
-            for node_id in message.ids[:SPAWN_BATCH]:
-                if node_id not in self.procs:
-                    self.start_node(node_id)
-            if message.ids[SPAWN_BATCH:]:
-                self.post(SpawnNodes(message.ids[SPAWN_BATCH:]))
+            self._to_spawn.extend(message.ids)
+            self._spawn_some()
         else:
             if isinstance(message, StopRequested):
                 self._stop.set()
@@ -204,10 +210,24 @@ class Manager:
         self.emit(event)
         return event
 
+    def _spawn_some(self) -> None:
+        """Start up to SPAWN_BATCH waiting nodes, while fewer than MAX_STARTING are starting."""
+        self._starting = {n for n in self._starting if n in self.procs and n in self.state.nodes
+                          and self.state.nodes[n].state == STARTING}
+        for _ in range(SPAWN_BATCH):
+            if not self._to_spawn or len(self._starting) >= MAX_STARTING:
+                return
+            node_id = self._to_spawn.popleft()
+            if node_id not in self.procs:
+                self.start_node(node_id)
+                self._starting.add(node_id)
+
     def _reap(self) -> None:
-        for node_id, proc in list(self.procs.items()):
-            code = proc.poll()
-            if code is None:
+        for ended in self.spawner.exited():
+            node_id = ended.node_id
+            proc = self.procs.get(node_id)
+            code = None if proc is None or proc is not ended else proc.poll()
+            if proc is None or code is None:
                 continue
             del self.procs[node_id]
             if self.on_exit is not None:

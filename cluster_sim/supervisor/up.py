@@ -85,6 +85,11 @@ class Cluster(Reach, Shutdown):
         from cluster_sim.control.server import AlreadyRunning, ControlServer
 
         o = self.o
+        from cluster_sim.base import fdlimit
+
+        have, need = fdlimit.raise_open_files(), fdlimit.files_needed(o.nodes, relays=o.relays)
+        if have < need:   # before anything starts: a cluster that runs out of files half-way is worse
+            raise UpError(fdlimit.refusal(o.nodes, need, have))
         if not o.secret and o.listen not in ("127.0.0.1", "localhost", "::1"):
             import secrets
 
@@ -220,7 +225,10 @@ class Cluster(Reach, Shutdown):
             state.relays = True
 
         # every node runs on the cluster's rules; each gets a copy with its own id
-        template = rules.apply(replace(o.node, node_id="", zk=self.hosts, truth_dir=self.truth_dir))
+        from cluster_sim.node.reach import period_for
+
+        template = rules.apply(replace(o.node, node_id="", zk=self.hosts, truth_dir=self.truth_dir,
+                                       reach_period=period_for(o.nodes)))
 
         def settings(node_id: str, wait_for_id: float = 0.0) -> NodeSettings:
             # a local node talks to ZooKeeper and the API through its own relays, so that
