@@ -364,6 +364,9 @@ class FakeProcess:
     def poll(self):
         return self.code
 
+    def running(self):
+        return self.code is None
+
     def terminate(self):
         self.stop_requested, self.code = "SIGTERM", 0
 
@@ -388,6 +391,9 @@ class FakeSpawner:
 
     def exited(self):
         return [proc for proc in self.spawned if proc.code is not None]
+
+    def live(self):
+        return [proc for proc in self.spawned if proc.code is None]
 
 
 class Tally:

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from cluster_sim.base import procfs
 from cluster_sim.protocol import paths
 from cluster_sim.api.store import Store
 from conftest import INTERVAL, SESSION_TIMEOUT, running, stored_rounds, wait_until
@@ -162,3 +163,24 @@ def test_told_to_close_then_stopped_at_once_the_leader_still_computes_every_roun
                                        [(tmp_path / f"node{n}.log").read_text()[-2000:] for n in "123"])
     assert max(kept) == max(published)
     truth.assert_rows_match(rows + as_rows(outbox))
+
+
+def test_up_exits_only_once_every_node_of_its_has_ended_even_with_its_fork_server_gone(start_up, zk_hosts):
+    """The nodes are forked by multiprocessing's fork server, and their sentinels are pipes from
+    it: once it is gone they read EOF ("exit 255") while the nodes run on. `up` must still stop
+    every node, a paused one too, and exit only when none runs (asked of the kernel, by pid)."""
+    up = start_up(*up_args(zk_hosts, 2))
+    status = up.wait_ready(2)
+    pids = [node["pid"] for node in status["nodes"]]
+    fork_server = {_parent(pid) for pid in pids}
+    assert len(fork_server) == 1 and up.proc.pid not in fork_server   # the nodes' parent: the fork server
+    assert up.cli("pause", "2").returncode == 0      # frozen: it cannot leave by itself
+    os.kill(fork_server.pop(), signal.SIGKILL)
+    up.proc.send_signal(signal.SIGINT)
+    assert up.proc.wait(40) == 0
+    assert [pid for pid in pids if procfs.alive(pid)] == []
+
+
+def _parent(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[1])

@@ -11,21 +11,28 @@ supervisor dies, that pipe closes and the node leaves the cluster by itself.
     proc.pause(); proc.resume(); proc.terminate(); proc.kill()
     proc.close_sampling()                   # at shutdown, before terminate(): see node/main.py
     proc.poll()                             # exit code, or None while running
+    proc.running()                          # by its pid (a pidfd), not by what the fork server says
     for proc in spawner.exited(): ...       # the processes that ended since (one epoll, not one per node)
+
+Whether a node still runs is asked of the kernel (a pidfd per node), never only of the
+fork server: a node's sentinel is a pipe from the fork server, and when that server is gone
+it reads EOF, which multiprocessing reports as exit code 255 while the node runs on.
 """
 
 import io
 import multiprocessing
 import multiprocessing.util
 import os
+import select
 import selectors
 import signal
 import sys
 from multiprocessing import forkserver, popen_forkserver, reduction, spawn
 from multiprocessing.context import ForkServerProcess, set_spawning_popen
 from multiprocessing.process import BaseProcess
-from typing import TYPE_CHECKING, Any, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
+from cluster_sim.base import procfs
 from cluster_sim.node import main as node_main
 
 if TYPE_CHECKING:
@@ -90,9 +97,11 @@ class Spawner:
         self.mp_tempdir = multiprocessing.util.get_temp_dir()
         if reaper is not None:
             reaper.watch_path(self.mp_tempdir)
-        # each node's sentinel (readable once it has ended): the manager asks which ended many
+        # each node's pidfd (readable once it has ended): the manager asks which ended many
         # times a second, and a poll per node would cost O(nodes) each time
         self._ended = selectors.DefaultSelector()
+        self._pending: List[NodeProcess] = []   # ended, the fork server has not told the code yet
+        self._live: Dict[int, NodeProcess] = {}  # by pid: every node not yet reaped
 
     def spawn(self, settings: "NodeSettings") -> "NodeProcess":
         log_path = os.path.join(self.log_dir, f"node-{settings.node_id}.log")
@@ -111,18 +120,35 @@ class Spawner:
         if self.reaper is not None:
             self.reaper.watch_pid(process.pid)
         node = NodeProcess(settings.node_id, process, log_path, self.reaper)
-        self._ended.register(process.sentinel, selectors.EVENT_READ, node)
+        # the pidfd: readable when the process has ended, whatever the fork server says
+        watch = node.pidfd if node.pidfd is not None else process.sentinel
+        self._ended.register(watch, selectors.EVENT_READ, node)
+        self._live[node.pid] = node
         return node
+
+    def live(self) -> List["NodeProcess"]:
+        """Every node this spawner started and exited() has not returned yet (at shutdown:
+        the ones to stop, including any the manager no longer holds)."""
+        return list(self._live.values())
 
     def exited(self) -> List["NodeProcess"]:
         """The nodes whose process ended since the last call (each once): poll() has their code."""
-        ended = []
         for key, _ in self._ended.select(0):
             self._ended.unregister(key.fileobj)
-            ended.append(key.data)
+            self._pending.append(key.data)
+        ended: List[NodeProcess] = []
+        waiting: List[NodeProcess] = []
+        for node in self._pending:   # (the fork server writes the code once it has reaped it)
+            (ended if node.poll() is not None else waiting).append(node)
+        self._pending = waiting
+        for node in ended:
+            self._live.pop(node.pid, None)
+            node.release(ended=True)
         return ended
 
     def close(self) -> None:
+        for node in self._live.values():
+            node.release(ended=False)
         self._ended.close()
         self.alive_w.close()
         self.events.close()
@@ -142,6 +168,8 @@ class NodeProcess:
         self.reaper = reaper
         self.paused = False
         self.stop_requested: Optional[str] = None  # "SIGTERM" / "SIGKILL" when we asked it to go
+        self.pidfd = _pidfd(self.pid)   # None: no pidfds here (then /proc), or it had ended already
+        self._gone = False
 
     @property
     def pid(self) -> int:
@@ -178,8 +206,28 @@ class NodeProcess:
         self.stop_requested = "SIGKILL"
         self._signal(signal.SIGKILL)
 
+    def running(self) -> bool:
+        """Asked of the kernel: True while the process exists and is not a zombie."""
+        if self._gone:
+            return False
+        if self.pidfd is not None:
+            poller = select.poll()
+            poller.register(self.pidfd, select.POLLIN)
+            return not poller.poll(0)
+        return procfs.alive(self.pid)
+
+    def release(self, ended: bool) -> None:
+        """Close the pidfd (the spawner: once the node was reaped, or at close, when
+        running() goes on asking /proc)."""
+        if self.pidfd is not None:
+            os.close(self.pidfd)
+            self.pidfd = None
+        self._gone = self._gone or ended
+
     def poll(self) -> Optional[int]:
         code = self.process.exitcode
+        if code is not None and self.running():
+            return None   # a sentinel that read EOF (the fork server gone): "255", and it runs on
         if code is not None and self.reaper is not None:
             self.reaper.forget_pid(self.pid)
             self.reaper = None
@@ -188,3 +236,12 @@ class NodeProcess:
     def join(self, timeout: Optional[float]) -> Optional[int]:
         self.process.join(timeout)
         return self.poll()
+
+
+def _pidfd(pid: int) -> Optional[int]:
+    try:
+        return os.pidfd_open(pid)
+    except ProcessLookupError:
+        return None    # it has ended already: its sentinel tells
+    except (AttributeError, OSError):
+        return None    # no pidfds (an old kernel, a sandbox): running() reads /proc

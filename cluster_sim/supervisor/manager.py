@@ -15,6 +15,7 @@ reaped. Time comes from an injected clock, so tests can drive it.
 """
 
 import queue
+import sys
 import threading
 import time
 from collections import deque
@@ -235,17 +236,28 @@ class Manager:
             exited = ProcessExited(node_id, code, proc.stop_requested, proc.log_path)
             self._hand_out(step(self.model, exited, self.clock()))
 
-    def stop_all(self, timeout: float = 10.0) -> None:
-        """Stop every node gracefully (SIGTERM), then kill what is left."""
-        for proc in self.procs.values():
+    def stop_all(self, timeout: float = 10.0, kill_timeout: float = 10.0) -> None:
+        """Stop every node gracefully (SIGTERM), SIGKILL what still runs after `timeout`
+        seconds, and return only when none runs: asked of the kernel (proc.running()), not
+        of the fork server's sentinels, which say "ended" of every node once that server
+        is gone. Every node the spawner started counts, also one the manager no longer holds."""
+        procs = {id(p): p for p in [*self.procs.values(), *self.spawner.live()]}.values()
+        for proc in procs:
             proc.terminate()
-        deadline = self.clock() + timeout
-        for proc in list(self.procs.values()):
-            proc.join(max(0.0, deadline - self.clock()))
-        for proc in self.procs.values():
-            if proc.poll() is None:
-                proc.kill()
-                proc.join(2.0)
+        left = _wait_gone(procs, timeout)
+        for proc in left:
+            proc.kill()
+        left = _wait_gone(left, kill_timeout)
+        if left:   # SIGKILLed and still there (a process in the kernel's uninterruptible sleep)
+            from cluster_sim.words import lookup
+
+            print(lookup("big.unkillable", self.state.lang, pids=", ".join(str(p.pid) for p in left)),
+                  file=sys.stderr, flush=True)
+        # the fork server tells each exit code once it has reaped the process: give it a moment
+        # so that the last frame shows each node stopped with its code
+        deadline = time.monotonic() + 2.0
+        for proc in procs:
+            proc.join(max(0.0, deadline - time.monotonic()))
         self._reap()
         self._stop.set()
         self._closed.set()
@@ -359,6 +371,18 @@ class Manager:
             message.reply.put_nowait(worded(answer, self.state, self.clock()))
         except queue.Full:
             pass
+
+
+def _wait_gone(procs: Iterable[Any], timeout: float) -> List[Any]:
+    """Wait up to `timeout` seconds (not self.clock: tests may freeze it) until none of `procs`
+    runs; return those that still do."""
+    deadline = time.monotonic() + timeout
+    left = list(procs)
+    while True:
+        left = [p for p in left if p.running()]
+        if not left or time.monotonic() >= deadline:
+            return left
+        time.sleep(0.05)
 
 
 def _why(exc: Exception) -> str:

@@ -11,6 +11,9 @@ them from the catalogue it is given, as every other key.
 from typing import Dict
 
 ENTRIES: Dict[str, Dict[str, str]] = {
+    # at shutdown (supervisor/manager.py stop_all): SIGKILLed and still there after its wait
+    "big.unkillable": {"en": "clustersim: node processes still running after SIGKILL: pid {pids}",
+                       "es": "clustersim: procesos de nodo que siguen tras SIGKILL: pid {pids}"},
     "big.next": {"en": "Next", "es": "Siguientes"},
     "big.next_value": {"en": "{nodes}   ({n} in the election)", "es": "{nodes}   ({n} en la elección)"},
     "big.next_none": {"en": "nobody waits in line", "es": "nadie espera en la cola"},
