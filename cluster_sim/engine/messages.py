@@ -142,6 +142,12 @@ class ReportText(NodeReport):
 
 
 @dataclass(frozen=True)
+class ReportWoken(NodeReport):
+    """A watch of the election recipe fired on the node (node/main.py _woken)."""
+    recipe: str = "election"
+
+
+@dataclass(frozen=True)
 class ReportOther(NodeReport):
     kind: str = ""                    # a kind the supervisor does not act on (yet)
 
@@ -156,6 +162,7 @@ _REPORTS: Dict[str, Type[NodeReport]] = {
     "dropped": ReportDropped,
     "api_down": ReportApiDown,
     "api_back": ReportApiBack,
+    "woken": ReportWoken,
 }
 _TEXT_LEVELS = {"info": "info", "warn": "warn", "error": "error", "refused": "error"}
 
@@ -236,6 +243,12 @@ class Narrate(Message):
 @dataclass(frozen=True)
 class StopRequested(Message):
     why: StopWhy = StopWhy.STOP
+
+
+@dataclass(frozen=True)
+class FailoverMeasured(Message):
+    """What a failover cost ZooKeeper, as the cost sampler measured it (adapters/zk_cost.py)."""
+    cost: Event          # events.FailoverCost
 
 
 @dataclass(frozen=True)

@@ -141,9 +141,13 @@ def _session_json(node: NodeView, now: float, timeout: Optional[float]) -> Dict[
     return {"state": state, "silent_s": _rounded(silent), "expires_in_s": _rounded(expires)}
 
 
-def _election_json(node: str, queue: Tuple[Tuple[str, int], ...]) -> Dict[str, Any]:
+def _election_json(node: str, queue: Tuple[Tuple[str, int], ...], herd_leader: Optional[str] = None) -> Dict[str, Any]:
+    """Its place in the queue and whom it watches: its predecessor (kazoo's Election), or under the
+    herd (`herd_leader`: the leader) the one leader znode, held by the leader, as every candidate."""
     for position, (candidate, seq) in enumerate(queue):
         if candidate == node:
+            if herd_leader is not None:
+                return {"seq": seq, "position": position, "watches": None if node == herd_leader else herd_leader}
             return {"seq": seq, "position": position, "watches": queue[position - 1][0] if position else None}
     return {"seq": None, "position": None, "watches": None}
 
@@ -232,6 +236,17 @@ class ClusterState:
     relays: bool = False           # local nodes go through fault relays (partition, slow apply)
     rules: Optional[Dict[str, Any]] = None   # the cluster's rules (ClusterRules.to_json()), as ZooKeeper holds them
     queue: Tuple[Tuple[str, int], ...] = ()  # the election's znodes: (node, sequence), lowest (the leader's) first
+    failover_cost: Optional[Dict[str, Any]] = None   # the last failover's cost (events.FailoverCost's fields)
+
+    @property
+    def recipe(self) -> str:
+        """How the candidates wait to lead (the cluster's rule): "election" or "herd"."""
+        return str((self.rules or {}).get("recipe") or "election")
+
+    @property
+    def teaching(self) -> bool:
+        """The recipe is one for teaching (the herd effect): every screen says so."""
+        return self.recipe == "herd"
 
     def leader_state(self) -> str:
         """acting; holding (the leader is frozen, cut off or suspended: it does nothing until it
@@ -378,6 +393,9 @@ class ClusterState:
             "truth_dir": self.truth_dir,
             "session_timeout": self.session_timeout,
             "rules": self.rules,
+            "recipe": self.recipe,
+            "recipe_teaching": self.teaching,
+            "failover_cost": self.failover_cost,
             "zk_embedded": self.zk_embedded,
             "api_embedded": self.api_embedded,
             "relays": self.relays,
@@ -402,7 +420,7 @@ class ClusterState:
                     "exit_code": n.exit_code,
                     "waiting": n is self.shadowed.get(n.id),
                     "faults": _faults_json(n),
-                    "election": _election_json(n.id, self.queue),
+                    "election": _election_json(n.id, self.queue, self.leader if self.teaching else None),
                     "session": _session_json(n, now, self.session_timeout),
                     "deposed": n.deposed,
                 }

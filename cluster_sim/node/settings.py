@@ -94,6 +94,7 @@ class NodeSettings:
     wait_for_id: float = 0.0  # on a restart: how long to wait for a dead predecessor's session to expire
     round_deadline: float = 0.0  # longest wait for members to catch up before a round is stored partial; 0: derived
     truth_dir: str = ""       # where this node logs every sample it takes (ground truth); "": none
+    recipe: str = "election"  # how candidates coordinate: "election" (kazoo's), "herd" (for teaching, node/herd.py)
 
     @property
     def readings_kept(self) -> int:

@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional
 
 from cluster_sim.words.lang import hhmmss, number
 from cluster_sim.words.labels import label, plural, word
+from cluster_sim.presentation.cost_words import cost_line, recipe_name
 
 __all__ = ["status_text", "fault_notes"]
 
@@ -94,6 +95,10 @@ def status_text(status: Dict[str, Any], lang: Optional[str] = None) -> str:
     if dropped:
         box += "  · " + plural("dropped", dropped, lang)
     rows.append([label("outbox", lang), box])
+    if status.get("recipe_teaching"):
+        rows.append([label("recipe", lang), label("recipe_teaching", lang, recipe=recipe_name(status.get("recipe"), lang))])
+    if isinstance(status.get("failover_cost"), dict):
+        rows.append([label("failover", lang), cost_line(status["failover_cost"], lang)])
     width = max(len(r[0]) for r in rows)
     lines = [label("status_cluster", lang, name=status.get("name") or "default")]
     lines += ["  %s  %s" % (title.ljust(width), value) for title, value in rows]

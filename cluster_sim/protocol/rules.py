@@ -12,6 +12,7 @@ bare ZooKeeper), and every clustersim member takes them from there:
     rules = ClusterRules.from_bytes(data)         # RulesError on anything else
     settings = rules.apply(settings)              # a node's settings on the cluster's grid
     rules.contradictions({"interval": 5.0})       # [Contradiction("interval", 5.0, 2.0)]
+    rules.recipe, rules.teaching                  # "herd", True: a recipe for teaching (node/herd.py)
 
 Values are stored resolved (the history length, the lag and the round deadline
 as numbers, not as "0: derived"), so two versions of clustersim that derive
@@ -28,6 +29,11 @@ from dataclasses import MISSING, asdict, dataclass, fields, replace
 from typing import Any, ClassVar, Dict, List, Mapping, Tuple, TypeVar
 
 FORMAT = 1
+
+# the coordination recipes a cluster may run (ClusterRules.recipe); the first is the default, the
+# others are for teaching, marked as such on every screen (like --unsafe)
+RECIPES = ("election", "herd")
+TEACHING_RECIPES = ("herd",)
 
 S = TypeVar("S")   # NodeSettings (kept loose: the node's settings import nothing from here)
 
@@ -55,10 +61,13 @@ class ClusterRules:
     api_url: str               # the API as the members reach it (not a local relay's address)
     secret_required: bool      # members must authenticate (the znodes carry the secret's ACL)
     lang: str = "en"           # the language the cluster's screens speak (a student's terminal too)
+    # how candidates coordinate (RECIPES): "election", kazoo's Election (each watches its predecessor);
+    # "herd", for teaching (node/herd.py: all watch one leader znode and race for it). The same fencing
+    recipe: str = "election"
 
     # the fields a member's command line may also give (and must then agree on)
     NODE_FIELDS: ClassVar[Tuple[str, ...]] = ("interval", "session_timeout", "round_deadline", "history",
-                                    "outbox_bound", "retry_max", "api_url")
+                                    "outbox_bound", "retry_max", "api_url", "recipe")
 
     @classmethod
     def from_settings(cls, settings: Any, api_url: str, lang: str = "en") -> "ClusterRules":
@@ -67,7 +76,8 @@ class ClusterRules:
                    round_lag=float(settings.round_lag), round_deadline=float(settings.wait_limit),
                    history=int(settings.readings_kept), outbox_bound=int(settings.outbox_limit),
                    retry_max=float(settings.retry_max), api_url=api_url.rstrip("/"),
-                   secret_required=bool(settings.secret), lang=lang)
+                   secret_required=bool(settings.secret), lang=lang,
+                   recipe=str(getattr(settings, "recipe", "election")))
 
     def apply(self, settings: S) -> S:
         """These settings on the cluster's grid: every rule replaced by the cluster's value.
@@ -75,7 +85,8 @@ class ClusterRules:
         pass the route with `replace` afterwards."""
         return replace(settings, interval=self.interval, session_timeout=self.session_timeout,  # type: ignore
                        lag=self.round_lag, round_deadline=self.round_deadline, history=self.history,
-                       outbox_bound=self.outbox_bound, retry_max=self.retry_max, api_url=self.api_url)
+                       outbox_bound=self.outbox_bound, retry_max=self.retry_max, api_url=self.api_url,
+                       recipe=self.recipe)
 
     def contradictions(self, given: Mapping[str, Any]) -> List[Contradiction]:
         """The options a member gave explicitly that disagree with the cluster."""
@@ -89,6 +100,11 @@ class ClusterRules:
         return out
 
     # -- the znode's bytes ----------------------------------------------------
+    @property
+    def teaching(self) -> bool:
+        """The cluster runs a recipe for teaching (the herd effect), marked on every screen."""
+        return self.recipe in TEACHING_RECIPES
+
     def to_json(self) -> Dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         return {"format": FORMAT, **data}
@@ -109,9 +125,13 @@ class ClusterRules:
                 continue   # added later with a default: an older writer's rules still read
             values[f.name] = _typed(f.name, f.type, data.get(f.name))
         try:
-            return cls(**values)
+            rules = cls(**values)
         except TypeError as exc:
             raise RulesError(f"the cluster's rules are incomplete: {exc}") from None
+        if rules.recipe not in RECIPES:
+            raise RulesError(f"the cluster's recipe {rules.recipe!r} is not one this clustersim knows "
+                             f"({', '.join(RECIPES)}): use the same version as the teacher")
+        return rules
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> "ClusterRules":

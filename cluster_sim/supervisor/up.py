@@ -248,7 +248,9 @@ class Cluster(Reach, Shutdown):
             self._zk_poller.start()
         self.manager.announce(ev.ClusterStarted(now, name=o.name, zk=self.hosts, api_url=self.api_url,
                                                 nodes=o.nodes, interval=rules.interval,
-                                                session_timeout=rules.session_timeout))
+                                                session_timeout=rules.session_timeout, recipe=rules.recipe))
+        if rules.teaching:
+            self.manager.announce(ev.RecipeForTeaching(now, recipe=rules.recipe))
         if join:
             self.manager.announce(ev.JoinCommand(now, command=join))
         if self.web is not None:
