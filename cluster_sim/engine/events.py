@@ -362,7 +362,9 @@ class FailoverCost(Event):
     own count, local nodes only). From the servers' `mntr` (source "mntr"), summed over the
     ensemble: `notifications`, watch notifications the servers delivered (every watcher's, the
     supervisor's too); `requests`, requests they received in the `window_s` seconds from just
-    before the leader left; `baseline_per_s`, their rate in the seconds before; the servers'
+    before the leader left; `baseline_per_s` and `notifications_baseline_per_s`, the rates of both in
+    the seconds before (every publish of a node notifies the leader's and the supervisor's watches:
+    the burst is what is above them); the servers'
     average request latency in that window and the 99.9th percentile of their recent requests
     (ZooKeeper keeps no per-window maximum). Where `mntr` does not answer (a ZooKeeper that does
     not whitelist it), source is "nodes" and only `woken` and `leader_ms` are known."""
@@ -375,6 +377,7 @@ class FailoverCost(Event):
     requests: Optional[int] = None
     window_s: Optional[float] = None
     baseline_per_s: Optional[float] = None
+    notifications_baseline_per_s: Optional[float] = None
     latency_avg_ms: Optional[float] = None
     latency_max_ms: Optional[float] = None
     source: str = "mntr"               # "mntr" (the servers' own figures) or "nodes"

@@ -23,6 +23,7 @@ def cost_fields(cost: Any, lang: str = "en") -> Dict[str, Any]:
             "woken": get("woken"),
             "notifications": get("notifications"), "requests": get("requests"),
             "window": rounded(get("window_s"), 2), "baseline": rounded(get("baseline_per_s"), 1),
+            "nbaseline": rounded(get("notifications_baseline_per_s"), 1),
             "leader": get("leader_ms"), "avg": rounded(get("latency_avg_ms"), 2),
             "max": rounded(get("latency_max_ms"), 1)}
 

@@ -50,7 +50,7 @@ function costFields(c) {
   function r(v, d) { return typeof v === "number" ? Math.round(v * Math.pow(10, d)) / Math.pow(10, d) : null; }
   return { node: c.node, after: c.after == null ? "?" : c.after, recipe: say("recipe_name." + c.recipe), woken: c.woken,
            notifications: c.notifications, requests: c.requests, window: r(c.window_s, 2),
-           baseline: r(c.baseline_per_s, 1), leader: c.leader_ms, avg: r(c.latency_avg_ms, 2), max: r(c.latency_max_ms, 1) };
+           baseline: r(c.baseline_per_s, 1), nbaseline: r(c.notifications_baseline_per_s, 1), leader: c.leader_ms, avg: r(c.latency_avg_ms, 2), max: r(c.latency_max_ms, 1) };
 }
 
 function drawLog() {

@@ -21,12 +21,12 @@ ENTRIES = {
     },
     "ev.failover_cost": {
         "en": "the failover {after} → {node} ({recipe}) cost ZooKeeper {notifications} watch "
-              "{notifications?notification|notifications} and {requests} requests in {window} s (before: "
-              "{baseline}/s); {woken} {woken?candidate|candidates} woken; new leader in {leader} ms; server "
+              "{notifications?notification|notifications} (before: {nbaseline}/s) and {requests} requests in "
+              "{window} s (before: {baseline}/s); {woken} {woken?candidate|candidates} woken; new leader in {leader} ms; server "
               "latency {avg} ms on average, p99.9 {max} ms (mntr)",
         "es": "el relevo {after} → {node} ({recipe}) le costó a ZooKeeper {notifications} "
-              "{notifications?notificación|notificaciones} de watch y {requests} peticiones en {window} s (antes: "
-              "{baseline}/s); {woken} {woken?candidato despertado|candidatos despertados}; nuevo líder en {leader} "
+              "{notifications?notificación|notificaciones} de watch (antes: {nbaseline}/s) y {requests} peticiones "
+              "en {window} s (antes: {baseline}/s); {woken} {woken?candidato despertado|candidatos despertados}; nuevo líder en {leader} "
               "ms; latencia del servidor {avg} ms de media, p99,9 {max} ms (mntr)",
     },
     "ev.failover_cost.nodes": {

@@ -16,10 +16,12 @@ ENTRIES = {
     "recipe_mark": {"en": "RECIPE {recipe}: FOR TEACHING", "es": "RECETA {recipe}: PARA ENSEÑAR"},
     "failover": {"en": "Failover", "es": "Relevo"},
     "failover_cost": {
-        "en": "{after} → {node}: {notifications} watch {notifications?notification|notifications}, {requests} "
+        "en": "{after} → {node}: {notifications} watch {notifications?notification|notifications} (before "
+              "{nbaseline}/s), {requests} "
               "requests in {window} s (before {baseline}/s), {woken} woken, leader in {leader} ms, latency {avg} ms "
               "(p99.9 {max} ms)",
-        "es": "{after} → {node}: {notifications} {notifications?notificación|notificaciones} de watch, {requests} "
+        "es": "{after} → {node}: {notifications} {notifications?notificación|notificaciones} de watch (antes "
+              "{nbaseline}/s), {requests} "
               "peticiones en {window} s (antes {baseline}/s), {woken} despertados, líder en {leader} ms, latencia "
               "{avg} ms (p99,9 {max} ms)",
     },

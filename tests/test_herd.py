@@ -1,0 +1,154 @@
+"""The herd recipe (`--recipe herd`, for teaching) and what a failover costs ZooKeeper (real
+ZooKeeper): the recipe is a cluster rule, its candidates race for one leader znode with the same
+fencing, every screen marks it, and each failover's cost is measured from the server's mntr."""
+
+import json
+import subprocess
+import sys
+import threading
+
+import pytest
+from kazoo.exceptions import NoNodeError
+
+from cluster_sim.adapters.zk_cost import failover_cost, mntr_counters
+from cluster_sim.base import zkclient
+from cluster_sim.node.herd import HERD_NAME, HerdElection
+from cluster_sim.protocol import paths
+from cluster_sim.protocol.rules import ClusterRules, RulesError
+from cluster_sim.protocol.rules_znode import refusal
+
+from conftest import wait_until
+from test_cluster import up_args
+from test_rules import one_line, rules
+
+
+# -- the rule ---------------------------------------------------------------------
+def test_the_recipe_is_a_rule_of_the_cluster_election_unless_told():
+    assert rules().recipe == "election" and not rules().teaching
+    assert rules(recipe="herd").teaching
+    # rules an older clustersim wrote (no recipe) read as kazoo's Election
+    older = {k: v for k, v in rules().to_json().items() if k != "recipe"}
+    assert ClusterRules.from_json(older).recipe == "election"
+    assert ClusterRules.from_bytes(rules(recipe="herd").to_bytes()).recipe == "herd"
+    with pytest.raises(RulesError, match="the cluster's recipe 'stampede' is not one this clustersim knows"):
+        ClusterRules.from_json(dict(rules().to_json(), recipe="stampede"))
+    found = rules().contradictions({"recipe": "herd"})
+    assert refusal(found[0]) == "--recipe herd contradicts the cluster's recipe election; leave it out: the cluster sets it"
+    assert rules(recipe="herd").contradictions({"recipe": "herd"}) == []
+
+
+# -- the recipe itself, on a real server ------------------------------------------
+def test_herd_candidates_race_for_one_leader_znode_and_a_gone_term_fails_its_check(zk_hosts, zk_client):
+    other = zkclient.connect(zk_hosts, session_timeout=10.0, connect_timeout=10.0)
+    woken = []
+    first = HerdElection(zk_client, paths.ELECTION, paths.HERD_LEADER, "1")
+    second = HerdElection(other, paths.ELECTION, paths.HERD_LEADER, "2", on_woken=lambda: woken.append("2"))
+    leading = {"1": threading.Event(), "2": threading.Event()}
+    release = {"1": threading.Event(), "2": threading.Event()}
+
+    def lead(node):
+        leading[node].set()
+        release[node].wait(30)
+
+    threads = [threading.Thread(target=first.run, args=(lead, "1"), daemon=True)]
+    threads[0].start()
+    try:
+        wait_until(leading["1"].is_set, 10, "the first candidate leading")
+        threads.append(threading.Thread(target=second.run, args=(lead, "2"), daemon=True))
+        threads[1].start()
+        wait_until(lambda: second.node is not None and other.exists(f"{paths.ELECTION}/{second.node}"), 10,
+                   "the second candidate's znode")
+        # both are candidates in /election (named so that kazoo's Election ignores them); the one
+        # leader znode names the winner and its candidate znode
+        children = zk_client.get_children(paths.ELECTION)
+        assert {first.node, second.node} <= set(children) and all(HERD_NAME in c for c in (first.node, second.node))
+        data, _ = zk_client.get(paths.HERD_LEADER)
+        assert json.loads(data) == {"id": "1", "candidate": first.node}
+        assert not leading["2"].is_set() and woken == []
+        old_term = f"{paths.ELECTION}/{first.node}"
+
+        release["1"].set()                          # the term ends: the leader znode goes, the herd is woken
+        wait_until(leading["2"].is_set, 10, "the second candidate leading")
+        assert woken == ["2"]
+        data, _ = other.get(paths.HERD_LEADER)
+        assert json.loads(data)["id"] == "2"
+        # the fence: the leader znode has the same path in every term, the term's own znode does not;
+        # a write of the old term (its candidate znode gone) fails its check
+        txn = other.transaction()
+        txn.check(old_term, 0)
+        assert isinstance(txn.commit()[0], NoNodeError)
+        txn = other.transaction()
+        txn.check(f"{paths.ELECTION}/{second.node}", 0)
+        assert txn.commit() == [True]
+    finally:
+        for event in release.values():
+            event.set()
+        first.cancel()
+        second.cancel()
+        for thread in threads:
+            thread.join(10)
+        zkclient.close(other)
+    assert not any(t.is_alive() for t in threads)
+
+
+def test_a_cancelled_candidate_stops_waiting_without_leading(zk_hosts, zk_client):
+    zk_client.create(paths.HERD_LEADER, b'{"id": "x"}', ephemeral=True, makepath=True)   # someone leads
+    election = HerdElection(zk_client, paths.ELECTION, paths.HERD_LEADER, "5")
+    led = []
+    thread = threading.Thread(target=election.run, args=(lambda: led.append(1),), daemon=True)
+    thread.start()
+    wait_until(lambda: election.node is not None, 10, "the candidate's znode")
+    election.cancel()
+    thread.join(10)
+    assert not thread.is_alive() and led == []
+
+
+# -- a cluster under each recipe: a kill of the leader and what it cost -----------
+@pytest.mark.parametrize("recipe", ["election", "herd"])
+def test_a_failovers_cost_under_each_recipe(start_up, zk_hosts, recipe):
+    up = start_up(*up_args(zk_hosts, 4, "--recipe", recipe))
+    status = up.wait_ready(4)
+    assert status["recipe"] == recipe and status["rules"]["recipe"] == recipe
+    assert status["recipe_teaching"] is (recipe == "herd")
+    text = up.cli("status").stdout
+    assert ("herd: FOR TEACHING" in text) is (recipe == "herd")
+    assert bool(up.events("recipe_for_teaching")) is (recipe == "herd")
+    host, _, port = zk_hosts.split("/")[0].rpartition(":")
+    assert mntr_counters(host, int(port)) is not None          # the test server whitelists mntr
+
+    def queued():
+        s = up.status()
+        seats = [n for n in s["nodes"] if n["election"]["position"] is not None]
+        return s if len(seats) == 4 and s["leader"] else None
+    status = wait_until(queued, 20, "all four in the election")
+    leader = status["leader"]
+    watches = {n["id"]: n["election"]["watches"] for n in status["nodes"]}
+    if recipe == "herd":      # every candidate watches the one leader znode: the leader's
+        assert watches == {n: (None if n == leader else leader) for n in watches}
+    else:                     # each watches its predecessor: exactly one watches the leader
+        assert list(watches.values()).count(leader) == 1
+
+    assert up.cli("kill", leader).returncode == 0
+    cost = wait_until(lambda: failover_cost(up.status()), 30, "the failover's cost in status --json")
+    new = up.leader()
+    assert (cost.after, cost.node, cost.recipe, cost.source) == (leader, new, recipe, "mntr")
+    if recipe == "herd":
+        assert cost.woken >= 3                 # every remaining candidate was woken
+        [takes] = up.events("takes_over", node=new)
+        assert takes.recipe == "herd" and takes.racers == 3
+    else:
+        assert 1 <= cost.woken <= 2            # its successor (and one more if a predecessor went too)
+    assert cost.notifications >= cost.woken and cost.requests > 0
+    assert cost.window_s >= 1.0 and cost.baseline_per_s is not None and cost.latency_avg_ms is not None
+    assert cost.leader_ms is not None and cost.latency_max_ms is not None
+    [logged] = up.events("failover_cost", after=leader)
+    assert (logged.woken, logged.requests) == (cost.woken, cost.requests)
+    wait_until(lambda: "cost ZooKeeper" in up.output(), 10, "the cost in the event log")
+
+    if recipe == "election":
+        # a member that contradicts the cluster's recipe is refused in one line naming the cluster's
+        result = subprocess.run([sys.executable, "-m", "cluster_sim", "node", "--zk", zk_hosts, "--recipe", "herd"],
+                                capture_output=True, text=True, timeout=30)
+        assert result.returncode == 2
+        assert one_line(result) == ("clustersim: --recipe herd contradicts the cluster's recipe election; "
+                                    "leave it out: the cluster sets it")
