@@ -1,0 +1,149 @@
+"""What a failover costs ZooKeeper under each recipe, at N nodes: `clustersim up -n N --recipe R`
+on an embedded ZooKeeper, the leader killed (SIGTERM) a few times, and each failover's cost as the
+supervisor measured it from the server's mntr (events.FailoverCost, in `status --json`).
+
+    python -m cluster_sim.bench.measures.failover_cost --nodes 100 --recipe election --recipe herd
+    rows = measure(nodes=100, recipe="herd", kills=3)        # [FailoverCost, ...], one per kill
+    print(table(rows))                                        # the markdown rows of docs/benchmarks.md
+
+The herd's notifications and requests should grow with N (every candidate is woken and races);
+the election's should not (one candidate is woken). The server's figures include every other
+watcher and request (each node's publishes notify the leader's and the supervisor's watches):
+the baseline rates beside them say how much is the failover's. Runs with more than 200 nodes
+must hold the machine's lock: `flock /work/wt/big.lock python -m ...`.
+"""
+
+import argparse
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from typing import Any, Dict, List, Optional, Sequence
+
+from cluster_sim.adapters.zk_cost import failover_cost
+from cluster_sim.bench.support import clustersim_command
+from cluster_sim.bench.up_control import control_status, running_with_values
+from cluster_sim.engine.events import FailoverCost
+
+__all__ = ["measure", "table", "main"]
+
+
+def _wait(predicate: Any, timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+        except Exception:  # noqa: BLE001 - the supervisor may not answer yet
+            value = None
+        if value:
+            return value
+        time.sleep(0.2)
+    raise TimeoutError(f"no {what} within {timeout:g} s")
+
+
+def measure(nodes: int, recipe: str, kills: int = 3, interval: float = 5.0, session_timeout: float = 4.0,
+            log: Any = print, extra: Sequence[str] = ()) -> List[FailoverCost]:
+    """Start `up -n nodes --recipe recipe`, kill the leader `kills` times (restarting it each time,
+    once the cost is in), and return each failover's cost."""
+    runtime = tempfile.mkdtemp(prefix="clustersim-fcost-")
+    os.chmod(runtime, 0o700)
+    env = dict(os.environ, CLUSTERSIM_RUNTIME_DIR=runtime, CLUSTERSIM_MAX_NODES=str(max(nodes, 200)))
+    name = f"fcost{uuid.uuid4().hex[:6]}"
+    cs = clustersim_command()
+    up = subprocess.Popen(cs + ["up", "-n", str(nodes), "--recipe", recipe, "--interval", f"{interval:g}",
+                                "--session-timeout", f"{session_timeout:g}", "--plain", "--name", name, *extra],
+                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                          start_new_session=True)
+    costs: List[FailoverCost] = []
+    try:
+        def steady() -> Optional[Dict[str, Any]]:
+            status = control_status(runtime, name)
+            queued = [n for n in status["nodes"] if n["election"]["position"] is not None]
+            return status if (status["leader"] and len(running_with_values(status)) >= nodes
+                              and len(queued) >= nodes) else None
+        began = time.time()
+        _wait(steady, 60 + nodes * 0.2, f"{nodes} nodes running, in the election, and a leader")
+        log(f"{recipe} n={nodes}: steady after {time.time() - began:.1f} s")
+        for trial in range(1, kills + 1):
+            status = _wait(steady, 60 + nodes * 0.2, "a steady cluster")
+            time.sleep((interval / 2 - time.time() % interval) % interval)   # mid-round: away from the publishes
+            before = failover_cost(status)
+            leader = status["leader"]
+            subprocess.run(cs + ["kill", str(leader), "--name", name], env=env, capture_output=True, timeout=30)
+
+            def measured() -> Optional[FailoverCost]:
+                cost = failover_cost(control_status(runtime, name))
+                return cost if cost is not None and (before is None or cost.ts != before.ts) else None
+            cost = _wait(measured, 30 + session_timeout, "failover cost")
+            costs.append(cost)
+            log(f"{recipe} n={nodes} kill {trial}/{kills}: {cost.after} -> {cost.node}: woken {cost.woken}, "
+                f"notifications {cost.notifications} (baseline {cost.notifications_baseline_per_s}/s), requests "
+                f"{cost.requests} in {cost.window_s} s (baseline {cost.baseline_per_s}/s), leader {cost.leader_ms} ms, "
+                f"latency {cost.latency_avg_ms} ms (p99.9 {cost.latency_max_ms} ms)")
+            subprocess.run(cs + ["start", str(leader), "--name", name], env=env, capture_output=True, timeout=30)
+    finally:
+        up.send_signal(signal.SIGINT)
+        try:
+            up.wait(120)
+        except subprocess.TimeoutExpired:
+            os.killpg(up.pid, signal.SIGKILL)
+            up.wait(10)
+    return costs
+
+
+def _median(values: Sequence[Optional[float]]) -> Optional[float]:
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
+
+
+def _burst(c: FailoverCost, total: Optional[int], rate: Optional[float]) -> Optional[float]:
+    """What is above the baseline in the window: the failover's own part of a server figure."""
+    if total is None or rate is None or c.window_s is None:
+        return None
+    return total - rate * c.window_s
+
+
+def table(rows: Dict[str, Dict[int, List[FailoverCost]]]) -> str:
+    """Markdown rows: recipe, N, and the medians over the kills."""
+    lines = ["| recipe | nodes | kills | woken | notifications (above baseline) | requests (above baseline) "
+             "| window s | leader ms | latency avg ms | p99.9 ms |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for recipe, by_n in rows.items():
+        for n, costs in sorted(by_n.items()):
+            def med(get: Any) -> str:
+                value = _median([get(c) for c in costs])
+                return "—" if value is None else f"{value:,.0f}" if abs(value) >= 10 else f"{value:.2f}"
+            lines.append(
+                f"| {recipe} | {n:,} | {len(costs)} | {med(lambda c: c.woken)} "
+                f"| {med(lambda c: c.notifications)} ({med(lambda c: _burst(c, c.notifications, c.notifications_baseline_per_s))}) "
+                f"| {med(lambda c: c.requests)} ({med(lambda c: _burst(c, c.requests, c.baseline_per_s))}) "
+                f"| {med(lambda c: c.window_s)} | {med(lambda c: c.leader_ms)} | {med(lambda c: c.latency_avg_ms)} "
+                f"| {med(lambda c: c.latency_max_ms)} |")
+    return "\n".join(lines)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m cluster_sim.bench.measures.failover_cost",
+                                     description="What a failover costs ZooKeeper under each recipe, at N nodes.")
+    parser.add_argument("--nodes", type=int, action="append", help="cluster sizes (repeat); default 100")
+    parser.add_argument("--recipe", action="append", choices=["election", "herd"], help="recipes (repeat); default both")
+    parser.add_argument("--kills", type=int, default=3, help="leader kills per cluster (default 3)")
+    parser.add_argument("--interval", type=float, default=5.0, help="the cluster's interval (default 5 s)")
+    parser.add_argument("--no-relays", action="store_true", help="nodes straight to ZooKeeper (large N)")
+    args = parser.parse_args(argv)
+    rows: Dict[str, Dict[int, List[FailoverCost]]] = {}
+    for recipe in args.recipe or ["election", "herd"]:
+        for n in args.nodes or [100]:
+            rows.setdefault(recipe, {})[n] = measure(n, recipe, kills=args.kills, interval=args.interval,
+                                                     extra=["--no-relays"] if args.no_relays else [],
+                                                     log=lambda line: print(line, file=sys.stderr, flush=True))
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
