@@ -15,6 +15,7 @@ must hold the machine's lock: `flock /work/wt/big.lock python -m ...`.
 
 import argparse
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -24,6 +25,7 @@ import time
 import uuid
 from typing import Any, Dict, List, Optional, Sequence
 
+from cluster_sim import control
 from cluster_sim.adapters.zk_cost import failover_cost
 from cluster_sim.bench.support import clustersim_command
 from cluster_sim.bench.up_control import control_status, running_with_values
@@ -43,6 +45,21 @@ def _wait(predicate: Any, timeout: float, what: str) -> Any:
             return value
         time.sleep(0.2)
     raise TimeoutError(f"no {what} within {timeout:g} s")
+
+
+def _ask(runtime: str, name: str, message: Dict[str, Any]) -> Dict[str, Any]:
+    """A control command, in-process: a CLI's start-up on a loaded machine would move the kill
+    off its moment in the round."""
+    import socket
+
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(30.0)
+    try:
+        sock.connect(os.path.join(runtime, f"{name}.sock"))
+        sock.sendall(control.encode(message))
+        return dict(control.decode(control.read_line(sock)))
+    finally:
+        sock.close()
 
 
 def measure(nodes: int, recipe: str, kills: int = 3, interval: float = 5.0, session_timeout: float = 4.0,
@@ -73,7 +90,7 @@ def measure(nodes: int, recipe: str, kills: int = 3, interval: float = 5.0, sess
             time.sleep((interval / 2 - time.time() % interval) % interval)   # mid-round: away from the publishes
             before = failover_cost(status)
             leader = status["leader"]
-            subprocess.run(cs + ["kill", str(leader), "--name", name], env=env, capture_output=True, timeout=30)
+            _ask(runtime, name, {"cmd": "kill", "id": str(leader), "hard": False})
 
             def measured() -> Optional[FailoverCost]:
                 cost = failover_cost(control_status(runtime, name))
@@ -84,7 +101,7 @@ def measure(nodes: int, recipe: str, kills: int = 3, interval: float = 5.0, sess
                 f"notifications {cost.notifications} (baseline {cost.notifications_baseline_per_s}/s), requests "
                 f"{cost.requests} in {cost.window_s} s (baseline {cost.baseline_per_s}/s), leader {cost.leader_ms} ms, "
                 f"latency {cost.latency_avg_ms} ms (p99.9 {cost.latency_max_ms} ms)")
-            subprocess.run(cs + ["start", str(leader), "--name", name], env=env, capture_output=True, timeout=30)
+            _ask(runtime, name, {"cmd": "start", "id": str(leader)})
     finally:
         up.send_signal(signal.SIGINT)
         try:
@@ -92,6 +109,7 @@ def measure(nodes: int, recipe: str, kills: int = 3, interval: float = 5.0, sess
         except subprocess.TimeoutExpired:
             os.killpg(up.pid, signal.SIGKILL)
             up.wait(10)
+        shutil.rmtree(runtime, ignore_errors=True)
     return costs
 
 
