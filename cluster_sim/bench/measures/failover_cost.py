@@ -83,10 +83,10 @@ def measure(nodes: int, recipe: str, kills: int = 3, interval: float = 5.0, sess
             return status if (status["leader"] and len(running_with_values(status)) >= nodes
                               and len(queued) >= nodes) else None
         began = time.time()
-        _wait(steady, 60 + nodes * 0.2, f"{nodes} nodes running, in the election, and a leader")
+        _wait(steady, 120 + nodes * 0.5, f"{nodes} nodes running, in the election, and a leader")
         log(f"{recipe} n={nodes}: steady after {time.time() - began:.1f} s")
         for trial in range(1, kills + 1):
-            status = _wait(steady, 60 + nodes * 0.2, "a steady cluster")
+            status = _wait(steady, 120 + nodes * 0.5, "a steady cluster")
             time.sleep((interval / 2 - time.time() % interval) % interval)   # mid-round: away from the publishes
             before = failover_cost(status)
             leader = status["leader"]
