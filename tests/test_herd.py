@@ -196,3 +196,30 @@ def test_rules_with_a_recipe_are_a_format_an_older_clustersim_refuses():
     assert herd["format"] == 2 and ClusterRules.from_json(herd).recipe == "herd"
     with pytest.raises(RulesError, match="in format 3"):
         ClusterRules.from_json(dict(herd, format=3))
+
+
+def test_the_web_page_marks_the_herd_and_shows_the_last_failovers_cost():
+    from cluster_sim.web import WebView
+    from test_web_browser import by_id, dom_wait, log_text
+    from web_support import headless_browser, page_errors
+
+    state = {"name": "t", "leader": "3", "epoch": 2, "zk_connected": True, "api_ok": True,
+             "recipe": "herd", "recipe_teaching": True,
+             "nodes": [{"id": "3", "state": "running", "role": "LEADER", "value": 20.0, "age_s": 0.1}]}
+    view = WebView("127.0.0.1", 0, snapshot=lambda: state, lang="es").start()
+    try:
+        with headless_browser() as browser:
+            view.publish({"kind": "recipe_for_teaching", "ts": 1.0, "recipe": "herd",
+                          "text": "--recipe herd, PARA ENSEÑAR"})
+            browser.get(view.url)
+            dom_wait(browser, lambda d: by_id(d, "recipe").is_displayed(), 10, "the herd's badge")
+            assert by_id(browser, "recipe").text == "RECETA manada: PARA ENSEÑAR"
+            assert not by_id(browser, "cost-box").is_displayed()           # no failover yet
+            view.publish(dict(COST, kind="failover_cost", text="el relevo 1 → 3"))
+            dom_wait(browser, lambda d: by_id(d, "cost-box").is_displayed(), 10, "the failover's cost")
+            assert by_id(browser, "cost").text.startswith(
+                "1 → 3: 41 notificaciones de watch (antes 20/s), 130 peticiones en 1,5 s (antes 60,2/s), 4 despertados")
+            assert "el relevo 1 → 3" in log_text(browser)
+            assert not page_errors(browser), page_errors(browser)
+    finally:
+        view.close()
