@@ -151,7 +151,9 @@ def table(rows: Dict[str, Dict[int, List[FailoverCost]]]) -> str:
         for n, costs in sorted(by_n.items()):
             def med(get: Any) -> str:
                 value = _median([get(c) for c in costs])
-                return "—" if value is None else f"{value:,.0f}" if abs(value) >= 10 else f"{value:.2f}"
+                if value is None:
+                    return "—"
+                return f"{value:,.0f}" if abs(value) >= 10 or float(value).is_integer() else f"{value:.2f}"
             lines.append(
                 f"| {recipe} | {n:,} | {len(costs)} | {med(lambda c: c.woken)} "
                 f"| {med(lambda c: c.notifications)} ({med(lambda c: _burst(c, c.notifications, c.notifications_baseline_per_s))}) "
