@@ -247,3 +247,15 @@ def test_a_failovers_window_and_its_baseline_from_the_ring_of_mntr_samples():
     empty = [(t, {}) for t, _ in ring]
     alone = measure(empty, [12.51] * 4, _Failover("3", "1", 12.5, 40), "herd", 0.25, interval=5.0)
     assert (alone.source, alone.woken, alone.notifications, alone.requests) == ("nodes", 4, None, None)
+
+
+def test_a_failover_is_anchored_where_the_leader_left_not_where_the_next_was_elected():
+    from cluster_sim.adapters.zk_cost import _left_at
+    from cluster_sim.engine.events import LeaderElected
+
+    def elected(ms):
+        return LeaderElected(20.5, "3", elected_at=20.0, failover_ms=ms, after="1")
+    assert _left_at(elected(900), None) == pytest.approx(19.1)   # a loaded machine: elected 0.9 s after
+    assert _left_at(elected(6000), None) == 18.0                  # a hard kill: its session expired just before
+    assert _left_at(elected(300), 19.5) == 19.5                   # its leader znode was seen gone earlier
+    assert _left_at(elected(None), None) == 20.0

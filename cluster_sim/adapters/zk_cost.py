@@ -39,6 +39,7 @@ WATCH_SUMS = ("zk_sum_node_created_watch_count", "zk_sum_node_deleted_watch_coun
 WINDOW = 1.0          # the second after the leader left
 BASELINE = 5.0        # the seconds before it, for the rate the class compares the burst with
 GRACE = 0.5           # the nodes' own reports of being woken arrive through the manager's queue
+LOOK_BACK = 2.0       # at most this long between the leader leaving and its successor's election
 GIVE_UP = 30.0        # a failover whose window never got measured (ZooKeeper gone) is dropped
 
 
@@ -88,6 +89,19 @@ class _Failover:
     after: Optional[str]
     left_at: float
     leader_ms: Optional[int]
+
+
+def _left_at(elected: ev.LeaderElected, lost: Optional[float]) -> float:
+    """When the old leader left ZooKeeper, as near as the supervisor knows: `failover_ms` before the
+    election (from its kill or exit), but never more than LOOK_BACK (a hard-killed leader's znodes go
+    only when its session expires, just before the election); its leader znode seen gone, if earlier.
+    On a loaded machine the election may come a second after the wake-ups: the window starts here."""
+    at = elected.elected_at or elected.ts
+    if elected.failover_ms is not None:
+        at -= min(elected.failover_ms / 1000, LOOK_BACK)
+    if lost is not None and at - LOOK_BACK <= lost < at:
+        at = lost
+    return at
 
 
 def _earlier(ring: Sequence[Sample], start: Sample, end: Sample, interval: float,
@@ -163,9 +177,7 @@ class CostSampler(threading.Thread):
             elif isinstance(event, ev.LeaderLost):
                 self._lost[event.node] = event.ts
             elif isinstance(event, ev.LeaderElected) and event.after is not None and not event.original:
-                elected = event.elected_at or event.ts
-                # the moment the leader left ZooKeeper: its znode seen gone, else its successor's election
-                left = min(self._lost.pop(event.after, elected), elected)
+                left = _left_at(event, self._lost.pop(event.after, None))
                 self._pending.append(_Failover(event.node, event.after, left, event.failover_ms))
 
     def frame(self, state: Any, now: float) -> None:

@@ -63,7 +63,7 @@ def _ask(runtime: str, name: str, message: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def measure(nodes: int, recipe: str, kills: int = 3, interval: float = 5.0, session_timeout: float = 4.0,
-            log: Any = print, extra: Sequence[str] = ()) -> List[FailoverCost]:
+            log: Any = print, extra: Sequence[str] = (), into: Optional[List[FailoverCost]] = None) -> List[FailoverCost]:
     """Start `up -n nodes --recipe recipe`, kill the leader `kills` times (restarting it each time,
     once the cost is in), and return each failover's cost."""
     runtime = tempfile.mkdtemp(prefix="clustersim-fcost-")
@@ -75,7 +75,7 @@ def measure(nodes: int, recipe: str, kills: int = 3, interval: float = 5.0, sess
                                 "--session-timeout", f"{session_timeout:g}", "--plain", "--name", name, *extra],
                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
                           start_new_session=True)
-    costs: List[FailoverCost] = []
+    costs: List[FailoverCost] = [] if into is None else into     # `into`: what was measured, also on a failure
     try:
         def steady() -> Optional[Dict[str, Any]]:
             """A leader, and (nearly) every node running and in the election; a node that crashed
@@ -115,7 +115,10 @@ def measure(nodes: int, recipe: str, kills: int = 3, interval: float = 5.0, sess
             def back() -> bool:
                 row = next((n for n in control_status(runtime, name)["nodes"] if n["id"] == str(leader)), None)
                 return bool(row and row["state"] == "running" and row["election"]["position"] is not None)
-            _wait(back, 60 + session_timeout, f"node {leader} back in the election")
+            try:
+                _wait(back, 60 + nodes * 0.2, f"node {leader} back in the election")
+            except TimeoutError as exc:
+                log(f"{recipe} n={nodes}: {exc}; going on without it")
             # two quiet rounds: the next failover's baseline (the same moment of an earlier round)
             # must not be this one's
             time.sleep(2 * interval)
@@ -175,9 +178,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     rows: Dict[str, Dict[int, List[FailoverCost]]] = {}
     for recipe in args.recipe or ["election", "herd"]:
         for n in args.nodes or [100]:
-            rows.setdefault(recipe, {})[n] = measure(n, recipe, kills=args.kills, interval=args.interval,
-                                                     extra=["--no-relays"] if args.no_relays else [],
-                                                     log=lambda line: print(line, file=sys.stderr, flush=True))
+            costs: List[FailoverCost] = []
+            try:
+                measure(n, recipe, kills=args.kills, interval=args.interval, into=costs,
+                        extra=["--no-relays"] if args.no_relays else [],
+                        log=lambda line: print(line, file=sys.stderr, flush=True))
+            except Exception as exc:  # noqa: BLE001 - a failed run keeps the kills it measured
+                print(f"{recipe} n={n}: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+            if costs:
+                rows.setdefault(recipe, {})[n] = costs
     print(table(rows))
     return 0
 
