@@ -104,7 +104,13 @@ def measure(nodes: int, recipe: str, kills: int = 3, interval: float = 5.0, sess
             def measured() -> Optional[FailoverCost]:
                 cost = failover_cost(control_status(runtime, name))
                 return cost if cost is not None and (before is None or cost.ts != before.ts) else None
-            cost = _wait(measured, 30 + session_timeout, "failover cost")
+            try:
+                cost = _wait(measured, 30 + session_timeout + nodes * 0.1, "failover cost")
+            except TimeoutError:
+                now = control_status(runtime, name)
+                log(f"{recipe} n={nodes}: no cost after killing {leader}; leader now {now['leader']}, "
+                    f"last failover cost {now.get('failover_cost')}")
+                raise
             costs.append(cost)
             log(f"{recipe} n={nodes} kill {trial}/{kills}: {cost.after} -> {cost.node}: woken {cost.woken}, "
                 f"notifications {cost.notifications} (baseline {cost.notifications_baseline_per_s}/s), requests "
