@@ -187,17 +187,24 @@ class CostSampler(threading.Thread):
     def run(self) -> None:
         while not self._stop.is_set():
             started = self.clock()
-            counters = {f"{h}:{p}": c for h, p in self.servers()
-                        for c in [mntr_counters(h, p, timeout=min(0.5, 2 * self.period))] if c is not None}
-            taken = (started + self.clock()) / 2
-            with self._lock:
-                self.ring.append((taken, counters))
-                due = [f for f in self._pending if taken >= f.left_at + WINDOW + GRACE]
-                self._pending = [f for f in self._pending if f not in due and taken - f.left_at < GIVE_UP]
-                ring, woken = list(self.ring), list(self._woken)
-            for f in due:
-                self.post(FailoverMeasured(measure(ring, woken, f, self.recipe, self.period, self.interval)))
+            try:
+                self._poll(started)
+            except Exception:  # noqa: BLE001 - a bad answer or a bug loses one poll, never the sampler
+                pass
             self._stop.wait(max(0.0, self.period - (self.clock() - started)))
+
+    def _poll(self, started: float) -> None:
+        """One sample of every server; then the failovers whose second is over are measured."""
+        counters = {f"{h}:{p}": c for h, p in self.servers()
+                    for c in [mntr_counters(h, p, timeout=min(0.5, 2 * self.period))] if c is not None}
+        taken = (started + self.clock()) / 2
+        with self._lock:
+            self.ring.append((taken, counters))
+            due = [f for f in self._pending if taken >= f.left_at + WINDOW + GRACE]
+            self._pending = [f for f in self._pending if f not in due and taken - f.left_at < GIVE_UP]
+            ring, woken = list(self.ring), list(self._woken)
+        for f in due:
+            self.post(FailoverMeasured(measure(ring, woken, f, self.recipe, self.period, self.interval)))
 
     def stop(self) -> None:
         self._stop.set()
