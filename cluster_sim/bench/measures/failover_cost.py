@@ -91,6 +91,7 @@ def measure(nodes: int, recipe: str, kills: int = 3, interval: float = 5.0, sess
         began = time.time()
         _wait(steady, 120 + nodes * 0.5, f"{nodes} nodes running, in the election, and a leader")
         log(f"{recipe} n={nodes}: steady after {time.time() - began:.1f} s")
+        time.sleep(2 * interval)     # quiet rounds: the first kill's baseline must not be the start-up's
         for trial in range(1, kills + 1):
             status = _wait(steady, 120 + nodes * 0.5, "a steady cluster")
             # late in the round, so that the window (a poll before, a second after) ends before the next
