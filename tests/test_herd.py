@@ -253,9 +253,10 @@ def test_a_failover_is_anchored_where_the_leader_left_not_where_the_next_was_ele
     from cluster_sim.adapters.zk_cost import _left_at
     from cluster_sim.engine.events import LeaderElected
 
-    def elected(ms):
-        return LeaderElected(20.5, "3", elected_at=20.0, failover_ms=ms, after="1")
+    def elected(ms, how="left"):
+        return LeaderElected(20.5, "3", elected_at=20.0, failover_ms=ms, after="1", how=how)
     assert _left_at(elected(900), None) == pytest.approx(19.1)   # a loaded machine: elected 0.9 s after
-    assert _left_at(elected(6000), None) == 18.0                  # a hard kill: its session expired just before
+    assert _left_at(elected(2900), None) == pytest.approx(17.1)  # 1,000 herd candidates: 2.9 s
+    assert _left_at(elected(6000, "crashed"), None) == 18.0       # a hard kill: its session expired just before
     assert _left_at(elected(300), 19.5) == 19.5                   # its leader znode was seen gone earlier
     assert _left_at(elected(None), None) == 20.0

@@ -39,6 +39,7 @@ WATCH_SUMS = ("zk_sum_node_created_watch_count", "zk_sum_node_deleted_watch_coun
 WINDOW = 1.0          # the second after the leader left
 BASELINE = 5.0        # the seconds before it, for the rate the class compares the burst with
 GRACE = 0.5           # the nodes' own reports of being woken arrive through the manager's queue
+MNTR_TIMEOUT = 2.0    # a server busy with a herd of 1,000 answers mntr late: a late sample, not none
 LOOK_BACK = 2.0       # at most this long between the leader leaving and its successor's election
 GIVE_UP = 30.0        # a failover whose window never got measured (ZooKeeper gone) is dropped
 
@@ -93,12 +94,15 @@ class _Failover:
 
 def _left_at(elected: ev.LeaderElected, lost: Optional[float]) -> float:
     """When the old leader left ZooKeeper, as near as the supervisor knows: `failover_ms` before the
-    election (from its kill or exit), but never more than LOOK_BACK (a hard-killed leader's znodes go
-    only when its session expires, just before the election); its leader znode seen gone, if earlier.
+    election (from its kill or exit); for one that crashed or froze, never more than LOOK_BACK (its
+    znodes go only when its session expires, just before the election); its leader znode seen gone,
+    if earlier.
     On a loaded machine the election may come a second after the wake-ups: the window starts here."""
     at = elected.elected_at or elected.ts
     if elected.failover_ms is not None:
-        at -= min(elected.failover_ms / 1000, LOOK_BACK)
+        # a leader that left (SIGTERM, a stop) closed its session at once: its znodes went then,
+        # however long the election took on a loaded machine (3 s at 1,000 herd candidates)
+        at -= elected.failover_ms / 1000 if elected.how == "left" else min(elected.failover_ms / 1000, LOOK_BACK)
     if lost is not None and at - LOOK_BACK <= lost < at:
         at = lost
     return at
@@ -196,7 +200,7 @@ class CostSampler(threading.Thread):
     def _poll(self, started: float) -> None:
         """One sample of every server; then the failovers whose second is over are measured."""
         counters = {f"{h}:{p}": c for h, p in self.servers()
-                    for c in [mntr_counters(h, p, timeout=min(0.5, 2 * self.period))] if c is not None}
+                    for c in [mntr_counters(h, p, timeout=MNTR_TIMEOUT)] if c is not None}
         taken = (started + self.clock()) / 2
         with self._lock:
             self.ring.append((taken, counters))
