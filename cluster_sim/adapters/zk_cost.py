@@ -126,8 +126,9 @@ def _earlier(ring: Sequence[Sample], start: Sample, end: Sample, interval: float
 def measure(ring: Sequence[Sample], woken: Sequence[float], f: _Failover, recipe: str, period: float,
             interval: float = 0.0) -> ev.FailoverCost:
     """The cost of failover `f` from the ring of samples and the times candidates were woken."""
-    start = next((s for s in reversed(ring) if s[0] <= f.left_at - period), None)
-    end = next((s for s in ring if s[0] >= f.left_at + WINDOW), None)
+    # the nearest samples the servers answered (a server busy with a herd may miss a poll)
+    start = next((s for s in reversed(ring) if s[0] <= f.left_at - period and s[1]), None)
+    end = next((s for s in ring if s[0] >= f.left_at + WINDOW and s[1]), None)
     woke = sum(1 for t in woken if f.left_at - period <= t <= f.left_at + WINDOW)
     now = time.time()
     if start is None or end is None or not start[1] or not end[1]:
