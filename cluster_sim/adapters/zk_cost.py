@@ -41,7 +41,7 @@ BASELINE = 5.0        # the seconds before it, for the rate the class compares t
 GRACE = 0.5           # the nodes' own reports of being woken arrive through the manager's queue
 MNTR_TIMEOUT = 2.0    # a server busy with a herd of 1,000 answers mntr late: a late sample, not none
 LOOK_BACK = 2.0       # at most this long between the leader leaving and its successor's election
-GIVE_UP = 30.0        # a failover whose window never got measured (ZooKeeper gone) is dropped
+GIVE_UP = 60.0        # a failover whose window never got measured (ZooKeeper gone) is dropped
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,9 @@ class CostSampler(threading.Thread):
         self.interval = interval      # the cluster's round interval: the baseline is the same moment of an earlier round
         self.period = period
         self.clock = clock
-        keep = int((max(BASELINE, 2 * interval) + 2 * WINDOW + GRACE + 2.0) / period) + 4
+        # a loaded supervisor (1,000 nodes) may hear of the election many seconds late: the ring
+        # reaches back GIVE_UP seconds beyond the baseline
+        keep = int((max(BASELINE, 2 * interval) + 2 * WINDOW + GRACE + GIVE_UP) / period) + 4
         self.ring: Deque[Sample] = deque(maxlen=keep)
         self._woken: Deque[float] = deque(maxlen=20_000)
         self._lost: Dict[str, float] = {}            # a leader -> when its leader znode went (LeaderLost)
