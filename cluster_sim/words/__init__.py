@@ -40,7 +40,8 @@ LANGUAGES = ("en", "es")
 Entry = Dict[str, str]
 
 # which modules hold the keys that start with which prefix (the screen's keys have none)
-GROUPS = (("ev.", ("events", "events_node", "events_herd")), ("demo.", ("demo", "demo_outages", "results")),
+GROUPS = (("ev.", ("events", "events_node", "events_herd")),
+          ("demo.", ("demo", "demo_outages", "results", "demo_herd")),
           ("page.", ("page",)), ("", ("screen", "herd")))
 _LOADED: Dict[str, Dict[str, Entry]] = {}
 
