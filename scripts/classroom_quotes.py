@@ -104,7 +104,31 @@ def _results_partition(lang):
     return render_summary(summary, plain=True)
 
 
-RESULTS = {"failover": _results_failover, "partition": _results_partition}
+# figures of a herd demo at 100 nodes as a class might see them (measured on the 2-core machine)
+HERD = dict(nodes=100, election=dict(woken=1, notifications=409, requests=1326, window_s=1.53, leader_ms=68,
+                                     notifications_baseline_per_s=439.1, baseline_per_s=851.4,
+                                     latency_avg_ms=0.13, latency_max_ms=49.0),
+            herd=dict(woken=99, notifications=909, requests=1704, window_s=1.6, leader_ms=79,
+                      notifications_baseline_per_s=365.2, baseline_per_s=998.1, latency_avg_ms=7.93,
+                      latency_max_ms=199.0))
+
+
+def _results_herd(lang):
+    from cluster_sim.demo import herd
+    from cluster_sim.demo.runner import Summary, render_summary
+    from cluster_sim.engine.events import FailoverCost
+    from cluster_sim.words.narration import say
+
+    costs = {recipe: FailoverCost(0.0, "3", after="2", recipe=recipe, **HERD[recipe]) for recipe in herd.RECIPES}
+    summary = Summary(title=say(lang, "results", scenario="herd"))
+    rows, notes = herd.figures(costs, HERD["nodes"], lang)
+    for label, value in rows:
+        summary.add(label, value)
+    summary.notes.extend(notes)
+    return render_summary(summary, plain=True)
+
+
+RESULTS = {"failover": _results_failover, "partition": _results_partition, "herd": _results_herd}
 
 
 def render(spec, inline):
