@@ -39,7 +39,7 @@ ENTRIES: Dict[str, Dict[str, str]] = {
                "al suyo: cuando el líder se va, se despierta un candidato. La alternativa obvia, que todos los "
                "candidatos vigilen el único znode de líder, los despierta a todos a la vez y todos se lanzan "
                "sobre el servidor: el efecto manada.\nArrancamos {nodes} nodos dos veces, primero con la "
-               "receta (la Election de kazoo) y luego con la manada (solo para enseñar), paramos al líder de "
+               "receta de elección de kazoo y luego con la manada (solo para enseñar), paramos al líder de "
                "la misma manera en cada una y leemos lo que le costó cada relevo al servidor ZooKeeper en sus "
                "propias cifras (mntr)."),
     },
