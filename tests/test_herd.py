@@ -152,3 +152,74 @@ def test_a_failovers_cost_under_each_recipe(start_up, zk_hosts, recipe):
         assert result.returncode == 2
         assert one_line(result) == ("clustersim: --recipe herd contradicts the cluster's recipe election; "
                                     "leave it out: the cluster sets it")
+
+
+# -- every screen marks the herd, and shows the last failover's cost (pure) --------
+COST = {"ts": 1.0, "node": "3", "after": "1", "recipe": "herd", "leader_ms": 12, "woken": 4, "notifications": 41,
+        "requests": 130, "window_s": 1.5, "baseline_per_s": 60.2, "notifications_baseline_per_s": 20.0,
+        "latency_avg_ms": 0.4, "latency_max_ms": 9.0, "source": "mntr"}
+
+
+@pytest.mark.parametrize("recipe", ["election", "herd"])
+def test_every_screen_marks_the_herd_for_teaching_and_shows_the_cost(recipe):
+    from cluster_sim.engine.events import RecipeForTeaching
+    from cluster_sim.node.screen import NodeScreen, render as node_render
+    from cluster_sim.presentation.status_view import status_text
+    from cluster_sim.presentation.view import render
+    from cluster_sim.presentation.wording import describe
+    from test_view import NOW, cluster, text_of
+
+    state = cluster(rules=dict(rules(recipe=recipe).to_json()), failover_cost=COST,
+                    queue=(("2", 1), ("1", 2), ("3", 3)))
+    herd = recipe == "herd"
+    live = text_of(render(state, NOW), width=200)
+    assert ("RECIPE herd: FOR TEACHING" in live) is herd
+    assert "1 → 3: 41 watch notifications (before 20/s), 130 requests in 1.5 s (before 60.2/s), 4 woken" in live
+    # the queue column: under the herd every candidate watches the leader's znode, else its predecessor
+    assert ("#0003 ← 2" if herd else "#0003 ← 1") in live and "#0002 ← 2" in live
+    data = state.to_json(NOW)
+    assert (data["recipe"], data["recipe_teaching"], data["failover_cost"]) == (recipe, herd, COST)
+    assert failover_cost(data).requests == 130
+    plain = status_text(data)
+    assert ("herd: FOR TEACHING (every candidate watches the one leader znode" in plain) is herd
+    assert "Failover" in plain and "130 requests in 1.5 s" in plain
+    assert "RECETA manada: PARA ENSEÑAR" in text_of(render(cluster(rules=rules(recipe="herd").to_json(), lang="es"),
+                                                           NOW), width=200)
+    student = text_of(node_render(NodeScreen(node="4", connected=True, recipe=recipe)))
+    assert ("herd: FOR TEACHING" in student) is herd
+    assert describe(RecipeForTeaching(NOW), "en").startswith("--recipe herd, FOR TEACHING")
+
+
+def test_rules_with_a_recipe_are_a_format_an_older_clustersim_refuses():
+    assert rules().to_json()["format"] == 1                     # election: as before recipes
+    herd = rules(recipe="herd").to_json()
+    assert herd["format"] == 2 and ClusterRules.from_json(herd).recipe == "herd"
+    with pytest.raises(RulesError, match="in format 3"):
+        ClusterRules.from_json(dict(herd, format=3))
+
+
+def test_the_web_page_marks_the_herd_and_shows_the_last_failovers_cost():
+    from cluster_sim.web import WebView
+    from test_web_browser import by_id, dom_wait, log_text
+    from web_support import headless_browser, page_errors
+
+    state = {"name": "t", "leader": "3", "epoch": 2, "zk_connected": True, "api_ok": True,
+             "recipe": "herd", "recipe_teaching": True,
+             "nodes": [{"id": "3", "state": "running", "role": "LEADER", "value": 20.0, "age_s": 0.1}]}
+    view = WebView("127.0.0.1", 0, snapshot=lambda: state, lang="es").start()
+    try:
+        with headless_browser() as browser:
+            view.publish({"kind": "recipe_for_teaching", "ts": 1.0, "recipe": "herd",
+                          "text": "--recipe herd, PARA ENSEÑAR"})
+            browser.get(view.url)
+            dom_wait(browser, lambda d: by_id(d, "recipe").is_displayed(), 10, "the herd's badge")
+            assert by_id(browser, "recipe").text == "RECETA manada: PARA ENSEÑAR"
+            assert not by_id(browser, "cost-box").is_displayed()           # no failover yet
+            view.publish(dict(COST, kind="failover_cost", text="el relevo 1 → 3"))
+            dom_wait(browser, lambda d: by_id(d, "cost-box").is_displayed(), 10, "the failover's cost")
+            assert by_id(browser, "cost").text.startswith(
+                "1 → 3: 41 notificaciones de watch (antes 20/s), 130 peticiones en 1,5 s (antes 60,2/s), 4 despertados")
+            assert "el relevo 1 → 3" in log_text(browser)
+            assert not page_errors(browser), page_errors(browser)
+    finally:
+        view.close()

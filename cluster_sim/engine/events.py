@@ -326,8 +326,10 @@ class LeaderElected(Event):
 
 @dataclass(frozen=True)
 class QueueChanged(Event):
-    """The election's znodes, lowest sequence first: each one's node and sequence number. The first
-    leads; each of the others watches the one before it (kazoo's Election, the Lock recipe)."""
+    """The election's znodes, lowest sequence first: each one's node and sequence number. Under kazoo's
+    Election (the Lock recipe) the first leads and each of the others watches the one before it;
+    under the herd (`--recipe herd`) they are the candidates, the leader is whoever holds the one
+    leader znode, and every other candidate watches that znode."""
     nodes: Tuple[str, ...] = ()
     seqs: Tuple[int, ...] = ()
     LOGGED: ClassVar[bool] = False

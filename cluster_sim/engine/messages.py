@@ -28,7 +28,8 @@ class Message:
 
 @dataclass(frozen=True)
 class Candidate:
-    """One election znode, as ZooKeeper holds it: /election/<prefix>__lock__<seq>, data the node id."""
+    """One election znode, as ZooKeeper holds it: /election/<prefix>__lock__<seq> (the herd's:
+    <prefix>__herd__<seq>), data the node id."""
     node: str
     seq: int                                                    # its sequence number: the lowest leads
     owner: Optional[int] = None                                 # the session holding it (ephemeralOwner)

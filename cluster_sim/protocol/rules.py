@@ -29,6 +29,11 @@ from dataclasses import MISSING, asdict, dataclass, fields, replace
 from typing import Any, ClassVar, Dict, List, Mapping, Tuple, TypeVar
 
 FORMAT = 1
+# rules with a recipe other than kazoo's Election are written in format 2: a clustersim that
+# predates recipes cannot read them, and so refuses to join (it would run the Election beside the
+# herd and lead alone) rather than half-read them
+RECIPE_FORMAT = 2
+READABLE = (FORMAT, RECIPE_FORMAT)
 
 # the coordination recipes a cluster may run (ClusterRules.recipe); the first is the default, the
 # others are for teaching, marked as such on every screen (like --unsafe)
@@ -107,7 +112,7 @@ class ClusterRules:
 
     def to_json(self) -> Dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
-        return {"format": FORMAT, **data}
+        return {"format": FORMAT if self.recipe == "election" else RECIPE_FORMAT, **data}
 
     def to_bytes(self) -> bytes:
         return json.dumps(self.to_json(), sort_keys=True).encode()
@@ -116,9 +121,9 @@ class ClusterRules:
     def from_json(cls, data: Any) -> "ClusterRules":
         if not isinstance(data, dict):
             raise RulesError("the cluster's rules are not a JSON object")
-        if data.get("format") != FORMAT:
-            raise RulesError(f"the cluster's rules are in format {data.get('format')!r}; "
-                             f"this clustersim reads format {FORMAT}: use the same version as the teacher")
+        if data.get("format") not in READABLE:
+            raise RulesError(f"the cluster's rules are in format {data.get('format')!r}; this clustersim reads "
+                             f"formats {' and '.join(map(str, READABLE))}: use the same version as the teacher")
         values: Dict[str, Any] = {}
         for f in fields(cls):
             if f.name not in data and f.default is not MISSING:
