@@ -154,7 +154,7 @@ class _ScenarioDriver(Driver):
             self.demo.stopped.set()
 
     def run(self, cluster: Any) -> None:
-        demo, lang, scenario = self.demo, self.lang, self.scenario
+        demo = self.demo
         assert demo is not None
         why = StopWhy.DEMO_FINISHED
         try:
