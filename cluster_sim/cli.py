@@ -525,6 +525,12 @@ def demo(scenario: str, step: bool, yes: bool, interval: float, session_timeout:
         fail("--step and --yes exclude each other")
     if nodes is not None and scenario != "herd":
         fail(f"--nodes applies to the herd scenario only (the {scenario} scenario has its own)")
+    if scenario == "herd" and nodes is None:
+        from cluster_sim.demo.herd import NODES
+
+        if NODES > MAX_NODES:       # its default is over a lowered cap: the same refusal as --nodes
+            fail(f"the herd demo runs {NODES} nodes, over the cap of {MAX_NODES}: give --nodes N (at most "
+                 f"{MAX_NODES}), or raise CLUSTERSIM_MAX_NODES")
     from cluster_sim.demo import run_demo
 
     sys.exit(run_demo(scenario, step=step, yes=yes, interval=interval, session_timeout=session_timeout,

@@ -129,6 +129,11 @@ def test_demo_nodes_is_the_herds_and_keeps_the_cap():
     line = refused("demo", "herd", "--nodes", MAX_NODES + 1)
     assert f"must be between 2 and {MAX_NODES} (got {MAX_NODES + 1}; raise CLUSTERSIM_MAX_NODES for more)" in line
     assert "not a whole number" in refused("demo", "herd", "--nodes", "many")
+    lowered = subprocess.run([sys.executable, "-m", "cluster_sim", "demo", "herd", "--yes"], capture_output=True,
+                             text=True, timeout=60, env=dict(os.environ, CLUSTERSIM_MAX_NODES="50"))
+    assert lowered.returncode == 2 and lowered.stdout == ""
+    assert lowered.stderr.strip() == ("clustersim: the herd demo runs 100 nodes, over the cap of 50: give --nodes N "
+                                      "(at most 50), or raise CLUSTERSIM_MAX_NODES")
 
 
 def test_api_listens_with_listen_like_up_and_zk():
