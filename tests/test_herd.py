@@ -223,3 +223,27 @@ def test_the_web_page_marks_the_herd_and_shows_the_last_failovers_cost():
             assert not page_errors(browser), page_errors(browser)
     finally:
         view.close()
+
+
+def test_a_failovers_window_and_its_baseline_from_the_ring_of_mntr_samples():
+    """Pure: the window runs from a poll before the leader left to a second after; the baseline is
+    the same moment of an earlier round, so the nodes' publishes on the round's grid do not count."""
+    from cluster_sim.adapters.zk_cost import Counters, _Failover, measure
+
+    def counters(t):
+        publishes = sum(1 for k in range(10) if k * 5 + 0.25 <= t)          # each: 400 notifications
+        herd = t >= 12.5                                                    # the failover's burst
+        return Counters(received=int(100 * t) + (200 if herd else 0),
+                        notifications=400 * publishes + (99 if herd else 0),
+                        latency_sum=2.0 * int(100 * t), latency_count=int(100 * t), latency_p999=9.0)
+
+    ring = [(t / 4, {"zk:2181": counters(t / 4)}) for t in range(0, 81)]
+    cost = measure(ring, [12.51] * 99 + [3.0], _Failover("3", "1", 12.5, 40), "herd", 0.25, interval=5.0)
+    assert (cost.node, cost.after, cost.recipe, cost.source, cost.leader_ms) == ("3", "1", "herd", "mntr", 40)
+    assert cost.window_s == 1.25 and cost.requests == 125 + 200 and cost.notifications == 99 and cost.woken == 99
+    assert cost.baseline_per_s == 100.0 and cost.notifications_baseline_per_s == 0.0
+    assert cost.latency_avg_ms == 2.0 and cost.latency_max_ms == 9.0
+    # no sample from the servers (mntr not whitelisted): the nodes' count alone
+    empty = [(t, {}) for t, _ in ring]
+    alone = measure(empty, [12.51] * 4, _Failover("3", "1", 12.5, 40), "herd", 0.25, interval=5.0)
+    assert (alone.source, alone.woken, alone.notifications, alone.requests) == ("nodes", 4, None, None)

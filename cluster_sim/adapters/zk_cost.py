@@ -4,7 +4,8 @@ A light poll (every `period`, 0.25 s) asks each server for ``mntr`` and keeps a 
 its counters: requests received (``zk_packets_received``), watch notifications delivered (the
 sum of ``zk_sum_node_{created,deleted,changed,children}_watch_count``: ZooKeeper counts, for
 each change, how many watchers it notified), and request latency (the read and update latency
-summaries). It is also a listener of the manager's events: on each failover (LeaderElected
+summaries). The baseline beside a failover's figures is a window as long at the same moment of an
+earlier round (the nodes publish on the round's grid), else the seconds before. It is also a listener of the manager's events: on each failover (LeaderElected
 with a previous leader) it waits until the second after the leader left is measured, then
 posts a messages.FailoverMeasured carrying an events.FailoverCost on the manager's queue.
 Beside the server's figures it counts the candidates the recipe woke (events.CandidateWoken,
@@ -20,6 +21,7 @@ The server's figures are the whole server's: the supervisor's own watches and re
 them (its baseline shows them); `woken` is the recipe's alone.
 """
 
+import math
 import threading
 import time
 from collections import deque
@@ -88,7 +90,23 @@ class _Failover:
     leader_ms: Optional[int]
 
 
-def measure(ring: Sequence[Sample], woken: Sequence[float], f: _Failover, recipe: str, period: float) -> ev.FailoverCost:
+def _earlier(ring: Sequence[Sample], start: Sample, end: Sample, interval: float,
+             period: float) -> Optional[Tuple[Sample, Sample]]:
+    """The same window at the same moment of an earlier round (the nodes publish on the round's
+    grid: that is the fair comparison), whole rounds back and clear of the window itself; else the
+    BASELINE seconds before the window. None when the ring does not reach back."""
+    if interval > 0:
+        back = interval * math.ceil((end[0] - start[0] + period) / interval)
+        first = next((s for s in reversed(ring) if s[0] <= start[0] - back and s[1]), None)
+        last = next((s for s in ring if s[0] >= end[0] - back and s[1]), None)
+        if first is not None and last is not None and last[0] - first[0] > period / 2 and last[0] <= start[0]:
+            return first, last
+    before = next((s for s in ring if s[0] >= start[0] - BASELINE and s[1]), None)
+    return (before, start) if before is not None and start[0] - before[0] > period / 2 else None
+
+
+def measure(ring: Sequence[Sample], woken: Sequence[float], f: _Failover, recipe: str, period: float,
+            interval: float = 0.0) -> ev.FailoverCost:
     """The cost of failover `f` from the ring of samples and the times candidates were woken."""
     start = next((s for s in reversed(ring) if s[0] <= f.left_at - period), None)
     end = next((s for s in ring if s[0] >= f.left_at + WINDOW), None)
@@ -101,14 +119,13 @@ def measure(ring: Sequence[Sample], woken: Sequence[float], f: _Failover, recipe
     a, b = [start[1][s] for s in servers], [end[1][s] for s in servers]
     count = sum(y.latency_count for y in b) - sum(x.latency_count for x in a)
     latency = (sum(y.latency_sum for y in b) - sum(x.latency_sum for x in a)) / count if count > 0 else None
-    before = next((s for s in ring if s[0] >= start[0] - BASELINE and s[1]), None)
+    earlier = _earlier(ring, start, end, interval, period)
     baseline = notified = None
-    if before is not None and start[0] - before[0] > period / 2:
-        common = [s for s in servers if s in before[1]]
-        span = start[0] - before[0]
-        baseline = (sum(start[1][s].received for s in common) - sum(before[1][s].received for s in common)) / span
-        notified = (sum(start[1][s].notifications for s in common)
-                    - sum(before[1][s].notifications for s in common)) / span
+    if earlier is not None:
+        (t0, was), (t1, now_) = earlier
+        common = [s for s in servers if s in was and s in now_]
+        baseline = (sum(now_[s].received for s in common) - sum(was[s].received for s in common)) / (t1 - t0)
+        notified = (sum(now_[s].notifications for s in common) - sum(was[s].notifications for s in common)) / (t1 - t0)
     return ev.FailoverCost(
         now, f.node, after=f.after, recipe=recipe, leader_ms=f.leader_ms, woken=woke,
         notifications=sum(y.notifications for y in b) - sum(x.notifications for x in a),
@@ -121,14 +138,16 @@ def measure(ring: Sequence[Sample], woken: Sequence[float], f: _Failover, recipe
 
 class CostSampler(threading.Thread):
     def __init__(self, servers: Callable[[], List[Tuple[str, int]]], post: Callable[[Message], None],
-                 recipe: str = "election", period: float = 0.25, clock: Callable[[], float] = time.time) -> None:
+                 recipe: str = "election", interval: float = 0.0, period: float = 0.25,
+                 clock: Callable[[], float] = time.time) -> None:
         super().__init__(name="zk-cost", daemon=True)
         self.servers = servers
         self.post = post
         self.recipe = recipe
+        self.interval = interval      # the cluster's round interval: the baseline is the same moment of an earlier round
         self.period = period
         self.clock = clock
-        keep = int((BASELINE + WINDOW + GRACE + 2.0) / period) + 4
+        keep = int((max(BASELINE, 2 * interval) + 2 * WINDOW + GRACE + 2.0) / period) + 4
         self.ring: Deque[Sample] = deque(maxlen=keep)
         self._woken: Deque[float] = deque(maxlen=20_000)
         self._lost: Dict[str, float] = {}            # a leader -> when its leader znode went (LeaderLost)
@@ -165,7 +184,7 @@ class CostSampler(threading.Thread):
                 self._pending = [f for f in self._pending if f not in due and taken - f.left_at < GIVE_UP]
                 ring, woken = list(self.ring), list(self._woken)
             for f in due:
-                self.post(FailoverMeasured(measure(ring, woken, f, self.recipe, self.period)))
+                self.post(FailoverMeasured(measure(ring, woken, f, self.recipe, self.period, self.interval)))
             self._stop.wait(max(0.0, self.period - (self.clock() - started)))
 
     def stop(self) -> None:

@@ -365,8 +365,9 @@ class FailoverCost(Event):
     ensemble: `notifications`, watch notifications the servers delivered (every watcher's, the
     supervisor's too); `requests`, requests they received in the `window_s` seconds from just
     before the leader left; `baseline_per_s` and `notifications_baseline_per_s`, the rates of both in
-    the seconds before (every publish of a node notifies the leader's and the supervisor's watches:
-    the burst is what is above them); the servers'
+    a window as long at the same moment of an earlier round (every node publishes on the round's
+    grid, and each publish notifies the leader's and the supervisor's watches: the burst is what is
+    above them), else in the seconds before; the servers'
     average request latency in that window and the 99.9th percentile of their recent requests
     (ZooKeeper keeps no per-window maximum). Where `mntr` does not answer (a ZooKeeper that does
     not whitelist it), source is "nodes" and only `woken` and `leader_ms` are known."""

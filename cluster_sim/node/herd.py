@@ -34,7 +34,7 @@ import threading
 import uuid
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from kazoo.exceptions import KazooException, NodeExistsError, NoNodeError
+from kazoo.exceptions import ConnectionLoss, KazooException, NodeExistsError, NoNodeError, SessionExpiredError
 from kazoo.protocol.states import EventType
 
 if TYPE_CHECKING:
@@ -84,20 +84,34 @@ class HerdElection:
     # -- the race ----------------------------------------------------------------------
     def _win(self) -> bool:
         """True once we created the leader znode; False if cancelled first."""
-        self.client.ensure_path(self.path)
         while not self._cancelled.is_set():
             self._wake.clear()
-            self._ensure_candidate()
-            data = json.dumps({"id": self.identifier, "candidate": self.node}).encode()
             try:
-                self.client.create(self.leader_path, data, ephemeral=True, makepath=True)
-                return True
-            except NodeExistsError:
-                pass
-            # lost the race (or someone leads): watch the one leader znode, like every other candidate
-            if self.client.exists(self.leader_path, watch=self._on_leader_event) is None:
-                continue        # gone meanwhile: race again at once
+                if self._race():
+                    return True
+            except (ConnectionLoss, SessionExpiredError):
+                # disconnected (kazoo's Lock retries too): once connected again, our candidate znode
+                # is looked for again (an expired session took it) and the race goes on
+                while not self.client.connected and not self._cancelled.is_set():
+                    self._cancelled.wait(0.1)
+                continue
             self._wake.wait()
+        return False
+
+    def _race(self) -> bool:
+        """One try: True if we created the leader znode; else a watch is set on it (or it went
+        meanwhile, and _wake is set to race again at once)."""
+        self.client.ensure_path(self.path)
+        self._ensure_candidate()
+        data = json.dumps({"id": self.identifier, "candidate": self.node}).encode()
+        try:
+            self.client.create(self.leader_path, data, ephemeral=True, makepath=True)
+            return True
+        except NodeExistsError:
+            pass
+        # lost the race (or someone leads): watch the one leader znode, like every other candidate
+        if self.client.exists(self.leader_path, watch=self._on_leader_event) is None:
+            self._wake.set()        # gone meanwhile: race again at once
         return False
 
     def _ensure_candidate(self) -> None:
@@ -124,7 +138,9 @@ class HerdElection:
 
     # -- kazoo's threads: never block -----------------------------------------------
     def _on_leader_event(self, event: Any) -> None:
-        if event.type in (EventType.DELETED, EventType.CHANGED, EventType.CREATED) and self.on_woken is not None:
+        # DELETED: the leader went (CHANGED: its data changed, which a leader never does). Not
+        # CREATED: an exists watch set while the znode was gone fires on our own create
+        if event.type in (EventType.DELETED, EventType.CHANGED) and self.on_woken is not None:
             try:
                 self.on_woken()
             except Exception:  # noqa: BLE001 - counting must never stop the race

@@ -232,7 +232,7 @@ class Cluster(Reach, Shutdown):
         from cluster_sim.adapters.zk_cost import CostSampler
 
         self.cost = CostSampler(self._mntr_servers, post=lambda message: self.manager.post(message),
-                                recipe=rules.recipe)
+                                recipe=rules.recipe, interval=rules.interval)
         listeners.append(self.cost)
         listeners.extend(self._web_listeners())
         if self.exporter is not None:

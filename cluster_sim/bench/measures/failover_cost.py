@@ -93,7 +93,10 @@ def measure(nodes: int, recipe: str, kills: int = 3, interval: float = 5.0, sess
         log(f"{recipe} n={nodes}: steady after {time.time() - began:.1f} s")
         for trial in range(1, kills + 1):
             status = _wait(steady, 120 + nodes * 0.5, "a steady cluster")
-            time.sleep((interval / 2 - time.time() % interval) % interval)   # mid-round: away from the publishes
+            # late in the round, so that the window (a poll before, a second after) ends before the next
+            # tick: the nodes publish just after each tick, and on a loaded machine that takes seconds
+            phase = max(interval / 2, interval - 1.75)
+            time.sleep((phase - time.time() % interval) % interval)
             before = failover_cost(status)
             leader = status["leader"]
             _ask(runtime, name, {"cmd": "kill", "id": str(leader), "hard": False})
@@ -108,6 +111,14 @@ def measure(nodes: int, recipe: str, kills: int = 3, interval: float = 5.0, sess
                 f"{cost.requests} in {cost.window_s} s (baseline {cost.baseline_per_s}/s), leader {cost.leader_ms} ms, "
                 f"latency {cost.latency_avg_ms} ms (p99.9 {cost.latency_max_ms} ms)")
             _ask(runtime, name, {"cmd": "start", "id": str(leader)})
+
+            def back() -> bool:
+                row = next((n for n in control_status(runtime, name)["nodes"] if n["id"] == str(leader)), None)
+                return bool(row and row["state"] == "running" and row["election"]["position"] is not None)
+            _wait(back, 60 + session_timeout, f"node {leader} back in the election")
+            # two quiet rounds: the next failover's baseline (the same moment of an earlier round)
+            # must not be this one's
+            time.sleep(2 * interval)
     finally:
         up.send_signal(signal.SIGINT)
         try:
@@ -140,7 +151,9 @@ def table(rows: Dict[str, Dict[int, List[FailoverCost]]]) -> str:
         for n, costs in sorted(by_n.items()):
             def med(get: Any) -> str:
                 value = _median([get(c) for c in costs])
-                return "—" if value is None else f"{value:,.0f}" if abs(value) >= 10 else f"{value:.2f}"
+                if value is None:
+                    return "—"
+                return f"{value:,.0f}" if abs(value) >= 10 or float(value).is_integer() else f"{value:.2f}"
             lines.append(
                 f"| {recipe} | {n:,} | {len(costs)} | {med(lambda c: c.woken)} "
                 f"| {med(lambda c: c.notifications)} ({med(lambda c: _burst(c, c.notifications, c.notifications_baseline_per_s))}) "
