@@ -157,6 +157,7 @@ def figures(costs: Mapping[str, ev.FailoverCost], nodes: int, lang: str) -> Tupl
             "avg": _rounded(c.latency_avg_ms, 2), "max": _rounded(c.latency_max_ms, 1)})),
     ]
     notes = [say(f"hd_why_{recipe}", woken=cost.woken) for recipe, cost in costs.items()]
+    notes.append(say("hd_usual"))
     if any(cost.source != "mntr" for cost in costs.values()):
         notes.append(say("hd_no_mntr"))
     return rows, notes

@@ -105,14 +105,14 @@ ENTRIES: Dict[str, Dict[str, str]] = {
     },
     "demo.hd_cost.body": {
         "en": ("Node {node} took over from node {after} in {leader} ms. In the {window} s after the leader left, the "
-               "server delivered {notifications} watch notifications (usually {nbaseline} a second: every "
-               "reading a node publishes notifies the leader's and the supervisor's watches) and received "
-               "{requests} requests (usually {baseline} a second). Its latency: {avg} ms on average, {max} ms "
+               "server delivered {notifications} watch notifications (at that moment of an earlier round, {nbaseline} "
+               "a second: every reading a node publishes notifies the leader's and the supervisor's watches) "
+               "and received {requests} requests (then, {baseline} a second). Its latency: {avg} ms on average, {max} ms "
                "at the 99.9th percentile."),
         "es": ("El nodo {node} tomó el relevo del nodo {after} en {leader} ms. En los {window} s que siguieron a "
-               "la marcha del líder, el servidor entregó {notifications} notificaciones de watch (normalmente "
+               "la marcha del líder, el servidor entregó {notifications} notificaciones de watch (en ese momento de una ronda anterior, "
                "{nbaseline} por segundo: cada lectura que publica un nodo avisa a los watches del líder y del "
-               "supervisor) y recibió {requests} peticiones (normalmente {baseline} por segundo). Su latencia: "
+               "supervisor) y recibió {requests} peticiones (entonces, {baseline} por segundo). Su latencia: "
                "{avg} ms de media, {max} ms en el percentil 99,9."),
     },
     "demo.hd_compare.title": {
@@ -182,6 +182,13 @@ ENTRIES: Dict[str, Dict[str, str]] = {
                "number of candidates"),
         "es": ("elección: solo saltó el watch del sucesor ({woken} {woken?despertado|despertados}): el coste es "
                "el mismo sea cual sea el número de candidatos"),
+    },
+    "demo.hd_usual": {
+        "en": ("usual: the server's count over as long at the same moment of an earlier round (the nodes publish on "
+               "the round's grid, and every reading notifies the leader's and the supervisor's watches)"),
+        "es": ("lo habitual: la cuenta del servidor en un intervalo igual, en el mismo momento de una ronda anterior "
+               "(los nodos publican al ritmo de las rondas y cada lectura avisa a los watches del líder y del "
+               "supervisor)"),
     },
     "demo.hd_no_mntr": {
         "en": "this ZooKeeper did not answer mntr: only the nodes' own count (woken) and the times are known",
