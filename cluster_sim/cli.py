@@ -482,7 +482,8 @@ def deliver(file: str, api_url: Optional[str], secret: Optional[str]) -> None:
 @click.option("--plain", is_flag=True, help="Plain lines instead of the live table.")
 @_events_options
 @_name_option
-def demo(scenario: str, step: bool, yes: bool, interval: float, session_timeout: float, lang: str, unsafe: bool,
+@click.pass_context
+def demo(ctx: click.Context, scenario: str, step: bool, yes: bool, interval: float, session_timeout: float, lang: str, unsafe: bool,
          nodes: Optional[int], record: Optional[str], web: Optional[str], plain: bool, events: Optional[str],
          events_format: Optional[str], name: str) -> None:
     """Narrated classroom scenarios on a real cluster, ending with the
@@ -506,8 +507,8 @@ def demo(scenario: str, step: bool, yes: bool, interval: float, session_timeout:
       herd         the same kill of the leader under kazoo's election
                    recipe, then under the herd (every candidate watches
                    the leader; for teaching), each on a cluster of its
-                   own of 100 nodes (--nodes): what each failover cost
-                   ZooKeeper, side by side
+                   own of 100 nodes (--nodes), rounds every 3 s: what
+                   each failover cost ZooKeeper, side by side
 
     Pacing: by default each step stays on screen for 4 s (at least one
     interval) before the next; --step waits for Enter instead; --yes
@@ -533,7 +534,10 @@ def demo(scenario: str, step: bool, yes: bool, interval: float, session_timeout:
                  f"{MAX_NODES}), or raise CLUSTERSIM_MAX_NODES")
     from cluster_sim.demo import run_demo
 
-    sys.exit(run_demo(scenario, step=step, yes=yes, interval=interval, session_timeout=session_timeout,
+    # a scenario with a pace of its own (herd: rounds far enough apart for a failover's second to
+    # fall between two publishes) takes it unless --interval is given
+    sys.exit(run_demo(scenario, step=step, yes=yes, interval=interval if _given(ctx, "interval") else None,
+                      session_timeout=session_timeout,
                       lang=lang, unsafe=unsafe, record=_checked_output(record), web=web, plain=plain,
                       events=_checked_output(events), events_format=_events_format(events, events_format),
                       name=name, nodes=nodes))

@@ -104,13 +104,14 @@ def _results_partition(lang):
     return render_summary(summary, plain=True)
 
 
-# figures of a herd demo at 100 nodes as a class might see them (measured on the 2-core machine)
-HERD = dict(nodes=100, election=dict(woken=1, notifications=409, requests=1326, window_s=1.53, leader_ms=68,
-                                     notifications_baseline_per_s=439.1, baseline_per_s=851.4,
-                                     latency_avg_ms=0.13, latency_max_ms=49.0),
-            herd=dict(woken=99, notifications=909, requests=1704, window_s=1.6, leader_ms=79,
-                      notifications_baseline_per_s=365.2, baseline_per_s=998.1, latency_avg_ms=7.93,
-                      latency_max_ms=199.0))
+# figures of a herd demo at 100 nodes as a class might see them (`clustersim demo herd --yes` on the
+# 2-core machine, its own pace: rounds every 3 s)
+HERD = dict(nodes=100, election=dict(woken=1, notifications=11, requests=570, window_s=1.61, leader_ms=18,
+                                     notifications_baseline_per_s=0.6, baseline_per_s=220.5,
+                                     latency_avg_ms=0.34, latency_max_ms=173.0),
+            herd=dict(woken=99, notifications=108, requests=879, window_s=1.76, leader_ms=169,
+                      notifications_baseline_per_s=0.0, baseline_per_s=148.9, latency_avg_ms=3.38,
+                      latency_max_ms=195.0))
 
 
 def _results_herd(lang):

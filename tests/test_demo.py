@@ -341,6 +341,16 @@ def test_herd_kills_the_leader_under_both_recipes_and_puts_the_costs_side_by_sid
     assert first["candidates woken"] == f"election {election.woken}" and "check (herd)" not in first
 
 
+def test_herds_kill_leaves_the_measured_second_between_two_bursts_of_publishes():
+    from cluster_sim.demo.herd import AFTER, BEFORE, BURST, INTERVAL, kill_phase, until_kill
+
+    moment = kill_phase(INTERVAL)                       # its own pace: the window fits between the bursts
+    assert BURST <= moment - BEFORE and moment + AFTER <= INTERVAL
+    assert kill_phase(1.0) == 0.5                       # a pace too quick for that: mid-round
+    assert until_kill(3000.25, 3.0) == pytest.approx(moment - 0.25)
+    assert until_kill(3000.0 + moment + 0.5, 3.0) == pytest.approx(INTERVAL - 0.5)
+
+
 def test_herds_words_in_spanish():
     from cluster_sim.demo.herd import compare_values, figures
     from cluster_sim.engine.events import FailoverCost

@@ -15,6 +15,7 @@ both recipes' figures side by side; the last step asks the class why one grows w
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple
 
+from cluster_sim.adapters.zk_cost import WINDOW
 from cluster_sim.engine import events as ev
 from cluster_sim.presentation.cost_words import recipe_name
 from cluster_sim.words import narration
@@ -24,10 +25,16 @@ if TYPE_CHECKING:
     from cluster_sim.demo.summary import Summary
 
 NODES = 100
+INTERVAL = 3.0      # its own pace (unless --interval): a failover's measured second fits between two publishes
 ZK_SERVERS = 1
 RECIPES = ("election", "herd")
 RELAYS = False      # only kills here: the nodes go straight to ZooKeeper (no fault relays to start)
 COSTS = "failover_cost"     # summary.measured[COSTS][recipe]: each run's FailoverCost, as a record
+# the cost window (adapters/zk_cost.py: from the poll before the leader left, one or two polls of
+# 0.25 s, to the first poll a second after, plus its own time) and how long a round's burst of
+# publishes takes to reach the server on a loaded machine, in seconds
+PERIOD = 0.25       # CostSampler's poll (its default)
+BEFORE, AFTER, BURST = 2 * PERIOD, WINDOW + 2 * PERIOD, 0.5
 
 
 def run(demo: "Demo", summary: "Summary", recipe: str) -> None:
@@ -87,7 +94,7 @@ def _kill_and_measure(demo: "Demo", leader: str, recipe: str) -> ev.FailoverCost
     demo.narrate("hd_kill", leader=leader, recipe=recipe_name(recipe, demo.lang))
     demo.pause()
     demo.act_now()                                   # --step: the press first, then the moment is chosen
-    demo.sleep(between_publishes(demo.clock(), demo.interval))
+    demo.sleep(until_kill(demo.clock(), demo.interval))
     since = len(demo.events)
     sent = demo.clock()
     demo.request("kill", id=leader, hard=False)
@@ -97,10 +104,19 @@ def _kill_and_measure(demo: "Demo", leader: str, recipe: str) -> ev.FailoverCost
     return cost if cost.leader_ms is not None else replace(cost, leader_ms=took_ms)
 
 
-def between_publishes(now: float, interval: float) -> float:
-    """Seconds to wait until the middle of a round's interval (the nodes publish on its boundary):
-    the kill is then the only thing happening in its first moments."""
-    return (interval / 2 - now % interval) % interval
+def kill_phase(interval: float) -> float:
+    """When in a round (seconds after its boundary, where every node publishes) to stop the leader:
+    so that the window the cost is measured over (from up to BEFORE s before the leader leaves to up
+    to AFTER s after) falls between two bursts of publishes, with room on both sides; when it cannot
+    fit, mid-round. The baseline is the same moment of an earlier round: it falls there too."""
+    gap = interval - BURST
+    room = gap - BEFORE - AFTER
+    return interval / 2 if room <= 0 else BURST + BEFORE + room / 2
+
+
+def until_kill(now: float, interval: float) -> float:
+    """Seconds to wait from `now` until the round's kill_phase."""
+    return (kill_phase(interval) - now % interval) % interval
 
 
 def costs_of(summary: "Summary") -> Dict[str, ev.FailoverCost]:

@@ -73,13 +73,14 @@ class _PlainNarration:
         pass
 
 
-def run_demo(scenario: str, step: bool = False, yes: bool = False, interval: float = DEMO_PACE["interval"],
+def run_demo(scenario: str, step: bool = False, yes: bool = False, interval: Optional[float] = None,
              session_timeout: float = DEMO_PACE["session_timeout"], lang: str = "en", unsafe: bool = False,
              record: Optional[str] = None, plain: bool = False, name: str = "default", out: Any = None,
              events: Optional[str] = None, events_format: str = "jsonl", web: Optional[str] = None,
              nodes: Optional[int] = None) -> int:
     """Run one narrated scenario; 0 when it ran, 1 on a failure (one line on stderr), 130 on Ctrl-C.
-    `nodes`: the cluster's size, for the scenarios in SIZED (default: the scenario's own)."""
+    `interval`: None for the scenario's own (its INTERVAL), else DEMO_PACE's. `nodes`: the
+    cluster's size, for the scenarios in SIZED (default: the scenario's own)."""
     out = out if out is not None else sys.stdout
     if scenario not in SCENARIOS:
         print(f"clustersim demo: unknown scenario {scenario!r} (one of {', '.join(SCENARIOS)})", file=sys.stderr)
@@ -92,6 +93,8 @@ def run_demo(scenario: str, step: bool = False, yes: bool = False, interval: flo
         lang = "en"
     try:
         module = _scenario_module(scenario)
+        if interval is None:
+            interval = float(getattr(module, "INTERVAL", DEMO_PACE["interval"]))
         return _run(module, scenario, step=step, yes=yes, interval=interval, session_timeout=session_timeout,
                     lang=lang, unsafe=unsafe, record=record, plain=plain, name=name, out=out,
                     events=events, events_format=events_format, web=web, nodes=nodes)
