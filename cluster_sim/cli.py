@@ -30,7 +30,7 @@ from cluster_sim.engine.command_kit import Command
 from cluster_sim.control.commands import CHOICE, COMMANDS, FLAG, INDEX, MS, NODE
 
 MAX_NODES = int(os.environ.get("CLUSTERSIM_MAX_NODES", "1000"))   # measured: docs/benchmarks.md, rows 9
-SCENARIOS = ("failover", "split-brain", "quorum", "api-outage", "partition")   # cluster_sim.demo.SCENARIOS, without its imports
+SCENARIOS = ("failover", "split-brain", "quorum", "api-outage", "partition", "herd")   # cluster_sim.demo.SCENARIOS, without its imports
 LANGS = ("en", "es")
 
 F = TypeVar("F", bound=Callable[..., Any])   # a command's function, given one more option
@@ -475,17 +475,21 @@ def deliver(file: str, api_url: Optional[str], secret: Optional[str]) -> None:
 @node_options("interval", "session_timeout", **DEMO_PACE)   # a class's pace
 @_lang_option
 @click.option("--unsafe", is_flag=True, help="split-brain, partition: switch the guard and fencing off, to show why they exist.")
+@click.option("-n", "--nodes", default=None, type=Count(2, MAX_NODES, "raise CLUSTERSIM_MAX_NODES for more"),
+              help="herd: how many nodes in each cluster (default 100).")
 @click.option("--record", default=None, metavar="FILE",
-              help="Save the demo as one self-contained web page, ending on its results.")
+              help="Save the demo as one self-contained web page, ending on its results (herd: the "
+                   "election run's beside it, FILE's name with .election).")
 @click.option("--web", default=None, metavar="[HOST:]PORT",
               help="Serve a read-only live picture of the cluster in a browser (the projector, students' "
                    "laptops); with --listen 0.0.0.0 on every address.")
 @click.option("--plain", is_flag=True, help="Plain lines instead of the live table.")
 @_events_options
 @_name_option
-def demo(scenario: str, step: bool, yes: bool, interval: float, session_timeout: float, lang: str, unsafe: bool,
-         record: Optional[str], web: Optional[str], plain: bool, events: Optional[str], events_format: Optional[str],
-         name: str) -> None:
+@click.pass_context
+def demo(ctx: click.Context, scenario: str, step: bool, yes: bool, interval: float, session_timeout: float, lang: str, unsafe: bool,
+         nodes: Optional[int], record: Optional[str], web: Optional[str], plain: bool, events: Optional[str],
+         events_format: Optional[str], name: str) -> None:
     """Narrated classroom scenarios on a real cluster, ending with the
     measured results and the `check` verdict.
 
@@ -504,6 +508,11 @@ def demo(scenario: str, step: bool, yes: bool, interval: float, session_timeout:
                    the API): it holds still, another node leads, and on
                    the heal it rejoins as a follower (with --unsafe: two
                    leaders post after the heal)
+      herd         the same kill of the leader under kazoo's election
+                   recipe, then under the herd (every candidate watches
+                   the leader; for teaching), each on a cluster of its
+                   own of 100 nodes (--nodes), rounds every 3 s: what
+                   each failover cost ZooKeeper, side by side
 
     Pacing: by default each step stays on screen for 4 s (at least one
     interval) before the next; --step waits for Enter instead; --yes
@@ -515,15 +524,27 @@ def demo(scenario: str, step: bool, yes: bool, interval: float, session_timeout:
       clustersim demo split-brain --step --unsafe --lang es
       clustersim demo quorum --yes --record quorum.html
       clustersim demo partition --step --unsafe
+      clustersim demo herd --step --nodes 150
     """
     if step and yes:
         fail("--step and --yes exclude each other")
+    if nodes is not None and scenario != "herd":
+        fail(f"--nodes applies to the herd scenario only (the {scenario} scenario has its own)")
+    if scenario == "herd" and nodes is None:
+        from cluster_sim.demo.herd import NODES
+
+        if NODES > MAX_NODES:       # its default is over a lowered cap: the same refusal as --nodes
+            fail(f"the herd demo runs {NODES} nodes, over the cap of {MAX_NODES}: give --nodes N (at most "
+                 f"{MAX_NODES}), or raise CLUSTERSIM_MAX_NODES")
     from cluster_sim.demo import run_demo
 
-    sys.exit(run_demo(scenario, step=step, yes=yes, interval=interval, session_timeout=session_timeout,
+    # a scenario with a pace of its own (herd: rounds far enough apart for a failover's second to
+    # fall between two publishes) takes it unless --interval is given
+    sys.exit(run_demo(scenario, step=step, yes=yes, interval=interval if _given(ctx, "interval") else None,
+                      session_timeout=session_timeout,
                       lang=lang, unsafe=unsafe, record=_checked_output(record), web=web, plain=plain,
                       events=_checked_output(events), events_format=_events_format(events, events_format),
-                      name=name))
+                      name=name, nodes=nodes))
 
 
 @main.command(short_help="Random faults from a seed, then a verdict.")

@@ -104,7 +104,32 @@ def _results_partition(lang):
     return render_summary(summary, plain=True)
 
 
-RESULTS = {"failover": _results_failover, "partition": _results_partition}
+# figures of a herd demo at 100 nodes as a class might see them (`clustersim demo herd --yes` on the
+# 2-core machine, its own pace: rounds every 3 s)
+HERD = dict(nodes=100, election=dict(woken=1, notifications=11, requests=570, window_s=1.61, leader_ms=18,
+                                     notifications_baseline_per_s=0.6, baseline_per_s=220.5,
+                                     latency_avg_ms=0.34, latency_max_ms=173.0),
+            herd=dict(woken=99, notifications=108, requests=879, window_s=1.76, leader_ms=169,
+                      notifications_baseline_per_s=0.0, baseline_per_s=148.9, latency_avg_ms=3.38,
+                      latency_max_ms=195.0))
+
+
+def _results_herd(lang):
+    from cluster_sim.demo import herd
+    from cluster_sim.demo.runner import Summary, render_summary
+    from cluster_sim.engine.events import FailoverCost
+    from cluster_sim.words.narration import say
+
+    costs = {recipe: FailoverCost(0.0, "3", after="2", recipe=recipe, **HERD[recipe]) for recipe in herd.RECIPES}
+    summary = Summary(title=say(lang, "results", scenario="herd"))
+    rows, notes = herd.figures(costs, HERD["nodes"], lang)
+    for label, value in rows:
+        summary.add(label, value)
+    summary.notes.extend(notes)
+    return render_summary(summary, plain=True)
+
+
+RESULTS = {"failover": _results_failover, "partition": _results_partition, "herd": _results_herd}
 
 
 def render(spec, inline):

@@ -110,7 +110,7 @@ def test_the_command_list_fits_80_columns_uncut():
 
 def test_demo_help_says_what_each_scenario_shows_and_the_pacing():
     text = clustersim("demo", "--help").stdout
-    for scenario in ("failover", "split-brain", "quorum", "api-outage", "partition"):
+    for scenario in ("failover", "split-brain", "quorum", "api-outage", "partition", "herd"):
         assert f"\n    {scenario} " in text
     assert f"each step stays on screen for {ROOM_PAUSE:g} s" in " ".join(text.split())
     assert "--step waits for Enter" in " ".join(text.split())
@@ -118,7 +118,22 @@ def test_demo_help_says_what_each_scenario_shows_and_the_pacing():
 
 def test_demo_alone_lists_the_scenarios_on_one_line():
     line = refused("demo")
-    assert "one of failover, split-brain, quorum, api-outage, partition" in line
+    assert "one of failover, split-brain, quorum, api-outage, partition, herd" in line
+
+
+def test_demo_nodes_is_the_herds_and_keeps_the_cap():
+    from cluster_sim.cli import MAX_NODES
+
+    assert refused("demo", "failover", "--nodes", 6) == (
+        "clustersim: --nodes applies to the herd scenario only (the failover scenario has its own)")
+    line = refused("demo", "herd", "--nodes", MAX_NODES + 1)
+    assert f"must be between 2 and {MAX_NODES} (got {MAX_NODES + 1}; raise CLUSTERSIM_MAX_NODES for more)" in line
+    assert "not a whole number" in refused("demo", "herd", "--nodes", "many")
+    lowered = subprocess.run([sys.executable, "-m", "cluster_sim", "demo", "herd", "--yes"], capture_output=True,
+                             text=True, timeout=60, env=dict(os.environ, CLUSTERSIM_MAX_NODES="50"))
+    assert lowered.returncode == 2 and lowered.stdout == ""
+    assert lowered.stderr.strip() == ("clustersim: the herd demo runs 100 nodes, over the cap of 50: give --nodes N "
+                                      "(at most 50), or raise CLUSTERSIM_MAX_NODES")
 
 
 def test_api_listens_with_listen_like_up_and_zk():

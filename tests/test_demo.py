@@ -297,6 +297,87 @@ def test_ctrl_c_stops_the_demo_cleanly(runtime_dir, tmp_path):
     assert "Leadership timeline" in log.read_text()
 
 
+def test_herd_kills_the_leader_under_both_recipes_and_puts_the_costs_side_by_side(runtime_dir, tmp_path):
+    nodes = 6
+    recording, exported = tmp_path / "herd.html", tmp_path / "herd.jsonl"
+    done = subprocess.run(
+        [sys.executable, "-m", "cluster_sim", "demo", "herd", "--yes", "--nodes", str(nodes), "--interval",
+         str(INTERVAL), "--session-timeout", str(SESSION_TIMEOUT), "--plain", "--name", name(),
+         "--record", str(recording), "--events", str(exported)],
+        capture_output=True, text=True, timeout=240, stdin=subprocess.DEVNULL)
+    out = done.stdout
+    assert done.returncode == 0, out[-3000:] + done.stderr
+    assert done.stderr == ""
+    # one cluster per recipe, one after the other: the election run's events and recording beside FILE's
+    costs = {}
+    for recipe, path in (("election", tmp_path / "herd.election.jsonl"), ("herd", exported)):
+        [cost] = events_of(path, "failover_cost")
+        assert cost.recipe == recipe and cost.source == "mntr"
+        assert len({e.node for e in events_of(path, "node_started")}) == nodes
+        costs[recipe] = cost
+    election, herd = costs["election"], costs["herd"]
+    assert herd.woken >= nodes - 1 and herd.notifications >= nodes - 1    # every remaining candidate woken
+    assert 1 <= election.woken <= 2                                        # its successor (one more at most)
+    # only the herd's cluster is marked for teaching, on screen
+    marks = [m.start() for m in re.finditer(r"--recipe herd, FOR TEACHING", out)]
+    assert len(marks) == 1 and marks[0] > out.index("This cluster stops; the next one starts")
+    assert "Ask the class: why does the herd's cost grow with the number of nodes" in out
+    # the results: both recipes' figures side by side, as the events measured them
+    summary = summary_of(out)
+    assert value(summary, "candidates woken") == f"election {election.woken} · herd {herd.woken}"
+    notified = re.fullmatch(r"election (\d+) in [\d.]+ s \(usual: \d+\) · herd (\d+) in [\d.]+ s \(usual: \d+\)",
+                            value(summary, "watch notifications as the leader left"))
+    assert notified and (int(notified.group(1)), int(notified.group(2))) == (election.notifications, herd.notifications)
+    requests = re.match(r"election (\d+) in .* · herd (\d+) in ", value(summary, "server requests as the leader left"))
+    assert requests and (int(requests.group(1)), int(requests.group(2))) == (election.requests, herd.requests)
+    assert value(summary, "new leader after") == f"election {election.leader_ms:,} ms · herd {herd.leader_ms:,} ms"
+    for recipe in ("election", "herd"):
+        assert "0 missed" in value(summary, f"rounds in the API ({recipe})")
+        assert value(summary, f"check ({recipe})").startswith("OK")
+    # the recording of the herd's run ends on both; the election's, beside it, on its own
+    rows = dict(map(tuple, load_any(str(recording))["results"]["rows"]))
+    assert rows["candidates woken"] == f"election {election.woken} · herd {herd.woken}"
+    first = dict(map(tuple, load_any(str(tmp_path / "herd.election.html"))["results"]["rows"]))
+    assert first["candidates woken"] == f"election {election.woken}" and "check (herd)" not in first
+
+
+def test_herds_kill_leaves_the_measured_second_between_two_bursts_of_publishes():
+    from cluster_sim.demo.herd import AFTER, BEFORE, BURST, INTERVAL, kill_phase, until_kill
+
+    moment = kill_phase(INTERVAL)                       # its own pace: the window fits between the bursts
+    assert BURST <= moment - BEFORE and moment + AFTER <= INTERVAL
+    assert kill_phase(1.0) == 0.5                       # a pace too quick for that: mid-round
+    assert until_kill(3000.25, 3.0) == pytest.approx(moment - 0.25)
+    assert until_kill(3000.0 + moment + 0.5, 3.0) == pytest.approx(INTERVAL - 0.5)
+
+
+def test_herds_words_in_spanish():
+    from cluster_sim.demo.herd import compare_values, figures
+    from cluster_sim.engine.events import FailoverCost
+    from cluster_sim.words.narration import told
+
+    from english import english_in
+
+    def cost(recipe, woken, notifications):
+        return FailoverCost(0.0, "2", after="1", recipe=recipe, leader_ms=1234, woken=woken,
+                            notifications=notifications, requests=2 * notifications, window_s=1.25,
+                            baseline_per_s=100.0, notifications_baseline_per_s=40.0, latency_avg_ms=0.42,
+                            latency_max_ms=12.5)
+    costs = {"election": cost("election", 1, 51), "herd": cost("herd", 99, 150)}
+    rows, notes = figures(costs, 100, "es")
+    shown = dict(rows)
+    assert shown["candidatos despertados"] == "elección 1 · manada 99"
+    assert shown["notificaciones de watch al irse el líder"] == (
+        "elección 51 en 1,25 s (lo habitual: 50) · manada 150 en 1,25 s (lo habitual: 50)")
+    assert shown["nuevo líder tras"] == "elección 1.234 ms · manada 1.234 ms"
+    compared = told("es", "hd_compare", **compare_values(costs["election"], costs["herd"], 100))
+    assert compared.title == "Despertados: 1 con la receta, 99 con la manada"
+    assert "con la receta, 1 y 0; con la manada, 100 y 175" in compared.body     # above the usual traffic
+    assert "10.000 candidatos" in compared.question
+    text = "\n".join([*(f"{k} {v}" for k, v in rows), *notes, compared.title, compared.body, compared.question])
+    assert english_in(text) == [], english_in(text)
+
+
 def test_unknown_scenario_is_one_line(capsys):
     assert run_demo("meltdown") == 1
     err = capsys.readouterr().err
@@ -305,4 +386,4 @@ def test_unknown_scenario_is_one_line(capsys):
 
 def test_every_scenario_is_known():
     # (every text in both languages with the same fields: tests/test_words.py, over the whole catalogue)
-    assert set(SCENARIOS) == {"failover", "split-brain", "quorum", "api-outage", "partition"}
+    assert set(SCENARIOS) == {"failover", "split-brain", "quorum", "api-outage", "partition", "herd"}

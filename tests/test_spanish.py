@@ -48,13 +48,14 @@ def test_the_detector_finds_english_and_passes_spanish():
 
 @pytest.mark.parametrize("scenario, unsafe", [
     ("failover", False), ("split-brain", False), ("split-brain", True), ("quorum", False), ("api-outage", False),
-    ("partition", False),
+    ("partition", False), ("herd", False),
 ])
 def test_every_screen_of_the_demo_is_spanish(scenario, unsafe, runtime_dir, tmp_path):
     screen = Terminal()
     exported = tmp_path / "events.jsonl"
     cluster = name()
-    code = run_demo(scenario, unsafe=unsafe, name=cluster, out=screen, events=str(exported), **FAST)
+    sized = {"nodes": 4} if scenario == "herd" else {}          # two clusters of 4, not of 100
+    code = run_demo(scenario, unsafe=unsafe, name=cluster, out=screen, events=str(exported), **sized, **FAST)
     text = plain(screen.getvalue())
     assert code == 0, text[-3000:]
     # the screen really was the live view, to the end: narration, table, timeline, results

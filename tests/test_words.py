@@ -178,7 +178,7 @@ def _fields(text):
 
 
 SAME_IN_BOTH = re.compile(r"^(ev\.stop\.(SIG\w+|command)|say_stop\.SIG\w+|ev\.link\.zk|ev\.said|page\.ok|"
-                          r"demo\.(check|seconds|no|failed\.body)|(api|api_ok|zookeeper|title|col_id|col_pid|answer_holder))$")
+                          r"demo\.(check|seconds|no|failed\.body|scoped|hd_v|hd_v_ms)|(api|api_ok|zookeeper|title|col_id|col_pid|answer_holder))$")
 
 
 @pytest.mark.parametrize("key", sorted(ENTRIES))

@@ -1,7 +1,9 @@
 """Watches the cluster in ZooKeeper and posts snapshots to the manager.
 
 The table is built from ZooKeeper, not from the supervisor's own children,
-so a node started by hand on another laptop shows up like any other. Watches
+so a node started by hand on another laptop shows up like any other. The election's
+children are the candidates of either recipe (kazoo's `<uuid>__lock__<seq>`, the herd's
+`<uuid>__herd__<seq>`: node/herd.py), each with its node id as data. Watches
 on the election and on the leader znode wake the observer at once (a failover
 is shown as soon as ZooKeeper knows it); readings come from a watch-kept
 cache, so a snapshot costs memory reads, not one request per node.

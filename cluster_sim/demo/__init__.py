@@ -3,8 +3,9 @@
     from cluster_sim.demo import run_demo
     exit_code = run_demo("failover", yes=True, interval=0.5, plain=True)
 
-Scenarios: failover, split-brain, quorum, api-outage, partition (one module each; the
-runner in runner.py, each step typed by narration.py, its words in cluster_sim/words).
+Scenarios: failover, split-brain, quorum, api-outage, partition, herd (one module each; the
+runner in runner.py, each step typed by narration.py, its words in cluster_sim/words). herd
+runs once per recipe, a cluster each: run_demo("herd", yes=True, nodes=6).
 """
 
 from cluster_sim.demo.runner import SCENARIOS, run_demo

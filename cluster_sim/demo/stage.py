@@ -38,8 +38,9 @@ class Demo:
 
     def __init__(self, manager: Any, *, api_url: str, interval: float, session_timeout: float, lang: str = "en",
                  step: bool = False, yes: bool = False, unsafe: bool = False, stdin: Any = None,
-                 clock: Callable[[], float] = time.time, tick: float = 0.2):
+                 clock: Callable[[], float] = time.time, tick: float = 0.2, nodes: int = 0):
         self.manager = manager
+        self.nodes = nodes                 # the cluster's size, as started (0: the scenario's own NODES)
         self.api_url = api_url
         self.interval = interval
         self.session_timeout = session_timeout
@@ -86,6 +87,12 @@ class Demo:
         if check and not answer.get("ok"):
             raise DemoFailed(self.say("w_refused", cmd=cmd, error=answer.get("error") or "?"))
         return answer
+
+    def act_now(self) -> None:
+        """With --step, wait here for the press that runs the action under the step on screen (an
+        action timed after it: its moment is chosen once the press came). Otherwise nothing."""
+        if self._gate_pending:
+            self._gate(self._current)
 
     def listener(self) -> Any:
         """The listener that keeps every event for this demo (add it to the manager's listeners)."""

@@ -30,15 +30,27 @@ class Summary:
             self.verdicts[len(self.rows)] = verdict
         self.rows.append((label, str(value)))
 
+    def extend(self, other: "Summary") -> None:
+        """`other`'s rows (with their verdicts), notes and measured numbers after these."""
+        for n, (label, value) in enumerate(other.rows):
+            self.add(label, value, other.verdicts.get(n))
+        self.notes.extend(other.notes)
+        self.measured.update(other.measured)
 
-def add_check(demo: Any, summary: Summary, rows: Optional[List[dict]], error: Optional[str] = None) -> None:
-    """Rounds delivered and missed, and the verdict of `clustersim check`, on `rows`."""
+
+def add_check(demo: Any, summary: Summary, rows: Optional[List[dict]], error: Optional[str] = None,
+              scope: str = "", under: str = "") -> None:
+    """Rounds delivered and missed, and the verdict of `clustersim check`, on `rows`. `scope`
+    (worded): whose rows they are, put after each label, when a demo ran more than one cluster;
+    `under`: the measured numbers go in summary.measured[under] rather than at its top."""
     from cluster_sim.check import verify
 
     lang = demo.lang
+    labels = {"rounds", "unrounded", "check"}
 
     def say(key: str, **kw: Any) -> str:
-        return narration.say(lang, key, **kw)
+        text = narration.say(lang, key, **kw)
+        return narration.say(lang, "scoped", label=text, scope=scope) if scope and key in labels else text
 
     if rows is None:
         summary.add(say("check"), say("check_unreachable", error=error or "?"))
@@ -73,8 +85,12 @@ def add_check(demo: Any, summary: Summary, rows: Optional[List[dict]], error: Op
         summary.notes.extend("  " + v for v in violations[:5])
         if len(violations) > 5:
             summary.notes.append(f"  ... (+{len(violations) - 5})")
-    summary.measured.update(rounds=rounds, missed=missed, empty=empty, unrounded=report.unrounded,
-                            check_ok=report.ok, violations=len(violations))
+    measured = dict(rounds=rounds, missed=missed, empty=empty, unrounded=report.unrounded,
+                    check_ok=report.ok, violations=len(violations))
+    if under:
+        summary.measured.setdefault(under, {}).update(measured)
+    else:
+        summary.measured.update(measured)
 
 
 def render_summary(summary: Summary, plain: bool) -> Any:

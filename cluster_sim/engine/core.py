@@ -204,6 +204,12 @@ def _takes_over(m: Model, snap: msg.ZkSnapshot, leader_events: Events) -> Events
     """Why the new leader won, in ZooKeeper's terms: its znode is now the lowest; it watched the
     one before it (the old leader's, or one that went too)."""
     elected = [e for e in leader_events if isinstance(e, ev.LeaderElected) and e.after is not None]
+    if elected and m.state.teaching:
+        # the herd: every candidate watched the one leader znode; all were woken, all raced
+        node, before = elected[0].node, [n for n, _ in m.state.queue]
+        seq = next((c.seq for c in snap.queue if c.node == node), None)
+        racers = len([n for n in before if n != elected[0].after]) or None
+        return [ev.TakesOver(snap.ts, node, seq=seq, recipe="herd", racers=racers)]
     if not elected or not snap.queue or snap.queue[0].node != elected[0].node:
         return []
     node = elected[0].node
@@ -433,4 +439,6 @@ _DECIDE: Dict[type, Callable[[Model, Any, float], Events]] = {
     msg.Narrate: lambda m, n, now: [_narration(m, n, now)],
     msg.StopRequested: lambda m, r, now: [ev.ShuttingDown(now, why=r.why)],
     msg.Announce: lambda m, a, now: [a.event],
+    msg.ReportWoken: _report(lambda r: ev.CandidateWoken(r.ts, r.node, recipe=r.recipe)),
+    msg.FailoverMeasured: lambda m, f, now: [f.cost],
 }

@@ -326,8 +326,10 @@ class LeaderElected(Event):
 
 @dataclass(frozen=True)
 class QueueChanged(Event):
-    """The election's znodes, lowest sequence first: each one's node and sequence number. The first
-    leads; each of the others watches the one before it (kazoo's Election, the Lock recipe)."""
+    """The election's znodes, lowest sequence first: each one's node and sequence number. Under kazoo's
+    Election (the Lock recipe) the first leads and each of the others watches the one before it;
+    under the herd (`--recipe herd`) they are the candidates, the leader is whoever holds the one
+    leader znode, and every other candidate watches that znode."""
     nodes: Tuple[str, ...] = ()
     seqs: Tuple[int, ...] = ()
     LOGGED: ClassVar[bool] = False
@@ -335,10 +337,53 @@ class QueueChanged(Event):
 
 @dataclass(frozen=True)
 class TakesOver(Event):
-    """Why a new leader won: its election znode is now the lowest; before, it watched `watched`."""
+    """Why a new leader won. Under kazoo's Election its election znode is now the lowest; before, it
+    watched `watched`. Under the herd (`recipe` "herd") it won the race for the one leader znode
+    every candidate watched: `racers` candidates were woken at once and raced for it."""
     node: str
     seq: Optional[int] = None
     watched: Optional[str] = None
+    recipe: str = "election"
+    racers: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class CandidateWoken(Event):
+    """A watch of the election recipe fired on a candidate (the node counts what ZooKeeper delivers
+    to it; a failover's cost counts them, see FailoverCost)."""
+    node: str
+    recipe: str = "election"
+    LOGGED: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class FailoverCost(Event):
+    """What a failover cost ZooKeeper, measured once the second after the leader left is over.
+
+    `node` took over from `after`, under `recipe`. `woken`: candidates the recipe woke (the nodes'
+    own count, local nodes only). From the servers' `mntr` (source "mntr"), summed over the
+    ensemble: `notifications`, watch notifications the servers delivered (every watcher's, the
+    supervisor's too); `requests`, requests they received in the `window_s` seconds from just
+    before the leader left; `baseline_per_s` and `notifications_baseline_per_s`, the rates of both in
+    a window as long at the same moment of an earlier round (every node publishes on the round's
+    grid, and each publish notifies the leader's and the supervisor's watches: the burst is what is
+    above them), else in the seconds before; the servers'
+    average request latency in that window and the 99.9th percentile of their recent requests
+    (ZooKeeper keeps no per-window maximum). Where `mntr` does not answer (a ZooKeeper that does
+    not whitelist it), source is "nodes" and only `woken` and `leader_ms` are known."""
+    node: str
+    after: Optional[str] = None
+    recipe: str = "election"
+    leader_ms: Optional[int] = None    # from the leader leaving to the new one elected (LeaderElected.failover_ms)
+    woken: Optional[int] = None
+    notifications: Optional[int] = None
+    requests: Optional[int] = None
+    window_s: Optional[float] = None
+    baseline_per_s: Optional[float] = None
+    notifications_baseline_per_s: Optional[float] = None
+    latency_avg_ms: Optional[float] = None
+    latency_max_ms: Optional[float] = None
+    source: str = "mntr"               # "mntr" (the servers' own figures) or "nodes"
 
 
 @dataclass(frozen=True)
@@ -506,11 +551,18 @@ class ClusterStarted(Event):
     nodes: int = 0
     interval: float = 0.0
     session_timeout: float = 0.0
+    recipe: str = "election"
 
 
 @dataclass(frozen=True)
 class ClusterOpen(Event):
     """No secret: anyone who reaches ZooKeeper can change the cluster."""
+
+
+@dataclass(frozen=True)
+class RecipeForTeaching(Event):
+    """The cluster runs a coordination recipe for teaching (`--recipe herd`), not for real use."""
+    recipe: str = "herd"
 
 
 @dataclass(frozen=True)

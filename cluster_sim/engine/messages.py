@@ -28,7 +28,8 @@ class Message:
 
 @dataclass(frozen=True)
 class Candidate:
-    """One election znode, as ZooKeeper holds it: /election/<prefix>__lock__<seq>, data the node id."""
+    """One election znode, as ZooKeeper holds it: /election/<prefix>__lock__<seq> (the herd's:
+    <prefix>__herd__<seq>), data the node id."""
     node: str
     seq: int                                                    # its sequence number: the lowest leads
     owner: Optional[int] = None                                 # the session holding it (ephemeralOwner)
@@ -142,6 +143,12 @@ class ReportText(NodeReport):
 
 
 @dataclass(frozen=True)
+class ReportWoken(NodeReport):
+    """A watch of the election recipe fired on the node (node/main.py _woken)."""
+    recipe: str = "election"
+
+
+@dataclass(frozen=True)
 class ReportOther(NodeReport):
     kind: str = ""                    # a kind the supervisor does not act on (yet)
 
@@ -156,6 +163,7 @@ _REPORTS: Dict[str, Type[NodeReport]] = {
     "dropped": ReportDropped,
     "api_down": ReportApiDown,
     "api_back": ReportApiBack,
+    "woken": ReportWoken,
 }
 _TEXT_LEVELS = {"info": "info", "warn": "warn", "error": "error", "refused": "error"}
 
@@ -236,6 +244,12 @@ class Narrate(Message):
 @dataclass(frozen=True)
 class StopRequested(Message):
     why: StopWhy = StopWhy.STOP
+
+
+@dataclass(frozen=True)
+class FailoverMeasured(Message):
+    """What a failover cost ZooKeeper, as the cost sampler measured it (adapters/zk_cost.py)."""
+    cost: Event          # events.FailoverCost
 
 
 @dataclass(frozen=True)

@@ -463,6 +463,10 @@ def _join(m: Model, e: ev.JoinCommand) -> None:
     m.state.join_command = e.command
 
 
+def _cost(m: Model, e: ev.FailoverCost) -> None:
+    m.state.failover_cost = {k: v for k, v in ev.to_record(e).items() if k != "kind"}
+
+
 def _web(m: Model, e: ev.WebViewStarted) -> None:
     m.state.web_url = e.url
 
@@ -482,6 +486,7 @@ _APPLY: Dict[type, Callable] = {
     ev.LeaderElected: _elected, ev.LeaderLost: _lost, ev.SplitBrain: _split, ev.SplitBrainEnded: _split_over,
     ev.OutboxChanged: _outbox, ev.LeaderZkServer: _leader_zk, ev.ZkServerChanged: _zk_server,
     ev.Narration: _narration, ev.JoinCommand: _join, ev.WebViewStarted: _web, ev.RoundWaiting: _waiting, ev.ClusterStarted: _cluster,
+    ev.FailoverCost: _cost,
 }
 # every fault command that acts on a node's links (partition, slow, heal, ...): from the registry
 _APPLY.update({ev.KINDS[a.event]: _link_fault(a.link) for a in fault_actions()

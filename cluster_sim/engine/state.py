@@ -141,15 +141,20 @@ def _session_json(node: NodeView, now: float, timeout: Optional[float]) -> Dict[
     return {"state": state, "silent_s": _rounded(silent), "expires_in_s": _rounded(expires)}
 
 
-def _election_json(node: str, queue: Tuple[Tuple[str, int], ...],
-                   seats: Optional[Dict[str, int]] = None) -> Dict[str, Any]:
-    """Its place in the election; `seats` (node -> position in `queue`, its first znode) saves a
-    search of the queue a node: a status of 1,000 nodes would search a million times."""
+def _election_json(node: str, queue: Tuple[Tuple[str, int], ...], seats: Optional[Dict[str, int]] = None,
+                   herd_leader: Optional[str] = None) -> Dict[str, Any]:
+    """Its place in the election and whom it watches: its predecessor (kazoo's Election), or under
+    the herd (`herd_leader`: the leader) the one leader znode, held by the leader, as every
+    candidate. `seats` (node -> position in `queue`, its first znode) saves a search of the queue
+    a node: a status of 1,000 nodes would search a million times."""
     if seats is None:
         seats = _seats(queue)
     position = seats.get(node)
     if position is None:
         return {"seq": None, "position": None, "watches": None}
+    if herd_leader is not None:
+        return {"seq": queue[position][1], "position": position,
+                "watches": None if node == herd_leader else herd_leader}
     return {"seq": queue[position][1], "position": position,
             "watches": queue[position - 1][0] if position else None}
 
@@ -255,6 +260,17 @@ class ClusterState:
     relays: bool = False           # local nodes go through fault relays (partition, slow apply)
     rules: Optional[Dict[str, Any]] = None   # the cluster's rules (ClusterRules.to_json()), as ZooKeeper holds them
     queue: Tuple[Tuple[str, int], ...] = ()  # the election's znodes: (node, sequence), lowest (the leader's) first
+    failover_cost: Optional[Dict[str, Any]] = None   # the last failover's cost (events.FailoverCost's fields)
+
+    @property
+    def recipe(self) -> str:
+        """How the candidates wait to lead (the cluster's rule): "election" or "herd"."""
+        return str((self.rules or {}).get("recipe") or "election")
+
+    @property
+    def teaching(self) -> bool:
+        """The recipe is one for teaching (the herd effect): every screen says so."""
+        return self.recipe == "herd"
 
     def leader_state(self) -> str:
         """acting; holding (the leader is frozen, cut off or suspended: it does nothing until it
@@ -406,6 +422,9 @@ class ClusterState:
             "truth_dir": self.truth_dir,
             "session_timeout": self.session_timeout,
             "rules": self.rules,
+            "recipe": self.recipe,
+            "recipe_teaching": self.teaching,
+            "failover_cost": self.failover_cost,
             "zk_embedded": self.zk_embedded,
             "api_embedded": self.api_embedded,
             "relays": self.relays,
@@ -430,7 +449,7 @@ class ClusterState:
                     "exit_code": n.exit_code,
                     "waiting": n is self.shadowed.get(n.id),
                     "faults": _faults_json(n),
-                    "election": _election_json(n.id, self.queue, seats),
+                    "election": _election_json(n.id, self.queue, seats, self.leader if self.teaching else None),
                     "session": _session_json(n, now, self.session_timeout),
                     "deposed": n.deposed,
                 }

@@ -65,6 +65,7 @@ def screen_of(node: Any, info: Optional[Dict[str, Any]]) -> NodeScreen:
         api_error=str(info.get("api_error") or ""),
         own_api_ok=None if reach is None else reach.ok,
         own_api_url="" if reach is None else reach.shown,
+        recipe=node.s.recipe,
     )
 
 

@@ -28,10 +28,10 @@ import sys
 import threading
 import time
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, TextIO
 
 from kazoo.exceptions import KazooException, NoAuthError
-from kazoo.protocol.states import KazooState
+from kazoo.protocol.states import EventType, KazooState
 
 from cluster_sim.protocol import paths
 from cluster_sim.base import zkclient
@@ -96,7 +96,7 @@ class Node:
         self.sensor: Optional[Sensor] = None
         self.publisher: Optional[Publisher] = None
         self.truth: Optional["TruthLog"] = None
-        self.election: Optional["Election"] = None
+        self.election: Optional[Any] = None      # kazoo's Election, or node/herd.py's HerdElection
         self.term: Optional[Term] = None
         self.cluster = ""
         self.rules: Optional[ClusterRules] = None   # the cluster's rules, read once connected
@@ -119,8 +119,8 @@ class Node:
             # the original design's lines, unchanged
             lines = [f"I'm the leader: (id = {self.s.node_id})",
                      f"Media: {f['mean']}" if f.get("count") else f"Media: - (round {f['round']}: no readings)"]
-        elif kind == "delivered":
-            return
+        elif kind in ("delivered", "woken"):
+            return   # for the supervisor (its table, a failover's cost), not the node's own lines
         else:
             # worded for people in the cluster's language where say.py has the words; else the
             # node's own text (or its fields)
@@ -462,12 +462,24 @@ class Node:
 
     # -- election ---------------------------------------------------------
     def _elect(self) -> None:
+        """Wait to lead, by the cluster's recipe (rules.recipe): kazoo's Election, each candidate
+        watching its predecessor, or the herd (node/herd.py, for teaching), every candidate
+        watching the one leader znode. Either way _lead runs the same fenced term."""
         assert self.client is not None  # (_run_connected's)
         while not self.stopping.is_set():
             if not self.client.connected:
                 self.stopping.wait(0.1)
                 continue
-            self.election = election = self.client.Election(paths.ELECTION, self.s.node_id)
+            if self.s.recipe == "herd":
+                from cluster_sim.node.herd import HerdElection
+
+                if not isinstance(self.election, HerdElection):   # kept across retries: its znode too
+                    self.election = HerdElection(self.client, paths.ELECTION, paths.HERD_LEADER, self.s.node_id,
+                                                 on_woken=self._woken)
+                election: Any = self.election
+            else:
+                self.election = election = self.client.Election(paths.ELECTION, self.s.node_id)
+                _count_wakes(election, self._woken)
             try:
                 election.run(self._lead, election)
             except KazooException as exc:
@@ -477,11 +489,16 @@ class Node:
                             text=f"election interrupted: {type(exc).__name__}; rejoining")
                 self.stopping.wait(0.2)
 
+    def _woken(self) -> None:
+        """ZooKeeper woke this candidate (a watch of the recipe fired): counted by the supervisor
+        for the failover's cost (the nodes' own count, beside the server's mntr). Kazoo's thread."""
+        self.report("woken", recipe=self.s.recipe)
+
     def _lead(self, election: "Election") -> None:
         elected_at = time.time()
         if self.stopping.is_set():
             return
-        node = f"{paths.ELECTION}/{election.lock.node}"
+        node = _own_znode(election)
         epoch, version = claim_epoch(self.client)
         self.term = term = Term(self.client, node, epoch, version, unsafe=self.s.unsafe)
         if self.stopping.is_set():
@@ -525,6 +542,26 @@ class Node:
         if not self.s.unsafe and (not self.term.same_session() or self.client.state == KazooState.LOST):
             return "session_expired"
         return "fenced" if error is None else "error"
+
+
+def _own_znode(election: Any) -> str:
+    """The term's own leadership znode: our candidate znode in /election, whichever the recipe."""
+    name = election.lock.node if hasattr(election, "lock") else election.node
+    return f"{paths.ELECTION}/{name}"
+
+
+def _count_wakes(election: "Election", woken: Callable[[], None]) -> None:
+    """kazoo's Election wakes a candidate through its lock's watch on the predecessor: count each
+    notification ZooKeeper delivers there (not the session events kazoo also passes it)."""
+    lock: Any = election.lock
+    wake = lock._watch_predecessor
+
+    def counted(event: Any) -> None:
+        if getattr(event, "type", None) in (EventType.DELETED, EventType.CHANGED):
+            woken()
+        wake(event)
+
+    lock._watch_predecessor = counted
 
 
 def _name_process(name: str) -> None:

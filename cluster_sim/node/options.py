@@ -20,6 +20,7 @@ import click
 
 from cluster_sim.base.cli_types import SECRET, Count, Seconds
 from cluster_sim.node.settings import default_of
+from cluster_sim.protocol.rules import RECIPES
 
 # Commands that pace a cluster of their own faster than `up`: a class watches the demo's
 # handovers within a breath; chaos plays many faults in a few minutes. What is not named
@@ -56,6 +57,9 @@ OPTIONS: Tuple[NodeOption, ...] = (
     NodeOption("round_deadline", "--round-deadline", Seconds(0.01, 3600, zero=True),
                "Longest wait (s) for every member's readings before a round is stored partial "
                "(0: session timeout + 2 intervals).", False),
+    NodeOption("recipe", "--recipe", click.Choice(list(RECIPES)),
+               "How candidates wait to lead: election (kazoo's: each watches its predecessor) or herd "
+               "(for teaching: all watch one leader znode and race for it, the herd effect). The cluster's rule."),
     NodeOption("secret", "--secret", SECRET,
                "Cluster secret (env CLUSTERSIM_SECRET): only members may change znodes or post to the API.",
                False, envvar="CLUSTERSIM_SECRET"),

@@ -39,6 +39,7 @@ class NodeScreen:
     api_error: str = ""
     own_api_ok: Optional[bool] = None  # this node reaches the API it would deliver to
     own_api_url: str = ""
+    recipe: str = "election"           # the cluster's (rules.recipe); "herd" is for teaching, and says so
 
 
 def _value(lang: str, value: Optional[float]) -> str:
@@ -51,6 +52,8 @@ def render(s: NodeScreen, lang: str = "en") -> Table:
                   title_justify="left", title_style="bold")
     table.add_column(style="bold")
     table.add_column()
+    if s.recipe == "herd":
+        table.add_row(label("recipe", lang), Text(label("recipe_teaching", lang, recipe=label(f"recipe_name.{s.recipe}", lang)), style="bold magenta"))
     if not s.connected:
         table.add_row(label("me_you", lang), Text(label("me_no_zk", lang), style="bold yellow"))
         return table

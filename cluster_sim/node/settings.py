@@ -98,6 +98,7 @@ class NodeSettings:
     truth_dir: str = ""       # where this node logs every sample it takes (ground truth); "": none
     reach_period: float = REACH_PERIOD  # seconds between a follower's probes of the API (node/reach.py); `up` stretches
     #                            it for a big cluster, so its API and relays answer ~20 probes a second at most
+    recipe: str = "election"  # how candidates coordinate: "election" (kazoo's), "herd" (for teaching, node/herd.py)
 
     @property
     def readings_kept(self) -> int:

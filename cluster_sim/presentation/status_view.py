@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from cluster_sim.words.lang import hhmmss, number, whole
 from cluster_sim.words.labels import label, plural, word
+from cluster_sim.presentation.cost_words import cost_line, recipe_name
 
 __all__ = ["status_text", "fault_notes", "histogram", "next_line", "count_parts", "spread_line"]
 
@@ -94,6 +95,10 @@ def status_text(status: Dict[str, Any], lang: Optional[str] = None) -> str:
     if dropped:
         box += "  · " + plural("dropped", dropped, lang)
     rows.append([label("outbox", lang), box])
+    if status.get("recipe_teaching"):
+        rows.append([label("recipe", lang), label("recipe_teaching", lang, recipe=recipe_name(status.get("recipe"), lang))])
+    if isinstance(status.get("failover_cost"), dict):
+        rows.append([label("failover", lang), cost_line(status["failover_cost"], lang)])
     summary = status.get("summary") if isinstance(status.get("summary"), dict) else None
     if summary is not None:
         rows += _summary_rows(summary, None if leader is None else str(leader), lang)

@@ -18,6 +18,7 @@ from rich.text import Text
 
 from cluster_sim.words.labels import label, plural, word
 from cluster_sim.engine.state import ClusterState
+from cluster_sim.presentation.cost_words import cost_line, recipe_name
 from cluster_sim.presentation.view_common import ALIVE, Layout, _lag, _lang, _measure, _num, _s, clock, format_duration, round_text
 
 # --------------------------------------------------------------------------- narration
@@ -245,9 +246,14 @@ def _header(state: ClusterState, now: float, layout: Layout,
     outbox = _outbox_text(state, now)
     if outbox is not None:
         grid.add_row(label("outbox", lang), outbox)
+    if state.failover_cost:
+        grid.add_row(label("failover", lang), Text(cost_line(state.failover_cost, lang), style="magenta"))
     for title_, value in extra:
         grid.add_row(title_, value)
     title = Text.assemble((label("title", lang), "bold"), " · ", (_s(state.name) or "default", "bold cyan"))
+    if state.teaching:
+        # a recipe for teaching (the herd effect), marked on every screen like --unsafe's demos
+        title.append(" · " + label("recipe_mark", lang, recipe=recipe_name(state.recipe, lang)), style="bold magenta")
     if layout.compact_header:
         if state.started_at:
             title.append(" · " + label("up_for", lang, duration=format_duration(now - state.started_at)),

@@ -76,10 +76,13 @@ def _notes(state: ClusterState, node: NodeView, original: bool = False, now: flo
 
 
 def queue_text(state: ClusterState, node: NodeView) -> str:
-    """'#0007 ← 1': the node's election znode (its sequence, last 4 digits) and the node it watches."""
+    """'#0007 ← 1': the node's election znode (its sequence, last 4 digits) and the node it watches: its
+    predecessor, or under the herd the leader (every candidate watches the one leader znode)."""
     for position, (candidate, seq) in enumerate(state.queue):
         if candidate == node.id:
             text = "#" + f"{seq:04d}"[-4:]
+            if state.teaching:
+                return text if node.id == state.leader or state.leader is None else f"{text} ← {state.leader}"
             return text if not position else f"{text} ← {state.queue[position - 1][0]}"
     return NONE
 

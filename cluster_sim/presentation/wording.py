@@ -24,6 +24,7 @@ from typing import Any, Callable, Dict, Optional, Tuple
 from cluster_sim.words.lang import hhmmss, listing, number, seconds, span
 from cluster_sim.engine import events as ev
 from cluster_sim.words import has, lookup
+from cluster_sim.presentation.cost_words import cost_fields, recipe_name
 
 __all__ = ["describe", "level", "step_down_why", "LANGUAGES"]
 
@@ -201,9 +202,14 @@ _RENDER: Dict[type, Render] = {
     ev.Suspended: _node("ev.suspended"),
     ev.SessionExpired: lambda e, lang: lookup("ev.session_expired.zookeeper" if e.by == "zookeeper"
                                               else "ev.session_expired", lang, node=e.node),
-    ev.TakesOver: lambda e, lang: lookup("ev.takes_over" if e.watched else "ev.takes_over.first", lang,
-                                         node=e.node, seq="?" if e.seq is None else f"{e.seq:04d}"[-4:],
-                                         watched=e.watched),
+    ev.TakesOver: lambda e, lang: (lookup("ev.takes_over.herd", lang, node=e.node, racers=e.racers)
+                                   if e.recipe == "herd" else
+                                   lookup("ev.takes_over" if e.watched else "ev.takes_over.first", lang,
+                                          node=e.node, seq="?" if e.seq is None else f"{e.seq:04d}"[-4:],
+                                          watched=e.watched)),
+    ev.RecipeForTeaching: lambda e, lang: lookup("ev.recipe_for_teaching", lang, recipe=recipe_name(e.recipe, lang)),
+    ev.FailoverCost: lambda e, lang: lookup("ev.failover_cost" if e.source == "mntr" else "ev.failover_cost.nodes",
+                                            lang, **cost_fields(e, lang)),
     ev.Reconnected: lambda e, lang: lookup("ev.reconnected" if e.same_session else "ev.reconnected.new", lang,
                                            node=e.node),
     ev.SteppedDown: _stepped_down,
@@ -269,7 +275,7 @@ _LEVELS: Dict[type, str] = {
     ev.SteppedDown: "warn", ev.Fenced: "error", ev.OutboxDropped: "warn", ev.ApiDown: "warn",
     ev.UnreadableReading: "warn", ev.LeaderElected: "leader", ev.TakesOver: "leader", ev.LeaderLost: "warn", ev.SplitBrain: "error",
     ev.Partitioned: "warn", ev.Slowed: "warn", ev.FaultChanged: "warn", ev.ZkServerPaused: "warn", ev.ApiStopped: "warn",
-    ev.ZkServerStopped: "warn", ev.ClusterOpen: "warn",
+    ev.ZkServerStopped: "warn", ev.ClusterOpen: "warn", ev.RecipeForTeaching: "warn",
     ev.ShuttingDown: "warn", ev.Narration: "narration", ev.ListenerFailed: "error", ev.DrainStarted: "warn",
     ev.OutboxUncounted: "warn", ev.OutboxUnread: "error", ev.SettleStarted: "warn", ev.RoundsUncomputed: "error",
 }

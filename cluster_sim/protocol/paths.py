@@ -11,6 +11,11 @@ Everything clustersim adds lives under /clustersim::
 
     /clustersim/cluster        persistent: this cluster's id (random hex), so an
                                API shared by several clusters keeps them apart
+    /clustersim/herd           ephemeral, only under `--recipe herd` (node/herd.py): the one
+                               leader znode every candidate watches and races to create
+                               ({"id", "candidate"}); its candidates' own znodes are in
+                               /election, named <uuid>__herd__<seq> (kazoo's Election
+                               ignores them)
     /clustersim/epoch          persistent: the fencing token; each new
                                leadership bumps it with a versioned set
     /clustersim/leader         ephemeral: {id, epoch, since, host, pid, ...} of the
@@ -66,6 +71,7 @@ HISTORY = ROOT + "/history"
 RULES = ROOT + "/rules"
 REQUESTS = ROOT + "/requests"
 TAKERS = ROOT + "/takers"
+HERD_LEADER = ROOT + "/herd"
 
 READING_PREFIX = "app"
 REQUEST_PREFIX = "req-"

@@ -12,6 +12,7 @@ bare ZooKeeper), and every clustersim member takes them from there:
     rules = ClusterRules.from_bytes(data)         # RulesError on anything else
     settings = rules.apply(settings)              # a node's settings on the cluster's grid
     rules.contradictions({"interval": 5.0})       # [Contradiction("interval", 5.0, 2.0)]
+    rules.recipe, rules.teaching                  # "herd", True: a recipe for teaching (node/herd.py)
 
 Values are stored resolved (the history length, the lag and the round deadline
 as numbers, not as "0: derived"), so two versions of clustersim that derive
@@ -28,6 +29,16 @@ from dataclasses import MISSING, asdict, dataclass, fields, replace
 from typing import Any, ClassVar, Dict, List, Mapping, Tuple, TypeVar
 
 FORMAT = 1
+# rules with a recipe other than kazoo's Election are written in format 2: a clustersim that
+# predates recipes cannot read them, and so refuses to join (it would run the Election beside the
+# herd and lead alone) rather than half-read them
+RECIPE_FORMAT = 2
+READABLE = (FORMAT, RECIPE_FORMAT)
+
+# the coordination recipes a cluster may run (ClusterRules.recipe); the first is the default, the
+# others are for teaching, marked as such on every screen (like --unsafe)
+RECIPES = ("election", "herd")
+TEACHING_RECIPES = ("herd",)
 
 S = TypeVar("S")   # NodeSettings (kept loose: the node's settings import nothing from here)
 
@@ -55,10 +66,13 @@ class ClusterRules:
     api_url: str               # the API as the members reach it (not a local relay's address)
     secret_required: bool      # members must authenticate (the znodes carry the secret's ACL)
     lang: str = "en"           # the language the cluster's screens speak (a student's terminal too)
+    # how candidates coordinate (RECIPES): "election", kazoo's Election (each watches its predecessor);
+    # "herd", for teaching (node/herd.py: all watch one leader znode and race for it). The same fencing
+    recipe: str = "election"
 
     # the fields a member's command line may also give (and must then agree on)
     NODE_FIELDS: ClassVar[Tuple[str, ...]] = ("interval", "session_timeout", "round_deadline", "history",
-                                    "outbox_bound", "retry_max", "api_url")
+                                    "outbox_bound", "retry_max", "api_url", "recipe")
 
     @classmethod
     def from_settings(cls, settings: Any, api_url: str, lang: str = "en") -> "ClusterRules":
@@ -67,7 +81,8 @@ class ClusterRules:
                    round_lag=float(settings.round_lag), round_deadline=float(settings.wait_limit),
                    history=int(settings.readings_kept), outbox_bound=int(settings.outbox_limit),
                    retry_max=float(settings.retry_max), api_url=api_url.rstrip("/"),
-                   secret_required=bool(settings.secret), lang=lang)
+                   secret_required=bool(settings.secret), lang=lang,
+                   recipe=str(getattr(settings, "recipe", "election")))
 
     def apply(self, settings: S) -> S:
         """These settings on the cluster's grid: every rule replaced by the cluster's value.
@@ -75,7 +90,8 @@ class ClusterRules:
         pass the route with `replace` afterwards."""
         return replace(settings, interval=self.interval, session_timeout=self.session_timeout,  # type: ignore
                        lag=self.round_lag, round_deadline=self.round_deadline, history=self.history,
-                       outbox_bound=self.outbox_bound, retry_max=self.retry_max, api_url=self.api_url)
+                       outbox_bound=self.outbox_bound, retry_max=self.retry_max, api_url=self.api_url,
+                       recipe=self.recipe)
 
     def contradictions(self, given: Mapping[str, Any]) -> List[Contradiction]:
         """The options a member gave explicitly that disagree with the cluster."""
@@ -89,9 +105,14 @@ class ClusterRules:
         return out
 
     # -- the znode's bytes ----------------------------------------------------
+    @property
+    def teaching(self) -> bool:
+        """The cluster runs a recipe for teaching (the herd effect), marked on every screen."""
+        return self.recipe in TEACHING_RECIPES
+
     def to_json(self) -> Dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
-        return {"format": FORMAT, **data}
+        return {"format": FORMAT if self.recipe == "election" else RECIPE_FORMAT, **data}
 
     def to_bytes(self) -> bytes:
         return json.dumps(self.to_json(), sort_keys=True).encode()
@@ -100,18 +121,22 @@ class ClusterRules:
     def from_json(cls, data: Any) -> "ClusterRules":
         if not isinstance(data, dict):
             raise RulesError("the cluster's rules are not a JSON object")
-        if data.get("format") != FORMAT:
-            raise RulesError(f"the cluster's rules are in format {data.get('format')!r}; "
-                             f"this clustersim reads format {FORMAT}: use the same version as the teacher")
+        if data.get("format") not in READABLE:
+            raise RulesError(f"the cluster's rules are in format {data.get('format')!r}; this clustersim reads "
+                             f"formats {' and '.join(map(str, READABLE))}: use the same version as the teacher")
         values: Dict[str, Any] = {}
         for f in fields(cls):
             if f.name not in data and f.default is not MISSING:
                 continue   # added later with a default: an older writer's rules still read
             values[f.name] = _typed(f.name, f.type, data.get(f.name))
         try:
-            return cls(**values)
+            rules = cls(**values)
         except TypeError as exc:
             raise RulesError(f"the cluster's rules are incomplete: {exc}") from None
+        if rules.recipe not in RECIPES:
+            raise RulesError(f"the cluster's recipe {rules.recipe!r} is not one this clustersim knows "
+                             f"({', '.join(RECIPES)}): use the same version as the teacher")
+        return rules
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> "ClusterRules":

@@ -23,7 +23,7 @@ __all__ = ["RulesConflict", "establish", "read", "check_grid", "refusal", "FLAGS
 # the option that sets each rule, as a user types it
 FLAGS = {"interval": "--interval", "session_timeout": "--session-timeout", "round_deadline": "--round-deadline",
          "history": "--history", "outbox_bound": "--outbox-max", "retry_max": "--retry-max",
-         "api_url": "--api-url"}
+         "api_url": "--api-url", "recipe": "--recipe"}
 _NAMES = {"session_timeout": "session timeout", "round_deadline": "round deadline", "outbox_bound": "outbox bound",
           "retry_max": "retry cap", "api_url": "API"}
 _SECONDS = {"interval", "session_timeout", "round_deadline", "retry_max", "round_lag"}
@@ -75,6 +75,10 @@ def check_grid(rules: ClusterRules, settings: Any, fields: Iterable[str] = ()) -
     mine = {"interval": settings.interval, "session_timeout": settings.session_timeout,
             "round_deadline": settings.wait_limit, "round_lag": settings.round_lag}
     wanted = {name: mine[name] for name in (fields or mine)}
+    recipe = getattr(settings, "recipe", rules.recipe)
+    if not fields and recipe != rules.recipe:
+        raise RulesConflict(f"this node's recipe {recipe} is not the cluster's {rules.recipe}: it would wait "
+                            f"for the leadership another way; refused")
     for name, value in wanted.items():
         ours = getattr(rules, name)
         if abs(float(value) - float(ours)) > 1e-9:

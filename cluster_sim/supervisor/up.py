@@ -79,6 +79,7 @@ class Cluster(Reach, Shutdown):
         self.leftover: Any = None             # RoundsSaved / OutboxUnread: rounds left undelivered
         self.rules: Any = None                # the cluster's rules (ClusterRules), once established
         self.uncomputed: Any = None           # RoundsUncomputed: rounds published, never computed
+        self.cost: Any = None                 # CostSampler: what each failover costs ZooKeeper (mntr)
 
     # -- start ------------------------------------------------------------
     def start(self) -> None:
@@ -241,6 +242,11 @@ class Cluster(Reach, Shutdown):
                            wait_for_id=wait_for_id)
 
         model = Model(state, rules=rules, unsafe=o.unsafe)
+        from cluster_sim.adapters.zk_cost import CostSampler
+
+        self.cost = CostSampler(self._mntr_servers, post=lambda message: self.manager.post(message),
+                                recipe=rules.recipe, interval=rules.interval)
+        listeners.append(self.cost)
         listeners.extend(self._web_listeners())
         if self.exporter is not None:
             listeners.append(self.exporter)
@@ -256,12 +262,15 @@ class Cluster(Reach, Shutdown):
         self.observer.start()
         self.probe = ApiProbe(self.api_url, post=self.manager.post)
         self.probe.start()
+        self.cost.start()
         if state.zk_servers:
             self._zk_poller = threading.Thread(target=self._poll_zk_servers, daemon=True, name="zk-modes")
             self._zk_poller.start()
         self.manager.announce(ev.ClusterStarted(now, name=o.name, zk=self.hosts, api_url=self.api_url,
                                                 nodes=o.nodes, interval=rules.interval,
-                                                session_timeout=rules.session_timeout))
+                                                session_timeout=rules.session_timeout, recipe=rules.recipe))
+        if rules.teaching:
+            self.manager.announce(ev.RecipeForTeaching(now, recipe=rules.recipe))
         if join:
             self.manager.announce(ev.JoinCommand(now, command=join))
         if self.web is not None:
@@ -295,6 +304,14 @@ class Cluster(Reach, Shutdown):
     def _external_servers(self) -> List[str]:
         """HOST:PORT of each server of a --zk connect string (its chroot left off)."""
         return [a for a in self.hosts.split("/", 1)[0].split(",") if a] if self.zk is None else []
+
+    def _mntr_servers(self) -> List[Tuple[str, int]]:
+        """Where the cost sampler asks mntr: every server of the ensemble (the real ones, not relays)."""
+        from cluster_sim.zk.probe import connectable
+
+        if self.zk is not None:
+            return [(connectable(h), p) for h, p in (_host_port(s.address) for s in self.zk.servers)]
+        return [_host_port(a) for a in self._external_servers()]
 
     def _poll_zk_servers(self) -> None:
         from cluster_sim.engine.messages import ZkServerMode, ZkServerModes
@@ -330,6 +347,7 @@ class Cluster(Reach, Shutdown):
             lambda: self._poll_stop.set(),
             lambda: self.observer and self.observer.stop(),
             lambda: self.probe and self.probe.stop(),
+            lambda: self.cost and self.cost.stop(),
             lambda: self.printer and self.printer.stop(self._final_view()),
             lambda: self.reaper and self.reaper.forget_terminal(),  # the view showed the cursor itself
             self._print_leftover,       # below the timeline: the last thing on screen

@@ -17,7 +17,7 @@ from cluster_sim.protocol.rules import ClusterRules
 from cluster_sim.supervisor.up_options import UpOptions
 
 # the rules a command line may give `up`; 0 for the derived ones means "whatever the cluster says"
-_RULED = ("interval", "session_timeout", "history", "outbox_bound", "retry_max", "round_deadline")
+_RULED = ("interval", "session_timeout", "history", "outbox_bound", "retry_max", "round_deadline", "recipe")
 _DERIVED_AT_0 = ("history", "outbox_bound", "round_deadline")
 
 

@@ -5,7 +5,7 @@ var M;
 function reset() {
   M = { state: null, nodes: {}, order: [], leader: null, epoch: null, leaderSince: null, terms: [], marks: [],
         log: [], logDirty: true, timelineDirty: true, t0: null, join: null, narration: null, eventFaults: {}, lastRound: null,
-        animated: {}, ready: false, apiFlashUntil: 0 };
+        animated: {}, ready: false, apiFlashUntil: 0, recipe: null, cost: null };
 }
 reset();
 function seen(t) { if (typeof t === "number" && isFinite(t) && (M.t0 === null || t < M.t0)) M.t0 = t; }
@@ -88,6 +88,10 @@ function applyEvent(raw, animate) {
     delete M.eventFaults[e.node];
   } else if (k === "join_command") {
     M.join = str(e.command);
+  } else if (k === "recipe_for_teaching") {
+    M.recipe = str(e.recipe);            // a recipe for teaching (the herd effect): marked on the page
+  } else if (k === "failover_cost") {
+    M.cost = e;                          // what the last failover cost ZooKeeper
   } else if (k === "narration") {
     // the explanation is "body"; an exported line's "text" is only the sentence (the title again)
     M.narration = told(e);
@@ -146,6 +150,8 @@ function applySnapshot(state, t, animate) {
     else { var lines = str(state.narration).split("\n"); M.narration = { title: lines[0], text: lines.slice(1).join("\n") }; }  // an older recording
   }
   if (state.join_command) M.join = str(state.join_command);
+  if (state.recipe_teaching === true) M.recipe = str(state.recipe);
+  if (state.failover_cost && typeof state.failover_cost === "object") M.cost = state.failover_cost;
   if (state.last_round != null && state.last_round !== M.lastRound) {
     if (M.lastRound !== null && animate && M.animated.round !== state.last_round) { M.animated.round = state.last_round; roundFlow(); }
     M.lastRound = state.last_round;

@@ -34,8 +34,23 @@ function drawFacts(now) {
   var nar = $("narration");
   nar.hidden = !M.narration || !M.narration.title;
   if (M.narration) { setText($("n-title"), M.narration.title); setText($("n-text"), M.narration.text); }
+  $("recipe").hidden = !M.recipe;
+  if (M.recipe) setText($("recipe"), say("recipe_mark", { recipe: say("recipe_name." + M.recipe) }));
+  $("cost-box").hidden = !M.cost;
+  if (M.cost) {
+    setText($("k-failover"), say("failover"));
+    setText($("cost"), say(M.cost.source === "mntr" ? "failover_cost" : "failover_cost_nodes", costFields(M.cost)));
+  }
   $("join").hidden = !M.join || !!REC;
   if (M.join) setText($("join-cmd"), M.join);
+}
+
+// a failover's cost as the words' placeholders (presentation/cost_words.py cost_fields, the same)
+function costFields(c) {
+  function r(v, d) { return typeof v === "number" ? Math.round(v * Math.pow(10, d)) / Math.pow(10, d) : null; }
+  return { node: c.node, after: c.after == null ? "?" : c.after, recipe: say("recipe_name." + c.recipe), woken: c.woken,
+           notifications: c.notifications, requests: c.requests, window: r(c.window_s, 2),
+           baseline: r(c.baseline_per_s, 1), nbaseline: r(c.notifications_baseline_per_s, 1), leader: c.leader_ms, avg: r(c.latency_avg_ms, 2), max: r(c.latency_max_ms, 1) };
 }
 
 function drawLog() {

@@ -58,7 +58,7 @@ from cluster_sim.web.teacher import MAX_BODY, check_control, key_matches, page_r
 __all__ = ["WebView", "WebViewError", "PortInUse", "STICKY_KINDS", "parse_address"]
 
 # The latest event of these kinds reaches every late joiner, however old.
-STICKY_KINDS = frozenset({"cluster_started", "join_command", "cluster_open", "ended"})
+STICKY_KINDS = frozenset({"cluster_started", "join_command", "cluster_open", "recipe_for_teaching", "ended"})
 READY = sse("ready", {})
 HEARTBEAT = b": heartbeat\n\n"
 RETRY = b"retry: 2000\n\n"          # the browser reconnects after 2 s if the stream breaks

@@ -87,7 +87,7 @@ var LEVELS = {
   fenced: "error", outbox_dropped: "warn", api_down: "warn", unreadable_reading: "warn", leader_elected: "leader",
   leader_lost: "warn", split_brain: "error", partitioned: "warn", slowed: "warn", zk_server_paused: "warn",
   api_stopped: "warn", zk_server_stopped: "warn", fault_changed: "warn",
-  cluster_open: "warn", shutting_down: "warn", narration: "narration", listener_failed: "error"
+  cluster_open: "warn", recipe_for_teaching: "warn", shutting_down: "warn", narration: "narration", listener_failed: "error"
 };
 
 // The adapter: one place that reads an event record whatever its sender put in it.

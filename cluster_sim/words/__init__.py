@@ -40,8 +40,9 @@ LANGUAGES = ("en", "es")
 Entry = Dict[str, str]
 
 # which modules hold the keys that start with which prefix (the screen's keys have none)
-GROUPS = (("ev.", ("events", "events_node", "events_faults")), ("demo.", ("demo", "demo_outages", "results")),
-          ("page.", ("page", "page_big")), ("big.", ("big",)), ("bench.", ("bench",)), ("", ("screen", "connections")))
+GROUPS = (("ev.", ("events", "events_node", "events_faults", "events_herd")),
+          ("demo.", ("demo", "demo_outages", "results", "demo_herd")), ("page.", ("page", "page_big")), ("big.", ("big",)),
+          ("bench.", ("bench",)), ("", ("screen", "connections", "herd")))
 _LOADED: Dict[str, Dict[str, Entry]] = {}
 
 

@@ -11,7 +11,7 @@ server that does not answer at all.
 import socket
 from typing import Dict, Optional
 
-__all__ = ["NO_QUORUM", "connectable", "server_mode", "server_version", "short_version"]
+__all__ = ["NO_QUORUM", "connectable", "four_letter_word", "server_mode", "server_version", "short_version"]
 
 NO_QUORUM = "no quorum"
 
@@ -32,6 +32,11 @@ def _four_letter_word(host: str, port: int, word: str, timeout: float) -> str:
                 break
             chunks.append(chunk)
     return b"".join(chunks).decode(errors="replace")
+
+
+def four_letter_word(host: str, port: int, word: str, timeout: float) -> str:
+    """The server's answer to a four-letter word (OSError if it does not answer)."""
+    return _four_letter_word(host, port, word, timeout)
 
 
 def _srvr(host: str, port: int, timeout: float) -> Optional[Dict[str, str]]:
