@@ -101,7 +101,7 @@ class Spawner:
         # times a second, and a poll per node would cost O(nodes) each time
         self._ended = selectors.DefaultSelector()
         self._pending: List[NodeProcess] = []   # ended, the fork server has not told the code yet
-        self._live: Dict[int, NodeProcess] = {}  # by pid: every node not yet reaped
+        self._live: Dict[int, NodeProcess] = {}  # by id(): every node not yet reaped (a pid may be reused)
 
     def spawn(self, settings: "NodeSettings") -> "NodeProcess":
         log_path = os.path.join(self.log_dir, f"node-{settings.node_id}.log")
@@ -123,7 +123,7 @@ class Spawner:
         # the pidfd: readable when the process has ended, whatever the fork server says
         watch = node.pidfd if node.pidfd is not None else process.sentinel
         self._ended.register(watch, selectors.EVENT_READ, node)
-        self._live[node.pid] = node
+        self._live[id(node)] = node
         return node
 
     def live(self) -> List["NodeProcess"]:
@@ -142,7 +142,7 @@ class Spawner:
             (ended if node.poll() is not None else waiting).append(node)
         self._pending = waiting
         for node in ended:
-            self._live.pop(node.pid, None)
+            self._live.pop(id(node), None)
             node.release(ended=True)
         return ended
 
