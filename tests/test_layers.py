@@ -168,3 +168,16 @@ def test_the_graph_sees_imports_inside_functions_and_not_under_type_checking() -
     # the command kit reads the event type only for annotations: no edge for circles, an edge for layers
     assert "cluster_sim.engine.events" not in edges["cluster_sim.engine.command_kit"]
     assert "cluster_sim.engine.events" in graph(type_checking=True)["cluster_sim.engine.command_kit"]
+
+
+def test_a_module_over_400_lines_says_why_at_its_top():
+    """The style: short modules with one job; a longer one gives its reason in its opening docstring."""
+    import re
+
+    root = PACKAGE
+    unexplained = []
+    for path in sorted(root.rglob("*.py")):
+        lines = path.read_text().splitlines()
+        if len(lines) > 400 and not re.search(r"(Longer than|Over) 400 lines", "\n".join(lines[:60])):
+            unexplained.append(f"{path.relative_to(root)} ({len(lines)} lines)")
+    assert unexplained == []

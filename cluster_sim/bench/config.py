@@ -5,7 +5,7 @@
 """
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Dict, Mapping, Tuple
+from typing import FrozenSet, Any, Dict, Mapping, Tuple
 
 SYSTEMS = ("clustersim", "original")
 
@@ -83,6 +83,10 @@ class Config:
                    scale_cpu_window=1.0, scale_settle=0.5, scale_publish_timeout=60.0, hall_nodes=3, hall_cpu_window=1.0,
                    hall_settle=0.5, hall_publish_timeout=60.0, latency_nodes=3,
                    latency_rounds=3, relay_rounds=3, relay_round_trips=200)
+
+    def leaves_out(self) -> FrozenSet[str]:
+        """The measurements this configuration does not run (their count is 0): not announced as steps."""
+        return frozenset(name for name, count in (("takeover", self.takeover_trials),) if not count)
 
     def to_dict(self) -> Dict[str, Any]:
         return asdict(self)

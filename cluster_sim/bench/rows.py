@@ -6,6 +6,9 @@
 A row's name is plain (words/bench.py, "bench.row.<id>"): what a reader asks. How it was
 measured, with the jargon (USS, read_all, pipelined, ...), is its `detail`, which the notes
 of docs/benchmarks.md carry under the row's note number (`note`, the measurement's section).
+
+Longer than 400 lines: one short row builder per measurement, side by side so that every
+row of the table is worded, judged and noted the same way.
 """
 
 from typing import Any, Dict, List, NamedTuple, Optional

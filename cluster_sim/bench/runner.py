@@ -95,7 +95,8 @@ def run(quick: bool = False, json_path: Optional[str] = None, markdown_path: Opt
         except (OSError, ValueError, KeyError) as exc:
             console.print(f"clustersim bench: cannot merge into {merge_path}: {exc}", highlight=False)
             return 2
-    selected = [m for m in MEASUREMENTS if (m[0] in only if only else m[0] not in OPT_IN)]
+    selected = [m for m in MEASUREMENTS
+                if (m[0] in only if only else m[0] not in OPT_IN and m[0] not in cfg.leaves_out())]
     began = time.time()
     began_mono = time.monotonic()
 
