@@ -13,11 +13,9 @@ machine is shared.
 
 import json
 import os
-import signal
 import socket
 import statistics
 import subprocess
-import threading
 import time
 from typing import Any, Dict, List, Optional
 
@@ -27,7 +25,7 @@ from cluster_sim.bench.config import Config
 from cluster_sim.bench.measures.scale import _children_of
 from cluster_sim.bench.results import Log, Result, error, mb
 from cluster_sim.bench.support import BenchSession, Proc, clustersim_command, wait_for
-from cluster_sim.bench.up_control import control_status, leftovers, node_pids
+from cluster_sim.bench.up_control import control_status, up_on_terminal
 
 
 def _request(runtime: str, name: str, request: Dict[str, Any], timeout: float = 10.0) -> Dict[str, Any]:
@@ -64,11 +62,6 @@ def _events(path: str) -> List[Dict[str, Any]]:
 
 
 def hall(bench: BenchSession, cfg: Config, log: Log) -> Result:
-    import fcntl
-    import pty
-    import struct
-    import termios
-
     n = cfg.hall_nodes
     runtime = bench.tempdir("hall-")
     events = os.path.join(runtime, "events.jsonl")
@@ -79,47 +72,9 @@ def hall(bench: BenchSession, cfg: Config, log: Log) -> Result:
                               "command": "clustersim " + " ".join(command[:3]),
                               "terminal": f"pseudo-terminal {cols}x{rows} (the live table)",
                               "zookeeper": "embedded (as a user starts it)"}}
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-
-    def drain() -> None:
-        while True:
-            try:
-                if not os.read(master, 65536):
-                    break
-            except OSError:
-                break
-
-    reader = threading.Thread(target=drain, daemon=True, name="pty-drain")
-    up: Optional[Proc] = None
-    t0 = time.time()
-    try:
-        try:
-            up = bench.spawn(clustersim_command() + command, "hall-up",
-                             env={"CLUSTERSIM_RUNTIME_DIR": runtime, "TERM": "xterm-256color",
-                                  "CLUSTERSIM_MAX_NODES": str(max(n, 1000))},
-                             stop_signal=signal.SIGINT, stdout=slave)
-        finally:
-            os.close(slave)
-        reader.start()
-        try:
-            _run(bench, cfg, up, runtime, name, n, t0, events, out, log)
-        except Exception as exc:  # keep what was measured before the failure
-            out["error"] = error(exc)
-            log(f"hall: {error(exc)}")
-    finally:
-        if up is not None:
-            pids = node_pids(runtime, name)
-            began = time.time()
-            code, killed = bench.stop(up, signal.SIGINT, timeout=180)
-            out["shutdown"] = {"code": code, "killed": killed, "seconds": round(time.time() - began, 2),
-                               "nodes_left_running": leftovers(pids, grace=15)}
-        if reader.is_alive():
-            reader.join(5)
-        try:
-            os.close(master)
-        except OSError:
-            pass
+    up_on_terminal(bench, clustersim_command() + command, "hall-up", {"CLUSTERSIM_MAX_NODES": str(max(n, 1000))},
+                   runtime, name, out, log, stop_timeout=180, grace=15, size=(rows, cols),
+                   run=lambda up, t0, _: _run(bench, cfg, up, runtime, name, n, t0, events, out, log))
     return out
 
 

@@ -4,9 +4,7 @@
 """
 
 import os
-import signal
 import statistics
-import threading
 import time
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -15,7 +13,7 @@ from cluster_sim.bench.config import Config
 from cluster_sim.bench.measures.leader_round import uses_cache
 from cluster_sim.bench.results import Log, Result, error, mb
 from cluster_sim.bench.support import BenchSession, Proc, clustersim_command, wait_for
-from cluster_sim.bench.up_control import control_status, leftovers, node_pids
+from cluster_sim.bench.up_control import control_status, up_on_terminal
 
 
 def _children_of(pid: int) -> List[int]:
@@ -34,11 +32,6 @@ def _children_of(pid: int) -> List[int]:
 
 
 def scale(bench: BenchSession, cfg: Config, log: Log) -> Result:
-    import fcntl
-    import pty
-    import struct
-    import termios
-
     cs = clustersim_command()
     n = cfg.scale_nodes
     hosts = bench.chroot("scale")
@@ -49,49 +42,9 @@ def scale(bench: BenchSession, cfg: Config, log: Log) -> Result:
                               "terminal": f"pseudo-terminal {cols}x{rows} (the live rich table)",
                               "zookeeper": "the benchmark's shared server (--zk)"},
                    "observer_uses_cache": uses_cache("cluster_sim.adapters.observer")}
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-    drained = {"bytes": 0}
-
-    def drain() -> None:
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            drained["bytes"] += len(chunk)
-
-    reader = threading.Thread(target=drain, daemon=True, name="pty-drain")
-    up = None
-    t0 = time.time()
-    try:
-        try:
-            up = bench.spawn(cs + ["up", "-n", str(n), "--interval", "1", "--zk", hosts, "--name", name],
-                             "scale-up", env={"CLUSTERSIM_RUNTIME_DIR": runtime, "TERM": "xterm-256color"},
-                             stop_signal=signal.SIGINT, stdout=slave)
-        finally:
-            os.close(slave)
-        reader.start()
-        try:
-            _scale_run(bench, cfg, up, runtime, name, n, t0, drained, out, log)
-        except Exception as exc:  # keep what was measured before the failure
-            out["error"] = error(exc)
-            log(f"up -n {n}: {error(exc)}")
-    finally:
-        if up is not None:
-            pids = node_pids(runtime, name)
-            began = time.time()
-            code, killed = bench.stop(up, signal.SIGINT, timeout=90)
-            out["shutdown"] = {"code": code, "killed": killed, "seconds": round(time.time() - began, 2),
-                               "nodes_left_running": leftovers(pids)}
-        if reader.is_alive():
-            reader.join(5)
-        try:
-            os.close(master)
-        except OSError:
-            pass
+    up_on_terminal(bench, cs + ["up", "-n", str(n), "--interval", "1", "--zk", hosts, "--name", name], "scale-up",
+                   {}, runtime, name, out, log, size=(rows, cols),
+                   run=lambda up, t0, drained: _scale_run(bench, cfg, up, runtime, name, n, t0, drained, out, log))
     return out
 
 
