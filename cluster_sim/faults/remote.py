@@ -89,7 +89,7 @@ def _ask_server(ctx: Supervisor, cmd: str, index: int, request: Mapping[str, Any
         if card is None and not _members_listened(client):
             return local(ctx, request)     # a plain ZooKeeper: the local refusal says why
     except KazooException as exc:
-        return fail(f"{type(exc).__name__} talking to ZooKeeper")
+        return _zk_failed(exc)
 
     def later() -> Answer:
         try:
@@ -100,15 +100,12 @@ def _ask_server(ctx: Supervisor, cmd: str, index: int, request: Mapping[str, Any
                 return refuse(ctx, "zk_remote_no_member", index=index, taker=target)
             rr.sweep(client, STALE)
             path = rr.ask(client, target, cmd, args, to=found, by=str(ctx.state.name))
+            outcome = rr.wait(client, path, BOUND)
         except NoAuthError:
             return refuse(ctx, "remote_no_auth")
         except KazooException as exc:
-            return fail(f"{type(exc).__name__} talking to ZooKeeper")
+            return _zk_failed(exc)
         host = found.host or words(ctx, "unknown_host")
-        try:
-            outcome = rr.wait(client, path, BOUND)
-        except KazooException as exc:
-            return fail(f"{type(exc).__name__} talking to ZooKeeper")
         if outcome is None:
             return refuse(ctx, "zk_remote_no_answer", index=index, host=host, duration=f"{BOUND:g} s")
         if not outcome.get("ok"):
@@ -122,6 +119,10 @@ def _ask_server(ctx: Supervisor, cmd: str, index: int, request: Mapping[str, Any
         ctx.announce(event)
         return told(event, then=words(ctx, "remote_where", host=outcome.get("host") or host))
     return deferred(later)
+
+
+def _zk_failed(exc: Exception) -> Answer:
+    return fail(f"{type(exc).__name__} talking to ZooKeeper")
 
 
 def _members_listened(client: Any) -> bool:
@@ -196,13 +197,13 @@ def _ask(ctx: Supervisor, cmd: str, node_id: str, view: Any, request: Mapping[st
     except NoNodeError:
         return refuse(ctx, "remote_gone", id=node_id)
     except KazooException as exc:
-        return fail(f"{type(exc).__name__} talking to ZooKeeper")
+        return _zk_failed(exc)
 
     def later() -> Answer:
         try:
             outcome = rr.wait(client, path, BOUND)
         except KazooException as exc:
-            return fail(f"{type(exc).__name__} talking to ZooKeeper")
+            return _zk_failed(exc)
         if outcome is None:
             return refuse(ctx, "remote_no_answer", id=node_id, host=host, duration=f"{BOUND:g} s")
         if not outcome.get("ok"):
