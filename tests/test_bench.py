@@ -14,7 +14,7 @@ from cluster_sim.bench.config import Config
 from cluster_sim.bench.support import percentile, summary_ms
 from cluster_sim.bench.rows import table_rows
 
-ALL = ["handover", "crash", "kill", "first_mean", "round", "takeover", "scale", "latency", "relay"]
+ALL = ["handover", "crash", "kill", "first_mean", "round", "takeover", "scale", "latency", "relay", "failover_cost"]
 
 
 def _quiet():
@@ -122,9 +122,19 @@ def test_tiny_run_of_every_measurement(tmp_path):
     assert diff["p50"] == round(relay["with_relays"]["latency"]["p50"] - relay["without_relays"]["latency"]["p50"], 1)
     assert relay["met"] in (True, False)
 
+    # what a failover costs ZooKeeper (tiny: 4 nodes, one kill per recipe): the election woke its
+    # successor, the herd every one of the 3 candidates left
+    cost = results["failover_cost"]["runs"]
+    woken = {recipe: cost[recipe]["4"]["kills"][0]["woken"] for recipe in ("election", "herd")}
+    assert 1 <= woken["election"] <= 2 and woken["herd"] >= 3, woken
+    assert all(cost[r]["4"]["kills"][0]["leader_ms"] > 0 for r in cost), cost
+
     rows = report["table"]
     assert {r["id"] for r in rows} >= {"1a", "1b", "1c", "1d", "2a", "2b", "3a", "3b", "4", "5a", "5d", "5e", "6a", "6b", "6c",
-                                       "6d", "7a", "7b", "8a", "8b"}
+                                       "6d", "7a", "7b", "8a", "8b", "10a", "10b", "10c", "10d", "10e"}
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["10a"]["clustersim"] == f"4: {woken['election']}" and by_id["10a"]["met"] is True
+    assert by_id["10b"]["clustersim"] == f"4: {woken['herd']}" and by_id["10b"]["met"] is None   # one size: no trend
     for row in rows:
         assert set(row) == {"id", "measurement", "clustersim", "original", "target", "met", "note", "detail"}
         assert row["met"] in (True, False, None)

@@ -57,6 +57,12 @@ class Config:
     hall_settle: float = 10.0
     hall_publish_timeout: float = 300.0
     hall_minutes: float = 0.0            # > 0: run that long from the start, then `clustersim check`
+    # 10. what a failover costs ZooKeeper, election against herd (`up -n N --recipe R`, the leader killed)
+    cost_sizes: Tuple[int, ...] = (100,)  # --cost-nodes 100 1000: the herd's cost grows with N, the election's not
+    cost_recipes: Tuple[str, ...] = ("election", "herd")
+    cost_kills: int = 3                  # 0: not measured (--quick: a minute is not enough)
+    cost_interval: float = 5.0
+    cost_session_timeout: float = 4.0
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -71,7 +77,7 @@ class Config:
                    crash_trials=1, crash_interval=0.5, kill_trials=2, status_runs=3, first_mean_trials=1,
                    round_sizes=(100, 1000), round_reps=2, round_sequential_reps=1, scale_nodes=20,
                    scale_cpu_window=4.0, scale_settle=1.0, latency_rounds=4, relay_rounds=0, takeover_trials=0,
-                   relay_round_trips=300)
+                   relay_round_trips=300, cost_kills=0)
 
     @classmethod
     def tiny(cls) -> "Config":
@@ -82,11 +88,13 @@ class Config:
                    round_sequential_reps=2, takeover_members=20, takeover_trials=1, scale_nodes=3,
                    scale_cpu_window=1.0, scale_settle=0.5, scale_publish_timeout=60.0, hall_nodes=3, hall_cpu_window=1.0,
                    hall_settle=0.5, hall_publish_timeout=60.0, latency_nodes=3,
-                   latency_rounds=3, relay_rounds=3, relay_round_trips=200)
+                   latency_rounds=3, relay_rounds=3, relay_round_trips=200, cost_sizes=(4,), cost_kills=1,
+                   cost_interval=1.0, cost_session_timeout=2.0)
 
     def leaves_out(self) -> FrozenSet[str]:
         """The measurements this configuration does not run (their count is 0): not announced as steps."""
-        return frozenset(name for name, count in (("takeover", self.takeover_trials),) if not count)
+        return frozenset(name for name, count in (("takeover", self.takeover_trials),
+                                                         ("failover_cost", self.cost_kills)) if not count)
 
     def to_dict(self) -> Dict[str, Any]:
         return asdict(self)
@@ -109,4 +117,5 @@ def title_of(name: str, cfg: Mapping[str, Any]) -> Tuple[str, Dict[str, Any]]:
         "scale": {"nodes": c["scale_nodes"]},
         "latency": {"rounds": c["latency_rounds"]},
         "relay": {"rounds": c["relay_rounds"]},
+        "failover_cost": {"sizes": " / ".join(f"{n:,}" for n in c["cost_sizes"]), "kills": c["cost_kills"]},
     }.get(name, {})

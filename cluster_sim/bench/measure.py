@@ -14,6 +14,7 @@ raises, and the runner records the error in its row.
     round_latency(bench, cfg, log) 7. steady state: a round's close -> its row in the API (`up -n 5`)
     relay_overhead(bench, cfg, log) 8. the same with and without the fault relays; an echo through one
     hall(bench, cfg, log)          9. `clustersim up -n 1000` as typed (only when named: --only hall)
+    failover_cost_step(bench, cfg, log) 10. a failover's cost to ZooKeeper, election against herd
 """
 
 from cluster_sim.bench.measures.handover import handover
@@ -26,6 +27,7 @@ from cluster_sim.bench.measures.scale import scale
 from cluster_sim.bench.measures.latency import round_latency
 from cluster_sim.bench.measures.relay import relay_overhead
 from cluster_sim.bench.measures.hall import hall
+from cluster_sim.bench.measures.failover_cost import failover_cost_step
 
 # (name, title, measure): a title "" is worded from the run's config (words/bench.py "bench.<name>",
 # rows.step_title), so that a step's header says what it runs
@@ -40,6 +42,7 @@ MEASUREMENTS = [
     ("latency", "", round_latency),
     ("relay", "", relay_overhead),
     ("hall", "", hall),
+    ("failover_cost", "", failover_cost_step),
 ]
 
 #: run only when named (--only): minutes of the whole machine (run it under flock /work/wt/big.lock)

@@ -239,6 +239,11 @@ def notes(results: Dict[str, Any]) -> List[str]:
     rl = results.get("relay")
     if rl and rl.get("echo"):
         out.append(_relay_note(rl))
+    fc = results.get("failover_cost")
+    if fc and fc.get("runs"):
+        from cluster_sim.bench.rows_cost import cost_note
+
+        out.append(cost_note(fc))
     return out
 
 

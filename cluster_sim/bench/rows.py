@@ -106,7 +106,8 @@ def _rows(results: Dict[str, Any], config: Dict[str, Any], lang: str) -> List[Ta
     for name, builder in (("handover", _handover_rows), ("crash", _crash_rows), ("kill", _kill_rows),
                           ("first_mean", _first_mean_rows), ("round", _round_rows), ("takeover", _takeover_rows),
                           ("scale", _scale_rows),
-                          ("latency", _latency_rows), ("relay", _relay_rows), ("hall", _hall_rows)):
+                          ("latency", _latency_rows), ("relay", _relay_rows), ("hall", _hall_rows),
+                          ("failover_cost", _cost_rows)):
         if name not in results:
             continue
         res = results[name]
@@ -118,6 +119,12 @@ def _rows(results: Dict[str, Any], config: Dict[str, Any], lang: str) -> List[Ta
         except Exception as exc:  # a reporting bug must not lose the JSON
             rows.append(_row(name, step_title(name, config, lang=lang), f"report error: {exc!r}"))
     return rows
+
+
+def _cost_rows(res: Dict[str, Any], results: Dict[str, Any]) -> List[TableRow]:
+    from cluster_sim.bench.rows_cost import cost_rows   # (it builds on this module's helpers)
+
+    return cost_rows(res, results)
 
 
 def step_title(name: str, config: Dict[str, Any], fallback: str = "", lang: str = "en") -> str:

@@ -1,16 +1,20 @@
-"""What a failover costs ZooKeeper under each recipe, at N nodes: `clustersim up -n N --recipe R`
-on an embedded ZooKeeper, the leader killed (SIGTERM) a few times, and each failover's cost as the
-supervisor measured it from the server's mntr (events.FailoverCost, in `status --json`).
+"""Measurement 10: what a failover costs ZooKeeper under each recipe, at N nodes: `clustersim up
+-n N --recipe R` on an embedded ZooKeeper, the leader killed (SIGTERM) a few times, and each
+failover's cost as the supervisor measured it from the server's mntr (events.FailoverCost, in
+`status --json`). A step of `clustersim bench` at 100 nodes; more sizes with `--cost-nodes`:
 
-    python -m cluster_sim.bench.measures.failover_cost --nodes 100 --recipe election --recipe herd
+    python -m cluster_sim.bench --only failover_cost --cost-nodes 100 1000
+    result = failover_cost_step(bench, cfg, log)             # the bench's step: {"runs": {recipe: {n: [...]}}}
     rows = measure(nodes=100, recipe="herd", kills=3)        # [FailoverCost, ...], one per kill
-    print(table(rows))                                        # the markdown rows of docs/benchmarks.md
+    python -m cluster_sim.bench.measures.failover_cost --nodes 100 --recipe herd   # the same, on its own
 
 The herd's notifications and requests should grow with N (every candidate is woken and races);
 the election's should not (one candidate is woken). The server's figures include every other
 watcher and request (each node's publishes notify the leader's and the supervisor's watches):
 the baseline rates beside them say how much is the failover's. Runs with more than 200 nodes
-must hold the machine's lock: `flock /work/wt/big.lock python -m ...`.
+must hold the machine's lock: `flock /work/big.lock python -m ...`. Above RELAYS_UP_TO nodes the
+nodes connect straight to ZooKeeper (`--no-relays`): a thousand relayed connections are the
+supervisor's CPU, which a failover's figures should not wait on.
 """
 
 import argparse
@@ -31,7 +35,9 @@ from cluster_sim.bench.support import clustersim_command
 from cluster_sim.bench.up_control import control_status, running_with_values
 from cluster_sim.engine.events import FailoverCost
 
-__all__ = ["measure", "table", "main"]
+__all__ = ["measure", "table", "main", "failover_cost_step", "RELAYS_UP_TO"]
+
+RELAYS_UP_TO = 200
 
 
 def _wait(predicate: Any, timeout: float, what: str) -> Any:
@@ -171,6 +177,37 @@ def table(rows: Dict[str, Dict[int, List[FailoverCost]]]) -> str:
                 f"| {med(lambda c: c.window_s)} | {med(lambda c: c.leader_ms)} | {med(lambda c: c.latency_avg_ms)} "
                 f"| {med(lambda c: c.latency_max_ms)} |")
     return "\n".join(lines)
+
+
+def failover_cost_step(bench: Any, cfg: Any, log: Any) -> Dict[str, Any]:
+    """The bench's step 10: each recipe of ``cfg.cost_recipes`` at each size of ``cfg.cost_sizes``,
+    ``cfg.cost_kills`` kills each; every kill's cost as the event's fields. A cluster that fails keeps
+    the kills it measured and its error; the others still run."""
+    from dataclasses import asdict
+
+    runs: Dict[str, Dict[str, Any]] = {}
+    errors: List[str] = []
+    for n in cfg.cost_sizes:
+        for recipe in cfg.cost_recipes:
+            costs: List[FailoverCost] = []
+            run: Dict[str, Any] = {"relays": n <= RELAYS_UP_TO}
+            try:
+                measure(n, recipe, kills=cfg.cost_kills, interval=cfg.cost_interval,
+                        session_timeout=cfg.cost_session_timeout, into=costs, log=log,
+                        extra=[] if n <= RELAYS_UP_TO else ["--no-relays"])
+            except Exception as exc:  # noqa: BLE001 - a failed cluster keeps what it measured
+                run["error"] = f"{type(exc).__name__}: {exc}"
+                errors.append(f"{recipe} n={n}: {run['error']}")
+            run["kills"] = [asdict(cost) for cost in costs]
+            runs.setdefault(recipe, {})[str(n)] = run
+    result: Dict[str, Any] = {"params": {"sizes": list(cfg.cost_sizes), "recipes": list(cfg.cost_recipes),
+                                         "kills": cfg.cost_kills, "interval_s": cfg.cost_interval,
+                                         "session_timeout_s": cfg.cost_session_timeout,
+                                         "relays_up_to": RELAYS_UP_TO},
+                              "runs": runs}
+    if errors:
+        result["error"] = "; ".join(errors)
+    return result
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
