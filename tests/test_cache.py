@@ -135,3 +135,36 @@ def test_a_burst_of_changes_is_read_whole_and_nothing_stays_pending(zk_client, z
         if cache is not None:
             cache.stop()
         zkclient.close(writer)
+
+
+def test_a_cache_told_the_rounds_it_needs_holds_only_their_samples(zk_client, zk_hosts):
+    """A leader past round r tells its cache so (keep_since): the histories it holds start at
+    the newest sample before then, and a round it still asks about reads as from the whole."""
+    writer = zkclient.connect(zk_hosts, session_timeout=10.0, connect_timeout=10.0)
+    cache = None
+    try:
+        for path in (paths.READINGS, paths.HISTORY):
+            writer.ensure_path(path)
+        cache = ReadingsCache(zk_client).start(timeout=10)
+        history = [(k, 1000.0 + k, float(k)) for k in range(1, 21)]
+        txn = writer.transaction()
+        txn.create(paths.reading_path("7"), encode_bare(20.0), ephemeral=True)
+        txn.create(paths.history_path("7"), encode(Reading(value=20.0, ts=1020.0, seq=20, history=history,
+                                                           session=writer.client_id[0])))
+        assert not [r for r in txn.commit() if isinstance(r, Exception)]
+        wait_until(lambda: len(cache.view().histories.get("7", Reading(0, 0)).history) == 20, 10,
+                   "the whole history while nobody said otherwise")
+        cache.keep_since = 1017.5
+        txn = writer.transaction()
+        txn.set_data(paths.history_path("7"), encode(Reading(value=21.0, ts=1021.0, seq=21,
+                                                             history=history + [(21, 1021.0, 21.0)],
+                                                             session=writer.client_id[0])))
+        assert not [r for r in txn.commit() if isinstance(r, Exception)]
+        wait_until(lambda: cache.view().histories["7"].seq == 21, 10, "the new history")
+        kept = cache.view().histories["7"]
+        assert [s for s, _, _ in kept.history] == [17, 18, 19, 20, 21]
+        assert cache.view().reading("7").value_in_round(1018, 1.0) == 18.0
+    finally:
+        if cache is not None:
+            cache.stop()
+        zkclient.close(writer)

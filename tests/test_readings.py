@@ -33,6 +33,30 @@ def test_garbage_is_refused():
         raise AssertionError(f"accepted {data[:40]!r}")
 
 
+def test_a_reader_past_a_time_keeps_the_samples_from_then_and_the_one_before():
+    samples = [(1, 10.1, 1.0), (2, 11.1, 2.0), (3, 12.1, 3.0), (4, 13.1, 4.0)]
+    data = encode(Reading(value=4.0, ts=13.1, seq=4, history=samples))
+    assert decode(data, since=12.0).history == samples[1:]     # 11.1 is the newest before 12.0
+    assert decode(data, since=12.1).history == samples[1:]     # (a sample at `since` is from then on)
+    assert decode(data, since=math.inf).history == samples[-1:]
+    assert decode(data, since=0.0).history == samples
+    # the round a reader asks about reads the same as from the whole history
+    whole, kept = decode(data), decode(data, since=12.0)
+    for round_no in (12, 13, 14):
+        assert kept.value_in_round(round_no, 1.0) == whole.value_in_round(round_no, 1.0)
+    assert kept.last_round(1.0) == whole.last_round(1.0) == 13
+    # garbage among the samples kept is still garbage; older entries are neither kept nor read
+    bad_new = json.dumps({"value": 1, "ts": 13.1, "history": [[1, 10.1, 1], [2, 13.1, "x"]]}).encode()
+    bad_old = json.dumps({"value": 1, "ts": 13.1, "history": [[1, 9.1, "x"], [2, 10.1, 1], [3, 13.1, 1]]}).encode()
+    for data, since in ((bad_new, 12.0), (bad_old, 0.0)):
+        try:
+            decode(data, since=since)
+        except BadReading:
+            continue
+        raise AssertionError(f"accepted {data!r} since {since}")
+    assert [s for s, _, _ in decode(bad_old, since=12.0).history] == [2, 3]
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.one_of(st.binary(max_size=300), st.text(max_size=100).map(str.encode),
                  st.dictionaries(st.sampled_from(["value", "ts", "seq", "history", "pid", "host"]),

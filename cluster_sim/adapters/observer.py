@@ -13,6 +13,7 @@ cache, so a snapshot costs memory reads, not one request per node.
 """
 
 import json
+import math
 import threading
 import time
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
@@ -71,7 +72,9 @@ class Observer(threading.Thread):
     def run(self) -> None:
         self._watch()
         try:
-            self.cache = ReadingsCache(self.client).start(timeout=5)
+            self.cache = ReadingsCache(self.client)
+            self.cache.keep_since = math.inf   # the screens show each node's newest sample, no history
+            self.cache.start(timeout=5)
         except KazooException:
             self.cache = None
         while not self._stop.is_set():

@@ -36,6 +36,7 @@ the freshness, in-flight and read-order bookkeeping that makes the view trustwor
     readings, bad = cache.snapshot()     # members only, like readings.read_all(client)
     view = cache.view()                  # members, histories, freshness, pending nodes
     cache.resync()                       # stale until everything is read again
+    cache.keep_since = ts                # from now on, keep the samples from ts on (and the one before)
     cache.stop()
 """
 
@@ -111,6 +112,10 @@ class ReadingsCache:
         self._loaded = threading.Event()
         self._changed = threading.Condition(self._lock)
         self._stopped = False
+        # samples older than this (seconds) are not kept, but for the newest of them (readings.decode):
+        # a reader that never asks about older rounds says so (a leader: its next round's start;
+        # the supervisor: math.inf, the newest sample alone); None keeps every sample
+        self.keep_since: Optional[float] = None
 
     # -- life cycle -------------------------------------------------------
     def start(self, timeout: float = 10.0) -> "ReadingsCache":
@@ -350,14 +355,13 @@ class ReadingsCache:
         if last:
             self._flush()
 
-    @staticmethod
-    def _decode(answer: Any) -> Tuple[Any, Optional[Reading], Optional[str]]:
+    def _decode(self, answer: Any) -> Tuple[Any, Optional[Reading], Optional[str]]:
         """(the answer, its reading or None, why it is garbage or None); outside the lock."""
         if isinstance(answer, Exception):
             return answer, None, None
         data, stat = answer
         try:
-            return answer, decode(data, mtime=stat.mtime / 1000.0), None
+            return answer, decode(data, mtime=stat.mtime / 1000.0, since=self.keep_since), None
         except BadReading as exc:
             return answer, None, str(exc)
 

@@ -240,6 +240,8 @@ class Leadership:
         seeing_since: Optional[float] = self.clock()  # since when this leader has seen the cluster without a break
         last_tick = self.clock()
         while not self.term.over():
+            # no round before next_round is asked about again: the cache need not hold its samples
+            self.cache.keep_since = (next_round - 1) * interval
             now = self.clock()
             if now - last_tick > interval + 1.0:
                 # we were frozen (SIGSTOP, a long GC): the others' catch-up starts now

@@ -10,6 +10,7 @@ Anything else is garbage: it raises ``BadReading`` and never enters a mean.
 
     data = encode(Reading(value=80.2, ts=1700000000.0, seq=7, history=[...], session=0x1234))
     reading = decode(data, mtime=stat.mtime / 1000)
+    reading = decode(data, since=ts)   # only the samples from ts on, and the newest before it
     reading.value_in_round(round_no, interval)
     encode_bare(80.2)        # b"80.2": what /mediciones/app{ID} holds
 """
@@ -88,6 +89,17 @@ def _finite(value: object, what: str, bounds: Tuple[float, float] = VALUE_BOUNDS
     return number
 
 
+def _from(raw_history: List[object], since: float) -> List[object]:
+    """The entries from the newest one taken before `since` on (a history is in time order). An
+    entry that is not a sample stops the scan there: kept, it makes the whole reading garbage."""
+    for i in range(len(raw_history) - 1, -1, -1):
+        item = raw_history[i]
+        ts = item[1] if type(item) is list and len(item) == 3 else None
+        if type(ts) not in _PLAIN or ts < since:   # type: ignore[operator]
+            return raw_history[i:]
+    return raw_history
+
+
 def encode(reading: Reading) -> bytes:
     obj = {
         "value": reading.value,
@@ -113,8 +125,14 @@ def encode_bare(value: float) -> bytes:
     return repr(float(value)).encode()
 
 
-def decode(data: Optional[bytes], mtime: Optional[float] = None) -> Reading:
-    """Parse a reading znode. `mtime` (seconds) dates a bare number."""
+def decode(data: Optional[bytes], mtime: Optional[float] = None, since: Optional[float] = None) -> Reading:
+    """Parse a reading znode. `mtime` (seconds) dates a bare number.
+
+    With `since`, the history keeps only the samples taken from then on and the newest one
+    before (so that it still reaches back past `since` when it did): a reader that never asks
+    about older rounds (a leader past its watermark; ``math.inf``: the newest sample alone)
+    neither holds nor checks the rest. A leader holds every member's history: at 1,000 members
+    the samples it would never read again were most of its memory."""
     if data is None or len(data) == 0:
         raise BadReading("empty")
     if len(data) > MAX_BYTES:
@@ -138,6 +156,8 @@ def decode(data: Optional[bytes], mtime: Optional[float] = None) -> Reading:
     raw_history = obj.get("history") or []
     if not isinstance(raw_history, list):
         raise BadReading("history is not a list")
+    if since is not None:
+        raw_history = _from(raw_history, since)
     for item in raw_history:
         if type(item) is list and len(item) == 3:
             seq, t, v = item
