@@ -33,6 +33,22 @@ words.has("leader")                    # loads the catalogue of a node's own lin
 
 from cluster_sim.node.main import CLOSE_SIGNALS
 
+
+def _few_malloc_arenas() -> None:
+    """glibc gives each thread that allocates an arena of its own (up to 8 a core), and keeps
+    what a thread freed in it: a node's dozen threads each held some. One arena for every
+    thread of a node (they allocate little, and seldom at once), and a large block (a leader's
+    batch read of 1,000 znodes) mapped and returned on free instead of kept in the heap."""
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallopt(-8, 1)            # M_ARENA_MAX
+        libc.mallopt(-3, 128 * 1024)   # M_MMAP_THRESHOLD: fixed (glibc raises it after each large free)
+    except (OSError, AttributeError):
+        pass   # not glibc: its allocator's own defaults
+
+
+_few_malloc_arenas()
+
 signal.pthread_sigmask(signal.SIG_BLOCK, CLOSE_SIGNALS)
 for _ignored in (signal.SIGTERM, signal.SIGHUP):
     signal.signal(_ignored, signal.SIG_IGN)
