@@ -11,7 +11,8 @@
     faults.close()                    # every relay, connection and socket closed
 
 Each node gets a relay per ZooKeeper server of its connect string (the chroot
-is kept) and one for the API, all on loopback, all served by one thread. A
+is kept) and one for the API, all on loopback, all served by one thread (with
+`own_process`, a supervisor's: in a process of its own, hub_process.py). A
 node keeps its relays when it stops, so a node restarted while partitioned
 starts partitioned, as a machine on a cut network would. Nodes that this
 supervisor did not start (a student's laptop) have no relay: a fault on one
@@ -27,7 +28,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import urlsplit, urlunsplit
 
 from cluster_sim.netfault.hub import Hub
-from cluster_sim.netfault.relay import LinkFault, Relay, parse_target
+from cluster_sim.netfault.relay import LinkFault, Relay, RelayHub, parse_target
 
 __all__ = ["SUMMARIES", "cut_link", "slow_link", "clear_link", "TARGETS", "FaultError", "RemoteNode", "Routes", "NodeFaults", "NetFaults",
            "split_connect_string", "zk_round_trip_limit", "with_fault", "check_delay"]
@@ -170,6 +171,15 @@ def split_connect_string(hosts: str) -> Tuple[List[Tuple[str, int]], str]:
     return out, (slash + chroot if chroot else "")
 
 
+def _hub_process() -> RelayHub:
+    from cluster_sim.netfault.hub_process import HubProcess
+
+    try:
+        return HubProcess(name="netfault")
+    except (OSError, TimeoutError) as exc:
+        raise FaultError(f"cannot start the relays' process: {exc}") from None
+
+
 class _NodeRelays:
     def __init__(self, node: str, zk: List[Relay], api: Optional[Relay], routes: Routes):
         self.node = node
@@ -194,7 +204,7 @@ class NetFaults:
     """Relays for every node a supervisor starts, and the faults set on them."""
 
     def __init__(self, zk: str, api_url: str, listen: str = "127.0.0.1",
-                 clock: Callable[[], float] = time.time):
+                 clock: Callable[[], float] = time.time, own_process: bool = False):
         self.servers, self.chroot = split_connect_string(zk)
         self.api_url = api_url
         parts = urlsplit(api_url)
@@ -208,7 +218,9 @@ class NetFaults:
                 raise FaultError(f"API URL {api_url!r}: the port is not a number") from None
         self.listen = listen
         self.clock = clock
-        self.hub = Hub(name="netfault")
+        # a supervisor's relays carry every local node's traffic: their hub gets a process (and an
+        # interpreter lock) of its own (hub_process.py); a node's own relays (one node) a thread
+        self.hub: RelayHub = _hub_process() if own_process else Hub(name="netfault")
         self._lock = threading.Lock()
         self._nodes: Dict[str, _NodeRelays] = {}
         self._targets: Dict[str, str] = {}   # relay address -> the address it relays to

@@ -31,7 +31,7 @@ import time
 from collections import deque
 from typing import Any, Callable, Deque, Dict, List, Optional, Set, Tuple
 
-__all__ = ["Hub", "HubClosed", "LIMIT"]
+__all__ = ["Hub", "HubClosed", "LIMIT", "delay"]
 
 LIMIT = 256 * 1024          # bytes a pipe may hold before we stop reading its source
 CHUNK = 64 * 1024           # one recv
@@ -162,6 +162,37 @@ class Hub:
         self._wake()
         if threading.current_thread() is not self._thread:
             self._thread.join(timeout)
+
+    # -- what a Relay asks of its hub (any thread; hub_process.HubProcess answers the same) --
+    def attach(self, relay: Any) -> None:
+        """Serve the relay's listener."""
+        self.call(lambda: self.add_relay(relay))
+
+    def set_fault(self, relay: Any, fault: Any) -> None:
+        """The relay's link is now `fault` (a relay.LinkFault): its connections follow."""
+        def apply() -> None:
+            if relay.closed:
+                return
+            relay.partitioned = fault.partitioned
+            relay.latency = fault.latency_ms / 1000.0
+            relay.jitter = fault.jitter_ms / 1000.0
+            self.relay_changed(relay, healed=fault.clear)
+        self.call(apply)
+
+    def relay_stats(self, relay: Any) -> Tuple[int, int, int, int, int, int]:
+        """(accepted, open, pending, held bytes, bytes up, bytes down) of a relay."""
+        return self.call(lambda: (relay.accepted, *self.conn_stats(relay)))
+
+    def detach(self, relay: Any) -> None:
+        """Close the relay's listener and connections. Idempotent; a closed hub closed them already."""
+        def remove() -> None:
+            if not relay.closed:
+                relay.closed = True
+                self.remove_relay(relay)
+        try:
+            self.call(remove)
+        except HubClosed:
+            pass
 
     # -- relays (hub thread) ----------------------------------------------
     def add_relay(self, relay: Any) -> None:
@@ -351,7 +382,7 @@ class Hub:
                 self._close_conn(conn)  # the client gave up on a connection that hung
             return
         relay = conn.relay
-        pipe.push(data, now + relay.delay(self._rng))
+        pipe.push(data, now + delay(relay, self._rng))
 
     def _pump(self, conn: _Conn, now: float) -> None:
         """Deliver what is due, pass on a FIN, close when both ways are done,
@@ -469,6 +500,13 @@ class Hub:
             up += conn.up.moved
             down += conn.down.moved if conn.down is not None else 0
         return opened, pending, held, up, down
+
+
+def delay(relay: Any, rng: random.Random) -> float:
+    """Seconds a chunk the relay reads now waits: its latency, plus or minus up to its jitter."""
+    if not relay.jitter:
+        return relay.latency
+    return max(0.0, relay.latency + rng.uniform(-relay.jitter, relay.jitter))
 
 
 def _nodelay(sock: socket.socket) -> None:

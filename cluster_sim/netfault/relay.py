@@ -22,19 +22,21 @@ keeping each direction's order; a request/response round trip pays it
 twice. A relay with no fault moves each chunk as soon as it is read.
 
 Relays share one thread (`Hub`): pass `hub=` to run many on it; a relay made
-without one owns a private hub and closes it with itself. Every method is
-safe from any thread.
+without one owns a private hub and closes it with itself. A supervisor's relays
+share a hub in a process of its own (hub_process.HubProcess): the same calls.
+Every method is safe from any thread.
 """
 
 import random
 import socket
+import threading
 import time
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Callable, Optional, Tuple, Union
+from typing import Any, Callable, Optional, Protocol, Tuple, Union
 
-from cluster_sim.netfault.hub import Hub, HubClosed
+from cluster_sim.netfault.hub import Hub, delay
 
-__all__ = ["LinkFault", "Relay", "RelayStats", "parse_target"]
+__all__ = ["LinkFault", "Relay", "RelayHub", "RelayStats", "parse_target"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,16 @@ class RelayStats:
     bytes_down: int     # delivered target -> client
 
 
+class RelayHub(Protocol):
+    """What a Relay asks of the hub that moves its bytes: hub.Hub (a thread), hub_process.HubProcess."""
+
+    def attach(self, relay: Any) -> None: ...
+    def set_fault(self, relay: Any, fault: LinkFault) -> None: ...
+    def relay_stats(self, relay: Any) -> Tuple[int, int, int, int, int, int]: ...
+    def detach(self, relay: Any) -> None: ...
+    def close(self, timeout: float = ...) -> None: ...
+
+
 def parse_target(target: Union[str, Tuple[str, int]], default_port: int = 2181) -> Tuple[str, int]:
     """'host:port', '[::1]:port', 'host' or (host, port) -> (host, port); ValueError if malformed."""
     given: Union[str, int]
@@ -100,7 +112,7 @@ def _bracket(host: str) -> str:
 class Relay:
     """One listening socket forwarding to one target (see the module docstring)."""
 
-    def __init__(self, target: Union[str, Tuple[str, int]], hub: Optional[Hub] = None,
+    def __init__(self, target: Union[str, Tuple[str, int]], hub: Optional[RelayHub] = None,
                  listen: str = "127.0.0.1", name: str = "", clock: Callable[[], float] = time.time):
         host, port = parse_target(target)
         # resolved once, here: the hub's thread must never block on a name lookup
@@ -113,31 +125,32 @@ class Relay:
         self.name = name or f"relay to {self.target}"
         self.clock = clock
         self._own_hub = hub is None
-        self.hub = hub if hub is not None else Hub()
+        self.hub: RelayHub = hub if hub is not None else Hub()
         # the hub's thread reads these; only code running on it changes them
         self.conns: set = set()
         self.accepted = 0
         self.moved = [0, 0]           # bytes delivered by closed connections: [down, up]
         self.partitioned = False
-        self._latency = 0.0           # seconds
-        self._jitter = 0.0
+        self.latency = 0.0            # seconds
+        self.jitter = 0.0
         self.closed = False
         self._fault = LinkFault()
+        self._changing = threading.Lock()   # one read-modify-write of the fault at a time
         listener = None
         try:
             listener = socket.socket(socket.AF_INET6 if ":" in listen else socket.AF_INET, socket.SOCK_STREAM)
             listener.bind((listen, 0))  # the kernel's pick: no race with another process for the port
             listener.listen(128)
             listener.setblocking(False)
+            self.host, self.port = listener.getsockname()[:2]
             self.listener = listener
-            self.hub.call(lambda: self.hub.add_relay(self))
+            self.hub.attach(self)       # (a HubProcess takes the listener over: ours is closed)
         except BaseException:  # out of descriptors, among others: our own hub goes too
             if listener is not None:
                 listener.close()
             if self._own_hub:
                 self.hub.close()
             raise
-        self.host, self.port = listener.getsockname()[:2]
 
     @property
     def address(self) -> str:
@@ -163,8 +176,8 @@ class Relay:
 
     def change(self, how: Callable[[LinkFault], LinkFault]) -> LinkFault:
         """Set the fault `how` makes of the present one (a relay action, faults/actions.py)."""
-        # read-modify-write on the hub's thread: two callers cannot lose each other's change
-        def apply() -> LinkFault:
+        # one read-modify-write at a time: two callers cannot lose each other's change
+        with self._changing:
             fault = how(self._fault)
             if fault.clear:
                 fault = LinkFault()
@@ -173,38 +186,22 @@ class Relay:
             if self.closed:
                 return fault
             self._fault = fault
-            self.partitioned = fault.partitioned
-            self._latency = fault.latency_ms / 1000.0
-            self._jitter = fault.jitter_ms / 1000.0
-            self.hub.relay_changed(self, healed=fault.clear)
+            self.hub.set_fault(self, fault)
             return fault
-
-        return self.hub.call(apply)
 
     def delay(self, rng: random.Random) -> float:
         """Seconds a chunk read now waits (hub thread)."""
-        if not self._jitter:
-            return self._latency
-        return max(0.0, self._latency + rng.uniform(-self._jitter, self._jitter))
+        return delay(self, rng)
 
     # -- looking -----------------------------------------------------------------
     def stats(self) -> RelayStats:
-        def collect() -> RelayStats:
-            opened, pending, held, up, down = self.hub.conn_stats(self)
-            return RelayStats(self.accepted, opened, pending, held, up, down)
-        return self.hub.call(collect)
+        return RelayStats(*self.hub.relay_stats(self))
 
     # -- the end -------------------------------------------------------------------
     def close(self) -> None:
         """Close the listener and every connection (clients see their sockets close). Idempotent."""
-        def remove() -> None:
-            if not self.closed:
-                self.closed = True
-                self.hub.remove_relay(self)
-        try:
-            self.hub.call(remove)
-        except HubClosed:
-            pass  # the hub closed every relay already
+        with self._changing:
+            self.hub.detach(self)
         if self._own_hub:
             self.hub.close()
 

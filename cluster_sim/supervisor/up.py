@@ -220,7 +220,7 @@ class Cluster(Reach, Shutdown):
             from cluster_sim.netfault import FaultError, NetFaults
 
             try:
-                self.netfaults = NetFaults(zk=self.hosts, api_url=self.api_url)
+                self.netfaults = NetFaults(zk=self.hosts, api_url=self.api_url, own_process=True)
             except FaultError as exc:
                 raise UpError(str(exc)) from None
             state.relays = True
