@@ -1,7 +1,8 @@
 """Measurement 9: a lecture hall, `clustersim up -n 1000` as a user types it (issue 22).
 
 The embedded ZooKeeper and API, the default interval and session timeout, the live table drawn
-on a pseudo-terminal. It measures: every node publishing (status: a value for each); the
+on a pseudo-terminal. It measures: every node publishing (a `reading_published` event of each in
+the event export: polling `status` would load the supervisor it measures); the
 supervisor's CPU and each node's unique memory in steady state; a hard kill of the leader (the
 event export: the new leader's failover_ms, its first stored round); with `hall_minutes`, that
 long a run judged by `clustersim check` up to now. Not part of a plain `clustersim bench` (it
@@ -61,6 +62,35 @@ def _events(path: str) -> List[Dict[str, Any]]:
     return out
 
 
+class _Export:
+    """The nodes started and publishing so far, read from `up --events FILE` as it grows."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.offset = 0
+        self.started: set = set()
+        self.publishing: set = set()
+
+    def read(self) -> None:
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.offset)
+                for line in f:
+                    if not line.endswith(b"\n"):
+                        break   # a line being written: read again next time
+                    self.offset += len(line)
+                    try:
+                        event = json.loads(line)
+                    except ValueError:
+                        continue
+                    if event.get("kind") == "node_started":
+                        self.started.add(event.get("node"))
+                    elif event.get("kind") == "reading_published":
+                        self.publishing.add(event.get("node"))
+        except OSError:
+            pass   # not written yet
+
+
 def hall(bench: BenchSession, cfg: Config, log: Log) -> Result:
     n = cfg.hall_nodes
     runtime = bench.tempdir("hall-")
@@ -81,14 +111,16 @@ def hall(bench: BenchSession, cfg: Config, log: Log) -> Result:
 def _run(bench: BenchSession, cfg: Config, up: Proc, runtime: str, name: str, n: int, t0: float, events: str,
          out: Result, log: Log) -> None:
     progress: List[List[float]] = []
+    export = _Export(events)
 
     def published() -> bool:
+        # from the event export, not `status`: a status of 1,000 nodes is a megabyte of JSON the
+        # supervisor builds on its loop, and asked every second it slowed the start it measured
         if up.poll() is not None:
             raise RuntimeError(f"up exited ({up.returncode}): {bench.log_tail(up)}")
-        status = control_status(runtime, name, timeout=30)
-        with_value = sum(1 for node in status["nodes"] if node["value"] is not None)
-        progress.append([round(time.time() - t0, 1), len(status["nodes"]), with_value])
-        return with_value >= n
+        export.read()
+        progress.append([round(time.time() - t0, 1), len(export.started), len(export.publishing)])
+        return len(export.publishing) >= n
 
     try:
         wait_for(published, cfg.hall_publish_timeout, f"all {n} nodes publishing", period=1.0)
