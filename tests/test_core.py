@@ -442,6 +442,24 @@ def test_the_loop_hands_each_event_to_each_listener_once():
         assert not answer["ok"] and error in answer["error"]
 
 
+def test_a_cluster_the_screens_summarise_is_drawn_twice_a_second_a_small_one_four_times():
+    from cluster_sim.engine.digest import BIG
+
+    for nodes, per_second in ((3, 4), (BIG + 1, 2)):
+        clock, tally = Clock(), Tally()
+        manager = Manager(model(), FakeSpawner(), lambda node_id, wait: node_id, [tally], clock=clock)
+        manager.handle(SpawnNodes(tuple(str(i) for i in range(1, nodes + 1))))
+        while manager._to_spawn:
+            manager._spawn_some()
+            manager.handle(snap(clock.advance(0.01), tuple(manager.procs), {"id": "1", "epoch": 1}))
+        tally.frames = 0
+        for _ in range(100):          # two seconds, a tick every 20 ms
+            clock.advance(0.02)
+            manager._tick()
+        assert tally.frames == 2 * per_second, (nodes, tally.frames)
+        manager.stop_all()
+
+
 def test_apply_keeps_only_what_a_person_reads_in_the_log():
     m = model()
     apply(m, ev.ReadingPublished(T0, "1", value=80.0))

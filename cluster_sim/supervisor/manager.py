@@ -24,6 +24,7 @@ from typing import Any, Callable, Deque, Dict, Iterable, List, Optional, Set
 from cluster_sim.engine import events as ev
 from cluster_sim.control.commands import by_name
 from cluster_sim.engine.core import step
+from cluster_sim.engine.digest import BIG
 from cluster_sim.engine.messages import (
     Announce, ControlRequest, Message, Narrate, ProcessExited, SpawnNodes, StopRequested, parse_report,
 )
@@ -33,6 +34,8 @@ from cluster_sim.engine.timeline import Term
 from cluster_sim.presentation.answers import worded      # an answer carries typed events: worded when sent
 
 RENDER_EVERY = 0.25
+RENDER_EVERY_BIG = 0.5   # a cluster the screens summarise (engine/digest.BIG): a lecture hall's frame costs
+#                          up to 34 ms and changes little between two; the supervisor's core goes to its nodes
 SPAWN_BATCH = 4      # nodes started per loop turn: control requests and the view stay live meanwhile
 MAX_STARTING = 48    # nodes started and not yet running at once: a lecture hall starts as fast as nodes come
 #                      up, instead of hundreds connecting at once on a machine they saturate
@@ -143,12 +146,12 @@ class Manager:
 
     def _tick(self) -> None:
         """After each message (or none): reap exited nodes, start waiting ones, redraw at most every
-        RENDER_EVERY."""
+        RENDER_EVERY (RENDER_EVERY_BIG for a cluster the screens summarise)."""
         self._reap()
         if self._to_spawn:
             self._spawn_some()
         now = self.clock()
-        if now - self._last_render >= RENDER_EVERY:
+        if now - self._last_render >= (RENDER_EVERY_BIG if len(self.state.nodes) > BIG else RENDER_EVERY):
             self._last_render = now
             self._refresh(now)
 
