@@ -17,7 +17,7 @@ the relay's listening socket along), answered by one JSON message, {"value": ...
 ...}, in order, one at a time:
 
     {"op": "add", "id": 7, "target": ["127.0.0.1", 2181], "family": 2, "name": "node 3 -> zk"}  + fd
-    {"op": "fault", "id": 7, "partitioned": true, "latency_ms": 0, "jitter_ms": 0}
+    {"op": "fault", "id": 7, "fault": {"partitioned": true, "latency_ms": 0, ...}}   (LinkFault.to_json)
     {"op": "stats", "id": 7}      -> [accepted, open, pending, held bytes, bytes up, bytes down]
     {"op": "remove", "id": 7}
     {"op": "close"}               -> every relay and connection closed; the process exits
@@ -107,8 +107,7 @@ class HubProcess:
 
     def set_fault(self, relay: Any, fault: LinkFault) -> None:
         if not relay.closed:
-            self._ask({"op": "fault", "id": relay.hub_id, "partitioned": fault.partitioned,
-                       "latency_ms": fault.latency_ms, "jitter_ms": fault.jitter_ms})
+            self._ask({"op": "fault", "id": relay.hub_id, "fault": fault.to_json()})   # every field, a new one's too
 
     def relay_stats(self, relay: Any) -> Tuple[int, int, int, int, int, int]:
         if relay.closed:
@@ -179,9 +178,7 @@ def _serve(sock: socket.socket, hub: Hub) -> None:
                 hub.attach(end)
                 relays[request["id"]] = end
             elif op == "fault":
-                hub.set_fault(relays[request["id"]], LinkFault(partitioned=request["partitioned"],
-                                                              latency_ms=request["latency_ms"],
-                                                              jitter_ms=request["jitter_ms"]))
+                hub.set_fault(relays[request["id"]], LinkFault(**request["fault"]))
             elif op == "stats":
                 reply["value"] = list(hub.relay_stats(relays[request["id"]]))
             elif op == "remove":

@@ -40,7 +40,7 @@ __all__ = ["measure", "table", "main", "failover_cost_step", "RELAYS_UP_TO"]
 RELAYS_UP_TO = 200
 
 
-def _wait(predicate: Any, timeout: float, what: str) -> Any:
+def _wait(predicate: Any, timeout: float, what: str, period: float = 0.2) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -49,7 +49,7 @@ def _wait(predicate: Any, timeout: float, what: str) -> Any:
             value = None
         if value:
             return value
-        time.sleep(0.2)
+        time.sleep(period)
     raise TimeoutError(f"no {what} within {timeout:g} s")
 
 
@@ -82,6 +82,8 @@ def measure(nodes: int, recipe: str, kills: int = 3, interval: float = 5.0, sess
                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
                           start_new_session=True)
     costs: List[FailoverCost] = [] if into is None else into     # `into`: what was measured, also on a failure
+    # a status of N nodes is built on the supervisor's loop (a megabyte at 1,000): asked less often there
+    period = 0.2 if nodes <= RELAYS_UP_TO else 1.0
     try:
         def steady() -> Optional[Dict[str, Any]]:
             """A leader, and (nearly) every node running and in the election; a node that crashed
@@ -95,11 +97,11 @@ def measure(nodes: int, recipe: str, kills: int = 3, interval: float = 5.0, sess
             return status if (status["leader"] and len(running_with_values(status)) >= enough
                               and len(queued) >= enough) else None
         began = time.time()
-        _wait(steady, 120 + nodes * 0.5, f"{nodes} nodes running, in the election, and a leader")
+        _wait(steady, 120 + nodes * 0.5, f"{nodes} nodes running, in the election, and a leader", period)
         log(f"{recipe} n={nodes}: steady after {time.time() - began:.1f} s")
         time.sleep(2 * interval)     # quiet rounds: the first kill's baseline must not be the start-up's
         for trial in range(1, kills + 1):
-            status = _wait(steady, 120 + nodes * 0.5, "a steady cluster")
+            status = _wait(steady, 120 + nodes * 0.5, "a steady cluster", period)
             # late in the round, so that the window (a poll before, a second after) ends before the next
             # tick: the nodes publish just after each tick, and on a loaded machine that takes seconds
             phase = max(interval / 2, interval - 1.75)
@@ -112,7 +114,7 @@ def measure(nodes: int, recipe: str, kills: int = 3, interval: float = 5.0, sess
                 cost = failover_cost(control_status(runtime, name))
                 return cost if cost is not None and (before is None or cost.ts != before.ts) else None
             try:
-                cost = _wait(measured, 30 + session_timeout + nodes * 0.1, "failover cost")
+                cost = _wait(measured, 30 + session_timeout + nodes * 0.1, "failover cost", period)
             except TimeoutError:
                 now = control_status(runtime, name)
                 log(f"{recipe} n={nodes}: no cost after killing {leader}; leader now {now['leader']}, "
@@ -129,7 +131,7 @@ def measure(nodes: int, recipe: str, kills: int = 3, interval: float = 5.0, sess
                 row = next((n for n in control_status(runtime, name)["nodes"] if n["id"] == str(leader)), None)
                 return bool(row and row["state"] == "running" and row["election"]["position"] is not None)
             try:
-                _wait(back, 60 + nodes * 0.2, f"node {leader} back in the election")
+                _wait(back, 60 + nodes * 0.2, f"node {leader} back in the election", period)
             except TimeoutError as exc:
                 log(f"{recipe} n={nodes}: {exc}; going on without it")
             # two quiet rounds: the next failover's baseline (the same moment of an earlier round)
