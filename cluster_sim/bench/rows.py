@@ -392,10 +392,25 @@ def _hall_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
     check = res.get("check")
     if check:
         rows.append(_row("9e", _name("9e", nodes=n, minutes=p["minutes"]),
-                         f"exit {check['exit']} {check.get('verdict')}", DASH, "exit 0 (every round complete)",
+                         _check_cell(check), DASH, "exit 0 (every round complete)",
                          check["exit"] == 0,
                          detail=f"{p['minutes']:g} minutes at {n} nodes: `clustersim check` judging up to now"))
     return rows
+
+
+def _check_cell(check: Dict[str, Any]) -> str:
+    """`clustersim check --json`'s verdict in a few words: its exit, the rows, what is missing."""
+    verdict = check.get("verdict") or {}
+    parts = [f"{verdict['rows']} rows stored"] if isinstance(verdict.get("rows"), int) else []
+    due = verdict.get("due_unstored")
+    if isinstance(due, dict):
+        parts.append(f"{due.get('count', 0)} rounds due and not stored")
+    for key in ("partial", "short", "lost", "wrong"):
+        value = verdict.get(key)
+        count = len(value) if isinstance(value, list) else value
+        if count:
+            parts.append(f"{count} {key}")
+    return f"exit {check['exit']}" + (": " + ", ".join(parts) if parts else "")
 
 
 def p50_p99(summary: Any) -> str:
