@@ -142,16 +142,33 @@ def test_a_slow_leader_keeps_its_rounds_all_complete(start_up):
     check_with_truth(up)
 
 
-def listening_ports(pid):
-    """TCP ports process `pid` listens on (its relays among them), from /proc."""
-    inodes = set()
-    for fd in os.listdir(f"/proc/{pid}/fd"):
+def _children(pid):
+    out = []
+    for entry in os.listdir("/proc"):
         try:
-            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            with open(f"/proc/{entry}/stat") as f:
+                if entry.isdigit() and int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                    out.append(int(entry))
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+def listening_ports(pid):
+    """TCP ports process `pid` and its children listen on (the relays' process among them), from /proc."""
+    inodes = set()
+    for proc in [pid, *_children(pid)]:
+        try:
+            fds = os.listdir(f"/proc/{proc}/fd")
         except OSError:
             continue
-        if target.startswith("socket:["):
-            inodes.add(target[8:-1])
+        for fd in fds:
+            try:
+                target = os.readlink(f"/proc/{proc}/fd/{fd}")
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
     ports = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         with open(table) as f:
@@ -190,7 +207,8 @@ def test_nothing_is_left_after_the_supervisor_stops_during_a_partition(start_up,
         assert f"node {leader} healed" in out and f"node {other} healed" in out   # healed first, then drained
         assert "while stopping" not in out
     wait_until(lambda: not [p for p in pids if pid_alive(p)], 30, "every node and ZooKeeper to exit")
-    assert all(refused(port) for port in ports)
+    # the relays' process ends when its supervisor's end of their socket closes, SIGKILL or not
+    wait_until(lambda: all(refused(port) for port in ports), 10, "every relay's port closed")
     result = clustersim("status", "--name", up.name)
     assert result.returncode == 1 and "no cluster named" in result.stderr
 

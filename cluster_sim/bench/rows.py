@@ -11,26 +11,12 @@ Longer than 400 lines: one short row builder per measurement, side by side so th
 row of the table is worded, judged and noted the same way.
 """
 
-from typing import Any, Dict, List, NamedTuple, Optional
+from typing import Any, Dict, List, Optional
 
+from cluster_sim.bench.row_cells import DASH, Name, TableRow, ms
+from cluster_sim.bench.row_cells import name as _name, row as _row
+from cluster_sim.bench.rows_cost import cost_rows as _cost_rows
 from cluster_sim.words import lookup
-
-# {"id", "measurement" (plain name), "clustersim", "original", "target", "met" (True, False, None: no
-# verdict), "note" (the note's number), "detail" (how it was measured, for the notes)}
-TableRow = Dict[str, Any]
-
-DASH = "—"
-
-
-def ms(value: Optional[float]) -> str:
-    if value is None:
-        return DASH
-    if value < 10:
-        return f"{value:.1f} ms"
-    if value < 1000:
-        return f"{value:.0f} ms"
-    return f"{value / 1000:.2f} s"
-
 
 def p50_p95(summary: Any) -> str:
     if not isinstance(summary, dict) or not summary.get("n"):
@@ -53,28 +39,6 @@ def _err(part: Any) -> Optional[str]:
 def _errors_suffix(part: Any) -> str:
     errors = part.get("errors") if isinstance(part, dict) else None
     return f" · {len(errors)} failed trial(s)" if errors else ""
-
-
-class Name(NamedTuple):
-    """A row's plain name before it is worded: its words key and fields (table_rows words it)."""
-    key: str
-    fields: Dict[str, Any]
-
-    def worded(self, lang: str) -> str:
-        return lookup(self.key, lang, **self.fields)
-
-
-def _row(id_: str, what: Any, cs: str = DASH, orig: str = DASH, target: str = DASH, met: Optional[bool] = None,
-         detail: str = "") -> TableRow:
-    """A row (``what``: a Name, or a name already worded); its note is its measurement's section
-    number (the digits of its id)."""
-    note = "".join(c for c in id_ if c.isdigit()) or id_
-    return {"id": id_, "measurement": what, "clustersim": cs, "original": orig, "target": target,
-            "met": met, "note": note, "detail": detail}
-
-
-def _name(key: str, **fields: Any) -> Name:
-    return Name(f"bench.row.{key}", fields)
 
 
 def _mb(value: Optional[float]) -> str:
@@ -119,12 +83,6 @@ def _rows(results: Dict[str, Any], config: Dict[str, Any], lang: str) -> List[Ta
         except Exception as exc:  # a reporting bug must not lose the JSON
             rows.append(_row(name, step_title(name, config, lang=lang), f"report error: {exc!r}"))
     return rows
-
-
-def _cost_rows(res: Dict[str, Any], results: Dict[str, Any]) -> List[TableRow]:
-    from cluster_sim.bench.rows_cost import cost_rows   # (it builds on this module's helpers)
-
-    return cost_rows(res, results)
 
 
 def step_title(name: str, config: Dict[str, Any], fallback: str = "", lang: str = "en") -> str:

@@ -11,7 +11,7 @@ The judged rows are the lesson's two halves: the election wakes one candidate wh
 import statistics
 from typing import Any, Dict, List, Optional, Sequence
 
-from cluster_sim.bench.rows import DASH, TableRow, _name, _row, ms
+from cluster_sim.bench.row_cells import DASH, TableRow, ms, name as _name, row as _row
 
 ELECTION_WAKES_AT_MOST = 2   # its successor, and on a loaded machine a second whose watch fired as the first left
 

@@ -182,9 +182,8 @@ def _serve(sock: socket.socket, hub: Hub) -> None:
             elif op == "stats":
                 reply["value"] = list(hub.relay_stats(relays[request["id"]]))
             elif op == "remove":
-                end = relays.pop(request["id"], None)
-                if end is not None:
-                    hub.detach(end)
+                if request["id"] in relays:
+                    hub.detach(relays.pop(request["id"]))
             elif op == "close":
                 hub.close()
                 sock.send(json.dumps(reply).encode())

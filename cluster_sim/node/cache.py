@@ -57,6 +57,9 @@ if TYPE_CHECKING:
     from kazoo.protocol.states import WatchedEvent, ZnodeStat
 
 BATCH = 1000          # znodes per multiRead of a resync: answers of about 250 KB (histories of 12 samples)
+REREAD_BATCH = 200    # znodes per multiRead of the re-reads after watches fired: a thousand members publish
+#                       every round, and a batch's answers and their decoding are alive together; smaller
+#                       batches keep that peak (and the memory the allocator keeps after it) small
 Key = Tuple[str, str]  # (folder, child)
 
 
@@ -338,7 +341,7 @@ class ReadingsCache:
                 return
             # a member's znode before its history (the later read settles the history, see the load)
             keys = sorted(set(dirty), key=lambda key: (key[1], key[0] == paths.HISTORY))
-            chunks = [keys[start:start + BATCH] for start in range(0, len(keys), BATCH)]
+            chunks = [keys[start:start + REREAD_BATCH] for start in range(0, len(keys), REREAD_BATCH)]
             self._flushing = len(chunks)
         counts: Dict[Key, int] = {}
         for key in dirty:
