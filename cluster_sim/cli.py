@@ -170,7 +170,9 @@ def up(nodes: int, zk: Optional[str], zk_servers: Union[str, int], api_url: Opti
        no_relays: bool, lang: str, events: Optional[str], events_format: Optional[str], name: str,
        **node: Any) -> None:
     """Start ZooKeeper (embedded), the API (embedded) and N nodes, and show
-    them live until Ctrl-C; then print the leadership timeline.
+    them live until Ctrl-C; then print the leadership timeline. Above 400
+    nodes the session timeout, unless given, is a second per 100 nodes (10 s
+    at 1,000): a lecture hall's pings and its busy cores.
 
     \b
     Examples:

@@ -224,3 +224,25 @@ def test_up_on_a_cluster_whose_api_is_gone_says_so_in_one_line(zk_client, zk_hos
     assert one_line(result) == (f"clustersim: the cluster's API {gone} does not answer (an earlier `up` that served "
                                 f"it has stopped?): start it again, or start a new cluster: "
                                 f"--zk {zk_hosts.split('/')[0]}/NAME")
+
+
+def test_a_lecture_hall_gets_a_longer_session_timeout_unless_one_is_typed():
+    from dataclasses import replace
+
+    from cluster_sim.node.settings import DEFAULT_SESSION_TIMEOUT, default_session_timeout
+    from cluster_sim.supervisor.up import UpOptions, hall_pace
+
+    assert [default_session_timeout(n) for n in (5, 400, 450, 1000, 5000)] == [DEFAULT_SESSION_TIMEOUT, 4.0, 4.5, 10.0, 10.0]
+    typed_nothing = UpOptions(nodes=1000, given=("nodes",))
+    hall_pace(typed_nothing)
+    assert typed_nothing.session_timeout == 10.0
+    small = UpOptions(nodes=5, given=("nodes",))
+    hall_pace(small)
+    assert small.session_timeout == DEFAULT_SESSION_TIMEOUT
+    typed = UpOptions(nodes=1000, given=("nodes", "session_timeout"))
+    typed.node = replace(typed.node, session_timeout=3.0)
+    hall_pace(typed)
+    assert typed.session_timeout == 3.0            # what the teacher typed stands
+    made = UpOptions(nodes=1000)                   # options a program made (given None): left as they are
+    hall_pace(made)
+    assert made.session_timeout == DEFAULT_SESSION_TIMEOUT

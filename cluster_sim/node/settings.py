@@ -25,11 +25,24 @@ from typing import Any, Callable, Dict
 # heartbeats (a third of it, ZooKeeper's ping), short enough that a killed leader's handover
 # is seen within a breath; the demo paces itself faster on purpose (node_options.DEMO_PACE).
 DEFAULT_SESSION_TIMEOUT = 4.0
+# ...but a lecture hall on one machine (`up -n N`, N above HALL_NODES, no --session-timeout) gets a
+# second per hundred nodes, up to HALL_SESSION_TIMEOUT: each node pings after a third of the timeout,
+# a thousand at 4 s is a thousand pings a second through the relays and ZooKeeper, and a node whose
+# core is busy for 4 s loses its session (docs/benchmarks.md, "A lecture hall").
+HALL_NODES = 400
+HALL_SESSION_TIMEOUT = 10.0
 DEFAULT_INTERVAL = 5.0
 REACH_PERIOD = 5.0   # seconds between a follower's probes of the API (node/reach.py), at most 100 nodes
 
 # How a node's parts tell what happens on it: report(kind, **fields) (node/main.py's Node.report).
 Report = Callable[..., None]
+
+
+def default_session_timeout(local_nodes: int) -> float:
+    """The session timeout `up -n local_nodes` starts a cluster with unless told otherwise."""
+    if local_nodes <= HALL_NODES:
+        return DEFAULT_SESSION_TIMEOUT
+    return min(HALL_SESSION_TIMEOUT, max(DEFAULT_SESSION_TIMEOUT, local_nodes / 100))
 
 
 def default_history(interval: float, session_timeout: float) -> int:

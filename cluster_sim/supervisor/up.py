@@ -40,7 +40,7 @@ from cluster_sim.node.settings import NodeSettings
 from cluster_sim.base.reaper import Reaper
 from cluster_sim.engine.state import ClusterState, ZkServerView
 from cluster_sim.supervisor.up_reach import Reach, announce_address, url_host
-from cluster_sim.supervisor.up_rules import UpError, adopt_rules, establish_rules
+from cluster_sim.supervisor.up_rules import UpError, adopt_rules, establish_rules, typed
 from cluster_sim.supervisor.up_options import UpOptions
 from cluster_sim.supervisor.up_limit import check_client_limit
 from cluster_sim.zk.limit import unreachable_line
@@ -86,6 +86,7 @@ class Cluster(Reach, Shutdown):
         from cluster_sim.control.server import AlreadyRunning, ControlServer
 
         o = self.o
+        hall_pace(o)
         from cluster_sim.base import fdlimit
 
         have, need = fdlimit.raise_open_files(), fdlimit.files_needed(o.nodes, relays=o.relays)
@@ -376,6 +377,15 @@ def _closed(client: Any) -> bool:
 def _removed(path: str) -> bool:
     shutil.rmtree(path, ignore_errors=True)
     return True
+
+
+def hall_pace(o: UpOptions) -> None:
+    """A lecture hall's session timeout (node/settings.default_session_timeout) when the user typed
+    none: before the rules are written or adopted (a cluster that has rules keeps its own)."""
+    from cluster_sim.node.settings import default_session_timeout
+
+    if not typed(o, "session_timeout"):
+        o.node = replace(o.node, session_timeout=default_session_timeout(o.nodes))
 
 
 def run_up(options: UpOptions, out: Any = None) -> int:

@@ -25,7 +25,8 @@ class UpError(RuntimeError):
     """Start-up failed; the message is one line."""
 
 
-def _given(o: UpOptions, name: str) -> bool:
+def typed(o: UpOptions, name: str) -> bool:
+    """Did the user type this option? (Options made by a program, `given` None: all of them.)"""
     return o.given is None or name in o.given
 
 
@@ -64,8 +65,8 @@ def adopt_rules(o: UpOptions, hosts: str) -> None:
         return                # a bare ZooKeeper: our options become its rules
     new_cluster = f"start a new cluster: --zk {hosts.split('/')[0]}/NAME"
     given: Dict[str, Any] = {name: getattr(o.node, name) for name in _RULED
-                             if _given(o, name) and not (name in _DERIVED_AT_0 and getattr(o.node, name) == 0)}
-    if o.api_url and _given(o, "api_url"):
+                             if typed(o, name) and not (name in _DERIVED_AT_0 and getattr(o.node, name) == 0)}
+    if o.api_url and typed(o, "api_url"):
         given["api_url"] = o.api_url
     found_wrong = found.contradictions(given)
     if found_wrong:
@@ -74,7 +75,7 @@ def adopt_rules(o: UpOptions, hosts: str) -> None:
         raise UpError("this cluster requires its secret: --secret or CLUSTERSIM_SECRET")
     secret = o.secret
     if o.secret and not found.secret_required:
-        if _given(o, "secret"):
+        if typed(o, "secret"):
             raise UpError(f"this cluster is open (no secret): leave --secret out, or {new_cluster}")
         secret = ""         # the one we made for --listen: this cluster was made open
     o.node = replace(found.apply(o.node), secret=secret)   # on the cluster's grid, every rule its
@@ -85,7 +86,7 @@ def adopt_rules(o: UpOptions, hosts: str) -> None:
             raise UpError(f"the cluster's API {found.api_url} does not answer (an earlier `up` that served "
                           f"it has stopped?): start it again, or {new_cluster}")
         o.api_url = found.api_url     # the cluster's API, not one of ours
-    if not _given(o, "lang"):
+    if not typed(o, "lang"):
         o.lang = found.lang
 
 
