@@ -540,6 +540,23 @@ def test_a_follower_that_cannot_speak_has_its_session_expiry_said_once_and_its_r
                                                          T0 + 14), ev.SessionExpired)
 
 
+def test_a_hard_killed_nodes_expiry_is_said_when_its_election_znode_is_seen_gone_before_its_reading():
+    """The election's children are polled, the readings watched: a snapshot may already lack the
+    dead node's election znode (its role goes) while its reading is still held; the next lacks both.
+    Its session expired all the same, and the screen must say so (it used to say nothing)."""
+    m = model()
+    started(m, "1", "2", "3")
+    step(m, snap(T0 + 1, ("1", "2", "3"), {"id": "1", "epoch": 1}), T0 + 1)
+    step(m, Announce(ev.NodeKilled(T0 + 2, "3", hard=True)), T0 + 2)
+    step(m, ProcessExited("3", -9, "SIGKILL", "/x"), T0 + 2.1)
+    readings = {n: Reading(value=80.0, ts=T0 + 5) for n in ("1", "2", "3")}
+    events = step(m, snap(T0 + 6, ("1", "2"), {"id": "1", "epoch": 1}, readings=readings), T0 + 6)
+    assert not of(events, ev.SessionExpired) and m.state.nodes["3"].role == ""
+    events = step(m, snap(T0 + 6.3, ("1", "2"), {"id": "1", "epoch": 1}), T0 + 6.3)
+    assert [e.node for e in of(events, ev.SessionExpired)] == ["3"]
+    assert not of(step(m, snap(T0 + 7, ("1", "2"), {"id": "1", "epoch": 1}), T0 + 7), ev.SessionExpired)   # once
+
+
 def test_a_crashed_leader_keeps_its_role_until_zookeeper_drops_it():
     m = model()
     started(m, "1", "2")

@@ -9,6 +9,7 @@ import os
 import re
 import signal
 import threading
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -102,6 +103,28 @@ def test_a_second_ctrl_c_only_skips_the_shutdown_waits_for_every_command(driver)
     assert cluster.manager.why == [expected]
     if driver is not None:
         assert driver.calls == ["started", "run", "interrupt SIGINT", "over"]
+
+
+class _SlowToEnd(_Cluster):
+    """Its loop takes a while to end after the stop (a loaded machine): the second Ctrl-C comes first."""
+
+    def run(self):
+        self.steps.append("loop")
+        while not self.manager.stopped.wait(0.05):
+            pass
+        os.kill(os.getpid(), signal.SIGINT)      # the impatient second Ctrl-C, before the loop has ended
+        time.sleep(0.3)                          # (delivered on this, the main thread, meanwhile)
+
+    def stop(self):
+        self.steps.append("stopped" if self.skip_drain.is_set() else "stop without skip")
+
+
+def test_a_second_ctrl_c_before_the_loop_ends_still_skips_the_waits():
+    cluster = _SlowToEnd()
+    session = ClusterSession(cluster)
+    threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()   # the first Ctrl-C
+    assert session.run() == 0
+    assert cluster.steps == ["start", "loop", "stopped"] and cluster.manager.why == ["SIGINT"]
 
 
 def test_a_signal_while_starting_ends_the_start_and_still_stops():

@@ -157,7 +157,10 @@ def _expired(m: Model, snap: msg.ZkSnapshot, present: Set[str]) -> Events:
     later (a resumed node), is then not said again."""
     out: Events = []
     for node, view in sorted(m.state.nodes.items()):
-        if view.remote or node in present or view.connection == "LOST" or not view.role:
+        # (it was in ZooKeeper: in the election, or published. Not the role alone: the election's
+        # children are polled and the readings watched, so its election znode may be seen gone a
+        # snapshot before its reading, and the role with it)
+        if view.remote or node in present or view.connection == "LOST" or not (view.role or view.reading_ts):
             continue
         # a crash by a signal (kill --hard) leaves the session open until ZooKeeper times it out
         if view.state == PAUSED or (view.state == CRASHED and (view.exit_code or 0) < 0) or _cut_off(view):

@@ -112,6 +112,10 @@ class ClusterSession:
         manager = self.cluster.manager
         if manager is None:
             raise KeyboardInterrupt          # still starting: end the start-up; stop() cleans up
+        if self.interrupted.is_set():
+            # a second Ctrl-C before the loop has ended: what it does after (_skip_waits)
+            self._skip_waits(signum, _frame)
+            return
         self.interrupted.set()
         name = signal.Signals(signum).name
         if self.driver is not None and self.driver.interrupt(name):
