@@ -90,8 +90,9 @@ def test_a_paused_followers_session_counts_down_and_zookeeper_expires_it(start_u
     zero_at = sorted(t + left for t, left in silent if left > 0)[len([1 for _, left in silent if left > 0]) // 2]
     late = seen[-1][0] - zero_at
     print(f"expiry seen {late:+.3f} s after the countdown reached zero")  # the figure, for benchmarks.md
-    # not before it (tolerance 0.25 s: the observer dates ZooKeeper's last answer to within its period)
-    assert late > -0.25, seen
+    # not before it (tolerance: the observer dates ZooKeeper's last answer to within its period, 0.25 s,
+    # and ZooKeeper expires on its tick, 0.1 s here; the expiry is seen the moment its znodes go)
+    assert late > -0.35, seen
     expiry = wait_until(lambda: up.events("session_expired", node=follower), 5, "the expiry event")[0]
     assert expiry.by == "zookeeper"
     assert f"ZooKeeper expired node {follower}'s session" in up.output()
