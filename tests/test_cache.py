@@ -36,11 +36,19 @@ def test_cache_follows_creates_changes_deletes_and_garbage(zk_client):
         cache.stop()
 
 
-def _publish(writer, node_id, value, create=False):
+def _writer(zk_hosts):
+    """A session that writes as nodes do, with the cluster's folders made."""
+    writer = zkclient.connect(zk_hosts, session_timeout=10.0, connect_timeout=10.0)
+    for path in (paths.READINGS, paths.HISTORY):
+        writer.ensure_path(path)
+    return writer
+
+
+def _publish(writer, node_id, value, create=False, samples=None):
     """What a clustersim node writes: its bare value and its history (stamped with its
-    session), in one transaction."""
+    session; `samples`, else the one sample of `value`), in one transaction."""
     ts = 1000.0 + value
-    history = encode(Reading(value=value, ts=ts, seq=int(value), history=[(int(value), ts, value)],
+    history = encode(Reading(value=value, ts=ts, seq=int(value), history=samples or [(int(value), ts, value)],
                              session=writer.client_id[0]))
     txn = writer.transaction()
     if create:
@@ -72,12 +80,10 @@ class _UpdatesDuringTheLoad(ReadingsCache):
 
 
 def test_an_update_that_lands_during_the_first_load_is_not_lost(zk_client, zk_hosts):
-    writer = zkclient.connect(zk_hosts, session_timeout=10.0, connect_timeout=10.0)
+    writer = _writer(zk_hosts)
     leaver = zkclient.connect(zk_hosts, session_timeout=10.0, connect_timeout=10.0)
     cache = None
     try:
-        for path in (paths.READINGS, paths.HISTORY):
-            writer.ensure_path(path)
         for i in range(1, 21):
             _publish(writer, str(i), 50.0 + i, create=True)
         _publish(leaver, "30", 70.0, create=True)
@@ -107,11 +113,9 @@ def test_an_update_that_lands_during_the_first_load_is_not_lost(zk_client, zk_ho
 def test_a_burst_of_changes_is_read_whole_and_nothing_stays_pending(zk_client, zk_hosts):
     """Many nodes publishing at once (the watches fire while the cache's re-reads of the
     previous changes are in flight): the cache ends with every node's newest sample."""
-    writer = zkclient.connect(zk_hosts, session_timeout=10.0, connect_timeout=10.0)
+    writer = _writer(zk_hosts)
     cache = None
     try:
-        for path in (paths.READINGS, paths.HISTORY):
-            writer.ensure_path(path)
         for i in range(1, 61):
             _publish(writer, str(i), 10.0 + i, create=True)
         cache = ReadingsCache(zk_client).start(timeout=10)
@@ -140,26 +144,16 @@ def test_a_burst_of_changes_is_read_whole_and_nothing_stays_pending(zk_client, z
 def test_a_cache_told_the_rounds_it_needs_holds_only_their_samples(zk_client, zk_hosts):
     """A leader past round r tells its cache so (keep_since): the histories it holds start at
     the newest sample before then, and a round it still asks about reads as from the whole."""
-    writer = zkclient.connect(zk_hosts, session_timeout=10.0, connect_timeout=10.0)
+    writer = _writer(zk_hosts)
     cache = None
     try:
-        for path in (paths.READINGS, paths.HISTORY):
-            writer.ensure_path(path)
         cache = ReadingsCache(zk_client).start(timeout=10)
         history = [(k, 1000.0 + k, float(k)) for k in range(1, 21)]
-        txn = writer.transaction()
-        txn.create(paths.reading_path("7"), encode_bare(20.0), ephemeral=True)
-        txn.create(paths.history_path("7"), encode(Reading(value=20.0, ts=1020.0, seq=20, history=history,
-                                                           session=writer.client_id[0])))
-        assert not [r for r in txn.commit() if isinstance(r, Exception)]
+        _publish(writer, "7", 20.0, create=True, samples=history)
         wait_until(lambda: len(cache.view().histories.get("7", Reading(0, 0)).history) == 20, 10,
                    "the whole history while nobody said otherwise")
         cache.keep_since = 1017.5
-        txn = writer.transaction()
-        txn.set_data(paths.history_path("7"), encode(Reading(value=21.0, ts=1021.0, seq=21,
-                                                             history=history + [(21, 1021.0, 21.0)],
-                                                             session=writer.client_id[0])))
-        assert not [r for r in txn.commit() if isinstance(r, Exception)]
+        _publish(writer, "7", 21.0, samples=history + [(21, 1021.0, 21.0)])
         wait_until(lambda: cache.view().histories["7"].seq == 21, 10, "the new history")
         kept = cache.view().histories["7"]
         assert [s for s, _, _ in kept.history] == [17, 18, 19, 20, 21]

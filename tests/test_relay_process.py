@@ -14,6 +14,7 @@ import pytest
 from cluster_sim.netfault import NetFaults, Relay
 from cluster_sim.netfault.hub import HubClosed
 from cluster_sim.netfault.hub_process import HubProcess
+from cluster_sim.netfault.relay import parse_target
 from conftest import wait_until
 from test_relay import QUIET, EchoServer, connect, fd_count, recv_exactly
 
@@ -78,8 +79,7 @@ def test_netfaults_of_a_supervisor_run_their_relays_in_a_process(echo):
     pid = faults.hub.pid
     try:
         routes = faults.add("3")
-        with socket.create_connection(tuple(routes.zk.rsplit(":", 1)[0:1]) + (int(routes.zk.rsplit(":", 1)[1]),),
-                                      timeout=5) as sock:
+        with socket.create_connection(parse_target(routes.zk), timeout=5) as sock:
             sock.sendall(b"zk?")
             assert recv_exactly(sock, 3) == b"zk?"
             faults.partition("3")

@@ -9,7 +9,6 @@ import os
 import re
 import signal
 import threading
-import time
 
 import pytest
 from click.testing import CliRunner
@@ -113,7 +112,7 @@ class _SlowToEnd(_Cluster):
         while not self.manager.stopped.wait(0.05):
             pass
         os.kill(os.getpid(), signal.SIGINT)      # the impatient second Ctrl-C, before the loop has ended
-        time.sleep(0.3)                          # (delivered on this, the main thread, meanwhile)
+        self.skip_drain.wait(5)                  # (its handler runs on this, the main thread, meanwhile)
 
     def stop(self):
         self.steps.append("stopped" if self.skip_drain.is_set() else "stop without skip")

@@ -16,12 +16,12 @@ from cluster_sim.bench.row_cells import DASH, TableRow, ms, name as _name, row a
 ELECTION_WAKES_AT_MOST = 2   # its successor, and on a loaded machine a second whose watch fired as the first left
 
 
-def _median(values: Sequence[Optional[float]]) -> Optional[float]:
+def median(values: Sequence[Optional[float]]) -> Optional[float]:
     known = [v for v in values if v is not None]
     return statistics.median(known) if known else None
 
 
-def _above(kill: Dict[str, Any], total: str, rate: str) -> Optional[float]:
+def above(kill: Dict[str, Any], total: str, rate: str) -> Optional[float]:
     """What is above the baseline in the window: the failover's own part of a server figure."""
     value, per_s, window = kill.get(total), kill.get(rate), kill.get("window_s")
     if value is None or per_s is None or window is None:
@@ -38,7 +38,7 @@ def _by_size(runs: Dict[str, Any], figure: Any, shown: Any = _count) -> str:
     parts = []
     for size, run in sorted(runs.items(), key=lambda kv: int(kv[0])):
         kills = run.get("kills") or []
-        value = _median([figure(k) for k in kills]) if kills else None
+        value = median([figure(k) for k in kills]) if kills else None
         parts.append(f"{int(size):,}: {shown(value)}" + ("" if kills else " (no kill measured)"))
     return " · ".join(parts) if parts else DASH
 
@@ -46,7 +46,7 @@ def _by_size(runs: Dict[str, Any], figure: Any, shown: Any = _count) -> str:
 def _woken(runs: Dict[str, Any]) -> Dict[int, float]:
     out = {}
     for size, run in runs.items():
-        value = _median([k.get("woken") for k in run.get("kills") or []])
+        value = median([k.get("woken") for k in run.get("kills") or []])
         if value is not None:
             out[int(size)] = value
     return out
@@ -79,7 +79,7 @@ def cost_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
              "earlier round")):
         for recipe in p["recipes"]:
             rows.append(_row(id_, _name(key, recipe=recipe),
-                             _by_size(runs.get(recipe) or {}, lambda k, t=total, r=rate: _above(k, t, r)), DASH,
+                             _by_size(runs.get(recipe) or {}, lambda k, t=total, r=rate: above(k, t, r)), DASH,
                              detail=f"{what}; {kills}"))
     for recipe in p["recipes"]:
         rows.append(_row("10e", _name("10leader", recipe=recipe),

@@ -27,14 +27,13 @@ share a hub in a process of its own (hub_process.HubProcess): the same calls.
 Every method is safe from any thread.
 """
 
-import random
 import socket
 import threading
 import time
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Callable, Optional, Protocol, Tuple, Union
 
-from cluster_sim.netfault.hub import Hub, delay
+from cluster_sim.netfault.hub import Hub
 
 __all__ = ["LinkFault", "Relay", "RelayHub", "RelayStats", "parse_target"]
 
@@ -188,10 +187,6 @@ class Relay:
             self._fault = fault
             self.hub.set_fault(self, fault)
             return fault
-
-    def delay(self, rng: random.Random) -> float:
-        """Seconds a chunk read now waits (hub thread)."""
-        return delay(self, rng)
 
     # -- looking -----------------------------------------------------------------
     def stats(self) -> RelayStats:

@@ -21,17 +21,18 @@ import argparse
 import os
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from dataclasses import asdict
 from typing import Any, Dict, List, Optional, Sequence
 
 from cluster_sim import control
 from cluster_sim.adapters.zk_cost import failover_cost
 from cluster_sim.bench.support import clustersim_command
+from cluster_sim.bench.rows_cost import above, median
 from cluster_sim.bench.up_control import control_status, running_with_values
 from cluster_sim.engine.events import FailoverCost
 
@@ -148,18 +149,6 @@ def measure(nodes: int, recipe: str, kills: int = 3, interval: float = 5.0, sess
     return costs
 
 
-def _median(values: Sequence[Optional[float]]) -> Optional[float]:
-    known = [v for v in values if v is not None]
-    return statistics.median(known) if known else None
-
-
-def _burst(c: FailoverCost, total: Optional[int], rate: Optional[float]) -> Optional[float]:
-    """What is above the baseline in the window: the failover's own part of a server figure."""
-    if total is None or rate is None or c.window_s is None:
-        return None
-    return total - rate * c.window_s
-
-
 def table(rows: Dict[str, Dict[int, List[FailoverCost]]]) -> str:
     """Markdown rows: recipe, N, and the medians over the kills."""
     lines = ["| recipe | nodes | kills | woken | notifications (above baseline) | requests (above baseline) "
@@ -168,16 +157,17 @@ def table(rows: Dict[str, Dict[int, List[FailoverCost]]]) -> str:
     for recipe, by_n in rows.items():
         for n, costs in sorted(by_n.items()):
             def med(get: Any) -> str:
-                value = _median([get(c) for c in costs])
+                value = median([get(asdict(c)) for c in costs])
                 if value is None:
                     return "—"
                 return f"{value:,.0f}" if abs(value) >= 10 or float(value).is_integer() else f"{value:.2f}"
             lines.append(
-                f"| {recipe} | {n:,} | {len(costs)} | {med(lambda c: c.woken)} "
-                f"| {med(lambda c: c.notifications)} ({med(lambda c: _burst(c, c.notifications, c.notifications_baseline_per_s))}) "
-                f"| {med(lambda c: c.requests)} ({med(lambda c: _burst(c, c.requests, c.baseline_per_s))}) "
-                f"| {med(lambda c: c.window_s)} | {med(lambda c: c.leader_ms)} | {med(lambda c: c.latency_avg_ms)} "
-                f"| {med(lambda c: c.latency_max_ms)} |")
+                f"| {recipe} | {n:,} | {len(costs)} | {med(lambda c: c['woken'])} "
+                f"| {med(lambda c: c['notifications'])} "
+                f"({med(lambda c: above(c, 'notifications', 'notifications_baseline_per_s'))}) "
+                f"| {med(lambda c: c['requests'])} ({med(lambda c: above(c, 'requests', 'baseline_per_s'))}) "
+                f"| {med(lambda c: c['window_s'])} | {med(lambda c: c['leader_ms'])} | {med(lambda c: c['latency_avg_ms'])} "
+                f"| {med(lambda c: c['latency_max_ms'])} |")
     return "\n".join(lines)
 
 
@@ -185,8 +175,6 @@ def failover_cost_step(bench: Any, cfg: Any, log: Any) -> Dict[str, Any]:
     """The bench's step 10: each recipe of ``cfg.cost_recipes`` at each size of ``cfg.cost_sizes``,
     ``cfg.cost_kills`` kills each; every kill's cost as the event's fields. A cluster that fails keeps
     the kills it measured and its error; the others still run."""
-    from dataclasses import asdict
-
     runs: Dict[str, Dict[str, Any]] = {}
     errors: List[str] = []
     for n in cfg.cost_sizes:
