@@ -127,7 +127,9 @@ def test_keys_typed_at_a_step_demo_do_not_echo_into_the_screen(size, runtime_dir
             live_modes.append(term.modes())
             term.type("ZZZZ")     # stray keys: not shown, and not taken for Enter
             _next_step(term, _narration_title(screen))
-        screen = term.wait_for(lambda s: hint in s and s, 90, "the third step waiting")
+        # the whole frame: the pty can hand over a frame in pieces, its narration before its table
+        screen = term.wait_for(lambda s: hint in s and "clustersim · default" in s and s, 90,
+                               "the third step waiting, its frame whole")
         lines = screen.splitlines()
         assert "ZZZZ" not in screen
         assert screen.count("clustersim · default") == 1, screen

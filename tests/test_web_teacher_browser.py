@@ -47,10 +47,25 @@ def node_state(up, node_id):
     return next(n for n in up.status()["nodes"] if n["id"] == node_id)
 
 
+def open_menu(browser, node_id, tries=3):
+    """Click the node in the picture until its menu is open. The picture is redrawn as the cluster
+    changes, so a click can land on a circle that is being replaced (stale, or a miss that closes
+    the menu); clicking the node again only opens its menu again, never shuts it."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    for attempt in range(1, tries + 1):
+        try:
+            browser.find_element("css selector", f'g.node[data-id="{node_id}"] circle.body').click()
+            return dom_wait(browser, lambda d: by_id(d, "menu").get_attribute("data-node") == node_id, 5,
+                            f"node {node_id}'s menu")
+        except (AssertionError, StaleElementReferenceException):
+            if attempt == tries:
+                raise
+
+
 def choose(browser, node_id, act):
     """Click the node in the picture, then the menu's entry `act`; the cluster's answer."""
-    browser.find_element("css selector", f'g.node[data-id="{node_id}"] circle.body').click()
-    dom_wait(browser, lambda d: by_id(d, "menu").get_attribute("data-node") == node_id, 5, f"node {node_id}'s menu")
+    open_menu(browser, node_id)
     by_id(browser, "menu").find_element("css selector", f'button[data-act="{act}"]').click()
     dom_wait(browser, lambda d: by_id(d, "answer").get_attribute("data-ok") in ("0", "1"), 15, "the answer")
     return by_id(browser, "answer").get_attribute("data-ok") == "1", by_id(browser, "answer").text
@@ -139,7 +154,7 @@ def test_the_teachers_page_in_spanish(start_up, zk_hosts, browser):
     ready(browser, teacher)
     first = up.leader()
     dom_wait(browser, lambda d: shown_leader(d) == first, 10, f"the leader {first}")
-    browser.find_element("css selector", f'g.node[data-id="{first}"] circle.body').click()
+    open_menu(browser, first)
     menu = [b.text for b in by_id(browser, "menu").find_elements("css selector", "button")]
     assert menu[:3] == ["parar", "matar de golpe", "pausar"], menu
     by_id(browser, "menu").find_element("css selector", "button.close").click()
