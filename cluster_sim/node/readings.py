@@ -31,7 +31,7 @@ class BadReading(ValueError):
     """The znode's data is not a reading we can trust."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Reading:
     value: float
     ts: float                       # wall-clock time of the sample (seconds)
