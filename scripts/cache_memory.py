@@ -28,7 +28,7 @@ from typing import Dict, List
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from cluster_sim.bench.measures.leader_round import _node_payloads, _populate_nodes  # noqa: E402
+from cluster_sim.bench.measures.leader_round import _node_payloads, _populate_nodes, clustersim_layout  # noqa: E402
 from cluster_sim.bench.support import BenchSession, wait_for  # noqa: E402
 from cluster_sim.protocol import paths  # noqa: E402
 
@@ -119,12 +119,7 @@ def main() -> int:
     if args.reader:
         return reader(args.reader, args.interval, args.rounds, args.trim, args.tracemalloc)
     with BenchSession() as bench:
-        hosts = bench.chroot("cache-memory")
-        root = "/" + hosts.split("/", 1)[1]
-        assert bench.root is not None  # (started)
-        for path in (root + paths.READINGS, root + paths.HISTORY):
-            bench.root.ensure_path(path)
-        writers = [bench.client(bench.address) for _ in range(4)]
+        hosts, root, writers = clustersim_layout(bench, "cache-memory")
         rng = random.Random(args.nodes)
         histories: Dict[int, List[tuple]] = {i: [] for i in range(args.nodes)}
 

@@ -21,10 +21,9 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from cluster_sim.base import procfs  # noqa: E402
-from cluster_sim.bench.measures.leader_round import _populate_nodes  # noqa: E402
+from cluster_sim.bench.measures.leader_round import _populate_nodes, clustersim_layout  # noqa: E402
 from cluster_sim.bench.support import BenchSession, wait_for  # noqa: E402
 from cluster_sim.node.cache import ReadingsCache  # noqa: E402
-from cluster_sim.protocol import paths  # noqa: E402
 
 
 def _load() -> str:
@@ -42,12 +41,7 @@ def main() -> int:
         return 2
     print(f"load average (1 min) before: {_load()}")
     with BenchSession() as bench:
-        hosts = bench.chroot("first-load")
-        root = "/" + hosts.split("/", 1)[1]
-        assert bench.root is not None  # (started)
-        for path in (root + paths.READINGS, root + paths.HISTORY):
-            bench.root.ensure_path(path)
-        writers = [bench.client(bench.address) for _ in range(4)]
+        hosts, root, writers = clustersim_layout(bench, "first-load")
         rng, now = random.Random(args.nodes), time.time()
         _populate_nodes(writers, root, args.nodes,
                         lambda i: [(k + 1, now - (11 - k), round(rng.uniform(75, 85), 2)) for k in range(12)])

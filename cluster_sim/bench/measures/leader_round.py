@@ -42,6 +42,18 @@ def _populate(clients: Sequence["KazooClient"], base: str, count: int, payload: 
     _flush(pending, 1)
 
 
+def clustersim_layout(bench: BenchSession, label: str) -> Tuple[str, str, List["KazooClient"]]:
+    """A chroot of its own in clustersim's layout, for the scripts that measure a cache on it
+    (scripts/first_load.py, scripts/cache_memory.py): (its hosts string, its root path, four
+    writer sessions for _populate_nodes to spread the nodes over)."""
+    hosts = bench.chroot(label)
+    root = "/" + hosts.split("/", 1)[1]
+    assert bench.root is not None  # (started)
+    for path in (root + paths.READINGS, root + paths.HISTORY):
+        bench.root.ensure_path(path)
+    return hosts, root, [bench.client(bench.address) for _ in range(4)]
+
+
 def _populate_nodes(writers: Sequence["KazooClient"], root: str, count: int,
                     samples: Callable[[int], List[Sample]]) -> None:
     """``count`` nodes in clustersim's layout under the chroot ``root``, as the publisher
