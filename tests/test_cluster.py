@@ -208,10 +208,11 @@ def test_a_node_started_by_hand_shows_as_remote(start_up, zk_hosts, tmp_path):
                                 "--api-url", status["api_url"], "--interval", str(INTERVAL),
                                 "--session-timeout", str(SESSION_TIMEOUT)], stdout=log, stderr=subprocess.STDOUT)
     try:
-        # its bare value (/mediciones) can be seen a moment before its history (pid, host): wait for both
+        # its bare value (/mediciones) can be seen a moment before its history (pid, host), and its
+        # place in the election (polled, not watched) a snapshot after: wait for all three
         node = wait_until(lambda: next((n for n in up.status()["nodes"]
-                                        if n["id"] == "7" and n["value"] and n["pid"]), None),
-                          20, "node 7 in the table with its pid")
+                                        if n["id"] == "7" and n["value"] and n["pid"] and n["role"]), None),
+                          20, "node 7 in the table with its pid and role")
         assert node["remote"] is True and node["state"] == "remote" and node["pid"] == student.pid
         assert node["host"] and node["role"] in ("follower", "LEADER")
         joined = wait_until(lambda: up.events("remote_joined", node="7"), 10, "the join event")[-1]
