@@ -109,6 +109,17 @@ def test_a_narrated_step_shorter_than_a_frame_still_has_its_frame():
     assert [t for i, t in enumerate(shown) if i == 0 or t != shown[i - 1]] == steps[:3]
 
 
+def test_a_step_whose_frame_was_held_back_is_kept_when_frames_come_late():
+    # a busy machine: the step's one frame came within the period (held back), and the next frame
+    # only after the step was over; the recording still shows it
+    recorder = WebRecorder("unused.html", clock=lambda: T0)
+    offered = [(T0, "1. the API goes away"), (T0 + 0.3, "2. rounds wait"), (T0 + 1.2, "3. the API is back")]
+    for t, title in offered:
+        recorder.offer_snapshot({"leader": "1", "nodes": [], "narration": {"title": title}}, t)
+    shown = [state["narration"]["title"] for _, state in expand(recorder.data())["frames"]]
+    assert [t for i, t in enumerate(shown) if i == 0 or t != shown[i - 1]] == [title for _, title in offered]
+
+
 @pytest.mark.parametrize("nodes,interval", [(5, 1.0), (30, 1.0), (30, 0.25)])
 def test_a_45_minute_class_is_under_2_mb(tmp_path, nodes, interval):
     path = tmp_path / "class.html"

@@ -218,6 +218,10 @@ class WebRecorder:
                         self._last_offer = now - self.period   # the new step gets the next frame too
                     self._pending = (now, snapshot)   # the last state before close() is not lost
                     return
+                if self._pending is not None and _step(self._pending[1]) != _step(snapshot):
+                    # the step held back is over before the next frame came (frames come late on a
+                    # busy machine): it is stored first, or the recording would skip it
+                    self._store(*self._pending)
                 self._store(now, snapshot)
         except Exception as exc:  # a recording problem must not take the cluster down: keep the first
             self.error = self.error or f"{type(exc).__name__}: {exc}"
