@@ -460,6 +460,34 @@ def test_a_cluster_the_screens_summarise_is_drawn_twice_a_second_a_small_one_fou
         manager.stop_all()
 
 
+def test_a_demo_step_is_drawn_before_the_next_one_replaces_it():
+    # the loop fell behind: two steps were waiting in its queue, handled back to back
+    from cluster_sim.engine.messages import Narrate
+
+    class Steps(Tally):
+        def __init__(self):
+            super().__init__()
+            self.shown = []
+
+        def frame(self, state, now):
+            super().frame(state, now)
+            self.shown.append(state.narration.title if state.narration else None)
+
+    clock, steps = Clock(), Steps()
+    manager = Manager(model(), FakeSpawner(), lambda node_id, wait: node_id, [steps], clock=clock)
+    manager._tick()                                         # a frame before any step
+    for title in ("1. the API goes away", "2. rounds wait", "3. the API is back"):
+        manager.handle(Narrate(title, log=False))
+    clock.advance(1.0)
+    manager._tick()
+    assert [t for i, t in enumerate(steps.shown) if t and t not in steps.shown[:i]] == [
+        "1. the API goes away", "2. rounds wait", "3. the API is back"]
+    frames = steps.frames
+    manager.handle(Narrate("3. the API is back", hint="press Enter", log=False))   # drawn: no extra frame
+    assert steps.frames == frames
+    manager.stop_all()
+
+
 def test_apply_keeps_only_what_a_person_reads_in_the_log():
     m = model()
     apply(m, ev.ReadingPublished(T0, "1", value=80.0))

@@ -67,6 +67,7 @@ class Manager:
         self._closed = threading.Event()      # the nodes are stopped: no more node reports
         self._last_render = 0.0
         self._renders: List[float] = []       # recent refresh times, for refresh_hz
+        self._narration_undrawn = False       # a demo's step is showing that no frame has drawn yet
         self._failed: set = set()             # listeners that raised (reported once)
         self._to_spawn: Deque[str] = deque()  # ids of SpawnNodes not started yet (see MAX_STARTING)
         self._starting: Set[str] = set()      # started by us, not running yet
@@ -164,7 +165,16 @@ class Manager:
         else:
             if isinstance(message, StopRequested):
                 self._stop.set()
+            narration = isinstance(message, Narrate)
+            if narration and self._narration_undrawn:
+                # the step showing now was never drawn (the loop fell behind, its next step came
+                # first): drawn before it goes, the screen and a recording never skip what the
+                # class was told
+                self._last_render = self.clock()
+                self._refresh(self._last_render)
             self._hand_out(step(self.model, message, self.clock()))
+            if narration:
+                self._narration_undrawn = True
 
     def emit(self, *events: ev.Event) -> None:
         """Apply events a handler caused and hand them to the listeners (on the loop only)."""
@@ -183,6 +193,7 @@ class Manager:
                     pending += self._failure(listener, exc)
 
     def _refresh(self, now: float) -> None:
+        self._narration_undrawn = False
         self._renders = [t for t in self._renders if now - t < 2.0] + [now]
         self.state.refresh_hz = round(len(self._renders) / 2.0, 1) if now - self.state.started_at > 2 else None
         failures: List[ev.Event] = []
