@@ -165,16 +165,13 @@ class Manager:
         else:
             if isinstance(message, StopRequested):
                 self._stop.set()
-            narration = isinstance(message, Narrate)
-            if narration and self._narration_undrawn:
-                # the step showing now was never drawn (the loop fell behind, its next step came
-                # first): drawn before it goes, the screen and a recording never skip what the
-                # class was told
+            if isinstance(message, Narrate) and self._narration_undrawn:
+                # the step showing was never drawn (the loop fell behind): drawn before it goes,
+                # neither the screen nor a recording skips what the class was told
                 self._last_render = self.clock()
                 self._refresh(self._last_render)
             self._hand_out(step(self.model, message, self.clock()))
-            if narration:
-                self._narration_undrawn = True
+            self._narration_undrawn |= isinstance(message, Narrate)
 
     def emit(self, *events: ev.Event) -> None:
         """Apply events a handler caused and hand them to the listeners (on the loop only)."""
