@@ -156,8 +156,10 @@ def table(rows: Dict[str, Dict[int, List[FailoverCost]]]) -> str:
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for recipe, by_n in rows.items():
         for n, costs in sorted(by_n.items()):
-            def med(get: Any) -> str:
-                value = median([get(asdict(c)) for c in costs])
+            kills = [asdict(c) for c in costs]    # the fields rows_cost reads, once per kill
+
+            def med(get: Any, kills: List[Dict[str, Any]] = kills) -> str:
+                value = median([get(kill) for kill in kills])
                 if value is None:
                     return "—"
                 return f"{value:,.0f}" if abs(value) >= 10 or float(value).is_integer() else f"{value:.2f}"
