@@ -84,3 +84,27 @@ def test_a_round_takes_each_nodes_reading_for_that_round_only():
     empty = aggregate_round({"a": a}, round_no=5, interval=interval, live=False)
     assert empty.count == 0 and empty.mean is None
     assert round_of(11.999, 1.0) == 11 and round_of(12.0, 1.0) == 12
+
+
+def test_a_decoded_history_is_packed_and_reads_as_its_samples():
+    """A leader holds every member's history: decoded, its samples are one packed array (not
+    six objects a sample), read back as the (seq, ts, value) tuples they were written as."""
+    import pickle
+    from array import array
+
+    from cluster_sim.node.readings import NO_SAMPLES, Samples
+
+    samples = [(1, 10.1, 1.0), (2, 11.1, 2.5), (9007199254740992, 12.1, -3.0)]   # (a seq of 2**53: exact)
+    history = decode(encode(Reading(value=-3.0, ts=12.1, seq=3, history=samples))).history
+    assert isinstance(history, Samples) and isinstance(history._flat, array)
+    assert history == samples and samples == history and list(history) == samples
+    assert (len(history), history[0], history[-1], history[1:]) == (3, samples[0], samples[-1], samples[1:])
+    assert list(reversed(history)) == samples[::-1] and history != samples[:2]
+    assert pickle.loads(pickle.dumps(history)) == samples
+    assert decode(b"80.5", mtime=5.0).history is NO_SAMPLES and not NO_SAMPLES
+    try:
+        history[3]
+    except IndexError:
+        pass
+    else:
+        raise AssertionError("read past the last sample")

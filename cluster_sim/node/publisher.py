@@ -114,7 +114,7 @@ class Publisher(threading.Thread):
         """What an earlier process with this id published: samples to carry on."""
         try:
             data, _ = self.client.get(self.history_path)
-            return readings.decode(data).history
+            return list(readings.decode(data).history)
         except (NoNodeError, readings.BadReading):
             return []
 

@@ -17,8 +17,9 @@ Anything else is garbage: it raises ``BadReading`` and never enters a mean.
 
 import json
 import math
+from array import array
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union, overload
 
 if TYPE_CHECKING:
     from kazoo.client import KazooClient
@@ -31,6 +32,81 @@ class BadReading(ValueError):
     """The znode's data is not a reading we can trust."""
 
 
+Sample = Tuple[int, float, float]   # (seq, ts, value)
+
+
+class Samples(Sequence[Sample]):
+    """A decoded history's samples, read as (seq, ts, value) tuples, held as one packed array
+    of floats (a seq is exact in one: below 2**53, SEQ_BOUNDS). A leader holds every member's
+    history and reads each anew every round: as a list of tuples of floats that was six
+    objects a sample, left scattered among a round's short-lived ones, and the memory the
+    allocator kept for them was most of a leader's above a follower's at 1,000 members
+    (docs/benchmarks.md, "Why the leader misses 9c"). Immutable: one empty one is shared.
+
+        samples = Samples([(1, 10.1, 80.0), (2, 11.1, 81.0)])
+        samples[-1], len(samples), list(samples) == [(1, 10.1, 80.0), (2, 11.1, 81.0)]
+    """
+    __slots__ = ("_flat",)
+
+    def __init__(self, samples: Iterable[Sample] = ()) -> None:
+        flat = array("d")
+        for seq, ts, value in samples:
+            flat.extend((seq, ts, value))
+        self._flat = flat
+
+    @classmethod
+    def packed(cls, flat: "array[float]") -> "Samples":
+        """Samples over ``flat`` (seq, ts, value, seq, ...), taken as it is, not copied."""
+        samples = cls.__new__(cls)
+        samples._flat = flat
+        return samples
+
+    def __len__(self) -> int:
+        return len(self._flat) // 3
+
+    @overload
+    def __getitem__(self, index: int) -> Sample: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> List[Sample]: ...
+
+    def __getitem__(self, index: Union[int, slice]) -> Union[Sample, List[Sample]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        count = len(self)
+        at = index + count if index < 0 else index
+        if not 0 <= at < count:
+            raise IndexError("sample index out of range")
+        flat = self._flat
+        return int(flat[3 * at]), flat[3 * at + 1], flat[3 * at + 2]
+
+    def __iter__(self) -> Iterator[Sample]:
+        flat = self._flat
+        for i in range(0, len(flat), 3):
+            yield int(flat[i]), flat[i + 1], flat[i + 2]
+
+    def __reversed__(self) -> Iterator[Sample]:
+        flat = self._flat
+        for i in range(len(flat) - 3, -1, -3):
+            yield int(flat[i]), flat[i + 1], flat[i + 2]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Samples, list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None   # type: ignore[assignment]  # (equal to lists: unhashable like them)
+
+    def __repr__(self) -> str:
+        return f"Samples({list(self)!r})"
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return Samples, (list(self),)
+
+
+NO_SAMPLES = Samples()   # a bare value's history (the original design keeps none)
+
+
 @dataclass(slots=True)
 class Reading:
     value: float
@@ -39,7 +115,7 @@ class Reading:
     pid: Optional[int] = None
     host: Optional[str] = None
     bare: bool = False              # written by a node of the original design
-    history: List[Tuple[int, float, float]] = field(default_factory=list)  # (seq, ts, value)
+    history: Sequence[Sample] = field(default_factory=list)  # (seq, ts, value); decoded: Samples
     session: Optional[int] = None   # the ZooKeeper session that wrote this history
     final: bool = False             # its writer takes no more samples (it left, or died and was seen dead)
     api_ok: Optional[bool] = None   # can its writer reach the API it would deliver to (None: not known yet,
@@ -143,7 +219,7 @@ def decode(data: Optional[bytes], mtime: Optional[float] = None, since: Optional
         raise BadReading("not UTF-8") from None
     if text[:1] != "{":
         # the original design: str(float) in the znode, nothing else
-        return Reading(value=_finite(text, "value"), ts=mtime or 0.0, bare=True)
+        return Reading(value=_finite(text, "value"), ts=mtime or 0.0, bare=True, history=NO_SAMPLES)
     try:
         obj = json.loads(text)
     except ValueError:
@@ -152,7 +228,7 @@ def decode(data: Optional[bytes], mtime: Optional[float] = None, since: Optional
         raise BadReading("not an object")
     value = _finite(obj.get("value"), "value")
     ts = _finite(obj.get("ts", mtime or 0.0), "ts", TS_BOUNDS)
-    history = []
+    history = array("d")
     raw_history = obj.get("history") or []
     if not isinstance(raw_history, list):
         raise BadReading("history is not a list")
@@ -166,12 +242,12 @@ def decode(data: Optional[bytes], mtime: Optional[float] = None, since: Optional
             if (type(seq) is int and SEQ_BOUNDS[0] <= seq <= SEQ_BOUNDS[1]
                     and type(t) in _PLAIN and TS_BOUNDS[0] <= t <= TS_BOUNDS[1]
                     and type(v) in _PLAIN and VALUE_BOUNDS[0] <= v <= VALUE_BOUNDS[1]):
-                history.append((seq, float(t), float(v)))
+                history.extend((seq, t, v))
                 continue
         if not isinstance(item, list) or len(item) != 3:
             raise BadReading("history entry malformed")
         seq, t, v = item
-        history.append((int(_finite(seq, "seq", SEQ_BOUNDS)), _finite(t, "ts", TS_BOUNDS), _finite(v, "value")))
+        history.extend((int(_finite(seq, "seq", SEQ_BOUNDS)), _finite(t, "ts", TS_BOUNDS), _finite(v, "value")))
     pid = obj.get("pid")
     host = obj.get("host")
     session = obj.get("session")
@@ -181,7 +257,7 @@ def decode(data: Optional[bytes], mtime: Optional[float] = None, since: Optional
         seq=int(_finite(obj.get("seq", 0), "seq", SEQ_BOUNDS)),
         pid=pid if isinstance(pid, int) and not isinstance(pid, bool) else None,
         host=str(host)[:255] if isinstance(host, str) else None,
-        history=history,
+        history=Samples.packed(history) if history else NO_SAMPLES,
         session=session if isinstance(session, int) and not isinstance(session, bool) else None,
         final=obj.get("final") is True,
         api_ok=obj.get("api_ok") if isinstance(obj.get("api_ok"), bool) else None,
