@@ -16,11 +16,10 @@ the watch was set, and the watch fires for every change after.
 """
 
 import struct
-from typing import TYPE_CHECKING, Any, Callable, List, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, List, NamedTuple, Sequence, Tuple, Union
 
 from kazoo.exceptions import EXCEPTIONS
 from kazoo.protocol.serialization import MultiHeader, read_buffer, write_string
-from kazoo.protocol.states import ZnodeStat
 
 if TYPE_CHECKING:
     from kazoo.client import KazooClient
@@ -37,8 +36,18 @@ _header = struct.Struct("!iBi")
 _stat = struct.Struct("!qqqqiiiqiiq")
 _int = struct.Struct("!i")
 _long = struct.Struct("!q")
+_MTIME, _OWNER = 24, 44      # their offsets in a stat (czxid, mzxid, ctime, mtime, 3 versions, ephemeralOwner, ...)
 
-Answer = Union[Tuple[bytes, ZnodeStat], Exception]
+
+class Stat(NamedTuple):
+    """What a reader of many znodes keeps of each one's stat. kazoo's ZnodeStat is eleven
+    Python ints and a tuple: at 1,000 members a round's answers all wait together in kazoo's
+    queue, and that was most of a leader's peak of memory (docs/benchmarks.md, note 9)."""
+    mtime: int               # milliseconds
+    ephemeralOwner: int      # the session holding an ephemeral znode; 0 for a persistent one
+
+
+Answer = Union[Tuple[bytes, Stat], Exception]
 
 
 class MultiRead:
@@ -71,7 +80,7 @@ class MultiRead:
                 answers.append(EXCEPTIONS[code]())
             else:
                 value, offset = read_buffer(data, offset)
-                stat = ZnodeStat._make(_stat.unpack_from(data, offset))
+                stat = Stat(_long.unpack_from(data, offset + _MTIME)[0], _long.unpack_from(data, offset + _OWNER)[0])
                 offset += _stat.size
                 answers.append((value or b"", stat))
 
@@ -129,7 +138,7 @@ def _full(client: "KazooClient", path: str) -> str:
 
 def read_many(client: "KazooClient", paths: Sequence[str]) -> "IAsyncResult":
     """One multiRead of ``paths`` (within the client's chroot): its result is a list of
-    ``(data, stat)`` or the exception of that read (NoNodeError: the znode is gone).
+    ``(data, Stat)`` or the exception of that read (NoNodeError: the znode is gone).
     Keep a batch well under a megabyte of answers (ZooKeeper's jute.maxbuffer)."""
     result = client.handler.async_result()
     client._call(MultiRead([_full(client, path) for path in paths]), result)
