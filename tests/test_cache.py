@@ -162,3 +162,88 @@ def test_a_cache_told_the_rounds_it_needs_holds_only_their_samples(zk_client, zk
         if cache is not None:
             cache.stop()
         zkclient.close(writer)
+
+
+def test_a_member_its_history_speaks_for_is_not_watched_until_another_session_writes_the_history(
+        zk_client, zk_hosts):
+    """A clustersim node writes its bare value and its history in one transaction: the cache
+    neither reads the value again nor keeps a watch on it (at 1,000 members that halves a
+    round's reads and kazoo's table of watches). The day another session writes the history
+    (a second process on the id, an old history left behind), the member's own znode counts
+    again: it is read and watched anew, and its next bare value is what the cache shows."""
+    writer, stranger = _writer(zk_hosts), zkclient.connect(zk_hosts, session_timeout=10.0, connect_timeout=10.0)
+    cache = None
+    member_znode, history_znode = paths.reading_path("5"), paths.history_path("5")
+
+    def watched(path):   # kazoo's own table of data watches, filed under the full path
+        return (zk_client.chroot or "") + path in zk_client._data_watchers
+    try:
+        _publish(writer, "5", 50.0, create=True)
+        cache = ReadingsCache(zk_client).start(timeout=10)
+        _publish(writer, "5", 51.0)
+        wait_until(lambda: cache.snapshot()[0].get("5") is not None and cache.snapshot()[0]["5"].value == 51.0
+                   and not cache.view().pending, 10, "the new sample")
+        assert not watched(member_znode)          # fired with the change, not set again
+        assert watched(history_znode)
+        assert cache.view().speaks_for("5")
+
+        other = encode(Reading(value=60.0, ts=1060.0, seq=60, history=[(60, 1060.0, 60.0)],
+                               session=stranger.client_id[0]))
+        stranger.set(history_znode, other)
+        wait_until(lambda: watched(member_znode) and not cache.view().pending, 10,
+                   "the member read and watched again")
+        assert not cache.view().speaks_for("5")
+        writer.set(member_znode, encode_bare(52.5))                # its own value: the one that counts now
+        wait_until(lambda: cache.snapshot()[0]["5"].value == 52.5, 10, "the member's new bare value")
+        assert cache.snapshot() == read_all(zk_client)
+    finally:
+        if cache is not None:
+            cache.stop()
+        zkclient.close(writer)
+        zkclient.close(stranger)
+
+
+class _HeldReads(ReadingsCache):
+    """The cache, with the one-znode reads of some children held back until released."""
+
+    def __init__(self, client, held):
+        super().__init__(client)
+        self.held, self.stash = held, []
+
+    def _read(self, folder, child, generation):
+        if child in self.held:
+            self.stash.append((folder, child, generation))
+            return
+        super()._read(folder, child, generation)
+
+    def release(self):
+        self.held = set()
+        for args in self.stash:
+            super()._read(*args)
+
+
+def test_a_resync_after_a_claim_is_fresh_only_once_the_new_member_is_read(zk_client, zk_hosts):
+    """What a leader asks after a claim: both folders listed again, and the view stale until
+    every member new since (or still being read) is in it; the members it holds are not read again."""
+    writer = _writer(zk_hosts)
+    cache = None
+    try:
+        for i in range(1, 4):
+            _publish(writer, str(i), 40.0 + i, create=True)
+        cache = _HeldReads(zk_client, {paths.reading_path("9").rsplit("/", 1)[1]}).start(timeout=10)
+        assert cache.view().fresh and set(cache.view().members) == {"1", "2", "3"}
+        _publish(writer, "9", 49.0, create=True)       # the claim, told by no watch yet
+        cache.resync()
+        assert not cache.view().fresh                  # stale at once
+        wait_until(lambda: not cache._relisting and cache.stash, 10, "both folders listed again")
+        view = cache.view()
+        assert not view.fresh and "9" in view.pending  # its read held: no round may be computed yet
+        cache.release()
+        wait_until(lambda: cache.view().fresh, 10, "fresh again")
+        view = cache.view()
+        assert set(view.members) == {"1", "2", "3", "9"} and view.reading("9").value == 49.0
+        assert not view.pending
+    finally:
+        if cache is not None:
+            cache.stop()
+        zkclient.close(writer)

@@ -5,7 +5,7 @@ The original leader read each reading znode one by one, every round: 0.7 s
 for 1,000 readings, most of a round at 10,000. The leader keeps this cache
 instead: children watches on /mediciones (who is a member now) and on
 /clustersim/history (the samples, also of nodes that left), and a data watch
-on every child, so computing a round reads memory, not the network.
+on every child (but see below), so computing a round reads memory, not the network.
 
 A view is only as good as its watches. kazoo drops every raw watch when the
 connection drops (it fires them with ``path=None``); a fetch in flight may
@@ -23,11 +23,19 @@ either in the read or fires the watch set before it, never lost. A batch holds a
 member's znode and, after it, its history: the history read is the newer, so it
 settles whether the member's own session wrote it (no second read, see
 ``_history_behind``). A change fires its znode's watch; the znodes whose watches
-fired are read again the same way (watches, then one read), one round of batches in
-flight at a time: a lone change costs one round trip, 1,000 nodes publishing at once
+fired are read again the same way (watches, then one read), one batch in flight at a
+time: a lone change costs one round trip, 1,000 nodes publishing at once
 a few requests instead of 2,000 gets. Every read is numbered when it is sent (the
 order ZooKeeper answers in); an answer older than one already stored for the same
 znode is dropped.
+
+A clustersim node writes its bare value and its history in one transaction. Once a
+member's history speaks for it (its own session wrote it), a change of the member's
+znode is neither read again nor watched: at 1,000 members that halves a round's reads
+and kazoo's table of watches. The day the history stops speaking for it (another
+session wrote it, or it is gone), the member is read again, watched. A leader that
+learns of a claim asks for ``resync()``: both folders listed anew, and only what is
+new read (a full resync, as after a disconnect, read a whole hall again per claim).
 
 Longer than 400 lines: the batched first load and the one-znode reads after it share
 the freshness, in-flight and read-order bookkeeping that makes the view trustworthy.
@@ -35,7 +43,7 @@ the freshness, in-flight and read-order bookkeeping that makes the view trustwor
     cache = ReadingsCache(client).start(timeout=10)
     readings, bad = cache.snapshot()     # members only, like readings.read_all(client)
     view = cache.view()                  # members, histories, freshness, pending nodes
-    cache.resync()                       # stale until everything is read again
+    cache.resync()                       # stale until both folders are listed anew, and what is new read
     cache.keep_since = ts                # from now on, keep the samples from ts on (and the one before)
     cache.stop()
 """
@@ -56,10 +64,11 @@ if TYPE_CHECKING:
     from kazoo.client import KazooClient
     from kazoo.protocol.states import WatchedEvent, ZnodeStat
 
-BATCH = 1000          # znodes per multiRead of a resync: answers of about 250 KB (histories of 12 samples)
-REREAD_BATCH = 200    # znodes per multiRead of the re-reads after watches fired: a thousand members publish
-#                       every round, and a batch's answers and their decoding are alive together; smaller
-#                       batches keep that peak (and the memory the allocator keeps after it) small
+BATCH = 1000          # znodes per multiRead of the first load: answers of about 250 KB (histories of 12 samples)
+REREAD_BATCH = 200    # znodes per multiRead of the re-reads after watches fired, one batch in flight at a
+#                       time: a thousand members publish every round, and the answers of every batch in
+#                       flight wait in kazoo's queue with their decoding; one at a time keeps that peak (and
+#                       the memory the allocator keeps after it) small, for a few milliseconds per batch
 Key = Tuple[str, str]  # (folder, child)
 
 
@@ -105,12 +114,15 @@ class ReadingsCache:
         self._generation = 0          # bumped by every resync; older answers are ignored
         self._resyncing: Set[str] = set()  # folders the current resync has not listed yet
         self._resync_reads: Set[Tuple[str, str]] = set()  # children it has not read yet
+        self._relisting: Set[str] = set()     # folders a relist (resync()) has not listed yet
         self._issue_lock = threading.Lock()   # a read's number and its place in kazoo's queue agree
         self._issued = 0                      # reads sent so far (their numbers)
         self._stored_seq: Dict[Key, int] = {}  # the number of the read whose answer each znode holds
         self._multi_read = True               # False once the server turned a multiRead down (before 3.6)
         self._dirty: List[Key] = []           # znodes whose watch fired, for the next batch of re-reads
-        self._flushing = 0                    # batches of re-reads in flight: the next waits for them
+        self._unwatched: Set[str] = set()     # members whose change was not read: their history speaks for them
+        self._rewatch: List[str] = []         # ... and no longer does: read them again (watched), after the lock
+        self._flushing = 0                    # 1: a batch of re-reads in flight; the next waits for it
         self._fresh_since: Optional[float] = None
         self._loaded = threading.Event()
         self._changed = threading.Condition(self._lock)
@@ -146,9 +158,21 @@ class ReadingsCache:
             self._changed.wait(timeout)
 
     def resync(self) -> None:
-        """Stale now, fresh again once everything is listed and read anew: what a caller
-        that learned of a change the watches may not have told yet (a claim) waits for."""
-        self._resync()
+        """Stale now, fresh again once both folders are listed anew and every child new since is
+        read: what a caller that learned of a change the watches may not have told yet (a claim)
+        waits for. ZooKeeper answers in order: the listings see every claim made before the
+        caller learned of it, and a change to a child already held fired its watch before them
+        (pending from then on). A leader asks after every claim it learns of, a thousand times
+        as a hall starts: reading every child again each time (the resync after a disconnect)
+        made that start the moment a leader's memory peaked."""
+        with self._changed:
+            if self._stopped:
+                return
+            generation = self._generation
+            self._fresh_since = None
+            self._relisting = set(self._children)
+        for folder in list(self._children):
+            self._list(folder, generation, relist=True)
 
     def _on_state(self, state: str) -> None:
         # kazoo's thread: never block here
@@ -171,15 +195,17 @@ class ReadingsCache:
             self._fresh_since = None
             self._resyncing = set(self._children)
             self._resync_reads = set()
+            self._relisting = set()   # (this reads everything anyway)
+            self._unwatched = set()   # (the resync reads and watches every member again)
         for folder in list(self._children):
             self._list(folder, generation, resync=True)
 
-    def _list(self, folder: str, generation: int, resync: bool = False) -> None:
+    def _list(self, folder: str, generation: int, resync: bool = False, relist: bool = False) -> None:
         try:
             result = self.client.get_children_async(folder, watch=self._on_children)
         except KazooException:
             return  # disconnected: the next CONNECTED resyncs
-        result.rawlink(lambda res: self._listed(folder, generation, resync, res))
+        result.rawlink(lambda res: self._listed(folder, generation, resync, res, relist))
 
     def _on_children(self, event: "WatchedEvent") -> None:
         if self._stopped or event.path is None:
@@ -188,7 +214,7 @@ class ReadingsCache:
             generation = self._generation
         self._list(event.path, generation)
 
-    def _listed(self, folder: str, generation: int, resync: bool, result: Any) -> None:
+    def _listed(self, folder: str, generation: int, resync: bool, result: Any, relist: bool = False) -> None:
         try:
             children = set(result.get_nowait())
         except NoNodeError:
@@ -206,6 +232,11 @@ class ReadingsCache:
             to_read = set() if resync else children - old
             for child in to_read:
                 self._in_flight[(folder, child)] = self._in_flight.get((folder, child), 0) + 1
+            if relist:
+                # fresh once what is new is read, and what is being read (a listing on the watch may
+                # have seen it first: in flight, yet in no table the rounds are computed from)
+                self._relisting.discard(folder)
+                self._resync_reads |= {(folder, child) for child in children if (folder, child) in self._in_flight}
             if resync:
                 self._resyncing.discard(folder)
                 if not self._resyncing:
@@ -218,16 +249,32 @@ class ReadingsCache:
                             batch.append((paths.HISTORY, child))
                     for key in batch:
                         self._in_flight[key] = self._in_flight.get(key, 0) + 1
-                    self._resync_reads = set(batch)
+                    self._resync_reads |= set(batch)
             self._settle()
+        self._send_rewatch()
         for child in to_read:
             self._read(folder, child, generation)
         if not self._multi_read:
             for folder, child in batch:
                 self._read(folder, child, generation)
             return
-        for start in range(0, len(batch), BATCH):
-            self._read_batch(batch[start:start + BATCH], generation)
+        if not self._loaded.is_set():
+            for start in range(0, len(batch), BATCH):   # the first load: every batch at once, the fastest
+                self._read_batch(batch[start:start + BATCH], generation)
+            return
+        self._read_in_turn([batch[start:start + REREAD_BATCH] for start in range(0, len(batch), REREAD_BATCH)],
+                           generation)
+
+    def _read_in_turn(self, chunks: List[List[Key]], generation: int) -> None:
+        """A later resync's reads (a leader asks for one after every claim it learns of: a hall's
+        start asks a thousand times), a batch at a time, as the re-reads go (see REREAD_BATCH).
+        Those of a resync overtaken by a newer one are let go unread: it reads them all again."""
+        if not chunks:
+            return
+        if generation != self._generation:
+            self._done_all([key for chunk in chunks for key in chunk], generation)
+            return
+        self._read_batch(chunks[0], generation, then=lambda: self._read_in_turn(chunks[1:], generation))
 
     def _read_batch(self, keys: List[Key], generation: int, counted: Optional[List[Key]] = None,
                     then: Optional[Callable[[], None]] = None) -> None:
@@ -288,6 +335,7 @@ class ReadingsCache:
                         rereads.append(child)
         for child in rereads:
             self._read(paths.HISTORY, child, generation)
+        self._send_rewatch()
         self._done_all(counted or keys, generation)
         if then is not None:
             then()
@@ -312,25 +360,34 @@ class ReadingsCache:
                 return
             if event.type == EventType.DELETED:
                 self._forget(folder, child)
+                # no longer listed: a listing that still names it (made anew) reads it again
+                self._children[folder].discard(child)
                 self._changed.notify_all()
+            elif folder == paths.READINGS and self._history_speaks(child):
+                # written in one transaction with its history, which says all it says (and more):
+                # not read again, nor watched, until the history stops speaking for it (_apply)
+                self._unwatched.add(child)
                 return
-            generation = self._generation
-            self._in_flight[(folder, child)] = self._in_flight.get((folder, child), 0) + 1
-            if self._multi_read:
-                self._dirty.append((folder, child))
-                if self._flushing:
-                    return   # read with the next batch, once the one in flight is in
-                self._flushing = 1
-        if self._multi_read:
+            else:
+                generation = self._generation
+                self._in_flight[(folder, child)] = self._in_flight.get((folder, child), 0) + 1
+                if self._multi_read:
+                    self._dirty.append((folder, child))
+                    if self._flushing:
+                        return   # read with the next batch, once the one in flight is in
+                    self._flushing = 1
+        if event.type == EventType.DELETED:
+            self._send_rewatch()   # (a member its history spoke for, and no longer does)
+        elif self._multi_read:
             self._flush()
         else:
             self._read(folder, child, generation)
 
     def _flush(self) -> None:
         """Read again every znode whose watch fired since the last batch, as the load reads
-        (watches, then one read). One round of batches in flight at a time: a lone change
-        costs one round trip, a burst (1,000 nodes publishing at once) a few requests instead
-        of a get each."""
+        (watches, then one read). One batch in flight at a time: a lone change costs one
+        round trip, a burst (1,000 nodes publishing at once) a few requests instead of a
+        get each."""
         with self._changed:
             dirty, self._dirty = self._dirty, []
             generation = self._generation
@@ -339,24 +396,16 @@ class ReadingsCache:
                 if dirty:
                     self._done_all_locked(dirty, generation)
                 return
-            # a member's znode before its history (the later read settles the history, see the load)
+            # a member's znode before its history (the later read settles the history, see the load);
+            # one batch at a time: the rest waits here, still counted in flight (see REREAD_BATCH)
             keys = sorted(set(dirty), key=lambda key: (key[1], key[0] == paths.HISTORY))
-            chunks = [keys[start:start + REREAD_BATCH] for start in range(0, len(keys), REREAD_BATCH)]
-            self._flushing = len(chunks)
-        counts: Dict[Key, int] = {}
-        for key in dirty:
-            counts[key] = counts.get(key, 0) + 1
-        for chunk in chunks:
-            self._read_batch(chunk, generation, [key for key in chunk for _ in range(counts[key])], self._flushed)
+            chunk = set(keys[:REREAD_BATCH])
+            self._dirty = [key for key in dirty if key not in chunk]
+            self._flushing = 1
+        self._read_batch(keys[:REREAD_BATCH], generation, [key for key in dirty if key in chunk], self._flushed)
 
     def _flushed(self) -> None:
-        with self._lock:
-            self._flushing -= 1
-            last = self._flushing == 0
-            if last:
-                self._flushing = 1   # (this thread flushes next: nobody else starts one meanwhile)
-        if last:
-            self._flush()
+        self._flush()   # the batch is in: the next one, if any (still flagged: nobody else starts one)
 
     def _decode(self, answer: Any) -> Tuple[Any, Optional[Reading], Optional[str]]:
         """(the answer, its reading or None, why it is garbage or None); outside the lock."""
@@ -393,6 +442,7 @@ class ReadingsCache:
             reread = self._apply(folder, child, generation, seq, reading, why, owner)
         if reread:
             self._read(paths.HISTORY, child, generation)
+        self._send_rewatch()
         self._done(folder, child, generation)
 
     def _apply(self, folder: str, child: str, generation: int, seq: int, reading: Optional[Reading],
@@ -424,7 +474,33 @@ class ReadingsCache:
         else:
             self._histories.pop(node_id, None)
             self._bad_history.add(node_id)
+        self._unless_spoken_for(child)
         return batch
+
+    def _history_speaks(self, child: str) -> bool:
+        """Under the lock: the member's history, as held, was written by the member's own session
+        (a clustersim node): the history says all its znode says."""
+        node_id = paths.node_id_from_reading(child)
+        member, history = self._members.get(node_id), self._histories.get(node_id)
+        return (member is not None and member.reading is not None and history is not None
+                and history.session == member.owner)
+
+    def _unless_spoken_for(self, child: str) -> None:
+        """Under the lock, after its history changed: an unwatched member whose history no longer
+        speaks for it (another session wrote it, or it is gone) is read again, watched; pending
+        until then. Sent by _send_rewatch, once the lock is let go."""
+        if child in self._unwatched and not self._history_speaks(child):
+            self._unwatched.discard(child)
+            key = (paths.READINGS, child)
+            self._in_flight[key] = self._in_flight.get(key, 0) + 1
+            self._rewatch.append(child)
+
+    def _send_rewatch(self) -> None:
+        with self._lock:
+            children, self._rewatch = self._rewatch, []
+            generation = self._generation
+        for child in children:
+            self._read(paths.READINGS, child, generation)
 
     def _history_behind(self, node_id: str, owner: int) -> bool:
         """A member whose history (as we hold it) another session wrote: a node back under
@@ -470,13 +546,15 @@ class ReadingsCache:
         if folder == paths.READINGS:
             self._members.pop(node_id, None)
             self._reread_for.pop(node_id, None)
+            self._unwatched.discard(child)
         else:
             self._histories.pop(node_id, None)
             self._bad_history.discard(node_id)
+            self._unless_spoken_for(child)
 
     def _settle(self) -> None:
         """Called under the lock after every answer: fresh once a resync is all in."""
-        if not self._resyncing and not self._resync_reads and self._fresh_since is None:
+        if not self._resyncing and not self._relisting and not self._resync_reads and self._fresh_since is None:
             if self.client.connected:
                 self._fresh_since = self.clock()
                 self._loaded.set()
