@@ -135,6 +135,7 @@ def test_a_burst_of_changes_is_read_whole_and_nothing_stays_pending(zk_client, z
         assert {node_id: r.value for node_id, r in expected[0].items()} == {str(i): 300.0 + i for i in range(1, 61)}
         wait_until(lambda: not cache.view().pending and cache.snapshot() == expected, 10,
                    "the cache to hold every node's last sample")
+        assert cache._stored_seq == {}   # the reads' numbers let go with the last read in flight
     finally:
         if cache is not None:
             cache.stop()

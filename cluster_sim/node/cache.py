@@ -117,7 +117,8 @@ class ReadingsCache:
         self._relisting: Set[str] = set()     # folders a relist (resync()) has not listed yet
         self._issue_lock = threading.Lock()   # a read's number and its place in kazoo's queue agree
         self._issued = 0                      # reads sent so far (their numbers)
-        self._stored_seq: Dict[Key, int] = {}  # the number of the read whose answer each znode holds
+        self._stored_seq: Dict[Key, int] = {}  # the number of the read whose answer each znode holds, while
+#                                                another read of it is in flight (none can be older after that)
         self._multi_read = True               # False once the server turned a multiRead down (before 3.6)
         self._dirty: List[Key] = []           # znodes whose watch fired, for the next batch of re-reads
         self._unwatched: Set[str] = set()     # members whose change was not read: their history speaks for them
@@ -531,12 +532,16 @@ class ReadingsCache:
             if left > 0:
                 self._in_flight[key] = left
             else:
+                # its last read in flight is in: any answer after it is of a read sent later. The
+                # numbers were half the cache's bookkeeping at 1,000 members (a key, its two names, a number)
                 self._in_flight.pop(key, None)
+                self._stored_seq.pop(key, None)
             if generation == self._generation:
                 self._resync_reads.discard(key)
         # a dict or set emptied keeps the table it grew to (a load of 1,000 members: 200 KB)
         if not self._in_flight:
             self._in_flight = {}
+            self._stored_seq = {}   # (empty too: its keys are all in flight)
         if not self._resync_reads:
             self._resync_reads = set()
         self._settle()
