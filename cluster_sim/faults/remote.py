@@ -144,9 +144,14 @@ def _card_within(client: Any, target: str, bound: float) -> Any:
 
     from cluster_sim.protocol import remote_requests as rr
 
+    from kazoo.exceptions import ConnectionLoss
+
     deadline = time.monotonic() + bound
     while True:
-        found = rr.card(client, target)
+        try:
+            found = rr.card(client, target)
+        except ConnectionLoss:
+            found = None     # (off the loop: the client reconnects meanwhile, ask again)
         if found is not None or time.monotonic() >= deadline:
             return found
         time.sleep(rr.POLL)

@@ -34,10 +34,12 @@ import json
 import os
 import socket
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
 from kazoo.exceptions import BadVersionError, NodeExistsError, NoNodeError
+from kazoo.retry import KazooRetry
 
 from cluster_sim.protocol import paths
 
@@ -46,6 +48,17 @@ __all__ = ["ASKED", "TAKEN", "DONE", "Card", "server_taker", "mailbox", "card_pa
 
 ASKED, TAKEN, DONE = "asked", "taken", "done"
 POLL = 0.05          # how often a waiting supervisor reads the request (s)
+RECONNECT = 10.0     # how long the asking side retries a read or write whose connection dropped (s)
+
+
+def _again(func: Any, *args: Any, **kwargs: Any) -> Any:
+    """`func` retried while the connection drops (ConnectionLoss: kazoo reconnects within the
+    session, say to another server of an ensemble whose server just stopped or came back),
+    for RECONNECT seconds at most. For the asking side (sweep, ask, wait): a teacher's
+    zk-pause right after a zk-start must not fail on the server it happened to be talking to.
+    (Not `card`: the supervisor's loop reads cards, and must not wait.)"""
+    return KazooRetry(max_tries=-1, delay=0.1, max_delay=1.0, deadline=RECONNECT, ignore_expire=False)(
+        func, *args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -122,11 +135,41 @@ def register(client: Any, target: str, relays: bool) -> int:
 
 
 def ask(client: Any, target: str, cmd: str, args: Mapping[str, Any], to: Card, by: str = "") -> str:
-    """Create the request for the taker `to`; returns its path (NoAuthError without the cluster's secret)."""
-    body = {"cmd": cmd, "args": dict(args), "session": to.session, "pid": to.pid, "asked_at": time.time(),
-            "by": by, "state": ASKED}
-    return str(client.create(mailbox(target) + "/" + paths.REQUEST_PREFIX, _dump(body), sequence=True,
-                             makepath=True))
+    """Create the request for the taker `to`; returns its path (NoAuthError without the cluster's secret).
+    A create whose connection dropped may have landed or not: the request carries a nonce, looked
+    for before the create is tried again, so that the taker never finds it twice."""
+    nonce = uuid.uuid4().hex
+    data = _dump({"cmd": cmd, "args": dict(args), "session": to.session, "pid": to.pid, "asked_at": time.time(),
+                  "by": by, "state": ASKED, "nonce": nonce})
+    tried: List[bool] = []
+
+    def create() -> str:
+        if tried:
+            landed = _with_nonce(client, target, nonce)
+            if landed is not None:
+                return landed
+        tried.append(True)
+        return str(client.create(mailbox(target) + "/" + paths.REQUEST_PREFIX, data, sequence=True, makepath=True))
+    return str(_again(create))
+
+
+def _with_nonce(client: Any, target: str, nonce: str) -> Optional[str]:
+    return next((path for path, body, _ in _requests(client, target) if body.get("nonce") == nonce), None)
+
+
+def _requests(client: Any, target: str) -> Iterator[Tuple[str, Dict[str, Any], Any]]:
+    """(path, request, stat) of every request in `target`'s mailbox, oldest first."""
+    try:
+        children = sorted(client.get_children(mailbox(target)))
+    except NoNodeError:
+        return
+    for child in children:
+        path = mailbox(target) + "/" + child
+        try:
+            data, stat = client.get(path)
+        except NoNodeError:
+            continue
+        yield path, _load(data), stat
 
 
 def wait(client: Any, path: str, bound: float) -> Optional[Dict[str, Any]]:
@@ -135,7 +178,7 @@ def wait(client: Any, path: str, bound: float) -> Optional[Dict[str, Any]]:
     deadline, extended = time.monotonic() + bound, False
     while True:
         try:
-            data, stat = client.get(path)
+            data, stat = _again(client.get, path)
         except NoNodeError:
             return None
         body = _load(data)
@@ -157,7 +200,7 @@ def give_up(client: Any, path: str, version: int, body: Mapping[str, Any]) -> bo
     if body.get("state") != ASKED:
         return False
     try:
-        client.delete(path, version=version)
+        _again(client.delete, path, version=version)
     except BadVersionError:
         return False
     except NoNodeError:
@@ -167,24 +210,14 @@ def give_up(client: Any, path: str, version: int, body: Mapping[str, Any]) -> bo
 
 def _delete(client: Any, path: str) -> None:
     try:
-        client.delete(path)
+        _again(client.delete, path)
     except NoNodeError:
         pass
 
 
 def pending(client: Any, target: str, session: int) -> Iterator[Tuple[str, Dict[str, Any], int]]:
     """(path, request, version) of every request asked of this session and process, oldest first."""
-    try:
-        children = sorted(client.get_children(mailbox(target)))
-    except NoNodeError:
-        return
-    for child in children:
-        path = mailbox(target) + "/" + child
-        try:
-            data, stat = client.get(path)
-        except NoNodeError:
-            continue
-        body = _load(data)
+    for path, body, stat in _requests(client, target):
         if body.get("state") == ASKED and body.get("session") == session and body.get("pid") == os.getpid():
             yield path, body, stat.version
 
@@ -209,24 +242,18 @@ def answer(client: Any, path: str, body: Mapping[str, Any], outcome: Mapping[str
 def sweep(client: Any, older_than: float, now: Optional[float] = None) -> List[str]:
     """Delete every request asked more than `older_than` seconds ago (a supervisor that died
     waiting, a taker that never came back); returns their paths."""
-    now = time.time() if now is None else now
+    return list(_again(_sweep, client, older_than, time.time() if now is None else now))
+
+
+def _sweep(client: Any, older_than: float, now: float) -> List[str]:
     gone: List[str] = []
     try:
         targets = client.get_children(paths.REQUESTS)
     except NoNodeError:
         return gone
     for target in targets:
-        try:
-            children = client.get_children(mailbox(target))
-        except NoNodeError:
-            continue
-        for child in children:
-            path = mailbox(target) + "/" + child
-            try:
-                data, _ = client.get(path)
-            except NoNodeError:
-                continue
-            asked = _load(data).get("asked_at")
+        for path, body, _ in _requests(client, target):
+            asked = body.get("asked_at")
             if not isinstance(asked, (int, float)) or now - asked > older_than:
                 _delete(client, path)
                 gone.append(path)
