@@ -304,6 +304,22 @@ def test_a_newcomer_seen_before_its_history_joins_once_with_its_host():
     assert joined.node == "8" and joined.host is None
 
 
+def test_a_clustersim_candidate_read_by_its_bare_value_is_not_taken_for_an_original_leader():
+    # a herd cluster starting: node 2's candidate znode is first, its history still being read (its
+    # bare value alone is known), node 1 won the race and has not written its leader znode yet. Node 2
+    # is no leader of the original design, and node 1's announcement is no hand-over from it
+    m = model()
+    started(m, "1")
+    started(m, "2")
+    early = {"1": Reading(80.0, T0, pid=100), "2": Reading(81.0, T0, bare=True)}
+    starting = ZkSnapshot(ts=T0 + 1, connected=True, readings=early, election=("2", "1"), pending=frozenset({"2"}))
+    assert not of(step(m, starting, T0 + 1), ev.LeaderElected)
+    read = {"1": Reading(80.0, T0, pid=100), "2": Reading(81.0, T0, pid=200)}
+    (elected,) = of(step(m, snap(T0 + 2, ("2", "1"), {"id": "1", "epoch": 1}, readings=read), T0 + 2),
+                    ev.LeaderElected)
+    assert (elected.node, elected.after, elected.original) == ("1", None, False)
+
+
 def test_readings_are_events_only_when_they_change():
     m = model()
     started(m, "1")

@@ -224,12 +224,15 @@ def _takes_over(m: Model, snap: msg.ZkSnapshot, leader_events: Events) -> Events
 
 
 def _original_leader(snap: msg.ZkSnapshot) -> Optional[str]:
-    """The node leading the election when it is of the original design (a bare-number reading)."""
+    """The node leading the election when it is of the original design (a bare-number reading).
+    Not one whose znodes are still being read: a clustersim node's bare value is read a moment
+    before its history, and its leader znode comes a moment after it won; under the herd recipe
+    the first candidate is not even the winner, and that moment showed a hand-over that never was."""
     if not snap.election:
         return None
     first = snap.election[0]
     reading = snap.readings.get(first)
-    return first if reading is not None and getattr(reading, "bare", False) else None
+    return first if reading is not None and getattr(reading, "bare", False) and first not in snap.pending else None
 
 
 def _leader(m: Model, snap: msg.ZkSnapshot) -> Tuple[Events, Optional[str]]:
