@@ -17,7 +17,7 @@ from cluster_sim.protocol import paths
 from cluster_sim.protocol.rules import ClusterRules, RulesError
 from cluster_sim.protocol.rules_znode import refusal
 
-from conftest import wait_until
+from conftest import stored_rounds, wait_until
 from test_cluster import up_args
 from test_rules import one_line, rules
 
@@ -128,6 +128,8 @@ def test_a_failovers_cost_under_each_recipe(start_up, zk_hosts, recipe):
     else:                     # each watches its predecessor: exactly one watches the leader
         assert list(watches.values()).count(leader) == 1
 
+    # a few rounds first: the cost is compared with the same moment of an earlier round (its baseline)
+    wait_until(lambda: len(stored_rounds(up.rows())) >= 4, 30, "a few rounds stored before the kill")
     assert up.cli("kill", leader).returncode == 0
 
     def its_cost():   # the kill's failover (status carries the last one measured: not a hand-over before it)
