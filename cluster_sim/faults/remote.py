@@ -142,9 +142,9 @@ def _card_within(client: Any, target: str, bound: float) -> Any:
     """`target`'s card once it registers, or None after `bound` seconds."""
     import time
 
-    from cluster_sim.protocol import remote_requests as rr
-
     from kazoo.exceptions import ConnectionLoss
+
+    from cluster_sim.protocol import remote_requests as rr
 
     deadline = time.monotonic() + bound
     while True:

@@ -96,8 +96,13 @@ class View:
 
     def speaks_for(self, node_id: str) -> bool:
         """True when the node's history was written by its current member's session."""
-        member, history = self.members.get(node_id), self.histories.get(node_id)
-        return member is not None and history is not None and history.session == member.owner
+        return speaks(self.members.get(node_id), self.histories.get(node_id))
+
+
+def speaks(member: Optional[Member], history: Optional[Reading]) -> bool:
+    """The history was written by the member's own session (a clustersim node): it says all the
+    member's znode says, and more (View.speaks_for, and the cache's unwatched members)."""
+    return member is not None and history is not None and history.session == member.owner
 
 
 class ReadingsCache:
@@ -482,9 +487,8 @@ class ReadingsCache:
         """Under the lock: the member's history, as held, was written by the member's own session
         (a clustersim node): the history says all its znode says."""
         node_id = paths.node_id_from_reading(child)
-        member, history = self._members.get(node_id), self._histories.get(node_id)
-        return (member is not None and member.reading is not None and history is not None
-                and history.session == member.owner)
+        member = self._members.get(node_id)
+        return member is not None and member.reading is not None and speaks(member, self._histories.get(node_id))
 
     def _unless_spoken_for(self, child: str) -> None:
         """Under the lock, after its history changed: an unwatched member whose history no longer
