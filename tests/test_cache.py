@@ -1,6 +1,7 @@
 """The leader's readings cache against real ZooKeeper: it must agree with a direct read."""
 
 from cluster_sim.base import zkclient
+from cluster_sim.netfault import Relay
 from cluster_sim.protocol import paths
 from cluster_sim.node.cache import ReadingsCache
 from cluster_sim.node.readings import Reading, encode, encode_bare, read_all
@@ -185,7 +186,7 @@ def test_a_member_its_history_speaks_for_is_not_watched_until_another_session_wr
         wait_until(lambda: cache.snapshot()[0].get("5") is not None and cache.snapshot()[0]["5"].value == 51.0
                    and not cache.view().pending, 10, "the new sample")
         assert not watched(member_znode)          # fired with the change, not set again
-        assert watched(history_znode)
+        assert not watched(history_znode)         # one watch on their folder tells every history's change
         assert cache.view().speaks_for("5")
 
         other = encode(Reading(value=60.0, ts=1060.0, seq=60, history=[(60, 1060.0, 60.0)],
@@ -244,6 +245,65 @@ def test_a_resync_after_a_claim_is_fresh_only_once_the_new_member_is_read(zk_cli
         view = cache.view()
         assert set(view.members) == {"1", "2", "3", "9"} and view.reading("9").value == 49.0
         assert not view.pending
+    finally:
+        if cache is not None:
+            cache.stop()
+        zkclient.close(writer)
+
+
+def test_a_cache_back_from_a_dropped_connection_hears_every_history_again(zk_hosts):
+    """ZooKeeper drops a connection's watches with it. kazoo sets its own one-shot watches again
+    on the new connection, not the one watch the cache keeps on every history (it knows nothing
+    of it): the cache's resync sets it again, or a leader back from a network blip would hear no
+    history change again, and the member changes it does hear are spoken for by those histories."""
+    server, _, chroot = zk_hosts.partition("/")
+    relay = Relay(server)
+    client = zkclient.connect(f"{relay.address}/{chroot}", session_timeout=10.0, connect_timeout=10.0)
+    writer = _writer(zk_hosts)
+    cache = None
+    try:
+        _publish(writer, "5", 50.0, create=True)
+        cache = ReadingsCache(client).start(timeout=10)
+        _publish(writer, "5", 51.0)
+        wait_until(lambda: cache.view().histories.get("5") is not None and cache.view().histories["5"].value == 51.0,
+                   10, "the change heard before the blip")
+        relay.partition()
+        wait_until(lambda: not client.connected, 20, "the client to see the connection drop")
+        relay.heal()
+        wait_until(lambda: client.connected and cache.view().fresh, 20, "connected again, and the cache resynced")
+        _publish(writer, "5", 52.0)
+        wait_until(lambda: cache.view().histories["5"].value == 52.0 and not cache.view().pending, 10,
+                   "the change after the blip heard")
+        assert cache.snapshot() == read_all(writer)
+    finally:
+        if cache is not None:
+            cache.stop()
+        zkclient.close(client)
+        zkclient.close(writer)
+        relay.close()
+
+
+def test_a_server_that_keeps_no_watch_on_a_folder_gets_one_on_each_history(zk_client, zk_hosts, monkeypatch):
+    """A server before 3.6 turns the watch on every history down: each history read sets a
+    watch of its own (kazoo's table), and the cache hears every change as well."""
+    from kazoo.exceptions import UnimplementedError
+
+    def turned_down(client, path, watcher):
+        result = client.handler.async_result()
+        result.set_exception(UnimplementedError())
+        return result
+
+    monkeypatch.setattr("cluster_sim.node.cache.watch_below", turned_down)
+    writer = _writer(zk_hosts)
+    cache = None
+    try:
+        _publish(writer, "6", 60.0, create=True)
+        cache = ReadingsCache(zk_client).start(timeout=10)
+        assert (zk_client.chroot or "") + paths.history_path("6") in zk_client._data_watchers
+        _publish(writer, "6", 61.0)
+        wait_until(lambda: cache.view().histories["6"].value == 61.0 and not cache.view().pending, 10,
+                   "the change heard through the history's own watch")
+        assert cache.snapshot() == read_all(zk_client)
     finally:
         if cache is not None:
             cache.stop()

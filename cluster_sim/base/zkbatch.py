@@ -8,6 +8,18 @@ on kazoo's own connection, in order with every other request of the session.
 
     answers = read_many(client, ["/a", "/b"]).get()     # [(data, stat) or NoNodeError, ...]
     watch_many(client, ["/a", "/b"], on_event).get()    # one data watch on each
+    watch_below(client, "/a", on_event).get()           # every change below /a, until...
+    unwatch_below(client, "/a", on_event)               # ... it is let go
+
+ZooKeeper 3.6+ also keeps a watch that does not fire once only (``addWatch``, mode
+``PERSISTENT_RECURSIVE``): one watch on a folder tells each creation, change and deletion
+of every znode below it. kazoo 2.11 has none: its events are handed to the watcher here,
+beside kazoo's own one-shot watches. The server drops it with the connection, like every
+watch, and kazoo does not set it again on a reconnect (it knows nothing of it): its user
+sets it again, then reads what it may have missed (``ReadingsCache``'s resync). Nor can
+ZooKeeper 3.8 remove it (its ``removeWatches`` knows only the one-shot kinds,
+ZOOKEEPER-4472): ``unwatch_below`` stops handing its events on; the server sends them
+until the connection closes.
 
 A ``multiRead`` sets no watch (the server drops the flag), so a watch-consistent
 reader sets the watches first and reads after (``ReadingsCache``): ZooKeeper
@@ -16,19 +28,23 @@ the watch was set, and the watch fires for every change after.
 """
 
 import struct
-from typing import TYPE_CHECKING, Any, Callable, List, NamedTuple, Sequence, Tuple, Union
+import weakref
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, NamedTuple, Sequence, Tuple, Union
 
 from kazoo.exceptions import EXCEPTIONS
-from kazoo.protocol.serialization import MultiHeader, read_buffer, write_string
+from kazoo.protocol.serialization import Watch, read_buffer, write_string
+from kazoo.protocol.states import EVENT_TYPE_MAP, Callback, WatchedEvent
 
 if TYPE_CHECKING:
     from kazoo.client import KazooClient
     from kazoo.interfaces import IAsyncResult
-    from kazoo.protocol.states import WatchedEvent
 
 GET_DATA = 4                 # ZooKeeper's OpCode.getData
 MULTI_READ = 22              # OpCode.multiRead (ZooKeeper 3.6+)
 SET_WATCHES = 101            # OpCode.setWatches
+ADD_WATCH = 106              # OpCode.addWatch (ZooKeeper 3.6+)
+PERSISTENT_RECURSIVE = 1     # AddWatchMode.PERSISTENT_RECURSIVE
+BELOW_EVENTS = (1, 2, 3)     # what a recursive watch tells: created, deleted, changed (never a child event)
 ERROR = -1                   # a sub-result's type when that read failed
 MAX_REQUEST_BYTES = 128 * 1024   # what ZooKeeper's own client puts in one setWatches
 
@@ -119,6 +135,22 @@ class SetWatches:
         return True
 
 
+class AddWatch:
+    """A watch that stays: with ``PERSISTENT_RECURSIVE``, on every znode below ``path``."""
+    type = ADD_WATCH
+
+    def __init__(self, path: str, mode: int) -> None:
+        self.path = path
+        self.mode = mode
+
+    def serialize(self) -> bytearray:
+        return bytearray(write_string(self.path) + _int.pack(self.mode))
+
+    @classmethod
+    def deserialize(cls, data: bytes, offset: int) -> bool:
+        return True
+
+
 def _chunks(paths: Sequence[str], limit: int) -> List[List[str]]:
     chunks: List[List[str]] = [[]]
     size = 0
@@ -155,3 +187,60 @@ def watch_many(client: "KazooClient", paths: Sequence[str], watcher: Callable[["
         client._call(SetWatches(client, chunk, watcher, client.last_zxid), result)
         results.append(result)
     return results
+
+
+# client -> {folder's path + "/": its watchers}: the events a recursive watch brings, by prefix
+_below: "weakref.WeakKeyDictionary[KazooClient, Dict[str, List[Callable[[WatchedEvent], None]]]]" = \
+    weakref.WeakKeyDictionary()
+
+
+def _watchers_below(client: "KazooClient") -> Dict[str, List[Callable[["WatchedEvent"], None]]]:
+    """The client's table of recursive watchers; the first call wraps kazoo's reader of watch
+    events (on its connection thread) to hand those events to them, after kazoo's own."""
+    table = _below.get(client)
+    if table is not None:
+        return table
+    table = _below[client] = {}
+    connection = client._connection
+    kazoos = connection._read_watch_event
+
+    def read_watch_event(buffer: bytes, offset: int) -> None:
+        kazoos(buffer, offset)
+        if not table or client._stopped.is_set():
+            return
+        watch, _ = Watch.deserialize(buffer, offset)
+        if watch.type not in BELOW_EVENTS:
+            return
+        for prefix, watchers in list(table.items()):
+            if watch.path.startswith(prefix):
+                event = WatchedEvent(EVENT_TYPE_MAP[watch.type], client._state, client.unchroot(watch.path))
+                for watcher in list(watchers):
+                    client.handler.dispatch_callback(Callback("watch", watcher, (event,)))
+
+    connection._read_watch_event = read_watch_event
+    return table
+
+
+def watch_below(client: "KazooClient", path: str, watcher: Callable[["WatchedEvent"], None]) -> "IAsyncResult":
+    """``watcher`` is called with every creation, change and deletion of a znode below ``path``
+    (a folder) from now on, until ``unwatch_below``, or the connection drops (then set it again).
+    The result fails with an error of kazoo's (UnimplementedError: a server before 3.6)."""
+    full = _full(client, path)
+    watchers = _watchers_below(client).setdefault(full + "/", [])
+    if watcher not in watchers:
+        watchers.append(watcher)
+    result = client.handler.async_result()
+    client._call(AddWatch(full, PERSISTENT_RECURSIVE), result)
+    return result
+
+
+def unwatch_below(client: "KazooClient", path: str, watcher: Callable[["WatchedEvent"], None]) -> None:
+    """``watcher`` hears no more of ``path``. The server's watch stays until the connection
+    closes (see the module's docstring): its events are let go here, on kazoo's thread."""
+    table = _watchers_below(client)
+    prefix = _full(client, path) + "/"
+    watchers = table.get(prefix, [])
+    if watcher in watchers:
+        watchers.remove(watcher)
+    if not watchers:
+        table.pop(prefix, None)

@@ -4,8 +4,12 @@ whether that view can be trusted right now.
 The original leader read each reading znode one by one, every round: 0.7 s
 for 1,000 readings, most of a round at 10,000. The leader keeps this cache
 instead: children watches on /mediciones (who is a member now) and on
-/clustersim/history (the samples, also of nodes that left), and a data watch
-on every child (but see below), so computing a round reads memory, not the network.
+/clustersim/history (the samples, also of nodes that left), a data watch on
+every member (but see below), and one watch on the history folder that tells
+every history's change (ZooKeeper 3.6+'s persistent recursive watch; before
+3.6, a data watch on each history), so computing a round reads memory, not
+the network. At 1,000 members, kazoo's table of one-shot watches (a set and a
+path a znode) was the largest thing a leader held after the samples.
 
 A view is only as good as its watches. kazoo drops every raw watch when the
 connection drops (it fires them with ``path=None``); a fetch in flight may
@@ -15,8 +19,9 @@ node with a read in flight is marked *pending*. The leader never finalizes a
 round from a stale view or on a pending node's word (see completeness.py).
 
 A resync (the first load, and after any disconnect) lists both folders, then reads
-every child in batches: one ``setWatches`` request puts a data watch on each znode
-of a batch, one ``multiRead`` after it reads them all (base/zkbatch.py; kazoo's one
+every child in batches: one ``setWatches`` request puts a data watch on each member
+of a batch (the folder's watch, set again first, tells the histories'), one ``multiRead``
+after it reads them all (base/zkbatch.py; kazoo's one
 request per znode made the first load of 10,000 nodes take 4.3 s). ZooKeeper
 answers a session's requests in order, so an update that lands during the load is
 either in the read or fires the watch set before it, never lost. A batch holds a
@@ -56,7 +61,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, List, Optional
 from kazoo.exceptions import ConnectionClosedError, ConnectionLoss, KazooException, NoNodeError, SessionExpiredError
 from kazoo.protocol.states import EventType, KazooState
 
-from cluster_sim.base.zkbatch import read_many, watch_many
+from cluster_sim.base.zkbatch import read_many, unwatch_below, watch_below, watch_many
 from cluster_sim.protocol import paths
 from cluster_sim.node.readings import BadReading, Reading, decode, merge
 
@@ -125,6 +130,10 @@ class ReadingsCache:
         self._stored_seq: Dict[Key, int] = {}  # the number of the read whose answer each znode holds, while
 #                                                another read of it is in flight (none can be older after that)
         self._multi_read = True               # False once the server turned a multiRead down (before 3.6)
+        self._below: Any = None               # the recursive watch on every history, asked with each resync
+#                                               (an async result); None: not asked on this connection
+        self._no_below = False                # True once the server turned it down (before 3.6)
+        self._asked_below = False             # ... asked at least once: stop() lets it go
         self._dirty: List[Key] = []           # znodes whose watch fired, for the next batch of re-reads
         self._unwatched: Set[str] = set()     # members whose change was not read: their history speaks for them
         self._rewatch: List[str] = []         # ... and no longer does: read them again (watched), after the lock
@@ -154,6 +163,8 @@ class ReadingsCache:
     def stop(self) -> None:
         self._stopped = True
         self.client.remove_listener(self._on_state)
+        if self._asked_below:
+            unwatch_below(self.client, paths.HISTORY, self._on_data)
         with self._changed:
             self._changed.notify_all()
 
@@ -188,6 +199,7 @@ class ReadingsCache:
         else:
             with self._changed:
                 self._fresh_since = None   # stale until the resync completes
+                self._below = None         # (the server drops every watch with the connection)
                 self._changed.notify_all()
 
     # -- reads ------------------------------------------------------------
@@ -203,6 +215,10 @@ class ReadingsCache:
             self._resync_reads = set()
             self._relisting = set()   # (this reads everything anyway)
             self._unwatched = set()   # (the resync reads and watches every member again)
+        if self._multi_read and not self._no_below:
+            # before the listings and the reads (in order): every change after it is told
+            self._asked_below = True
+            self._below = watch_below(self.client, paths.HISTORY, self._on_data)   # (fails in its result)
         for folder in list(self._children):
             self._list(folder, generation, resync=True)
 
@@ -271,6 +287,19 @@ class ReadingsCache:
         self._read_in_turn([batch[start:start + REREAD_BATCH] for start in range(0, len(batch), REREAD_BATCH)],
                            generation)
 
+    def _history_watched(self) -> bool:
+        """The server watches every history for us (ZooKeeper 3.6+): a read of one sets no watch.
+        Asked before the listings whose answers come before any read is sent, so it is answered;
+        a server that turned it down is asked no more (each history gets a watch of its own)."""
+        below = self._below
+        if below is None or not below.ready():
+            return False
+        if below.successful():
+            return True
+        if not isinstance(below.exception, (ConnectionLoss, SessionExpiredError, ConnectionClosedError)):
+            self._no_below = True
+        return False
+
     def _read_in_turn(self, chunks: List[List[Key]], generation: int) -> None:
         """A later resync's reads (a leader asks for one after every claim it learns of: a hall's
         start asks a thousand times), a batch at a time, as the re-reads go (see REREAD_BATCH).
@@ -288,9 +317,11 @@ class ReadingsCache:
         ``counted``: the reads in flight it answers (``keys`` with their repeats); ``then``: what
         to do once it is taken in."""
         znodes = [f"{folder}/{child}" for folder, child in keys]
+        below = self._history_watched()
+        to_watch = [znode for znode, (folder, _) in zip(znodes, keys) if not (below and folder == paths.HISTORY)]
         try:
             with self._issue_lock:
-                watches = watch_many(self.client, znodes, self._on_data)
+                watches = watch_many(self.client, to_watch, self._on_data) if to_watch else []
                 result = read_many(self.client, znodes)
                 self._issued += 1
                 seq = self._issued
@@ -347,9 +378,10 @@ class ReadingsCache:
             then()
 
     def _read(self, folder: str, child: str, generation: int) -> None:
+        watched = folder == paths.HISTORY and self._history_watched()
         try:
             with self._issue_lock:
-                result = self.client.get_async(f"{folder}/{child}", watch=self._on_data)
+                result = self.client.get_async(f"{folder}/{child}", watch=None if watched else self._on_data)
                 self._issued += 1
                 seq = self._issued
         except KazooException:
@@ -460,7 +492,7 @@ class ReadingsCache:
         node_id = paths.node_id_from_reading(child)
         if folder == paths.HISTORY and reading is not None and not batch:
             # a history read (a re-read below, or a watch) may answer before the listing
-            # that names it: the znode exists, and this read set a watch on it, so it is listed
+            # that names it: the znode exists, and is watched (by this read, or the folder's), so it is listed
             self._children[folder].add(child)
         if child not in self._children[folder]:
             return False
