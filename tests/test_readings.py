@@ -108,3 +108,15 @@ def test_a_decoded_history_is_packed_and_reads_as_its_samples():
         pass
     else:
         raise AssertionError("read past the last sample")
+
+
+def test_histories_from_one_machine_share_its_host_name():
+    """A leader holds every member's history: at 1,000 members on a few machines, one copy of
+    each machine's name, not one a history (the API address stays each node's own)."""
+    def history(pid, api):
+        return encode(Reading(value=1.0, ts=10.0, seq=1, pid=pid, host="".join(["lab", "-pc"]),
+                              history=[(1, 10.0, 1.0)], session=pid, api_url=api))
+    first, second = decode(history(11, "http://a:1")), decode(history(12, "http://a:2"))
+    assert first.host == second.host == "lab-pc"
+    assert first.host is second.host
+    assert (first.api_url, second.api_url) == ("http://a:1", "http://a:2")

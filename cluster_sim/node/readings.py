@@ -201,6 +201,22 @@ def encode_bare(value: float) -> bytes:
     return repr(float(value)).encode()
 
 
+_HOSTS_MAX = 4096                  # host names kept once, at most (a lecture hall has fewer machines)
+_hosts: Dict[str, str] = {}
+
+
+def _shared_host(host: str) -> str:
+    """One copy of each host's name: a leader holds every member's history, and at 1,000 members
+    on a few machines each history held a copy of the same few names. (Not the API address: under
+    ``up`` each node's is a relay of its own.)"""
+    known = _hosts.get(host)
+    if known is None:
+        if len(_hosts) >= _HOSTS_MAX:
+            _hosts.clear()   # (a bound, not a cache of every name ever read)
+        known = _hosts[host] = host
+    return known
+
+
 def decode(data: Optional[bytes], mtime: Optional[float] = None, since: Optional[float] = None) -> Reading:
     """Parse a reading znode. `mtime` (seconds) dates a bare number.
 
@@ -256,7 +272,7 @@ def decode(data: Optional[bytes], mtime: Optional[float] = None, since: Optional
         ts=ts,
         seq=int(_finite(obj.get("seq", 0), "seq", SEQ_BOUNDS)),
         pid=pid if isinstance(pid, int) and not isinstance(pid, bool) else None,
-        host=str(host)[:255] if isinstance(host, str) else None,
+        host=_shared_host(host[:255]) if isinstance(host, str) else None,
         history=Samples.packed(history) if history else NO_SAMPLES,
         session=session if isinstance(session, int) and not isinstance(session, bool) else None,
         final=obj.get("final") is True,
