@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from cluster_sim.adapters.process import NODE_MALLOC_TUNABLES
 from cluster_sim.base import procfs
 from cluster_sim.protocol import paths
 from cluster_sim.api.store import Store
@@ -174,11 +175,20 @@ def test_up_exits_only_once_every_node_of_its_has_ended_even_with_its_fork_serve
     pids = [node["pid"] for node in status["nodes"]]
     fork_server = {_parent(pid) for pid in pids}
     assert len(fork_server) == 1 and up.proc.pid not in fork_server   # the nodes' parent: the fork server
+    # forked from it, the nodes run with its allocator's tunables (adapters/process.py), `up` with its own
+    assert all(NODE_MALLOC_TUNABLES in _environ(pid).get("GLIBC_TUNABLES", "") for pid in pids)
+    assert NODE_MALLOC_TUNABLES not in _environ(up.proc.pid).get("GLIBC_TUNABLES", "")
     assert up.cli("pause", "2").returncode == 0      # frozen: it cannot leave by itself
     os.kill(fork_server.pop(), signal.SIGKILL)
     up.proc.send_signal(signal.SIGINT)
     assert up.proc.wait(40) == 0
     assert [pid for pid in pids if procfs.alive(pid)] == []
+
+
+def _environ(pid):
+    with open(f"/proc/{pid}/environ", "rb") as f:
+        pairs = [item.split(b"=", 1) for item in f.read().split(b"\0") if b"=" in item]
+    return {key.decode(): value.decode(errors="replace") for key, value in pairs}
 
 
 def _parent(pid):

@@ -52,6 +52,25 @@ _QUIET_TRACKER = "ignore:resource_tracker:UserWarning"
 # and tens of milliseconds per start. The node's target is importable by name; it needs none of it.
 _NOT_FOR_NODES = ("init_main_from_name", "init_main_from_path")
 
+# glibc keeps, in every thread, a cache of the blocks it freed (tcache: up to 7 of each of 64 sizes),
+# counted as in use and never trimmed; a leader's dozen threads filled theirs over minutes, and its
+# memory crept with them (docs/benchmarks.md, "Why the leader misses 9c"). glibc reads its tunables
+# when a process starts, never after: the fork server starts with them, and every node forked from it
+# inherits them. The supervisor and what else it starts keep glibc's defaults.
+NODE_MALLOC_TUNABLES = "glibc.malloc.tcache_count=0"
+
+
+def _start_fork_server() -> None:
+    saved = os.environ.get("GLIBC_TUNABLES")
+    os.environ["GLIBC_TUNABLES"] = f"{saved}:{NODE_MALLOC_TUNABLES}" if saved else NODE_MALLOC_TUNABLES
+    try:
+        forkserver.ensure_running()
+    finally:
+        if saved is None:
+            del os.environ["GLIBC_TUNABLES"]
+        else:
+            os.environ["GLIBC_TUNABLES"] = saved
+
 
 class _NodePopen(popen_forkserver.Popen):
     """multiprocessing's fork-server launch (Python 3.11's `_launch`), without the main module."""
@@ -88,6 +107,7 @@ class Spawner:
         self.ctx = multiprocessing.get_context("forkserver")
         # the node's code, SIGUSR1 blocked; this module too: a node unpickles its _NodeProcess
         self.ctx.set_forkserver_preload(["cluster_sim.node.preload", __name__])
+        _start_fork_server()
         self.events = self.ctx.Queue()
         self.alive_r, self.alive_w = self.ctx.Pipe(duplex=False)
         self.log_dir = log_dir
