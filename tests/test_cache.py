@@ -308,3 +308,25 @@ def test_a_server_that_keeps_no_watch_on_a_folder_gets_one_on_each_history(zk_cl
         if cache is not None:
             cache.stop()
         zkclient.close(writer)
+
+
+def test_a_first_load_in_many_batches_two_in_flight_reads_every_member_whole(zk_client, zk_hosts, monkeypatch):
+    """A new leader loads a hall a few batches at a time (two in flight: all at once held every
+    answer together); a batch's end may fall between a member's znode and its history."""
+    monkeypatch.setattr("cluster_sim.node.cache.BATCH", 7)
+    writer = _writer(zk_hosts)
+    cache = None
+    try:
+        for i in range(1, 31):
+            _publish(writer, str(i), 10.0 + i, create=True)
+        zk_client.create(paths.reading_path("40"), b"40.5", ephemeral=True)          # an original node
+        cache = ReadingsCache(zk_client).start(timeout=10)
+        expected = read_all(zk_client)
+        wait_until(lambda: cache.view().fresh and not cache.view().pending and cache.snapshot() == expected, 10,
+                   "the whole hall loaded")
+        assert len(expected[0]) == 31 and all(cache.view().speaks_for(str(i)) for i in range(1, 31))
+        assert cache.snapshot()[0]["40"].bare
+    finally:
+        if cache is not None:
+            cache.stop()
+        zkclient.close(writer)
