@@ -198,6 +198,8 @@ def test_the_lecture_hall_runs_only_when_named_and_measures_a_kill(tmp_path):
     res = report["results"]["hall"]
     assert code == 0 and sorted(report["results"]) == ["hall"] and not res.get("error"), res
     assert res["all_publishing_s"] > 0 and res["node_memory_mb"]["processes"] == 3
+    late = res["node_memory_late_mb"]   # read again at the end: the leader then is the one elected after the kill
+    assert late["processes"] == 2 and late["leader_uss"] is not None and late["at_s"] > 0, late
     kill = res["kill"]
     assert kill["answer_ok"] and kill["new_leader"] not in (None, kill["leader"]), kill
     assert 0 < kill["failover_ms"] / 1000 <= kill["first_round_s"], kill

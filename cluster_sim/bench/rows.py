@@ -335,11 +335,16 @@ def _hall_rows(res: Dict[str, Any], _: Dict[str, Any]) -> List[TableRow]:
                      "< 25 % of one core", None if sup is None else sup < 25,
                      detail=f"supervisor CPU, steady, {p['cpu_window_s']:g} s window (nodes "
                             f"{cpu.get('nodes_total', '?')} %, ZooKeeper {cpu.get('zookeeper', '?')} % of a core)"))
-    uss_max = mem.get("uss_max")
-    rows.append(_row("9c", _name("9c", nodes=n),
-                     f"{_mb(mem.get('uss_median'))} / {_mb(uss_max)}" if mem else DASH, DASH, "< 12 MB",
-                     None if uss_max is None else uss_max < 12,
-                     detail=f"unique memory (USS) of each of {n} forked nodes, steady: median / max"))
+    late = res.get("node_memory_late_mb") or {}
+    maxima = [m["uss_max"] for m in (mem, late) if m.get("uss_max") is not None]
+    cell = f"{_mb(mem.get('uss_median'))} / {_mb(mem.get('uss_max'))}" if mem else DASH
+    if late:
+        cell += f"; at {late['at_s']:.0f} s {_mb(late.get('uss_median'))} / {_mb(late.get('uss_max'))}"
+    rows.append(_row("9c", _name("9c", nodes=n), cell, DASH, "< 12 MB",
+                     None if not maxima else max(maxima) < 12,
+                     detail=f"unique memory (USS) of each of {n} forked nodes, steady: median / max, "
+                            f"{p.get('settle_s', 10):g} s after all publish and again at the run's end "
+                            f"(the leader then: the one elected after the kill)"))
     fo, first, bound = kill.get("failover_ms"), kill.get("first_round_s"), kill.get("bound_s")
     rows.append(_row("9d", _name("9d", nodes=n),
                      (f"{fo / 1000:.2f} s; first round after {first:.2f} s" if fo is not None and first is not None

@@ -99,6 +99,7 @@ def hall(bench: BenchSession, cfg: Config, log: Log) -> Result:
     rows, cols = 50, 160
     command = ["up", "-n", str(n), "--name", name, "--events", events]
     out: Result = {"params": {"nodes": n, "cpu_window_s": cfg.hall_cpu_window, "minutes": cfg.hall_minutes,
+                              "settle_s": cfg.hall_settle,
                               "command": "clustersim " + " ".join(command[:3]),
                               "terminal": f"pseudo-terminal {cols}x{rows} (the live table)",
                               "zookeeper": "embedded (as a user starts it)"}}
@@ -147,11 +148,9 @@ def _run(bench: BenchSession, cfg: Config, up: Proc, runtime: str, name: str, n:
 
     out["cpu_pct"] = {"supervisor": pct([up.pid]), "nodes_total": pct(pids), "zookeeper": pct(java),
                       "window_s": round(elapsed, 1), "loadavg": procfs.loadavg()}
-    mems = [m for m in (procfs.memory(p) for p in pids) if m]
-    if mems:
-        uss = [m["uss"] for m in mems]
-        out["node_memory_mb"] = {"processes": len(mems), "uss_median": mb(statistics.median(uss)),
-                                 "uss_max": mb(max(uss))}
+    node_memory = _node_memory(runtime, name)
+    if node_memory:
+        out["node_memory_mb"] = node_memory
     sup = procfs.memory(up.pid)
     if sup:
         out["supervisor_memory_mb"] = {k: mb(v) for k, v in sup.items()}
@@ -161,6 +160,12 @@ def _run(bench: BenchSession, cfg: Config, up: Proc, runtime: str, name: str, n:
     _kill_leader(runtime, name, events, status, out, log)
     if cfg.hall_minutes:
         time.sleep(max(0.0, cfg.hall_minutes * 60 - (time.time() - t0)))
+    # read again at the end: a leader's memory grows for minutes after its members all publish, and
+    # the leader then is the one elected after the kill, which loaded the whole hall at once
+    late = _node_memory(runtime, name)
+    if late:
+        out["node_memory_late_mb"] = dict(late, at_s=round(time.time() - t0, 1))
+    if cfg.hall_minutes:
         check = subprocess.run(clustersim_command() + ["check", "--name", name, "--json"], capture_output=True,
                                text=True, timeout=300, env=dict(os.environ, CLUSTERSIM_RUNTIME_DIR=runtime))
         try:
@@ -171,6 +176,19 @@ def _run(bench: BenchSession, cfg: Config, up: Proc, runtime: str, name: str, n:
                         "verdict": {k: verdict.get(k) for k in ("ok", "rows", "rounds", "partial", "short", "lost",
                                                                 "wrong", "due_unstored") if k in verdict}}
         log(f"hall: check after {out['check']['ran_s']} s: exit {check.returncode}")
+
+
+def _node_memory(runtime: str, name: str) -> Optional[Dict[str, Any]]:
+    """The USS of every node now (median, max, and the leader's), or None if none could be read."""
+    status = control_status(runtime, name, timeout=30)
+    by_pid = {node["pid"]: node["id"] for node in status["nodes"] if node["pid"]}
+    mems = {pid: m for pid, m in ((pid, procfs.memory(pid)) for pid in by_pid) if m}
+    if not mems:
+        return None
+    uss = [m["uss"] for m in mems.values()]
+    leader = [m["uss"] for pid, m in mems.items() if by_pid[pid] == status.get("leader")]
+    return {"processes": len(mems), "uss_median": mb(statistics.median(uss)), "uss_max": mb(max(uss)),
+            "leader_uss": mb(leader[0]) if leader else None}
 
 
 def _kill_leader(runtime: str, name: str, events: str, status: Dict[str, Any], out: Result, log: Log) -> None:
