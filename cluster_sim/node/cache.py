@@ -382,8 +382,9 @@ class ReadingsCache:
                         continue
                     node_id = paths.node_id_from_reading(child)
                     if child in read_after:
-                        # its history was read after it in this batch: that read settles it
-                        self._reread_for[node_id] = owner
+                        # its history was read after it in this batch: that read settles it (not noted in
+                        # _reread_for: a table of every member, for the few whose history is another's)
+                        pass
                     elif self._history_behind(node_id, owner):
                         # no history listed: read it on its own, watched (a node of the original design)
                         key = (paths.HISTORY, child)
