@@ -151,10 +151,11 @@ def notes(results: Dict[str, Any]) -> List[str]:
             text += detail
         if any(isinstance(size.get("cached"), dict) and size["cached"].get("load_s") is not None
                for size in (r.get("sizes") or {}).values()):
-            text += (" The initial load (row 5d) is what a new leader does before its first round: list both "
-                     "folders (watched), then per 1,000 znodes one `setWatches` request (a data watch on each) "
-                     "and one `multiRead` after it (ZooKeeper 3.6+; a member's znode, then its history), so "
-                     "an update landing during the load is in the read or fires a watch set before it "
+            text += (" The initial load (row 5d) is what a new leader does before its first round: one "
+                     "persistent recursive watch on the histories' folder, list both folders (watched), then "
+                     "per 250 znodes (two such batches in flight) one `setWatches` request (a data watch on "
+                     "each member) and one `multiRead` after it (ZooKeeper 3.6+; a member's znode, then its "
+                     "history), so an update landing during the load is in the read or fires a watch set before it "
                      "(`tests/test_cache.py`). One `get` per znode, as kazoo offers, cost about 140 µs each "
                      "in Python and took 4.3 s at 10,000; timed from `ReadingsCache.start` to a fresh view "
                      "with no read in flight.")
