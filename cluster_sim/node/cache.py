@@ -380,13 +380,13 @@ class ReadingsCache:
                     stored = self._apply(folder, child, generation, seq, reading, why, owner, batch=True)
                     if not stored or folder != paths.READINGS:
                         continue
-                    node_id = paths.node_id_from_reading(child)
                     if child in read_after:
                         # its history was read after it in this batch: that read settles it (not noted in
                         # _reread_for: a table of every member, for the few whose history is another's)
-                        pass
-                    elif self._history_behind(node_id, owner):
-                        # no history listed: read it on its own, watched (a node of the original design)
+                        continue
+                    if self._history_behind(paths.node_id_from_reading(child), owner):
+                        # no history listed (a node of the original design), or it is in the next batch:
+                        # read it on its own
                         key = (paths.HISTORY, child)
                         self._in_flight[key] = self._in_flight.get(key, 0) + 1
                         rereads.append(child)
