@@ -237,7 +237,7 @@ def watch_below(client: "KazooClient", path: str, watcher: Callable[["WatchedEve
 def unwatch_below(client: "KazooClient", path: str, watcher: Callable[["WatchedEvent"], None]) -> None:
     """``watcher`` hears no more of ``path``. The server's watch stays until the connection
     closes (see the module's docstring): its events are let go here, on kazoo's thread."""
-    table = _watchers_below(client)
+    table = _below.get(client, {})   # (never watched: nothing to let go, no hook to install)
     prefix = _full(client, path) + "/"
     watchers = table.get(prefix, [])
     if watcher in watchers:

@@ -148,7 +148,7 @@ def _run(bench: BenchSession, cfg: Config, up: Proc, runtime: str, name: str, n:
 
     out["cpu_pct"] = {"supervisor": pct([up.pid]), "nodes_total": pct(pids), "zookeeper": pct(java),
                       "window_s": round(elapsed, 1), "loadavg": procfs.loadavg()}
-    node_memory = _node_memory(runtime, name)
+    node_memory = _node_memory(status)
     if node_memory:
         out["node_memory_mb"] = node_memory
     sup = procfs.memory(up.pid)
@@ -162,7 +162,7 @@ def _run(bench: BenchSession, cfg: Config, up: Proc, runtime: str, name: str, n:
         time.sleep(max(0.0, cfg.hall_minutes * 60 - (time.time() - t0)))
     # read again at the end: a leader's memory grows for minutes after its members all publish, and
     # the leader then is the one elected after the kill, which loaded the whole hall at once
-    late = _node_memory(runtime, name)
+    late = _node_memory(control_status(runtime, name, timeout=30))
     if late:
         out["node_memory_late_mb"] = dict(late, at_s=round(time.time() - t0, 1))
     if cfg.hall_minutes:
@@ -178,9 +178,9 @@ def _run(bench: BenchSession, cfg: Config, up: Proc, runtime: str, name: str, n:
         log(f"hall: check after {out['check']['ran_s']} s: exit {check.returncode}")
 
 
-def _node_memory(runtime: str, name: str) -> Optional[Dict[str, Any]]:
-    """The USS of every node now (median, max, and the leader's), or None if none could be read."""
-    status = control_status(runtime, name, timeout=30)
+def _node_memory(status: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """The USS now of every node in ``status`` (median, max, and the leader's), or None if none could be
+    read. (A status of 1,000 nodes is a megabyte built on the supervisor's loop: the caller's is reused.)"""
     by_pid = {node["pid"]: node["id"] for node in status["nodes"] if node["pid"]}
     mems = {pid: m for pid, m in ((pid, procfs.memory(pid)) for pid in by_pid) if m}
     if not mems:
